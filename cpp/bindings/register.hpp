@@ -1,0 +1,12 @@
+// The registration functions of the module's areas, one source file each.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace descend::bindings {
+
+void register_optimizers(pybind11::module_& m);  // update rules (register_optimizers.cpp)
+void register_schedules(pybind11::module_& m);   // learning-rate schedules (register_schedules.cpp)
+void register_linear(pybind11::module_& m);      // least squares and the solver (register_linear.cpp)
+
+}  // namespace descend::bindings

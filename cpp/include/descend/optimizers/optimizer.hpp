@@ -1,0 +1,34 @@
+// Any update rule, chosen at run time: dispatch happens once per step, never per element.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <variant>
+
+#include "adam.hpp"
+#include "sgd.hpp"
+
+namespace descend {
+
+/// One of the update rules; each alternative holds its hyperparameters.
+using Optimizer = std::variant<SGD, Adam>;
+
+/// Number of state arrays (each the size of the parameter) the rule needs.
+inline std::size_t state_slots(const Optimizer& optimizer) {
+    return std::visit([](const auto& rule) { return rule.state_slots(); }, optimizer);
+}
+
+/// One step of `optimizer` with learning rate `lr` (overriding the rule's own lr).
+template <class T>
+void optimizer_step(const Optimizer& optimizer, double lr, T* param, const T* grad,
+                    T* const* state, std::size_t n, std::int64_t step) {
+    std::visit(
+        [&](const auto& rule) {
+            auto scheduled = rule;
+            scheduled.lr = lr;
+            scheduled.step(param, grad, state, n, step);
+        },
+        optimizer);
+}
+
+}  // namespace descend

@@ -1,0 +1,66 @@
+// Stochastic gradient descent with momentum, dampening, Nesterov momentum, L2 weight decay and
+// maximize, as in the algorithm box of torch.optim.SGD.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+
+namespace descend {
+
+/// Hyperparameters of SGD; defaults are torch.optim.SGD's. State: one slot, the momentum
+/// buffer b, used only when momentum != 0.
+struct SGD {
+    double lr = 1e-3;            ///< step size gamma
+    double momentum = 0.0;       ///< mu
+    double dampening = 0.0;      ///< tau
+    double weight_decay = 0.0;   ///< lambda (L2 penalty added to the gradient)
+    bool nesterov = false;       ///< use Nesterov momentum
+    bool maximize = false;       ///< ascend instead of descend
+
+    /// Throws std::invalid_argument naming the first impossible hyperparameter.
+    void validate() const {
+        if (!(lr >= 0.0)) throw std::invalid_argument("lr must be >= 0");
+        if (!(momentum >= 0.0)) throw std::invalid_argument("momentum must be >= 0");
+        if (!(dampening >= 0.0 && dampening <= 1.0))
+            throw std::invalid_argument("dampening must be in [0, 1]");
+        if (!(weight_decay >= 0.0)) throw std::invalid_argument("weight_decay must be >= 0");
+        if (nesterov && (momentum <= 0.0 || dampening != 0.0))
+            throw std::invalid_argument("nesterov requires momentum > 0 and dampening = 0");
+    }
+
+    /// Number of state arrays this configuration needs (each the size of the parameter).
+    std::size_t state_slots() const { return momentum != 0.0 ? 1 : 0; }
+
+    /// One step over n parameters. `step` counts steps including this one (1 on the first).
+    //   g  = (maximize ? -grad : grad) + lambda * theta
+    //   b  = g                       if step == 1
+    //   b  = mu * b + (1 - tau) * g  otherwise
+    //   g  = g + mu * b  (nesterov)  or  g = b
+    //   theta = theta - gamma * g
+    template <class T>
+    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
+        const T sign = maximize ? T(-1) : T(1);
+        const T lambda = static_cast<T>(weight_decay);
+        const T gamma = static_cast<T>(lr);
+        if (momentum == 0.0) {
+            for (std::size_t i = 0; i < n; ++i) {
+                const T g = sign * grad[i] + lambda * param[i];
+                param[i] -= gamma * g;
+            }
+            return;
+        }
+        const T mu = static_cast<T>(momentum);
+        const T keep = static_cast<T>(1.0 - dampening);
+        T* buffer = state[0];
+        const bool first = step <= 1;
+        for (std::size_t i = 0; i < n; ++i) {
+            const T g = sign * grad[i] + lambda * param[i];
+            const T b = first ? g : mu * buffer[i] + keep * g;
+            buffer[i] = b;
+            param[i] -= gamma * (nesterov ? g + mu * b : b);
+        }
+    }
+};
+
+}  // namespace descend
