@@ -147,7 +147,7 @@ py::tuple fit_binding(const py::handle& X, const py::handle& y, const py::handle
 void register_linear(py::module_& m) {
     py::class_<SolverOptions>(m, "SolverOptions", "Settings of the solver loop.")
         .def(py::init([](std::size_t batch_size, const std::string& sampling, std::size_t max_iter,
-                         double tol, std::size_t n_iter_no_change) {
+                         double tol, std::size_t n_iter_no_change, double slice_seconds) {
                  if (sampling != "shuffle" && sampling != "replacement")
                      throw py::value_error("sampling: expected 'shuffle' or 'replacement', got '" +
                                            sampling + "'");
@@ -155,14 +155,15 @@ void register_linear(py::module_& m) {
                  if (n_iter_no_change < 1) throw py::value_error("n_iter_no_change: expected >= 1");
                  return SolverOptions{batch_size,
                                       sampling == "shuffle" ? Sampling::shuffle : Sampling::replacement,
-                                      max_iter, tol, n_iter_no_change};
+                                      max_iter, tol, n_iter_no_change, slice_seconds};
              }),
              py::kw_only(), "batch_size"_a = 0, "sampling"_a = "shuffle", "max_iter"_a = 1000,
-             "tol"_a = 1e-6, "n_iter_no_change"_a = 1)
+             "tol"_a = 1e-6, "n_iter_no_change"_a = 1, "slice_seconds"_a = 0.0)
         .def_readonly("batch_size", &SolverOptions::batch_size)
         .def_readonly("max_iter", &SolverOptions::max_iter)
         .def_readonly("tol", &SolverOptions::tol)
-        .def_readonly("n_iter_no_change", &SolverOptions::n_iter_no_change);
+        .def_readonly("n_iter_no_change", &SolverOptions::n_iter_no_change)
+        .def_readonly("slice_seconds", &SolverOptions::slice_seconds);
 
     py::class_<SolverState>(m, "SolverState",
                             "What the solver carries between calls: generator, counters, status.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import secrets
 
 import numpy as np
 
@@ -66,7 +67,7 @@ def as_vector_like(values: object, name: str, n_samples: int, dtype: np.dtype) -
 def seed_from_random_state(random_state: object) -> int:
     """A 64-bit seed for the C++ generator from None, an int, or a NumPy generator."""
     if random_state is None:
-        return int(np.random.default_rng().integers(0, 2**63))
+        return secrets.randbits(63)
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         if random_state < 0 or random_state >= 2**64:
             raise ValueError(f"random_state must be in [0, 2**64), got {random_state}")

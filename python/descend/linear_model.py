@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import time
 import warnings
 
 import numpy as np
@@ -18,8 +17,8 @@ __all__ = ["LinearRegression"]
 
 _OPTIMIZERS = ("sgd", "adam")
 _SAMPLINGS = ("shuffle", "replacement")
-# A fit calls the C++ loop in slices so that Ctrl-C is noticed between them; a slice is
-# grown until it takes about this long.
+# A fit calls the C++ loop in slices of about this many seconds, so that Ctrl-C is noticed
+# between them.
 _SLICE_SECONDS = 0.1
 
 
@@ -146,6 +145,7 @@ class LinearRegression:
             max_iter=positive_int("max_iter", self.max_iter),
             tol=tol,
             n_iter_no_change=positive_int("n_iter_no_change", self.n_iter_no_change),
+            slice_seconds=_SLICE_SECONDS,
         )
 
     def _core_schedule(self) -> _core.Constant | _core.InverseTime:
@@ -198,17 +198,13 @@ class LinearRegression:
         state = np.zeros((optimizer.state_slots, n_params), dtype=X.dtype)
         run = _core.SolverState(seed)
         losses: list[float] = []
-        epochs = 8
         status = "running"
         while status == "running":
-            started = time.perf_counter()
             status, chunk = _core.fit_least_squares(
-                X, y, sample_weight, theta, state, optimizer, schedule, options, run, epochs,
-                bool(self.fit_intercept),
+                X, y, sample_weight, theta, state, optimizer, schedule, options, run,
+                options.max_iter, bool(self.fit_intercept),
             )
             losses.extend(chunk)
-            if time.perf_counter() - started < _SLICE_SECONDS:
-                epochs *= 2
 
         self.intercept_ = float(theta[0])
         self.coef_ = theta[1:].copy()

@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <cstddef>
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <numeric>
@@ -38,6 +40,7 @@ struct SolverOptions {
     std::size_t max_iter = 1000;         ///< maximum number of epochs in all
     double tol = 1e-6;                   ///< loss-change threshold; negative disables it
     std::size_t n_iter_no_change = 1;    ///< epochs in a row below tol that stop the run
+    double slice_seconds = 0.0;          ///< > 0: return (status running) after about this long
 };
 
 /// What the loop carries from one call to the next.
@@ -79,6 +82,9 @@ Status run_epochs(const Objective& objective, T* theta, T* const* state,
     std::vector<double> grad_sum(p);
     std::vector<T> grad(p), start_of_epoch(p);
     std::vector<std::size_t> rows(full_batch ? 0 : (shuffle ? m : batch));
+    // With a time budget, look at the clock about every 100,000 row visits.
+    const auto started = std::chrono::steady_clock::now();
+    const std::size_t clock_stride = std::max<std::size_t>(1, 100000 / (steps_per_epoch * batch));
 
     run.status = Status::running;
     for (std::size_t e = 0; e < epochs; ++e) {
@@ -135,6 +141,11 @@ Status run_epochs(const Objective& objective, T* theta, T* const* state,
         }
         if (run.epoch >= options.max_iter) {
             run.status = Status::max_iter;
+            break;
+        }
+        if (options.slice_seconds > 0.0 && (e + 1) % clock_stride == 0 &&
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >=
+                options.slice_seconds) {
             break;
         }
     }
