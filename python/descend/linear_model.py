@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from . import _core
+from ._estimator import BaseEstimator, RegressorMixin
 from ._validation import as_float_matrix, as_vector_like, check_finite, seed_from_random_state
 from .exceptions import ConvergenceWarning
 from .schedules import Constant, InverseTime
@@ -30,7 +31,7 @@ def _make_optimizer(name: object, lr: float) -> _core.SGD | _core.Adam:
     raise ValueError(f"optimizer must be one of {', '.join(map(repr, _OPTIMIZERS))}, got {name!r}")
 
 
-class LinearRegression:
+class LinearRegression(RegressorMixin, BaseEstimator):
     """Linear least squares fitted by gradient descent, SGD, mini-batch SGD or Adam.
 
     Minimizes the mean squared error of ``y ≈ intercept + X @ coef``::
