@@ -12,6 +12,7 @@
 #include "checks.hpp"
 #include "multiversion.hpp"
 #include "register.hpp"
+#include "schedule_object.hpp"
 
 namespace descend::bindings {
 
@@ -39,25 +40,25 @@ double least_squares(const LeastSquares<float>& o, const float* theta, double* g
 
 DESCEND_MULTIVERSION Status run_f64(const LeastSquares<double>& objective, double* theta,
                                     double* const* state, const Optimizer& optimizer,
-                                    const Schedule& schedule, const SolverOptions& options,
+                                    Schedule& schedule, const SolverOptions& options,
                                     SolverState& run, std::size_t epochs,
                                     std::vector<double>& history) {
     return run_epochs(objective, theta, state, optimizer, schedule, options, run, epochs, history);
 }
 DESCEND_MULTIVERSION Status run_f32(const LeastSquares<float>& objective, float* theta,
                                     float* const* state, const Optimizer& optimizer,
-                                    const Schedule& schedule, const SolverOptions& options,
+                                    Schedule& schedule, const SolverOptions& options,
                                     SolverState& run, std::size_t epochs,
                                     std::vector<double>& history) {
     return run_epochs(objective, theta, state, optimizer, schedule, options, run, epochs, history);
 }
 Status run(const LeastSquares<double>& o, double* theta, double* const* state,
-           const Optimizer& opt, const Schedule& s, const SolverOptions& options,
+           const Optimizer& opt, Schedule& s, const SolverOptions& options,
            SolverState& r, std::size_t epochs, std::vector<double>& h) {
     return run_f64(o, theta, state, opt, s, options, r, epochs, h);
 }
 Status run(const LeastSquares<float>& o, float* theta, float* const* state,
-           const Optimizer& opt, const Schedule& s, const SolverOptions& options,
+           const Optimizer& opt, Schedule& s, const SolverOptions& options,
            SolverState& r, std::size_t epochs, std::vector<double>& h) {
     return run_f32(o, theta, state, opt, s, options, r, epochs, h);
 }
@@ -119,7 +120,7 @@ double least_squares_binding(const py::handle& X, const py::handle& y, const py:
 template <class T>
 py::tuple fit_binding(const py::handle& X, const py::handle& y, const py::handle& sample_weight,
                       const py::handle& theta, const py::handle& state,
-                      const Optimizer& optimizer, const Schedule& schedule,
+                      const Optimizer& optimizer, Schedule& schedule,
                       const SolverOptions& options, SolverState& solver_state, std::size_t epochs,
                       bool fit_intercept) {
     std::visit([](const auto& rule) { rule.validate(); }, optimizer);
@@ -233,13 +234,17 @@ All arrays must have X's dtype (float64 or float32), be C-contiguous, and grad w
         "fit_least_squares",
         [](const py::handle& X, const py::handle& y, const py::handle& sample_weight,
            const py::handle& theta, const py::handle& state, const Optimizer& optimizer,
-           const Schedule& schedule, const SolverOptions& options, SolverState& solver_state,
+           const py::handle& schedule_obj, const SolverOptions& options, SolverState& solver_state,
            std::size_t epochs, bool fit_intercept) {
-            return is_float64(X, "X")
-                       ? fit_binding<double>(X, y, sample_weight, theta, state, optimizer, schedule,
-                                             options, solver_state, epochs, fit_intercept)
-                       : fit_binding<float>(X, y, sample_weight, theta, state, optimizer, schedule,
-                                            options, solver_state, epochs, fit_intercept);
+            Schedule schedule = schedule_from_object(schedule_obj, "schedule");
+            py::tuple result =
+                is_float64(X, "X")
+                    ? fit_binding<double>(X, y, sample_weight, theta, state, optimizer, schedule,
+                                          options, solver_state, epochs, fit_intercept)
+                    : fit_binding<float>(X, y, sample_weight, theta, state, optimizer, schedule,
+                                         options, solver_state, epochs, fit_intercept);
+            store_schedule(schedule_obj, schedule);  // its state carries over to the next call
+            return result;
         },
         "X"_a, "y"_a, "sample_weight"_a, "theta"_a, "state"_a, "optimizer"_a, "schedule"_a,
         "options"_a, "solver_state"_a, "epochs"_a, "fit_intercept"_a,

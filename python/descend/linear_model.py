@@ -12,7 +12,7 @@ from . import _core
 from ._estimator import BaseEstimator, RegressorMixin
 from ._validation import as_float_matrix, as_vector_like, check_finite, seed_from_random_state
 from .exceptions import ConvergenceWarning
-from .schedules import Constant, InverseTime
+from .schedules import Constant, InverseTime, Schedule
 
 __all__ = ["LinearRegression"]
 
@@ -149,16 +149,19 @@ class LinearRegression(RegressorMixin, BaseEstimator):
             slice_seconds=_SLICE_SECONDS,
         )
 
-    def _core_schedule(self) -> _core.Constant | _core.InverseTime:
+    def _core_schedule(self) -> object:
+        # A fresh _core object per fit: the solver keeps a ReduceOnPlateau's state in it from
+        # one slice to the next, and self.schedule itself is never changed by fit.
         if self.schedule is None:
             lr = self.learning_rate
             if not isinstance(lr, numbers.Real) or not (lr > 0 and math.isfinite(lr)):
                 raise ValueError(f"learning_rate must be a finite number > 0, got {lr!r}")
             return _core.Constant(float(lr))
-        if isinstance(self.schedule, (Constant, InverseTime)):
+        if isinstance(self.schedule, Schedule):
             return self.schedule._to_core()
         raise ValueError(
-            "schedule must be None or a descend.schedules object (Constant, InverseTime), "
+            "schedule must be None or a descend.schedules object (Constant, InverseTime, "
+            "InvScaling, StepDecay, Exponential, Cosine, LinearWarmup, ReduceOnPlateau), "
             f"got {self.schedule!r}"
         )
 

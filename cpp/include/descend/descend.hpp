@@ -5,6 +5,7 @@
 #include "view.hpp"
 #include "random.hpp"
 #include "schedules.hpp"
+#include "clipping.hpp"
 #include "objectives/least_squares.hpp"
 #include "optimizers/optimizer.hpp"
 #include "solver.hpp"

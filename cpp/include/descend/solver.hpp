@@ -69,7 +69,7 @@ bool all_finite(const T* values, std::size_t n) {
 /// divergence theta is restored to its value at the start of the diverging epoch.
 template <class T, class Objective>
 Status run_epochs(const Objective& objective, T* theta, T* const* state,
-                  const Optimizer& optimizer, const Schedule& schedule,
+                  const Optimizer& optimizer, Schedule& schedule,
                   const SolverOptions& options, SolverState& run, std::size_t epochs,
                   std::vector<double>& history) {
     const std::size_t m = objective.n_samples();
@@ -131,6 +131,7 @@ Status run_epochs(const Objective& objective, T* theta, T* const* state,
             break;
         }
         history.push_back(epoch_loss);
+        schedule_epoch_end(schedule, epoch_loss);
         const bool small_change = options.tol >= 0.0 && std::isfinite(run.previous_loss) &&
                                   std::fabs(run.previous_loss - epoch_loss) < options.tol;
         run.no_change = small_change ? run.no_change + 1 : 0;

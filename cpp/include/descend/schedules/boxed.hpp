@@ -1,0 +1,36 @@
+// A value on the heap with the semantics of a plain value, so that a type can hold another
+// of its own kind (a schedule wrapping a schedule) without pointers showing.
+#pragma once
+
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace descend {
+
+/// Owns one T on the heap; copying a Boxed copies the T (deep copy), and a Boxed is never empty.
+/// T may still be incomplete where Boxed<T> is declared as a member.
+template <class T>
+class Boxed {
+public:
+    /// Holds a T constructed from `value` (anything T can be built from).
+    template <class U, class = std::enable_if_t<!std::is_same_v<std::decay_t<U>, Boxed>>>
+    Boxed(U&& value) : held_(std::make_unique<T>(std::forward<U>(value))) {}
+    /// Copies the held value (no move constructor: a moved-from Boxed would be empty).
+    Boxed(const Boxed& other) : held_(std::make_unique<T>(*other.held_)) {}
+    /// Assigns the held value.
+    Boxed& operator=(const Boxed& other) {
+        if (this != &other) *held_ = *other.held_;
+        return *this;
+    }
+
+    // A named accessor rather than operator*: an operator would look T's namespaces up by
+    // argument-dependent lookup, which needs T complete.
+    T& get() { return *held_; }              ///< the held value
+    const T& get() const { return *held_; }  ///< the held value
+
+private:
+    std::unique_ptr<T> held_;
+};
+
+}  // namespace descend

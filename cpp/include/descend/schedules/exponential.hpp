@@ -1,0 +1,26 @@
+// Exponential decay: the learning rate shrinks by a constant factor every step
+// (torch's ExponentialLR).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+
+namespace descend {
+
+/// eta_t = lr * gamma^t, torch.optim.lr_scheduler.ExponentialLR's closed form with t counting
+/// optimizer steps.
+struct Exponential {
+    double lr = 0.01;     ///< learning rate of the first step
+    double gamma = 0.999; ///< factor applied every step
+
+    /// Throws std::invalid_argument naming the first impossible parameter.
+    void validate() const {
+        if (!(lr >= 0.0 && lr < INFINITY)) throw std::invalid_argument("lr must be finite and >= 0");
+        if (!(gamma > 0.0 && gamma <= 1.0)) throw std::invalid_argument("gamma must be in (0, 1]");
+    }
+    /// The learning rate of step t.
+    double operator()(std::int64_t t) const { return lr * std::pow(gamma, static_cast<double>(t)); }
+};
+
+}  // namespace descend

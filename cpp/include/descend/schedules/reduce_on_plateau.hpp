@@ -1,0 +1,79 @@
+// Reduce on plateau: the learning rate of a base schedule is cut by a factor whenever the
+// monitored loss stops improving (torch's ReduceLROnPlateau, mode="min", threshold_mode="rel").
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+
+#include "boxed.hpp"
+#include "schedule.hpp"
+
+namespace descend {
+
+// The calls below that take the wrapped Schedule are qualified (descend::...): unqualified,
+// argument-dependent lookup would need the Schedule variant complete, and it is not yet.
+
+/// eta_t = max(scale * s(t), min(s(t), min_lr)), s the base schedule, where scale starts at 1
+/// and is multiplied by `factor` at the end of an epoch when the loss has not improved for
+/// more than `patience` epochs. With a Constant base this is torch's ReduceLROnPlateau
+/// (mode="min", threshold_mode="rel", eps not modelled): reductions stop at min_lr, and a base
+/// rate already below min_lr is left as it is. Per epoch, with loss L:
+///   improved = L < best * (1 - threshold);  best = L if improved
+///   num_bad_epochs = improved ? 0 : num_bad_epochs + 1
+///   in cooldown (cooldown_counter > 0): cooldown_counter -= 1, num_bad_epochs = 0
+///   if num_bad_epochs > patience: scale *= factor, cooldown_counter = cooldown, num_bad_epochs = 0
+/// The last four members are the state, carried from one solver call to the next.
+struct ReduceOnPlateau {
+    Boxed<Schedule> schedule;       ///< the base schedule s whose rate is scaled
+    double factor = 0.1;            ///< multiplier of each reduction, in (0, 1)
+    std::int64_t patience = 10;     ///< bad epochs tolerated before a reduction
+    double threshold = 1e-4;        ///< relative improvement that counts as better
+    std::int64_t cooldown = 0;      ///< epochs after a reduction during which bad epochs are ignored
+    double min_lr = 0.0;            ///< reductions never take the rate below this
+
+    double scale = 1.0;                 ///< product of the reductions so far
+    double best = INFINITY;             ///< lowest loss seen (the reference for improvement)
+    std::int64_t num_bad_epochs = 0;    ///< epochs in a row without improvement
+    std::int64_t cooldown_counter = 0;  ///< cooldown epochs still to go
+
+    /// Throws std::invalid_argument naming the first impossible parameter or state value.
+    void validate() const {
+        if (!(factor > 0.0 && factor < 1.0)) throw std::invalid_argument("factor must be in (0, 1)");
+        if (!(patience >= 0)) throw std::invalid_argument("patience must be >= 0");
+        if (!(threshold >= 0.0 && threshold < 1.0))
+            throw std::invalid_argument("threshold must be in [0, 1)");
+        if (!(cooldown >= 0)) throw std::invalid_argument("cooldown must be >= 0");
+        if (!(min_lr >= 0.0 && min_lr < INFINITY))
+            throw std::invalid_argument("min_lr must be finite and >= 0");
+        if (!(scale >= 0.0 && scale <= 1.0)) throw std::invalid_argument("scale must be in [0, 1]");
+        if (std::isnan(best)) throw std::invalid_argument("best must not be NaN");
+        if (!(num_bad_epochs >= 0)) throw std::invalid_argument("num_bad_epochs must be >= 0");
+        if (!(cooldown_counter >= 0)) throw std::invalid_argument("cooldown_counter must be >= 0");
+        descend::validate_schedule(schedule.get());
+    }
+    /// The learning rate of step t.
+    double operator()(std::int64_t t) const {
+        const double base = descend::learning_rate(schedule.get(), t);
+        return std::max(scale * base, std::min(base, min_lr));
+    }
+    /// Records the loss of a finished epoch (see the rule above); passes it on to the base.
+    void epoch_end(double loss) {
+        const bool improved = loss < best * (1.0 - threshold);
+        if (improved) best = loss;
+        num_bad_epochs = improved ? 0 : num_bad_epochs + 1;
+        if (cooldown_counter > 0) {
+            --cooldown_counter;
+            num_bad_epochs = 0;
+        }
+        if (num_bad_epochs > patience) {
+            scale *= factor;
+            cooldown_counter = cooldown;
+            num_bad_epochs = 0;
+        }
+        descend::schedule_epoch_end(schedule.get(), loss);
+    }
+};
+
+}  // namespace descend

@@ -1,0 +1,29 @@
+// Step decay: the learning rate drops by a factor every step_size steps (torch's StepLR).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+
+namespace descend {
+
+/// eta_t = lr * gamma^floor(t / step_size), torch.optim.lr_scheduler.StepLR's closed form
+/// with t counting optimizer steps (not epochs).
+struct StepDecay {
+    double lr = 0.01;               ///< learning rate of the first step_size steps
+    std::int64_t step_size = 1000;  ///< steps between two drops
+    double gamma = 0.1;             ///< factor of each drop
+
+    /// Throws std::invalid_argument naming the first impossible parameter.
+    void validate() const {
+        if (!(lr >= 0.0 && lr < INFINITY)) throw std::invalid_argument("lr must be finite and >= 0");
+        if (!(step_size >= 1)) throw std::invalid_argument("step_size must be >= 1");
+        if (!(gamma > 0.0 && gamma <= 1.0)) throw std::invalid_argument("gamma must be in (0, 1]");
+    }
+    /// The learning rate of step t.
+    double operator()(std::int64_t t) const {
+        return lr * std::pow(gamma, static_cast<double>(t / step_size));
+    }
+};
+
+}  // namespace descend
