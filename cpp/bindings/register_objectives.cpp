@@ -2,6 +2,7 @@
 // or CSR X, and the penalty kernels. Argument checks and GIL release only; the math is in
 // cpp/include/descend/objectives/.
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include <descend/objectives/huber.hpp>
 #include <descend/objectives/least_squares.hpp>
