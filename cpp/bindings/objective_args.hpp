@@ -60,20 +60,26 @@ py::array checked_index_array(const py::handle& obj, const char* name, py::ssize
     return a;
 }
 
+/// The arrays of a CSR matrix X. Holding them keeps them alive while a kernel runs with the
+/// GIL released, even if another thread rebinds X.data meanwhile.
+struct CsrArrays {
+    py::array data, indices, indptr;
+};
+
 /// X's CSR arrays as a view, after checking everything a kernel relies on: data of dtype T,
 /// indices and indptr of dtype Index, len(indptr) = rows + 1, indptr[0] = 0, indptr
 /// non-decreasing up to at most len(data) = len(indices), and every column index in
 /// [0, cols). Costs one read of indptr and indices; nothing is copied.
 template <class T, class Index>
-CsrView<T, Index> checked_csr(const py::handle& X, py::ssize_t rows, py::ssize_t cols) {
-    py::array data = checked_array<T>(X.attr("data"), "X.data", {-1}, false);
-    py::array indices = checked_index_array<Index>(X.attr("indices"), "X.indices", data.shape(0));
-    py::array indptr = checked_index_array<Index>(X.attr("indptr"), "X.indptr", rows + 1);
-    CsrView<T, Index> view{static_cast<const T*>(data.data()),
-                           static_cast<const Index*>(indices.data()),
-                           static_cast<const Index*>(indptr.data()), static_cast<std::size_t>(rows),
-                           static_cast<std::size_t>(cols)};
-    const Index nnz = static_cast<Index>(data.shape(0));
+CsrView<T, Index> checked_csr(const CsrArrays& arrays, py::ssize_t rows, py::ssize_t cols) {
+    checked_array<T>(arrays.data, "X.data", {-1}, false);
+    checked_index_array<Index>(arrays.indices, "X.indices", arrays.data.shape(0));
+    checked_index_array<Index>(arrays.indptr, "X.indptr", rows + 1);
+    CsrView<T, Index> view{static_cast<const T*>(arrays.data.data()),
+                           static_cast<const Index*>(arrays.indices.data()),
+                           static_cast<const Index*>(arrays.indptr.data()),
+                           static_cast<std::size_t>(rows), static_cast<std::size_t>(cols)};
+    const Index nnz = static_cast<Index>(arrays.data.shape(0));
     if (view.indptr[0] != 0)
         throw py::value_error("X.indptr: expected indptr[0] == 0, got " + std::to_string(view.indptr[0]));
     for (py::ssize_t i = 0; i < rows; ++i) {
@@ -98,8 +104,9 @@ CsrView<T, Index> checked_csr(const py::handle& X, py::ssize_t rows, py::ssize_t
 
 /// Checks X (dtype T: see matrix_is_float64) and calls f with it as a MatrixView<const T> (a
 /// 2-D C-contiguous ndarray) or a CsrView<T, std::int32_t / std::int64_t> (a CSR matrix with
-/// that index dtype); returns what f returns. X must have at least one row. This is the one
-/// switch on the kind of X per call; everything below it is compiled for each kind.
+/// that index dtype); returns what f returns. X must have at least one row. The arrays stay
+/// referenced until f returns. This is the one switch on the kind of X per call; everything
+/// below it is compiled for each kind.
 template <class T, class F>
 decltype(auto) with_matrix(const py::handle& X, F&& f) {
     if (py::isinstance<py::array>(X)) {
@@ -114,10 +121,12 @@ decltype(auto) with_matrix(const py::handle& X, F&& f) {
     if (shape.size() != 2) throw py::value_error("X: expected a 2-D sparse matrix");
     const auto rows = shape[0].cast<py::ssize_t>(), cols = shape[1].cast<py::ssize_t>();
     if (rows == 0) throw py::value_error("X: expected at least one row, got 0");
-    py::array indices = as_ndarray(X.attr("indices"), "X.indices");
-    if (indices.dtype().kind() == 'i' && indices.itemsize() == 4)
-        return f(checked_csr<T, std::int32_t>(X, rows, cols));
-    return f(checked_csr<T, std::int64_t>(X, rows, cols));  // TypeError unless int64
+    const CsrArrays arrays{as_ndarray(X.attr("data"), "X.data"),
+                           as_ndarray(X.attr("indices"), "X.indices"),
+                           as_ndarray(X.attr("indptr"), "X.indptr")};
+    if (arrays.indices.dtype().kind() == 'i' && arrays.indices.itemsize() == 4)
+        return f(checked_csr<T, std::int32_t>(arrays, rows, cols));
+    return f(checked_csr<T, std::int64_t>(arrays, rows, cols));  // TypeError unless int64
 }
 
 /// Sample weights: nullptr for None, else an array of dtype T and shape (m,) whose entries
