@@ -59,31 +59,4 @@ void rows_axpy4(const CsrView<T, Index>& X, const std::size_t (&i)[4], const dou
     for (int q = 0; q < 4; ++q) row_axpy(X, i[q], c[q], g);
 }
 
-/// z_k += sum_p data[p] W[indices[p]][k] for the K columns of a row-major (X.cols x K) block W.
-template <class T, class Index>
-void row_dot_columns(const CsrView<T, Index>& X, std::size_t i, const T* W, std::size_t K,
-                     double* z) {
-    const std::size_t end = X.row_end(i);
-    for (std::size_t p = X.row_begin(i); p < end; ++p) {
-        const double x = static_cast<double>(X.data[p]);
-        const T* Wj = W + static_cast<std::size_t>(X.indices[p]) * K;
-#pragma omp simd
-        for (std::size_t k = 0; k < K; ++k) z[k] += x * static_cast<double>(Wj[k]);
-    }
-}
-
-/// G[indices[p]][k] += data[p] c_k for a row-major (X.cols x K) block G: the outer product
-/// x_i c^T over the stored entries of row i.
-template <class T, class Index>
-void row_outer_axpy(const CsrView<T, Index>& X, std::size_t i, const double* c, std::size_t K,
-                    double* G) {
-    const std::size_t end = X.row_end(i);
-    for (std::size_t p = X.row_begin(i); p < end; ++p) {
-        const double x = static_cast<double>(X.data[p]);
-        double* Gj = G + static_cast<std::size_t>(X.indices[p]) * K;
-#pragma omp simd
-        for (std::size_t k = 0; k < K; ++k) Gj[k] += x * c[k];
-    }
-}
-
 }  // namespace descend

@@ -58,30 +58,4 @@ void rows_axpy4(const MatrixView<const T>& X, const std::size_t (&i)[4], const d
     }
 }
 
-/// z_k += sum_j x_ij W[j][k] for the K columns of a row-major (X.cols x K) block W.
-template <class T>
-void row_dot_columns(const MatrixView<const T>& X, std::size_t i, const T* W, std::size_t K,
-                     double* z) {
-    const T* x = X.row(i);
-    for (std::size_t j = 0; j < X.cols; ++j) {
-        const double xj = static_cast<double>(x[j]);
-        const T* Wj = W + j * K;
-#pragma omp simd
-        for (std::size_t k = 0; k < K; ++k) z[k] += xj * static_cast<double>(Wj[k]);
-    }
-}
-
-/// G[j][k] += x_ij c_k for a row-major (X.cols x K) block G: the outer product x_i c^T.
-template <class T>
-void row_outer_axpy(const MatrixView<const T>& X, std::size_t i, const double* c, std::size_t K,
-                    double* G) {
-    const T* x = X.row(i);
-    for (std::size_t j = 0; j < X.cols; ++j) {
-        const double xj = static_cast<double>(x[j]);
-        double* Gj = G + j * K;
-#pragma omp simd
-        for (std::size_t k = 0; k < K; ++k) Gj[k] += xj * c[k];
-    }
-}
-
 }  // namespace descend

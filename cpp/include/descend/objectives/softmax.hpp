@@ -19,11 +19,29 @@
 
 namespace descend {
 
+/// Turns the K logits z of one row into s (p - onehot(label)) in place, p = softmax(z), and
+/// returns s times the row's loss, with m = max_k z_k so that no exponential overflows:
+//   l = logsumexp(z) - z_label = (m - z_label) + log sum_k e^(z_k - m)    (both terms >= 0)
+//   p_k = e^(z_k - m) / sum_c e^(z_c - m)
+inline double softmax_row(double* z, std::size_t K, std::size_t label, double s) {
+    double m = z[0];
+    for (std::size_t k = 1; k < K; ++k) m = std::max(m, z[k]);
+    const double z_label = z[label];
+    double sum = 0.0;
+    for (std::size_t k = 0; k < K; ++k) {
+        z[k] = std::exp(z[k] - m);
+        sum += z[k];
+    }
+    const double s_over_sum = s / sum;
+    for (std::size_t k = 0; k < K; ++k) z[k] *= s_over_sum;
+    z[label] -= s;
+    return s * ((m - z_label) + std::log(sum));
+}
+
 /// The softmax objective over a data set: the weighted mean negative log-likelihood
-//   l_i = logsumexp(z_i) - z_{i,y_i} = (m_i - z_{i,y_i}) + log sum_k e^(z_ik - m_i),
-//         m_i = max_k z_ik                        (no term overflows, every term >= 0)
+//   l_i = logsumexp(z_i) - z_{i,y_i}
 //   L(theta) = sum_i s_i l_i / sum_i s_i
-//   dL/db_k  = sum_i s_i (p_ik - [k = y_i]) / sum_i s_i,  p_ik = e^(z_ik - m_i) / sum_c e^(z_ic - m_i)
+//   dL/db_k  = sum_i s_i (p_ik - [k = y_i]) / sum_i s_i,   p_i = softmax(z_i)
 //   dL/dW_jk = sum_i s_i (p_ik - [k = y_i]) x_ij / sum_i s_i
 /// with the batch normalization of least_squares.hpp (sums over a batch B divided by
 /// |B| * mean(s)). Labels are class indices 0 .. K-1.
@@ -42,43 +60,54 @@ struct Softmax {
     std::size_t n_intercepts() const { return n_classes; }
 
     /// Mean loss over the batch, and its gradient written to `grad` (n_params() doubles, the
-    /// layout of theta).
+    /// layout of theta). The coefficients are first copied class by class (W^T, K x cols), so
+    /// that each logit is a plain row_dot and each gradient update a plain row_axpy over a
+    /// contiguous class row: on dense X four rows at a time, as in linear_pass.hpp.
     double loss_and_gradient(const std::size_t* rows, std::size_t count, const T* theta,
                              double* grad) const {
-        const std::size_t K = n_classes;
-        std::fill(grad, grad + n_params(), 0.0);
-        // per-row scratch: the logits, then s_i (p_ik - [k = y_i]); on the stack up to 64 classes
-        constexpr std::size_t stack_classes = 64;
-        double stack[stack_classes];
-        std::vector<double> heap(K > stack_classes ? K : 0);
-        double* z = K > stack_classes ? heap.data() : stack;
-        const T* W = theta + K;
-        double* G = grad + K;
+        const std::size_t K = n_classes, n = X.cols;
+        std::vector<T> Wt(K * n);            // Wt[k * n + j] = W_jk
+        std::vector<double> Gt(K * n, 0.0);  // Gt[k * n + j] accumulates dL/dW_jk
+        std::vector<double> z(4 * K);        // logits of up to four rows, then s (p - onehot)
+        for (std::size_t j = 0; j < n; ++j)
+            for (std::size_t k = 0; k < K; ++k) Wt[k * n + j] = theta[(j + 1) * K + k];
+        std::vector<double> b(K, 0.0);
+        if (fit_intercept)
+            for (std::size_t k = 0; k < K; ++k) b[k] = static_cast<double>(theta[k]);
+        std::vector<double> intercept_sum(K, 0.0);
         double loss = 0.0;
-        for (std::size_t r = 0; r < count; ++r) {
-            const std::size_t i = batch_row(rows, r);
-            const std::size_t label = static_cast<std::size_t>(y[i]);
-            for (std::size_t k = 0; k < K; ++k) z[k] = fit_intercept ? static_cast<double>(theta[k]) : 0.0;
-            row_dot_columns(X, i, W, K, z);
-            double m = z[0];
-            for (std::size_t k = 1; k < K; ++k) m = std::max(m, z[k]);
-            const double z_label = z[label];
-            double sum = 0.0;
+        std::size_t r = 0;
+        for (; r + 4 <= count; r += 4) {
+            const std::size_t i[4] = {batch_row(rows, r), batch_row(rows, r + 1),
+                                      batch_row(rows, r + 2), batch_row(rows, r + 3)};
             for (std::size_t k = 0; k < K; ++k) {
-                z[k] = std::exp(z[k] - m);
-                sum += z[k];
+                double d[4];
+                rows_dot4(X, i, Wt.data() + k * n, d);
+                for (int q = 0; q < 4; ++q) z[q * K + k] = b[k] + d[q];
             }
-            const double s = row_weight(sample_weight, i);
-            loss += s * ((m - z_label) + std::log(sum));
-            const double s_over_sum = s / sum;
-            for (std::size_t k = 0; k < K; ++k) z[k] *= s_over_sum;
-            z[label] -= s;
-            if (fit_intercept)
-                for (std::size_t k = 0; k < K; ++k) grad[k] += z[k];
-            row_outer_axpy(X, i, z, K, G);
+            for (int q = 0; q < 4; ++q)
+                loss += softmax_row(z.data() + q * K, K, static_cast<std::size_t>(y[i[q]]),
+                                    row_weight(sample_weight, i[q]));
+            for (std::size_t k = 0; k < K; ++k) {
+                const double c[4] = {z[k], z[K + k], z[2 * K + k], z[3 * K + k]};
+                intercept_sum[k] += (c[0] + c[1]) + (c[2] + c[3]);
+                rows_axpy4(X, i, c, Gt.data() + k * n);
+            }
+        }
+        for (; r < count; ++r) {
+            const std::size_t i = batch_row(rows, r);
+            for (std::size_t k = 0; k < K; ++k) z[k] = b[k] + row_dot(X, i, Wt.data() + k * n);
+            loss += softmax_row(z.data(), K, static_cast<std::size_t>(y[i]),
+                                row_weight(sample_weight, i));
+            for (std::size_t k = 0; k < K; ++k) {
+                intercept_sum[k] += z[k];
+                row_axpy(X, i, z[k], Gt.data() + k * n);
+            }
         }
         const double scale = 1.0 / (static_cast<double>(count) * mean_weight);
-        for (std::size_t j = 0; j < n_params(); ++j) grad[j] *= scale;
+        for (std::size_t k = 0; k < K; ++k) grad[k] = fit_intercept ? intercept_sum[k] * scale : 0.0;
+        for (std::size_t j = 0; j < n; ++j)
+            for (std::size_t k = 0; k < K; ++k) grad[(j + 1) * K + k] = Gt[k * n + j] * scale;
         return loss * scale;
     }
 };
