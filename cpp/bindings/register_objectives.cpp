@@ -74,7 +74,7 @@ double linear_kernel(const py::handle& X, const py::handle& y, const py::handle&
         const T* theta_data = input_data<T>(theta, "theta", {p});
         T* grad_data = output_data<T>(grad, "grad", {p});
         objective.sample_weight = checked_sample_weight<T>(sample_weight, m);
-        objective.mean_weight = mean_weight(objective.sample_weight, m);
+        objective.mean_weight = mean_sample_weight(objective.sample_weight, m);
         objective.fit_intercept = fit_intercept;
         const std::vector<std::size_t> batch = checked_rows(rows, m);
         configure(objective);
@@ -99,7 +99,7 @@ double softmax_kernel(const py::handle& X, const py::handle& y, const py::handle
         objective.y = checked_class_indices(y, m, objective.n_classes);
         T* grad_data = output_data<T>(grad, "grad", {n + 1, K});
         objective.sample_weight = checked_sample_weight<T>(sample_weight, m);
-        objective.mean_weight = mean_weight(objective.sample_weight, m);
+        objective.mean_weight = mean_sample_weight(objective.sample_weight, m);
         objective.fit_intercept = fit_intercept;
         const std::vector<std::size_t> batch = checked_rows(rows, m);
         return loss_and_gradient(objective, batch, static_cast<const T*>(theta_array.data()),

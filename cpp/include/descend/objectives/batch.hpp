@@ -20,7 +20,7 @@ double row_weight(const T* sample_weight, std::size_t i) {
 /// objective divides a batch's sums by |B| * mean_weight: with unit weights that is the plain
 /// mean over the batch, and with weights an unbiased estimate of the full weighted mean.
 template <class T>
-double mean_weight(const T* sample_weight, std::size_t m) {
+double mean_sample_weight(const T* sample_weight, std::size_t m) {
     if (sample_weight == nullptr || m == 0) return 1.0;
     double total = 0.0;
 #pragma omp simd reduction(+ : total)
