@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
     descend::bindings::register_schedules(m);
     descend::bindings::register_linear(m);
     descend::bindings::register_clipping(m);
+    descend::bindings::register_objectives(m);
 }

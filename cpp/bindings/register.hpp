@@ -9,5 +9,6 @@ void register_optimizers(pybind11::module_& m);  // update rules (register_optim
 void register_schedules(pybind11::module_& m);   // learning-rate schedules (register_schedules.cpp)
 void register_linear(pybind11::module_& m);      // least squares and the solver (register_linear.cpp)
 void register_clipping(pybind11::module_& m);    // gradient clipping (register_clipping.cpp)
+void register_objectives(pybind11::module_& m);  // losses and penalties (register_objectives.cpp)
 
 }  // namespace descend::bindings

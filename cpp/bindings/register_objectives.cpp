@@ -1,0 +1,351 @@
+// Objectives: loss-and-gradient kernels of least squares, Huber, logistic and softmax on dense
+// or CSR X, and the penalty kernels. Argument checks and GIL release only; the math is in
+// cpp/include/descend/objectives/.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <descend/objectives/huber.hpp>
+#include <descend/objectives/least_squares.hpp>
+#include <descend/objectives/logistic.hpp>
+#include <descend/objectives/penalties.hpp>
+#include <descend/objectives/softmax.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "checks.hpp"
+#include "multiversion.hpp"
+#include "objective_args.hpp"
+#include "register.hpp"
+
+namespace descend::bindings {
+
+namespace py = pybind11;
+using namespace py::literals;
+
+namespace {
+
+// ------------------------------------------------------------------ dispatched entry point
+
+/// The hot call, compiled for AVX2/FMA and for baseline x86-64 (per objective, dtype and kind
+/// of X).
+template <class Objective, class T>
+DESCEND_MULTIVERSION double evaluate(const Objective& objective, const std::size_t* rows,
+                                     std::size_t count, const T* theta, double* grad) {
+    return objective.loss_and_gradient(rows, count, theta, grad);
+}
+
+// ------------------------------------------------------------------ argument handling
+
+/// Runs the checked objective on the checked batch (all rows when `rows` is empty) with the
+/// GIL released, writes the gradient to grad_out in T, and returns the loss.
+template <class Objective, class T>
+double loss_and_gradient(const Objective& objective, const std::vector<std::size_t>& rows,
+                         const T* theta, T* grad_out) {
+    py::gil_scoped_release release;
+    std::vector<double> grad(objective.n_params());
+    const double loss = rows.empty()
+                            ? evaluate(objective, nullptr, objective.n_samples(), theta, grad.data())
+                            : evaluate(objective, rows.data(), rows.size(), theta, grad.data());
+    for (std::size_t j = 0; j < grad.size(); ++j) grad_out[j] = static_cast<T>(grad[j]);
+    return loss;
+}
+
+/// The kernel of a linear-prediction objective (LeastSquares, Huber, Logistic): checks y
+/// (targets, or 0/1 labels when `binary_labels`), theta and grad of shape (n_features + 1,),
+/// sample_weight and rows, then evaluates. `configure` sets and validates the objective's own
+/// hyperparameters.
+template <template <class, class> class Objective, class T, class Configure>
+double linear_kernel(const py::handle& X, const py::handle& y, const py::handle& theta,
+                     const py::handle& grad, const py::handle& sample_weight,
+                     const py::handle& rows, bool fit_intercept, bool binary_labels,
+                     Configure configure) {
+    return with_matrix<T>(X, [&](const auto& matrix) {
+        Objective<T, std::decay_t<decltype(matrix)>> objective;
+        objective.X = matrix;
+        const std::size_t m = matrix.rows;
+        objective.y = binary_labels ? checked_binary_labels<T>(y, m)
+                                    : input_data<T>(y, "y", {static_cast<py::ssize_t>(m)});
+        const auto p = static_cast<py::ssize_t>(objective.n_params());
+        const T* theta_data = input_data<T>(theta, "theta", {p});
+        T* grad_data = output_data<T>(grad, "grad", {p});
+        objective.sample_weight = checked_sample_weight<T>(sample_weight, m);
+        objective.mean_weight = mean_sample_weight(objective.sample_weight, m);
+        objective.fit_intercept = fit_intercept;
+        const std::vector<std::size_t> batch = checked_rows(rows, m);
+        configure(objective);
+        return loss_and_gradient(objective, batch, theta_data, grad_data);
+    });
+}
+
+/// The softmax kernel: y class indices (int64), theta and grad of shape (n_features + 1, K).
+template <class T>
+double softmax_kernel(const py::handle& X, const py::handle& y, const py::handle& theta,
+                      const py::handle& grad, const py::handle& sample_weight,
+                      const py::handle& rows, bool fit_intercept) {
+    return with_matrix<T>(X, [&](const auto& matrix) {
+        Softmax<T, std::decay_t<decltype(matrix)>> objective;
+        objective.X = matrix;
+        const std::size_t m = matrix.rows;
+        const auto n = static_cast<py::ssize_t>(matrix.cols);
+        py::array theta_array = checked_array<T>(theta, "theta", {n + 1, -1}, false);
+        const auto K = theta_array.shape(1);
+        if (K == 0) throw py::value_error("theta: expected at least one class column, got 0");
+        objective.n_classes = static_cast<std::size_t>(K);
+        objective.y = checked_class_indices(y, m, objective.n_classes);
+        T* grad_data = output_data<T>(grad, "grad", {n + 1, K});
+        objective.sample_weight = checked_sample_weight<T>(sample_weight, m);
+        objective.mean_weight = mean_sample_weight(objective.sample_weight, m);
+        objective.fit_intercept = fit_intercept;
+        const std::vector<std::size_t> batch = checked_rows(rows, m);
+        return loss_and_gradient(objective, batch, static_cast<const T*>(theta_array.data()),
+                                 grad_data);
+    });
+}
+
+/// Calls f<double> or f<float> by the dtype of X (dense or CSR).
+template <class F>
+double by_dtype(const py::handle& X, F&& f) {
+    return matrix_is_float64(X) ? f(double{}) : f(float{});
+}
+
+// ------------------------------------------------------------------ penalties
+
+const char* penalty_name(PenaltyKind kind) {
+    switch (kind) {
+        case PenaltyKind::none: return "none";
+        case PenaltyKind::l2: return "l2";
+        case PenaltyKind::l1: return "l1";
+        case PenaltyKind::elasticnet: return "elasticnet";
+    }
+    return "unknown";
+}
+
+PenaltyKind penalty_kind(const std::optional<std::string>& name) {
+    if (!name) return PenaltyKind::none;
+    for (PenaltyKind kind : {PenaltyKind::l2, PenaltyKind::l1, PenaltyKind::elasticnet})
+        if (*name == penalty_name(kind)) return kind;
+    throw py::value_error("penalty: expected None, 'l2', 'l1' or 'elasticnet', got '" + *name + "'");
+}
+
+/// theta checked for a penalty kernel: 1-D (theta[0] is the intercept) or 2-D (row 0 holds
+/// the intercepts); returns the array and sets `skip` to the number of intercepts.
+template <class T>
+py::array penalty_theta(const py::handle& theta, bool writeable, std::size_t& skip) {
+    const py::array a = as_ndarray(theta, "theta");
+    if (a.ndim() == 1) {
+        py::array checked = checked_array<T>(theta, "theta", {-1}, writeable);
+        if (checked.shape(0) == 0) throw py::value_error("theta: expected at least one entry, got 0");
+        skip = 1;
+        return checked;
+    }
+    if (a.ndim() == 2) {
+        py::array checked = checked_array<T>(theta, "theta", {-1, -1}, writeable);
+        if (checked.shape(0) == 0) throw py::value_error("theta: expected at least one row, got 0");
+        skip = static_cast<std::size_t>(checked.shape(1));
+        return checked;
+    }
+    throw py::value_error("theta: expected a 1-D parameter vector or a 2-D (n_features + 1, "
+                          "n_classes) block, got " + std::to_string(a.ndim()) + "-D shape " +
+                          shape_string(shape_of(a)));
+}
+
+template <class T>
+double penalty_value_kernel(const Penalty& penalty, const py::handle& theta) {
+    penalty.validate();
+    std::size_t skip = 0;
+    const py::array a = penalty_theta<T>(theta, false, skip);
+    const T* data = static_cast<const T*>(a.data());
+    const auto n = static_cast<std::size_t>(a.size());
+    py::gil_scoped_release release;
+    return penalty_value(penalty, data, n, skip);
+}
+
+template <class T>
+void penalty_gradient_kernel(const Penalty& penalty, const py::handle& theta,
+                             const py::handle& grad) {
+    penalty.validate();
+    std::size_t skip = 0;
+    const py::array a = penalty_theta<T>(theta, false, skip);
+    T* grad_data = a.ndim() == 1 ? output_data<T>(grad, "grad", {a.shape(0)})
+                                 : output_data<T>(grad, "grad", {a.shape(0), a.shape(1)});
+    const T* data = static_cast<const T*>(a.data());
+    const auto n = static_cast<std::size_t>(a.size());
+    py::gil_scoped_release release;
+    add_penalty_gradient(penalty, data, n, skip, grad_data);
+}
+
+template <class T>
+void proximal_kernel(const Penalty& penalty, const py::handle& theta, double lr) {
+    penalty.validate();
+    if (!(lr >= 0.0 && std::isfinite(lr))) throw py::value_error("lr: expected a finite value >= 0");
+    std::size_t skip = 0;
+    py::array a = penalty_theta<T>(theta, true, skip);
+    T* data = static_cast<T*>(a.mutable_data());
+    const auto n = static_cast<std::size_t>(a.size());
+    py::gil_scoped_release release;
+    proximal_step(penalty, data, n, skip, lr);
+}
+
+}  // namespace
+
+void register_objectives(py::module_& m) {
+    m.def(
+        "squared_error_loss_and_gradient",
+        [](const py::handle& X, const py::handle& y, const py::handle& theta,
+           const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
+           bool fit_intercept) {
+            return by_dtype(X, [&](auto t) {
+                using T = decltype(t);
+                return linear_kernel<LeastSquares, T>(X, y, theta, grad, sample_weight, rows,
+                                                      fit_intercept, false, [](auto&) {});
+            });
+        },
+        "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(), "sample_weight"_a = py::none(),
+        "rows"_a = py::none(), "fit_intercept"_a = true,
+        R"doc(Mean squared error of theta = (intercept, coef) on (X, y), and its gradient.
+
+    L = sum_i s_i r_i^2 / sum_i s_i,  r_i = theta[0] + X[i] @ theta[1:] - y[i]
+    grad = 2 sum_i s_i r_i (1, X[i]) / sum_i s_i
+
+X is a C-contiguous 2-D float64/float32 array or a scipy.sparse CSR matrix/array (int32 or
+int64 indices), never densified. y, theta (n_features + 1,), grad and sample_weight must have
+X's dtype. With `rows` (int64 row numbers) the sums run over those rows and are divided by
+len(rows) * mean(sample_weight). Writes grad in place, returns the loss.)doc");
+
+    m.def(
+        "huber_loss_and_gradient",
+        [](const py::handle& X, const py::handle& y, const py::handle& theta,
+           const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
+           bool fit_intercept, double epsilon) {
+            return by_dtype(X, [&](auto t) {
+                using T = decltype(t);
+                return linear_kernel<Huber, T>(X, y, theta, grad, sample_weight, rows,
+                                               fit_intercept, false, [&](auto& objective) {
+                                                   objective.epsilon = epsilon;
+                                                   objective.validate();
+                                               });
+            });
+        },
+        "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(), "sample_weight"_a = py::none(),
+        "rows"_a = py::none(), "fit_intercept"_a = true, "epsilon"_a = 0.1,
+        R"doc(Mean Huber loss of theta = (intercept, coef) on (X, y), and its gradient.
+
+scikit-learn's definition (SGDRegressor(loss="huber")), with r = prediction - y:
+    l(r) = r^2 / 2 if |r| <= epsilon, else epsilon * (|r| - epsilon / 2)
+    l'(r) = clip(r, -epsilon, epsilon)
+    L = sum_i s_i l(r_i) / sum_i s_i,  grad = sum_i s_i l'(r_i) (1, X[i]) / sum_i s_i
+
+Arguments as squared_error_loss_and_gradient. Writes grad in place, returns the loss.)doc");
+
+    m.def(
+        "logistic_loss_and_gradient",
+        [](const py::handle& X, const py::handle& y, const py::handle& theta,
+           const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
+           bool fit_intercept) {
+            return by_dtype(X, [&](auto t) {
+                using T = decltype(t);
+                return linear_kernel<Logistic, T>(X, y, theta, grad, sample_weight, rows,
+                                                  fit_intercept, true, [](auto&) {});
+            });
+        },
+        "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(), "sample_weight"_a = py::none(),
+        "rows"_a = py::none(), "fit_intercept"_a = true,
+        R"doc(Binary log-loss of theta = (intercept, coef) on (X, y), y in {0, 1}, and its gradient.
+
+    z_i = theta[0] + X[i] @ theta[1:],  P(y=1) = sigmoid(z_i)
+    l_i = log(1 + exp(z_i)) - y_i z_i   (computed without overflow for any finite z)
+    L = sum_i s_i l_i / sum_i s_i,  grad = sum_i s_i (sigmoid(z_i) - y_i) (1, X[i]) / sum_i s_i
+
+y has X's dtype and holds only 0 and 1. Other arguments as squared_error_loss_and_gradient.
+Writes grad in place, returns the loss.)doc");
+
+    m.def(
+        "softmax_loss_and_gradient",
+        [](const py::handle& X, const py::handle& y, const py::handle& theta,
+           const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
+           bool fit_intercept) {
+            return by_dtype(X, [&](auto t) {
+                using T = decltype(t);
+                return softmax_kernel<T>(X, y, theta, grad, sample_weight, rows, fit_intercept);
+            });
+        },
+        "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(), "sample_weight"_a = py::none(),
+        "rows"_a = py::none(), "fit_intercept"_a = true,
+        R"doc(Multinomial (softmax) log-loss of theta on (X, y), and its gradient.
+
+theta is a (n_features + 1, n_classes) block: row 0 the intercepts, row j + 1 the weights of
+feature j; y holds class indices 0 .. n_classes - 1 (int64).
+    z_i = theta[0] + X[i] @ theta[1:],  l_i = logsumexp(z_i) - z_i[y_i]  (stable)
+    L = sum_i s_i l_i / sum_i s_i
+    grad[0] = sum_i s_i (p_i - onehot(y_i)) / sum_i s_i,  p_i = softmax(z_i)
+    grad[1:] = sum_i s_i X[i]^T (p_i - onehot(y_i)) / sum_i s_i
+grad has theta's shape. Other arguments as squared_error_loss_and_gradient. Writes grad in
+place, returns the loss.)doc");
+
+    py::class_<Penalty>(m, "Penalty",
+                        "A penalty alpha * R(w) on the coefficients (scikit-learn SGD's names and "
+                        "defaults); intercepts are never penalized.")
+        .def(py::init([](const std::optional<std::string>& kind, double alpha, double l1_ratio) {
+                 Penalty penalty{penalty_kind(kind), alpha, l1_ratio};
+                 penalty.validate();
+                 return penalty;
+             }),
+             "kind"_a, py::kw_only(), "alpha"_a = 1e-4, "l1_ratio"_a = 0.15)
+        .def_property_readonly("kind",
+                               [](const Penalty& p) -> std::optional<std::string> {
+                                   if (p.kind == PenaltyKind::none) return std::nullopt;
+                                   return std::string(penalty_name(p.kind));
+                               })
+        .def_readwrite("alpha", &Penalty::alpha)
+        .def_readwrite("l1_ratio", &Penalty::l1_ratio)
+        .def("validate", &Penalty::validate)
+        .def_property_readonly("l1_strength", &Penalty::l1_strength,
+                               "lambda_1, the weight of ||w||_1 in alpha R")
+        .def_property_readonly("l2_strength", &Penalty::l2_strength,
+                               "lambda_2, the weight of ||w||^2 / 2 in alpha R");
+
+    m.def(
+        "penalty_value",
+        [](const Penalty& penalty, const py::handle& theta) {
+            return is_float64(theta, "theta") ? penalty_value_kernel<double>(penalty, theta)
+                                              : penalty_value_kernel<float>(penalty, theta);
+        },
+        "penalty"_a, "theta"_a,
+        R"doc(alpha * R(w) at theta: lambda_1 * sum|w| + lambda_2 / 2 * sum w^2.
+
+w is theta without its intercepts: theta[1:] of a 1-D theta, theta[1:, :] of a 2-D
+(n_features + 1, n_classes) block.)doc");
+
+    m.def(
+        "add_penalty_gradient",
+        [](const Penalty& penalty, const py::handle& theta, const py::handle& grad) {
+            if (is_float64(theta, "theta"))
+                penalty_gradient_kernel<double>(penalty, theta, grad);
+            else
+                penalty_gradient_kernel<float>(penalty, theta, grad);
+        },
+        "penalty"_a, "theta"_a, "grad"_a,
+        R"doc(grad += lambda_2 * w in place (the smooth l2 part; intercepts untouched).
+
+grad has theta's shape and dtype. The l1 part is applied by proximal_step.)doc");
+
+    m.def(
+        "proximal_step",
+        [](const Penalty& penalty, const py::handle& theta, double lr) {
+            if (is_float64(theta, "theta"))
+                proximal_kernel<double>(penalty, theta, lr);
+            else
+                proximal_kernel<float>(penalty, theta, lr);
+        },
+        "penalty"_a, "theta"_a, "lr"_a,
+        R"doc(Soft-thresholds the coefficients in place by t = lr * lambda_1 (the l1 part's prox).
+
+w_j <- w_j - t if w_j > t, w_j + t if w_j < -t, else exactly 0. Intercepts untouched.)doc");
+}
+
+}  // namespace descend::bindings

@@ -1,0 +1,61 @@
+// Row operations on a dense row-major X (MatrixView): the data-access layer the objectives
+// are written against. csr.hpp provides the same functions for CSR sparse X, so an objective
+// templated on its Matrix type runs unchanged on both. All sums are taken in double.
+#pragma once
+
+#include <cstddef>
+
+#include "../view.hpp"
+
+namespace descend {
+
+/// x_i . w (w has X.cols entries).
+template <class T>
+double row_dot(const MatrixView<const T>& X, std::size_t i, const T* w) {
+    const T* x = X.row(i);
+    double d = 0.0;
+#pragma omp simd reduction(+ : d)
+    for (std::size_t j = 0; j < X.cols; ++j) d += static_cast<double>(x[j]) * static_cast<double>(w[j]);
+    return d;
+}
+
+/// g += c x_i (g has X.cols entries).
+template <class T>
+void row_axpy(const MatrixView<const T>& X, std::size_t i, double c, double* g) {
+    const T* x = X.row(i);
+#pragma omp simd
+    for (std::size_t j = 0; j < X.cols; ++j) g[j] += c * static_cast<double>(x[j]);
+}
+
+/// d_q = x_{i_q} . w for four rows in one sweep over w: four independent dot products hide
+/// the latency of the multiply-adds.
+template <class T>
+void rows_dot4(const MatrixView<const T>& X, const std::size_t (&i)[4], const T* w,
+               double (&d)[4]) {
+    const T *x0 = X.row(i[0]), *x1 = X.row(i[1]), *x2 = X.row(i[2]), *x3 = X.row(i[3]);
+    double d0 = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0;
+#pragma omp simd reduction(+ : d0, d1, d2, d3)
+    for (std::size_t j = 0; j < X.cols; ++j) {
+        const double wj = static_cast<double>(w[j]);
+        d0 += static_cast<double>(x0[j]) * wj;
+        d1 += static_cast<double>(x1[j]) * wj;
+        d2 += static_cast<double>(x2[j]) * wj;
+        d3 += static_cast<double>(x3[j]) * wj;
+    }
+    d[0] = d0, d[1] = d1, d[2] = d2, d[3] = d3;
+}
+
+/// g += sum_q c_q x_{i_q} for four rows: g is read and written once for the four.
+template <class T>
+void rows_axpy4(const MatrixView<const T>& X, const std::size_t (&i)[4], const double (&c)[4],
+                double* g) {
+    const T *x0 = X.row(i[0]), *x1 = X.row(i[1]), *x2 = X.row(i[2]), *x3 = X.row(i[3]);
+    const double c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
+#pragma omp simd
+    for (std::size_t j = 0; j < X.cols; ++j) {
+        g[j] += (c0 * static_cast<double>(x0[j]) + c1 * static_cast<double>(x1[j])) +
+                (c2 * static_cast<double>(x2[j]) + c3 * static_cast<double>(x3[j]));
+    }
+}
+
+}  // namespace descend

@@ -1,0 +1,68 @@
+// Huber loss of a linear model (robust regression), as scikit-learn's SGDRegressor(loss=
+// "huber", epsilon=...): quadratic for residuals up to epsilon, linear beyond. One pass over
+// the rows of X (dense or CSR). theta = (intercept b, coefficients w), r_i = b + x_i . w - y_i.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <stdexcept>
+
+#include "../view.hpp"
+#include "linear_pass.hpp"
+
+namespace descend {
+
+/// The Huber loss at one prediction, scikit-learn's definition (sklearn._loss HuberLoss with
+/// delta = epsilon, used by SGDRegressor), with r = z - y and a = min(|r|, epsilon):
+//   l = r^2 / 2                        if |r| <= epsilon
+//   l = epsilon (|r| - epsilon / 2)    otherwise          (both: l = a (|r| - a / 2))
+//   dl/dz = clamp(r, -epsilon, epsilon)
+/// Note the 1/2: near zero this is half the squared error of least_squares.hpp.
+struct HuberPoint {
+    double epsilon;  ///< where the loss turns from quadratic to linear
+
+    LossAndSlope operator()(double z, double y) const {
+        const double r = z - y;
+        const double abs_r = std::fabs(r);
+        const double a = std::min(abs_r, epsilon);
+        return {a * (abs_r - 0.5 * a), std::clamp(r, -epsilon, epsilon)};
+    }
+};
+
+/// The Huber objective over a data set: the weighted mean Huber loss
+//   L(theta) = sum_i s_i l(r_i) / sum_i s_i,   grad L = sum_i s_i l'(r_i) (1, x_i) / sum_i s_i
+/// with the batch normalization of least_squares.hpp (sums over a batch B divided by
+/// |B| * mean(s)).
+template <class T, class Matrix = MatrixView<const T>>
+struct Huber {
+    Matrix X;                            ///< features, one row per sample (dense or CSR)
+    const T* y = nullptr;                ///< targets, X.rows of them
+    const T* sample_weight = nullptr;    ///< per-sample weights, or null for all ones
+    bool fit_intercept = true;           ///< false: theta[0] is held at its value (zero)
+    double mean_weight = 1.0;            ///< mean of the sample weights over the whole set
+    double epsilon = 0.1;                ///< quadratic-to-linear threshold (sklearn's default)
+
+    /// Throws std::invalid_argument unless epsilon is finite and >= 0 (sklearn's range).
+    void validate() const {
+        if (!(epsilon >= 0.0 && std::isfinite(epsilon)))
+            throw std::invalid_argument("epsilon must be finite and >= 0");
+    }
+
+    std::size_t n_samples() const { return X.rows; }
+    std::size_t n_params() const { return X.cols + 1; }
+    /// theta[0], the intercept, is never penalized.
+    std::size_t n_intercepts() const { return 1; }
+
+    /// Mean loss over the batch, and its gradient written to `grad` (n_params() doubles).
+    double loss_and_gradient(const std::size_t* rows, std::size_t count, const T* theta,
+                             double* grad) const {
+        const double sum = linear_loss_sums(X, y, sample_weight, theta, fit_intercept, rows,
+                                            count, HuberPoint{epsilon}, grad);
+        const double scale = 1.0 / (static_cast<double>(count) * mean_weight);
+        for (std::size_t j = 0; j < n_params(); ++j) grad[j] *= scale;
+        return sum * scale;
+    }
+};
+
+}  // namespace descend
