@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
     descend::bindings::register_optimizers(m);
     descend::bindings::register_schedules(m);
     descend::bindings::register_linear(m);
+    descend::bindings::register_functions(m);
 }

@@ -8,5 +8,6 @@ namespace descend::bindings {
 void register_optimizers(pybind11::module_& m);  // update rules (register_optimizers.cpp)
 void register_schedules(pybind11::module_& m);   // learning-rate schedules (register_schedules.cpp)
 void register_linear(pybind11::module_& m);      // least squares and the solver (register_linear.cpp)
+void register_functions(pybind11::module_& m);   // landscapes and minimize (register_functions.cpp)
 
 }  // namespace descend::bindings

@@ -8,3 +8,5 @@
 #include "objectives/least_squares.hpp"
 #include "optimizers/optimizer.hpp"
 #include "solver.hpp"
+#include "objectives/landscapes.hpp"
+#include "minimize.hpp"
