@@ -84,12 +84,6 @@ def test_each_rule_takes_rosenbrock_from_the_bend_to_the_minimum(method):
     np.testing.assert_allclose(res.x, [1.0, 1.0], atol=1e-4)
 
 
-def test_settings_table_is_in_the_docstring():
-    for method in ROSENBROCK_SETTINGS:
-        assert f"\n        {method}" in descend.minimize.__doc__ or method == "sgd"
-    assert "lr=1e-3, gtol=1e-6, max_iter=100_000" in descend.minimize.__doc__
-
-
 # ---------------------------------------------------------------------- fast path = Python path
 
 

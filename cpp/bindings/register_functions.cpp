@@ -22,6 +22,17 @@ using namespace py::literals;
 
 namespace {
 
+const char* status_name(MinimizeStatus status) {
+    switch (status) {
+        case MinimizeStatus::running: return "running";
+        case MinimizeStatus::gtol: return "gtol";
+        case MinimizeStatus::tol: return "tol";
+        case MinimizeStatus::max_iter: return "max_iter";
+        case MinimizeStatus::diverged: return "diverged";
+    }
+    return "unknown";
+}
+
 // ------------------------------------------------------------------ landscapes on NumPy rows
 
 /// Evaluates the landscape at each row of x (m, dim): f into `values` (m,) and the gradient into
@@ -72,7 +83,25 @@ py::class_<L> register_landscape(py::module_& m, const char* name, const char* d
                 evaluate(l, x, value, grad);
             },
             "x"_a, "value"_a, "grad"_a,
-            "Writes f of each row of x (m, dim) into value (m,) and its gradient into grad (m, dim).");
+            "Writes f of each row of x (m, dim) into value (m,) and its gradient into grad (m, dim).")
+        .def(
+            "minimize_steps",
+            [](const L& landscape, const py::handle& x, Minimizer& run, std::int64_t steps) {
+                const auto n = static_cast<py::ssize_t>(run.size());
+                const auto dim = static_cast<py::ssize_t>(landscape.dimension());
+                if (dim != n)
+                    throw py::value_error("run: expected a Minimizer over " + std::to_string(dim) +
+                                          " variables, got " + std::to_string(n));
+                if (steps < 0)
+                    throw py::value_error("steps: expected >= 0, got " + std::to_string(steps));
+                double* x_data = output_data<double>(x, "x", {n});
+                py::gil_scoped_release release;
+                return status_name(minimize_steps(landscape, x_data, run, steps));
+            },
+            "x"_a, "run"_a, "steps"_a,
+            "Continues `run` on this landscape from x (float64, updated in place): evaluates x "
+            "if nothing was observed yet, then up to `steps` steps, each followed by an "
+            "evaluation. Returns the status.");
 }
 
 /// A landscape with only a `dim` parameter (validated).
@@ -87,17 +116,6 @@ void register_landscape_of_dim(py::module_& m, const char* name, const char* doc
 }
 
 // ------------------------------------------------------------------ the minimize loop
-
-const char* status_name(MinimizeStatus status) {
-    switch (status) {
-        case MinimizeStatus::running: return "running";
-        case MinimizeStatus::gtol: return "gtol";
-        case MinimizeStatus::tol: return "tol";
-        case MinimizeStatus::max_iter: return "max_iter";
-        case MinimizeStatus::diverged: return "diverged";
-    }
-    return "unknown";
-}
 
 py::array_t<double> to_numpy(const std::vector<double>& values) {
     return py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data());
@@ -195,30 +213,6 @@ void register_functions(py::module_& m) {
                 return py::array_t<double>({rows, n}, run.path().data());
             },
             "Every finite iterate, one row each (a copy; no rows unless record_path).");
-
-    m.def(
-        "minimize_landscape",
-        [](const Landscape& landscape, const py::handle& x, Minimizer& run, std::int64_t steps) {
-            const auto n = static_cast<py::ssize_t>(run.size());
-            const auto dim = static_cast<py::ssize_t>(
-                std::visit([](const auto& l) { return l.dimension(); }, landscape));
-            if (dim != n)
-                throw py::value_error("run: expected a Minimizer over " + std::to_string(dim) +
-                                      " variables, got " + std::to_string(n));
-            if (steps < 0) throw py::value_error("steps: expected >= 0, got " + std::to_string(steps));
-            double* x_data = output_data<double>(x, "x", {n});
-            MinimizeStatus status;
-            {
-                py::gil_scoped_release release;
-                status = std::visit(
-                    [&](const auto& l) { return minimize_steps(l, x_data, run, steps); }, landscape);
-            }
-            return status_name(status);
-        },
-        "landscape"_a, "x"_a, "run"_a, "steps"_a,
-        "Continues `run` on the landscape from x (float64, updated in place): evaluates x if "
-        "nothing was observed yet, then up to `steps` steps, each followed by an evaluation. "
-        "Returns the status.");
 }
 
 }  // namespace descend::bindings
