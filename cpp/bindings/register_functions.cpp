@@ -71,11 +71,15 @@ py::class_<L> register_landscape(py::module_& m, const char* name, const char* d
         .def_property_readonly("dim", &L::dimension, "Number of variables.")
         .def(
             "value",
-            [](const L& l, const py::handle& x, const py::handle& out) { evaluate(l, x, out, py::none()); },
+            [](const L& l, const py::handle& x, const py::handle& out) {
+                evaluate(l, x, out, py::none());
+            },
             "x"_a, "out"_a, "Writes f of each row of x (m, dim) into out (m,).")
         .def(
             "grad",
-            [](const L& l, const py::handle& x, const py::handle& out) { evaluate(l, x, py::none(), out); },
+            [](const L& l, const py::handle& x, const py::handle& out) {
+                evaluate(l, x, py::none(), out);
+            },
             "x"_a, "out"_a, "Writes the gradient at each row of x (m, dim) into out (m, dim).")
         .def(
             "value_and_grad",

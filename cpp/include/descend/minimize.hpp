@@ -62,7 +62,8 @@ public:
         std::visit([](const auto& s) { s.validate(); }, schedule);
         options.validate();
         for (std::size_t k = 0; k < state_rows_.size(); ++k) state_rows_[k] = state_.data() + k * n;
-        history_.reserve(static_cast<std::size_t>(std::min<std::int64_t>(options.max_iter, 1 << 16)) + 1);
+        const std::int64_t expected = std::min<std::int64_t>(options.max_iter, 1 << 16);
+        history_.reserve(static_cast<std::size_t>(expected) + 1);
     }
 
     /// Takes f = f(x) and g = grad f(x) at the current x (n values each) and applies the rules,
@@ -125,14 +126,14 @@ public:
     }
 
     std::size_t size() const { return n_; }                       ///< number of variables
-    MinimizeStatus status() const { return status_; }             ///< why the run stopped, if it has
+    MinimizeStatus status() const { return status_; }             ///< where the run stands
     const MinimizeOptions& options() const { return options_; }   ///< the settings
     std::int64_t iterations() const { return iterations_; }       ///< steps taken
     std::int64_t evaluations() const { return evaluations_; }     ///< calls of observe()
     double fun() const { return fun_; }                           ///< f at the last finite iterate
     const std::vector<double>& x() const { return last_x_; }      ///< the last finite iterate
     const std::vector<double>& gradient() const { return gradient_; }  ///< grad f there
-    const std::vector<double>& history() const { return history_; }    ///< f of every finite iterate
+    const std::vector<double>& history() const { return history_; }    ///< f at each iterate
     /// Every finite iterate, row after row (n values each); empty unless options.record_path.
     const std::vector<double>& path() const { return path_; }
 
@@ -158,7 +159,10 @@ template <class Function>
 MinimizeStatus minimize_steps(const Function& function, double* x, Minimizer& run,
                               std::int64_t steps) {
     std::vector<double> grad(run.size());
-    if (run.evaluations() == 0) run.observe(x, function.value_and_gradient(x, grad.data()), grad.data());
+    if (run.evaluations() == 0) {
+        const double f = function.value_and_gradient(x, grad.data());
+        run.observe(x, f, grad.data());
+    }
     for (std::int64_t k = 0; k < steps && run.status() == MinimizeStatus::running; ++k) {
         run.step(x);
         const double f = function.value_and_gradient(x, grad.data());
