@@ -272,8 +272,13 @@ def test_clip_norm_scales_the_gradient_down_to_that_norm():
         F.sphere, [30.0, 40.0], method="gd",
         options=dict(lr=0.5, clip_norm=1.0, max_iter=1, record_path=True),
     )  # fmt: skip
-    # g = (60, 80), |g| = 100 -> g' = (0.6, 0.8)
-    np.testing.assert_allclose(res.path[1], [30.0 - 0.3, 40.0 - 0.4], rtol=1e-15)
+    # g = (60, 80), |g| = 100 -> g' = g / (100 + 1e-6) (torch's clip_grad_norm_ rule)
+    expected = np.array([30.0, 40.0]) - 0.5 * np.array([60.0, 80.0]) / 100.000001
+    np.testing.assert_allclose(res.path[1], expected, rtol=1e-15)
+    # a gradient shorter than clip_norm is left as it is: g = (0.6, 0.8), |g| = 1
+    options = dict(lr=0.5, clip_norm=2.0, max_iter=1, record_path=True)
+    res = descend.minimize(F.sphere, [0.3, 0.4], method="gd", options=options)
+    np.testing.assert_array_equal(res.path[1], [0.0, 0.0])
 
 
 # ---------------------------------------------------------------------- divergence

@@ -382,10 +382,10 @@ def minimize(
     options : dict, optional
         ``lr`` (default: the rule's, 1e-3) or ``schedule`` (a descend.schedules object of
         the step count), ``max_iter`` (default 1000), ``gtol`` (default 1e-5; None or 0
-        disables), ``clip_norm`` (scale g down to this Euclidean norm before each step),
-        ``record_path`` (keep every iterate in ``res.path``), and the rule's hyperparameters
-        (``momentum``, ``nesterov``, ``dampening``, ``weight_decay``, ``beta1``, ``beta2``,
-        ``eps``, ``amsgrad``).
+        disables), ``clip_norm`` (before each step g ← c g with c = clip_norm / (‖g‖₂ + 1e-6)
+        when c < 1, torch's clip_grad_norm_ rule), ``record_path`` (keep every iterate in
+        ``res.path``), and the rule's hyperparameters (``momentum``, ``nesterov``,
+        ``dampening``, ``weight_decay``, ``beta1``, ``beta2``, ``eps``, ``amsgrad``).
 
     Returns
     -------

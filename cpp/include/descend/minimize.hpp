@@ -34,7 +34,7 @@ struct MinimizeOptions {
     std::int64_t max_iter = 1000;  ///< at most this many steps
     double gtol = 1e-5;            ///< stop when the largest |g_i| is below gtol
     double tol = 1e-6;             ///< stop when f changes by less than tol (relative, see above)
-    double clip_norm = 0.0;        ///< if > 0, scale g down to this Euclidean norm before a step
+    double clip_norm = 0.0;        ///< if > 0, scale g down to about this Euclidean norm
     bool record_path = false;      ///< keep every iterate x_k
 
     /// Throws std::invalid_argument naming the first impossible setting.
@@ -104,8 +104,8 @@ public:
     }
 
     /// One step of the update rule from x (n values, updated in place) along the gradient of
-    /// the last observe(), scaled to norm clip_norm if longer:
-    //   g' = g * min(1, clip_norm / ||g||_2)            (when clip_norm > 0)
+    /// the last observe(), scaled down if longer than clip_norm (torch's clip_grad_norm_ rule):
+    //   c  = clip_norm / (||g||_2 + 1e-6),  g' = c < 1 ? c g : g     (when clip_norm > 0)
     //   x  = update(x, g', lr = schedule(k)),  k = steps taken before this one
     /// Throws std::logic_error unless status() is running after at least one observe().
     void step(double* x) {
@@ -116,7 +116,8 @@ public:
             double squares = 0.0;
             for (std::size_t i = 0; i < n_; ++i) squares += gradient_[i] * gradient_[i];
             const double norm = std::sqrt(squares);
-            const double scale = norm > options_.clip_norm ? options_.clip_norm / norm : 1.0;
+            const double c = options_.clip_norm / (norm + 1e-6);
+            const double scale = c < 1.0 ? c : 1.0;
             for (std::size_t i = 0; i < n_; ++i) clipped_[i] = gradient_[i] * scale;
             g = clipped_.data();
         }
