@@ -10,5 +10,6 @@ void register_schedules(pybind11::module_& m);   // learning-rate schedules (reg
 void register_linear(pybind11::module_& m);      // least squares and the solver (register_linear.cpp)
 void register_clipping(pybind11::module_& m);    // gradient clipping (register_clipping.cpp)
 void register_objectives(pybind11::module_& m);  // losses and penalties (register_objectives.cpp)
+void register_functions(pybind11::module_& m);   // landscapes and minimize (register_functions.cpp)
 
 }  // namespace descend::bindings

@@ -5,15 +5,21 @@ first-order optimization (gradient descent, SGD with schedules, mini-batches, Ad
 running in C++ in place on NumPy arrays.
 """
 
-from . import clipping, schedules
+from . import clipping, functions, schedules
 from ._core import __version__
 from .exceptions import ConvergenceWarning
+from .functions import check_grad
 from .linear_model import LinearRegression
+from .minimize import OptimizeResult, minimize
 
 __all__ = [
     "ConvergenceWarning",
     "LinearRegression",
+    "OptimizeResult",
     "__version__",
     "clipping",
+    "check_grad",
+    "functions",
+    "minimize",
     "schedules",
 ]

@@ -13,3 +13,5 @@
 #include "objectives/penalties.hpp"
 #include "optimizers/optimizer.hpp"
 #include "solver.hpp"
+#include "objectives/landscapes.hpp"
+#include "minimize.hpp"

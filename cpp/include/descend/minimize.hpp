@@ -1,0 +1,185 @@
+// minimize: first-order minimization of a differentiable function of n variables with any
+// update rule and any learning-rate schedule, stopping rules, divergence detection and a record
+// of the run. One iteration is
+//   x_{k+1} = update(x_k, clip(grad f(x_k)), lr_k),   then f(x_{k+1}), grad f(x_{k+1})
+// The caller may evaluate f itself (Minimizer::observe / Minimizer::step, as the Python layer
+// does for a Python function), or hand a C++ function object to minimize_steps(), which runs
+// the whole loop. Both take exactly the same arithmetic path, so they give the same numbers.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+
+#include "optimizers/optimizer.hpp"
+#include "schedules.hpp"
+
+namespace descend {
+
+/// Where a minimize run stands.
+enum class MinimizeStatus {
+    running,   ///< no stopping rule has fired yet
+    gtol,      ///< converged: ||g||_inf < gtol at x
+    tol,       ///< converged: |f_k - f_{k-1}| < tol * max(|f_k|, |f_{k-1}|, 1)
+    max_iter,  ///< max_iter steps taken without converging
+    diverged,  ///< f, grad f or x became NaN or infinite; x is back at the last finite iterate
+};
+
+/// Settings of the minimize loop. A tolerance of 0 disables its rule.
+struct MinimizeOptions {
+    std::int64_t max_iter = 1000;  ///< at most this many steps
+    double gtol = 1e-5;            ///< stop when the largest |g_i| is below gtol
+    double tol = 1e-6;             ///< stop when f changes by less than tol (relative, see above)
+    double clip_norm = 0.0;        ///< if > 0, scale g down to about this Euclidean norm
+    bool record_path = false;      ///< keep every iterate x_k
+
+    /// Throws std::invalid_argument naming the first impossible setting.
+    void validate() const {
+        if (max_iter < 0) throw std::invalid_argument("max_iter must be >= 0");
+        if (!(gtol >= 0.0)) throw std::invalid_argument("gtol must be >= 0");
+        if (!(tol >= 0.0)) throw std::invalid_argument("tol must be >= 0");
+        if (!(clip_norm >= 0.0)) throw std::invalid_argument("clip_norm must be >= 0");
+    }
+};
+
+/// One minimize run over n variables: the update rule's state, the counters, the last finite
+/// iterate with its f and gradient, f per iteration and (optionally) the path. A run can be
+/// continued in slices: everything carried from one iteration to the next lives here.
+class Minimizer {
+public:
+    /// Validates the rule, the schedule and the options (std::invalid_argument otherwise).
+    Minimizer(const Optimizer& optimizer, const Schedule& schedule, const MinimizeOptions& options,
+              std::size_t n)
+        : optimizer_(optimizer), schedule_(schedule), options_(options), n_(n),
+          state_(state_slots(optimizer) * n), state_rows_(state_slots(optimizer)),
+          last_x_(n), gradient_(n), spare_x_(n), spare_gradient_(n),
+          clipped_(options.clip_norm > 0.0 ? n : 0) {
+        std::visit([](const auto& rule) { rule.validate(); }, optimizer);
+        std::visit([](const auto& s) { s.validate(); }, schedule);
+        options.validate();
+        for (std::size_t k = 0; k < state_rows_.size(); ++k) state_rows_[k] = state_.data() + k * n;
+        const std::int64_t expected = std::min<std::int64_t>(options.max_iter, 1 << 16);
+        history_.reserve(static_cast<std::size_t>(expected) + 1);
+    }
+
+    /// Takes f = f(x) and g = grad f(x) at the current x (n values each) and applies the rules,
+    /// in this order: any NaN/Inf in f, g or x -> diverged (x is overwritten with the last
+    /// finite iterate); else the iterate is recorded, then ||g||_inf < gtol -> gtol;
+    /// |f - f_prev| < tol * max(|f|, |f_prev|, 1) -> tol; max_iter steps taken -> max_iter.
+    MinimizeStatus observe(double* x, double f, const double* g) {
+        ++evaluations_;
+        // One pass: check, take the largest |g_i|, and copy x and g into the spare buffers,
+        // which become the current ones (a swap) only if everything is finite.
+        bool finite = std::isfinite(f);
+        double largest = 0.0;
+        for (std::size_t i = 0; i < n_; ++i) {
+            finite &= std::isfinite(x[i]) & std::isfinite(g[i]);
+            largest = std::max(largest, std::fabs(g[i]));
+            spare_x_[i] = x[i];
+            spare_gradient_[i] = g[i];
+        }
+        if (!finite) {
+            if (!history_.empty()) std::copy(last_x_.begin(), last_x_.end(), x);
+            return status_ = MinimizeStatus::diverged;
+        }
+        last_x_.swap(spare_x_);
+        gradient_.swap(spare_gradient_);
+        const double previous = fun_;
+        fun_ = f;
+        history_.push_back(f);
+        if (options_.record_path) path_.insert(path_.end(), x, x + n_);
+        const double scale = std::max({std::fabs(f), std::fabs(previous), 1.0});
+        if (largest < options_.gtol) {
+            status_ = MinimizeStatus::gtol;
+        } else if (history_.size() > 1 && std::fabs(f - previous) < options_.tol * scale) {
+            status_ = MinimizeStatus::tol;
+        } else if (iterations_ >= options_.max_iter) {
+            status_ = MinimizeStatus::max_iter;
+        }
+        return status_;
+    }
+
+    /// One step of the update rule from x (n values, updated in place) along the gradient of
+    /// the last observe(), scaled down if longer than clip_norm (torch's clip_grad_norm_ rule):
+    //   c  = clip_norm / (||g||_2 + 1e-6),  g' = c < 1 ? c g : g     (when clip_norm > 0)
+    //   x  = update(x, g', lr = schedule(k)),  k = steps taken before this one
+    /// Throws std::logic_error unless status() is running after at least one observe().
+    void step(double* x) {
+        if (status_ != MinimizeStatus::running || history_.empty())
+            throw std::logic_error("step: the run is finished or nothing has been observed yet");
+        const double* g = gradient_.data();
+        if (options_.clip_norm > 0.0) {
+            double squares = 0.0;
+            for (std::size_t i = 0; i < n_; ++i) squares += gradient_[i] * gradient_[i];
+            const double norm = std::sqrt(squares);
+            const double c = options_.clip_norm / (norm + 1e-6);
+            const double scale = c < 1.0 ? c : 1.0;
+            for (std::size_t i = 0; i < n_; ++i) clipped_[i] = gradient_[i] * scale;
+            g = clipped_.data();
+        }
+        const double lr = learning_rate(schedule_, iterations_);
+        ++iterations_;
+        optimizer_step(optimizer_, lr, x, g, state_rows_.data(), n_, iterations_);
+    }
+
+    std::size_t size() const { return n_; }                       ///< number of variables
+    MinimizeStatus status() const { return status_; }             ///< where the run stands
+    const MinimizeOptions& options() const { return options_; }   ///< the settings
+    std::int64_t iterations() const { return iterations_; }       ///< steps taken
+    std::int64_t evaluations() const { return evaluations_; }     ///< calls of observe()
+    double fun() const { return fun_; }                           ///< f at the last finite iterate
+    const std::vector<double>& x() const { return last_x_; }      ///< the last finite iterate
+    const std::vector<double>& gradient() const { return gradient_; }  ///< grad f there
+    const std::vector<double>& history() const { return history_; }    ///< f at each iterate
+    /// Every finite iterate, row after row (n values each); empty unless options.record_path.
+    const std::vector<double>& path() const { return path_; }
+
+private:
+    Optimizer optimizer_;
+    Schedule schedule_;
+    MinimizeOptions options_;
+    std::size_t n_;
+    std::vector<double> state_;            // the update rule's state arrays, one row each
+    std::vector<double*> state_rows_;
+    std::vector<double> last_x_, gradient_, spare_x_, spare_gradient_, clipped_;
+    std::vector<double> history_, path_;
+    std::int64_t iterations_ = 0, evaluations_ = 0;
+    double fun_ = std::numeric_limits<double>::quiet_NaN();
+    MinimizeStatus status_ = MinimizeStatus::running;
+};
+
+/// Continues `run` on `function` (anything with `double value_and_gradient(const double* x,
+/// double* grad) const` over run.size() variables): evaluates x first if nothing has been
+/// observed yet, then takes up to `steps` steps, each followed by an evaluation, until a
+/// stopping rule fires. x (updated in place) is the current iterate. Returns the status.
+template <class Function>
+MinimizeStatus minimize_steps(const Function& function, double* x, Minimizer& run,
+                              std::int64_t steps) {
+    std::vector<double> grad(run.size());
+    if (run.evaluations() == 0) {
+        const double f = function.value_and_gradient(x, grad.data());
+        run.observe(x, f, grad.data());
+    }
+    for (std::int64_t k = 0; k < steps && run.status() == MinimizeStatus::running; ++k) {
+        run.step(x);
+        const double f = function.value_and_gradient(x, grad.data());
+        run.observe(x, f, grad.data());
+    }
+    return run.status();
+}
+
+/// Minimizes `function` from x (n = function.dimension() values, overwritten with the result)
+/// with `optimizer` under `schedule` until a stopping rule fires; returns the finished run.
+template <class Function>
+Minimizer minimize(const Function& function, double* x, const Optimizer& optimizer,
+                   const Schedule& schedule, const MinimizeOptions& options) {
+    Minimizer run(optimizer, schedule, options, function.dimension());
+    minimize_steps(function, x, run, options.max_iter);
+    return run;
+}
+
+}  // namespace descend

@@ -1,0 +1,460 @@
+"""Classic test landscapes of optimization, with gradients computed in C++, and ``check_grad``.
+
+Each landscape is a callable object::
+
+    f(x)                  # f at a point x of shape (dim,), a float; or at points (..., dim)
+    f.grad(x)             # the gradient, same shape as x
+    f.value_and_grad(x)   # both, in one pass
+    f.dim, f.minima, f.saddle_points, f.bounds
+
+``x`` may be float64 or float32 (kept as it is; results have its dtype); other real dtypes
+are converted to float64. Passing a landscape to :func:`descend.minimize` runs the whole loop
+in C++, with no Python call per step.
+
+============================  ==============================================  =================
+landscape                     f                                               minima
+============================  ==============================================  =================
+``sphere``                    Σ x_i²                                          0 at 0
+``ill_conditioned``           ½ Σ c_i x_i², c_i evenly from 1 to κ = 100      0 at 0
+``booth``                     (x + 2y − 7)² + (2x + y − 5)²                   0 at (1, 3)
+``rosenbrock``                Σ 100 (x_{i+1} − x_i²)² + (1 − x_i)²            0 at (1, …, 1)
+``beale``                     Σ_k (c_k − x + x y^k)², c = (1.5, 2.25, 2.625)  0 at (3, 0.5)
+``saddle``                    x² − y²                                         none (saddle at 0)
+``monkey_saddle``             x³ − 3xy²                                       none (saddle at 0)
+``double_well``               x⁴/4 + x³/3 − x²                                −8/3 at −2 (global),
+                                                                              −5/12 at 1 (local)
+``himmelblau``                (x² + y − 11)² + (x + y² − 7)²                  0 at four points
+``rastrigin``                 10n + Σ x_i² − 10 cos 2πx_i                     0 at 0, many local
+``ackley``                    −20 e^{−0.2 √(mean x_i²)} − e^{mean cos 2πx_i}   0 at 0, many local
+                              + 20 + e
+============================  ==============================================  =================
+
+The classes (``Sphere(dim)``, ``IllConditionedQuadratic(dim, condition)``, ``Rosenbrock(dim)``,
+``Rastrigin(dim)``, ``Ackley(dim)``, and the fixed ones) build other instances.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _core
+
+__all__ = [
+    "Ackley",
+    "Beale",
+    "Booth",
+    "DoubleWell",
+    "Himmelblau",
+    "IllConditionedQuadratic",
+    "Landscape",
+    "Minimum",
+    "MonkeySaddle",
+    "Rastrigin",
+    "Rosenbrock",
+    "Saddle",
+    "Sphere",
+    "ackley",
+    "beale",
+    "booth",
+    "check_grad",
+    "double_well",
+    "himmelblau",
+    "ill_conditioned",
+    "monkey_saddle",
+    "rastrigin",
+    "rosenbrock",
+    "saddle",
+    "sphere",
+]
+
+_FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+@dataclass(frozen=True)
+class Minimum:
+    """A known minimum of a landscape: the point ``x``, the value ``fun = f(x)``, and whether
+    it is a global minimum."""
+
+    x: tuple[float, ...]
+    fun: float
+    is_global: bool = True
+
+
+class Landscape:
+    """A test function of ``dim`` variables whose value and gradient are computed in C++.
+
+    Not built directly: use one of the subclasses or ready instances of this module.
+
+    Attributes
+    ----------
+    dim : int
+        Number of variables.
+    minima : tuple of Minimum
+        The known minima (the global ones first), empty for landscapes unbounded below.
+    saddle_points : tuple of tuple of float
+        Known stationary points that are not minima.
+    bounds : tuple of (float, float)
+        Suggested plot range for each variable.
+    """
+
+    def __init__(
+        self,
+        core: object,
+        *,
+        minima: Sequence[Minimum] = (),
+        saddle_points: Sequence[Sequence[float]] = (),
+        bounds: Sequence[tuple[float, float]],
+    ) -> None:
+        self._core = core
+        self.minima = tuple(minima)
+        self.saddle_points = tuple(tuple(float(v) for v in p) for p in saddle_points)
+        self.bounds = tuple((float(lo), float(hi)) for lo, hi in bounds)
+
+    @property
+    def dim(self) -> int:
+        """Number of variables."""
+        return int(self._core.dim)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def _points(self, x: object) -> np.ndarray:
+        array = np.asarray(x)
+        if array.dtype not in _FLOAT_DTYPES:
+            if array.dtype.kind not in "biuf":
+                raise TypeError(f"x: expected real numbers, got dtype {array.dtype}")
+            array = array.astype(np.float64)
+        if array.ndim == 0 and self.dim == 1:
+            array = array.reshape(1)
+        if array.ndim == 0 or array.shape[-1] != self.dim:
+            raise ValueError(
+                f"x: expected shape ({self.dim},) or (..., {self.dim}) for this "
+                f"{self.dim}-variable landscape, got {array.shape}"
+            )
+        return np.ascontiguousarray(array)
+
+    def __call__(self, x: object) -> float | np.ndarray:
+        """f(x): a float for one point of shape (dim,), an array of shape (...) for points of
+        shape (..., dim)."""
+        points = self._points(x)
+        rows = points.reshape(-1, self.dim)
+        values = np.empty(rows.shape[0], dtype=points.dtype)
+        self._core.value(rows, values)
+        return float(values[0]) if points.ndim == 1 else values.reshape(points.shape[:-1])
+
+    def grad(self, x: object) -> np.ndarray:
+        """The gradient of f at x, with the shape and dtype of x."""
+        points = self._points(x)
+        grads = np.empty_like(points)
+        self._core.grad(points.reshape(-1, self.dim), grads.reshape(-1, self.dim))
+        return grads
+
+    def value_and_grad(self, x: object) -> tuple[float | np.ndarray, np.ndarray]:
+        """``(f(x), grad f(x))`` computed in one pass."""
+        points = self._points(x)
+        rows = points.reshape(-1, self.dim)
+        values = np.empty(rows.shape[0], dtype=points.dtype)
+        grads = np.empty_like(points)
+        self._core.value_and_grad(rows, values, grads.reshape(-1, self.dim))
+        value = float(values[0]) if points.ndim == 1 else values.reshape(points.shape[:-1])
+        return value, grads
+
+
+def _origin(dim: int) -> tuple[Minimum, ...]:
+    return (Minimum((0.0,) * dim, 0.0),)
+
+
+class Sphere(Landscape):
+    """``f(x) = Σ_i x_i²``; minimum 0 at the origin.
+
+    Examples
+    --------
+    >>> from descend.functions import Sphere
+    >>> Sphere(3)([1.0, 2.0, 3.0])
+    14.0
+    """
+
+    def __init__(self, dim: int = 2) -> None:
+        super().__init__(_core.Sphere(dim), minima=_origin(dim), bounds=[(-2.0, 2.0)] * dim)
+
+    def __repr__(self) -> str:
+        return f"Sphere(dim={self.dim})"
+
+
+class IllConditionedQuadratic(Landscape):
+    """``f(x) = ½ Σ_i c_i x_i²`` with curvatures ``c_i = 1 + (κ − 1) i / (dim − 1)``, evenly
+    spaced from 1 to the condition number κ; minimum 0 at the origin.
+
+    Gradient descent converges only for ``lr < 2 / κ`` and then needs about ``κ`` steps per
+    decade along the flattest axis: the case momentum and adaptive rules are made for.
+
+    Examples
+    --------
+    >>> from descend.functions import IllConditionedQuadratic
+    >>> IllConditionedQuadratic(2, condition=10).grad([1.0, 1.0])
+    array([ 1., 10.])
+    """
+
+    def __init__(self, dim: int = 2, condition: float = 100.0) -> None:
+        super().__init__(
+            _core.IllConditionedQuadratic(dim, condition),
+            minima=_origin(dim),
+            bounds=[(-2.0, 2.0)] * dim,
+        )
+
+    @property
+    def condition(self) -> float:
+        """The condition number κ of the Hessian."""
+        return float(self._core.condition)
+
+    def __repr__(self) -> str:
+        return f"IllConditionedQuadratic(dim={self.dim}, condition={self.condition!r})"
+
+
+class Booth(Landscape):
+    """``f(x, y) = (x + 2y − 7)² + (2x + y − 5)²``; minimum 0 at (1, 3)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _core.Booth(), minima=[Minimum((1.0, 3.0), 0.0)], bounds=[(-10.0, 10.0)] * 2
+        )
+
+
+class Rosenbrock(Landscape):
+    """Rosenbrock's banana valley, ``f(x) = Σ_{i<n−1} 100 (x_{i+1} − x_i²)² + (1 − x_i)²``;
+    global minimum 0 at (1, …, 1), at the end of a long curved flat valley. (For 4 ≤ n ≤ 7
+    there is also a local minimum near (−1, 1, …, 1), not listed in ``minima``.)
+
+    Examples
+    --------
+    >>> from descend.functions import rosenbrock
+    >>> rosenbrock([-1.5, 2.0]), rosenbrock.grad([1.0, 1.0])
+    (12.5, array([0., 0.]))
+    """
+
+    def __init__(self, dim: int = 2) -> None:
+        super().__init__(
+            _core.Rosenbrock(dim),
+            minima=[Minimum((1.0,) * dim, 0.0)],
+            bounds=[(-2.0, 2.0)] + [(-1.0, 3.0)] * (dim - 1),
+        )
+
+    def __repr__(self) -> str:
+        return f"Rosenbrock(dim={self.dim})"
+
+
+class Beale(Landscape):
+    """``f(x, y) = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²``: flat plateaus
+    and steep walls; minimum 0 at (3, 0.5)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _core.Beale(), minima=[Minimum((3.0, 0.5), 0.0)], bounds=[(-4.5, 4.5)] * 2
+        )
+
+
+class Saddle(Landscape):
+    """``f(x, y) = x² − y²``: a saddle point at the origin (a minimum along x, a maximum along
+    y), no minimum. Gradient descent started on the x axis (y = 0 exactly) stops at the
+    saddle, where the gradient is zero."""
+
+    def __init__(self) -> None:
+        super().__init__(_core.Saddle(), saddle_points=[(0.0, 0.0)], bounds=[(-2.0, 2.0)] * 2)
+
+
+class MonkeySaddle(Landscape):
+    """``f(x, y) = x³ − 3xy²``: a degenerate saddle at the origin (zero gradient and zero
+    Hessian) with three valleys going down from it; no minimum."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _core.MonkeySaddle(), saddle_points=[(0.0, 0.0)], bounds=[(-2.0, 2.0)] * 2
+        )
+
+
+class DoubleWell(Landscape):
+    """The tutorial's non-convex curve in one variable, ``f(x) = x⁴/4 + x³/3 − x²``, with
+    ``f'(x) = x (x + 2) (x − 1)``: a global minimum f(−2) = −8/3, a local minimum
+    f(1) = −5/12, and a local maximum f(0) = 0 between them. Gradient descent started at
+    ``x > 0`` ends in the local minimum; started at ``x < 0``, in the global one.
+
+    Examples
+    --------
+    >>> from descend.functions import double_well
+    >>> [m.x for m in double_well.minima]
+    [(-2.0,), (1.0,)]
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            _core.DoubleWell(),
+            minima=[Minimum((-2.0,), -8.0 / 3.0), Minimum((1.0,), -5.0 / 12.0, is_global=False)],
+            bounds=[(-3.0, 2.0)],
+        )
+
+
+class Himmelblau(Landscape):
+    """``f(x, y) = (x² + y − 11)² + (x + y² − 7)²``: four global minima, all f = 0."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _core.Himmelblau(),
+            minima=[
+                Minimum((3.0, 2.0), 0.0),
+                Minimum((-2.805118086952745, 3.131312518250573), 0.0),
+                Minimum((-3.779310253377747, -3.2831859912861696), 0.0),
+                Minimum((3.5844283403304917, -1.8481265269644036), 0.0),
+            ],
+            bounds=[(-5.0, 5.0)] * 2,
+        )
+
+
+class Rastrigin(Landscape):
+    """``f(x) = 10 n + Σ_i (x_i² − 10 cos 2πx_i)``: a bowl covered in ripples with a local
+    minimum near every integer point; global minimum 0 at the origin."""
+
+    def __init__(self, dim: int = 2) -> None:
+        super().__init__(
+            _core.Rastrigin(dim), minima=_origin(dim), bounds=[(-5.12, 5.12)] * dim
+        )
+
+    def __repr__(self) -> str:
+        return f"Rastrigin(dim={self.dim})"
+
+
+class Ackley(Landscape):
+    """``f(x) = −20 exp(−0.2 √(Σ x_i² / n)) − exp(Σ cos(2πx_i) / n) + 20 + e``: a nearly flat
+    outer region with many local minima and a deep funnel to the global minimum 0 at the
+    origin. f has a kink there; its gradient is taken as 0 at the origin."""
+
+    def __init__(self, dim: int = 2) -> None:
+        super().__init__(_core.Ackley(dim), minima=_origin(dim), bounds=[(-5.0, 5.0)] * dim)
+
+    def __repr__(self) -> str:
+        return f"Ackley(dim={self.dim})"
+
+
+sphere = Sphere()
+ill_conditioned = IllConditionedQuadratic()
+booth = Booth()
+rosenbrock = Rosenbrock()
+beale = Beale()
+saddle = Saddle()
+monkey_saddle = MonkeySaddle()
+double_well = DoubleWell()
+himmelblau = Himmelblau()
+rastrigin = Rastrigin()
+ackley = Ackley()
+
+
+# ---------------------------------------------------------------------- gradient checks
+
+
+def _scalar(value: object, name: str = "fun") -> float:
+    array = np.asarray(value, dtype=np.float64)
+    if array.size != 1:
+        raise ValueError(f"{name} must return a scalar, got an array of shape {array.shape}")
+    return float(array.reshape(()))
+
+
+def _vector(value: object, n: int, name: str = "jac") -> np.ndarray:
+    array = np.ascontiguousarray(value, dtype=np.float64)
+    if array.shape != (n,):
+        raise ValueError(f"{name} must return an array of shape ({n},), got shape {array.shape}")
+    return array
+
+
+def _central_difference(
+    fun: Callable[..., object], x: np.ndarray, args: tuple = (), eps: float | None = None
+) -> np.ndarray:
+    """Central finite-difference gradient of the scalar function ``fun(x, *args)`` at x:
+
+        g_i ≈ (f(x + h_i e_i) − f(x − h_i e_i)) / (2 h_i),   h_i = ε^(1/3) max(1, |x_i|)
+
+    (ε the float64 machine epsilon: the step that balances truncation and rounding error),
+    or ``h_i = eps`` when given. 2n calls of fun.
+    """
+    if eps is None:
+        steps = np.finfo(np.float64).eps ** (1.0 / 3.0) * np.maximum(1.0, np.abs(x))
+    else:
+        steps = np.full(x.shape, float(eps))
+    grad = np.empty_like(x)
+    for i in range(x.size):
+        forward, backward = x.copy(), x.copy()
+        forward[i] += steps[i]
+        backward[i] -= steps[i]
+        grad[i] = (_scalar(fun(forward, *args)) - _scalar(fun(backward, *args))) / (
+            forward[i] - backward[i]
+        )
+    return grad
+
+
+def check_grad(
+    fun: Callable[[np.ndarray], object],
+    jac: Callable[[np.ndarray], object],
+    x0: object,
+    *,
+    full_output: bool = False,
+    eps: float | None = None,
+) -> float | tuple[float, int]:
+    """The relative error between a gradient function and central finite differences of fun.
+
+    ::
+
+        error = ‖g − ĝ‖₂ / max(‖g‖₂, ‖ĝ‖₂)      (0 when both are zero)
+
+    where ``g = jac(x0)`` and ``ĝ_i = (f(x0 + h_i e_i) − f(x0 − h_i e_i)) / (2 h_i)`` with
+    ``h_i = ε^(1/3) max(1, |x0_i|)`` (ε the float64 machine epsilon). A correct gradient
+    gives about 1e-8 or less at a generic point; a wrong one gives an error of order 1.
+    (Near a stationary point both gradients are tiny and the ratio measures finite-difference
+    noise: check at a random point.) Unlike ``scipy.optimize.check_grad``, which returns the
+    absolute ``‖g − ĝ‖₂`` of a forward difference, this is relative and central.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> float``.
+    jac : callable
+        ``jac(x) -> array of shape (n,)``, the gradient to check.
+    x0 : array-like of shape (n,)
+        The point, converted to float64.
+    full_output : bool, default=False
+        Also return the index of the coordinate where ``|g_i − ĝ_i|`` is largest.
+    eps : float, optional
+        A fixed finite-difference step instead of the scaled one.
+
+    Returns
+    -------
+    error : float
+    worst : int
+        Only with ``full_output=True``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from descend import check_grad
+    >>> from descend.functions import rosenbrock
+    >>> check_grad(rosenbrock, rosenbrock.grad, [-1.2, 1.0]) < 1e-8
+    True
+    >>> check_grad(rosenbrock, lambda x: rosenbrock.grad(x) * [1, 2], [-1.2, 1.0],
+    ...            full_output=True)[1]
+    1
+    """
+    x = np.array(x0, dtype=np.float64)
+    if x.ndim > 1:
+        raise ValueError(f"x0 must be 1-D, got shape {x.shape}")
+    x = x.reshape(-1)
+    if eps is not None and not (eps > 0 and math.isfinite(eps)):
+        raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
+    exact = _vector(jac(x.copy()), x.size)
+    approx = _central_difference(fun, x, eps=eps)
+    difference = exact - approx
+    scale = max(float(np.linalg.norm(exact)), float(np.linalg.norm(approx)))
+    error = float(np.linalg.norm(difference)) / scale if scale > 0 else 0.0
+    if full_output:
+        return error, int(np.argmax(np.abs(difference)))
+    return error
