@@ -7,6 +7,7 @@ running in C++ in place on NumPy arrays.
 
 from . import schedules
 from ._core import __version__
+from ._paths import get_cmake_dir, get_include
 from .exceptions import ConvergenceWarning
 from .linear_model import LinearRegression
 
@@ -14,5 +15,7 @@ __all__ = [
     "ConvergenceWarning",
     "LinearRegression",
     "__version__",
+    "get_cmake_dir",
+    "get_include",
     "schedules",
 ]
