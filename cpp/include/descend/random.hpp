@@ -42,6 +42,7 @@ public:
     /// Seed from a single 64-bit number (splitmix64 expansion, as the xoshiro authors advise).
     explicit Random(std::uint64_t seed = 0) { reseed(seed); }
 
+    /// Restart from `seed`: the same state as a generator constructed with it.
     void reseed(std::uint64_t seed) {
         for (auto& word : state) word = splitmix64(seed);
     }
