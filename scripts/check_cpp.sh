@@ -12,26 +12,27 @@ jobs="${CMAKE_BUILD_PARALLEL_LEVEL:-2}"
 version="$(sed -n 's/^#define DESCEND_VERSION "\([0-9.]*\)"/\1/p' "$root/cpp/include/descend/version.hpp")"
 strict=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS=-Wall -Wextra -Wpedantic -Werror")
 started=$SECONDS
+step() { echo "== [$((SECONDS - started)) s] $*"; }
 
-echo "== C++ tests (descend $version)"
+step "C++ tests (descend $version)"
 cmake -S "$root" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DDESCEND_BUILD_TESTS=ON > "$work/configure.log" \
   || { cat "$work/configure.log"; exit 1; }
 cmake --build "$work/build" -j "$jobs" > "$work/build.log" || { cat "$work/build.log"; exit 1; }
 ctest --test-dir "$work/build" --output-on-failure -j "$jobs"
 
-echo "== install into a temporary prefix"
+step "install into a temporary prefix"
 cmake --install "$work/build" --prefix "$work/prefix" > /dev/null
 (cd "$work/prefix" && find . -type f | sort)
 
 for example in linear_regression user_objective; do
-  echo "== example $example, built with find_package(descend) against the prefix"
+  step "example $example, built with find_package(descend) against the prefix"
   cmake -S "$root/cpp/examples/$example" -B "$work/$example" "${strict[@]}" \
         -DCMAKE_PREFIX_PATH="$work/prefix" > /dev/null
   cmake --build "$work/$example" -j "$jobs" > /dev/null
   "$work/$example/$example"
 done
 
-echo "== consumer: find_package(descend) gives version $version"
+step "consumer: find_package(descend) gives version $version"
 cmake -S "$root/cpp/tests/consumer" -B "$work/consumer" "${strict[@]}" \
       -DCMAKE_PREFIX_PATH="$work/prefix" -DDESCEND_EXPECTED_VERSION="$version" | grep "found descend"
 cmake --build "$work/consumer" > /dev/null

