@@ -7,6 +7,7 @@ running in C++ in place on NumPy arrays.
 
 from . import clipping, functions, schedules
 from ._core import __version__
+from ._paths import get_cmake_dir, get_include
 from .exceptions import ConvergenceWarning
 from .functions import check_grad
 from .linear_model import LinearRegression
@@ -21,5 +22,7 @@ __all__ = [
     "check_grad",
     "functions",
     "minimize",
+    "get_cmake_dir",
+    "get_include",
     "schedules",
 ]

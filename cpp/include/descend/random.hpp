@@ -19,7 +19,8 @@ inline std::uint64_t splitmix64(std::uint64_t& x) {
 /// The high and low 64 bits of a 64 x 64 -> 128-bit product, the same on every platform.
 inline std::uint64_t multiply_high(std::uint64_t a, std::uint64_t b, std::uint64_t& low) {
 #if defined(__SIZEOF_INT128__)
-    const unsigned __int128 product = static_cast<unsigned __int128>(a) * b;
+    __extension__ typedef unsigned __int128 uint128;  // __extension__: no -Wpedantic warning
+    const uint128 product = static_cast<uint128>(a) * b;
     low = static_cast<std::uint64_t>(product);
     return static_cast<std::uint64_t>(product >> 64);
 #else
@@ -41,6 +42,7 @@ public:
     /// Seed from a single 64-bit number (splitmix64 expansion, as the xoshiro authors advise).
     explicit Random(std::uint64_t seed = 0) { reseed(seed); }
 
+    /// Restart from `seed`: the same state as a generator constructed with it.
     void reseed(std::uint64_t seed) {
         for (auto& word : state) word = splitmix64(seed);
     }

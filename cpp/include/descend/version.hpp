@@ -2,4 +2,5 @@
 // descend.__version__ all read it from here.
 #pragma once
 
+/// descend's version, "major.minor.patch"; <descend/descend.hpp> brings it in.
 #define DESCEND_VERSION "0.1.0"

@@ -12,8 +12,11 @@ struct VectorView {
     T* data = nullptr;        ///< first element
     std::size_t size = 0;     ///< number of elements
 
+    /// Element i (unchecked).
     T& operator[](std::size_t i) const { return data[i]; }
+    /// Pointer to the first element, for range-for and algorithms.
     T* begin() const { return data; }
+    /// Pointer one past the last element.
     T* end() const { return data + size; }
 };
 
@@ -26,6 +29,7 @@ struct MatrixView {
 
     /// Pointer to the first element of row i.
     T* row(std::size_t i) const { return data + i * cols; }
+    /// Element (i, j) (unchecked).
     T& operator()(std::size_t i, std::size_t j) const { return data[i * cols + j]; }
 };
 

@@ -1,0 +1,55 @@
+// Shared by the update-rule tests: three steps of a rule on a two-parameter theta with fixed
+// gradients, theta_0 = (1, -2), g_1 = (0.5, -1), g_2 = (0.25, 0.5), g_3 = (-1, 2), and the
+// check of the three thetas against values worked out by hand from the rule's formula.
+#pragma once
+
+#include <array>
+#include <cstdio>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "check.hpp"
+
+/// theta after each of three steps.
+using Trajectory = std::array<std::array<double, 2>, 3>;
+
+/// The gradients of the three steps.
+inline std::array<std::array<double, 2>, 3> default_gradients() {
+    return {{{0.5, -1.0}, {0.25, 0.5}, {-1.0, 2.0}}};
+}
+
+/// Runs three steps of `rule` in precision T from theta_0 = (1, -2) and zeroed state.
+template <class T, class Rule>
+Trajectory three_steps(const Rule& rule,
+                       const std::array<std::array<double, 2>, 3>& gradients = default_gradients()) {
+    std::array<T, 2> theta = {T(1), T(-2)};
+    std::vector<std::array<T, 2>> slots(rule.state_slots(), std::array<T, 2>{T(0), T(0)});
+    std::vector<T*> state;
+    for (auto& slot : slots) state.push_back(slot.data());
+    Trajectory trajectory{};
+    for (std::size_t t = 0; t < 3; ++t) {
+        const std::array<T, 2> grad = {static_cast<T>(gradients[t][0]),
+                                       static_cast<T>(gradients[t][1])};
+        rule.step(theta.data(), grad.data(), state.data(), 2, static_cast<std::int64_t>(t + 1));
+        trajectory[t] = {static_cast<double>(theta[0]), static_cast<double>(theta[1])};
+    }
+    return trajectory;
+}
+
+/// Checks a rule in float64 (to rounding) and float32 (to float precision) against `expected`.
+template <class Rule>
+void check_three_steps(const Rule& rule, const Trajectory& expected,
+                       const std::array<std::array<double, 2>, 3>& gradients = default_gradients()) {
+    const Trajectory in_double = three_steps<double>(rule, gradients);
+    const Trajectory in_float = three_steps<float>(rule, gradients);
+    for (std::size_t t = 0; t < 3; ++t) {
+        for (std::size_t i = 0; i < 2; ++i) {
+            const int before = descend_test::failures();
+            CHECK_CLOSE(in_double[t][i], expected[t][i], 1e-14);
+            CHECK_CLOSE(in_float[t][i], expected[t][i], 1e-6);
+            if (descend_test::failures() != before)
+                std::printf("    (theta[%zu] after step %zu)\n", i, t + 1);
+        }
+    }
+}
