@@ -5,7 +5,7 @@ first-order optimization (gradient descent, SGD with schedules, mini-batches, Ad
 running in C++ in place on NumPy arrays.
 """
 
-from . import schedules
+from . import kernels, optim, schedules
 from ._core import __version__
 from .exceptions import ConvergenceWarning
 from .linear_model import LinearRegression
@@ -14,5 +14,7 @@ __all__ = [
     "ConvergenceWarning",
     "LinearRegression",
     "__version__",
+    "kernels",
+    "optim",
     "schedules",
 ]
