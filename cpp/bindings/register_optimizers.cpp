@@ -35,6 +35,7 @@ struct Update {
     std::size_t n = 0;                         ///< number of elements
     std::int64_t step = 0;                     ///< t of this update (1 for the first)
     std::int64_t* counter = nullptr;           ///< where the step count is kept, or null
+    py::ssize_t index = -1;                    ///< position in `grads`, or -1 for a single array
 };
 
 // ------------------------------------------------------------------ dispatched entry points
@@ -120,12 +121,30 @@ py::array ndarray_arg(const py::handle& obj, const ArgName& name) {
     return py::reinterpret_borrow<py::array>(obj);
 }
 
+/// 8 for a float64 array, 4 for a float32 one (native byte order), 0 for any other dtype:
+/// read from the array's descriptor, without creating dtype objects (this runs for every
+/// array of every step).
+int float_size(const py::array& a) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    constexpr char native_order = '>';
+#else
+    constexpr char native_order = '<';
+#endif
+    const auto* descr = py::detail::array_descriptor_proxy(py::detail::array_proxy(a.ptr())->descr);
+    if (descr->byteorder != '=' && descr->byteorder != native_order) return 0;
+    if (descr->type_num == py::detail::npy_api::NPY_DOUBLE_) return 8;
+    if (descr->type_num == py::detail::npy_api::NPY_FLOAT_) return 4;
+    return 0;
+}
+
 /// True for a float64 array, false for float32 (native byte order); TypeError otherwise.
 bool float64_array(const py::array& a, const ArgName& name) {
-    if (py::isinstance<py::array_t<double>>(a)) return true;
-    if (py::isinstance<py::array_t<float>>(a)) return false;
-    throw py::type_error(name.str() + ": expected dtype float32 or float64, got " +
-                         std::string(py::str(a.dtype())));
+    const int size = float_size(a);
+    if (size == 0) {
+        throw py::type_error(name.str() + ": expected dtype float32 or float64, got " +
+                             std::string(py::str(a.dtype())));
+    }
+    return size == 8;
 }
 
 /// ValueError unless `a` is C-contiguous and, when `writeable`, writeable.
@@ -144,7 +163,7 @@ void check_layout(const py::array& a, const ArgName& name, bool writeable) {
 void* companion_data(const py::handle& obj, const ArgName& name, const py::array& like,
                      bool like_f64, const ArgName& like_name, bool writeable) {
     py::array a = ndarray_arg(obj, name);
-    if (!(like_f64 ? py::isinstance<py::array_t<double>>(a) : py::isinstance<py::array_t<float>>(a))) {
+    if (float_size(a) != (like_f64 ? 8 : 4)) {
         throw py::type_error(name.str() + ": expected dtype " + (like_f64 ? "float64" : "float32") +
                              " (the dtype of " + like_name.str() + "), got " +
                              std::string(py::str(a.dtype())) +
@@ -181,13 +200,15 @@ Update checked_update(const py::handle& param_obj, const ArgName& param_name,
     return u;
 }
 
-/// Throws std::invalid_argument (ValueError) with `where` in front of the rule's own message.
+/// Validates the rule; on failure throws std::invalid_argument (ValueError) naming the group
+/// (group < 0: no group) in front of the rule's own message.
 template <class Rule>
-void validate_rule(const Rule& rule, const std::string& where) {
+void validate_rule(const Rule& rule, py::ssize_t group) {
     try {
         rule.validate();
     } catch (const std::invalid_argument& error) {
-        throw std::invalid_argument(where + error.what());
+        if (group < 0) throw;
+        throw std::invalid_argument("param_groups[" + std::to_string(group) + "]: " + error.what());
     }
 }
 
@@ -218,15 +239,16 @@ void check_grads_finite(const std::vector<Update>& updates, GradName name) {
     }
 }
 
-/// The rule object, or TypeError.
+/// The rule object behind `obj` (kept alive by the caller), or TypeError.
 template <class Rule>
 const Rule& rule_arg(const py::handle& obj, const char* name) {
-    if (!py::isinstance<Rule>(obj)) {
+    py::detail::make_caster<Rule> caster;
+    if (!caster.load(obj, false)) {
         throw py::type_error(std::string(name) + ": expected a descend._core." +
                              std::string(py::str(py::type::of<Rule>().attr("__name__"))) +
                              ", got " + type_name(obj));
     }
-    return py::cast<const Rule&>(obj);
+    return py::detail::cast_op<const Rule&>(caster);
 }
 
 // ------------------------------------------------------------------ kernels
@@ -236,7 +258,7 @@ template <class Rule>
 void step_one(const py::handle& param, const py::handle& grad, const py::handle& state,
               std::int64_t step, const py::handle& rule_obj, bool check_finite) {
     const Rule& rule = rule_arg<Rule>(rule_obj, "rule");
-    validate_rule(rule, "");
+    validate_rule(rule, -1);
     if (step < 1) {
         throw py::value_error("step: expected the number of this step, >= 1, got " +
                               std::to_string(step));
@@ -296,13 +318,11 @@ void step_groups(const py::handle& groups, const py::handle& grads, bool check_f
     ranges.reserve(static_cast<std::size_t>(n_groups));
     std::vector<Update> updates;
     updates.reserve(static_cast<std::size_t>(n_grads));
-    std::vector<py::ssize_t> indices;  // the global parameter index of each update
-    indices.reserve(static_cast<std::size_t>(n_grads));
     py::ssize_t index = 0;
     for (py::ssize_t gi = 0; gi < n_groups; ++gi) {
         PyObject* group = group_items[gi];
         const Rule& rule = rule_arg<Rule>(PyTuple_GET_ITEM(group, 3), "rule");
-        validate_rule(rule, "param_groups[" + std::to_string(gi) + "]: ");
+        validate_rule(rule, gi);
         const std::size_t slots = rule.state_slots();
         py::ssize_t n_params = 0, n_state = 0;
         PyObject** param_items = sequence_items(PyTuple_GET_ITEM(group, 0), "params", "arrays", n_params);
@@ -310,7 +330,9 @@ void step_groups(const py::handle& groups, const py::handle& grads, bool check_f
         if (n_state != n_params * static_cast<py::ssize_t>(slots)) {
             throw py::value_error("param_groups[" + std::to_string(gi) + "]: expected " +
                                   std::to_string(n_params * static_cast<py::ssize_t>(slots)) +
-                                  " state arrays, got " + std::to_string(n_state));
+                                  " state arrays, got " + std::to_string(n_state) +
+                                  " (to change the parameters of a group, assign a new list "
+                                  "to its \"params\")");
         }
         const py::handle steps_obj(PyTuple_GET_ITEM(group, 2));
         if (!py::isinstance<py::array_t<std::int64_t>>(steps_obj)) {
@@ -339,13 +361,13 @@ void step_groups(const py::handle& groups, const py::handle& grads, bool check_f
                 [&](std::size_t k) { return ArgName{"state", index, rule.state_name(k)}; }));
             updates.back().step = counts[i] + 1;
             updates.back().counter = counts + i;
-            indices.push_back(index);
+            updates.back().index = index;
             ++range.count;
         }
         ranges.push_back(range);
     }
     if (check_finite) {
-        check_grads_finite(updates, [&](std::size_t k) { return ArgName{"grads", indices[k]}; });
+        check_grads_finite(updates, [&](std::size_t k) { return ArgName{"grads", updates[k].index}; });
     }
     py::gil_scoped_release release;
     for (const Range& range : ranges) run(*range.rule, updates.data() + range.first, range.count);

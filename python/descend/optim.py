@@ -96,31 +96,32 @@ class _GroupRecord:
     """What the optimizer keeps for one parameter group.
 
     ``arrays[i]`` maps state names to the state arrays of parameter i, ``steps[i]`` counts its
-    updates, ``t`` counts the group's steps. The rest is a cache for the C++ call, rebuilt
-    when the group's hyperparameters or parameter list change (and dropped when pickled).
+    updates; the group has taken ``optimizer._count - offset`` steps. The rest is a cache for
+    the C++ call, rebuilt when the group's hyperparameters or parameter list change (and
+    dropped when pickled).
     """
 
-    __slots__ = ("arrays", "steps", "t", "params", "snapshot", "n", "values", "lr", "rule")
+    __slots__ = ("arrays", "steps", "offset", "index", "params", "snapshot", "n", "values", "rule")
 
-    def __init__(self) -> None:
+    def __init__(self, index: int, offset: int) -> None:
         self.arrays: list[dict[str, np.ndarray]] = []
         self.steps = np.zeros(0, dtype=np.int64)
-        self.t = 0
+        self.offset = offset
+        self.index = index  # of the group in param_groups
         self._forget()
 
     def _forget(self) -> None:
         self.params: object = None  # the group's "params" list, as last seen
         self.snapshot: tuple = ()  # its arrays then, in the order of `arrays`
         self.n = -1
-        self.values: object = None
-        self.lr: object = None
+        self.values: tuple | None = None  # the group's hyperparameters, as last seen
         self.rule: Any = None
 
     def __getstate__(self) -> tuple:
-        return self.arrays, self.steps, self.t
+        return self.arrays, self.steps, self.offset, self.index
 
     def __setstate__(self, saved: tuple) -> None:
-        self.arrays, self.steps, self.t = saved
+        self.arrays, self.steps, self.offset, self.index = saved
         self._forget()
 
 
@@ -134,12 +135,12 @@ class Optimizer:
     _kernel: Callable[..., None]
     #: hyperparameter keys of a group, lr first
     _hyperparameters: tuple[str, ...]
-    #: the group's hyperparameters other than lr, as a tuple
+    #: a group's hyperparameters as a tuple, in the order of _hyperparameters
     _getter: Callable[[dict[str, Any]], tuple]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._getter = itemgetter(*cls._hyperparameters[1:])
+        cls._getter = itemgetter(*cls._hyperparameters)
 
     def __init__(
         self,
@@ -154,7 +155,10 @@ class Optimizer:
         self._core_rule(self.defaults)  # refuse impossible hyperparameters now
         self.param_groups: list[dict[str, Any]] = []
         self._records: list[_GroupRecord] = []
+        self._pairs: list[tuple[dict[str, Any], _GroupRecord]] = []  # (group, record)
         self._groups: list[tuple | None] = []  # what the C++ kernel takes, one per group
+        self._count = 0  # calls of step()
+        self._step_kernel = self._kernel
         if params is None:
             return
         if isinstance(params, np.ndarray):
@@ -200,15 +204,17 @@ class Optimizer:
         for key, value in self.defaults.items():
             group.setdefault(key, value)
         self._core_rule(group)
-        record = _GroupRecord()
+        record = _GroupRecord(len(self.param_groups), self._count)
         self.param_groups.append(group)
         self._records.append(record)
+        self._pairs.append((group, record))
         self._groups.append(None)
         try:
             self._refresh(len(self.param_groups) - 1)
         except Exception:
             self.param_groups.pop()
             self._records.pop()
+            self._pairs.pop()
             self._groups.pop()
             raise
 
@@ -239,10 +245,17 @@ class Optimizer:
         record.params, record.snapshot, record.n = params, tuple(params), len(params)
 
     def _refresh(self, k: int) -> None:
-        """Rebuild group k's C++ rule, state list and step counts from the group dict."""
+        """Bring group k's C++ rule, state list and step counts up to date with the group
+        dict (after a change of hyperparameters or of its "params" list)."""
         group, record = self.param_groups[k], self._records[k]
+        values = self._getter(group)
+        same_params = group["params"] is record.params and len(record.params) == record.n
+        if same_params and record.values is not None and values[1:] == record.values[1:]:
+            record.rule.lr = group["lr"]  # only the learning rate changed
+            record.values = values
+            return
         rule = self._core_rule(group)
-        if group["params"] is not record.params or len(group["params"]) != record.n:
+        if not same_params:
             self._adopt_params(k)
         names = rule.state_names
         flat = []
@@ -251,8 +264,7 @@ class Optimizer:
                 if name not in arrays:
                     arrays[name] = self._initial_state(name, param, group)
                 flat.append(arrays[name])
-        record.rule, record.lr = rule, group["lr"]
-        record.values = self._getter(group)
+        record.rule, record.values = rule, values
         self._groups[k] = (record.params, flat, record.steps, rule)
 
     # ------------------------------------------------------------------ stepping
@@ -274,20 +286,17 @@ class Optimizer:
             With ``check_finite=True``, a gradient holding NaN or infinity.
             In every case no array is changed.
         """
+        # This is the per-call overhead of every step: keep it to a few dict look-ups.
+        count = self._count
         getter = self._getter
-        for k, (group, record) in enumerate(zip(self.param_groups, self._records, strict=True)):
+        for group, record in self._pairs:
             schedule = group["schedule"]
             if schedule is not None:
-                group["lr"] = schedule(record.t)
-            if (record.values != getter(group) or group["params"] is not record.params
-                    or len(record.params) != record.n):
-                self._refresh(k)
-            elif group["lr"] != record.lr:
-                record.rule.lr = group["lr"]
-                record.lr = group["lr"]
-        self._kernel(self._groups, grads, self.check_finite)
-        for record in self._records:
-            record.t += 1
+                group["lr"] = schedule(count - record.offset)
+            if record.values != getter(group) or group["params"] is not record.params:
+                self._refresh(record.index)
+        self._step_kernel(self._groups, grads, self.check_finite)
+        self._count = count + 1
 
     # ------------------------------------------------------------------ saving and loading
     def state_dict(self) -> dict[str, Any]:
@@ -301,7 +310,7 @@ class Optimizer:
                 self._refresh(k)
             saved = {key: value for key, value in group.items() if key not in _GROUP_ONLY}
             saved["params"] = list(range(index, index + record.n))
-            saved["step"] = record.t
+            saved["step"] = self._count - record.offset
             schedule = group["schedule"]
             if schedule is not None and hasattr(schedule, "state_dict"):
                 saved["schedule_state"] = schedule.state_dict()
@@ -361,20 +370,23 @@ class Optimizer:
         for k, (hyper, t, arrays, steps, schedule_state) in enumerate(prepared):
             group, record = self.param_groups[k], self._records[k]
             group.update(hyper)
-            record.arrays, record.steps, record.t = arrays, steps, t
+            record.arrays, record.steps, record.offset = arrays, steps, self._count - t
             params = group["params"]
             record.params, record.snapshot, record.n = params, tuple(params), len(params)
+            record.values = None  # rebuild the C++ state list from the new arrays
             if schedule_state is not None and hasattr(group["schedule"], "load_state_dict"):
                 group["schedule"].load_state_dict(schedule_state)
             self._refresh(k)
 
     def __getstate__(self) -> dict[str, Any]:
         saved = self.__dict__.copy()
-        saved["_groups"] = [None] * len(self._groups)
+        saved["_groups"] = [None] * len(self._groups)  # holds C++ rule objects
+        del saved["_step_kernel"]
         return saved
 
     def __setstate__(self, saved: dict[str, Any]) -> None:
         self.__dict__.update(saved)
+        self._step_kernel = self._kernel
         for k, record in enumerate(self._records):
             params = self.param_groups[k]["params"]
             record.params, record.snapshot, record.n = params, tuple(params), len(params)
