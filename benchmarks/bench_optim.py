@@ -27,9 +27,8 @@ import statistics
 import time
 from collections.abc import Callable
 
-import numpy as np
-
 import descend
+import numpy as np
 
 try:
     import torch
@@ -165,6 +164,11 @@ def torch_step(name: str, n: int, dtype: str, variant: str) -> Callable[[], None
 
 # ---------------------------------------------------------------- timing
 
+def cell(seconds: float | None, scale: float) -> str:
+    """A table cell: the time scaled to the table's unit, or '-' when not measured."""
+    return f"{'-':>9s}" if seconds is None else f"{seconds * scale:9.3f}"
+
+
 def median_seconds(fn: Callable[[], None], calls: int, repeats: int) -> float:
     """Median over `repeats` runs of the time of one call, each run timing `calls` calls."""
     fn()
@@ -275,18 +279,17 @@ def main() -> None:
                 best_torch = min(torch_times) if torch_times else None
                 gbs = nbytes / d / 1e9
 
-                def cell(seconds: float | None) -> str:
-                    return f"{'-':>9s}" if seconds is None else f"{seconds * scale:9.3f}"
-
                 torch_ratio = f"{best_torch / d:7.2f}" if best_torch else f"{'-':>7s}"
-                print(f"{name:9s} {cell(d)} {gbs:6.1f} {cell(npy)} {cell(variants.get('foreach'))} "
-                      f"{cell(variants.get('fused'))}  {npy / d:7.2f} {torch_ratio} "
+                print(f"{name:9s} {cell(d, scale)} {gbs:6.1f} {cell(npy, scale)} "
+                      f"{cell(variants.get('foreach'), scale)} "
+                      f"{cell(variants.get('fused'), scale)}  {npy / d:7.2f} {torch_ratio} "
                       f"{gbs / floor_gbs:7.2f}")
                 if n >= 10_000_000 and dtype == "float32":
                     ok_torch = best_torch is None or d <= best_torch
                     ok_floor = gbs >= 0.9 * floor_gbs
-                    goals.append(f"N=1e7 float32 {name}: {'as fast as' if ok_torch else 'SLOWER than'}"
-                                 f" torch's fastest, {gbs / floor_gbs:.0%} of a += b GB/s"
+                    verdict = "as fast as" if ok_torch else "SLOWER than"
+                    goals.append(f"N=1e7 float32 {name}: {verdict} torch's fastest, "
+                                 f"{gbs / floor_gbs:.0%} of a += b GB/s"
                                  f" -> {'met' if ok_torch and ok_floor else 'NOT met'}")
                 if n == 1000 and dtype == "float32" and name == "adam":
                     goals.append(f"N=1e3 float32 adam: {d * 1e6:.2f} us per opt.step"

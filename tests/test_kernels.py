@@ -420,11 +420,21 @@ def test_missing_state_arrays_are_refused():
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
-def test_check_finite_refuses_a_non_finite_gradient_before_any_write(bad):
-    p, g, m, v = adam_arrays()
-    g[2, 1] = bad
-    assert_refused(FloatingPointError, "grad contains NaN or infinity", p, g, m, v,
-                   check_finite=True)
+@pytest.mark.parametrize("where", [0, 500, 1032])
+def test_check_finite_refuses_a_non_finite_gradient_before_any_write(bad, where):
+    for dtype in (np.float32, np.float64):
+        p, g, m, v = adam_arrays(dtype, shape=(1033,))
+        g[where] = bad
+        assert_refused(FloatingPointError, "grad contains NaN or infinity", p, g, m, v,
+                       check_finite=True)
+
+
+def test_check_finite_accepts_finite_extremes():
+    for dtype in (np.float32, np.float64):
+        info = np.finfo(dtype)
+        p, g, m, v = adam_arrays(dtype, shape=(6,))
+        g[:] = [info.max, -info.max, info.tiny, -info.smallest_subnormal, 0.0, -0.0]
+        kernels.adam_step(p, g, m, v, 1, check_finite=True)
 
 
 def test_without_check_finite_a_nan_gradient_propagates_as_in_torch():

@@ -4,8 +4,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <descend/optimizers/finite.hpp>
 #include <descend/optimizers/optimizer.hpp>
-#include <descend/solver.hpp>
 
 #include <array>
 #include <cstdint>
@@ -85,8 +85,8 @@ DESCEND_RUN_RULE(Adamax)
 DESCEND_MULTIVERSION std::size_t first_nonfinite_grad(const Update* updates, std::size_t count) {
     for (std::size_t k = 0; k < count; ++k) {
         const Update& u = updates[k];
-        const bool finite = u.f64 ? all_finite(static_cast<const double*>(u.grad), u.n)
-                                  : all_finite(static_cast<const float*>(u.grad), u.n);
+        const bool finite = u.f64 ? all_values_finite(static_cast<const double*>(u.grad), u.n)
+                                  : all_values_finite(static_cast<const float*>(u.grad), u.n);
         if (!finite) return k;
     }
     return count;

@@ -9,6 +9,7 @@
 #include "adam.hpp"
 #include "adamax.hpp"
 #include "adamw.hpp"
+#include "finite.hpp"
 #include "nadam.hpp"
 #include "radam.hpp"
 #include "rmsprop.hpp"
