@@ -159,9 +159,13 @@ void check_layout(const py::array& a, const ArgName& name, bool writeable) {
     }
 }
 
+/// Owning references to every array a step works on, held while the GIL is released, so
+/// that another thread emptying a list cannot free an array under the loop.
+using KeepAlive = std::vector<py::object>;
+
 /// The data of `obj`, an array of exactly the dtype and shape of the parameter `like`.
 void* companion_data(const py::handle& obj, const ArgName& name, const py::array& like,
-                     bool like_f64, const ArgName& like_name, bool writeable) {
+                     bool like_f64, const ArgName& like_name, bool writeable, KeepAlive& alive) {
     py::array a = ndarray_arg(obj, name);
     if (float_size(a) != (like_f64 ? 8 : 4)) {
         throw py::type_error(name.str() + ": expected dtype " + (like_f64 ? "float64" : "float32") +
@@ -178,7 +182,9 @@ void* companion_data(const py::handle& obj, const ArgName& name, const py::array
                               shape_string(shape_of(a)));
     }
     check_layout(a, name, writeable);
-    return writeable ? a.mutable_data() : const_cast<void*>(a.data());
+    void* data = writeable ? a.mutable_data() : const_cast<void*>(a.data());
+    alive.push_back(std::move(a));
+    return data;
 }
 
 /// Checks a parameter, its gradient and its `slots` state arrays; returns their update.
@@ -186,17 +192,19 @@ void* companion_data(const py::handle& obj, const ArgName& name, const py::array
 template <class StateItem, class StateName>
 Update checked_update(const py::handle& param_obj, const ArgName& param_name,
                       const py::handle& grad_obj, const ArgName& grad_name, std::size_t slots,
-                      StateItem state_item, StateName state_name) {
+                      StateItem state_item, StateName state_name, KeepAlive& alive) {
     py::array param = ndarray_arg(param_obj, param_name);
     Update u;
     u.f64 = float64_array(param, param_name);
     check_layout(param, param_name, true);
     u.param = param.mutable_data();
     u.n = static_cast<std::size_t>(param.size());
-    u.grad = companion_data(grad_obj, grad_name, param, u.f64, param_name, false);
+    u.grad = companion_data(grad_obj, grad_name, param, u.f64, param_name, false, alive);
     for (std::size_t k = 0; k < slots; ++k) {
-        u.state[k] = companion_data(state_item(k), state_name(k), param, u.f64, param_name, true);
+        u.state[k] = companion_data(state_item(k), state_name(k), param, u.f64, param_name, true,
+                                    alive);
     }
+    alive.push_back(std::move(param));
     return u;
 }
 
@@ -257,7 +265,7 @@ const Rule& rule_arg(const py::handle& obj, const char* name) {
 template <class Rule>
 void step_one(const py::handle& param, const py::handle& grad, const py::handle& state,
               std::int64_t step, const py::handle& rule_obj, bool check_finite) {
-    const Rule& rule = rule_arg<Rule>(rule_obj, "rule");
+    const Rule rule = rule_arg<Rule>(rule_obj, "rule");  // a copy: the object may go away
     validate_rule(rule, -1);
     if (step < 1) {
         throw py::value_error("step: expected the number of this step, >= 1, got " +
@@ -272,10 +280,12 @@ void step_one(const py::handle& param, const py::handle& grad, const py::handle&
         throw py::value_error("state: expected " + std::to_string(slots) + " arrays (" + expected +
                               "), got " + std::to_string(given));
     }
+    KeepAlive alive;
+    alive.reserve(2 + slots);
     std::vector<Update> updates{checked_update(
         param, ArgName{"param"}, grad, ArgName{"grad"}, slots,
         [&](std::size_t k) { return py::handle(items[k]); },
-        [&](std::size_t k) { return ArgName{rule.state_name(k)}; })};
+        [&](std::size_t k) { return ArgName{rule.state_name(k)}; }, alive)};
     updates[0].step = step;
     if (check_finite) check_grads_finite(updates, [](std::size_t) { return ArgName{"grad"}; });
     py::gil_scoped_release release;
@@ -311,13 +321,16 @@ void step_groups(const py::handle& groups, const py::handle& grads, bool check_f
     }
 
     struct Range {
-        const Rule* rule;
+        Rule rule;  // a copy: the rule object may go away while the GIL is released
         std::size_t first, count;  // its updates
     };
     std::vector<Range> ranges;
     ranges.reserve(static_cast<std::size_t>(n_groups));
     std::vector<Update> updates;
     updates.reserve(static_cast<std::size_t>(n_grads));
+    KeepAlive alive;
+    alive.reserve(static_cast<std::size_t>(n_grads) * (2 + max_state_slots) +
+                  static_cast<std::size_t>(n_groups));
     py::ssize_t index = 0;
     for (py::ssize_t gi = 0; gi < n_groups; ++gi) {
         PyObject* group = group_items[gi];
@@ -345,8 +358,9 @@ void step_groups(const py::handle& groups, const py::handle& grads, bool check_f
         }
         check_layout(steps, ArgName{"steps"}, true);
         auto* counts = static_cast<std::int64_t*>(steps.mutable_data());
+        alive.push_back(std::move(steps));
 
-        Range range{&rule, updates.size(), 0};
+        Range range{rule, updates.size(), 0};
         for (py::ssize_t i = 0; i < n_params; ++i, ++index) {
             const py::handle grad(grad_items[index]);
             if (grad.is_none()) continue;
@@ -358,7 +372,8 @@ void step_groups(const py::handle& groups, const py::handle& grads, bool check_f
             updates.push_back(checked_update(
                 param_items[i], ArgName{"params", index}, grad, ArgName{"grads", index}, slots,
                 [&](std::size_t k) { return py::handle(param_state[k]); },
-                [&](std::size_t k) { return ArgName{"state", index, rule.state_name(k)}; }));
+                [&](std::size_t k) { return ArgName{"state", index, rule.state_name(k)}; },
+                alive));
             updates.back().step = counts[i] + 1;
             updates.back().counter = counts + i;
             updates.back().index = index;
@@ -370,7 +385,7 @@ void step_groups(const py::handle& groups, const py::handle& grads, bool check_f
         check_grads_finite(updates, [&](std::size_t k) { return ArgName{"grads", updates[k].index}; });
     }
     py::gil_scoped_release release;
-    for (const Range& range : ranges) run(*range.rule, updates.data() + range.first, range.count);
+    for (const Range& range : ranges) run(range.rule, updates.data() + range.first, range.count);
 }
 
 // ------------------------------------------------------------------ registration helpers
