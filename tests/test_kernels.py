@@ -258,12 +258,14 @@ def test_parameters_move_by_the_expected_amount_in_the_first_adam_step():
 
 
 def test_nadam_mu_product_is_the_running_product_of_the_momentum_coefficients():
-    rule = _core.NAdam(beta1=0.9, momentum_decay=4e-3)
-    product = 1.0
-    for t in range(1, 300):
-        product *= 0.9 * (1 - 0.5 * 0.96 ** (t * 4e-3))
-        # exact while it matters; once below 2**-54, 1 - product is 1.0 either way
-        assert rule.mu_product(t) == product or (1 - rule.mu_product(t) == 1 - product == 1.0)
+    for beta1, psi in [(0.9, 4e-3), (0.99, 0.5), (0.0, 4e-3)]:
+        rule = _core.NAdam(beta1=beta1, momentum_decay=psi)
+        product = 1.0
+        for t in range(1, 300):
+            product *= beta1 * (1 - 0.5 * 0.96 ** (t * psi))
+            # equal while it matters; once below 2**-54, 1 - product is 1.0 either way
+            assert rule.mu_product(t) == pytest.approx(product, rel=1e-13, abs=2.0**-54)
+            assert 1 - rule.mu_product(t) == pytest.approx(1 - product, rel=1e-15)
 
 
 def test_radam_switches_to_the_adaptive_step_once_rho_exceeds_5():
