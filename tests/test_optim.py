@@ -206,6 +206,28 @@ def test_hyperparameters_changed_between_steps_take_effect_at_the_next_step():
     assert np.array_equal(w, expected)
 
 
+def test_every_way_of_changing_a_group_dict_is_seen():
+    (w,) = random_params(shapes=[(4,)])
+    expected, state = w.copy(), new_state(optim.Adam, w)
+    opt = optim.Adam([w], lr=0.1)
+    group, hyper = opt.param_groups[0], dict(lr=0.1)
+    changes = {
+        2: lambda: group.update(lr=0.05),
+        3: lambda: group.__ior__({"betas": (0.5, 0.9)}),
+        4: lambda: group.setdefault("note", "not a hyperparameter"),
+        5: lambda: group.update({"eps": 1e-3}),
+    }
+    effects = {2: dict(lr=0.05), 3: dict(betas=(0.5, 0.9)), 4: {}, 5: dict(eps=1e-3)}
+    for t in range(1, 7):
+        if t in changes:
+            changes[t]()
+            hyper.update(effects[t])
+        (g,) = random_grads([w], seed=t)
+        opt.step([g])
+        kernel_step(optim.Adam, expected, g, state, t, hyper)
+        assert np.array_equal(w, expected), t
+
+
 def test_momentum_turned_on_later_creates_its_buffer():
     w = np.ones(4)
     opt = optim.SGD([w], lr=0.1)

@@ -92,6 +92,54 @@ def _betas(value: object) -> tuple[float, float]:
     return float(value[0]), float(value[1])
 
 
+class _ParamGroup(dict):
+    """A parameter group: a dict that counts the changes made to it, so that a step can tell
+    with one comparison whether its C++ rule is still up to date. (A value changed in place,
+    such as an element of a list, is not seen: assign a new value instead.)"""
+
+    __slots__ = ("version",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = 0
+
+    def __reduce__(self) -> tuple:
+        return _ParamGroup, (dict(self),)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.version += 1
+
+    def __delitem__(self, key: Any) -> None:
+        super().__delitem__(key)
+        self.version += 1
+
+    def __ior__(self, other: Any) -> _ParamGroup:
+        super().__ior__(other)
+        self.version += 1
+        return self
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self.version += 1
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        self.version += 1
+        return super().setdefault(key, default)
+
+    def pop(self, *args: Any) -> Any:
+        self.version += 1
+        return super().pop(*args)
+
+    def popitem(self) -> tuple[Any, Any]:
+        self.version += 1
+        return super().popitem()
+
+    def clear(self) -> None:
+        super().clear()
+        self.version += 1
+
+
 class _GroupRecord:
     """What the optimizer keeps for one parameter group.
 
@@ -101,7 +149,8 @@ class _GroupRecord:
     dropped when pickled).
     """
 
-    __slots__ = ("arrays", "steps", "offset", "index", "params", "snapshot", "n", "values", "rule")
+    __slots__ = ("arrays", "steps", "offset", "index", "params", "snapshot", "n", "values",
+                 "version", "rule")
 
     def __init__(self, index: int, offset: int) -> None:
         self.arrays: list[dict[str, np.ndarray]] = []
@@ -115,6 +164,7 @@ class _GroupRecord:
         self.snapshot: tuple = ()  # its arrays then, in the order of `arrays`
         self.n = -1
         self.values: tuple | None = None  # the group's hyperparameters, as last seen
+        self.version = -1  # the group's version then
         self.rule: Any = None
 
     def __getstate__(self) -> tuple:
@@ -198,7 +248,7 @@ class Optimizer:
             raise TypeError(f"param_group must be a dict, got {type(param_group).__name__}")
         if "params" not in param_group:
             raise ValueError('param_group must have a "params" entry')
-        group = dict(param_group)
+        group = _ParamGroup(param_group)
         params = group["params"]
         group["params"] = [params] if isinstance(params, np.ndarray) else list(params)
         for key, value in self.defaults.items():
@@ -252,7 +302,7 @@ class Optimizer:
         same_params = group["params"] is record.params and len(record.params) == record.n
         if same_params and record.values is not None and values[1:] == record.values[1:]:
             record.rule.lr = group["lr"]  # only the learning rate changed
-            record.values = values
+            record.values, record.version = values, group.version
             return
         rule = self._core_rule(group)
         if not same_params:
@@ -264,7 +314,7 @@ class Optimizer:
                 if name not in arrays:
                     arrays[name] = self._initial_state(name, param, group)
                 flat.append(arrays[name])
-        record.rule, record.values = rule, values
+        record.rule, record.values, record.version = rule, values, group.version
         self._groups[k] = (record.params, flat, record.steps, rule)
 
     # ------------------------------------------------------------------ stepping
@@ -286,15 +336,17 @@ class Optimizer:
             With ``check_finite=True``, a gradient holding NaN or infinity.
             In every case no array is changed.
         """
-        # This is the per-call overhead of every step: keep it to a few dict look-ups.
+        # This is the per-call overhead of every step: keep it to a few look-ups.
         count = self._count
-        getter = self._getter
         for group, record in self._pairs:
+            if group.version != record.version:
+                self._refresh(record.index)
             schedule = group["schedule"]
             if schedule is not None:
-                group["lr"] = schedule(count - record.offset)
-            if record.values != getter(group) or group["params"] is not record.params:
-                self._refresh(record.index)
+                lr = schedule(count - record.offset)
+                if lr != group["lr"]:
+                    dict.__setitem__(group, "lr", lr)  # not a change the rule must be rebuilt for
+                    record.rule.lr = lr
         self._step_kernel(self._groups, grads, self.check_finite)
         self._count = count + 1
 
