@@ -26,7 +26,9 @@ namespace {
 
 constexpr std::size_t max_state_slots = 3;  // Adam with amsgrad, RMSprop centered with momentum
 
-/// One parameter array's update: checked, pointers taken, ready to run without the GIL.
+/// One parameter array's update: checked, pointers taken, ready to run without the GIL. It
+/// owns references to its arrays, so that another thread emptying a list while the GIL is
+/// released cannot free an array under the loop.
 struct Update {
     bool f64 = false;                          ///< float64 (else float32)
     void* param = nullptr;
@@ -36,6 +38,7 @@ struct Update {
     std::int64_t step = 0;                     ///< t of this update (1 for the first)
     std::int64_t* counter = nullptr;           ///< where the step count is kept, or null
     py::ssize_t index = -1;                    ///< position in `grads`, or -1 for a single array
+    std::array<py::object, 2 + max_state_slots> owners;  ///< param, grad, state arrays
 };
 
 // ------------------------------------------------------------------ dispatched entry points
@@ -121,20 +124,36 @@ py::array ndarray_arg(const py::handle& obj, const ArgName& name) {
     return py::reinterpret_borrow<py::array>(obj);
 }
 
-/// 8 for a float64 array, 4 for a float32 one (native byte order), 0 for any other dtype:
-/// read from the array's descriptor, without creating dtype objects (this runs for every
+/// The array's dtype descriptor, read without creating a dtype object (this runs for every
 /// array of every step).
-int float_size(const py::array& a) {
+const py::detail::PyArrayDescr_Proxy* descriptor(const py::handle& array) {
+    return py::detail::array_descriptor_proxy(py::detail::array_proxy(array.ptr())->descr);
+}
+
+/// True for a byte order that is this machine's.
+bool native_order(char order) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    constexpr char native_order = '>';
+    return order == '=' || order == '>';
 #else
-    constexpr char native_order = '<';
+    return order == '=' || order == '<';
 #endif
-    const auto* descr = py::detail::array_descriptor_proxy(py::detail::array_proxy(a.ptr())->descr);
-    if (descr->byteorder != '=' && descr->byteorder != native_order) return 0;
+}
+
+/// 8 for a float64 array, 4 for a float32 one (native byte order), 0 for any other dtype.
+int float_size(const py::array& a) {
+    const auto* descr = descriptor(a);
+    if (!native_order(descr->byteorder)) return 0;
     if (descr->type_num == py::detail::npy_api::NPY_DOUBLE_) return 8;
     if (descr->type_num == py::detail::npy_api::NPY_FLOAT_) return 4;
     return 0;
+}
+
+/// True for an int64 array in native byte order.
+bool int64_array(const py::handle& obj) {
+    if (!py::isinstance<py::array>(obj)) return false;
+    const auto* descr = descriptor(obj);
+    return descr->kind == 'i' && native_order(descr->byteorder) &&
+           py::reinterpret_borrow<py::dtype>(py::detail::array_proxy(obj.ptr())->descr).itemsize() == 8;
 }
 
 /// True for a float64 array, false for float32 (native byte order); TypeError otherwise.
@@ -159,13 +178,10 @@ void check_layout(const py::array& a, const ArgName& name, bool writeable) {
     }
 }
 
-/// Owning references to every array a step works on, held while the GIL is released, so
-/// that another thread emptying a list cannot free an array under the loop.
-using KeepAlive = std::vector<py::object>;
-
-/// The data of `obj`, an array of exactly the dtype and shape of the parameter `like`.
+/// The data of `obj`, an array of exactly the dtype and shape of the parameter `like`; the
+/// array is stored in `owner`.
 void* companion_data(const py::handle& obj, const ArgName& name, const py::array& like,
-                     bool like_f64, const ArgName& like_name, bool writeable, KeepAlive& alive) {
+                     bool like_f64, const ArgName& like_name, bool writeable, py::object& owner) {
     py::array a = ndarray_arg(obj, name);
     if (float_size(a) != (like_f64 ? 8 : 4)) {
         throw py::type_error(name.str() + ": expected dtype " + (like_f64 ? "float64" : "float32") +
@@ -183,7 +199,7 @@ void* companion_data(const py::handle& obj, const ArgName& name, const py::array
     }
     check_layout(a, name, writeable);
     void* data = writeable ? a.mutable_data() : const_cast<void*>(a.data());
-    alive.push_back(std::move(a));
+    owner = std::move(a);
     return data;
 }
 
@@ -192,19 +208,19 @@ void* companion_data(const py::handle& obj, const ArgName& name, const py::array
 template <class StateItem, class StateName>
 Update checked_update(const py::handle& param_obj, const ArgName& param_name,
                       const py::handle& grad_obj, const ArgName& grad_name, std::size_t slots,
-                      StateItem state_item, StateName state_name, KeepAlive& alive) {
+                      StateItem state_item, StateName state_name) {
     py::array param = ndarray_arg(param_obj, param_name);
     Update u;
     u.f64 = float64_array(param, param_name);
     check_layout(param, param_name, true);
     u.param = param.mutable_data();
     u.n = static_cast<std::size_t>(param.size());
-    u.grad = companion_data(grad_obj, grad_name, param, u.f64, param_name, false, alive);
+    u.grad = companion_data(grad_obj, grad_name, param, u.f64, param_name, false, u.owners[1]);
     for (std::size_t k = 0; k < slots; ++k) {
         u.state[k] = companion_data(state_item(k), state_name(k), param, u.f64, param_name, true,
-                                    alive);
+                                    u.owners[2 + k]);
     }
-    alive.push_back(std::move(param));
+    u.owners[0] = std::move(param);
     return u;
 }
 
@@ -280,12 +296,10 @@ void step_one(const py::handle& param, const py::handle& grad, const py::handle&
         throw py::value_error("state: expected " + std::to_string(slots) + " arrays (" + expected +
                               "), got " + std::to_string(given));
     }
-    KeepAlive alive;
-    alive.reserve(2 + slots);
     std::vector<Update> updates{checked_update(
         param, ArgName{"param"}, grad, ArgName{"grad"}, slots,
         [&](std::size_t k) { return py::handle(items[k]); },
-        [&](std::size_t k) { return ArgName{rule.state_name(k)}; }, alive)};
+        [&](std::size_t k) { return ArgName{rule.state_name(k)}; })};
     updates[0].step = step;
     if (check_finite) check_grads_finite(updates, [](std::size_t) { return ArgName{"grad"}; });
     py::gil_scoped_release release;
@@ -323,14 +337,12 @@ void step_groups(const py::handle& groups, const py::handle& grads, bool check_f
     struct Range {
         Rule rule;  // a copy: the rule object may go away while the GIL is released
         std::size_t first, count;  // its updates
+        py::object steps;  // owns the array of step counts
     };
     std::vector<Range> ranges;
     ranges.reserve(static_cast<std::size_t>(n_groups));
     std::vector<Update> updates;
     updates.reserve(static_cast<std::size_t>(n_grads));
-    KeepAlive alive;
-    alive.reserve(static_cast<std::size_t>(n_grads) * (2 + max_state_slots) +
-                  static_cast<std::size_t>(n_groups));
     py::ssize_t index = 0;
     for (py::ssize_t gi = 0; gi < n_groups; ++gi) {
         PyObject* group = group_items[gi];
@@ -348,7 +360,7 @@ void step_groups(const py::handle& groups, const py::handle& grads, bool check_f
                                   "to its \"params\")");
         }
         const py::handle steps_obj(PyTuple_GET_ITEM(group, 2));
-        if (!py::isinstance<py::array_t<std::int64_t>>(steps_obj)) {
+        if (!int64_array(steps_obj)) {
             throw py::type_error("steps: expected an int64 numpy.ndarray, got " + type_name(steps_obj));
         }
         auto steps = py::reinterpret_borrow<py::array>(steps_obj);
@@ -358,9 +370,8 @@ void step_groups(const py::handle& groups, const py::handle& grads, bool check_f
         }
         check_layout(steps, ArgName{"steps"}, true);
         auto* counts = static_cast<std::int64_t*>(steps.mutable_data());
-        alive.push_back(std::move(steps));
 
-        Range range{rule, updates.size(), 0};
+        Range range{rule, updates.size(), 0, steps};
         for (py::ssize_t i = 0; i < n_params; ++i, ++index) {
             const py::handle grad(grad_items[index]);
             if (grad.is_none()) continue;
@@ -372,8 +383,7 @@ void step_groups(const py::handle& groups, const py::handle& grads, bool check_f
             updates.push_back(checked_update(
                 param_items[i], ArgName{"params", index}, grad, ArgName{"grads", index}, slots,
                 [&](std::size_t k) { return py::handle(param_state[k]); },
-                [&](std::size_t k) { return ArgName{"state", index, rule.state_name(k)}; },
-                alive));
+                [&](std::size_t k) { return ArgName{"state", index, rule.state_name(k)}; }));
             updates.back().step = counts[i] + 1;
             updates.back().counter = counts + i;
             updates.back().index = index;
