@@ -112,6 +112,7 @@ struct ArgName {
     }
 };
 
+/// The name of the Python type of `obj`, for error messages.
 std::string type_name(const py::handle& obj) {
     return py::str(py::type::of(obj).attr("__name__"));
 }
