@@ -1,8 +1,20 @@
-// Update rules: their hyperparameter objects (validated on construction and before each use).
+// Update rules: their hyperparameter objects (validated on construction and before each use),
+// and their step kernels working in place on NumPy arrays. Every argument is checked before
+// the first write, then the loops run with the GIL released.
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <descend/optimizers/finite.hpp>
 #include <descend/optimizers/optimizer.hpp>
 
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "checks.hpp"
+#include "multiversion.hpp"
 #include "register.hpp"
 
 namespace descend::bindings {
@@ -10,34 +22,448 @@ namespace descend::bindings {
 namespace py = pybind11;
 using namespace py::literals;
 
+namespace {
+
+constexpr std::size_t max_state_slots = 3;  // Adam with amsgrad, RMSprop centered with momentum
+
+/// One parameter array's update: checked, pointers taken, ready to run without the GIL. It
+/// owns references to its arrays, so that another thread emptying a list while the GIL is
+/// released cannot free an array under the loop.
+struct Update {
+    bool f64 = false;                          ///< float64 (else float32)
+    void* param = nullptr;
+    const void* grad = nullptr;
+    std::array<void*, max_state_slots> state{};
+    std::size_t n = 0;                         ///< number of elements
+    std::int64_t step = 0;                     ///< t of this update (1 for the first)
+    std::int64_t* counter = nullptr;           ///< where the step count is kept, or null
+    py::ssize_t index = -1;                    ///< position in `grads`, or -1 for a single array
+    std::array<py::object, 2 + max_state_slots> owners;  ///< param, grad, state arrays
+};
+
+// ------------------------------------------------------------------ dispatched entry points
+
+/// Runs the updates in order and stores each step count.
+template <class Rule>
+void run_updates(const Rule& rule, const Update* updates, std::size_t count) {
+    for (std::size_t k = 0; k < count; ++k) {
+        const Update& u = updates[k];
+        if (u.f64) {
+            double* state[max_state_slots] = {static_cast<double*>(u.state[0]),
+                                              static_cast<double*>(u.state[1]),
+                                              static_cast<double*>(u.state[2])};
+            rule.step(static_cast<double*>(u.param), static_cast<const double*>(u.grad), state,
+                      u.n, u.step);
+        } else {
+            float* state[max_state_slots] = {static_cast<float*>(u.state[0]),
+                                             static_cast<float*>(u.state[1]),
+                                             static_cast<float*>(u.state[2])};
+            rule.step(static_cast<float*>(u.param), static_cast<const float*>(u.grad), state,
+                      u.n, u.step);
+        }
+        if (u.counter != nullptr) *u.counter = u.step;
+    }
+}
+
+#define DESCEND_RUN_RULE(Rule)                                                               \
+    DESCEND_MULTIVERSION void run_##Rule(const Rule& rule, const Update* updates,            \
+                                         std::size_t count) {                                \
+        run_updates(rule, updates, count);                                                   \
+    }                                                                                        \
+    void run(const Rule& rule, const Update* updates, std::size_t count) {                   \
+        run_##Rule(rule, updates, count);                                                    \
+    }
+
+DESCEND_RUN_RULE(SGD)
+DESCEND_RUN_RULE(Adam)
+DESCEND_RUN_RULE(Adagrad)
+DESCEND_RUN_RULE(RMSprop)
+DESCEND_RUN_RULE(AdamW)
+DESCEND_RUN_RULE(NAdam)
+DESCEND_RUN_RULE(RAdam)
+DESCEND_RUN_RULE(Adamax)
+#undef DESCEND_RUN_RULE
+
+/// Index of the first update whose gradient holds a NaN or infinity, or `count` if none.
+DESCEND_MULTIVERSION std::size_t first_nonfinite_grad(const Update* updates, std::size_t count) {
+    for (std::size_t k = 0; k < count; ++k) {
+        const Update& u = updates[k];
+        const bool finite = u.f64 ? all_values_finite(static_cast<const double*>(u.grad), u.n)
+                                  : all_values_finite(static_cast<const float*>(u.grad), u.n);
+        if (!finite) return k;
+    }
+    return count;
+}
+
+// ------------------------------------------------------------------ argument checks
+
+/// An argument's name ("params[3]", "state[3].exp_avg", "exp_avg"), spelled out only when an
+/// error message needs it.
+struct ArgName {
+    const char* base;
+    py::ssize_t index = -1;
+    const char* field = nullptr;
+
+    std::string str() const {
+        std::string out = base;
+        if (index >= 0) out += "[" + std::to_string(index) + "]";
+        if (field != nullptr) out += std::string(index >= 0 ? "." : "") + field;
+        return out;
+    }
+};
+
+/// The name of the Python type of `obj`, for error messages.
+std::string type_name(const py::handle& obj) {
+    return py::str(py::type::of(obj).attr("__name__"));
+}
+
+/// The object as a NumPy array, without conversion; TypeError if it is not one.
+py::array ndarray_arg(const py::handle& obj, const ArgName& name) {
+    if (!py::isinstance<py::array>(obj)) {
+        throw py::type_error(name.str() + ": expected a numpy.ndarray, got " + type_name(obj));
+    }
+    return py::reinterpret_borrow<py::array>(obj);
+}
+
+/// The array's dtype descriptor, read without creating a dtype object (this runs for every
+/// array of every step).
+const py::detail::PyArrayDescr_Proxy* descriptor(const py::handle& array) {
+    return py::detail::array_descriptor_proxy(py::detail::array_proxy(array.ptr())->descr);
+}
+
+/// True for a byte order that is this machine's.
+bool native_order(char order) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return order == '=' || order == '>';
+#else
+    return order == '=' || order == '<';
+#endif
+}
+
+/// 8 for a float64 array, 4 for a float32 one (native byte order), 0 for any other dtype.
+int float_size(const py::array& a) {
+    const auto* descr = descriptor(a);
+    if (!native_order(descr->byteorder)) return 0;
+    if (descr->type_num == py::detail::npy_api::NPY_DOUBLE_) return 8;
+    if (descr->type_num == py::detail::npy_api::NPY_FLOAT_) return 4;
+    return 0;
+}
+
+/// True for an int64 array in native byte order.
+bool int64_array(const py::handle& obj) {
+    if (!py::isinstance<py::array>(obj)) return false;
+    const auto* descr = descriptor(obj);
+    return descr->kind == 'i' && native_order(descr->byteorder) &&
+           py::reinterpret_borrow<py::dtype>(py::detail::array_proxy(obj.ptr())->descr).itemsize() == 8;
+}
+
+/// True for a float64 array, false for float32 (native byte order); TypeError otherwise.
+bool float64_array(const py::array& a, const ArgName& name) {
+    const int size = float_size(a);
+    if (size == 0) {
+        throw py::type_error(name.str() + ": expected dtype float32 or float64, got " +
+                             std::string(py::str(a.dtype())));
+    }
+    return size == 8;
+}
+
+/// ValueError unless `a` is C-contiguous and, when `writeable`, writeable.
+void check_layout(const py::array& a, const ArgName& name, bool writeable) {
+    if (!(a.flags() & py::array::c_style)) {
+        throw py::value_error(name.str() +
+                              ": expected a C-contiguous array, got a non-contiguous view "
+                              "(use numpy.ascontiguousarray)");
+    }
+    if (writeable && !a.writeable()) {
+        throw py::value_error(name.str() + ": expected a writeable array, got a read-only one");
+    }
+}
+
+/// The data of `obj`, an array of exactly the dtype and shape of the parameter `like`; the
+/// array is stored in `owner`.
+void* companion_data(const py::handle& obj, const ArgName& name, const py::array& like,
+                     bool like_f64, const ArgName& like_name, bool writeable, py::object& owner) {
+    py::array a = ndarray_arg(obj, name);
+    if (float_size(a) != (like_f64 ? 8 : 4)) {
+        throw py::type_error(name.str() + ": expected dtype " + (like_f64 ? "float64" : "float32") +
+                             " (the dtype of " + like_name.str() + "), got " +
+                             std::string(py::str(a.dtype())) +
+                             " (arrays are never converted: a converted copy would not be "
+                             "updated in place)");
+    }
+    bool same_shape = a.ndim() == like.ndim();
+    for (py::ssize_t d = 0; same_shape && d < a.ndim(); ++d) same_shape = a.shape(d) == like.shape(d);
+    if (!same_shape) {
+        throw py::value_error(name.str() + ": expected shape " + shape_string(shape_of(like)) +
+                              " (the shape of " + like_name.str() + "), got " +
+                              shape_string(shape_of(a)));
+    }
+    check_layout(a, name, writeable);
+    void* data = writeable ? a.mutable_data() : const_cast<void*>(a.data());
+    owner = std::move(a);
+    return data;
+}
+
+/// Checks a parameter, its gradient and its `slots` state arrays; returns their update.
+/// `state_item(k)` gives state array k and `state_name(k)` its name.
+template <class StateItem, class StateName>
+Update checked_update(const py::handle& param_obj, const ArgName& param_name,
+                      const py::handle& grad_obj, const ArgName& grad_name, std::size_t slots,
+                      StateItem state_item, StateName state_name) {
+    py::array param = ndarray_arg(param_obj, param_name);
+    Update u;
+    u.f64 = float64_array(param, param_name);
+    check_layout(param, param_name, true);
+    u.param = param.mutable_data();
+    u.n = static_cast<std::size_t>(param.size());
+    u.grad = companion_data(grad_obj, grad_name, param, u.f64, param_name, false, u.owners[1]);
+    for (std::size_t k = 0; k < slots; ++k) {
+        u.state[k] = companion_data(state_item(k), state_name(k), param, u.f64, param_name, true,
+                                    u.owners[2 + k]);
+    }
+    u.owners[0] = std::move(param);
+    return u;
+}
+
+/// Validates the rule; on failure throws std::invalid_argument (ValueError) naming the group
+/// (group < 0: no group) in front of the rule's own message.
+template <class Rule>
+void validate_rule(const Rule& rule, py::ssize_t group) {
+    try {
+        rule.validate();
+    } catch (const std::invalid_argument& error) {
+        if (group < 0) throw;
+        throw std::invalid_argument("param_groups[" + std::to_string(group) + "]: " + error.what());
+    }
+}
+
+/// The items of a list or tuple (borrowed), or TypeError naming `name`.
+PyObject** sequence_items(const py::handle& obj, const char* name, const char* what,
+                          py::ssize_t& size) {
+    if (!PyList_Check(obj.ptr()) && !PyTuple_Check(obj.ptr())) {
+        throw py::type_error(std::string(name) + ": expected a list or tuple of " + what +
+                             ", got " + type_name(obj));
+    }
+    size = PySequence_Fast_GET_SIZE(obj.ptr());
+    return PySequence_Fast_ITEMS(obj.ptr());
+}
+
+/// Raises FloatingPointError if a gradient holds NaN or infinity (checked without the GIL).
+/// `name(k)` names the gradient of update k.
+template <class GradName>
+void check_grads_finite(const std::vector<Update>& updates, GradName name) {
+    std::size_t bad;
+    {
+        py::gil_scoped_release release;
+        bad = first_nonfinite_grad(updates.data(), updates.size());
+    }
+    if (bad < updates.size()) {
+        PyErr_SetString(PyExc_FloatingPointError,
+                        (name(bad).str() + " contains NaN or infinity; no array was changed").c_str());
+        throw py::error_already_set();
+    }
+}
+
+/// The rule object behind `obj` (kept alive by the caller), or TypeError.
+template <class Rule>
+const Rule& rule_arg(const py::handle& obj, const char* name) {
+    py::detail::make_caster<Rule> caster;
+    if (!caster.load(obj, false)) {
+        throw py::type_error(std::string(name) + ": expected a descend._core." +
+                             std::string(py::str(py::type::of<Rule>().attr("__name__"))) +
+                             ", got " + type_name(obj));
+    }
+    return py::detail::cast_op<const Rule&>(caster);
+}
+
+// ------------------------------------------------------------------ kernels
+
+/// One step of `rule` on one parameter array with its gradient and state arrays.
+template <class Rule>
+void step_one(const py::handle& param, const py::handle& grad, const py::handle& state,
+              std::int64_t step, const py::handle& rule_obj, bool check_finite) {
+    const Rule rule = rule_arg<Rule>(rule_obj, "rule");  // a copy: the object may go away
+    validate_rule(rule, -1);
+    if (step < 1) {
+        throw py::value_error("step: expected the number of this step, >= 1, got " +
+                              std::to_string(step));
+    }
+    const std::size_t slots = rule.state_slots();
+    py::ssize_t given = 0;
+    PyObject** items = sequence_items(state, "state", "arrays", given);
+    if (static_cast<std::size_t>(given) != slots) {
+        std::string expected;
+        for (std::size_t k = 0; k < slots; ++k) expected += (k ? ", " : "") + std::string(rule.state_name(k));
+        throw py::value_error("state: expected " + std::to_string(slots) + " arrays (" + expected +
+                              "), got " + std::to_string(given));
+    }
+    std::vector<Update> updates{checked_update(
+        param, ArgName{"param"}, grad, ArgName{"grad"}, slots,
+        [&](std::size_t k) { return py::handle(items[k]); },
+        [&](std::size_t k) { return ArgName{rule.state_name(k)}; })};
+    updates[0].step = step;
+    if (check_finite) check_grads_finite(updates, [](std::size_t) { return ArgName{"grad"}; });
+    py::gil_scoped_release release;
+    run(rule, updates.data(), 1);
+}
+
+/// One step of every parameter group. `groups` is a list of tuples (params, state, steps,
+/// rule): params a list of arrays, state a list of len(params) * rule.state_slots arrays
+/// (parameter-major), steps an int64 array of len(params) step counts (incremented for every
+/// parameter updated). `grads` holds one gradient per parameter, in group order, or None to
+/// leave that parameter, its state and its step count untouched.
+template <class Rule>
+void step_groups(const py::handle& groups, const py::handle& grads, bool check_finite) {
+    py::ssize_t n_groups = 0, n_grads = 0;
+    PyObject** group_items = sequence_items(groups, "groups", "parameter groups", n_groups);
+    PyObject** grad_items = sequence_items(grads, "grads", "arrays (one per parameter)", n_grads);
+
+    py::ssize_t n_params_total = 0;
+    for (py::ssize_t gi = 0; gi < n_groups; ++gi) {
+        PyObject* group = group_items[gi];
+        if (!PyTuple_Check(group) || PyTuple_GET_SIZE(group) != 4) {
+            throw py::type_error("groups[" + std::to_string(gi) +
+                                 "]: expected a tuple (params, state, steps, rule)");
+        }
+        py::ssize_t n_params = 0;
+        sequence_items(PyTuple_GET_ITEM(group, 0), "params", "arrays", n_params);
+        n_params_total += n_params;
+    }
+    if (n_grads != n_params_total) {
+        throw py::value_error("grads: expected " + std::to_string(n_params_total) +
+                              " gradients (one per parameter, None to skip one), got " +
+                              std::to_string(n_grads));
+    }
+
+    struct Range {
+        Rule rule;  // a copy: the rule object may go away while the GIL is released
+        std::size_t first, count;  // its updates
+        py::object steps;  // owns the array of step counts
+    };
+    std::vector<Range> ranges;
+    ranges.reserve(static_cast<std::size_t>(n_groups));
+    std::vector<Update> updates;
+    updates.reserve(static_cast<std::size_t>(n_grads));
+    py::ssize_t index = 0;
+    for (py::ssize_t gi = 0; gi < n_groups; ++gi) {
+        PyObject* group = group_items[gi];
+        const Rule& rule = rule_arg<Rule>(PyTuple_GET_ITEM(group, 3), "rule");
+        validate_rule(rule, gi);
+        const std::size_t slots = rule.state_slots();
+        py::ssize_t n_params = 0, n_state = 0;
+        PyObject** param_items = sequence_items(PyTuple_GET_ITEM(group, 0), "params", "arrays", n_params);
+        PyObject** state_items = sequence_items(PyTuple_GET_ITEM(group, 1), "state", "arrays", n_state);
+        if (n_state != n_params * static_cast<py::ssize_t>(slots)) {
+            throw py::value_error("param_groups[" + std::to_string(gi) + "]: expected " +
+                                  std::to_string(n_params * static_cast<py::ssize_t>(slots)) +
+                                  " state arrays, got " + std::to_string(n_state) +
+                                  " (to change the parameters of a group, assign a new list "
+                                  "to its \"params\")");
+        }
+        const py::handle steps_obj(PyTuple_GET_ITEM(group, 2));
+        if (!int64_array(steps_obj)) {
+            throw py::type_error("steps: expected an int64 numpy.ndarray, got " + type_name(steps_obj));
+        }
+        auto steps = py::reinterpret_borrow<py::array>(steps_obj);
+        if (steps.ndim() != 1 || steps.shape(0) != n_params) {
+            throw py::value_error("steps: expected shape (" + std::to_string(n_params) + ",), got " +
+                                  shape_string(shape_of(steps)));
+        }
+        check_layout(steps, ArgName{"steps"}, true);
+        auto* counts = static_cast<std::int64_t*>(steps.mutable_data());
+
+        Range range{rule, updates.size(), 0, steps};
+        for (py::ssize_t i = 0; i < n_params; ++i, ++index) {
+            const py::handle grad(grad_items[index]);
+            if (grad.is_none()) continue;
+            if (counts[i] < 0) {
+                throw py::value_error("steps[" + std::to_string(i) + "]: expected >= 0, got " +
+                                      std::to_string(counts[i]));
+            }
+            PyObject** param_state = state_items + i * static_cast<py::ssize_t>(slots);
+            updates.push_back(checked_update(
+                param_items[i], ArgName{"params", index}, grad, ArgName{"grads", index}, slots,
+                [&](std::size_t k) { return py::handle(param_state[k]); },
+                [&](std::size_t k) { return ArgName{"state", index, rule.state_name(k)}; }));
+            updates.back().step = counts[i] + 1;
+            updates.back().counter = counts + i;
+            updates.back().index = index;
+            ++range.count;
+        }
+        ranges.push_back(range);
+    }
+    if (check_finite) {
+        check_grads_finite(updates, [&](std::size_t k) { return ArgName{"grads", updates[k].index}; });
+    }
+    py::gil_scoped_release release;
+    for (const Range& range : ranges) run(range.rule, updates.data() + range.first, range.count);
+}
+
+// ------------------------------------------------------------------ registration helpers
+
+/// The Python class of a rule: validate(), state_slots, state_names, copy and equality.
+template <class Rule>
+py::class_<Rule> rule_class(py::module_& m, const char* name, const char* doc) {
+    py::class_<Rule> cls(m, name, doc);
+    cls.def("validate", &Rule::validate, "Raises ValueError naming the first impossible value.")
+        .def_property_readonly("state_slots", &Rule::state_slots,
+                               "Number of state arrays (each shaped like the parameter).")
+        .def_property_readonly(
+            "state_names",
+            [](const Rule& rule) {
+                py::tuple names(rule.state_slots());
+                for (std::size_t k = 0; k < rule.state_slots(); ++k) names[k] = rule.state_name(k);
+                return names;
+            },
+            "Names of the state arrays, in slot order (torch's state keys).");
+    return cls;
+}
+
+/// `<name>_step` (one array) and `<name>_step_groups` (whole parameter groups) for a rule.
+template <class Rule>
+void def_kernels(py::module_& m, const std::string& name) {
+    m.def((name + "_step").c_str(), &step_one<Rule>, "param"_a, "grad"_a, "state"_a, "step"_a,
+          "rule"_a, "check_finite"_a = false,
+          "One step in place on param and its state arrays (a list, in rule.state_names "
+          "order); `step` is the number of this step, 1 for the first.");
+    m.def((name + "_step_groups").c_str(), &step_groups<Rule>, "groups"_a, "grads"_a,
+          "check_finite"_a = false,
+          "One step of every parameter group in place: groups is a list of tuples "
+          "(params, state, steps, rule), grads one array (or None) per parameter.");
+}
+
+}  // namespace
+
 void register_optimizers(py::module_& m) {
-    py::class_<SGD>(m, "SGD", "Hyperparameters of SGD (torch.optim.SGD's names and defaults).")
+    rule_class<SGD>(m, "SGD", "Hyperparameters of SGD (torch.optim.SGD's names and defaults).")
         .def(py::init([](double lr, double momentum, double dampening, double weight_decay,
                          bool nesterov, bool maximize) {
                  SGD rule{lr, momentum, dampening, weight_decay, nesterov, maximize};
                  rule.validate();
                  return rule;
              }),
-             py::kw_only(), "lr"_a = 1e-3, "momentum"_a = 0.0, "dampening"_a = 0.0,
-             "weight_decay"_a = 0.0, "nesterov"_a = false, "maximize"_a = false)
+             py::kw_only(), "lr"_a = SGD{}.lr, "momentum"_a = SGD{}.momentum,
+             "dampening"_a = SGD{}.dampening, "weight_decay"_a = SGD{}.weight_decay,
+             "nesterov"_a = SGD{}.nesterov, "maximize"_a = SGD{}.maximize)
         .def_readwrite("lr", &SGD::lr)
         .def_readwrite("momentum", &SGD::momentum)
         .def_readwrite("dampening", &SGD::dampening)
         .def_readwrite("weight_decay", &SGD::weight_decay)
         .def_readwrite("nesterov", &SGD::nesterov)
-        .def_readwrite("maximize", &SGD::maximize)
-        .def("validate", &SGD::validate)
-        .def_property_readonly("state_slots", &SGD::state_slots);
+        .def_readwrite("maximize", &SGD::maximize);
 
-    py::class_<Adam>(m, "Adam", "Hyperparameters of Adam (torch.optim.Adam's names and defaults).")
+    rule_class<Adam>(m, "Adam", "Hyperparameters of Adam (torch.optim.Adam's names and defaults).")
         .def(py::init([](double lr, double beta1, double beta2, double eps, double weight_decay,
-                         bool amsgrad, bool maximize) {
-                 Adam rule{lr, beta1, beta2, eps, weight_decay, amsgrad, maximize};
+                         bool amsgrad, bool maximize, bool decoupled_weight_decay) {
+                 Adam rule{lr, beta1, beta2, eps, weight_decay, amsgrad, maximize,
+                           decoupled_weight_decay};
                  rule.validate();
                  return rule;
              }),
-             py::kw_only(), "lr"_a = 1e-3, "beta1"_a = 0.9, "beta2"_a = 0.999, "eps"_a = 1e-8,
-             "weight_decay"_a = 0.0, "amsgrad"_a = false, "maximize"_a = false)
+             py::kw_only(), "lr"_a = Adam{}.lr, "beta1"_a = Adam{}.beta1, "beta2"_a = Adam{}.beta2,
+             "eps"_a = Adam{}.eps, "weight_decay"_a = Adam{}.weight_decay,
+             "amsgrad"_a = Adam{}.amsgrad, "maximize"_a = Adam{}.maximize,
+             "decoupled_weight_decay"_a = Adam{}.decoupled_weight_decay)
         .def_readwrite("lr", &Adam::lr)
         .def_readwrite("beta1", &Adam::beta1)
         .def_readwrite("beta2", &Adam::beta2)
@@ -45,8 +471,139 @@ void register_optimizers(py::module_& m) {
         .def_readwrite("weight_decay", &Adam::weight_decay)
         .def_readwrite("amsgrad", &Adam::amsgrad)
         .def_readwrite("maximize", &Adam::maximize)
-        .def("validate", &Adam::validate)
-        .def_property_readonly("state_slots", &Adam::state_slots);
+        .def_readwrite("decoupled_weight_decay", &Adam::decoupled_weight_decay);
+
+    rule_class<Adagrad>(m, "Adagrad",
+                        "Hyperparameters of Adagrad (torch.optim.Adagrad's names and defaults).")
+        .def(py::init([](double lr, double lr_decay, double weight_decay,
+                         double initial_accumulator_value, double eps, bool maximize) {
+                 Adagrad rule{lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize};
+                 rule.validate();
+                 return rule;
+             }),
+             py::kw_only(), "lr"_a = Adagrad{}.lr, "lr_decay"_a = Adagrad{}.lr_decay,
+             "weight_decay"_a = Adagrad{}.weight_decay,
+             "initial_accumulator_value"_a = Adagrad{}.initial_accumulator_value,
+             "eps"_a = Adagrad{}.eps, "maximize"_a = Adagrad{}.maximize)
+        .def_readwrite("lr", &Adagrad::lr)
+        .def_readwrite("lr_decay", &Adagrad::lr_decay)
+        .def_readwrite("weight_decay", &Adagrad::weight_decay)
+        .def_readwrite("initial_accumulator_value", &Adagrad::initial_accumulator_value)
+        .def_readwrite("eps", &Adagrad::eps)
+        .def_readwrite("maximize", &Adagrad::maximize);
+
+    rule_class<RMSprop>(m, "RMSprop",
+                        "Hyperparameters of RMSprop (torch.optim.RMSprop's names and defaults).")
+        .def(py::init([](double lr, double alpha, double eps, double weight_decay, double momentum,
+                         bool centered, bool maximize) {
+                 RMSprop rule{lr, alpha, eps, weight_decay, momentum, centered, maximize};
+                 rule.validate();
+                 return rule;
+             }),
+             py::kw_only(), "lr"_a = RMSprop{}.lr, "alpha"_a = RMSprop{}.alpha,
+             "eps"_a = RMSprop{}.eps, "weight_decay"_a = RMSprop{}.weight_decay,
+             "momentum"_a = RMSprop{}.momentum, "centered"_a = RMSprop{}.centered,
+             "maximize"_a = RMSprop{}.maximize)
+        .def_readwrite("lr", &RMSprop::lr)
+        .def_readwrite("alpha", &RMSprop::alpha)
+        .def_readwrite("eps", &RMSprop::eps)
+        .def_readwrite("weight_decay", &RMSprop::weight_decay)
+        .def_readwrite("momentum", &RMSprop::momentum)
+        .def_readwrite("centered", &RMSprop::centered)
+        .def_readwrite("maximize", &RMSprop::maximize);
+
+    rule_class<AdamW>(m, "AdamW",
+                      "Hyperparameters of AdamW (torch.optim.AdamW's names and defaults).")
+        .def(py::init([](double lr, double beta1, double beta2, double eps, double weight_decay,
+                         bool amsgrad, bool maximize) {
+                 AdamW rule{lr, beta1, beta2, eps, weight_decay, amsgrad, maximize};
+                 rule.validate();
+                 return rule;
+             }),
+             py::kw_only(), "lr"_a = AdamW{}.lr, "beta1"_a = AdamW{}.beta1,
+             "beta2"_a = AdamW{}.beta2, "eps"_a = AdamW{}.eps,
+             "weight_decay"_a = AdamW{}.weight_decay, "amsgrad"_a = AdamW{}.amsgrad,
+             "maximize"_a = AdamW{}.maximize)
+        .def_readwrite("lr", &AdamW::lr)
+        .def_readwrite("beta1", &AdamW::beta1)
+        .def_readwrite("beta2", &AdamW::beta2)
+        .def_readwrite("eps", &AdamW::eps)
+        .def_readwrite("weight_decay", &AdamW::weight_decay)
+        .def_readwrite("amsgrad", &AdamW::amsgrad)
+        .def_readwrite("maximize", &AdamW::maximize);
+
+    rule_class<NAdam>(m, "NAdam",
+                      "Hyperparameters of NAdam (torch.optim.NAdam's names and defaults).")
+        .def(py::init([](double lr, double beta1, double beta2, double eps, double weight_decay,
+                         double momentum_decay, bool decoupled_weight_decay, bool maximize) {
+                 NAdam rule{lr, beta1, beta2, eps, weight_decay, momentum_decay,
+                            decoupled_weight_decay, maximize};
+                 rule.validate();
+                 return rule;
+             }),
+             py::kw_only(), "lr"_a = NAdam{}.lr, "beta1"_a = NAdam{}.beta1,
+             "beta2"_a = NAdam{}.beta2, "eps"_a = NAdam{}.eps,
+             "weight_decay"_a = NAdam{}.weight_decay, "momentum_decay"_a = NAdam{}.momentum_decay,
+             "decoupled_weight_decay"_a = NAdam{}.decoupled_weight_decay,
+             "maximize"_a = NAdam{}.maximize)
+        .def_readwrite("lr", &NAdam::lr)
+        .def_readwrite("beta1", &NAdam::beta1)
+        .def_readwrite("beta2", &NAdam::beta2)
+        .def_readwrite("eps", &NAdam::eps)
+        .def_readwrite("weight_decay", &NAdam::weight_decay)
+        .def_readwrite("momentum_decay", &NAdam::momentum_decay)
+        .def_readwrite("decoupled_weight_decay", &NAdam::decoupled_weight_decay)
+        .def_readwrite("maximize", &NAdam::maximize)
+        .def("mu_product", &NAdam::mu_product, "t"_a,
+             "prod_{i=1}^{t} mu_i, the scalar torch keeps in its NAdam state as mu_product.");
+
+    rule_class<RAdam>(m, "RAdam",
+                      "Hyperparameters of RAdam (torch.optim.RAdam's names and defaults).")
+        .def(py::init([](double lr, double beta1, double beta2, double eps, double weight_decay,
+                         bool decoupled_weight_decay, bool maximize) {
+                 RAdam rule{lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay, maximize};
+                 rule.validate();
+                 return rule;
+             }),
+             py::kw_only(), "lr"_a = RAdam{}.lr, "beta1"_a = RAdam{}.beta1,
+             "beta2"_a = RAdam{}.beta2, "eps"_a = RAdam{}.eps,
+             "weight_decay"_a = RAdam{}.weight_decay,
+             "decoupled_weight_decay"_a = RAdam{}.decoupled_weight_decay,
+             "maximize"_a = RAdam{}.maximize)
+        .def_readwrite("lr", &RAdam::lr)
+        .def_readwrite("beta1", &RAdam::beta1)
+        .def_readwrite("beta2", &RAdam::beta2)
+        .def_readwrite("eps", &RAdam::eps)
+        .def_readwrite("weight_decay", &RAdam::weight_decay)
+        .def_readwrite("decoupled_weight_decay", &RAdam::decoupled_weight_decay)
+        .def_readwrite("maximize", &RAdam::maximize);
+
+    rule_class<Adamax>(m, "Adamax",
+                       "Hyperparameters of Adamax (torch.optim.Adamax's names and defaults).")
+        .def(py::init([](double lr, double beta1, double beta2, double eps, double weight_decay,
+                         bool maximize) {
+                 Adamax rule{lr, beta1, beta2, eps, weight_decay, maximize};
+                 rule.validate();
+                 return rule;
+             }),
+             py::kw_only(), "lr"_a = Adamax{}.lr, "beta1"_a = Adamax{}.beta1,
+             "beta2"_a = Adamax{}.beta2, "eps"_a = Adamax{}.eps,
+             "weight_decay"_a = Adamax{}.weight_decay, "maximize"_a = Adamax{}.maximize)
+        .def_readwrite("lr", &Adamax::lr)
+        .def_readwrite("beta1", &Adamax::beta1)
+        .def_readwrite("beta2", &Adamax::beta2)
+        .def_readwrite("eps", &Adamax::eps)
+        .def_readwrite("weight_decay", &Adamax::weight_decay)
+        .def_readwrite("maximize", &Adamax::maximize);
+
+    def_kernels<SGD>(m, "sgd");
+    def_kernels<Adam>(m, "adam");
+    def_kernels<Adagrad>(m, "adagrad");
+    def_kernels<RMSprop>(m, "rmsprop");
+    def_kernels<AdamW>(m, "adamw");
+    def_kernels<NAdam>(m, "nadam");
+    def_kernels<RAdam>(m, "radam");
+    def_kernels<Adamax>(m, "adamax");
 }
 
 }  // namespace descend::bindings

@@ -5,7 +5,7 @@ first-order optimization (gradient descent, SGD with schedules, mini-batches, Ad
 running in C++ in place on NumPy arrays.
 """
 
-from . import clipping, functions, schedules
+from . import clipping, functions, kernels, optim, schedules
 from ._core import __version__
 from ._paths import get_cmake_dir, get_include
 from .exceptions import ConvergenceWarning
@@ -24,5 +24,7 @@ __all__ = [
     "minimize",
     "get_cmake_dir",
     "get_include",
+    "kernels",
+    "optim",
     "schedules",
 ]

@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from . import _core
+from . import _core, optim
 from ._estimator import BaseEstimator, RegressorMixin
 from ._validation import as_float_matrix, as_vector_like, check_finite, seed_from_random_state
 from .exceptions import ConvergenceWarning
@@ -16,19 +16,16 @@ from .schedules import Constant, InverseTime, Schedule
 
 __all__ = ["LinearRegression"]
 
-_OPTIMIZERS = ("sgd", "adam")
+_OPTIMIZERS = optim.OPTIMIZER_NAMES
 _SAMPLINGS = ("shuffle", "replacement")
 # A fit calls the C++ loop in slices of about this many seconds, so that Ctrl-C is noticed
 # between them.
 _SLICE_SECONDS = 0.1
 
 
-def _make_optimizer(name: object, lr: float) -> _core.SGD | _core.Adam:
-    if name == "sgd":
-        return _core.SGD(lr=lr)
-    if name == "adam":
-        return _core.Adam(lr=lr)
-    raise ValueError(f"optimizer must be one of {', '.join(map(repr, _OPTIMIZERS))}, got {name!r}")
+def _make_optimizer(name: object, lr: float) -> object:
+    # A name from _OPTIMIZERS or a descend.optim instance; lr always comes from the estimator.
+    return optim._estimator_rule(name, lr)
 
 
 class LinearRegression(RegressorMixin, BaseEstimator):

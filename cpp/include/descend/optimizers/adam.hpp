@@ -1,5 +1,5 @@
-// Adam (Kingma & Ba), with L2 weight decay, AMSGrad and maximize, as in the algorithm box of
-// torch.optim.Adam: bias-corrected first and second moments.
+// Adam (Kingma & Ba) with L2 or decoupled weight decay, AMSGrad and maximize, as in the
+// algorithm box of torch.optim.Adam: bias-corrected first and second moments.
 #pragma once
 
 #include <cmath>
@@ -9,63 +9,77 @@
 
 namespace descend {
 
-/// Hyperparameters of Adam; defaults are torch.optim.Adam's. State slots: exp_avg m,
-/// exp_avg_sq v, and with amsgrad the running maximum of v.
+/// Hyperparameters of Adam; names and defaults are torch.optim.Adam's. State slots:
+/// exp_avg m, exp_avg_sq v, and with amsgrad max_exp_avg_sq, the running maximum of v.
 struct Adam {
     double lr = 1e-3;            ///< step size gamma
     double beta1 = 0.9;          ///< decay of the first moment
     double beta2 = 0.999;        ///< decay of the second moment
     double eps = 1e-8;           ///< added to the denominator
-    double weight_decay = 0.0;   ///< lambda (L2 penalty added to the gradient)
+    double weight_decay = 0.0;   ///< lambda
     bool amsgrad = false;        ///< use the running maximum of v
     bool maximize = false;       ///< ascend instead of descend
+    bool decoupled_weight_decay = false;  ///< shrink theta by gamma lambda (AdamW) instead of L2
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
     void validate() const {
-        if (!(lr >= 0.0)) throw std::invalid_argument("lr must be >= 0");
+        if (!(lr >= 0.0 && std::isfinite(lr))) throw std::invalid_argument("lr must be finite and >= 0");
         if (!(beta1 >= 0.0 && beta1 < 1.0)) throw std::invalid_argument("beta1 must be in [0, 1)");
         if (!(beta2 >= 0.0 && beta2 < 1.0)) throw std::invalid_argument("beta2 must be in [0, 1)");
-        if (!(eps > 0.0)) throw std::invalid_argument("eps must be > 0");
-        if (!(weight_decay >= 0.0)) throw std::invalid_argument("weight_decay must be >= 0");
+        if (!(eps > 0.0 && std::isfinite(eps))) throw std::invalid_argument("eps must be finite and > 0");
+        if (!(weight_decay >= 0.0 && std::isfinite(weight_decay)))
+            throw std::invalid_argument("weight_decay must be finite and >= 0");
     }
 
     /// Number of state arrays this configuration needs (each the size of the parameter).
     std::size_t state_slots() const { return amsgrad ? 3 : 2; }
 
+    /// Name of state slot k (torch's state key).
+    const char* state_name(std::size_t k) const {
+        return k == 0 ? "exp_avg" : k == 1 ? "exp_avg_sq" : "max_exp_avg_sq";
+    }
+
     /// One step over n parameters; `step` = t counts steps including this one (1 first).
-    //   g = (maximize ? -grad : grad) + lambda * theta
+    template <class T>
+    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
+        if (amsgrad)
+            update<T, true>(param, grad, state, n, step);
+        else
+            update<T, false>(param, grad, state, n, step);
+    }
+
+  private:
+    // lambda_2 = decoupled ? 0 : lambda;  shrink = decoupled ? 1 - gamma lambda : 1
+    //   g = (maximize ? -grad : grad) + lambda_2 * theta
     //   m = beta1 * m + (1 - beta1) * g
     //   v = beta2 * v + (1 - beta2) * g^2
     //   vmax = max(vmax, v)                          (amsgrad; then v -> vmax below)
-    //   theta = theta - gamma / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
-    template <class T>
-    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
+    //   theta = shrink * theta - gamma / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+    template <class T, bool Amsgrad>
+    void update(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
         const double t = static_cast<double>(step);
         const T step_size = static_cast<T>(lr / (1.0 - std::pow(beta1, t)));
         const T inv_bias2_sqrt = static_cast<T>(1.0 / std::sqrt(1.0 - std::pow(beta2, t)));
         const T sign = maximize ? T(-1) : T(1);
-        const T lambda = static_cast<T>(weight_decay);
+        const T lambda2 = static_cast<T>(decoupled_weight_decay ? 0.0 : weight_decay);
+        const T shrink = static_cast<T>(decoupled_weight_decay ? 1.0 - lr * weight_decay : 1.0);
         const T b1 = static_cast<T>(beta1), one_minus_b1 = static_cast<T>(1.0 - beta1);
         const T b2 = static_cast<T>(beta2), one_minus_b2 = static_cast<T>(1.0 - beta2);
         const T epsilon = static_cast<T>(eps);
         T* m = state[0];
         T* v = state[1];
-        if (amsgrad) {
-            T* vmax = state[2];
-            for (std::size_t i = 0; i < n; ++i) {
-                const T g = sign * grad[i] + lambda * param[i];
-                m[i] = b1 * m[i] + one_minus_b1 * g;
-                v[i] = b2 * v[i] + one_minus_b2 * g * g;
-                vmax[i] = vmax[i] < v[i] ? v[i] : vmax[i];
-                param[i] -= step_size * m[i] / (std::sqrt(vmax[i]) * inv_bias2_sqrt + epsilon);
-            }
-            return;
-        }
+        T* vmax = Amsgrad ? state[2] : nullptr;
         for (std::size_t i = 0; i < n; ++i) {
-            const T g = sign * grad[i] + lambda * param[i];
-            m[i] = b1 * m[i] + one_minus_b1 * g;
-            v[i] = b2 * v[i] + one_minus_b2 * g * g;
-            param[i] -= step_size * m[i] / (std::sqrt(v[i]) * inv_bias2_sqrt + epsilon);
+            const T g = sign * grad[i] + lambda2 * param[i];
+            const T m_i = b1 * m[i] + one_minus_b1 * g;
+            T v_i = b2 * v[i] + one_minus_b2 * g * g;
+            m[i] = m_i;
+            v[i] = v_i;
+            if constexpr (Amsgrad) {
+                v_i = vmax[i] < v_i ? v_i : vmax[i];
+                vmax[i] = v_i;
+            }
+            param[i] = shrink * param[i] - step_size * m_i / (std::sqrt(v_i) * inv_bias2_sqrt + epsilon);
         }
     }
 };

@@ -5,13 +5,20 @@
 #include <cstdint>
 #include <variant>
 
+#include "adagrad.hpp"
 #include "adam.hpp"
+#include "adamax.hpp"
+#include "adamw.hpp"
+#include "finite.hpp"
+#include "nadam.hpp"
+#include "radam.hpp"
+#include "rmsprop.hpp"
 #include "sgd.hpp"
 
 namespace descend {
 
 /// One of the update rules; each alternative holds its hyperparameters.
-using Optimizer = std::variant<SGD, Adam>;
+using Optimizer = std::variant<SGD, Adam, Adagrad, RMSprop, AdamW, NAdam, RAdam, Adamax>;
 
 /// Number of state arrays (each the size of the parameter) the rule needs.
 inline std::size_t state_slots(const Optimizer& optimizer) {

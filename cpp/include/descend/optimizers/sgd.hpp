@@ -1,15 +1,16 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov momentum, L2 weight decay and
-// maximize, as in the algorithm box of torch.optim.SGD.
+// maximize, as torch.optim.SGD computes it.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 
 namespace descend {
 
-/// Hyperparameters of SGD; defaults are torch.optim.SGD's. State: one slot, the momentum
-/// buffer b, used only when momentum != 0.
+/// Hyperparameters of SGD; names and defaults are torch.optim.SGD's. State: one slot, the
+/// momentum buffer b, used only when momentum != 0; its content is ignored on step 1.
 struct SGD {
     double lr = 1e-3;            ///< step size gamma
     double momentum = 0.0;       ///< mu
@@ -20,11 +21,13 @@ struct SGD {
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
     void validate() const {
-        if (!(lr >= 0.0)) throw std::invalid_argument("lr must be >= 0");
-        if (!(momentum >= 0.0)) throw std::invalid_argument("momentum must be >= 0");
+        if (!(lr >= 0.0 && std::isfinite(lr))) throw std::invalid_argument("lr must be finite and >= 0");
+        if (!(momentum >= 0.0 && std::isfinite(momentum)))
+            throw std::invalid_argument("momentum must be finite and >= 0");
         if (!(dampening >= 0.0 && dampening <= 1.0))
             throw std::invalid_argument("dampening must be in [0, 1]");
-        if (!(weight_decay >= 0.0)) throw std::invalid_argument("weight_decay must be >= 0");
+        if (!(weight_decay >= 0.0 && std::isfinite(weight_decay)))
+            throw std::invalid_argument("weight_decay must be finite and >= 0");
         if (nesterov && (momentum <= 0.0 || dampening != 0.0))
             throw std::invalid_argument("nesterov requires momentum > 0 and dampening = 0");
     }
@@ -32,7 +35,12 @@ struct SGD {
     /// Number of state arrays this configuration needs (each the size of the parameter).
     std::size_t state_slots() const { return momentum != 0.0 ? 1 : 0; }
 
+    /// Name of state slot k (torch's state key).
+    const char* state_name(std::size_t) const { return "momentum_buffer"; }
+
     /// One step over n parameters. `step` counts steps including this one (1 on the first).
+    /// maximize negates the gradient before anything else, as torch's implementation does (its
+    /// algorithm box adds gamma g at the end instead, which differs when weight_decay != 0).
     //   g  = (maximize ? -grad : grad) + lambda * theta
     //   b  = g                       if step == 1
     //   b  = mu * b + (1 - tau) * g  otherwise

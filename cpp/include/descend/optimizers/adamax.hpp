@@ -1,0 +1,67 @@
+// Adamax (Kingma & Ba): Adam with the infinity norm in place of the second moment, with L2
+// weight decay and maximize, as in the algorithm box of torch.optim.Adamax.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+
+namespace descend {
+
+/// Hyperparameters of Adamax; names and defaults are torch.optim.Adamax's. State slots:
+/// exp_avg m and exp_inf u.
+struct Adamax {
+    double lr = 2e-3;            ///< step size gamma
+    double beta1 = 0.9;          ///< decay of the first moment
+    double beta2 = 0.999;        ///< decay of the infinity norm
+    double eps = 1e-8;           ///< added to |g|
+    double weight_decay = 0.0;   ///< lambda (L2 penalty added to the gradient)
+    bool maximize = false;       ///< ascend instead of descend
+
+    /// Throws std::invalid_argument naming the first impossible hyperparameter.
+    void validate() const {
+        if (!(lr >= 0.0 && std::isfinite(lr))) throw std::invalid_argument("lr must be finite and >= 0");
+        if (!(beta1 >= 0.0 && beta1 < 1.0)) throw std::invalid_argument("beta1 must be in [0, 1)");
+        if (!(beta2 >= 0.0 && beta2 < 1.0)) throw std::invalid_argument("beta2 must be in [0, 1)");
+        if (!(eps > 0.0 && std::isfinite(eps))) throw std::invalid_argument("eps must be finite and > 0");
+        if (!(weight_decay >= 0.0 && std::isfinite(weight_decay)))
+            throw std::invalid_argument("weight_decay must be finite and >= 0");
+    }
+
+    /// Number of state arrays this configuration needs (each the size of the parameter).
+    std::size_t state_slots() const { return 2; }
+
+    /// Name of state slot k (torch's state key).
+    const char* state_name(std::size_t k) const { return k == 0 ? "exp_avg" : "exp_inf"; }
+
+    /// One step over n parameters; `step` = t counts steps including this one (1 first).
+    /// The maximum propagates a NaN in |g|, as torch.maximum does.
+    //   g = (maximize ? -grad : grad) + lambda * theta
+    //   m = beta1 * m + (1 - beta1) * g
+    //   u = max(beta2 * u, |g| + eps)
+    //   theta = theta - gamma / (1 - beta1^t) * m / u
+    template <class T>
+    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
+        const T step_size = static_cast<T>(lr / (1.0 - std::pow(beta1, static_cast<double>(step))));
+        const T sign = maximize ? T(-1) : T(1);
+        const T lambda = static_cast<T>(weight_decay);
+        const T b1 = static_cast<T>(beta1), one_minus_b1 = static_cast<T>(1.0 - beta1);
+        const T b2 = static_cast<T>(beta2);
+        const T epsilon = static_cast<T>(eps);
+        T* m = state[0];
+        T* u = state[1];
+        for (std::size_t i = 0; i < n; ++i) {
+            const T g = sign * grad[i] + lambda * param[i];
+            const T m_i = b1 * m[i] + one_minus_b1 * g;
+            const T decayed = b2 * u[i];
+            const T norm = std::fabs(g) + epsilon;
+            const T u_i = decayed > norm ? decayed : norm;
+            m[i] = m_i;
+            u[i] = u_i;
+            param[i] -= step_size * m_i / u_i;
+        }
+    }
+};
+
+}  // namespace descend

@@ -1,0 +1,49 @@
+// AdamW (Loshchilov & Hutter): Adam whose weight decay shrinks the parameters directly
+// instead of entering the moments, as in the algorithm box of torch.optim.AdamW.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "adam.hpp"
+
+namespace descend {
+
+/// Hyperparameters of AdamW; names and defaults are torch.optim.AdamW's (weight_decay 1e-2).
+/// State slots as Adam's: exp_avg m, exp_avg_sq v, and with amsgrad max_exp_avg_sq.
+struct AdamW {
+    double lr = 1e-3;            ///< step size gamma
+    double beta1 = 0.9;          ///< decay of the first moment
+    double beta2 = 0.999;        ///< decay of the second moment
+    double eps = 1e-8;           ///< added to the denominator
+    double weight_decay = 1e-2;  ///< lambda: theta shrinks by gamma lambda theta each step
+    bool amsgrad = false;        ///< use the running maximum of v
+    bool maximize = false;       ///< ascend instead of descend
+
+    /// The same rule as an Adam with decoupled_weight_decay.
+    Adam as_adam() const { return Adam{lr, beta1, beta2, eps, weight_decay, amsgrad, maximize, true}; }
+
+    /// Throws std::invalid_argument naming the first impossible hyperparameter.
+    void validate() const { as_adam().validate(); }
+
+    /// Number of state arrays this configuration needs (each the size of the parameter).
+    std::size_t state_slots() const { return amsgrad ? 3 : 2; }
+
+    /// Name of state slot k (torch's state key).
+    const char* state_name(std::size_t k) const { return as_adam().state_name(k); }
+
+    /// One step over n parameters; `step` = t counts steps including this one (1 first). The
+    /// loop is Adam's (adam.hpp) with decoupled weight decay:
+    //   g = maximize ? -grad : grad
+    //   theta = theta - gamma * lambda * theta
+    //   m = beta1 * m + (1 - beta1) * g
+    //   v = beta2 * v + (1 - beta2) * g^2
+    //   vmax = max(vmax, v)                          (amsgrad; then v -> vmax below)
+    //   theta = theta - gamma / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+    template <class T>
+    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
+        as_adam().step(param, grad, state, n, step);
+    }
+};
+
+}  // namespace descend

@@ -1,0 +1,100 @@
+// NAdam (Dozat): Adam with Nesterov momentum and a momentum schedule, with L2 or decoupled
+// weight decay, as in the algorithm box of torch.optim.NAdam.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+
+namespace descend {
+
+/// Hyperparameters of NAdam; names and defaults are torch.optim.NAdam's. State slots:
+/// exp_avg m and exp_avg_sq v. torch also keeps the scalar mu_product = prod_{i<=t} mu_i in
+/// its state; here it is recomputed from the step count (nadam_mu_product), so a state is
+/// just arrays and a step count. The product assumes beta1 and momentum_decay were the same
+/// in every step so far.
+struct NAdam {
+    double lr = 2e-3;                     ///< step size gamma
+    double beta1 = 0.9;                   ///< decay of the first moment
+    double beta2 = 0.999;                 ///< decay of the second moment
+    double eps = 1e-8;                    ///< added to the denominator
+    double weight_decay = 0.0;            ///< lambda
+    double momentum_decay = 4e-3;         ///< psi, in mu_t = beta1 (1 - 0.96^(t psi) / 2)
+    bool decoupled_weight_decay = false;  ///< shrink theta by gamma lambda instead of L2
+    bool maximize = false;                ///< ascend instead of descend
+
+    /// Throws std::invalid_argument naming the first impossible hyperparameter.
+    void validate() const {
+        if (!(lr >= 0.0 && std::isfinite(lr))) throw std::invalid_argument("lr must be finite and >= 0");
+        if (!(beta1 >= 0.0 && beta1 < 1.0)) throw std::invalid_argument("beta1 must be in [0, 1)");
+        if (!(beta2 >= 0.0 && beta2 < 1.0)) throw std::invalid_argument("beta2 must be in [0, 1)");
+        if (!(eps > 0.0 && std::isfinite(eps))) throw std::invalid_argument("eps must be finite and > 0");
+        if (!(weight_decay >= 0.0 && std::isfinite(weight_decay)))
+            throw std::invalid_argument("weight_decay must be finite and >= 0");
+        if (!(momentum_decay >= 0.0 && std::isfinite(momentum_decay)))
+            throw std::invalid_argument("momentum_decay must be finite and >= 0");
+    }
+
+    /// Number of state arrays this configuration needs (each the size of the parameter).
+    std::size_t state_slots() const { return 2; }
+
+    /// Name of state slot k (torch's state key).
+    const char* state_name(std::size_t k) const { return k == 0 ? "exp_avg" : "exp_avg_sq"; }
+
+    /// mu_t = beta1 (1 - 0.96^(t psi) / 2), the momentum coefficient of step t.
+    double mu(std::int64_t t) const {
+        return beta1 * (1.0 - 0.5 * std::pow(0.96, static_cast<double>(t) * momentum_decay));
+    }
+
+    /// prod_{i=1}^{t} mu_i, one factor per step as torch accumulates it (0.96^(i psi) as a
+    /// running power of 0.96^psi, so a factor costs two multiplications, not a pow). The loop
+    /// stops once the product drops below 2^-54: from there on 1 - product (and 1 - product *
+    /// mu_{t+1}) round to exactly 1 in double, so stopping changes no result. With the
+    /// defaults that takes about 50 factors; more only when mu_i approaches 1 (beta1 near 1
+    /// and a large momentum_decay).
+    double mu_product(std::int64_t t) const {
+        const double negligible = 0x1p-54;
+        const double decay = std::pow(0.96, momentum_decay);
+        double power = 1.0, product = 1.0;
+        for (std::int64_t i = 1; i <= t && product >= negligible; ++i) {
+            power *= decay;
+            product *= beta1 * (1.0 - 0.5 * power);
+        }
+        return product;
+    }
+
+    /// One step over n parameters; `step` = t counts steps including this one (1 first).
+    //   g = (maximize ? -grad : grad) + lambda_2 * theta    lambda_2 = decoupled ? 0 : lambda
+    //   theta = (1 - gamma lambda) * theta                  (decoupled only)
+    //   m = beta1 * m + (1 - beta1) * g
+    //   v = beta2 * v + (1 - beta2) * g^2
+    //   theta = theta - gamma * (c_g g + c_m m) / (sqrt(v / (1 - beta2^t)) + eps)
+    //     c_g = (1 - mu_t) / (1 - prod_{i<=t} mu_i),  c_m = mu_{t+1} / (1 - prod_{i<=t+1} mu_i)
+    template <class T>
+    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
+        const double mu_t = mu(step), mu_next = mu(step + 1);
+        const double product = mu_product(step);
+        const T c_g = static_cast<T>(lr * (1.0 - mu_t) / (1.0 - product));
+        const T c_m = static_cast<T>(lr * mu_next / (1.0 - product * mu_next));
+        const T inv_bias2 = static_cast<T>(1.0 / (1.0 - std::pow(beta2, static_cast<double>(step))));
+        const T sign = maximize ? T(-1) : T(1);
+        const T lambda2 = static_cast<T>(decoupled_weight_decay ? 0.0 : weight_decay);
+        const T shrink = static_cast<T>(decoupled_weight_decay ? 1.0 - lr * weight_decay : 1.0);
+        const T b1 = static_cast<T>(beta1), one_minus_b1 = static_cast<T>(1.0 - beta1);
+        const T b2 = static_cast<T>(beta2), one_minus_b2 = static_cast<T>(1.0 - beta2);
+        const T epsilon = static_cast<T>(eps);
+        T* m = state[0];
+        T* v = state[1];
+        for (std::size_t i = 0; i < n; ++i) {
+            const T g = sign * grad[i] + lambda2 * param[i];
+            const T m_i = b1 * m[i] + one_minus_b1 * g;
+            const T v_i = b2 * v[i] + one_minus_b2 * g * g;
+            m[i] = m_i;
+            v[i] = v_i;
+            param[i] = shrink * param[i] - (c_g * g + c_m * m_i) / (std::sqrt(v_i * inv_bias2) + epsilon);
+        }
+    }
+};
+
+}  // namespace descend

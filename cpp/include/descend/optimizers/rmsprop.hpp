@@ -1,0 +1,98 @@
+// RMSprop (Hinton): steps scaled by a running average of squared gradients, optionally
+// centered and with momentum, as in the algorithm box of torch.optim.RMSprop.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+
+namespace descend {
+
+/// Hyperparameters of RMSprop; names and defaults are torch.optim.RMSprop's. State slots, in
+/// this order: square_avg v; momentum_buffer b if momentum > 0; grad_avg if centered.
+struct RMSprop {
+    double lr = 1e-2;            ///< step size gamma
+    double alpha = 0.99;         ///< smoothing constant of the averages
+    double eps = 1e-8;           ///< added to the denominator
+    double weight_decay = 0.0;   ///< lambda (L2 penalty added to the gradient)
+    double momentum = 0.0;       ///< mu
+    bool centered = false;       ///< divide by the estimated variance instead of the mean square
+    bool maximize = false;       ///< ascend instead of descend
+
+    /// Throws std::invalid_argument naming the first impossible hyperparameter.
+    void validate() const {
+        if (!(lr >= 0.0 && std::isfinite(lr))) throw std::invalid_argument("lr must be finite and >= 0");
+        if (!(alpha >= 0.0 && alpha <= 1.0)) throw std::invalid_argument("alpha must be in [0, 1]");
+        if (!(eps > 0.0 && std::isfinite(eps))) throw std::invalid_argument("eps must be finite and > 0");
+        if (!(weight_decay >= 0.0 && std::isfinite(weight_decay)))
+            throw std::invalid_argument("weight_decay must be finite and >= 0");
+        if (!(momentum >= 0.0 && std::isfinite(momentum)))
+            throw std::invalid_argument("momentum must be finite and >= 0");
+    }
+
+    /// Number of state arrays this configuration needs (each the size of the parameter).
+    std::size_t state_slots() const { return 1 + (momentum > 0.0 ? 1 : 0) + (centered ? 1 : 0); }
+
+    /// Name of state slot k (torch's state key).
+    const char* state_name(std::size_t k) const {
+        if (k == 0) return "square_avg";
+        return k == 1 && momentum > 0.0 ? "momentum_buffer" : "grad_avg";
+    }
+
+    /// One step over n parameters; `step` counts steps including this one (unused: RMSprop
+    /// has no bias correction).
+    template <class T>
+    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t /*step*/) const {
+        const bool with_momentum = momentum > 0.0;
+        if (centered) {
+            if (with_momentum) update<T, true, true>(param, grad, state, n);
+            else update<T, true, false>(param, grad, state, n);
+        } else {
+            if (with_momentum) update<T, false, true>(param, grad, state, n);
+            else update<T, false, false>(param, grad, state, n);
+        }
+    }
+
+  private:
+    //   g = (maximize ? -grad : grad) + lambda * theta
+    //   v = alpha * v + (1 - alpha) * g^2
+    //   gbar = alpha * gbar + (1 - alpha) * g            (centered)
+    //   d = sqrt(v - gbar^2) + eps  if centered,  sqrt(v) + eps  otherwise
+    //   b = mu * b + g / d,  theta = theta - gamma * b     if momentum > 0
+    //   theta = theta - gamma * g / d                      otherwise
+    template <class T, bool Centered, bool Momentum>
+    void update(T* param, const T* grad, T* const* state, std::size_t n) const {
+        const T gamma = static_cast<T>(lr);
+        const T a = static_cast<T>(alpha), one_minus_a = static_cast<T>(1.0 - alpha);
+        const T sign = maximize ? T(-1) : T(1);
+        const T lambda = static_cast<T>(weight_decay);
+        const T epsilon = static_cast<T>(eps);
+        const T mu = static_cast<T>(momentum);
+        T* v = state[0];
+        T* b = Momentum ? state[1] : nullptr;
+        T* gbar = Centered ? state[Momentum ? 2 : 1] : nullptr;
+        for (std::size_t i = 0; i < n; ++i) {
+            const T g = sign * grad[i] + lambda * param[i];
+            const T v_i = a * v[i] + one_minus_a * g * g;
+            v[i] = v_i;
+            T d;
+            if constexpr (Centered) {
+                const T gbar_i = a * gbar[i] + one_minus_a * g;
+                gbar[i] = gbar_i;
+                d = std::sqrt(v_i - gbar_i * gbar_i) + epsilon;
+            } else {
+                d = std::sqrt(v_i) + epsilon;
+            }
+            if constexpr (Momentum) {
+                const T b_i = mu * b[i] + g / d;
+                b[i] = b_i;
+                param[i] -= gamma * b_i;
+            } else {
+                param[i] -= gamma * g / d;
+            }
+        }
+    }
+};
+
+}  // namespace descend

@@ -1,0 +1,317 @@
+"""Functional update rules: one step in place on a parameter array and its state arrays.
+
+For code that keeps its own optimizer state. Each function takes the parameter, its gradient,
+the state arrays of the rule (same dtype and shape as the parameter, C-contiguous,
+writeable; start them at zero) and ``step``, the number of this step (1 for the first), and
+updates the parameter and the state arrays in place in one fused C++ loop. Hyperparameters
+are keyword-only with the names and defaults of ``torch.optim``.
+
+Every argument is checked before anything is written: a wrong dtype (float32 and float64 are
+supported, the gradient and state must match the parameter), shape or layout, a read-only
+array or an impossible hyperparameter raises TypeError/ValueError and leaves every array
+untouched. With ``check_finite=True`` a gradient holding NaN or infinity raises
+FloatingPointError, again before any write.
+
+Examples
+--------
+>>> import numpy as np
+>>> from descend.kernels import adam_step
+>>> w = np.array([1.0, -2.0]); m = np.zeros(2); v = np.zeros(2)
+>>> for t in range(1, 4):
+...     adam_step(w, 2 * w, m, v, t, lr=0.1)
+>>> np.round(w, 2)
+array([ 0.7, -1.7])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _core
+
+__all__ = [
+    "adagrad_step",
+    "adam_step",
+    "adamax_step",
+    "adamw_step",
+    "nadam_step",
+    "radam_step",
+    "rmsprop_step",
+    "sgd_step",
+]
+
+
+def _required(name: str, array: np.ndarray | None, reason: str) -> np.ndarray:
+    if array is None:
+        raise ValueError(f"{name}: an array is required {reason}")
+    return array
+
+
+def sgd_step(
+    param: np.ndarray,
+    grad: np.ndarray,
+    momentum_buffer: np.ndarray | None,
+    step: int,
+    *,
+    lr: float = 1e-3,
+    momentum: float = 0.0,
+    dampening: float = 0.0,
+    weight_decay: float = 0.0,
+    nesterov: bool = False,
+    maximize: bool = False,
+    check_finite: bool = False,
+) -> None:
+    """One step of SGD (``torch.optim.SGD``) in place::
+
+        g = (-grad if maximize else grad) + weight_decay * param
+        b = g                                  if step == 1
+        b = momentum * b + (1 - dampening) * g otherwise        (only when momentum != 0)
+        param -= lr * (g + momentum * b if nesterov else b)     (or lr * g without momentum)
+
+    ``momentum_buffer`` may be None when ``momentum == 0``; its content is ignored on step 1.
+    """
+    rule = _core.SGD(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                     nesterov=nesterov, maximize=maximize)
+    state = [] if rule.state_slots == 0 else [
+        _required("momentum_buffer", momentum_buffer, "when momentum != 0")]
+    _core.sgd_step(param, grad, state, step, rule, check_finite)
+
+
+def adagrad_step(
+    param: np.ndarray,
+    grad: np.ndarray,
+    state_sum: np.ndarray,
+    step: int,
+    *,
+    lr: float = 1e-2,
+    lr_decay: float = 0.0,
+    weight_decay: float = 0.0,
+    initial_accumulator_value: float = 0.0,
+    eps: float = 1e-10,
+    maximize: bool = False,
+    check_finite: bool = False,
+) -> None:
+    """One step of Adagrad (``torch.optim.Adagrad``) in place::
+
+        g = (-grad if maximize else grad) + weight_decay * param
+        state_sum = (initial_accumulator_value if step == 1 else state_sum) + g**2
+        param -= lr / (1 + (step - 1) * lr_decay) * g / (sqrt(state_sum) + eps)
+
+    The content of ``state_sum`` (torch's state key "sum") is ignored on step 1.
+    """
+    rule = _core.Adagrad(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                         initial_accumulator_value=initial_accumulator_value, eps=eps,
+                         maximize=maximize)
+    _core.adagrad_step(param, grad, [state_sum], step, rule, check_finite)
+
+
+def rmsprop_step(
+    param: np.ndarray,
+    grad: np.ndarray,
+    square_avg: np.ndarray,
+    step: int,
+    *,
+    momentum_buffer: np.ndarray | None = None,
+    grad_avg: np.ndarray | None = None,
+    lr: float = 1e-2,
+    alpha: float = 0.99,
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+    momentum: float = 0.0,
+    centered: bool = False,
+    maximize: bool = False,
+    check_finite: bool = False,
+) -> None:
+    """One step of RMSprop (``torch.optim.RMSprop``) in place::
+
+        g = (-grad if maximize else grad) + weight_decay * param
+        square_avg = alpha * square_avg + (1 - alpha) * g**2
+        grad_avg = alpha * grad_avg + (1 - alpha) * g                   (centered)
+        d = sqrt(square_avg - grad_avg**2) + eps  (centered)  or  sqrt(square_avg) + eps
+        b = momentum * b + g / d;  param -= lr * b                      (momentum > 0)
+        param -= lr * g / d                                             (otherwise)
+
+    ``momentum_buffer`` is required when ``momentum > 0``, ``grad_avg`` when ``centered``.
+    RMSprop has no bias correction: ``step`` is only checked.
+    """
+    rule = _core.RMSprop(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                         momentum=momentum, centered=centered, maximize=maximize)
+    state = [square_avg]
+    if momentum > 0:
+        state.append(_required("momentum_buffer", momentum_buffer, "when momentum > 0"))
+    if centered:
+        state.append(_required("grad_avg", grad_avg, "when centered=True"))
+    _core.rmsprop_step(param, grad, state, step, rule, check_finite)
+
+
+def adam_step(
+    param: np.ndarray,
+    grad: np.ndarray,
+    exp_avg: np.ndarray,
+    exp_avg_sq: np.ndarray,
+    step: int,
+    *,
+    lr: float = 1e-3,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+    amsgrad: bool = False,
+    maximize: bool = False,
+    decoupled_weight_decay: bool = False,
+    max_exp_avg_sq: np.ndarray | None = None,
+    check_finite: bool = False,
+) -> None:
+    """One step of Adam (``torch.optim.Adam``) in place::
+
+        g = (-grad if maximize else grad) + weight_decay * param   (L2; not if decoupled)
+        param *= 1 - lr * weight_decay                              (decoupled only)
+        exp_avg = beta1 * exp_avg + (1 - beta1) * g
+        exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g**2
+        v = max_exp_avg_sq = maximum(max_exp_avg_sq, exp_avg_sq)   (amsgrad; else v = exp_avg_sq)
+        param -= lr / (1 - beta1**step) * exp_avg / (sqrt(v / (1 - beta2**step)) + eps)
+
+    ``max_exp_avg_sq`` is required when ``amsgrad``.
+    """
+    rule = _core.Adam(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
+                      amsgrad=amsgrad, maximize=maximize,
+                      decoupled_weight_decay=decoupled_weight_decay)
+    state = [exp_avg, exp_avg_sq]
+    if amsgrad:
+        state.append(_required("max_exp_avg_sq", max_exp_avg_sq, "when amsgrad=True"))
+    _core.adam_step(param, grad, state, step, rule, check_finite)
+
+
+def adamw_step(
+    param: np.ndarray,
+    grad: np.ndarray,
+    exp_avg: np.ndarray,
+    exp_avg_sq: np.ndarray,
+    step: int,
+    *,
+    lr: float = 1e-3,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    weight_decay: float = 1e-2,
+    amsgrad: bool = False,
+    maximize: bool = False,
+    max_exp_avg_sq: np.ndarray | None = None,
+    check_finite: bool = False,
+) -> None:
+    """One step of AdamW (``torch.optim.AdamW``) in place: Adam with decoupled weight decay::
+
+        g = -grad if maximize else grad
+        param *= 1 - lr * weight_decay
+        exp_avg = beta1 * exp_avg + (1 - beta1) * g
+        exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g**2
+        v = max_exp_avg_sq = maximum(max_exp_avg_sq, exp_avg_sq)   (amsgrad; else v = exp_avg_sq)
+        param -= lr / (1 - beta1**step) * exp_avg / (sqrt(v / (1 - beta2**step)) + eps)
+    """
+    rule = _core.AdamW(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
+                       amsgrad=amsgrad, maximize=maximize)
+    state = [exp_avg, exp_avg_sq]
+    if amsgrad:
+        state.append(_required("max_exp_avg_sq", max_exp_avg_sq, "when amsgrad=True"))
+    _core.adamw_step(param, grad, state, step, rule, check_finite)
+
+
+def nadam_step(
+    param: np.ndarray,
+    grad: np.ndarray,
+    exp_avg: np.ndarray,
+    exp_avg_sq: np.ndarray,
+    step: int,
+    *,
+    lr: float = 2e-3,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+    momentum_decay: float = 4e-3,
+    decoupled_weight_decay: bool = False,
+    maximize: bool = False,
+    check_finite: bool = False,
+) -> None:
+    """One step of NAdam (``torch.optim.NAdam``) in place::
+
+        mu_t = beta1 * (1 - 0.5 * 0.96**(t * momentum_decay)),  P_t = mu_1 * ... * mu_t
+        g = (-grad if maximize else grad) + weight_decay * param   (L2; not if decoupled)
+        param *= 1 - lr * weight_decay                              (decoupled only)
+        exp_avg = beta1 * exp_avg + (1 - beta1) * g
+        exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g**2
+        d = sqrt(exp_avg_sq / (1 - beta2**t)) + eps
+        param -= lr * ((1 - mu_t) / (1 - P_t) * g + mu_{t+1} / (1 - P_{t+1}) * exp_avg) / d
+
+    with ``t = step``. torch keeps ``P_t`` (``mu_product``) in its state; here it is
+    recomputed from ``step`` (``descend._core.NAdam(...).mu_product(t)``), assuming the same
+    ``beta1`` and ``momentum_decay`` in every step.
+    """
+    rule = _core.NAdam(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
+                       momentum_decay=momentum_decay,
+                       decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
+    _core.nadam_step(param, grad, [exp_avg, exp_avg_sq], step, rule, check_finite)
+
+
+def radam_step(
+    param: np.ndarray,
+    grad: np.ndarray,
+    exp_avg: np.ndarray,
+    exp_avg_sq: np.ndarray,
+    step: int,
+    *,
+    lr: float = 1e-3,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+    decoupled_weight_decay: bool = False,
+    maximize: bool = False,
+    check_finite: bool = False,
+) -> None:
+    """One step of RAdam (``torch.optim.RAdam``) in place::
+
+        g = (-grad if maximize else grad) + weight_decay * param   (L2; not if decoupled)
+        param *= 1 - lr * weight_decay                              (decoupled only)
+        exp_avg = beta1 * exp_avg + (1 - beta1) * g
+        exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g**2
+        rho_inf = 2 / (1 - beta2) - 1;  rho_t = rho_inf - 2 t beta2**t / (1 - beta2**t)
+        if rho_t > 5:
+            r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
+            step_size = lr * r * sqrt(1 - beta2**t) / (1 - beta1**t)
+            param -= step_size * exp_avg / (sqrt(exp_avg_sq) + eps)
+        else:
+            param -= lr / (1 - beta1**t) * exp_avg
+
+    with ``t = step``.
+    """
+    rule = _core.RAdam(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
+                       decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
+    _core.radam_step(param, grad, [exp_avg, exp_avg_sq], step, rule, check_finite)
+
+
+def adamax_step(
+    param: np.ndarray,
+    grad: np.ndarray,
+    exp_avg: np.ndarray,
+    exp_inf: np.ndarray,
+    step: int,
+    *,
+    lr: float = 2e-3,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+    maximize: bool = False,
+    check_finite: bool = False,
+) -> None:
+    """One step of Adamax (``torch.optim.Adamax``) in place::
+
+        g = (-grad if maximize else grad) + weight_decay * param
+        exp_avg = beta1 * exp_avg + (1 - beta1) * g
+        exp_inf = maximum(beta2 * exp_inf, abs(g) + eps)
+        param -= lr / (1 - beta1**step) * exp_avg / exp_inf
+    """
+    rule = _core.Adamax(lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
+                        maximize=maximize)
+    _core.adamax_step(param, grad, [exp_avg, exp_inf], step, rule, check_finite)

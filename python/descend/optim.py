@@ -1,0 +1,871 @@
+"""Optimizers in the style of ``torch.optim``, updating lists of NumPy arrays in place.
+
+>>> import numpy as np, descend
+>>> w = np.array([1.0, -2.0]); b = np.zeros(1)
+>>> opt = descend.optim.Adam([w, b], lr=0.1)
+>>> for _ in range(100):
+...     opt.step([2 * w, 2 * (b - 1)])     # gradients of |w|^2 + |b - 1|^2
+>>> bool(np.abs(w).max() < 0.1), bool(abs(b[0] - 1) < 0.1)
+(True, True)
+
+Each class has torch's hyperparameter names and defaults (``Adam(params, lr=1e-3,
+betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, maximize=False, ...)``) and
+follows the algorithm box of its torch documentation (see ``descend.kernels`` for the
+formulas). ``opt.step(grads)`` takes one gradient per parameter, in the order of the
+parameters across ``param_groups`` (None leaves a parameter, its state and its step count
+untouched), checks every array, then runs one fused C++ loop per array with the GIL
+released. The parameters must be float32 or float64 C-contiguous writeable NumPy arrays; each
+gradient must have its parameter's dtype and shape. A refused step changes nothing.
+
+Parameter groups work as in torch: pass a list of dicts, each with ``"params"`` and any
+hyperparameters that differ from the defaults; ``opt.param_groups[k]["lr"] = 0.01`` (or any
+other hyperparameter) takes effect at the next step. Keyword arguments beyond torch's:
+
+``schedule``
+    A learning-rate schedule (any object callable as ``schedule(t) -> lr``, such as those of
+    ``descend.schedules``), per group: before every step, the group's ``lr`` is set to
+    ``schedule(t)``, with ``t`` the number of steps the group has taken (0 for the first).
+``check_finite``
+    If True, a step whose gradients hold NaN or infinity raises FloatingPointError before
+    any array is touched (off by default, as in torch).
+
+``state_dict()`` returns a plain dict of NumPy arrays (copies) and numbers: ``{"state": {i:
+{"step": n, "exp_avg": array, ...}}, "param_groups": [{hyperparameters..., "params": [i,
+...], "step": t}]}``, keyed by the parameter's position; a group's ``"step"`` is the
+position of its schedule, and a schedule with a ``state_dict()`` method (such as a
+plateau rule) adds its own as ``"schedule_state"``. ``load_state_dict()`` restores all of it,
+so the optimizer continues bit-identically.
+
+An optimizer may be created without parameters (``Adam(lr=0.01)``, or ``Adam(None,
+lr=0.01)``): it then only holds hyperparameters (``defaults``), for the estimators, e.g.
+``descend.LinearRegression(optimizer=descend.optim.Adam(betas=(0.8, 0.99)))``; parameters
+can be added later with ``add_param_group``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
+from typing import Any
+
+import numpy as np
+
+from . import _core
+
+__all__ = [
+    "OPTIMIZER_NAMES",
+    "SGD",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "NAdam",
+    "Optimizer",
+    "RAdam",
+    "RMSprop",
+]
+
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+# keys of a param group that are not hyperparameters of the update rule
+_GROUP_ONLY = ("params", "schedule")
+
+
+def _check_param(param: object, name: str) -> np.ndarray:
+    if not isinstance(param, np.ndarray):
+        raise TypeError(f"{name}: expected a numpy.ndarray, got {type(param).__name__}")
+    if param.dtype not in _FLOAT_DTYPES:
+        raise TypeError(f"{name}: expected dtype float32 or float64, got {param.dtype}")
+    if not param.flags.c_contiguous:
+        raise ValueError(
+            f"{name}: expected a C-contiguous array, got a non-contiguous view "
+            "(an optimizer updates its parameters in place, so it cannot work on a copy)"
+        )
+    if not param.flags.writeable:
+        raise ValueError(f"{name}: expected a writeable array, got a read-only one")
+    return param
+
+
+def _betas(value: object) -> tuple[float, float]:
+    if not (isinstance(value, Sequence) and len(value) == 2):
+        raise ValueError(f"betas must be a pair (beta1, beta2), got {value!r}")
+    return float(value[0]), float(value[1])
+
+
+class _ParamGroup(dict):
+    """A parameter group: a dict that counts the changes made to it, so that a step can tell
+    with one comparison whether its C++ rule is still up to date. (A value changed in place,
+    such as an element of a list, is not seen: assign a new value instead.)"""
+
+    __slots__ = ("version",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = 0
+
+    def __reduce__(self) -> tuple:
+        return _ParamGroup, (dict(self),)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.version += 1
+
+    def __delitem__(self, key: Any) -> None:
+        super().__delitem__(key)
+        self.version += 1
+
+    def __ior__(self, other: Any) -> _ParamGroup:
+        super().__ior__(other)
+        self.version += 1
+        return self
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self.version += 1
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        self.version += 1
+        return super().setdefault(key, default)
+
+    def pop(self, *args: Any) -> Any:
+        self.version += 1
+        return super().pop(*args)
+
+    def popitem(self) -> tuple[Any, Any]:
+        self.version += 1
+        return super().popitem()
+
+    def clear(self) -> None:
+        super().clear()
+        self.version += 1
+
+
+class _GroupRecord:
+    """What the optimizer keeps for one parameter group.
+
+    ``arrays[i]`` maps state names to the state arrays of parameter i, ``steps[i]`` counts its
+    updates; the group has taken ``optimizer._count - offset`` steps. The rest is a cache for
+    the C++ call, rebuilt when the group's hyperparameters or parameter list change (and
+    dropped when pickled).
+    """
+
+    __slots__ = ("arrays", "steps", "offset", "index", "params", "snapshot", "n", "values",
+                 "version", "rule")
+
+    def __init__(self, index: int, offset: int) -> None:
+        self.arrays: list[dict[str, np.ndarray]] = []
+        self.steps = np.zeros(0, dtype=np.int64)
+        self.offset = offset
+        self.index = index  # of the group in param_groups
+        self._forget()
+
+    def _forget(self) -> None:
+        self.params: object = None  # the group's "params" list, as last seen
+        self.snapshot: tuple = ()  # its arrays then, in the order of `arrays`
+        self.n = -1
+        self.values: tuple | None = None  # the group's hyperparameters, as last seen
+        self.version = -1  # the group's version then
+        self.rule: Any = None
+
+    def __getstate__(self) -> tuple:
+        return self.arrays, self.steps, self.offset, self.index
+
+    def __setstate__(self, saved: tuple) -> None:
+        self.arrays, self.steps, self.offset, self.index = saved
+        self._forget()
+
+
+class Optimizer:
+    """Base class of the optimizers: parameter groups, state, ``step``, ``state_dict``.
+
+    Subclasses define ``_core_rule`` (the C++ hyperparameter object of a group), the name of
+    their kernel, and their hyperparameters.
+    """
+
+    _kernel: Callable[..., None]
+    #: hyperparameter keys of a group, lr first
+    _hyperparameters: tuple[str, ...]
+    #: a group's hyperparameters as a tuple, in the order of _hyperparameters
+    _getter: Callable[[dict[str, Any]], tuple]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._getter = itemgetter(*cls._hyperparameters)
+
+    def __init__(
+        self,
+        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None,
+        defaults: dict[str, Any],
+        *,
+        schedule: Callable[[int], float] | None = None,
+        check_finite: bool = False,
+    ) -> None:
+        self.defaults: dict[str, Any] = dict(defaults, schedule=schedule)
+        self.check_finite = bool(check_finite)
+        self._core_rule(self.defaults)  # refuse impossible hyperparameters now
+        self.param_groups: list[dict[str, Any]] = []
+        self._records: list[_GroupRecord] = []
+        self._pairs: list[tuple[dict[str, Any], _GroupRecord]] = []  # (group, record)
+        self._groups: list[tuple | None] = []  # what the C++ kernel takes, one per group
+        self._count = 0  # calls of step()
+        self._step_kernel = self._kernel
+        if params is None:
+            return
+        if isinstance(params, np.ndarray):
+            raise TypeError(
+                "params must be a list of arrays or of dicts (parameter groups), got a "
+                "numpy.ndarray; wrap it in a list: [w]"
+            )
+        params = list(params)
+        if not params:
+            raise ValueError(
+                "params is an empty list; pass None for an optimizer without parameters"
+            )
+        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # ------------------------------------------------------------------ hyperparameters
+    @classmethod
+    def _core_rule(cls, group: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _initial_state(self, name: str, param: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+        """A new state array of `param`: zeros, unless the rule starts elsewhere."""
+        return np.zeros_like(param)
+
+    def __repr__(self) -> str:
+        hyper = ", ".join(f"{k}={self.defaults[k]!r}" for k in self._hyperparameters)
+        sizes = [len(group["params"]) for group in self.param_groups]
+        where = f", params: {sizes} in {len(sizes)} group(s)" if sizes else ""
+        return f"{type(self).__name__}({hyper}{where})"
+
+    # ------------------------------------------------------------------ parameters
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group: a dict with "params" (an array or a list of arrays) and optional
+        hyperparameters (missing ones are taken from ``defaults``)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError('param_group must have a "params" entry')
+        group = _ParamGroup(param_group)
+        params = group["params"]
+        group["params"] = [params] if isinstance(params, np.ndarray) else list(params)
+        for key, value in self.defaults.items():
+            group.setdefault(key, value)
+        self._core_rule(group)
+        record = _GroupRecord(len(self.param_groups), self._count)
+        self.param_groups.append(group)
+        self._records.append(record)
+        self._pairs.append((group, record))
+        self._groups.append(None)
+        try:
+            self._refresh(len(self.param_groups) - 1)
+        except Exception:
+            self.param_groups.pop()
+            self._records.pop()
+            self._pairs.pop()
+            self._groups.pop()
+            raise
+
+    def _adopt_params(self, k: int) -> None:
+        """Make group k's record follow its "params" list: check the arrays, keep the state
+        of arrays already there, start the new ones."""
+        group, record = self.param_groups[k], self._records[k]
+        params = group["params"]
+        if not isinstance(params, list):
+            params = group["params"] = [params] if isinstance(params, np.ndarray) else list(params)
+        offset = sum(len(g["params"]) for g in self.param_groups[:k])
+        others = {id(p) for j, g in enumerate(self.param_groups) if j != k for p in g["params"]}
+        seen: set[int] = set()
+        for i, param in enumerate(params):
+            _check_param(param, f"params[{offset + i}]")
+            if id(param) in others or id(param) in seen:
+                raise ValueError(f"params[{offset + i}] appears more than once in the optimizer")
+            seen.add(id(param))
+        old = {id(p): i for i, p in enumerate(record.snapshot)}
+        arrays, steps = [], np.zeros(len(params), dtype=np.int64)
+        for i, param in enumerate(params):
+            j = old.get(id(param))
+            kept = j is not None and all(a.shape == param.shape and a.dtype == param.dtype
+                                         for a in record.arrays[j].values())
+            arrays.append(record.arrays[j] if kept else {})
+            steps[i] = record.steps[j] if kept else 0
+        record.arrays, record.steps = arrays, steps
+        record.params, record.snapshot, record.n = params, tuple(params), len(params)
+
+    def _refresh(self, k: int) -> None:
+        """Bring group k's C++ rule, state list and step counts up to date with the group
+        dict (after a change of hyperparameters or of its "params" list)."""
+        group, record = self.param_groups[k], self._records[k]
+        values = self._getter(group)
+        same_params = group["params"] is record.params and len(record.params) == record.n
+        if same_params and record.values is not None and values[1:] == record.values[1:]:
+            record.rule.lr = group["lr"]  # only the learning rate changed
+            record.values, record.version = values, group.version
+            return
+        rule = self._core_rule(group)
+        if not same_params:
+            self._adopt_params(k)
+        names = rule.state_names
+        flat = []
+        for param, arrays in zip(record.params, record.arrays, strict=True):
+            for name in names:
+                if name not in arrays:
+                    arrays[name] = self._initial_state(name, param, group)
+                flat.append(arrays[name])
+        record.rule, record.values, record.version = rule, values, group.version
+        self._groups[k] = (record.params, flat, record.steps, rule)
+
+    # ------------------------------------------------------------------ stepping
+    def step(self, grads: Sequence[np.ndarray | None]) -> None:
+        """Update every parameter in place from its gradient.
+
+        Parameters
+        ----------
+        grads : list or tuple of ndarray or None
+            One gradient per parameter, in the order of the parameters across
+            ``param_groups``; each of its parameter's dtype and shape and C-contiguous. None
+            skips a parameter (its state and step count stay as they are).
+
+        Raises
+        ------
+        TypeError, ValueError
+            A wrong dtype, shape, layout, a read-only array or an impossible hyperparameter.
+        FloatingPointError
+            With ``check_finite=True``, a gradient holding NaN or infinity.
+            In every case no array is changed.
+        """
+        # This is the per-call overhead of every step: keep it to a few look-ups.
+        count = self._count
+        for group, record in self._pairs:
+            if group.version != record.version:
+                self._refresh(record.index)
+            schedule = group["schedule"]
+            if schedule is not None:
+                lr = schedule(count - record.offset)
+                if lr != group["lr"]:
+                    dict.__setitem__(group, "lr", lr)  # not a change the rule must be rebuilt for
+                    record.rule.lr = lr
+        self._step_kernel(self._groups, grads, self.check_finite)
+        self._count = count + 1
+
+    # ------------------------------------------------------------------ saving and loading
+    def state_dict(self) -> dict[str, Any]:
+        """The whole state, as a plain dict of NumPy arrays (copies) and numbers."""
+        state: dict[int, dict[str, Any]] = {}
+        groups = []
+        index = 0
+        for k, group in enumerate(self.param_groups):
+            record = self._records[k]
+            if group["params"] is not record.params or len(record.params) != record.n:
+                self._refresh(k)
+            saved = {key: value for key, value in group.items() if key not in _GROUP_ONLY}
+            saved["params"] = list(range(index, index + record.n))
+            saved["step"] = self._count - record.offset
+            schedule = group["schedule"]
+            if schedule is not None and hasattr(schedule, "state_dict"):
+                saved["schedule_state"] = schedule.state_dict()
+            groups.append(saved)
+            for i, arrays in enumerate(record.arrays):
+                entry: dict[str, Any] = {"step": int(record.steps[i])}
+                entry.update((name, array.copy()) for name, array in arrays.items())
+                state[index + i] = entry
+            index += record.n
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a ``state_dict()``: hyperparameters, step counts, schedule positions and
+        state arrays (copied, and cast to each parameter's dtype). Everything is checked
+        before anything changes."""
+        saved_groups = state_dict["param_groups"]
+        saved_state = state_dict["state"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(
+                f"the state_dict has {len(saved_groups)} parameter groups, this optimizer "
+                f"has {len(self.param_groups)}"
+            )
+        prepared = []
+        for k, (group, saved) in enumerate(zip(self.param_groups, saved_groups, strict=True)):
+            params = group["params"]
+            if len(saved["params"]) != len(params):
+                raise ValueError(
+                    f"param_groups[{k}] has {len(params)} parameters, the state_dict's has "
+                    f"{len(saved['params'])}"
+                )
+            hyper = {key: value for key, value in saved.items()
+                     if key not in ("params", "step", "schedule_state")}
+            self._core_rule({**group, **hyper})
+            t = saved.get("step", 0)
+            if not isinstance(t, numbers.Integral) or t < 0:
+                raise ValueError(f"param_groups[{k}]['step'] must be an int >= 0, got {t!r}")
+            arrays, steps = [], np.zeros(len(params), dtype=np.int64)
+            for i, (param, key) in enumerate(zip(params, saved["params"], strict=True)):
+                entry = saved_state.get(key, {})
+                count = entry.get("step", 0)
+                if not isinstance(count, numbers.Integral) or count < 0:
+                    raise ValueError(f"state[{key}]['step'] must be an int >= 0, got {count!r}")
+                steps[i] = count
+                own = {}
+                for name, value in entry.items():
+                    if name == "step":
+                        continue
+                    value = np.asarray(value)
+                    if value.shape != param.shape:
+                        raise ValueError(
+                            f"state[{key}][{name!r}] has shape {value.shape}, its parameter "
+                            f"{param.shape}"
+                        )
+                    own[name] = np.array(value, dtype=param.dtype, order="C", copy=True)
+                arrays.append(own)
+            prepared.append((hyper, int(t), arrays, steps, saved.get("schedule_state")))
+        for k, (hyper, t, arrays, steps, schedule_state) in enumerate(prepared):
+            group, record = self.param_groups[k], self._records[k]
+            group.update(hyper)
+            record.arrays, record.steps, record.offset = arrays, steps, self._count - t
+            params = group["params"]
+            record.params, record.snapshot, record.n = params, tuple(params), len(params)
+            record.values = None  # rebuild the C++ state list from the new arrays
+            if schedule_state is not None and hasattr(group["schedule"], "load_state_dict"):
+                group["schedule"].load_state_dict(schedule_state)
+            self._refresh(k)
+
+    def __getstate__(self) -> dict[str, Any]:
+        saved = self.__dict__.copy()
+        saved["_groups"] = [None] * len(self._groups)  # holds C++ rule objects
+        del saved["_step_kernel"]
+        return saved
+
+    def __setstate__(self, saved: dict[str, Any]) -> None:
+        self.__dict__.update(saved)
+        self._step_kernel = self._kernel
+        for k, record in enumerate(self._records):
+            params = self.param_groups[k]["params"]
+            record.params, record.snapshot, record.n = params, tuple(params), len(params)
+            self._refresh(k)
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with momentum, as ``torch.optim.SGD``::
+
+        g = (-grad if maximize else grad) + weight_decay * w
+        b = g  (first step),  b = momentum * b + (1 - dampening) * g  (later)
+        w -= lr * (g + momentum * b if nesterov else b)        (w -= lr * g if momentum == 0)
+
+    State: "momentum_buffer" (when momentum != 0).
+
+    Examples
+    --------
+    >>> import numpy as np, descend
+    >>> w = np.array([1.0]); opt = descend.optim.SGD([w], lr=0.1, momentum=0.9)
+    >>> opt.step([2 * w]); w
+    array([0.8])
+    """
+
+    _kernel = staticmethod(_core.sgd_step_groups)
+    _hyperparameters = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
+
+    def __init__(
+        self,
+        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+        schedule: Callable[[int], float] | None = None,
+        check_finite: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
+                        weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+
+    @classmethod
+    def _core_rule(cls, group: dict[str, Any]) -> _core.SGD:
+        return _core.SGD(lr=group["lr"], momentum=group["momentum"], dampening=group["dampening"],
+                         weight_decay=group["weight_decay"], nesterov=group["nesterov"],
+                         maximize=group["maximize"])
+
+
+class Adagrad(Optimizer):
+    """Adagrad, as ``torch.optim.Adagrad``::
+
+        g = (-grad if maximize else grad) + weight_decay * w
+        sum += g**2                                  (sum starts at initial_accumulator_value)
+        w -= lr / (1 + (t - 1) * lr_decay) * g / (sqrt(sum) + eps)
+
+    State: "sum".
+
+    Examples
+    --------
+    >>> import numpy as np, descend
+    >>> w = np.array([1.0]); opt = descend.optim.Adagrad([w], lr=0.5)
+    >>> opt.step([2 * w]); w
+    array([0.5])
+    """
+
+    _kernel = staticmethod(_core.adagrad_step_groups)
+    _hyperparameters = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps",
+                        "maximize")
+
+    def __init__(
+        self,
+        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+        *,
+        maximize: bool = False,
+        schedule: Callable[[int], float] | None = None,
+        check_finite: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                        initial_accumulator_value=initial_accumulator_value, eps=eps,
+                        maximize=maximize)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+
+    @classmethod
+    def _core_rule(cls, group: dict[str, Any]) -> _core.Adagrad:
+        return _core.Adagrad(lr=group["lr"], lr_decay=group["lr_decay"],
+                             weight_decay=group["weight_decay"],
+                             initial_accumulator_value=group["initial_accumulator_value"],
+                             eps=group["eps"], maximize=group["maximize"])
+
+    def _initial_state(self, name: str, param: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+        return np.full_like(param, group["initial_accumulator_value"])
+
+
+class RMSprop(Optimizer):
+    """RMSprop, as ``torch.optim.RMSprop``::
+
+        g = (-grad if maximize else grad) + weight_decay * w
+        square_avg = alpha * square_avg + (1 - alpha) * g**2
+        grad_avg = alpha * grad_avg + (1 - alpha) * g                   (centered)
+        d = sqrt(square_avg - grad_avg**2) + eps  (centered)  or  sqrt(square_avg) + eps
+        b = momentum * b + g / d;  w -= lr * b     (momentum > 0; else w -= lr * g / d)
+
+    State: "square_avg", "momentum_buffer" (momentum > 0), "grad_avg" (centered).
+
+    Examples
+    --------
+    >>> import numpy as np, descend
+    >>> w = np.array([1.0]); opt = descend.optim.RMSprop([w], lr=0.01)
+    >>> opt.step([2 * w]); np.round(w, 4)
+    array([0.9])
+    """
+
+    _kernel = staticmethod(_core.rmsprop_step_groups)
+    _hyperparameters = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
+
+    def __init__(
+        self,
+        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+        *,
+        maximize: bool = False,
+        schedule: Callable[[int], float] | None = None,
+        check_finite: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
+                        momentum=momentum, centered=centered, maximize=maximize)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+
+    @classmethod
+    def _core_rule(cls, group: dict[str, Any]) -> _core.RMSprop:
+        return _core.RMSprop(lr=group["lr"], alpha=group["alpha"], eps=group["eps"],
+                             weight_decay=group["weight_decay"], momentum=group["momentum"],
+                             centered=group["centered"], maximize=group["maximize"])
+
+
+class Adam(Optimizer):
+    """Adam, as ``torch.optim.Adam``::
+
+        g = (-grad if maximize else grad) + weight_decay * w     (L2; not if decoupled)
+        w *= 1 - lr * weight_decay                                (decoupled_weight_decay)
+        m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g**2
+        v_max = maximum(v_max, v)                                 (amsgrad: v -> v_max below)
+        w -= lr / (1 - beta1**t) * m / (sqrt(v / (1 - beta2**t)) + eps)
+
+    State: "exp_avg" (m), "exp_avg_sq" (v), "max_exp_avg_sq" (amsgrad).
+
+    Examples
+    --------
+    >>> import numpy as np, descend
+    >>> w = np.array([1.0]); opt = descend.optim.Adam([w], lr=0.1)
+    >>> opt.step([2 * w]); np.round(w, 6)
+    array([0.9])
+    """
+
+    _kernel = staticmethod(_core.adam_step_groups)
+    _hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize",
+                        "decoupled_weight_decay")
+
+    def __init__(
+        self,
+        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        decoupled_weight_decay: bool = False,
+        schedule: Callable[[int], float] | None = None,
+        check_finite: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize, decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+
+    @classmethod
+    def _core_rule(cls, group: dict[str, Any]) -> _core.Adam:
+        beta1, beta2 = _betas(group["betas"])
+        return _core.Adam(lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
+                          weight_decay=group["weight_decay"], amsgrad=group["amsgrad"],
+                          maximize=group["maximize"],
+                          decoupled_weight_decay=group["decoupled_weight_decay"])
+
+
+class AdamW(Optimizer):
+    """AdamW, as ``torch.optim.AdamW``: Adam with decoupled weight decay::
+
+        g = -grad if maximize else grad
+        w *= 1 - lr * weight_decay
+        m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g**2
+        v_max = maximum(v_max, v)                                 (amsgrad: v -> v_max below)
+        w -= lr / (1 - beta1**t) * m / (sqrt(v / (1 - beta2**t)) + eps)
+
+    State: "exp_avg", "exp_avg_sq", "max_exp_avg_sq" (amsgrad).
+
+    Examples
+    --------
+    >>> import numpy as np, descend
+    >>> w = np.array([1.0]); opt = descend.optim.AdamW([w], lr=0.1)
+    >>> opt.step([2 * w]); np.round(w, 6)
+    array([0.899])
+    """
+
+    _kernel = staticmethod(_core.adamw_step_groups)
+    _hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")
+
+    def __init__(
+        self,
+        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        schedule: Callable[[int], float] | None = None,
+        check_finite: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                        maximize=maximize)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+
+    @classmethod
+    def _core_rule(cls, group: dict[str, Any]) -> _core.AdamW:
+        beta1, beta2 = _betas(group["betas"])
+        return _core.AdamW(lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
+                           weight_decay=group["weight_decay"], amsgrad=group["amsgrad"],
+                           maximize=group["maximize"])
+
+
+class NAdam(Optimizer):
+    """NAdam, as ``torch.optim.NAdam``::
+
+        mu_t = beta1 * (1 - 0.5 * 0.96**(t * momentum_decay)),  P_t = mu_1 * ... * mu_t
+        g = (-grad if maximize else grad) + weight_decay * w     (L2; not if decoupled)
+        w *= 1 - lr * weight_decay                                (decoupled_weight_decay)
+        m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g**2
+        w -= lr * ((1 - mu_t) / (1 - P_t) * g + mu_{t+1} / (1 - P_{t+1}) * m)
+                / (sqrt(v / (1 - beta2**t)) + eps)
+
+    State: "exp_avg", "exp_avg_sq". torch also keeps ``mu_product`` (``P_t``); descend
+    recomputes it from the step count, which assumes ``betas[0]`` and ``momentum_decay``
+    stay the same from step to step.
+
+    Examples
+    --------
+    >>> import numpy as np, descend
+    >>> w = np.array([1.0]); opt = descend.optim.NAdam([w], lr=0.1)
+    >>> opt.step([2 * w]); np.round(w, 4)
+    array([0.8944])
+    """
+
+    _kernel = staticmethod(_core.nadam_step_groups)
+    _hyperparameters = ("lr", "betas", "eps", "weight_decay", "momentum_decay",
+                        "decoupled_weight_decay", "maximize")
+
+    def __init__(
+        self,
+        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
+        lr: float = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum_decay: float = 4e-3,
+        decoupled_weight_decay: bool = False,
+        *,
+        maximize: bool = False,
+        schedule: Callable[[int], float] | None = None,
+        check_finite: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        momentum_decay=momentum_decay,
+                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+
+    @classmethod
+    def _core_rule(cls, group: dict[str, Any]) -> _core.NAdam:
+        beta1, beta2 = _betas(group["betas"])
+        return _core.NAdam(lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
+                           weight_decay=group["weight_decay"],
+                           momentum_decay=group["momentum_decay"],
+                           decoupled_weight_decay=group["decoupled_weight_decay"],
+                           maximize=group["maximize"])
+
+
+class RAdam(Optimizer):
+    """RAdam, as ``torch.optim.RAdam``::
+
+        g = (-grad if maximize else grad) + weight_decay * w     (L2; not if decoupled)
+        w *= 1 - lr * weight_decay                                (decoupled_weight_decay)
+        m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g**2
+        rho_inf = 2 / (1 - beta2) - 1;  rho_t = rho_inf - 2 t beta2**t / (1 - beta2**t)
+        if rho_t > 5:
+            r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
+            w -= lr * r * sqrt(1 - beta2**t) / (1 - beta1**t) * m / (sqrt(v) + eps)
+        else:
+            w -= lr / (1 - beta1**t) * m
+
+    State: "exp_avg", "exp_avg_sq".
+
+    Examples
+    --------
+    >>> import numpy as np, descend
+    >>> w = np.array([1.0]); opt = descend.optim.RAdam([w], lr=0.1)
+    >>> opt.step([2 * w]); w
+    array([0.8])
+    """
+
+    _kernel = staticmethod(_core.radam_step_groups)
+    _hyperparameters = ("lr", "betas", "eps", "weight_decay", "decoupled_weight_decay",
+                        "maximize")
+
+    def __init__(
+        self,
+        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        decoupled_weight_decay: bool = False,
+        *,
+        maximize: bool = False,
+        schedule: Callable[[int], float] | None = None,
+        check_finite: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+
+    @classmethod
+    def _core_rule(cls, group: dict[str, Any]) -> _core.RAdam:
+        beta1, beta2 = _betas(group["betas"])
+        return _core.RAdam(lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
+                           weight_decay=group["weight_decay"],
+                           decoupled_weight_decay=group["decoupled_weight_decay"],
+                           maximize=group["maximize"])
+
+
+class Adamax(Optimizer):
+    """Adamax, as ``torch.optim.Adamax``::
+
+        g = (-grad if maximize else grad) + weight_decay * w
+        m = beta1 * m + (1 - beta1) * g;  u = maximum(beta2 * u, abs(g) + eps)
+        w -= lr / (1 - beta1**t) * m / u
+
+    State: "exp_avg" (m), "exp_inf" (u).
+
+    Examples
+    --------
+    >>> import numpy as np, descend
+    >>> w = np.array([1.0]); opt = descend.optim.Adamax([w], lr=0.1)
+    >>> opt.step([2 * w]); np.round(w, 6)
+    array([0.9])
+    """
+
+    _kernel = staticmethod(_core.adamax_step_groups)
+    _hyperparameters = ("lr", "betas", "eps", "weight_decay", "maximize")
+
+    def __init__(
+        self,
+        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
+        lr: float = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+        schedule: Callable[[int], float] | None = None,
+        check_finite: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        maximize=maximize)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+
+    @classmethod
+    def _core_rule(cls, group: dict[str, Any]) -> _core.Adamax:
+        beta1, beta2 = _betas(group["betas"])
+        return _core.Adamax(lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
+                            weight_decay=group["weight_decay"], maximize=group["maximize"])
+
+
+# The estimators' optimizer names: each a class and its hyperparameters beyond the defaults.
+_NAMED: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {
+    "sgd": (SGD, {}),
+    "momentum": (SGD, {"momentum": 0.9}),
+    "nesterov": (SGD, {"momentum": 0.9, "nesterov": True}),
+    "adagrad": (Adagrad, {}),
+    "rmsprop": (RMSprop, {}),
+    "adam": (Adam, {}),
+    "adamw": (AdamW, {}),
+    "nadam": (NAdam, {}),
+    "radam": (RAdam, {}),
+    "adamax": (Adamax, {}),
+}
+#: The names the estimators accept for ``optimizer``.
+OPTIMIZER_NAMES: tuple[str, ...] = tuple(_NAMED)
+
+
+def _estimator_rule(optimizer: object, lr: float) -> Any:
+    """The C++ rule an estimator runs, with step size `lr` (the estimator's schedule or
+    learning_rate always sets the step size).
+
+    `optimizer` is a name from OPTIMIZER_NAMES ("momentum" is SGD with momentum 0.9,
+    "nesterov" adds Nesterov momentum; the others are the classes' defaults) or an Optimizer
+    instance, of which only the constructor's hyperparameters (``defaults``) are used: its
+    lr, schedule, parameters and state are ignored and left as they are.
+    """
+    if isinstance(optimizer, Optimizer):
+        return optimizer._core_rule({**optimizer.defaults, "lr": lr})
+    if isinstance(optimizer, str) and optimizer in _NAMED:
+        cls, hyperparameters = _NAMED[optimizer]
+        return cls._core_rule({**cls(None, **hyperparameters).defaults, "lr": lr})
+    raise ValueError(
+        f"optimizer must be one of {', '.join(map(repr, OPTIMIZER_NAMES))} or a "
+        f"descend.optim optimizer (e.g. descend.optim.Adam(betas=(0.8, 0.99))), got {optimizer!r}"
+    )

@@ -1,0 +1,446 @@
+"""descend.kernels: every update rule against a float64 NumPy reference written from the
+algorithm box of its torch.optim documentation, and every refusal leaving the arrays as they
+were."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from descend import _core, kernels
+
+# ---------------------------------------------------------------- references (float64, plain)
+# Each takes the parameter, the gradient, a dict of state arrays (created on first use, as
+# torch does) and t (1 for the first step), and returns the new parameter.
+
+
+def ref_sgd(p, g, s, t, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
+            nesterov=False, maximize=False):
+    g = (-g if maximize else g) + weight_decay * p
+    if momentum != 0:
+        b = g.copy() if t == 1 else momentum * s["momentum_buffer"] + (1 - dampening) * g
+        s["momentum_buffer"] = b
+        g = g + momentum * b if nesterov else b
+    return p - lr * g
+
+
+def ref_adagrad(p, g, s, t, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
+                initial_accumulator_value=0.0, eps=1e-10, maximize=False):
+    g = (-g if maximize else g) + weight_decay * p
+    clr = lr / (1 + (t - 1) * lr_decay)
+    s["sum"] = s.get("sum", np.full_like(p, initial_accumulator_value)) + g * g
+    return p - clr * g / (np.sqrt(s["sum"]) + eps)
+
+
+def ref_rmsprop(p, g, s, t, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
+                centered=False, maximize=False):
+    g = (-g if maximize else g) + weight_decay * p
+    s["square_avg"] = alpha * s.get("square_avg", 0.0) + (1 - alpha) * g * g
+    v = s["square_avg"]
+    if centered:
+        s["grad_avg"] = alpha * s.get("grad_avg", 0.0) + (1 - alpha) * g
+        v = v - s["grad_avg"] ** 2
+    if momentum > 0:
+        s["momentum_buffer"] = momentum * s.get("momentum_buffer", 0.0) + g / (np.sqrt(v) + eps)
+        return p - lr * s["momentum_buffer"]
+    return p - lr * g / (np.sqrt(v) + eps)
+
+
+def ref_adam(p, g, s, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+             amsgrad=False, maximize=False, decoupled_weight_decay=False):
+    g = -g if maximize else g
+    if decoupled_weight_decay:
+        p = p - lr * weight_decay * p
+    else:
+        g = g + weight_decay * p
+    s["exp_avg"] = beta1 * s.get("exp_avg", 0.0) + (1 - beta1) * g
+    s["exp_avg_sq"] = beta2 * s.get("exp_avg_sq", 0.0) + (1 - beta2) * g * g
+    m_hat = s["exp_avg"] / (1 - beta1**t)
+    v = s["exp_avg_sq"]
+    if amsgrad:
+        s["max_exp_avg_sq"] = np.maximum(s.get("max_exp_avg_sq", 0.0), v)
+        v = s["max_exp_avg_sq"]
+    v_hat = v / (1 - beta2**t)
+    return p - lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
+def ref_adamw(p, g, s, t, weight_decay=1e-2, **hyper):
+    return ref_adam(p, g, s, t, weight_decay=weight_decay, decoupled_weight_decay=True, **hyper)
+
+
+def ref_nadam(p, g, s, t, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+              momentum_decay=4e-3, decoupled_weight_decay=False, maximize=False):
+    g = -g if maximize else g
+    if decoupled_weight_decay:
+        p = p - lr * weight_decay * p
+    else:
+        g = g + weight_decay * p
+    mu = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))
+    mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
+    s["mu_product"] = s.get("mu_product", 1.0) * mu  # a scalar, as torch keeps it
+    s["exp_avg"] = beta1 * s.get("exp_avg", 0.0) + (1 - beta1) * g
+    s["exp_avg_sq"] = beta2 * s.get("exp_avg_sq", 0.0) + (1 - beta2) * g * g
+    m_hat = (mu_next * s["exp_avg"] / (1 - s["mu_product"] * mu_next)
+             + (1 - mu) * g / (1 - s["mu_product"]))
+    v_hat = s["exp_avg_sq"] / (1 - beta2**t)
+    return p - lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
+def ref_radam(p, g, s, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+              decoupled_weight_decay=False, maximize=False):
+    g = -g if maximize else g
+    if decoupled_weight_decay:
+        p = p - lr * weight_decay * p
+    else:
+        g = g + weight_decay * p
+    s["exp_avg"] = beta1 * s.get("exp_avg", 0.0) + (1 - beta1) * g
+    s["exp_avg_sq"] = beta2 * s.get("exp_avg_sq", 0.0) + (1 - beta2) * g * g
+    m_hat = s["exp_avg"] / (1 - beta1**t)
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * t * beta2**t / (1 - beta2**t)
+    if rho_t > 5:
+        adaptive = math.sqrt(1 - beta2**t) / (np.sqrt(s["exp_avg_sq"]) + eps)
+        rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
+                         / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+        return p - lr * m_hat * rect * adaptive
+    return p - lr * m_hat
+
+
+def ref_adamax(p, g, s, t, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+               maximize=False):
+    g = (-g if maximize else g) + weight_decay * p
+    s["exp_avg"] = beta1 * s.get("exp_avg", 0.0) + (1 - beta1) * g
+    s["exp_inf"] = np.maximum(beta2 * s.get("exp_inf", 0.0), np.abs(g) + eps)
+    return p - lr / (1 - beta1**t) * s["exp_avg"] / s["exp_inf"]
+
+
+# ---------------------------------------------------------------- calling the kernels
+# The kernel of each rule, called with a dict holding every state array the rule may use.
+
+def call_sgd(p, g, s, t, **hyper):
+    kernels.sgd_step(p, g, s["momentum_buffer"], t, **hyper)
+
+
+def call_adagrad(p, g, s, t, **hyper):
+    kernels.adagrad_step(p, g, s["sum"], t, **hyper)
+
+
+def call_rmsprop(p, g, s, t, **hyper):
+    kernels.rmsprop_step(p, g, s["square_avg"], t, momentum_buffer=s["momentum_buffer"],
+                         grad_avg=s["grad_avg"], **hyper)
+
+
+def call_adam(p, g, s, t, **hyper):
+    kernels.adam_step(p, g, s["exp_avg"], s["exp_avg_sq"], t,
+                      max_exp_avg_sq=s["max_exp_avg_sq"], **hyper)
+
+
+def call_adamw(p, g, s, t, **hyper):
+    kernels.adamw_step(p, g, s["exp_avg"], s["exp_avg_sq"], t,
+                       max_exp_avg_sq=s["max_exp_avg_sq"], **hyper)
+
+
+def call_nadam(p, g, s, t, **hyper):
+    kernels.nadam_step(p, g, s["exp_avg"], s["exp_avg_sq"], t, **hyper)
+
+
+def call_radam(p, g, s, t, **hyper):
+    kernels.radam_step(p, g, s["exp_avg"], s["exp_avg_sq"], t, **hyper)
+
+
+def call_adamax(p, g, s, t, **hyper):
+    kernels.adamax_step(p, g, s["exp_avg"], s["exp_inf"], t, **hyper)
+
+
+RULES = {
+    "sgd": (call_sgd, ref_sgd, ["momentum_buffer"]),
+    "adagrad": (call_adagrad, ref_adagrad, ["sum"]),
+    "rmsprop": (call_rmsprop, ref_rmsprop, ["square_avg", "momentum_buffer", "grad_avg"]),
+    "adam": (call_adam, ref_adam, ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]),
+    "adamw": (call_adamw, ref_adamw, ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]),
+    "nadam": (call_nadam, ref_nadam, ["exp_avg", "exp_avg_sq"]),
+    "radam": (call_radam, ref_radam, ["exp_avg", "exp_avg_sq"]),
+    "adamax": (call_adamax, ref_adamax, ["exp_avg", "exp_inf"]),
+}
+
+# Several settings of each rule: momentum on/off, nesterov, amsgrad, centered, weight decay,
+# maximize, decoupled weight decay, bias-correction regimes.
+CASES = [
+    ("sgd", dict(lr=0.05)),
+    ("sgd", dict(lr=0.05, momentum=0.9)),
+    ("sgd", dict(lr=0.02, momentum=0.9, dampening=0.3, weight_decay=0.1)),
+    ("sgd", dict(lr=0.02, momentum=0.8, nesterov=True)),
+    ("sgd", dict(lr=0.05, weight_decay=0.2, maximize=True)),
+    ("sgd", dict(lr=0.02, momentum=0.5, nesterov=True, weight_decay=0.1, maximize=True)),
+    ("adagrad", dict(lr=0.1)),
+    ("adagrad", dict(lr=0.1, lr_decay=0.01, weight_decay=0.1)),
+    ("adagrad", dict(lr=0.2, initial_accumulator_value=0.5, eps=1e-3, maximize=True)),
+    ("rmsprop", dict(lr=0.01)),
+    ("rmsprop", dict(lr=0.01, momentum=0.9)),
+    ("rmsprop", dict(lr=0.01, centered=True, alpha=0.9)),
+    ("rmsprop", dict(lr=0.005, centered=True, momentum=0.5, weight_decay=0.1)),
+    ("rmsprop", dict(lr=0.01, weight_decay=0.05, maximize=True, eps=1e-4)),
+    ("adam", dict(lr=0.05)),
+    ("adam", dict(lr=0.05, amsgrad=True)),
+    ("adam", dict(lr=0.05, beta1=0.5, beta2=0.9, weight_decay=0.1)),
+    ("adam", dict(lr=0.05, maximize=True, eps=1e-3)),
+    ("adam", dict(lr=0.05, weight_decay=0.2, decoupled_weight_decay=True, amsgrad=True)),
+    ("adamw", dict(lr=0.05)),
+    ("adamw", dict(lr=0.05, weight_decay=0.5, amsgrad=True, maximize=True)),
+    ("nadam", dict(lr=0.05)),
+    ("nadam", dict(lr=0.05, weight_decay=0.1)),
+    ("nadam", dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True, beta1=0.99)),
+    ("nadam", dict(lr=0.05, momentum_decay=0.1, maximize=True, beta2=0.9)),
+    ("radam", dict(lr=0.05)),
+    ("radam", dict(lr=0.05, weight_decay=0.1)),
+    ("radam", dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
+    ("radam", dict(lr=0.05, beta1=0.5, beta2=0.8)),
+    ("adamax", dict(lr=0.05)),
+    ("adamax", dict(lr=0.05, weight_decay=0.1, beta2=0.9)),
+    ("adamax", dict(lr=0.05, maximize=True, eps=1e-3)),
+]
+
+CASE_IDS = [f"{name}-{i}" for i, (name, _) in enumerate(CASES)]
+SHAPE = (6, 5)
+STEPS = 200
+
+
+def gradients(seed: int, n: int = STEPS, shape: tuple[int, ...] = SHAPE) -> np.ndarray:
+    """A fixed sequence of gradients: a drift plus noise, so moments do not cancel."""
+    rng = np.random.default_rng(seed)
+    drift = rng.standard_normal(shape)
+    return drift + rng.standard_normal((n, *shape))
+
+
+def run_both(name: str, hyper: dict, dtype: type, seed: int = 0):
+    """200 steps of the kernel (in `dtype`) and of the float64 reference from the same start."""
+    call, ref, state_names = RULES[name]
+    rng = np.random.default_rng(seed + 1)
+    start = rng.standard_normal(SHAPE).astype(dtype)
+    grads = gradients(seed).astype(dtype)
+    param = start.copy()
+    state = {key: np.zeros(SHAPE, dtype) for key in state_names}
+    expected, expected_state = start.astype(np.float64), {}
+    for t in range(1, STEPS + 1):
+        call(param, grads[t - 1], state, t, **hyper)
+        expected = ref(expected, grads[t - 1].astype(np.float64), expected_state, t, **hyper)
+    return start, param, state, expected, expected_state
+
+
+@pytest.mark.parametrize(("name", "hyper"), CASES, ids=CASE_IDS)
+def test_rule_matches_reference_float64_for_200_steps(name, hyper):
+    start, param, state, expected, expected_state = run_both(name, hyper, np.float64)
+    assert np.abs(param - start).min() > 1e-3, "every parameter must move"
+    np.testing.assert_allclose(param, expected, rtol=1e-12, atol=1e-12)
+    for key, value in expected_state.items():
+        if key != "mu_product":
+            np.testing.assert_allclose(state[key], value, rtol=1e-12, atol=1e-12, err_msg=key)
+
+
+@pytest.mark.parametrize(("name", "hyper"), CASES, ids=CASE_IDS)
+def test_rule_matches_reference_float32_for_200_steps(name, hyper):
+    _, param, state, expected, expected_state = run_both(name, hyper, np.float32)
+    assert param.dtype == np.float32
+    assert all(value.dtype == np.float32 for value in state.values())
+    np.testing.assert_allclose(param, expected, rtol=1e-5, atol=1e-5)
+    for key, value in expected_state.items():
+        if key != "mu_product":
+            np.testing.assert_allclose(state[key], value, rtol=1e-5, atol=1e-5, err_msg=key)
+
+
+def test_parameters_move_by_the_expected_amount_in_the_first_adam_step():
+    # Adam's first step is lr * sign(g) (m_hat / sqrt(v_hat) = g / |g|) up to eps.
+    w = np.array([1.0, -2.0, 3.0])
+    m, v = np.zeros(3), np.zeros(3)
+    kernels.adam_step(w, np.array([0.5, -4.0, 2.0]), m, v, 1, lr=0.1, eps=1e-12)
+    np.testing.assert_allclose(w, [0.9, -1.9, 2.9], rtol=1e-12)
+
+
+def test_nadam_mu_product_is_the_running_product_of_the_momentum_coefficients():
+    for beta1, psi in [(0.9, 4e-3), (0.99, 0.5), (0.0, 4e-3)]:
+        rule = _core.NAdam(beta1=beta1, momentum_decay=psi)
+        product = 1.0
+        for t in range(1, 300):
+            product *= beta1 * (1 - 0.5 * 0.96 ** (t * psi))
+            # equal while it matters; once below 2**-54, 1 - product is 1.0 either way
+            assert rule.mu_product(t) == pytest.approx(product, rel=1e-13, abs=2.0**-54)
+            assert 1 - rule.mu_product(t) == pytest.approx(1 - product, rel=1e-15)
+
+
+def test_radam_switches_to_the_adaptive_step_once_rho_exceeds_5():
+    # beta2 = 0.999: rho_t <= 5 for t <= 5, then > 5; the first steps are momentum SGD.
+    w, m, v = np.array([1.0]), np.zeros(1), np.zeros(1)
+    for t in range(1, 6):
+        before = w.copy()
+        kernels.radam_step(w, np.array([2.0]), m, v, t, lr=0.1)
+        np.testing.assert_allclose(before - w, 0.1 * m / (1 - 0.9**t), rtol=1e-14)
+
+
+def test_zero_size_arrays_are_stepped_without_error():
+    for shape in [(0,), (3, 0)]:
+        w, g = np.zeros(shape), np.zeros(shape)
+        m, v = np.zeros(shape), np.zeros(shape)
+        kernels.adam_step(w, g, m, v, 1)
+        assert w.shape == shape
+
+
+def test_zero_dimensional_arrays_are_stepped():
+    w, g, m, v = np.array(1.0), np.array(2.0), np.array(0.0), np.array(0.0)
+    kernels.adam_step(w, g, m, v, 1, lr=0.1)
+    assert w == pytest.approx(0.9)
+
+
+# ---------------------------------------------------------------- refusals
+
+
+def adam_arrays(dtype=np.float64, shape=(4, 3)):
+    rng = np.random.default_rng(5)
+    p, g, m, v = (rng.standard_normal(shape).astype(dtype) for _ in range(4))
+    return [p, g, m, np.abs(v)]
+
+
+def assert_refused(error, match, param, grad, exp_avg, exp_avg_sq, **kwargs):
+    before = [a.copy() for a in (param, grad, exp_avg, exp_avg_sq)]
+    with pytest.raises(error, match=match):
+        kernels.adam_step(param, grad, exp_avg, exp_avg_sq, kwargs.pop("step", 3), **kwargs)
+    for a, b in zip((param, grad, exp_avg, exp_avg_sq), before, strict=True):
+        assert np.array_equal(a, b, equal_nan=True)
+
+
+def test_dtype_mismatch_between_param_and_grad_is_refused():
+    p, g, m, v = adam_arrays()
+    assert_refused(TypeError, r"grad: expected dtype float64 \(the dtype of param\), got float32",
+                   p, g.astype(np.float32), m, v)
+
+
+def test_dtype_mismatch_of_a_state_array_is_refused():
+    p, g, m, v = adam_arrays(np.float32)
+    assert_refused(TypeError, "exp_avg_sq: expected dtype float32", p, g, m, v.astype(np.float64))
+
+
+def test_unsupported_dtype_is_refused():
+    p, g, m, v = adam_arrays()
+    assert_refused(TypeError, "param: expected dtype float32 or float64, got int64",
+                   p.astype(np.int64), g, m, v)
+
+
+def test_non_array_is_refused():
+    p, g, m, v = adam_arrays()
+    with pytest.raises(TypeError, match="grad: expected a numpy.ndarray, got list"):
+        kernels.adam_step(p, g.tolist(), m, v, 1)
+
+
+def test_shape_mismatch_is_refused():
+    p, g, m, v = adam_arrays()
+    assert_refused(ValueError, r"grad: expected shape \(4, 3\)", p, g.reshape(3, 4), m, v)
+    assert_refused(ValueError, r"exp_avg: expected shape \(4, 3\)", p, g, m[:2], v)
+
+
+def test_non_contiguous_arrays_are_refused():
+    p, g, m, v = adam_arrays(shape=(4, 4))
+    assert_refused(ValueError, "param: expected a C-contiguous array", p.T, g, m, v)
+    assert_refused(ValueError, "grad: expected a C-contiguous array", p, g.T, m, v)
+    assert_refused(ValueError, "exp_avg_sq: expected a C-contiguous array", p, g, m, v.T)
+
+
+def test_read_only_arrays_are_refused():
+    p, g, m, v = adam_arrays()
+    p.flags.writeable = False
+    assert_refused(ValueError, "param: expected a writeable array", p, g, m, v)
+    p.flags.writeable = True
+    m.flags.writeable = False
+    assert_refused(ValueError, "exp_avg: expected a writeable array", p, g, m, v)
+
+
+def test_a_read_only_gradient_is_accepted():
+    p, g, m, v = adam_arrays()
+    g.flags.writeable = False
+    kernels.adam_step(p, g, m, v, 1)
+
+
+@pytest.mark.parametrize(
+    ("hyper", "match"),
+    [
+        (dict(lr=-0.1), "lr must be finite and >= 0"),
+        (dict(lr=math.nan), "lr must be finite and >= 0"),
+        (dict(beta1=1.0), r"beta1 must be in \[0, 1\)"),
+        (dict(beta1=-0.1), r"beta1 must be in \[0, 1\)"),
+        (dict(beta2=1.5), r"beta2 must be in \[0, 1\)"),
+        (dict(eps=0.0), "eps must be finite and > 0"),
+        (dict(eps=-1e-8), "eps must be finite and > 0"),
+        (dict(weight_decay=-1.0), "weight_decay must be finite and >= 0"),
+        (dict(step=0), "step: expected the number of this step, >= 1"),
+    ],
+)
+def test_impossible_hyperparameters_are_refused(hyper, match):
+    p, g, m, v = adam_arrays()
+    assert_refused(ValueError, match, p, g, m, v, **hyper)
+
+
+@pytest.mark.parametrize(
+    ("rule", "hyper", "match"),
+    [
+        (_core.SGD, dict(lr=-1.0), "lr must be"),
+        (_core.SGD, dict(momentum=-0.5), "momentum must be"),
+        (_core.SGD, dict(nesterov=True), "nesterov requires momentum > 0"),
+        (_core.SGD, dict(dampening=2.0), "dampening must be"),
+        (_core.Adagrad, dict(eps=0.0), "eps must be"),
+        (_core.Adagrad, dict(lr_decay=-1.0), "lr_decay must be"),
+        (_core.Adagrad, dict(initial_accumulator_value=-1.0), "initial_accumulator_value must be"),
+        (_core.RMSprop, dict(alpha=1.5), "alpha must be"),
+        (_core.RMSprop, dict(eps=0.0), "eps must be"),
+        (_core.AdamW, dict(beta2=1.0), "beta2 must be"),
+        (_core.NAdam, dict(momentum_decay=-1.0), "momentum_decay must be"),
+        (_core.RAdam, dict(beta1=1.0), "beta1 must be"),
+        (_core.Adamax, dict(eps=0.0), "eps must be"),
+    ],
+)
+def test_every_rule_validates_its_hyperparameters(rule, hyper, match):
+    with pytest.raises(ValueError, match=match):
+        rule(**hyper)
+
+
+def test_a_rule_changed_after_construction_is_validated_before_use():
+    p, g, m, v = adam_arrays()
+    before = p.copy()
+    rule = _core.Adam()
+    rule.beta1 = 1.0
+    with pytest.raises(ValueError, match="beta1 must be"):
+        _core.adam_step(p, g, [m, v], 1, rule)
+    assert np.array_equal(p, before)
+
+
+def test_missing_state_arrays_are_refused():
+    p, g, m, v = adam_arrays()
+    with pytest.raises(ValueError, match="max_exp_avg_sq: an array is required when amsgrad"):
+        kernels.adam_step(p, g, m, v, 1, amsgrad=True)
+    with pytest.raises(ValueError, match="momentum_buffer: an array is required"):
+        kernels.sgd_step(p, g, None, 1, momentum=0.9)
+    with pytest.raises(ValueError, match=r"expected 2 arrays \(exp_avg, exp_avg_sq\), got 1"):
+        _core.adam_step(p, g, [m], 1, _core.Adam())
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("where", [0, 500, 1032])
+def test_check_finite_refuses_a_non_finite_gradient_before_any_write(bad, where):
+    for dtype in (np.float32, np.float64):
+        p, g, m, v = adam_arrays(dtype, shape=(1033,))
+        g[where] = bad
+        assert_refused(FloatingPointError, "grad contains NaN or infinity", p, g, m, v,
+                       check_finite=True)
+
+
+def test_check_finite_accepts_finite_extremes():
+    for dtype in (np.float32, np.float64):
+        info = np.finfo(dtype)
+        p, g, m, v = adam_arrays(dtype, shape=(6,))
+        g[:] = [info.max, -info.max, info.tiny, -info.smallest_subnormal, 0.0, -0.0]
+        kernels.adam_step(p, g, m, v, 1, check_finite=True)
+
+
+def test_without_check_finite_a_nan_gradient_propagates_as_in_torch():
+    p, g, m, v = adam_arrays()
+    g[0, 0] = np.nan
+    kernels.adam_step(p, g, m, v, 1)
+    assert np.isnan(p[0, 0]) and np.isfinite(np.delete(p.ravel(), 0)).all()

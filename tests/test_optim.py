@@ -1,0 +1,622 @@
+"""descend.optim: torch-style optimizers over lists of NumPy arrays.
+
+The update rules themselves are checked against NumPy references in test_kernels.py; here
+every optimizer class is checked to take exactly the steps of those kernels (bit for bit),
+and the machinery around them: parameter groups, hyperparameter changes, schedules,
+state_dict round trips, refusals that change nothing, and the estimators.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import pickle
+import warnings
+
+import descend
+import numpy as np
+import pytest
+from descend import kernels, optim
+from descend.schedules import InverseTime
+
+# ---------------------------------------------------------------- the same step, by kernels
+
+STATE_NAMES = {
+    "SGD": ["momentum_buffer"],
+    "Adagrad": ["sum"],
+    "RMSprop": ["square_avg", "momentum_buffer", "grad_avg"],
+    "Adam": ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
+    "AdamW": ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
+    "NAdam": ["exp_avg", "exp_avg_sq"],
+    "RAdam": ["exp_avg", "exp_avg_sq"],
+    "Adamax": ["exp_avg", "exp_inf"],
+}
+
+
+def kernel_step(cls: type, p, g, s, t, hyper):
+    """One step of the class's rule through descend.kernels, with the class's hyperparameter
+    names (betas is split into beta1, beta2)."""
+    h = dict(hyper)
+    if "betas" in h:
+        h["beta1"], h["beta2"] = h.pop("betas")
+    name = cls.__name__
+    if name == "SGD":
+        kernels.sgd_step(p, g, s["momentum_buffer"], t, **h)
+    elif name == "Adagrad":
+        kernels.adagrad_step(p, g, s["sum"], t, **h)
+    elif name == "RMSprop":
+        kernels.rmsprop_step(p, g, s["square_avg"], t, momentum_buffer=s["momentum_buffer"],
+                             grad_avg=s["grad_avg"], **h)
+    elif name in ("Adam", "AdamW"):
+        step = kernels.adam_step if name == "Adam" else kernels.adamw_step
+        step(p, g, s["exp_avg"], s["exp_avg_sq"], t, max_exp_avg_sq=s["max_exp_avg_sq"], **h)
+    elif name == "NAdam":
+        kernels.nadam_step(p, g, s["exp_avg"], s["exp_avg_sq"], t, **h)
+    elif name == "RAdam":
+        kernels.radam_step(p, g, s["exp_avg"], s["exp_avg_sq"], t, **h)
+    else:
+        kernels.adamax_step(p, g, s["exp_avg"], s["exp_inf"], t, **h)
+
+
+def new_state(cls: type, p: np.ndarray) -> dict[str, np.ndarray]:
+    return {name: np.zeros_like(p) for name in STATE_NAMES[cls.__name__]}
+
+
+CASES = [
+    (optim.SGD, dict(lr=0.05)),
+    (optim.SGD, dict(lr=0.02, momentum=0.9, dampening=0.2, weight_decay=0.1)),
+    (optim.SGD, dict(lr=0.02, momentum=0.9, nesterov=True, maximize=True)),
+    (optim.Adagrad, dict(lr=0.1, lr_decay=0.01, initial_accumulator_value=0.3)),
+    (optim.Adagrad, dict(lr=0.1, weight_decay=0.1, maximize=True)),
+    (optim.RMSprop, dict(lr=0.01)),
+    (optim.RMSprop, dict(lr=0.01, momentum=0.9, centered=True, weight_decay=0.1)),
+    (optim.Adam, dict(lr=0.05)),
+    (optim.Adam, dict(lr=0.05, betas=(0.8, 0.99), amsgrad=True, weight_decay=0.1)),
+    (optim.Adam, dict(lr=0.05, maximize=True, decoupled_weight_decay=True, weight_decay=0.1)),
+    (optim.AdamW, dict(lr=0.05)),
+    (optim.AdamW, dict(lr=0.05, amsgrad=True, weight_decay=0.3)),
+    (optim.NAdam, dict(lr=0.05, weight_decay=0.1)),
+    (optim.NAdam, dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
+    (optim.RAdam, dict(lr=0.05, weight_decay=0.1)),
+    (optim.RAdam, dict(lr=0.05, betas=(0.5, 0.8), decoupled_weight_decay=True, weight_decay=0.1)),
+    (optim.Adamax, dict(lr=0.05)),
+    (optim.Adamax, dict(lr=0.05, weight_decay=0.1, maximize=True)),
+]
+CASE_IDS = [f"{cls.__name__}-{i}" for i, (cls, _) in enumerate(CASES)]
+ALL_CLASSES = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.NAdam,
+               optim.RAdam, optim.Adamax]
+# A setting of each class that uses every state array it has.
+FULL_STATE = {
+    optim.SGD: dict(lr=0.02, momentum=0.9),
+    optim.Adagrad: dict(lr=0.1, initial_accumulator_value=0.1),
+    optim.RMSprop: dict(lr=0.01, momentum=0.5, centered=True),
+    optim.Adam: dict(lr=0.05, amsgrad=True),
+    optim.AdamW: dict(lr=0.05, amsgrad=True),
+    optim.NAdam: dict(lr=0.05),
+    optim.RAdam: dict(lr=0.05),
+    optim.Adamax: dict(lr=0.05),
+}
+
+SHAPES = [(4, 3), (7,), (), (0,), (2, 1, 3)]
+
+
+def random_params(dtype=np.float64, shapes=SHAPES, seed=0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [np.asarray(rng.standard_normal(shape), dtype=dtype) for shape in shapes]
+
+
+def random_grads(params, seed) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [np.asarray(rng.standard_normal(p.shape) + 0.5, dtype=p.dtype) for p in params]
+
+
+@pytest.mark.parametrize(("cls", "hyper"), CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_optimizer_takes_exactly_the_kernel_steps_on_arrays_of_several_shapes(cls, hyper, dtype):
+    params = random_params(dtype)
+    expected = [p.copy() for p in params]
+    states = [new_state(cls, p) for p in expected]
+    opt = cls(params, **hyper)
+    for t in range(1, 31):
+        grads = random_grads(params, seed=t)
+        opt.step(grads)
+        for p, g, s in zip(expected, grads, states, strict=True):
+            kernel_step(cls, p, g, s, t, hyper)
+    for p, e in zip(params, expected, strict=True):
+        assert p.dtype == dtype
+        assert np.array_equal(p, e)
+    saved = opt.state_dict()["state"]
+    for i, s in enumerate(states):
+        assert saved[i]["step"] == 30
+        for name, value in saved[i].items():
+            if name != "step":
+                assert np.array_equal(value, s[name]), name
+
+
+def test_defaults_are_torchs():
+    assert optim.SGD().defaults == dict(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
+                                        nesterov=False, maximize=False, schedule=None)
+    assert optim.Adam().defaults == dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
+                                         weight_decay=0.0, amsgrad=False, maximize=False,
+                                         decoupled_weight_decay=False, schedule=None)
+    assert optim.AdamW().defaults["weight_decay"] == 1e-2
+    assert optim.Adagrad().defaults["eps"] == 1e-10 and optim.Adagrad().defaults["lr"] == 1e-2
+    assert optim.RMSprop().defaults["alpha"] == 0.99 and optim.RMSprop().defaults["lr"] == 1e-2
+    assert optim.NAdam().defaults["lr"] == 2e-3
+    assert optim.NAdam().defaults["momentum_decay"] == 4e-3
+    assert optim.RAdam().defaults["lr"] == 1e-3
+    assert optim.Adamax().defaults["lr"] == 2e-3
+
+
+def test_state_arrays_are_named_as_in_torch():
+    w = np.zeros(3)
+    expected = {
+        optim.SGD: {"step", "momentum_buffer"},
+        optim.Adagrad: {"step", "sum"},
+        optim.RMSprop: {"step", "square_avg", "momentum_buffer", "grad_avg"},
+        optim.Adam: {"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"},
+        optim.AdamW: {"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"},
+        optim.NAdam: {"step", "exp_avg", "exp_avg_sq"},
+        optim.RAdam: {"step", "exp_avg", "exp_avg_sq"},
+        optim.Adamax: {"step", "exp_avg", "exp_inf"},
+    }
+    for cls, names in expected.items():
+        assert set(cls([w.copy()], **FULL_STATE[cls]).state_dict()["state"][0]) == names
+
+
+def test_adagrad_state_starts_at_initial_accumulator_value():
+    opt = optim.Adagrad([np.zeros(3)], initial_accumulator_value=0.25)
+    assert np.array_equal(opt.state_dict()["state"][0]["sum"], np.full(3, 0.25))
+
+
+# ---------------------------------------------------------------- groups and hyperparameters
+
+
+def test_param_groups_have_their_own_hyperparameters():
+    a, b = random_params(shapes=[(5,), (3, 2)])
+    opt = optim.Adam([{"params": [a]}, {"params": b, "lr": 0.5, "amsgrad": True}], lr=0.1)
+    assert [g["lr"] for g in opt.param_groups] == [0.1, 0.5]
+    ea, eb = a.copy(), b.copy()
+    sa, sb = new_state(optim.Adam, ea), new_state(optim.Adam, eb)
+    for t in range(1, 11):
+        ga, gb = random_grads([a, b], seed=t)
+        opt.step([ga, gb])
+        kernel_step(optim.Adam, ea, ga, sa, t, dict(lr=0.1))
+        kernel_step(optim.Adam, eb, gb, sb, t, dict(lr=0.5, amsgrad=True))
+    assert np.array_equal(a, ea) and np.array_equal(b, eb)
+
+
+def test_hyperparameters_changed_between_steps_take_effect_at_the_next_step():
+    (w,) = random_params(shapes=[(6,)])
+    expected, state = w.copy(), new_state(optim.Adam, w)
+    opt = optim.Adam([w], lr=0.1)
+    hyper = dict(lr=0.1)
+    for t in range(1, 31):
+        if t == 10:
+            opt.param_groups[0]["lr"] = hyper["lr"] = 0.01
+        if t == 15:
+            opt.param_groups[0]["betas"] = hyper["betas"] = (0.5, 0.9)
+        if t == 20:  # a new state array (max_exp_avg_sq) appears, starting at zero
+            opt.param_groups[0]["amsgrad"] = hyper["amsgrad"] = True
+        if t == 25:
+            opt.param_groups[0]["weight_decay"] = hyper["weight_decay"] = 0.5
+        (g,) = random_grads([w], seed=t)
+        opt.step([g])
+        kernel_step(optim.Adam, expected, g, state, t, hyper)
+    assert np.array_equal(w, expected)
+
+
+def test_every_way_of_changing_a_group_dict_is_seen():
+    (w,) = random_params(shapes=[(4,)])
+    expected, state = w.copy(), new_state(optim.Adam, w)
+    opt = optim.Adam([w], lr=0.1)
+    group, hyper = opt.param_groups[0], dict(lr=0.1)
+    changes = {
+        2: lambda: group.update(lr=0.05),
+        3: lambda: group.__ior__({"betas": (0.5, 0.9)}),
+        4: lambda: group.setdefault("note", "not a hyperparameter"),
+        5: lambda: group.update({"eps": 1e-3}),
+    }
+    effects = {2: dict(lr=0.05), 3: dict(betas=(0.5, 0.9)), 4: {}, 5: dict(eps=1e-3)}
+    for t in range(1, 7):
+        if t in changes:
+            changes[t]()
+            hyper.update(effects[t])
+        (g,) = random_grads([w], seed=t)
+        opt.step([g])
+        kernel_step(optim.Adam, expected, g, state, t, hyper)
+        assert np.array_equal(w, expected), t
+
+
+def test_momentum_turned_on_later_creates_its_buffer():
+    w = np.ones(4)
+    opt = optim.SGD([w], lr=0.1)
+    opt.step([np.ones(4)])
+    assert "momentum_buffer" not in opt.state_dict()["state"][0]
+    opt.param_groups[0]["momentum"] = 0.9
+    opt.step([np.ones(4)])
+    assert "momentum_buffer" in opt.state_dict()["state"][0]
+
+
+def test_a_schedule_sets_each_steps_learning_rate_from_the_group_step_count():
+    (w,) = random_params(shapes=[(5,)])
+    expected, state = w.copy(), new_state(optim.SGD, w)
+    schedule = InverseTime(t0=1.0, t1=10.0)
+    opt = optim.SGD([w], lr=123.0, momentum=0.9, schedule=schedule)
+    for t in range(1, 21):
+        (g,) = random_grads([w], seed=t)
+        opt.step([g])
+        kernel_step(optim.SGD, expected, g, state, t, dict(lr=schedule(t - 1), momentum=0.9))
+        assert opt.param_groups[0]["lr"] == schedule(t - 1)
+    assert np.array_equal(w, expected)
+
+
+def test_a_plain_callable_works_as_a_schedule():
+    w = np.ones(2)
+    opt = optim.SGD([w], schedule=lambda t: 0.5**t)
+    for _ in range(3):
+        opt.step([np.ones(2)])
+    np.testing.assert_allclose(w, 1 - (1 + 0.5 + 0.25))
+
+
+def test_none_gradients_leave_a_parameter_and_its_state_untouched():
+    a, b = random_params(shapes=[(3,), (4,)])
+    opt = optim.Adam([a, b], lr=0.1)
+    before = b.copy()
+    opt.step([np.ones(3), None])
+    opt.step([np.ones(3), None])
+    assert np.array_equal(b, before)
+    state = opt.state_dict()["state"]
+    assert state[0]["step"] == 2 and state[1]["step"] == 0
+    assert not state[1]["exp_avg"].any()
+    opt.step([None, np.ones(4)])  # b's first step: bias correction of step 1
+    expected, s = before.copy(), new_state(optim.Adam, before)
+    kernel_step(optim.Adam, expected, np.ones(4), s, 1, dict(lr=0.1))
+    assert np.array_equal(b, expected)
+
+
+def test_zero_size_parameters_are_stepped():
+    w, e = np.zeros(0, np.float32), np.zeros((2, 0))
+    opt = optim.RMSprop([w, e], momentum=0.9, centered=True)
+    opt.step([np.zeros(0, np.float32), np.zeros((2, 0))])
+    assert opt.state_dict()["state"][1]["step"] == 1
+
+
+def test_an_optimizer_without_params_holds_its_hyperparameters():
+    for opt in (optim.Adam(lr=0.01, betas=(0.8, 0.9)), optim.Adam(None, lr=0.01, betas=(0.8, 0.9))):
+        assert opt.param_groups == []
+        assert opt.defaults["lr"] == 0.01 and opt.defaults["betas"] == (0.8, 0.9)
+        opt.step([])  # nothing to do
+        w = np.ones(2)
+        opt.add_param_group({"params": [w]})
+        opt.step([np.ones(2)])
+        assert w[0] < 1
+    assert repr(optim.SGD(lr=0.5)).startswith("SGD(lr=0.5, momentum=0.0")
+
+
+def test_a_params_list_replaced_by_the_user_keeps_the_state_of_arrays_still_in_it():
+    a, b, c = random_params(shapes=[(3,), (3,), (2,)])
+    opt = optim.Adam([a, b], lr=0.1)
+    opt.step([np.ones(3), np.ones(3)])
+    opt.param_groups[0]["params"] = [b, c]
+    opt.step([np.ones(3), np.ones(2)])
+    state = opt.state_dict()["state"]
+    assert state[0]["step"] == 2 and state[1]["step"] == 1
+
+
+# ---------------------------------------------------------------- state_dict
+
+
+def is_plain(value) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, (str, int)) and is_plain(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(is_plain(v) for v in value)
+    return isinstance(value, (np.ndarray, bool, int, float, type(None)))
+
+
+@pytest.mark.parametrize("cls", ALL_CLASSES)
+def test_state_dict_round_trip_continues_bit_identically(cls):
+    params = random_params(shapes=[(4, 3), (5,), (0,)])
+    opt = cls(params, **FULL_STATE[cls], schedule=InverseTime(t0=0.1, t1=5.0))
+    for t in range(25):
+        opt.step(random_grads(params, seed=t))
+    saved = opt.state_dict()
+    assert is_plain(saved)
+    assert saved["param_groups"][0]["step"] == 25
+    copies = [p.copy() for p in params]
+    restored = cls(copies, **FULL_STATE[cls], schedule=InverseTime(t0=0.1, t1=5.0))
+    restored.load_state_dict(saved)
+    for t in range(25, 50):
+        grads = random_grads(params, seed=t)
+        opt.step(grads)
+        restored.step(grads)
+    for p, q in zip(params, copies, strict=True):
+        assert np.array_equal(p, q)
+    assert opt.param_groups[0]["lr"] == restored.param_groups[0]["lr"]
+
+
+def test_state_dict_holds_copies():
+    w = np.ones(3)
+    opt = optim.Adam([w])
+    opt.step([np.ones(3)])
+    saved = opt.state_dict()
+    exp_avg = saved["state"][0]["exp_avg"].copy()
+    opt.step([np.ones(3)])
+    assert np.array_equal(saved["state"][0]["exp_avg"], exp_avg)
+
+
+def test_load_state_dict_restores_hyperparameters_and_casts_to_the_parameters_dtype():
+    opt = optim.Adam([np.ones(3)], lr=0.5, amsgrad=True)
+    opt.step([np.ones(3)])
+    saved = opt.state_dict()
+    w32 = np.ones(3, np.float32)
+    other = optim.Adam([w32])
+    other.load_state_dict(saved)
+    assert other.param_groups[0]["lr"] == 0.5 and other.param_groups[0]["amsgrad"] is True
+    state = other.state_dict()["state"][0]
+    assert state["exp_avg"].dtype == np.float32 and state["step"] == 1
+    other.step([np.ones(3, np.float32)])
+
+
+class Halving:
+    """A schedule with its own state: the learning rate halves at each call of step()."""
+
+    def __init__(self, lr: float) -> None:
+        self.lr = lr
+
+    def __call__(self, t: int) -> float:
+        return self.lr
+
+    def step(self, loss: float) -> None:
+        self.lr /= 2
+
+    def state_dict(self) -> dict:
+        return {"lr": self.lr}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.lr = state["lr"]
+
+
+def test_a_schedules_own_state_travels_in_the_state_dict():
+    schedule = Halving(0.4)
+    opt = optim.SGD([np.ones(2)], schedule=schedule)
+    schedule.step(1.0)
+    saved = opt.state_dict()
+    assert saved["param_groups"][0]["schedule_state"] == {"lr": 0.2}
+    other_schedule = Halving(0.4)
+    other = optim.SGD([np.ones(2)], schedule=other_schedule)
+    other.load_state_dict(saved)
+    assert other_schedule.lr == 0.2
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (lambda d: d["param_groups"].append(dict(d["param_groups"][0])), "parameter groups"),
+        (lambda d: d["param_groups"][0]["params"].pop(), "has 2 parameters"),
+        (lambda d: d["state"][1].update(exp_avg=np.zeros(7)), "shape"),
+        (lambda d: d["param_groups"][0].update(lr=-1.0), "lr must be"),
+        (lambda d: d["param_groups"][0].update(betas=(0.9, 1.0)), "beta2 must be"),
+        (lambda d: d["state"][0].update(step=-1), "step"),
+    ],
+)
+def test_a_bad_state_dict_is_refused_and_changes_nothing(change, match):
+    params = random_params(shapes=[(3,), (2,)])
+    opt = optim.Adam(params, lr=0.1)
+    opt.step(random_grads(params, seed=1))
+    saved = opt.state_dict()
+    bad = copy.deepcopy(saved)
+    change(bad)
+    with pytest.raises(ValueError, match=match):
+        opt.load_state_dict(bad)
+    after = opt.state_dict()
+    assert after["param_groups"] == saved["param_groups"]
+    for i in saved["state"]:
+        for name, value in saved["state"][i].items():
+            assert np.array_equal(after["state"][i][name], value)
+
+
+@pytest.mark.parametrize("cls", ALL_CLASSES)
+def test_pickled_and_deep_copied_optimizers_continue_identically(cls):
+    params = random_params(shapes=[(4,), (2, 2)])
+    opt = cls(params, **FULL_STATE[cls])
+    opt.step(random_grads(params, seed=0))
+    for twin in (pickle.loads(pickle.dumps(opt)), copy.deepcopy(opt)):
+        twin_params = [p for g in twin.param_groups for p in g["params"]]
+        reference = copy.deepcopy(opt)
+        ref_params = [p for g in reference.param_groups for p in g["params"]]
+        for t in range(1, 4):
+            grads = random_grads(params, seed=t)
+            twin.step(grads)
+            reference.step(grads)
+        for p, q in zip(twin_params, ref_params, strict=True):
+            assert np.array_equal(p, q)
+
+
+# ---------------------------------------------------------------- refusals change nothing
+
+
+def snapshot(opt, params):
+    return [p.copy() for p in params], opt.state_dict()
+
+
+def assert_unchanged(opt, params, before):
+    arrays, saved = before
+    for p, q in zip(params, arrays, strict=True):
+        assert np.array_equal(p, q)
+    after = opt.state_dict()
+    for i, entry in saved["state"].items():
+        for name, value in entry.items():
+            assert np.array_equal(after["state"][i][name], value), name
+
+
+def two_group_adam():
+    params = random_params(shapes=[(3, 2), (4,), (5,)])
+    opt = optim.Adam([{"params": params[:2]}, {"params": params[2:], "lr": 0.5}], lr=0.1,
+                     check_finite=True)
+    opt.step(random_grads(params, seed=0))
+    return opt, params
+
+
+@pytest.mark.parametrize(
+    ("make_grads", "error", "match"),
+    [
+        (lambda g: [g[0].astype(np.float32), g[1], g[2]], TypeError,
+         r"grads\[0\]: expected dtype float64 \(the dtype of params\[0\]\), got float32"),
+        (lambda g: [g[0], g[1], g[2].astype(np.float32)], TypeError, r"grads\[2\]"),
+        (lambda g: [g[0], g[1], np.zeros(4)], ValueError,
+         r"grads\[2\]: expected shape \(5,\) \(the shape of params\[2\]\), got \(4,\)"),
+        (lambda g: [g[0].reshape(2, 3), g[1], g[2]], ValueError, r"grads\[0\]: expected shape"),
+        (lambda g: [np.asfortranarray(np.ones((3, 2))), g[1], g[2]], ValueError,
+         r"grads\[0\]: expected a C-contiguous array"),
+        (lambda g: [g[0], np.ones(8)[::2], g[2]], ValueError, r"grads\[1\]: expected a C-contig"),
+        (lambda g: [g[0], g[1]], ValueError, "grads: expected 3 gradients"),
+        (lambda g: g + [g[0]], ValueError, "grads: expected 3 gradients"),
+        (lambda g: g[0], TypeError, "grads: expected a list or tuple"),
+        (lambda g: [g[0], g[1].tolist(), g[2]], TypeError, r"grads\[1\]: expected a numpy.ndarray"),
+        (lambda g: [g[0], g[1], np.full(5, np.nan)], FloatingPointError,
+         r"grads\[2\] contains NaN or infinity"),
+        (lambda g: [g[0], np.array([0, 1, np.inf, 0]), g[2]], FloatingPointError,
+         r"grads\[1\] contains NaN or infinity"),
+    ],
+)
+def test_a_refused_step_changes_no_array_in_any_group(make_grads, error, match):
+    opt, params = two_group_adam()
+    before = snapshot(opt, params)
+    with pytest.raises(error, match=match):
+        opt.step(make_grads(random_grads(params, seed=1)))
+    assert_unchanged(opt, params, before)
+    opt.step(random_grads(params, seed=1))  # and the optimizer still works
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "match"),
+    [
+        ("lr", -0.1, "lr must be finite and >= 0"),
+        ("lr", math.inf, "lr must be finite and >= 0"),
+        ("betas", (1.0, 0.999), r"beta1 must be in \[0, 1\)"),
+        ("betas", (0.9, -0.1), r"beta2 must be in \[0, 1\)"),
+        ("betas", (0.9,), "betas must be a pair"),
+        ("eps", 0.0, "eps must be finite and > 0"),
+        ("weight_decay", -1.0, "weight_decay must be"),
+    ],
+)
+def test_an_impossible_hyperparameter_set_between_steps_is_refused_and_changes_nothing(
+        key, value, match):
+    opt, params = two_group_adam()
+    before = snapshot(opt, params)
+    opt.param_groups[1][key] = value
+    with pytest.raises(ValueError, match=match):
+        opt.step(random_grads(params, seed=1))
+    assert_unchanged(opt, params, before)
+
+
+def test_a_parameter_made_read_only_later_is_refused():
+    opt, params = two_group_adam()
+    before = snapshot(opt, params)
+    params[2].flags.writeable = False
+    with pytest.raises(ValueError, match=r"params\[2\]: expected a writeable array"):
+        opt.step(random_grads(params, seed=1))
+    assert_unchanged(opt, params, before)
+
+
+@pytest.mark.parametrize(
+    ("params", "hyper", "error", "match"),
+    [
+        (lambda: [np.ones((3, 3)).T], {}, ValueError, r"params\[0\]: expected a C-contiguous"),
+        (lambda: [np.ones(3, dtype=np.int64)], {}, TypeError, "expected dtype float32 or float64"),
+        (lambda: [[1.0, 2.0]], {}, TypeError, r"params\[0\]: expected a numpy.ndarray"),
+        (lambda: np.ones(3), {}, TypeError, "wrap it in a list"),
+        (lambda: [], {}, ValueError, "empty list"),
+        (lambda: [np.ones(3)], dict(lr=-1.0), ValueError, "lr must be"),
+        (lambda: [np.ones(3)], dict(betas=(0.9, 1.0)), ValueError, "beta2 must be"),
+        (lambda: [np.ones(3)], dict(eps=0.0), ValueError, "eps must be"),
+    ],
+)
+def test_impossible_arguments_are_refused_at_construction(params, hyper, error, match):
+    with pytest.raises(error, match=match):
+        optim.Adam(params(), **hyper)
+
+
+def test_read_only_and_repeated_parameters_are_refused_at_construction():
+    w = np.ones(3)
+    with pytest.raises(ValueError, match=r"params\[1\] appears more than once"):
+        optim.SGD([w, w])
+    with pytest.raises(ValueError, match=r"params\[1\] appears more than once"):
+        optim.SGD([{"params": [w]}, {"params": [w]}])
+    w.flags.writeable = False
+    with pytest.raises(ValueError, match="expected a writeable array"):
+        optim.SGD([w])
+
+
+# ---------------------------------------------------------------- the estimators
+
+RNG = np.random.default_rng(0)
+X = RNG.standard_normal((200, 3))
+Y = 4 + X @ np.array([3.0, -2.0, 0.5]) + 0.1 * RNG.standard_normal(200)
+EXACT = np.linalg.lstsq(np.c_[np.ones(200), X], Y, rcond=None)[0]
+
+
+# learning rates under which each rule's full-batch fit settles (tol=1e-10)
+FIT_LR = dict(sgd=0.1, momentum=0.1, nesterov=0.1, adagrad=0.3, rmsprop=0.1, adam=0.1,
+              nadam=0.03, radam=0.1, adamax=0.1)
+
+
+@pytest.mark.parametrize("name", optim.OPTIMIZER_NAMES)
+def test_every_rule_fits_a_linear_regression(name):
+    if name == "adamw":
+        # its decoupled weight decay (1e-2) moves the fixed point a little toward zero
+        model = descend.LinearRegression(optimizer=name, learning_rate=0.1, max_iter=3000,
+                                         tol=None).fit(X, Y)
+        atol = 2e-2
+    else:
+        model = descend.LinearRegression(optimizer=name, learning_rate=FIT_LR[name],
+                                         max_iter=5000, tol=1e-10).fit(X, Y)
+        assert model.converged_
+        atol = 1e-3
+    np.testing.assert_allclose(np.r_[model.intercept_, model.coef_], EXACT, atol=atol)
+
+
+def test_an_optimizer_instance_gives_its_hyperparameters_to_the_estimator():
+    model = descend.LinearRegression(optimizer=optim.AdamW(weight_decay=0.0), learning_rate=0.1,
+                                     max_iter=5000, tol=1e-10).fit(X, Y)
+    np.testing.assert_allclose(np.r_[model.intercept_, model.coef_], EXACT, atol=1e-3)
+    # betas differ from the default: a different path
+    a = descend.LinearRegression(optimizer="adam", learning_rate=0.1, max_iter=20, tol=None)
+    b = descend.LinearRegression(optimizer=optim.Adam(betas=(0.5, 0.9)), learning_rate=0.1,
+                                 max_iter=20, tol=None)
+    assert not np.array_equal(a.fit(X, Y).coef_, b.fit(X, Y).coef_)
+
+
+def test_the_estimators_learning_rate_overrides_the_instances_lr():
+    instance = optim.Adam(lr=123.0, betas=(0.5, 0.9))
+    fitted = descend.LinearRegression(optimizer=instance, learning_rate=0.05, max_iter=50,
+                                      tol=None).fit(X, Y)
+    same = descend.LinearRegression(optimizer=optim.Adam(betas=(0.5, 0.9)), learning_rate=0.05,
+                                    max_iter=50, tol=None).fit(X, Y)
+    assert np.array_equal(fitted.coef_, same.coef_)
+    assert instance.defaults["lr"] == 123.0 and instance.param_groups == []
+
+
+def test_named_momentum_and_nesterov_are_sgd_with_momentum_0_9():
+    def fit(optimizer):
+        return descend.LinearRegression(optimizer=optimizer, learning_rate=0.05, max_iter=30,
+                                        tol=None).fit(X, Y).coef_
+
+    assert np.array_equal(fit("momentum"), fit(optim.SGD(momentum=0.9)))
+    assert np.array_equal(fit("nesterov"), fit(optim.SGD(momentum=0.9, nesterov=True)))
+
+
+def test_an_unknown_optimizer_name_is_refused_with_the_list_of_names():
+    with pytest.raises(ValueError, match="'sgd', 'momentum', 'nesterov', 'adagrad'"):
+        descend.LinearRegression(optimizer="lbfgs").fit(X, Y)
+
+
+def test_estimator_fit_in_float32_with_every_rule():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name in optim.OPTIMIZER_NAMES:
+            model = descend.LinearRegression(optimizer=name, learning_rate=0.1, max_iter=50,
+                                             tol=None).fit(X.astype(np.float32), Y)
+            assert model.coef_.dtype == np.float32 and np.isfinite(model.coef_).all()
