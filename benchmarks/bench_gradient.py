@@ -30,7 +30,9 @@ def main() -> None:
     rng = np.random.default_rng(0)
     rows = []
     with threadpool_limits(limits=1):
-        blas = ", ".join(f"{p['internal_api']} {p.get('architecture', '')}" for p in threadpool_info())
+        blas = ", ".join(
+            f"{p['internal_api']} {p.get('architecture', '')}" for p in threadpool_info()
+        )
         for dtype in (np.float64, np.float32):
             X = rng.standard_normal((m, n)).astype(dtype)
             y = rng.standard_normal(m).astype(dtype)

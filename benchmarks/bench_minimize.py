@@ -13,8 +13,9 @@ import argparse
 import statistics
 import time
 
-import descend
 import numpy as np
+
+import descend
 
 STEPS = 10_000
 LR = 1e-3

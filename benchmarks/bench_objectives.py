@@ -18,8 +18,9 @@ import time
 
 import numpy as np
 import scipy.sparse as sp
-from descend import _core
 from threadpoolctl import threadpool_limits
+
+from descend import _core
 
 ROWS, COLS, CLASSES = 200_000, 100, 5
 LOSSES = ("squared_error", "huber", "logistic", "softmax")

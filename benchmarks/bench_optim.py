@@ -27,8 +27,9 @@ import statistics
 import time
 from collections.abc import Callable
 
-import descend
 import numpy as np
+
+import descend
 
 try:
     import torch

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import math
 
-import descend
 import numpy as np
 import pytest
+
+import descend
 from descend.clipping import clip_grad_norm, clip_grad_value
 
 SHAPES = [(7,), (3, 4), (0,), (2, 1, 5), (1,)]

@@ -6,9 +6,10 @@ its gradient against central finite differences of that reference.
 
 import math
 
-import descend
 import numpy as np
 import pytest
+
+import descend
 from descend import _core
 from descend import functions as F
 

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+
 from descend import _core, kernels
 
 # ---------------------------------------------------------------- references (float64, plain)

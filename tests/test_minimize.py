@@ -3,11 +3,12 @@ divergence, callbacks, and the tutorial's two traps (a local minimum, a saddle p
 
 import math
 
-import descend
 import numpy as np
 import pytest
+
+import descend
 from descend import functions as F
-from descend.schedules import InverseTime
+from descend.schedules import Exponential, InverseTime
 
 SCIPY_FIELDS = {"x", "fun", "jac", "nit", "nfev", "njev", "success", "status", "message"}
 
@@ -71,6 +72,12 @@ ROSENBROCK_SETTINGS = {
     "momentum": dict(lr=1e-3, gtol=1e-6, max_iter=100_000),
     "nesterov": dict(lr=1e-3, gtol=1e-6, max_iter=100_000),
     "adam": dict(lr=1e-3, gtol=1e-6, max_iter=100_000),
+    "adamw": dict(lr=1e-3, weight_decay=0.0, gtol=1e-6, max_iter=100_000),
+    "nadam": dict(lr=3e-4, gtol=1e-6, max_iter=100_000),
+    "radam": dict(lr=1e-3, gtol=1e-6, max_iter=100_000),
+    "adamax": dict(lr=1e-3, gtol=1e-6, max_iter=100_000),
+    "adagrad": dict(lr=0.1, gtol=1e-6, max_iter=100_000),
+    "rmsprop": dict(schedule=Exponential(1e-2, 0.9997), gtol=1e-6, max_iter=100_000),
 }
 
 
@@ -352,7 +359,7 @@ def test_callback_is_called_after_every_iteration_with_xk():
         (dict(options=dict(lr=0.1, schedule=InverseTime())), ValueError, "lr or schedule"),
         (dict(options=dict(betas=(0.9, 0.99))), TypeError, "options for method='adam'"),
         (dict(options=dict(maximize=True)), ValueError, "maximize"),
-        (dict(options=dict(lr=-1.0)), ValueError, "lr must be >= 0"),
+        (dict(options=dict(lr=-1.0)), ValueError, "lr must be finite and >= 0"),
         (dict(options=dict(max_iter=-1)), ValueError, "max_iter must be an int >= 0"),
         (dict(options=dict(gtol=-1.0)), ValueError, "gtol must be"),
         (dict(tol=math.nan), ValueError, "tol must be"),

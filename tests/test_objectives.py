@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+
 from descend import _core
 
 LINEAR_LOSSES = ("squared_error", "huber", "logistic")

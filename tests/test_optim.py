@@ -13,9 +13,10 @@ import math
 import pickle
 import warnings
 
-import descend
 import numpy as np
 import pytest
+
+import descend
 from descend import kernels, optim
 from descend.schedules import InverseTime
 

@@ -6,6 +6,7 @@ Python, on every platform, and match xoshiro256** + Lemire's method written plai
 """
 
 import pytest
+
 from descend import _core
 
 _MASK = (1 << 64) - 1

@@ -8,9 +8,10 @@ import math
 import pickle
 import warnings
 
-import descend
 import numpy as np
 import pytest
+
+import descend
 from descend import _core
 from descend.schedules import (
     Constant,

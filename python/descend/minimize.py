@@ -30,6 +30,12 @@ _METHODS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     "momentum": (_core.SGD, {"momentum": 0.9}),
     "nesterov": (_core.SGD, {"momentum": 0.9, "nesterov": True}),
     "adam": (_core.Adam, {}),
+    "adamw": (_core.AdamW, {}),
+    "nadam": (_core.NAdam, {}),
+    "radam": (_core.RAdam, {}),
+    "adamax": (_core.Adamax, {}),
+    "adagrad": (_core.Adagrad, {}),
+    "rmsprop": (_core.RMSprop, {}),
 }
 
 # Status codes of the result (scipy's convention: 0 is success).
@@ -404,6 +410,16 @@ def minimize(
         momentum        lr=1e-3, gtol=1e-6, max_iter=100_000  None    3,091
         nesterov        lr=1e-3, gtol=1e-6, max_iter=100_000  None    2,992
         adam            lr=1e-3, gtol=1e-6, max_iter=100_000  None   11,614
+        adamw           as adam, with weight_decay=0.0        None   11,614
+        nadam           lr=3e-4, gtol=1e-6, max_iter=100_000  None   20,988
+        radam           lr=1e-3, gtol=1e-6, max_iter=100_000  None   12,120
+        adamax          lr=1e-3, gtol=1e-6, max_iter=100_000  None    8,551
+        adagrad         lr=0.1, gtol=1e-6, max_iter=100_000   None   31,282
+        rmsprop         schedule=Exponential(1e-2, 0.9997),   None   51,877
+                        gtol=1e-6, max_iter=100_000
+
+    (With a constant lr, RMSprop circles the minimum at a distance set by lr; a decaying
+    schedule lets it settle.)
 
     (gtol=1e-6 leaves x about 2.5e-6 from (1, 1): along the valley floor the curvature is
     about 0.4.) The default tol=1e-6 stops much earlier on this landscape, where f keeps

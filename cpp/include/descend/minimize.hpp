@@ -91,6 +91,7 @@ public:
         const double previous = fun_;
         fun_ = f;
         history_.push_back(f);
+        schedule_epoch_end(schedule_, f);
         if (options_.record_path) path_.insert(path_.end(), x, x + n_);
         const double scale = std::max({std::fabs(f), std::fabs(previous), 1.0});
         if (largest < options_.gtol) {
