@@ -42,7 +42,7 @@ struct Run {
         for (auto& slot : slots) state.push_back(slot.data());
         solver.random.reseed(seed);
     }
-    descend::Status run(const Problem& p, const descend::Schedule& schedule,
+    descend::Status run(const Problem& p, descend::Schedule schedule,
                         const descend::SolverOptions& options, std::size_t epochs) {
         return descend::run_epochs(p.objective, theta.data(), state.data(), optimizer,
                                    schedule, options, solver, epochs, history);

@@ -15,7 +15,7 @@ const double truth[n + 1] = {1.5, 2.0, -3.0, 0.5};  // intercept, then w
 
 /// One fit from theta = 0: returns true if every parameter is within 0.05 of the truth.
 bool fit(const char* name, const descend::LeastSquares<float>& objective,
-         const descend::Optimizer& optimizer, const descend::Schedule& schedule,
+         const descend::Optimizer& optimizer, descend::Schedule schedule,
          const descend::SolverOptions& options) {
     std::vector<float> theta(objective.n_params(), 0.0f);
     std::vector<std::vector<float>> slots(descend::state_slots(optimizer),

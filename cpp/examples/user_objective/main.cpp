@@ -83,7 +83,7 @@ int main() {
 
     // 2. The fit: mini-batch Adam, 60 epochs run 10 at a time.
     const descend::Optimizer optimizer = descend::Adam{};
-    const descend::Schedule schedule = descend::Constant{0.01};
+    descend::Schedule schedule = descend::Constant{0.01};
     descend::SolverOptions options;
     options.batch_size = 50;
     options.max_iter = 60;

@@ -39,3 +39,7 @@ struct LinearWarmup {
 };
 
 }  // namespace descend
+
+// The operations on Schedule are defined once every alternative is complete: included last,
+// so that this header can also be included on its own.
+#include "../schedules.hpp"

@@ -77,3 +77,7 @@ struct ReduceOnPlateau {
 };
 
 }  // namespace descend
+
+// The operations on Schedule are defined once every alternative is complete: included last,
+// so that this header can also be included on its own.
+#include "../schedules.hpp"

@@ -33,3 +33,7 @@ inline void schedule_epoch_end(Schedule& schedule, double loss);
 inline void validate_schedule(const Schedule& schedule);
 
 }  // namespace descend
+
+// The operations on Schedule are defined once every alternative is complete: included last,
+// so that this header can also be included on its own.
+#include "../schedules.hpp"
