@@ -29,7 +29,7 @@ TEST_CASE(adam_reaches_rosenbrocks_minimum) {
     CHECK(x[0] == run.x()[0] && x[1] == run.x()[1]);
     CHECK(run.fun() < 1e-8);
     CHECK(std::max(std::fabs(run.gradient()[0]), std::fabs(run.gradient()[1])) < 1e-6);
-    CHECK(run.iterations() > 1000 && run.iterations() < 100000);
+    CHECK(run.iterations() > 11000 && run.iterations() < 12500);  // 11,614 in the table
     CHECK_EQ(run.evaluations(), run.iterations() + 1);
     CHECK_EQ(run.history().size(), static_cast<std::size_t>(run.iterations() + 1));
     CHECK(run.history().back() == run.fun());
