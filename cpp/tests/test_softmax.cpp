@@ -92,3 +92,28 @@ TEST_CASE(softmax_row_is_stable_at_huge_logits) {
     CHECK(z[1] == 0.0);
     CHECK_CLOSE(z[2], 2.0 * (e / (1.0 + e) - 1.0), 1e-15);
 }
+
+TEST_CASE(softmax_on_csr_with_int64_indices_and_an_empty_row) {
+    // Row 3 of the dense matrix zeroed, so that its CSR row stores nothing; int64 indices.
+    LinearData d(8, 4, K, 24);
+    for (std::size_t j = 0; j < 4; ++j) d.X[3 * 4 + j] = 0.0;
+    std::vector<double> data;
+    std::vector<std::int64_t> indices, indptr = {0};
+    for (std::size_t i = 0; i < d.m; ++i) {
+        for (std::size_t j = 0; j < 4; ++j) {
+            if (d.X[i * 4 + j] == 0.0) continue;
+            data.push_back(d.X[i * 4 + j]);
+            indices.push_back(static_cast<std::int64_t>(j));
+        }
+        indptr.push_back(static_cast<std::int64_t>(data.size()));
+    }
+    CHECK(indptr[3] == indptr[4]);
+    const descend::CsrView<double, std::int64_t> csr{data.data(), indices.data(), indptr.data(), d.m, 4};
+    const std::vector<double> theta = theta_for(4);
+    std::vector<double> g_dense(5 * K), g_sparse(5 * K);
+    CHECK_CLOSE(softmax_on(d, csr, true).loss_and_gradient(nullptr, d.m, theta.data(), g_sparse.data()),
+                softmax_on(d, d.dense(), true).loss_and_gradient(nullptr, d.m, theta.data(), g_dense.data()),
+                1e-14);
+    for (std::size_t p = 0; p < 5 * K; ++p) CHECK_CLOSE(g_sparse[p], g_dense[p], 1e-14);
+    check_gradient_by_differences(softmax_on(d, csr, false), theta, {3, 3, 0, 7, 1}, 1e-8);
+}
