@@ -22,6 +22,7 @@ namespace descend {
 struct HuberPoint {
     double epsilon;  ///< where the loss turns from quadratic to linear
 
+    /// l(z, y) and dl/dz at prediction z and target y.
     LossAndSlope operator()(double z, double y) const {
         const double r = z - y;
         const double abs_r = std::fabs(r);
@@ -49,7 +50,9 @@ struct Huber {
             throw std::invalid_argument("epsilon must be finite and >= 0");
     }
 
+    /// Number of rows of X.
     std::size_t n_samples() const { return X.rows; }
+    /// Length of theta: the intercept and one coefficient per column.
     std::size_t n_params() const { return X.cols + 1; }
     /// theta[0], the intercept, is never penalized.
     std::size_t n_intercepts() const { return 1; }

@@ -21,6 +21,7 @@ namespace descend {
 /// e^-|z| <= 1 never overflows, so |z| up to 1e300 gives l ~ |z| or exactly 0 and a slope in
 /// [-1, 1].
 struct LogisticPoint {
+    /// l(z, y) and dl/dz at margin z and label y.
     LossAndSlope operator()(double z, double y) const {
         const double e = std::exp(-std::fabs(z));
         const double value = (1.0 - y) * std::max(z, 0.0) + y * std::max(-z, 0.0) + std::log1p(e);
@@ -42,7 +43,9 @@ struct Logistic {
     bool fit_intercept = true;           ///< false: theta[0] is held at its value (zero)
     double mean_weight = 1.0;            ///< mean of the sample weights over the whole set
 
+    /// Number of rows of X.
     std::size_t n_samples() const { return X.rows; }
+    /// Length of theta: the intercept and one coefficient per column.
     std::size_t n_params() const { return X.cols + 1; }
     /// theta[0], the intercept, is never penalized.
     std::size_t n_intercepts() const { return 1; }

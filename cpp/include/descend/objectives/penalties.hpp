@@ -104,8 +104,11 @@ struct Penalized {
     Objective objective;  ///< the data term L
     Penalty penalty;      ///< alpha R
 
+    /// The data term's number of rows.
     std::size_t n_samples() const { return objective.n_samples(); }
+    /// The data term's length of theta.
     std::size_t n_params() const { return objective.n_params(); }
+    /// The data term's leading entries of theta that are never penalized.
     std::size_t n_intercepts() const { return objective.n_intercepts(); }
 
     /// alpha R(w) at theta.

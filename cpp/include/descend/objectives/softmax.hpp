@@ -54,7 +54,9 @@ struct Softmax {
     double mean_weight = 1.0;            ///< mean of the sample weights over the whole set
     std::size_t n_classes = 2;           ///< K, the number of columns of theta
 
+    /// Number of rows of X.
     std::size_t n_samples() const { return X.rows; }
+    /// Length of theta: (cols + 1) x K.
     std::size_t n_params() const { return (X.cols + 1) * n_classes; }
     /// Row 0 of theta, the K intercepts, is never penalized.
     std::size_t n_intercepts() const { return n_classes; }
