@@ -91,7 +91,8 @@ struct ClipGradNorm {
     }
     /// The factor the gradients are multiplied by, given their total norm:
     //   coef = max_norm / (total_norm + 1e-6), applied unless coef >= 1 (so a NaN norm gives
-    //   NaN gradients and an infinite one zeros, exactly as torch with error_if_nonfinite=False)
+    //   NaN gradients, and an infinite one a factor 0: finite entries become 0, infinite ones
+    //   NaN (inf * 0), exactly as torch with error_if_nonfinite=False)
     double factor(double total_norm) const {
         const double coef = max_norm / (total_norm + 1e-6);
         return coef >= 1.0 ? 1.0 : coef;

@@ -45,11 +45,11 @@ void row_axpy(const CsrView<T, Index>& X, std::size_t i, double c, double* g) {
         g[X.indices[p]] += c * static_cast<double>(X.data[p]);
 }
 
-/// d_q = x_{i_q} . w for four rows (sparse rows gain nothing from sharing a sweep).
 /// No prefetch for CSR rows: their start is known only after reading indptr.
 template <class T, class Index>
 void prefetch_row(const CsrView<T, Index>&, std::size_t) {}
 
+/// d_q = x_{i_q} . w for four rows (sparse rows gain nothing from sharing a sweep).
 template <class T, class Index>
 void rows_dot4(const CsrView<T, Index>& X, const std::size_t (&i)[4], const T* w,
                double (&d)[4]) {

@@ -47,8 +47,8 @@ struct NAdam {
         return beta1 * (1.0 - 0.5 * std::pow(0.96, static_cast<double>(t) * momentum_decay));
     }
 
-    /// prod_{i=1}^{t} mu_i, one factor per step as torch accumulates it (0.96^(i psi) as a
-    /// running power of 0.96^psi, so a factor costs two multiplications, not a pow). The loop
+    /// prod_{i=1}^{t} mu_i, one factor per step as torch accumulates it (0.96^(i psi) taken as a
+    /// running power of 0.96^psi, within an ulp of torch's pow, at two multiplications). The loop
     /// stops once the product drops below 2^-54: from there on 1 - product (and 1 - product *
     /// mu_{t+1}) round to exactly 1 in double, so stopping changes no result. With the
     /// defaults that takes about 50 factors; more only when mu_i approaches 1 (beta1 near 1
