@@ -1,0 +1,400 @@
+"""descend on a Dask cluster: the same fits, with the data staying on the workers.
+
+``fit(estimator, X, y)`` fits a :class:`descend.LinearRegression` or
+:class:`descend.LogisticRegression` on a Dask array or DataFrame. Each worker keeps its row
+chunks in one long-lived actor for the whole fit; every epoch the driver sends theta (a few KB)
+to the actors, which return, in one round trip, the weighted loss and gradient sums of each of
+their chunks computed by the C++ kernels (GIL released). The driver adds them up in chunk order,
+divides by the global weight and hands them to ``descend._core.fit_linear_from_sums``, which
+runs one full-batch epoch of the very loop of a single-machine fit (update rule, penalty and its
+l1 prox, schedule, averaging, stopping rules, divergence). A distributed fit therefore equals
+the single-machine fit on the same rows up to the rounding of the chunk sums, whatever the
+chunks' placement.
+
+Needs the optional extra ``descend[dask]`` (``dask[array,dataframe]`` and ``distributed``)::
+
+    from dask.distributed import Client
+    client = Client("tcp://scheduler:8786")      # or Client() for a local cluster
+    model = descend.dask.fit(descend.LinearRegression(learning_rate=0.1), X, y)
+    model.predict(X_small)                        # an ordinary fitted descend estimator
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+
+from . import _core, optim
+from ._validation import (
+    as_float_matrix,
+    as_vector_like,
+    check_sample_weight,
+    class_weight_per_class,
+    encode_labels,
+    feature_names_of,
+    seed_from_random_state,
+)
+from .linear_model import LinearRegression, LogisticRegression, _FitState
+from .schedules import Constant
+
+try:
+    import dask.array as da
+    import dask.dataframe as dd
+    from distributed import Client, default_client, wait
+except ImportError as error:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        "descend.dask needs Dask's distributed scheduler: pip install 'descend[dask]'"
+    ) from error
+
+__all__ = ["fit"]
+
+# The C++ loss kernel of each solver loss, by name (descend._core).
+_KERNELS = {
+    "squared_error": "squared_error_loss_and_gradient",
+    "huber": "huber_loss_and_gradient",
+    "log_loss": "log_loss_and_gradient",
+    "softmax": "softmax_loss_and_gradient",
+}
+
+
+# How many times a fit reloads the chunks of lost workers before it gives up.
+_RELOADS = 3
+
+
+class WorkerLostError(RuntimeError):
+    """A worker holding row chunks was lost during a fit and its chunks could not be reloaded."""
+
+
+# ---------------------------------------------------------------------- on the workers
+class _Chunks:
+    """The row chunks one worker holds for a whole fit (a Dask actor).
+
+    Built with ``(index, X, y, sample_weight)`` for each chunk; ``labels`` then ``prepare``
+    turn them into what the kernel takes, ``sums`` evaluates the kernel at theta.
+    """
+
+    def __init__(self, indices: list[int], *arrays: Any) -> None:
+        n = len(indices)
+        self.indices = list(indices)
+        self.X = [as_float_matrix(X) for X in arrays[:n]]
+        self.y_raw = list(arrays[n : 2 * n])
+        weights = arrays[2 * n :] or (None,) * n
+        self.weights_raw = list(weights)
+        self.targets: list[np.ndarray] = []
+        self.weights: list[np.ndarray | None] = []
+        self.totals: list[float] = []
+
+    def labels(self) -> list[np.ndarray]:
+        """(chunk index, its distinct labels) of each chunk (y checked as class labels)."""
+        return [
+            (index, encode_labels(y, None, X.shape[0])[0])
+            for index, X, y in zip(self.indices, self.X, self.y_raw)
+        ]
+
+    def prepare(
+        self,
+        model: Any,
+        dtype: str,
+        classes: np.ndarray | None,
+        class_weight: dict | None,
+    ) -> list[tuple[int, int, float, np.ndarray | None]]:
+        """Encode y and fold the class weights into the sample weights, chunk by chunk, as
+        ``model`` (an unfitted copy of the estimator) does for one chunk of partial_fit.
+
+        Returns (index, rows, weight sum, weighted class counts or None) for each chunk."""
+        out = []
+        self.targets, self.weights, self.totals = [], [], []
+        model = copy.copy(model)
+        if classes is not None:
+            model.class_weight = class_weight
+        for index, X, y, w in zip(self.indices, self.X, self.y_raw, self.weights_raw):
+            X = X.astype(dtype, copy=False)
+            target, codes, _, labels = model._targets(y, X, partial=True, classes=classes)
+            weight = None
+            if w is not None:
+                weight = as_vector_like(w, "sample_weight", X.shape[0], X.dtype)
+                if weight.any():  # a chunk may weigh nothing; the total is checked globally
+                    weight = check_sample_weight(weight, X.shape[0], X.dtype)
+            counts = None
+            if codes is not None:
+                counts = np.bincount(codes, weights=weight, minlength=len(labels))
+                weight = model._weights(weight, codes, labels, X.dtype, partial=True)
+            total = float(X.shape[0]) if weight is None else float(weight.sum(dtype=np.float64))
+            self.targets.append(target)
+            self.weights.append(weight)
+            self.totals.append(total)
+            out.append((index, X.shape[0], total, None if counts is None else counts.tolist()))
+        self.X = [X.astype(dtype, copy=False) for X in self.X]
+        return out
+
+    def sums(
+        self, theta: np.ndarray, loss: str, epsilon: float, fit_intercept: bool
+    ) -> list[tuple[int, np.ndarray]]:
+        """(chunk index, [weighted loss sum, weighted gradient sums...]) of each chunk at
+        theta, float64."""
+        kernel = getattr(_core, _KERNELS[loss])
+        options = {"fit_intercept": fit_intercept}
+        if loss == "huber":
+            options["epsilon"] = epsilon
+        out = np.zeros((len(self.X), 1 + theta.size))
+        grad = np.empty_like(theta)
+        for k, (X, y, w, total) in enumerate(zip(self.X, self.targets, self.weights, self.totals)):
+            if total == 0.0:  # no rows, or no weight: nothing to add
+                continue
+            mean = kernel(X, y, theta, grad, sample_weight=w, **options)
+            out[k, 0] = mean * total
+            out[k, 1:] = grad.ravel() * total
+        return list(zip(self.indices, out))
+
+
+# ---------------------------------------------------------------------- on the driver
+def _as_dask_array(value: Any, name: str, ndim: int) -> da.Array:
+    """A Dask array with known row chunk sizes from a Dask array, DataFrame or Series."""
+    if isinstance(value, dd.DataFrame | dd.Series):
+        value = value.to_dask_array(lengths=True)
+    if not isinstance(value, da.Array):
+        raise TypeError(
+            f"{name}: expected a dask.array.Array or a dask DataFrame/Series, got "
+            f"{type(value).__name__} (wrap NumPy data with dask.array.from_array, or fit the "
+            "estimator directly)"
+        )
+    if value.ndim != ndim:
+        raise ValueError(
+            f"{name}: expected a {ndim}-D array, got {value.ndim}-D with shape {value.shape}"
+        )
+    if any(np.isnan(c) for c in value.chunks[0]):
+        value = value.compute_chunk_sizes()
+    return value
+
+
+class _Cluster:
+    """The actors holding the chunks of (X, y, sample_weight) on the workers, and the sums."""
+
+    def __init__(self, client: Client, X: da.Array, y: da.Array, w: da.Array | None) -> None:
+        self.client = client
+        # futures of the chunks: they stay referenced, so that Dask recomputes a lost one
+        self.parts = [
+            client.compute(list(a.to_delayed().ravel())) for a in (X, y, w) if a is not None
+        ]
+        self.actors: list[tuple[str, Any]] = []
+        self.preparation: tuple = ()
+        self.prepared: list[Any] = []
+
+    def start(self) -> None:
+        """One actor per worker holding the chunks that live there."""
+        wait([f for part in self.parts for f in part])
+        who_has = self.client.who_has(self.parts[0])
+        by_worker: dict[str, list[int]] = {}
+        for i, future in enumerate(self.parts[0]):
+            by_worker.setdefault(sorted(who_has[future.key])[0], []).append(i)
+        self.actors = []
+        for worker, chunks in sorted(by_worker.items()):
+            arrays = [part[i] for part in self.parts for i in chunks]
+            actor = self.client.submit(
+                _Chunks, chunks, *arrays, workers=[worker], actor=True, pure=False
+            ).result()
+            self.actors.append((worker, actor))
+
+    def call(self, method: str, *args: Any) -> list[Any]:
+        """The per-chunk results of the method on every actor (called concurrently), in
+        chunk order."""
+        calls = [getattr(actor, method)(*args) for _, actor in self.actors]
+        return _chunk_order([c.result() for c in calls])
+
+    def prepare(self, *args: Any) -> list[Any]:
+        """The actors' prepare(*args), remembered so that a reload can repeat it."""
+        self.preparation = args
+        self.prepared = self.call("prepare", *args)
+        return self.prepared
+
+    def sums(self, *args: Any) -> list[Any]:
+        """The actors' sums(*args); a lost worker's chunks are reloaded (recomputed by Dask
+        where needed) and the sums asked again, at most _RELOADS times."""
+        for attempt in range(_RELOADS + 1):
+            try:
+                return self.call("sums", *args)
+            except Exception as error:
+                alive = set(self.client.scheduler_info()["workers"])
+                lost = sorted(worker for worker, _ in self.actors if worker not in alive)
+                if not lost:
+                    raise
+                if attempt == _RELOADS:
+                    raise WorkerLostError(
+                        f"descend.dask.fit: worker(s) {lost} holding row chunks were lost "
+                        f"{_RELOADS + 1} times; the fit was abandoned"
+                    ) from error
+                self._reload(lost, error)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _reload(self, lost: list[str], error: Exception) -> None:
+        try:
+            self.start()
+            prepared = self.call("prepare", *self.preparation)
+        except Exception as reload_error:
+            raise WorkerLostError(
+                f"descend.dask.fit: worker(s) {lost} holding row chunks were lost ({error!r}) "
+                f"and the chunks could not be reloaded ({reload_error!r}); the fit was abandoned"
+            ) from reload_error
+        if prepared != self.prepared:
+            raise WorkerLostError(
+                f"descend.dask.fit: worker(s) {lost} holding row chunks were lost and the "
+                "recomputed chunks differ from the lost ones; the fit was abandoned"
+            )
+
+    def close(self) -> None:
+        self.actors = []
+        for part in self.parts:
+            self.client.cancel(part)
+
+
+def _chunk_order(results: list[Any]) -> list[Any]:
+    """The per-chunk entries (index first) of every actor's result, in chunk order."""
+    return sorted((entry for part in results for entry in part), key=lambda entry: entry[0])
+
+
+def fit(
+    estimator: LinearRegression | LogisticRegression,
+    X: Any,
+    y: Any,
+    sample_weight: Any = None,
+    *,
+    client: Client | None = None,
+) -> LinearRegression | LogisticRegression:
+    """Fit a descend linear model on a Dask array or DataFrame, the data staying on the workers.
+
+    Parameters
+    ----------
+    estimator : descend.LinearRegression or descend.LogisticRegression
+        The model and its settings (every loss and penalty, any update rule and schedule,
+        averaging, tol, max_iter, class_weight). Full batch only (``batch_size=None``); no
+        early stopping; ``learning_rate`` a number (or a ``schedule``). Fitted in place.
+    X : dask.array.Array or dask.dataframe.DataFrame of shape (n_samples, n_features)
+        Training data; a DataFrame's column names become ``feature_names_in_``.
+    y : dask.array.Array or dask.dataframe.Series of shape (n_samples,)
+        Targets or class labels, with the same row chunks as X.
+    sample_weight : dask.array.Array or dask.dataframe.Series, optional
+        Non-negative weights, not all zero, with the same row chunks as X.
+    client : distributed.Client, optional
+        The cluster; the default client when None.
+
+    Returns
+    -------
+    estimator
+        The fitted estimator: predict on NumPy data, pickle it, as after ``estimator.fit``.
+    """
+    if not isinstance(estimator, LinearRegression | LogisticRegression):
+        raise TypeError(
+            "estimator: expected a descend.LinearRegression or descend.LogisticRegression, got "
+            f"{type(estimator).__name__}"
+        )
+    settings = estimator._settings()
+    if settings.batch_size is not None:
+        raise ValueError(
+            f"batch_size: descend.dask.fit runs full-batch epochs only (batch_size=None), got "
+            f"{estimator.batch_size!r}"
+        )
+    if settings.validation_fraction is not None:
+        raise ValueError("early_stopping: descend.dask.fit does not hold out rows; got True")
+    if isinstance(estimator.learning_rate, str) and estimator.schedule is None:
+        raise ValueError(
+            "learning_rate: descend.dask.fit needs a number (or a schedule), got 'auto'"
+        )
+    client = default_client() if client is None else client
+    names = feature_names_of(X)
+    X = _as_dask_array(X, "X", 2)
+    y = _as_dask_array(y, "y", 1)
+    w = None if sample_weight is None else _as_dask_array(sample_weight, "sample_weight", 1)
+    for other, name in ((y, "y"), (w, "sample_weight")):
+        if other is not None and other.chunks[0] != X.chunks[0]:
+            raise ValueError(
+                f"{name}: expected the row chunks of X, {X.chunks[0]}, got {other.chunks[0]} "
+                "(rechunk one to the other's chunks)"
+            )
+    if X.shape[0] == 0:
+        raise ValueError("X: expected at least one row, got 0")
+    if len(X.chunks[1]) > 1:
+        X = X.rechunk({1: -1})  # each chunk holds whole rows
+    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.dtype(np.float64)
+
+    cluster = _Cluster(client, X, y, w)
+    try:
+        cluster.start()
+        return _fit_on(estimator, settings, cluster, names, int(X.shape[1]), dtype)
+    finally:
+        cluster.close()
+
+
+def _fit_on(
+    estimator: Any, settings: Any, cluster: _Cluster, names: Any, n_features: int, dtype: Any
+) -> Any:
+    classifier = isinstance(estimator, LogisticRegression)
+    model = type(estimator)(**estimator.get_params())
+    classes = class_weight = None
+    if classifier:
+        classes = np.unique(np.concatenate([labels for _, labels in cluster.call("labels")]))
+    prepared = cluster.prepare(model, dtype.name, classes, None)
+    if classifier and estimator.class_weight is not None:
+        # the per-class weights from the global (weighted) class counts, then once more
+        counts = np.sum([entry[3] for entry in prepared], axis=0)
+        per_class = class_weight_per_class(
+            estimator.class_weight, classes, np.arange(len(classes)), counts
+        )
+        class_weight = dict(zip(classes.tolist(), per_class.tolist()))
+        prepared = cluster.prepare(model, dtype.name, classes, class_weight)
+    total = float(np.sum([entry[2] for entry in prepared]))
+    n_samples = int(np.sum([entry[1] for entry in prepared]))
+    if not total > 0.0:
+        raise ValueError("sample_weight must not be all zero: at least one weight must be > 0")
+    if classifier:
+        counts = np.sum([entry[3] for entry in prepared], axis=0)
+        estimator._weights(counts, np.arange(len(classes)), classes, np.dtype(np.float64),
+                           partial=False)  # refuses weights leaving fewer than 2 classes
+
+    n_outputs = 1 if classes is None or len(classes) == 2 else len(classes)
+    loss = estimator._loss_name(n_outputs)
+    shape = (n_features + 1,) if n_outputs == 1 else (n_features + 1, n_outputs)
+    theta = np.zeros(shape, dtype=dtype)
+    if estimator.warm_start and estimator._is_fitted():
+        previous = estimator._fit_state
+        if previous.theta.shape != shape or (
+            classes is not None and not np.array_equal(previous.classes, classes)
+        ):
+            raise ValueError(
+                f"warm_start=True: the previous fit has parameters of shape "
+                f"{previous.theta.shape}, this data needs {shape}; fit with warm_start=False"
+            )
+        theta[...] = previous.theta
+    lr = float(estimator.learning_rate) if not isinstance(estimator.learning_rate, str) else 1.0
+    rule = optim._estimator_rule(estimator.optimizer, lr)
+    schedule = Constant(lr) if estimator.schedule is None else copy.deepcopy(estimator.schedule)
+    seed = seed_from_random_state(estimator.random_state)
+    run = _FitState(theta, rule, settings.average, seed, schedule, lr, classes)
+    options = _core.SolverOptions(
+        batch_size=0,
+        max_iter=settings.max_iter,
+        tol=settings.tol,
+        n_iter_no_change=settings.n_iter_no_change,
+        average=run.averaging_from,
+    )
+    epsilon = float(getattr(estimator, "epsilon", 0.1))
+    while True:
+        at = run.theta.copy()
+        parts = cluster.sums(at, loss, epsilon, settings.fit_intercept)
+        sums = np.zeros(1 + at.size)
+        for _, part in parts:
+            sums += part
+        sums /= total
+        losses = _core.fit_linear_from_sums(
+            float(sums[0]), sums[1:].reshape(shape), at, run.theta, run.state, run.average,
+            rule, run.schedule_core, options, run.solver, n_samples=n_samples,
+            penalty=settings.penalty, alpha=settings.alpha, l1_ratio=settings.l1_ratio,
+        )
+        estimator._report(run, losses, [])
+        if run.solver.status != "running":
+            break
+    status = run.solver.status
+    estimator._commit(run, names, n_features, False, status)
+    estimator._warn(status, settings, False)
+    return estimator
