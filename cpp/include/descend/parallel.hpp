@@ -16,10 +16,13 @@
 namespace descend {
 
 /// Below this many stored entries of X read by one pass, `n_threads = 0` (automatic) runs on
-/// one thread: starting and joining a thread costs about as much as reading that many float64
-/// entries. Measured with benchmarks/bench_gradient.py --threshold on a 2-core x86-64 (the
-/// crossover of one and two threads on least squares lay between 1e5 and 4e5 entries).
-inline constexpr std::size_t parallel_min_entries = 400'000;
+/// one thread. Derived from two measurements on a 2-core x86-64: starting and joining a thread
+/// costs about 16 us (for_each_block with empty blocks), and one thread reads float64 entries at
+/// about 0.41 ns each (least squares, 1e5 to 1e6 entries), so a second thread saves
+/// 0.2 ns x entries - 16 us: at 2e5 entries about 1.4x on an idle machine (float32 entries are
+/// read twice as fast, so they pay from about twice as many). On a loaded machine a thread may
+/// not start promptly at all: benchmarks/bench_gradient.py --threshold measures it.
+inline constexpr std::size_t parallel_min_entries = 200'000;
 
 /// Number of processors this process may run on (its CPU affinity on Linux, otherwise
 /// std::thread::hardware_concurrency()), at least 1.
