@@ -24,6 +24,10 @@ EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
 }
 
 
+# The checks fit small data sets as they are (iris unscaled, separable blobs) with the default
+# max_iter=1000 and tol=1e-6, where a first-order fit may stop on max_iter: that warning is
+# the estimator telling the truth, not a failed check, so it is not turned into an error here.
+@pytest.mark.filterwarnings("ignore::descend.ConvergenceWarning")
 @parametrize_with_checks(
     [descend.LinearRegression(), descend.LogisticRegression()],
     expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS[type(estimator).__name__],
@@ -36,7 +40,8 @@ def test_clone_keeps_the_hyperparameters_and_drops_the_fit(rng):
     X = rng.standard_normal((50, 3))
     model = descend.LogisticRegression(
         penalty="l1", alpha=1e-3, optimizer=descend.optim.Adam(betas=(0.8, 0.99)),
-        schedule=descend.schedules.InvScaling(0.1), batch_size=8, random_state=0,
+        schedule=descend.schedules.InvScaling(0.1), batch_size=8, max_iter=5, tol=None,
+        random_state=0,
     ).fit(X, X[:, 0] > 0)
     copy = clone(model)
     assert copy.get_params().keys() == model.get_params().keys()
@@ -57,9 +62,12 @@ def test_pipeline_and_grid_search_select_alpha(rng):
     assert search.best_params_["logisticregression__alpha"] in (1e-4, 1e-2)
     assert search.score(X, y) > 0.8
     regression = GridSearchCV(
-        descend.LinearRegression(), {"loss": ["squared_error", "huber"]}, cv=3
+        make_pipeline(StandardScaler(), descend.LinearRegression(max_iter=300, tol=None)),
+        {"linearregression__loss": ["squared_error", "huber"]},
+        cv=3,
     ).fit(X, X @ np.array([1.0, -2.0, 0.5, 0.0]) + 3)
-    assert regression.best_params_ == {"loss": "squared_error"}
+    assert regression.best_params_ == {"linearregression__loss": "squared_error"}
+    assert regression.score(X, X @ np.array([1.0, -2.0, 0.5, 0.0]) + 3) > 0.999
 
 
 def test_the_estimators_import_and_fit_without_scikit_learn():
@@ -87,7 +95,8 @@ def test_the_estimators_import_and_fit_without_scikit_learn():
         y = X @ np.array([1.0, -1.0]) + 0.5
         reg = descend.LinearRegression(tol=1e-12).fit(X, y)
         assert reg.score(X, y) > 0.999
-        clf = descend.LogisticRegression().fit(X, np.where(y > 0.5, "hi", "lo"))
+        clf = descend.LogisticRegression(max_iter=100, tol=None)
+        clf.fit(X, np.where(y > 0.5, "hi", "lo"))
         assert clf.score(X, np.where(y > 0.5, "hi", "lo")) > 0.9
         reg.set_params(alpha=0.5, penalty="l2")
         assert reg.get_params()["alpha"] == 0.5

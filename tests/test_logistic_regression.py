@@ -47,10 +47,25 @@ def objective(flat, X, codes, n_classes, *, penalty="l2", alpha=1e-4, l1_ratio=0
 
 
 def scipy_optimum(X, codes, n_classes, **kw):
+    """The minimum by SciPy's L-BFGS, with the gradient of the same formula: Xᵀ(p - t)/m
+    plus alpha w (l2)."""
+    Xb = np.c_[np.ones(len(X)), X]
     outputs = 1 if n_classes == 2 else n_classes
+    targets = codes[:, None] if n_classes == 2 else np.eye(n_classes)[codes]
+    l2 = kw.get("alpha", 1e-4) if kw.get("penalty", "l2") == "l2" else 0.0
+
+    def gradient(flat):
+        theta = flat.reshape(-1, outputs)
+        z = Xb @ theta
+        p = scipy_special.expit(z) if n_classes == 2 else scipy_special.softmax(z, axis=1)
+        grad = Xb.T @ (p - targets) / len(X)
+        grad[1:] += l2 * theta[1:]
+        return grad.ravel()
+
     result = scipy_optimize.minimize(
-        objective, np.zeros((X.shape[1] + 1) * outputs), args=(X, codes, n_classes), kwargs=kw,
-        method="L-BFGS-B", options=dict(maxiter=20_000, ftol=1e-15, gtol=1e-11),
+        lambda flat: objective(flat, X, codes, n_classes, **kw),
+        np.zeros((X.shape[1] + 1) * outputs), jac=gradient, method="L-BFGS-B",
+        options=dict(maxiter=20_000, ftol=1e-15, gtol=1e-11),
     )
     return result.fun
 
@@ -81,11 +96,13 @@ def test_full_batch_fit_reaches_the_scipy_optimum_of_the_same_objective(loader, 
     assert reached == pytest.approx(best, rel=1e-6)
 
 
-def test_mini_batch_adam_with_averaging_gets_within_1e_3(rng):
+def test_mini_batch_adam_with_averaging_gets_within_1e_3():
+    # Issue 9 item 6: stochastic fits with averaging within 1e-3. The average starts after
+    # 1000 steps (of 3600), past the transient from zero.
     X, y = standardized("load_breast_cancer")
     model = descend.LogisticRegression(
-        alpha=1e-2, optimizer="adam", learning_rate=0.01, batch_size=32, average=True,
-        max_iter=100, tol=None, random_state=0,
+        alpha=1e-2, optimizer="adam", learning_rate=0.01, batch_size=32, average=1000,
+        max_iter=200, tol=None, random_state=0,
     ).fit(X, y)
     reached = objective(theta_block(model).ravel(), X, y, 2, alpha=1e-2)
     assert reached == pytest.approx(scipy_optimum(X, y, 2, alpha=1e-2), rel=1e-3)
@@ -100,7 +117,8 @@ def test_mini_batch_adam_with_averaging_gets_within_1e_3(rng):
 def test_any_labels_are_learned_and_returned(rng, labels):
     X, codes = blobs(rng, k=len(labels), spread=0.3)
     y = labels[codes]
-    model = descend.LogisticRegression().fit(X, y)
+    # separable blobs: the penalized optimum is far out, 300 epochs are enough to classify
+    model = descend.LogisticRegression(max_iter=300, tol=None).fit(X, y)
     assert model.classes_.tolist() == sorted(labels.tolist())
     assert model.predict(X).dtype == labels.dtype
     assert model.score(X, y) > 0.95
@@ -219,17 +237,15 @@ def test_csr_fits_equal_dense_fits(rng, k):
                                rtol=1e-10)
 
 
-def test_float32_data_is_fitted_in_float32(rng):
+def test_float32_data_is_fitted_in_float32():
     X, y = standardized("load_breast_cancer")
-    wide = descend.LogisticRegression(alpha=1e-2, max_iter=5000, tol=1e-9).fit(X, y)
-    narrow = descend.LogisticRegression(alpha=1e-2, max_iter=5000, tol=1e-7).fit(
+    narrow = descend.LogisticRegression(alpha=1e-2, max_iter=20_000, tol=None).fit(
         X.astype(np.float32), y
     )
-    assert narrow.coef_.dtype == np.float32
-    # float32 objective within 1e-4 (relative) of the float64 one (issue 9 item 6)
-    f64 = objective(theta_block(wide).ravel(), X, y, 2, alpha=1e-2)
-    f32 = objective(theta_block(narrow).astype(np.float64).ravel(), X, y, 2, alpha=1e-2)
-    assert f32 == pytest.approx(f64, rel=1e-4)
+    assert narrow.coef_.dtype == np.float32 and narrow.intercept_.dtype == np.float32
+    # float32 within 1e-4 (relative) of the optimum (issue 9 item 6)
+    reached = objective(theta_block(narrow).astype(np.float64).ravel(), X, y, 2, alpha=1e-2)
+    assert reached == pytest.approx(scipy_optimum(X, y, 2, alpha=1e-2), rel=1e-4)
 
 
 def test_fitted_classifier_pickles_with_its_labels(rng):

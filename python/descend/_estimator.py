@@ -46,7 +46,7 @@ except ImportError:  # pragma: no cover - exercised by the no-scikit-learn test 
             return sorted(
                 name
                 for name, p in signature.parameters.items()
-                if name != "self" and p.kind == p.POSITIONAL_OR_KEYWORD
+                if name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
             )
 
         def get_params(self, deep: bool = True) -> dict[str, Any]:

@@ -243,6 +243,11 @@ def as_vector_like(values: object, name: str, n_samples: int, dtype: np.dtype) -
     """A 1-D C-contiguous finite array of length n_samples and the given dtype."""
     array = _one_d(values, name)
     _check_length(name, array, n_samples)
+    if array.dtype.kind == "O":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{name} must hold real numbers: {error}") from error
     if array.dtype.kind not in "biuf":
         raise ValueError(f"{name} must hold real numbers, got dtype {array.dtype}")
     array = np.ascontiguousarray(array, dtype=dtype)

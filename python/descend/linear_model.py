@@ -287,7 +287,7 @@ class _LinearModel(BaseEstimator):
         return hasattr(self, "_fit_state")
 
     def __sklearn_is_fitted__(self) -> bool:
-        return self._is_fitted()
+        return hasattr(self, "coef_")
 
     def _check_n_features(self, X: Any) -> None:
         if X.shape[1] != self.n_features_in_:
@@ -469,7 +469,7 @@ class _LinearModel(BaseEstimator):
     # ------------------------------------------------------------------ using the fit
     def _decision(self, X: object) -> np.ndarray:
         """X @ coef_ᵀ + intercept_ after checking X against the fit."""
-        if not self._is_fitted():
+        if not hasattr(self, "coef_"):  # (coef_ alone, as a model read from a file, will do)
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet; call fit(X, y) first."
             )
