@@ -17,14 +17,14 @@ from __future__ import annotations
 import argparse
 import time
 
+import dask.array as da
 import numpy as np
 from _timing import median_seconds, print_table
+from distributed import Client, LocalCluster
 from threadpoolctl import threadpool_limits
 
 import descend
 import descend.dask as descend_dask
-import dask.array as da
-from distributed import Client, LocalCluster
 
 K1, K2 = 5, 25
 
@@ -44,49 +44,52 @@ def numpy_epoch(X: np.ndarray, y: np.ndarray, theta: np.ndarray) -> None:
     theta -= 1e-3 * grad
 
 
+def measure(client: Client, m: int, n: int, repeat: int) -> list[str]:
+    """The table row of one size: ms per iteration of each way, overhead, setup seconds."""
+    params = dict(learning_rate=1e-3, tol=None)
+    state = da.random.RandomState(0)
+    rows_per_chunk = max(1, m // 8)
+    dX = state.standard_normal((m, n), chunks=(rows_per_chunk, n))
+    noise = state.standard_normal(m, chunks=(rows_per_chunk,))
+    dy = dX @ da.from_array(np.linspace(-1, 1, n), chunks=n) + noise
+    dX, dy = client.persist([dX, dy])
+    X, y = client.compute([dX, dy], sync=True)
+
+    started = time.perf_counter()
+    descend_dask.fit(descend.LinearRegression(max_iter=1, **params), dX, dy, client=client)
+    setup = time.perf_counter() - started
+
+    def on_cluster(k: int) -> None:
+        descend_dask.fit(descend.LinearRegression(max_iter=k, **params), dX, dy, client=client)
+
+    def in_process(k: int) -> None:
+        descend.LinearRegression(max_iter=k, **params).fit(X, y)
+
+    def with_numpy(k: int) -> None:
+        theta = np.zeros(n + 1)
+        for _ in range(k):
+            numpy_epoch(X, y, theta)
+
+    with threadpool_limits(1):
+        t_dask = per_iteration(on_cluster, repeat)
+        t_descend = per_iteration(in_process, repeat)
+        t_numpy = per_iteration(with_numpy, repeat)
+    overhead = t_dask - t_descend / 2
+    return [f"{m}x{n}", f"{t_dask * 1e3:.2f}", f"{t_descend * 1e3:.2f}", f"{t_numpy * 1e3:.2f}",
+            f"{overhead * 1e3:.2f}", f"{setup:.2f}"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sizes", nargs="+", default=["2000000x50", "10000x50"])
     args = parser.parse_args()
-    params = dict(learning_rate=1e-3, tol=None)
-    rows = []
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None, host="127.0.0.1") as cluster, Client(cluster) as client:
-        for size in args.sizes:
-            m, n = map(int, size.split("x"))
-            state = da.random.RandomState(0)
-            dX = state.standard_normal((m, n), chunks=(max(1, m // 8), n))
-            dy = dX @ da.from_array(np.linspace(-1, 1, n), chunks=n) + state.standard_normal(
-                m, chunks=(max(1, m // 8),))
-            dX, dy = client.persist([dX, dy])
-            X, y = client.compute([dX, dy], sync=True)
-
-            started = time.perf_counter()
-            descend_dask.fit(descend.LinearRegression(max_iter=1, **params), dX, dy,
-                             client=client)
-            setup = time.perf_counter() - started
-
-            def on_cluster(k):
-                descend_dask.fit(descend.LinearRegression(max_iter=k, **params), dX, dy,
-                                 client=client)
-
-            def in_process(k):
-                descend.LinearRegression(max_iter=k, **params).fit(X, y)
-
-            def with_numpy(k):
-                theta = np.zeros(n + 1)
-                for _ in range(k):
-                    numpy_epoch(X, y, theta)
-
-            with threadpool_limits(1):
-                t_dask = per_iteration(on_cluster, args.repeat)
-                t_descend = per_iteration(in_process, args.repeat)
-                t_numpy = per_iteration(with_numpy, args.repeat)
-            overhead = t_dask - t_descend / 2
-            rows.append([size, f"{t_dask * 1e3:.2f}", f"{t_descend * 1e3:.2f}",
-                         f"{t_numpy * 1e3:.2f}", f"{overhead * 1e3:.2f}", f"{setup:.2f}"])
-            del X, y
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                     host="127.0.0.1") as cluster,
+        Client(cluster) as client,
+    ):
+        rows = [measure(client, *map(int, size.split("x")), args.repeat) for size in args.sizes]
     print(f"ms per full-batch iteration (median of {args.repeat}; epochs {K1} vs {K2})")
     print_table(["rows x cols", "dask (2 workers)", "descend (1 process)", "NumPy",
                  "dask fixed overhead", "dask setup s"], rows)

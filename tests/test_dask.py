@@ -43,7 +43,8 @@ def _data(classes=None, m=300, n=5, seed=0):
     if classes is None:
         y = z + 0.1 * rng.standard_normal(m)
     else:
-        y = np.asarray(classes)[np.digitize(z, np.quantile(z, np.linspace(0, 1, len(classes) + 1)[1:-1]))]
+        edges = np.quantile(z, np.linspace(0, 1, len(classes) + 1)[1:-1])
+        y = np.asarray(classes)[np.digitize(z, edges)]
     weight = rng.uniform(0.0, 2.0, m)
     return X, y, weight
 
@@ -112,7 +113,9 @@ def test_logistic_regression_binary_and_multiclass_equals_the_single_machine_fit
     client, classes, class_weight
 ):
     X, y, weight = _data(classes)
-    params = dict(optimizer="adam", learning_rate=0.05, class_weight=class_weight, max_iter=30,
+    # not Adam: balanced weights zero the intercept gradient at the start, and Adam turns its
+    # rounding noise into steps of size lr
+    params = dict(optimizer="momentum", learning_rate=0.05, class_weight=class_weight, max_iter=30,
                   tol=None)
     local = descend.LogisticRegression(**params).fit(X, y, sample_weight=weight)
     model = descend_dask.fit(descend.LogisticRegression(**params), *_dask(X, y, weight),
@@ -144,7 +147,8 @@ def test_dask_dataframes_keep_feature_names_and_the_result_is_an_ordinary_estima
     assert model.feature_names_in_.tolist() == [f"f{j}" for j in range(5)]
     _assert_same_fit(model, local)
     restored = pickle.loads(pickle.dumps(model))
-    np.testing.assert_array_equal(restored.predict(frame), local.predict(frame))
+    np.testing.assert_array_equal(restored.predict(frame), model.predict(frame))
+    np.testing.assert_allclose(model.predict(frame), local.predict(frame), rtol=1e-10)
 
 
 def test_misaligned_chunks_and_bad_input_are_refused_with_clear_errors(client):
@@ -178,8 +182,8 @@ def test_solver_refuses_sums_computed_at_another_theta():
     state = np.zeros((0, 3))
     with pytest.raises(ValueError, match="computed at another theta"):
         _core.fit_linear_from_sums(
-            1.0, np.ones(3), np.full(3, 0.5), theta, state, None, _core.SGD(0.1),
-            _core.Constant(0.1), _core.SolverOptions(), _core.SolverState(0), n_samples=10,
+            1.0, np.ones(3), np.full(3, 0.5), theta, state, None, _core.SGD(lr=0.1),
+            _core.Constant(lr=0.1), _core.SolverOptions(), _core.SolverState(0), n_samples=10,
         )
     assert not theta.any()
 
@@ -194,7 +198,7 @@ def test_a_worker_killed_mid_fit_gives_the_correct_model_or_a_clear_error(client
         try:
             outcome["model"] = descend_dask.fit(descend.LinearRegression(**params),
                                                 *_dask(X, y), client=client)
-        except descend_dask.WorkerLostError as error:
+        except Exception as error:  # noqa: BLE001 - the test looks at what it was
             outcome["error"] = error
 
     thread = threading.Thread(target=run)
@@ -210,4 +214,6 @@ def test_a_worker_killed_mid_fit_gives_the_correct_model_or_a_clear_error(client
     if "model" in outcome:
         _assert_same_fit(outcome["model"], local)
     else:
-        assert "lost" in str(outcome["error"])
+        error = outcome["error"]
+        assert isinstance(error, descend_dask.WorkerLostError), repr(error)
+        assert "lost" in str(error)

@@ -22,6 +22,7 @@ Needs the optional extra ``descend[dask]`` (``dask[array,dataframe]`` and ``dist
 from __future__ import annotations
 
 import copy
+import time
 from typing import Any
 
 import numpy as np
@@ -54,13 +55,15 @@ __all__ = ["fit"]
 _KERNELS = {
     "squared_error": "squared_error_loss_and_gradient",
     "huber": "huber_loss_and_gradient",
-    "log_loss": "log_loss_and_gradient",
+    "log_loss": "logistic_loss_and_gradient",
     "softmax": "softmax_loss_and_gradient",
 }
 
 
-# How many times a fit reloads the chunks of lost workers before it gives up.
+# How many times a fit reloads the chunks of lost workers before it gives up, and how long it
+# waits for the scheduler to notice that a worker it cannot reach is gone.
 _RELOADS = 3
+_LOST_SECONDS = 30.0
 
 
 class WorkerLostError(RuntimeError):
@@ -90,7 +93,7 @@ class _Chunks:
         """(chunk index, its distinct labels) of each chunk (y checked as class labels)."""
         return [
             (index, encode_labels(y, None, X.shape[0])[0])
-            for index, X, y in zip(self.indices, self.X, self.y_raw)
+            for index, X, y in zip(self.indices, self.X, self.y_raw, strict=True)
         ]
 
     def prepare(
@@ -109,7 +112,7 @@ class _Chunks:
         model = copy.copy(model)
         if classes is not None:
             model.class_weight = class_weight
-        for index, X, y, w in zip(self.indices, self.X, self.y_raw, self.weights_raw):
+        for index, X, y, w in zip(self.indices, self.X, self.y_raw, self.weights_raw, strict=True):
             X = X.astype(dtype, copy=False)
             target, codes, _, labels = model._targets(y, X, partial=True, classes=classes)
             weight = None
@@ -140,13 +143,14 @@ class _Chunks:
             options["epsilon"] = epsilon
         out = np.zeros((len(self.X), 1 + theta.size))
         grad = np.empty_like(theta)
-        for k, (X, y, w, total) in enumerate(zip(self.X, self.targets, self.weights, self.totals)):
+        chunks = zip(self.X, self.targets, self.weights, self.totals, strict=True)
+        for k, (X, y, w, total) in enumerate(chunks):
             if total == 0.0:  # no rows, or no weight: nothing to add
                 continue
             mean = kernel(X, y, theta, grad, sample_weight=w, **options)
             out[k, 0] = mean * total
             out[k, 1:] = grad.ravel() * total
-        return list(zip(self.indices, out))
+        return list(zip(self.indices, out, strict=True))
 
 
 # ---------------------------------------------------------------------- on the driver
@@ -210,25 +214,39 @@ class _Cluster:
         return self.prepared
 
     def sums(self, *args: Any) -> list[Any]:
-        """The actors' sums(*args); a lost worker's chunks are reloaded (recomputed by Dask
-        where needed) and the sums asked again, at most _RELOADS times."""
+        """The actors' sums(*args). When workers holding chunks are lost, the scheduler is
+        waited for to notice it, the chunks are reloaded into new actors (Dask recomputes the
+        lost ones) and the sums asked again, at most _RELOADS times; then WorkerLostError."""
         for attempt in range(_RELOADS + 1):
-            try:
-                return self.call("sums", *args)
-            except Exception as error:
-                alive = set(self.client.scheduler_info()["workers"])
-                lost = sorted(worker for worker, _ in self.actors if worker not in alive)
-                if not lost:
-                    raise
-                if attempt == _RELOADS:
-                    raise WorkerLostError(
-                        f"descend.dask.fit: worker(s) {lost} holding row chunks were lost "
-                        f"{_RELOADS + 1} times; the fit was abandoned"
-                    ) from error
-                self._reload(lost, error)
+            calls = [(worker, actor.sums(*args)) for worker, actor in self.actors]
+            results, failed = [], []
+            for worker, call in calls:
+                try:
+                    results.append(call.result())
+                except OSError as error:  # the worker's connection is gone
+                    failed.append((worker, error))
+            if not failed:
+                return _chunk_order(results)
+            lost = [worker for worker, _ in failed]
+            if attempt == _RELOADS:
+                raise WorkerLostError(
+                    f"descend.dask.fit: worker(s) {lost} holding row chunks were lost "
+                    f"{_RELOADS + 1} times; the fit was abandoned ({failed[0][1]!r})"
+                )
+            self._reload(lost, failed[0][1])
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _reload(self, lost: list[str], error: Exception) -> None:
+        """New actors for every chunk once the scheduler has dropped the `lost` workers;
+        WorkerLostError if that does not happen within _LOST_SECONDS or the reload fails."""
+        deadline = time.monotonic() + _LOST_SECONDS
+        while set(lost) & set(self.client.scheduler_info()["workers"]):
+            if time.monotonic() > deadline:
+                raise WorkerLostError(
+                    f"descend.dask.fit: could not reach the actors on worker(s) {lost} "
+                    f"({error!r}), which the scheduler still lists; the fit was abandoned"
+                )
+            time.sleep(0.05)
         try:
             self.start()
             prepared = self.call("prepare", *self.preparation)
@@ -244,9 +262,10 @@ class _Cluster:
             )
 
     def close(self) -> None:
+        """Drop the actors and the chunk futures (never cancel them: other futures, such as
+        the caller's persisted arrays, may share their keys)."""
         self.actors = []
-        for part in self.parts:
-            self.client.cancel(part)
+        self.parts = []
 
 
 def _chunk_order(results: list[Any]) -> list[Any]:
@@ -341,7 +360,7 @@ def _fit_on(
         per_class = class_weight_per_class(
             estimator.class_weight, classes, np.arange(len(classes)), counts
         )
-        class_weight = dict(zip(classes.tolist(), per_class.tolist()))
+        class_weight = dict(zip(classes.tolist(), per_class.tolist(), strict=True))
         prepared = cluster.prepare(model, dtype.name, classes, class_weight)
     total = float(np.sum([entry[2] for entry in prepared]))
     n_samples = int(np.sum([entry[1] for entry in prepared]))
