@@ -2,6 +2,7 @@
 input, averaging, partial_fit, warm_start, pickling, seeds, dtypes, divergence, input checks."""
 
 import contextlib
+import doctest
 import io
 import pickle
 import tracemalloc
@@ -576,3 +577,78 @@ def test_solver_state_pickles_with_its_generator():
     state.next_below(10)
     copy = pickle.loads(pickle.dumps(state))
     assert [copy.next_below(1000) for _ in range(5)] == [state.next_below(1000) for _ in range(5)]
+
+
+def test_the_estimators_docstring_examples_run():
+    from descend import linear_model
+
+    result = doctest.testmod(linear_model, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 8 and result.failed == 0
+
+
+# ---------------------------------------------------------------------- early stopping
+def overfitting_problem(rng):
+    # more features than the training rows can pin down: the held-out loss turns up
+    X = rng.standard_normal((60, 40))
+    y = X[:, 0] + 0.5 * rng.standard_normal(60)
+    return X, y
+
+
+def test_early_stopping_restores_the_epoch_with_the_best_validation_loss(rng):
+    from descend._validation import validation_split
+
+    X, y = overfitting_problem(rng)
+    model = descend.LinearRegression(
+        early_stopping=True, validation_fraction=0.25, n_iter_no_change=4, learning_rate=0.05,
+        random_state=5,
+    ).fit(X, y)
+    scores = model.validation_scores_
+    assert len(scores) == model.n_iter_ == len(model.loss_curve_)
+    best = int(np.argmin(scores))
+    assert best == model.n_iter_ - 1 - 4  # stopped at the 4th epoch in a row without a gain
+    assert model.converged_
+    train, held = validation_split(60, 0.25, 5)
+    assert len(held) == 15 and len(np.intersect1d(train, held)) == 0
+    held_loss = np.mean((model.predict(X[held]) - y[held]) ** 2)
+    assert held_loss == pytest.approx(scores[best], rel=1e-12)
+    # the training rows alone, run for as many epochs as the best one: the same parameters
+    same = descend.LinearRegression(learning_rate=0.05, max_iter=best + 1, tol=None).fit(
+        X[train], y[train]
+    )
+    np.testing.assert_allclose(theta_of(model), theta_of(same), rtol=1e-12, atol=1e-15)
+
+
+def test_early_stopping_is_refused_without_room_for_both_sets():
+    with pytest.raises(ValueError, match="at least 1 validation and 1 training sample"):
+        descend.LinearRegression(early_stopping=True, validation_fraction=0.01).fit(
+            np.ones((1, 1)), np.ones(1)
+        )
+
+
+def test_a_fit_without_early_stopping_has_no_validation_scores(rng):
+    X, y = overfitting_problem(rng)
+    model = descend.LinearRegression(early_stopping=True, max_iter=5, tol=None).fit(X, y)
+    assert len(model.validation_scores_) == 5
+    model.set_params(early_stopping=False).fit(X, y)
+    assert not hasattr(model, "validation_scores_")
+    model.set_params(early_stopping=True).partial_fit(X, y)  # partial_fit never holds out
+    assert not hasattr(model, "validation_scores_")
+
+
+def test_ctrl_c_between_slices_keeps_the_epochs_done_and_goes_on(rng):
+    # A KeyboardInterrupt raised between two slices of the C++ loop (here by the verbose
+    # printout, at the 3rd line) leaves the model fitted with every finished epoch.
+    class Interrupting(io.StringIO):
+        def write(self, text):
+            written = super().write(text)
+            if self.getvalue().count("\n") >= 3:
+                raise KeyboardInterrupt
+            return written
+
+    X, y = well_conditioned(rng)
+    model = descend.LinearRegression(learning_rate=0.01, max_iter=10**9, tol=None, verbose=1)
+    with contextlib.redirect_stdout(Interrupting()), pytest.raises(KeyboardInterrupt):
+        model.fit(X, y)
+    assert 3 <= model.n_iter_ == len(model.loss_curve_) < 10**9
+    same = descend.LinearRegression(learning_rate=0.01, max_iter=model.n_iter_, tol=None)
+    assert theta_of(same.fit(X, y)).tobytes() == theta_of(model).tobytes()

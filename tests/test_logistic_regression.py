@@ -255,3 +255,23 @@ def test_fitted_classifier_pickles_with_its_labels(rng):
     again = pickle.loads(pickle.dumps(model))
     assert (again.predict(X) == model.predict(X)).all()
     np.testing.assert_array_equal(again.predict_proba(X), model.predict_proba(X))
+
+
+def test_the_early_stopping_split_is_stratified_and_uses_row_numbers():
+    from descend._validation import validation_split
+
+    codes = np.r_[np.zeros(70, np.int64), np.ones(25, np.int64), np.full(5, 2)]
+    train, held = validation_split(100, 0.2, 7, codes)
+    assert train.dtype == held.dtype == np.int64
+    assert np.bincount(codes[held]).tolist() == [14, 5, 1]
+    assert np.array_equal(np.sort(np.r_[train, held]), np.arange(100))
+    again, _ = validation_split(100, 0.2, 7, codes)
+    assert np.array_equal(again, train)  # the same seed, the same split
+
+
+def test_early_stopping_classifier_reports_validation_log_loss(rng):
+    X, y = blobs(rng, k=3, spread=3.0)
+    model = descend.LogisticRegression(early_stopping=True, random_state=0).fit(X, y)
+    assert model.converged_
+    assert len(model.validation_scores_) == model.n_iter_
+    assert min(model.validation_scores_) < model.validation_scores_[0] < np.log(3) + 1e-9

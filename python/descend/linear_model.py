@@ -638,7 +638,7 @@ Examples
 >>> X = 2 * rng.random((100, 1)); y = 4 + 3 * X[:, 0] + rng.standard_normal(100)
 >>> model = descend.LinearRegression(tol=1e-12).fit(X, y)
 >>> round(model.intercept_, 2), np.round(model.coef_, 2)
-(4.14, array([2.9]))
+(3.99, array([2.93]))
 """,
         "",
     )
@@ -781,7 +781,8 @@ Notes
 Examples
 --------
 >>> import numpy as np, descend
->>> X = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array(["no", "no", "yes", "yes"])
+>>> X = np.array([[0.0], [1.0], [1.5], [2.0], [3.0]])
+>>> y = np.array(["no", "no", "yes", "no", "yes"])
 >>> clf = descend.LogisticRegression().fit(X, y)
 >>> clf.predict([[0.5], [2.5]]).tolist(), clf.classes_.tolist()
 (['no', 'yes'], ['no', 'yes'])
