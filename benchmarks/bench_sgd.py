@@ -6,12 +6,13 @@ both sides use invscaling for a like-for-like comparison), penalty l2 with alpha
 200,000 x 100 rows, float64 and float32, dense and 1%-dense CSR, the same number of epochs
 (tol=None). Per row of the table, measured side by side in one run (median of several):
 
-- seconds per epoch of scikit-learn (fit with max_iter=epochs, divided by epochs) and of
-  descend: the fused one-row path (fused_sgd.hpp through the private _core._fused_sgd_epoch,
-  each epoch's rows drawn as a fresh permutation, as the fit loop does), the fit loop
-  `_core.fit_linear` with SGD and batch_size=1, and the estimator
-  (`descend.LinearRegression` / `descend.LogisticRegression` with batch_size=1, InvScaling,
-  tol=None) when it accepts those parameters;
+- CPU seconds per epoch (time.process_time: on a machine shared with other work, wall time
+  mostly measures the neighbours; every contender here runs on one thread) of scikit-learn
+  (fit with max_iter=epochs, divided by epochs) and of descend: the fused one-row path
+  (fused_sgd.hpp through the private _core._fused_sgd_epoch, each epoch's rows a fresh
+  permutation, as the fit loop draws them), the fit loop `_core.fit_linear` with SGD and
+  batch_size=1, and the estimator (`descend.LinearRegression` / `descend.LogisticRegression`
+  with batch_size=1, InvScaling, tol=None) when it accepts those parameters;
 - the final objective of each, computed the same way from each model's coefficients in
   float64 NumPy: scikit-learn's own objective (mean r^2 / 2 or mean log-loss, plus
   alpha ||w||^2 / 2). descend's squared loss is mean r^2 (twice scikit-learn's), so for the
@@ -220,9 +221,9 @@ def time_sides(sides, task, X, y, epochs, repeat):
         FITS[side](task, X[:1000], y[:1000], 1, 0)
     for r in range(repeat):
         for side in sides:
-            started = time.perf_counter()
+            started = time.process_time()
             results[side] = FITS[side](task, X, y, epochs, r)
-            times[side].append((time.perf_counter() - started) / epochs)
+            times[side].append((time.process_time() - started) / epochs)
     return {side: statistics.median(t) for side, t in times.items()}, results
 
 
@@ -289,9 +290,10 @@ def adam_table(folder: Path, epochs_quick: bool) -> None:
     rows = []
     for layout in ("dense", "csr"):
         X, y, _ = load(folder, layout, "float64")
-        started = time.perf_counter()
-        target = objective("regressor", X, y, *sklearn_fit("regressor", X, y, 10, 0))
-        sklearn_seconds = time.perf_counter() - started
+        started = time.process_time()
+        fitted = sklearn_fit("regressor", X, y, 10, 0)
+        sklearn_seconds = time.process_time() - started
+        target = objective("regressor", X, y, *fitted)
         loss, alpha, _ = descend_settings("regressor")
         theta = np.zeros(X.shape[1] + 1)
         optimizer = _core.Adam(lr=1e-2)
@@ -300,10 +302,10 @@ def adam_table(folder: Path, epochs_quick: bool) -> None:
         run = _core.SolverState(0)
         reached, epochs, elapsed = float("inf"), 0, 0.0
         while reached > target and epochs < (20 if epochs_quick else 200):
-            started = time.perf_counter()
+            started = time.process_time()
             _core.fit_linear(X, y, None, theta, state, None, optimizer, _core.Constant(1e-2),
                              options, run, 1, loss=loss, penalty="l2", alpha=alpha)
-            elapsed += time.perf_counter() - started
+            elapsed += time.process_time() - started
             epochs += 1
             reached = objective("regressor", X, y, theta[0], theta[1:])
         rows.append([layout, f"{target:.6f}", f"{sklearn_seconds:.3f}", f"{reached:.6f}", epochs,
