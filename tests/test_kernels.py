@@ -371,7 +371,8 @@ def test_a_read_only_gradient_is_accepted():
         (dict(eps=0.0), "eps must be finite and > 0"),
         (dict(eps=-1e-8), "eps must be finite and > 0"),
         (dict(weight_decay=-1.0), "weight_decay must be finite and >= 0"),
-        (dict(step=0), "step: expected the number of this step, >= 1"),
+        (dict(step=0), r"step must be an int in \[1, 9007199254740992\], got 0"),
+        (dict(step=2**53 + 1), r"step must be an int in \[1, 9007199254740992\]"),
     ],
 )
 def test_impossible_hyperparameters_are_refused(hyper, match):
@@ -445,3 +446,25 @@ def test_without_check_finite_a_nan_gradient_propagates_as_in_torch():
     g[0, 0] = np.nan
     kernels.adam_step(p, g, m, v, 1)
     assert np.isnan(p[0, 0]) and np.isfinite(np.delete(p.ravel(), 0)).all()
+
+
+def test_nadam_at_the_largest_step_count_takes_bounded_work():
+    # beta1 near 1 and a large momentum_decay: mu_product used to loop once per step (an
+    # uninterruptible hang at such step counts); now the product is beta1**t in closed form.
+    p, g, m, v = np.ones(3), np.ones(3), np.zeros(3), np.zeros(3)
+    kernels.nadam_step(p, g, m, v, 2**53, beta1=1 - 2**-52, momentum_decay=1e6)
+    assert np.isfinite(p).all()
+    rule = _core.NAdam(beta1=1 - 2**-52, momentum_decay=1e6)
+    assert rule.mu_product(2**53) == pytest.approx((1 - 2**-52) ** 2**53, rel=1e-12)
+
+
+def test_a_state_array_that_is_the_parameter_is_refused():
+    p, g, m, v = adam_arrays()
+    before = [a.copy() for a in (p, g, m, v)]
+    with pytest.raises(ValueError, match="param and exp_avg: expected separate arrays"):
+        kernels.adam_step(p, g, p, v, 1)
+    with pytest.raises(ValueError, match="param and grad: expected separate arrays"):
+        kernels.adam_step(p, p, m, v, 1)
+    for a, b in zip((p, g, m, v), before, strict=True):
+        assert np.array_equal(a, b)
+    kernels.adam_step(p, g, m, v, 1)  # a gradient read twice is fine: two reads never clash
