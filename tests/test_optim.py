@@ -718,3 +718,32 @@ def test_the_step_count_never_wraps_around():
     with pytest.raises(ValueError, match=r"steps\[0\]: expected a step count in \[0, 2\*\*53\)"):
         opt.step([np.ones(2)])
     assert np.isfinite(w).all()
+
+
+@pytest.mark.parametrize("policy", ["skip", "stop", "raise"])
+def test_on_nonfinite_skips_stops_or_raises_and_changes_nothing(policy):
+    params = random_params(shapes=[(3,), (2,)])
+    opt = optim.Adam(params, lr=0.1, on_nonfinite=policy)
+    opt.step(random_grads(params, seed=0))
+    before = [p.copy() for p in params], opt.state_dict()
+    bad = random_grads(params, seed=1)
+    bad[1][0] = np.inf
+    if policy == "raise":
+        with pytest.raises(FloatingPointError, match=r"grads\[1\] contains NaN or infinity"):
+            opt.step(bad)
+    else:
+        opt.step(bad)
+        assert opt.nonfinite_steps == 1
+    assert all(np.array_equal(p, q) for p, q in zip(params, before[0], strict=True))
+    assert opt.state_dict()["state"][0]["step"] == 1
+    opt.step(random_grads(params, seed=2))
+    moved = not np.array_equal(params[0], before[0][0])
+    assert moved == (policy != "stop")  # a stopped optimizer stays at the last finite point
+    assert opt.stopped == (policy == "stop")
+
+
+def test_on_nonfinite_is_checked():
+    with pytest.raises(ValueError, match="on_nonfinite must be one of"):
+        optim.SGD([np.ones(2)], on_nonfinite="ignore")
+    with pytest.raises(ValueError, match="check_finite=True means on_nonfinite='raise'"):
+        optim.SGD([np.ones(2)], check_finite=True, on_nonfinite="skip")

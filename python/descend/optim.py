@@ -25,9 +25,14 @@ other hyperparameter) takes effect at the next step. Keyword arguments beyond to
     A learning-rate schedule (any object callable as ``schedule(t) -> lr``, such as those of
     ``descend.schedules``), per group: before every step, the group's ``lr`` is set to
     ``schedule(t)``, with ``t`` the number of steps the group has taken (0 for the first).
+``on_nonfinite``
+    What a step whose gradients hold NaN or infinity does (checked before any array is
+    touched; None, the default, checks nothing, as torch): ``"raise"`` raises
+    FloatingPointError; ``"skip"`` skips that step (no array, count or lr changes; it is
+    counted in ``opt.nonfinite_steps``); ``"stop"`` skips it and every later step, keeping
+    the last finite parameters (``opt.stopped`` becomes True; set it back to False to go on).
 ``check_finite``
-    If True, a step whose gradients hold NaN or infinity raises FloatingPointError before
-    any array is touched (off by default, as in torch).
+    True is ``on_nonfinite="raise"`` (kept for compatibility).
 
 ``state_dict()`` returns a plain dict of NumPy arrays (copies) and numbers: ``{"state": {i:
 {"step": n, "exp_avg": array, ...}}, "param_groups": [{hyperparameters..., "params": [i,
@@ -84,6 +89,8 @@ _FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _GROUP_ONLY = ("params", "schedule")
 # The version of the layout of state_dict(); load_state_dict() refuses other versions.
 _STATE_FORMAT = 1
+# What a step does with a gradient holding NaN or infinity (None: no check, as torch).
+_ON_NONFINITE = (None, "raise", "skip", "stop")
 # State arrays that hold sums or averages of squares (or maxima of magnitudes): never negative.
 _NONNEGATIVE_STATE = frozenset({"exp_avg_sq", "max_exp_avg_sq", "sum", "square_avg", "exp_inf"})
 
@@ -234,10 +241,22 @@ class Optimizer:
         *,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         _check_schedule(schedule)
+        if on_nonfinite not in _ON_NONFINITE:
+            raise ValueError(
+                f"on_nonfinite must be one of {_ON_NONFINITE}, got {on_nonfinite!r}"
+            )
         self.defaults: dict[str, Any] = dict(defaults, schedule=schedule)
         self.check_finite = check_flag("check_finite", check_finite)
+        if self.check_finite and on_nonfinite not in (None, "raise"):
+            raise ValueError(
+                f"check_finite=True means on_nonfinite='raise', got on_nonfinite={on_nonfinite!r}"
+            )
+        self.on_nonfinite = "raise" if self.check_finite else on_nonfinite
+        self.nonfinite_steps = 0  # steps not taken for a NaN or infinite gradient
+        self.stopped = False  # on_nonfinite="stop" met a non-finite gradient
         self._core_rule(self.defaults)  # refuse impossible hyperparameters now
         self.param_groups: list[dict[str, Any]] = []
         self._records: list[_GroupRecord] = []
@@ -404,8 +423,10 @@ class Optimizer:
         TypeError, ValueError
             A wrong dtype, shape, layout, a read-only array or an impossible hyperparameter.
         FloatingPointError
-            With ``check_finite=True``, a gradient holding NaN or infinity.
-            In every case no array is changed.
+            With ``on_nonfinite="raise"`` (or ``check_finite=True``), a gradient holding NaN
+            or infinity. In every case no array is changed.
+        ConcurrentStepError
+            Another thread is inside ``step()`` of this optimizer.
         """
         # This is the per-call overhead of every step: keep it to a few look-ups.
         if not self._stepping.acquire(blocking=False):
@@ -415,7 +436,15 @@ class Optimizer:
                 "lock, or one optimizer per thread)"
             )
         try:
-            self._step(grads)
+            if self.stopped:
+                return
+            try:
+                self._step(grads)
+            except FloatingPointError:
+                if self.on_nonfinite in (None, "raise"):
+                    raise
+                self.nonfinite_steps += 1
+                self.stopped = self.on_nonfinite == "stop"
         finally:
             self._stepping.release()
 
@@ -436,7 +465,7 @@ class Optimizer:
                         # not a change the rule must be rebuilt for
                         dict.__setitem__(group, "lr", lr)
                         record.rule.lr = lr
-            self._step_kernel(self._groups, grads, self._counter, self.check_finite)
+            self._step_kernel(self._groups, grads, self._counter, self.on_nonfinite is not None)
         except BaseException:
             if self._count == count:  # the step did not happen: nothing may have changed
                 for group, record, lr in changed:
@@ -610,7 +639,8 @@ class Optimizer:
                         raise ValueError(
                             f"{label} has shape {value.shape}, its parameter {param.shape}"
                         )
-                    copy = np.array(value, dtype=param.dtype, order="C", copy=True)
+                    with np.errstate(over="ignore"):  # refused below, naming the array
+                        copy = np.array(value, dtype=param.dtype, order="C", copy=True)
                     if not np.isfinite(copy).all():
                         raise ValueError(
                             f"{label}: expected finite values (in {param.dtype}), got NaN or "
@@ -676,10 +706,12 @@ class SGD(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
     def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.SGD:
@@ -722,11 +754,13 @@ class Adagrad(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, eps=eps,
                         maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
     def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.Adagrad:
@@ -775,10 +809,12 @@ class RMSprop(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                         momentum=momentum, centered=centered, maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
     def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.RMSprop:
@@ -824,10 +860,12 @@ class Adam(Optimizer):
         decoupled_weight_decay: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                         maximize=maximize, decoupled_weight_decay=decoupled_weight_decay)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
     def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.Adam:
@@ -873,10 +911,12 @@ class AdamW(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                         maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
     def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.AdamW:
@@ -926,11 +966,13 @@ class NAdam(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         momentum_decay=momentum_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
     def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.NAdam:
@@ -982,10 +1024,12 @@ class RAdam(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
     def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.RAdam:
@@ -1028,10 +1072,12 @@ class Adamax(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
     def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.Adamax:

@@ -367,9 +367,9 @@ class LinearWarmup:
         object.__setattr__(self, "warmup_steps", _check_int("warmup_steps", self.warmup_steps, 0))
 
     def __call__(self, t: int) -> float:
+        _check_step(t)
         if t >= self.warmup_steps:
             return self.schedule(t - self.warmup_steps)
-        _check_step(t)
         return self.schedule(0) * (t + 1) / self.warmup_steps
 
     def step(self, loss: float) -> None:
