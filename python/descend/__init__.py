@@ -6,16 +6,18 @@ running in C++ in place on NumPy arrays.
 """
 
 from . import clipping, functions, kernels, optim, schedules
+from ._config import show_config
 from ._core import __version__
 from ._paths import get_cmake_dir, get_include
 from .exceptions import ConvergenceWarning
 from .functions import check_grad
-from .linear_model import LinearRegression
+from .linear_model import LinearRegression, LogisticRegression
 from .minimize import OptimizeResult, minimize
 
 __all__ = [
     "ConvergenceWarning",
     "LinearRegression",
+    "LogisticRegression",
     "OptimizeResult",
     "__version__",
     "clipping",
@@ -27,4 +29,5 @@ __all__ = [
     "kernels",
     "optim",
     "schedules",
+    "show_config",
 ]
