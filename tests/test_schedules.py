@@ -433,7 +433,7 @@ def test_wrappers_refuse_bad_arguments():
         LinearWarmup(0.1, -1)
     with pytest.raises(ValueError, match="warmup_steps must be"):
         _core.LinearWarmup(_core.Constant(0.1), -1)
-    with pytest.raises(ValueError, match="warmup_steps must be"):
+    with pytest.raises(TypeError, match="warmup_steps must be an int, got float 2.5"):
         LinearWarmup(0.1, 2.5)
     with pytest.raises(TypeError, match="schedule must be"):
         LinearWarmup(lambda t: 0.1, 10)
@@ -454,9 +454,9 @@ def test_negative_step_is_refused():
 
 
 def test_integral_floats_are_not_step_counts():
-    with pytest.raises(ValueError, match="step_size must be an int"):
+    with pytest.raises(TypeError, match="step_size must be an int, got float 10.0"):
         StepDecay(0.1, 10.0)
-    with pytest.raises(ValueError, match="lr must be"):
+    with pytest.raises(TypeError, match="lr must be a real number, got bool True"):
         Constant(True)
 
 
