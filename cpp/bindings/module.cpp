@@ -14,4 +14,5 @@ PYBIND11_MODULE(_core, m) {
     descend::bindings::register_clipping(m);
     descend::bindings::register_objectives(m);
     descend::bindings::register_functions(m);
+    descend::bindings::register_scaling(m);
 }

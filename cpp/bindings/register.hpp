@@ -11,5 +11,6 @@ void register_linear(pybind11::module_& m);      // least squares and the solver
 void register_clipping(pybind11::module_& m);    // gradient clipping (register_clipping.cpp)
 void register_objectives(pybind11::module_& m);  // losses and penalties (register_objectives.cpp)
 void register_functions(pybind11::module_& m);   // landscapes and minimize (register_functions.cpp)
+void register_scaling(pybind11::module_& m);     // learning_rate="auto" (register_scaling.cpp)
 
 }  // namespace descend::bindings
