@@ -1,12 +1,19 @@
-"""The descend command: the demo reproduces the tutorial within the promised distances."""
+"""The descend command: demo, fit, predict and compare on generated CSV files, good and bad."""
 
 import io
+import json
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
+import pytest
 
 from descend.cli import _demo, main
+
+COEF = np.array([2.0, -1.0, 0.5])
+INTERCEPT = 1.0
 
 
 def demo_rows():
@@ -41,3 +48,202 @@ def test_python_m_descend_demo_runs():
 def test_no_command_prints_help_and_fails(capsys):
     assert main([]) == 2
     assert "demo" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------- helpers
+def descend(*args, cwd=None, check_status=None):
+    result = subprocess.run(
+        [sys.executable, "-m", "descend", *map(str, args)],
+        capture_output=True, text=True, cwd=cwd,
+    )
+    if check_status is not None:
+        assert result.returncode == check_status, result.stderr
+    return result
+
+
+def write_regression_csv(path, n=300, seed=0, noise=0.05):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 3))
+    y = INTERCEPT + X @ COEF + noise * rng.standard_normal(n)
+    np.savetxt(path, np.c_[X, y], delimiter=",", header="size,age,rooms,price", comments="",
+               fmt="%.17g")
+    return X, y
+
+
+@pytest.fixture
+def regression_csv(tmp_path):
+    path = tmp_path / "houses.csv"
+    write_regression_csv(path)
+    return path
+
+
+def run_main(capsys, *args):
+    status = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+# ---------------------------------------------------------------------- fit, predict
+def test_fit_save_predict_round_trip_reproduces_the_model(tmp_path, regression_csv):
+    model = tmp_path / "model.json"
+    fit = descend("fit", regression_csv, "--target", "price", "--optimizer", "adam",
+                  "--lr", "0.05", "--tol", "1e-12", "--max-iter", "5000", "--save", model,
+                  check_status=0)
+    out = fit.stdout
+    assert "240 training rows, 60 held out" in out
+    assert "converged" in out
+    for name in ("R²", "RMSE", "intercept", "size", "age", "rooms"):
+        assert name in out
+    coefficients = {
+        line.split()[0]: float(line.split()[1])
+        for line in out.split("coefficients")[1].strip().splitlines()
+        if line.strip() and not line.startswith("saved")
+    }
+    assert coefficients["intercept"] == pytest.approx(INTERCEPT, abs=0.02)
+    assert [coefficients[n] for n in ("size", "age", "rooms")] == pytest.approx(COEF, abs=0.02)
+    held_out_r2 = float(next(line for line in out.splitlines() if line.startswith("R²")).split()[2])
+    assert held_out_r2 > 0.99
+
+    saved = json.loads(model.read_text())
+    assert saved["feature_names"] == ["size", "age", "rooms"]
+    assert saved["format_version"] == 1
+    predictions = tmp_path / "predictions.csv"
+    descend("predict", model, regression_csv, "--output", predictions, check_status=0)
+    lines = predictions.read_text().splitlines()
+    assert lines[0] == "prediction" and len(lines) == 301
+    data = np.loadtxt(regression_csv, delimiter=",", skiprows=1)
+    expected = data[:, :3] @ np.array(saved["coef"]) + saved["intercept"]
+    np.testing.assert_array_equal(np.array(lines[1:], dtype=float), expected)
+
+
+def test_predict_reads_feature_columns_by_name_in_any_order(tmp_path, regression_csv, capsys):
+    model = tmp_path / "model.json"
+    assert run_main(capsys, "fit", regression_csv, "--target", "price", "--save", model)[0] == 0
+    data = np.loadtxt(regression_csv, delimiter=",", skiprows=1)
+    shuffled = tmp_path / "shuffled.csv"
+    np.savetxt(shuffled, data[:5, [2, 0, 1]], delimiter=",", header="rooms,size,age",
+               comments="", fmt="%.17g")
+    status, out, _ = run_main(capsys, "predict", model, shuffled)
+    assert status == 0
+    saved = json.loads(model.read_text())
+    expected = data[:5, :3] @ np.array(saved["coef"]) + saved["intercept"]
+    np.testing.assert_array_equal(np.array(out.split()[1:], dtype=float), expected)
+
+
+def test_fit_features_option_selects_columns_and_plot_writes_a_png(tmp_path, regression_csv,
+                                                                     capsys):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "loss.png"
+    status, out, err = run_main(capsys, "fit", regression_csv, "--target", "price",
+                                "--features", "size,rooms", "--plot", png, "--quiet")
+    assert status == 0, err
+    assert "2 features" in out and "  age" not in out
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bad_cell_exits_2_naming_line_and_column_without_traceback(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b,y\n1,2,3\n4,5,6\n7,oops,9\n")
+    result = descend("fit", path, "--target", "y", "--test-size", "0")
+    assert result.returncode == 2
+    assert "line 4 (data row 3), column 'b': 'oops' is not a finite number" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a,y\n1,2\n,3\n", "line 3 (data row 2), column 'a': missing value"),
+        ("a,y\n1,2\nNA,3\n", "line 3 (data row 2), column 'a': missing value ('NA')"),
+        ("a,y\n1,2\ninf,3\n", "column 'a': 'inf' is not a finite number"),
+        ("a,y\n1,2\n2,\n", "line 3 (data row 2), column 'y': missing value"),
+        ("a,y\n1,2\n2,3,4\n", "line 3"),
+        ("a,y\n", "no data rows"),
+        ("", "empty file"),
+        ("a,b\n1,2\n", "no column 'y'; the columns are a, b"),
+    ],
+)
+def test_bad_csv_is_refused_with_status_2(tmp_path, capsys, text, message):
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    status, out, err = run_main(capsys, "fit", path, "--target", "y", "--test-size", "0")
+    assert status == 2
+    assert message in err
+
+
+def test_bad_options_are_refused_with_status_2(regression_csv, capsys):
+    status, _, err = run_main(capsys, "fit", regression_csv, "--target", "price",
+                              "--optimizer", "nonsense")
+    assert status == 2 and "optimizer must be one of" in err
+    status, _, err = run_main(capsys, "fit", regression_csv, "--target", "price",
+                              "--test-size", "1.5")
+    assert status == 2 and "--test-size" in err
+    status, _, err = run_main(capsys, "fit", "missing.csv", "--target", "price")
+    assert status == 2 and "no such file" in err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fit", str(regression_csv), "--target", "price", "--lr", "-1"])
+    assert exit_info.value.code == 2
+
+
+def test_predict_refuses_truncated_tampered_and_mismatched_inputs(tmp_path, regression_csv,
+                                                                  capsys):
+    model = tmp_path / "model.json"
+    assert run_main(capsys, "fit", regression_csv, "--target", "price", "--save", model)[0] == 0
+    text = model.read_text()
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text(text[: len(text) // 2])
+    status, _, err = run_main(capsys, "predict", truncated, regression_csv)
+    assert status == 2 and "not valid JSON" in err
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(text.replace('"rooms"', '"bedrooms"'))
+    status, _, err = run_main(capsys, "predict", tampered, regression_csv)
+    assert status == 2 and "checksum mismatch" in err
+    no_rooms = tmp_path / "no_rooms.csv"
+    no_rooms.write_text("size,age\n1,2\n")
+    status, _, err = run_main(capsys, "predict", model, no_rooms)
+    assert status == 2 and "no column 'rooms'" in err
+
+
+# ---------------------------------------------------------------------- compare
+def test_compare_prints_one_row_per_optimizer_and_plots_all_curves(tmp_path, regression_csv):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "curves.png"
+    result = descend("compare", regression_csv, "--target", "price", "--optimizers",
+                     "sgd,momentum,adam", "--lr", "0.05", "--plot", png, check_status=0)
+    rows = [line.split() for line in result.stdout.splitlines()
+            if line.split() and line.split()[0] in ("sgd", "momentum", "adam")]
+    assert [row[0] for row in rows] == ["sgd", "momentum", "adam"]
+    for row in rows:
+        assert float(row[1]) < 0.01  # final loss: the noise variance is 0.0025
+        assert float(row[5]) > 0.99  # held-out R²
+    assert png.stat().st_size > 1000
+    assert result.stderr == ""  # no progress bar: stderr is not a terminal
+
+
+def test_compare_refuses_an_unknown_optimizer(regression_csv, capsys):
+    status, _, err = run_main(capsys, "compare", regression_csv, "--target", "price",
+                              "--optimizers", "adam,bogus")
+    assert status == 2 and "bogus" in err
+
+
+# ---------------------------------------------------------------------- Ctrl-C
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
+@pytest.mark.parametrize("command", ["fit", "compare"])
+def test_ctrl_c_exits_130_after_printing_what_was_done(tmp_path, command):
+    path = tmp_path / "big.csv"
+    write_regression_csv(path, n=20_000)
+    args = [sys.executable, "-u", "-m", "descend", command, str(path), "--target", "price",
+            "--tol", "0", "--max-iter", "10000000", "--lr", "0.01", "--quiet"]
+    if command == "compare":
+        args += ["--optimizers", "adam,sgd"]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = process.stdout.readline()  # printed when the data is read, before the fit starts
+    assert first.startswith("optimizer" if command == "compare" else "LinearRegression on")
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "interrupted (Ctrl-C)" in out
+    assert "Traceback" not in err
+    if command == "compare":
+        assert "after 0 of 2 optimizers" in out

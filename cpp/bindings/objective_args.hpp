@@ -9,6 +9,7 @@
 
 #include <descend/objectives/batch.hpp>
 #include <descend/objectives/csr.hpp>
+#include <descend/objectives/penalties.hpp>
 #include <descend/view.hpp>
 
 #include <cmath>
@@ -164,6 +165,78 @@ inline std::vector<std::size_t> checked_rows(const py::handle& obj, std::size_t 
         out[k] = static_cast<std::size_t>(rows[k]);
     }
     return out;
+}
+
+/// Row numbers that must be distinct and disjoint from another set: an int64 1-D array of at
+/// least one entry in [0, m), copied to std::size_t. `taken` (m flags) is shared between the
+/// sets: this one marks its rows with `mark`, and a row already marked otherwise belongs to the
+/// set named `other`. Empty for None.
+inline std::vector<std::size_t> checked_distinct_rows(const py::handle& obj, const char* name,
+                                                      std::size_t m, std::vector<char>& taken,
+                                                      char mark, const char* other) {
+    if (obj.is_none()) return {};
+    py::array a = checked_index_array<std::int64_t>(obj, name, -1);
+    const auto* rows = static_cast<const std::int64_t*>(a.data());
+    const auto count = static_cast<std::size_t>(a.shape(0));
+    if (count == 0)
+        throw py::value_error(std::string(name) + ": expected at least one row number, got none");
+    std::vector<std::size_t> out(count);
+    for (std::size_t k = 0; k < count; ++k) {
+        if (rows[k] < 0 || static_cast<std::size_t>(rows[k]) >= m)
+            throw py::value_error(std::string(name) + ": expected row numbers in [0, " +
+                                  std::to_string(m) + "), got " + std::to_string(rows[k]) +
+                                  " at index " + std::to_string(k));
+        const auto i = static_cast<std::size_t>(rows[k]);
+        if (taken[i] == mark)
+            throw py::value_error(std::string(name) + ": expected distinct row numbers, got row " +
+                                  std::to_string(i) + " twice (again at index " +
+                                  std::to_string(k) + ")");
+        if (taken[i] != 0)
+            throw py::value_error(std::string(name) + ": expected rows disjoint from " + other +
+                                  ", got row " + std::to_string(i) + " in both");
+        taken[i] = mark;
+        out[k] = i;
+    }
+    return out;
+}
+
+/// Column indices sorted within each row (non-decreasing, as scipy's has_sorted_indices):
+/// ValueError naming X.indices otherwise. Dense X has nothing to check.
+template <class T>
+void check_sorted_indices(const MatrixView<const T>&) {}
+
+template <class T, class Index>
+void check_sorted_indices(const CsrView<T, Index>& X) {
+    for (std::size_t i = 0; i < X.rows; ++i) {
+        const std::size_t begin = X.row_begin(i), end = X.row_end(i);
+        for (std::size_t p = begin; p + 1 < end; ++p)
+            if (X.indices[p] > X.indices[p + 1])
+                throw py::value_error(
+                    "X.indices: expected column indices sorted within each row, got row " +
+                    std::to_string(i) + " with column " + std::to_string(X.indices[p]) +
+                    " before column " + std::to_string(X.indices[p + 1]) +
+                    " (call X.sort_indices() once, or use X.sorted_indices())");
+    }
+}
+
+/// The name of a penalty kind, as the Python API spells it.
+inline const char* penalty_name(PenaltyKind kind) {
+    switch (kind) {
+        case PenaltyKind::none: return "none";
+        case PenaltyKind::l2: return "l2";
+        case PenaltyKind::l1: return "l1";
+        case PenaltyKind::elasticnet: return "elasticnet";
+    }
+    return "unknown";
+}
+
+/// The penalty kind of a name: "none", "l2", "l1" or "elasticnet" (None, in Python, is "none");
+/// ValueError naming `penalty` otherwise.
+inline PenaltyKind penalty_from_name(const std::string& name) {
+    for (PenaltyKind kind : {PenaltyKind::none, PenaltyKind::l2, PenaltyKind::l1, PenaltyKind::elasticnet})
+        if (name == penalty_name(kind)) return kind;
+    throw py::value_error("penalty: expected None, 'l2', 'l1' or 'elasticnet' (or 'none'), got '" +
+                          name + "'");
 }
 
 /// Binary labels: an array of dtype T and shape (m,) holding only 0 and 1.

@@ -115,21 +115,9 @@ double by_dtype(const py::handle& X, F&& f) {
 
 // ------------------------------------------------------------------ penalties
 
-const char* penalty_name(PenaltyKind kind) {
-    switch (kind) {
-        case PenaltyKind::none: return "none";
-        case PenaltyKind::l2: return "l2";
-        case PenaltyKind::l1: return "l1";
-        case PenaltyKind::elasticnet: return "elasticnet";
-    }
-    return "unknown";
-}
-
+/// The kind named by Penalty's `kind` argument: None or a name of penalty_from_name.
 PenaltyKind penalty_kind(const std::optional<std::string>& name) {
-    if (!name) return PenaltyKind::none;
-    for (PenaltyKind kind : {PenaltyKind::l2, PenaltyKind::l1, PenaltyKind::elasticnet})
-        if (*name == penalty_name(kind)) return kind;
-    throw py::value_error("penalty: expected None, 'l2', 'l1' or 'elasticnet', got '" + *name + "'");
+    return name ? penalty_from_name(*name) : PenaltyKind::none;
 }
 
 /// theta checked for a penalty kernel: 1-D (theta[0] is the intercept) or 2-D (row 0 holds

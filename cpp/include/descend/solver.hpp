@@ -1,7 +1,10 @@
 // The solver loop: epochs of full-batch, stochastic or mini-batch steps of any update rule
-// under any schedule, with the stopping rules and the per-epoch loss history. The loop can be
-// run in slices (a few epochs per call): everything it carries between calls is in
-// SolverState, so many short calls give the same numbers as one long one.
+// under any schedule, on any objective (a Penalized one gets its l1 proximal step after each
+// update), with a training-row subset, Polyak-Ruppert averaging, the stopping rules (loss
+// change, early stopping on held-out rows, divergence) and the per-epoch loss history. The
+// loop can be run in slices (a few epochs per call): everything it carries between calls is in
+// SolverState and the caller's arrays, so many short calls give the numbers of one long one,
+// bit for bit.
 #pragma once
 
 #include <cmath>
@@ -10,9 +13,9 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
-#include <numeric>
 #include <vector>
 
+#include "objectives/penalties.hpp"
 #include "optimizers/optimizer.hpp"
 #include "random.hpp"
 #include "schedules.hpp"
@@ -21,26 +24,29 @@ namespace descend {
 
 /// How each step picks its rows.
 enum class Sampling {
-    shuffle,      ///< a fresh random permutation every epoch, cut into consecutive batches
+    shuffle,      ///< a fresh random permutation of the rows every epoch, cut into batches
     replacement,  ///< every step draws its rows uniformly at random, with replacement
 };
 
 /// Where a run stands.
 enum class Status {
-    running,    ///< stopped only because the requested number of epochs was done
-    converged,  ///< |loss_{k-1} - loss_k| < tol for n_iter_no_change epochs in a row
-    max_iter,   ///< reached max_iter epochs without converging
-    diverged,   ///< a loss or parameter became NaN or infinite
+    running,        ///< stopped only because the requested epochs (or the time slice) ran out
+    converged,      ///< the loss changed by less than tol for n_iter_no_change epochs in a row
+    max_iter,       ///< reached max_iter epochs without converging
+    diverged,       ///< a loss or parameter became NaN or infinite
+    early_stopped,  ///< the validation loss stopped improving for n_iter_no_change epochs
 };
 
 /// Settings of the loop.
 struct SolverOptions {
-    std::size_t batch_size = 0;          ///< rows per step; 0 (or >= n_samples): full batch
+    std::size_t batch_size = 0;          ///< rows per step; 0 (or >= training rows): full batch
     Sampling sampling = Sampling::shuffle;
     std::size_t max_iter = 1000;         ///< maximum number of epochs in all
     double tol = 1e-6;                   ///< loss-change threshold; negative disables it
-    std::size_t n_iter_no_change = 1;    ///< epochs in a row below tol that stop the run
+    std::size_t n_iter_no_change = 1;    ///< quiet epochs in a row that stop the run
     double slice_seconds = 0.0;          ///< > 0: return (status running) after about this long
+    std::size_t average = 0;             ///< 0: off; k >= 1: average the iterates from step k on
+    bool early_stopping = false;         ///< stop on the validation loss (needs validation rows)
 };
 
 /// What the loop carries from one call to the next.
@@ -49,9 +55,43 @@ struct SolverState {
     std::int64_t step = 0;               ///< optimizer steps taken so far (t of the schedule)
     std::size_t epoch = 0;               ///< epochs completed so far
     double previous_loss = std::numeric_limits<double>::quiet_NaN();  ///< last epoch's loss
-    std::size_t no_change = 0;           ///< consecutive epochs with a loss change below tol
+    std::size_t no_change = 0;           ///< quiet epochs in a row so far
     Status status = Status::running;     ///< why the last call stopped
     std::size_t diverged_epoch = 0;      ///< 1-based epoch in which the run diverged, or 0
+    /// Early stopping: the best validation loss so far, and theta (and the average) then.
+    double best_validation_loss = std::numeric_limits<double>::infinity();
+    std::vector<double> best_theta;      ///< empty until a validation loss was recorded
+    std::vector<double> best_average;    ///< empty unless averaging
+};
+
+/// Row numbers of a data set: rows[0 .. count), or every row of the objective in order when
+/// rows is null.
+struct RowSet {
+    const std::size_t* rows = nullptr;  ///< the row numbers, or null for all rows
+    std::size_t count = 0;              ///< how many (ignored when rows is null)
+};
+
+/// Held-out rows: their mean data loss is recorded after every epoch (and drives early
+/// stopping). `objective` is the training objective's twin whose sample-weight normalization
+/// is that of these rows (so its loss is their weighted mean); null: no validation.
+template <class Objective>
+struct Validation {
+    const Objective* objective = nullptr;
+    RowSet rows;
+};
+
+/// The caller's arrays the loop updates in place, n_params() values each.
+template <class T>
+struct Iterate {
+    T* theta = nullptr;          ///< the parameters
+    T* const* state = nullptr;   ///< the optimizer's state_slots() arrays
+    T* average = nullptr;        ///< the mean of the iterates (null: no averaging, whatever options say)
+};
+
+/// What each epoch appends.
+struct History {
+    std::vector<double> losses;             ///< the epoch loss (see run_epochs)
+    std::vector<double> validation_losses;  ///< the held-out mean data loss, with validation
 };
 
 /// True when none of the n values is NaN or infinite.
@@ -62,26 +102,73 @@ bool all_finite(const T* values, std::size_t n) {
     return finite;
 }
 
-/// Runs up to `epochs` more epochs (fewer if a stopping rule fires) of `optimizer` on
-/// `objective`, updating theta (objective.n_params() values) and the optimizer's state arrays
-/// in place, and appending each epoch's loss to `history`: the full-batch loss at the start
-/// of the epoch, or for stochastic runs the mean of the step losses over the epoch. On
-/// divergence theta is restored to its value at the start of the diverging epoch.
+/// The data term's mean loss over the batch and the gradient of the loss minus the l1 part
+/// (for a plain objective: its loss and gradient) ...
+template <class Objective, class T>
+double data_loss_and_gradient(const Objective& objective, const std::size_t* rows,
+                              std::size_t count, const T* theta, double* grad) {
+    return objective.loss_and_gradient(rows, count, theta, grad);
+}
+
+/// ... for a Penalized one: the data term's loss, its gradient plus the l2 part's (the
+/// penalty's value is left out: the loop adds it once an epoch, not once a step).
+template <class Objective, class T>
+double data_loss_and_gradient(const Penalized<Objective>& objective, const std::size_t* rows,
+                              std::size_t count, const T* theta, double* grad) {
+    const double loss = objective.objective.loss_and_gradient(rows, count, theta, grad);
+    objective.add_penalty_gradient(theta, grad);
+    return loss;
+}
+
+/// alpha R(w) at theta: 0 for a plain objective ...
+template <class Objective, class T>
+double penalty_at(const Objective&, const T*) {
+    return 0.0;
+}
+
+/// ... and the penalty's value for a Penalized one.
+template <class Objective, class T>
+double penalty_at(const Penalized<Objective>& objective, const T* theta) {
+    return objective.penalty_value(theta);
+}
+
+/// Runs up to `epochs` more epochs (fewer if a stopping rule fires or the time slice ends) of
+/// `optimizer` on `objective` over the training rows `train`, updating the iterate's arrays
+/// in place and appending to `history`. Each step:
+//   g = gradient of the batch's mean data loss (+ the l2 part of alpha R)
+//   theta = optimizer step with lr = schedule(t);  then  theta = prox_{lr lambda_1 ||.||_1}(theta)
+//   average = average + (theta - average) / (t - k + 1)     once t >= k = options.average
+/// The epoch loss is the objective F = L + alpha R at the start of the epoch for full-batch
+/// runs, and for stochastic runs the mean of the steps' batch data losses, each weighted by
+/// its number of rows, plus alpha R at the end of the epoch. Stopping: an epoch is quiet iff
+/// |previous loss - loss| < tol (strictly; tol < 0 never), or with early stopping iff
+/// validation loss > best validation loss - tol; the run stops at the n_iter_no_change-th
+/// quiet epoch in a row (converged / early_stopped, the latter restoring theta and the average
+/// of the best validation epoch). A non-finite loss or theta restores theta, state, average
+/// and the step count to the start of that epoch (diverged).
 template <class T, class Objective>
-Status run_epochs(const Objective& objective, T* theta, T* const* state,
-                  const Optimizer& optimizer, Schedule& schedule,
-                  const SolverOptions& options, SolverState& run, std::size_t epochs,
-                  std::vector<double>& history) {
-    const std::size_t m = objective.n_samples();
+Status run_epochs(const Objective& objective, const RowSet& train,
+                  const Validation<Objective>& validation, const Iterate<T>& iterate,
+                  const Optimizer& optimizer, Schedule& schedule, const SolverOptions& options,
+                  SolverState& run, std::size_t epochs, History& history) {
+    const std::size_t m = train.rows != nullptr ? train.count : objective.n_samples();
     const std::size_t p = objective.n_params();
+    const std::size_t slots = state_slots(optimizer);
     const bool full_batch = options.batch_size == 0 || options.batch_size >= m;
     const std::size_t batch = full_batch ? m : options.batch_size;
     const std::size_t steps_per_epoch = full_batch ? 1 : (m + batch - 1) / batch;
     const bool shuffle = options.sampling == Sampling::shuffle;
+    const bool averaging = options.average > 0 && iterate.average != nullptr;
+    const auto average_from = static_cast<std::int64_t>(options.average);
+    const bool validating = validation.objective != nullptr;
+    const bool early_stopping = options.early_stopping && validating;
+    T* const theta = iterate.theta;
+    T* const average = iterate.average;
 
-    std::vector<double> grad_sum(p);
-    std::vector<T> grad(p), start_of_epoch(p);
+    std::vector<double> grad_sum(p), validation_grad(validating ? p : 0);
+    std::vector<T> grad(p), start_theta(p), start_state(slots * p), start_average(averaging ? p : 0);
     std::vector<std::size_t> rows(full_batch ? 0 : (shuffle ? m : batch));
+    auto train_row = [&train](std::size_t k) { return train.rows != nullptr ? train.rows[k] : k; };
     // With a time budget, look at the clock about every 100,000 row visits.
     const auto started = std::chrono::steady_clock::now();
     const std::size_t clock_stride = std::max<std::size_t>(1, 100000 / (steps_per_epoch * batch));
@@ -92,52 +179,106 @@ Status run_epochs(const Objective& objective, T* theta, T* const* state,
             run.status = Status::max_iter;
             break;
         }
-        start_of_epoch.assign(theta, theta + p);
+        const std::int64_t start_step = run.step;
+        std::copy(theta, theta + p, start_theta.begin());
+        for (std::size_t k = 0; k < slots; ++k)
+            std::copy(iterate.state[k], iterate.state[k] + p, start_state.begin() + k * p);
+        if (averaging) std::copy(average, average + p, start_average.begin());
         if (!full_batch && shuffle) {
-            std::iota(rows.begin(), rows.end(), std::size_t{0});
+            for (std::size_t k = 0; k < m; ++k) rows[k] = train_row(k);
             run.random.shuffle(rows.data(), m);
         }
-        double weighted_loss = 0.0, rows_seen = 0.0;
+        double weighted_loss = 0.0, rows_seen = 0.0, start_penalty = 0.0;
         bool finite = true;
         for (std::size_t s = 0; s < steps_per_epoch && finite; ++s) {
-            const std::size_t* batch_rows = nullptr;
+            const std::size_t* batch_rows = train.rows;
             std::size_t count = m;
             if (!full_batch) {
                 if (shuffle) {
                     batch_rows = rows.data() + s * batch;
                     count = s + 1 < steps_per_epoch ? batch : m - s * batch;
                 } else {
-                    for (std::size_t k = 0; k < batch; ++k) rows[k] = run.random.below(m);
+                    for (std::size_t k = 0; k < batch; ++k) rows[k] = train_row(run.random.below(m));
                     batch_rows = rows.data();
                     count = batch;
                 }
+            } else {
+                start_penalty = penalty_at(objective, theta);
             }
-            const double loss = objective.loss_and_gradient(batch_rows, count, theta,
-                                                            grad_sum.data());
+            const double loss = data_loss_and_gradient(objective, batch_rows, count, theta,
+                                                       grad_sum.data());
             finite = std::isfinite(loss);
             weighted_loss += loss * static_cast<double>(count);
             rows_seen += static_cast<double>(count);
             for (std::size_t j = 0; j < p; ++j) grad[j] = static_cast<T>(grad_sum[j]);
             const double lr = learning_rate(schedule, run.step);
             ++run.step;
-            optimizer_step(optimizer, lr, theta, grad.data(), state, p, run.step);
+            optimizer_step(optimizer, lr, theta, grad.data(), iterate.state, p, run.step);
+            apply_proximal_step(objective, theta, lr);
+            if (averaging && run.step >= average_from) {
+                // the mean of the iterates of steps k .. t
+                const double n_averaged = static_cast<double>(run.step - average_from + 1);
+                for (std::size_t j = 0; j < p; ++j)
+                    average[j] = n_averaged == 1.0
+                                     ? theta[j]
+                                     : static_cast<T>(static_cast<double>(average[j]) +
+                                                      (static_cast<double>(theta[j]) -
+                                                       static_cast<double>(average[j])) /
+                                                          n_averaged);
+            }
         }
-        const double epoch_loss = weighted_loss / rows_seen;
+        const double epoch_loss = weighted_loss / rows_seen +
+                                  (full_batch ? start_penalty : penalty_at(objective, theta));
         ++run.epoch;
-        if (!finite || !std::isfinite(epoch_loss) || !all_finite(theta, p)) {
-            std::copy(start_of_epoch.begin(), start_of_epoch.end(), theta);
+        // The held-out loss of what the model predicts with: the average once it has begun.
+        double validation_loss = 0.0;
+        const bool averaged = averaging && run.step >= average_from;
+        if (validating && finite && std::isfinite(epoch_loss) && all_finite(theta, p)) {
+            const RowSet& held_out = validation.rows;
+            const std::size_t count =
+                held_out.rows != nullptr ? held_out.count : validation.objective->n_samples();
+            validation_loss = data_loss_and_gradient(*validation.objective, held_out.rows, count,
+                                                     averaged ? average : theta,
+                                                     validation_grad.data());
+        }
+        if (!finite || !std::isfinite(epoch_loss) || !all_finite(theta, p) ||
+            !std::isfinite(validation_loss)) {
+            std::copy(start_theta.begin(), start_theta.end(), theta);
+            for (std::size_t k = 0; k < slots; ++k)
+                std::copy(start_state.begin() + k * p, start_state.begin() + (k + 1) * p,
+                          iterate.state[k]);
+            if (averaging) std::copy(start_average.begin(), start_average.end(), average);
+            run.step = start_step;
             run.status = Status::diverged;
             run.diverged_epoch = run.epoch;
             break;
         }
-        history.push_back(epoch_loss);
+        history.losses.push_back(epoch_loss);
+        if (validating) history.validation_losses.push_back(validation_loss);
         schedule_epoch_end(schedule, epoch_loss);
-        const bool small_change = options.tol >= 0.0 && std::isfinite(run.previous_loss) &&
-                                  std::fabs(run.previous_loss - epoch_loss) < options.tol;
-        run.no_change = small_change ? run.no_change + 1 : 0;
+        bool quiet;
+        if (early_stopping) {
+            quiet = options.tol >= 0.0 && validation_loss > run.best_validation_loss - options.tol;
+            if (validation_loss < run.best_validation_loss) {
+                run.best_validation_loss = validation_loss;
+                run.best_theta.assign(theta, theta + p);
+                if (averaging) run.best_average.assign(average, average + p);
+            }
+        } else {
+            quiet = options.tol >= 0.0 && std::isfinite(run.previous_loss) &&
+                    std::fabs(run.previous_loss - epoch_loss) < options.tol;
+        }
+        run.no_change = quiet ? run.no_change + 1 : 0;
         run.previous_loss = epoch_loss;
         if (run.no_change >= options.n_iter_no_change) {
-            run.status = Status::converged;
+            if (early_stopping) {
+                std::copy(run.best_theta.begin(), run.best_theta.end(), theta);
+                if (averaging && run.best_average.size() == p)
+                    std::copy(run.best_average.begin(), run.best_average.end(), average);
+                run.status = Status::early_stopped;
+            } else {
+                run.status = Status::converged;
+            }
             break;
         }
         if (run.epoch >= options.max_iter) {
@@ -151,6 +292,21 @@ Status run_epochs(const Objective& objective, T* theta, T* const* state,
         }
     }
     return run.status;
+}
+
+/// The common case: all rows, no validation, no averaging; appends each epoch's loss to
+/// `history`.
+template <class T, class Objective>
+Status run_epochs(const Objective& objective, T* theta, T* const* state,
+                  const Optimizer& optimizer, Schedule& schedule,
+                  const SolverOptions& options, SolverState& run, std::size_t epochs,
+                  std::vector<double>& history) {
+    History h;
+    const Status status = run_epochs(objective, RowSet{}, Validation<Objective>{},
+                                     Iterate<T>{theta, state, nullptr}, optimizer, schedule,
+                                     options, run, epochs, h);
+    history.insert(history.end(), h.losses.begin(), h.losses.end());
+    return status;
 }
 
 }  // namespace descend

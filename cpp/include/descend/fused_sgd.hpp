@@ -1,0 +1,328 @@
+// Plain SGD with one row per step, fused with a linear model's pointwise loss: the fast path
+// of the fit loop for the steps scikit-learn's SGDRegressor / SGDClassifier take. Each step
+// reads its row once for the prediction and once for the update, with no gradient buffer, no
+// per-step dispatch (loss and penalty form are template parameters) and, for CSR rows, work
+// proportional to the row's nonzeros only: the l2 decay is a scalar scale on w and the l1
+// shrinkage of untouched coefficients is applied lazily, when their column next appears.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <type_traits>
+#include <vector>
+
+#include "objectives/batch.hpp"
+#include "objectives/csr.hpp"
+#include "objectives/dense_rows.hpp"
+#include "objectives/linear_pass.hpp"
+#include "objectives/penalties.hpp"
+#include "view.hpp"
+
+namespace descend {
+
+/// The data side of a fused epoch: what the objectives of least_squares.hpp / huber.hpp /
+/// logistic.hpp hold, without the matrix.
+template <class T>
+struct FusedSgdData {
+    const T* y = nullptr;               ///< targets (0/1 labels for the log-loss), X.rows of them
+    const T* sample_weight = nullptr;   ///< per-sample weights s_i, or null for all ones
+    double mean_weight = 1.0;           ///< mean of the sample weights over the whole set
+    bool fit_intercept = true;          ///< false: theta[0] is held at its value, z uses b = 0
+    Penalty penalty;                    ///< alpha R(w): lambda_2 decay, lambda_1 proximal step
+};
+
+/// Polyak–Ruppert averaging of the iterates (the fit loop's `average` option).
+template <class T>
+struct FusedSgdAverage {
+    T* values = nullptr;     ///< like theta: the mean of the iterates so far; null: no averaging
+    std::int64_t start = 1;  ///< the first averaged iterate is the one after step number `start`
+};
+
+namespace fused_sgd_detail {
+
+/// Below this the scale a of w = a v is folded into v (scikit-learn's threshold)...
+inline constexpr double min_scale = 1e-9;
+/// ... or this one with averaging: its sums take differences of sum_s a_s, which lose about
+/// (largest a / smallest a) ulps, so a spans at most three decades between folds.
+inline constexpr double min_scale_averaging = 1e-3;
+
+/// Soft-thresholding of one value by t >= 0 (penalties.hpp's proximal map, on one double):
+//   v - t if v > t,   v + t if v < -t,   +0 otherwise
+inline double shrink(double v, double t) { return v > t ? v - t : (v < -t ? v + t : 0.0); }
+
+/// x . w over n entries with sixteen independent accumulators (four AVX2 vectors), so the
+/// adds of a 100-long product do not wait on one another.
+template <class T>
+double dense_dot(const T* x, const double* w, std::size_t n) {
+    constexpr std::size_t lanes = 16;
+    double acc[lanes] = {};
+    std::size_t j = 0;
+    for (; j + lanes <= n; j += lanes)
+        for (std::size_t q = 0; q < lanes; ++q) acc[q] += static_cast<double>(x[j + q]) * w[j + q];
+    double tail = 0.0;
+    for (; j < n; ++j) tail += static_cast<double>(x[j]) * w[j];
+    for (std::size_t q = 0; q < lanes / 2; ++q) acc[q] += acc[q + lanes / 2];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
+}
+
+/// The step's learning rate, the per-row coefficient and the data loss, in the generic loop's
+/// order: z, then (l, l'), then lr = step_size(step) and step += 1.
+struct StepScalars {
+    double loss;  ///< s_i l(z_i, y_i) / mean_weight
+    double c;     ///< s_i l'(z_i, y_i) / mean_weight
+    double lr;    ///< step_size(t) at the step counter before the increment
+};
+
+template <class T, class PointLoss, class StepSize>
+StepScalars step_scalars(const FusedSgdData<T>& data, const PointLoss& point,
+                         const StepSize& step_size, std::int64_t& step, std::size_t i,
+                         double z, double inverse_mean_weight) {
+    const LossAndSlope p = point(z, static_cast<double>(data.y[i]));
+    const double s = row_weight(data.sample_weight, i);
+    const double lr = step_size(step);
+    ++step;
+    return {s * p.value * inverse_mean_weight, s * p.slope * inverse_mean_weight, lr};
+}
+
+/// Number of iterates in the average after `step` steps: step - start + 1, or 0 before start.
+inline std::int64_t averaged_count(std::int64_t step, std::int64_t start) {
+    return step >= start ? step - start + 1 : 0;
+}
+
+/// Dense rows: every coefficient changes at every step, so the step is applied eagerly in one
+/// sweep over a double copy of w (read into L1 once per call), L1 a compile-time switch.
+template <bool L1, class T, class PointLoss, class StepSize>
+double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
+                   const PointLoss& point, const std::size_t* rows, std::size_t count,
+                   const StepSize& step_size, std::int64_t& step, T* theta,
+                   const FusedSgdAverage<T>& average) {
+    const std::size_t n = X.cols;
+    const double l1 = data.penalty.l1_strength(), l2 = data.penalty.l2_strength();
+    const double inverse_mean_weight = 1.0 / data.mean_weight;
+    std::vector<double> w(theta + 1, theta + 1 + n);
+    double b = static_cast<double>(theta[0]);
+    std::vector<double> mean;
+    if (average.values != nullptr) mean.assign(average.values, average.values + n + 1);
+    double loss = 0.0;
+    for (std::size_t k = 0; k < count; ++k) {
+        if (k + prefetch_distance < count) prefetch_row(X, batch_row(rows, k + prefetch_distance));
+        const std::size_t i = batch_row(rows, k);
+        const T* x = X.row(i);
+        const StepScalars q = step_scalars(data, point, step_size, step, i,
+                                           (data.fit_intercept ? b : 0.0) + dense_dot(x, w.data(), n),
+                                           inverse_mean_weight);
+        loss += q.loss;
+        //   w <- prox_{lr lambda_1}((1 - lr lambda_2) w - lr c x_i),   b <- b - lr c
+        const double decay = 1.0 - q.lr * l2, g = q.lr * q.c;
+        double* wp = w.data();
+        if constexpr (L1) {
+            const double t = q.lr * l1;
+#pragma omp simd
+            for (std::size_t j = 0; j < n; ++j)
+                wp[j] = shrink(decay * wp[j] - g * static_cast<double>(x[j]), t);
+        } else {
+#pragma omp simd
+            for (std::size_t j = 0; j < n; ++j) wp[j] = decay * wp[j] - g * static_cast<double>(x[j]);
+        }
+        if (data.fit_intercept) b -= g;
+        //   mean <- mean + (theta - mean) / N,  N = iterates averaged so far (mean = theta at N = 1)
+        const std::int64_t averaged = averaged_count(step, average.start);
+        if (average.values != nullptr && averaged > 0) {
+            const double f = 1.0 / static_cast<double>(averaged);
+            double* mp = mean.data() + 1;
+            mean[0] = averaged == 1 ? b : mean[0] + (b - mean[0]) * f;
+            if (averaged == 1) {
+                for (std::size_t j = 0; j < n; ++j) mp[j] = wp[j];
+            } else {
+#pragma omp simd
+                for (std::size_t j = 0; j < n; ++j) mp[j] += (wp[j] - mp[j]) * f;
+            }
+        }
+        if (!std::isfinite(q.loss)) break;
+    }
+    theta[0] = static_cast<T>(b);
+    for (std::size_t j = 0; j < n; ++j) theta[j + 1] = static_cast<T>(w[j]);
+    if (average.values != nullptr && averaged_count(step, average.start) > 0)
+        for (std::size_t j = 0; j <= n; ++j) average.values[j] = static_cast<T>(mean[j]);
+    return loss;
+}
+
+/// CSR rows, touching only each row's stored entries. Invariants between steps:
+//   w_j = a v_j after the pending shrinkage S_{U - u_j} of coordinate j     (L1)
+//   sum of w_j over the averaged iterates = sums_j + v_j (A - A_j)          (Average)
+/// a is the product of the decays (1 - lr lambda_2); a step's l1 threshold lr lambda_1 on w is
+/// lr lambda_1 / a on v, and successive soft-thresholds of an untouched coordinate compose
+/// into one by the sum of their thresholds, U; A is the sum of a over the averaged steps.
+/// With an l1 penalty the averaged values of untouched coefficients would need their
+/// shrinking path, so that combination is refused (see fused_sgd_supported).
+template <bool L1, bool Average, class T, class Index, class PointLoss, class StepSize>
+double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
+                 const PointLoss& point, const std::size_t* rows, std::size_t count,
+                 const StepSize& step_size, std::int64_t& step, T* theta,
+                 const FusedSgdAverage<T>& average) {
+    static_assert(!(L1 && Average), "lazy averaging under an l1 penalty is not implemented");
+    const std::size_t n = X.cols;
+    const double l1 = data.penalty.l1_strength(), l2 = data.penalty.l2_strength();
+    const double inverse_mean_weight = 1.0 / data.mean_weight;
+    std::vector<double> v(theta + 1, theta + 1 + n);
+    double a = 1.0, b = static_cast<double>(theta[0]);
+    // l1: cumulative threshold U on v and the value u_j of U when coordinate j was last shrunk
+    double U = 0.0;
+    std::vector<double> u(L1 ? n : 0, 0.0);
+    auto catch_up = [&](std::size_t j) {
+        v[j] = shrink(v[j], U - u[j]);
+        u[j] = U;
+    };
+    // averaging: sums of the averaged iterates, A and A_j as in the invariant above
+    const std::int64_t averaged_before = Average ? averaged_count(step, average.start) : 0;
+    std::vector<double> sums(Average ? n : 0, 0.0), A_j(Average ? n : 0, 0.0);
+    double A = 0.0, intercept_sum = 0.0;
+    if (Average && averaged_before > 0) {
+        const double N = static_cast<double>(averaged_before);
+        intercept_sum = N * static_cast<double>(average.values[0]);
+        for (std::size_t j = 0; j < n; ++j) sums[j] = N * static_cast<double>(average.values[j + 1]);
+    }
+    auto flush = [&](std::size_t j) {
+        sums[j] += v[j] * (A - A_j[j]);
+        A_j[j] = A;
+    };
+    // w = a v becomes v (a = 1) times `factor`, every pending piece of bookkeeping settled
+    auto fold = [&](double factor) {
+        const double scale = a * factor;
+        for (std::size_t j = 0; j < n; ++j) {
+            if constexpr (L1) {
+                catch_up(j);
+                u[j] = 0.0;
+            }
+            if constexpr (Average) {
+                flush(j);
+                A_j[j] = 0.0;
+            }
+            v[j] *= scale;
+        }
+        a = 1.0, U = 0.0, A = 0.0;
+    };
+
+    double loss = 0.0;
+    for (std::size_t k = 0; k < count; ++k) {
+        const std::size_t i = batch_row(rows, k);
+        const std::size_t begin = X.row_begin(i), end = X.row_end(i);
+        const Index* columns = X.indices;
+        const T* values = X.data;
+        if constexpr (L1)
+            for (std::size_t p = begin; p < end; ++p) catch_up(static_cast<std::size_t>(columns[p]));
+        double dot = 0.0;
+        for (std::size_t p = begin; p < end; ++p)
+            dot += static_cast<double>(values[p]) * v[static_cast<std::size_t>(columns[p])];
+        const StepScalars q = step_scalars(data, point, step_size, step, i,
+                                           (data.fit_intercept ? b : 0.0) + a * dot,
+                                           inverse_mean_weight);
+        loss += q.loss;
+        //   a <- a (1 - lr lambda_2);   v <- v - (lr c / a) x_i;   b <- b - lr c
+        const double decay = 1.0 - q.lr * l2;
+        if (l2 != 0.0) {
+            if (decay > 0.0 && a * decay >= (Average ? min_scale_averaging : min_scale))
+                a *= decay;
+            else
+                fold(decay);
+        }
+        const double g = q.lr * q.c, g_on_v = g / a;
+        for (std::size_t p = begin; p < end; ++p) {
+            const std::size_t j = static_cast<std::size_t>(columns[p]);
+            if constexpr (Average) flush(j);
+            v[j] -= g_on_v * static_cast<double>(values[p]);
+        }
+        //   U <- U + lr lambda_1 / a, then v_j <- S_{U - u_j}(v_j) on this row's columns (a
+        //   repeated column is shrunk once: its second catch-up has U - u_j = 0)
+        if constexpr (L1) {
+            U += q.lr * l1 / a;
+            for (std::size_t p = begin; p < end; ++p) catch_up(static_cast<std::size_t>(columns[p]));
+        }
+        if (data.fit_intercept) b -= g;
+        if (Average && averaged_count(step, average.start) > 0) {
+            A += a;
+            intercept_sum += b;
+        }
+        if (!std::isfinite(q.loss)) break;
+    }
+    fold(1.0);
+    theta[0] = static_cast<T>(b);
+    for (std::size_t j = 0; j < n; ++j) theta[j + 1] = static_cast<T>(v[j]);
+    const std::int64_t averaged = Average ? averaged_count(step, average.start) : 0;
+    if (averaged > 0) {
+        const double N = static_cast<double>(averaged);
+        average.values[0] = static_cast<T>(intercept_sum / N);
+        for (std::size_t j = 0; j < n; ++j) average.values[j + 1] = static_cast<T>(sums[j] / N);
+    }
+    return loss;
+}
+
+}  // namespace fused_sgd_detail
+
+/// True when fused_sgd_epoch handles this configuration: everything except Polyak averaging
+/// together with an l1 penalty (l1 or elasticnet with l1_ratio > 0) on CSR rows. The fit loop
+/// runs that one through its generic path.
+inline bool fused_sgd_supported(bool csr, const Penalty& penalty, bool averaging) {
+    return !(csr && averaging && penalty.l1_strength() != 0.0);
+}
+
+/// Runs `count` plain SGD steps of batch size 1 (torch.optim.SGD without momentum or weight
+/// decay, the only rule this path serves) on a linear model, the rows taken in the order
+/// rows[0], ..., rows[count - 1] (rows == null: 0, 1, ..., count - 1; a row may repeat).
+///
+/// theta = (b, w): theta[0] the intercept, theta[1 .. X.cols] the coefficients, UPDATED IN
+/// PLACE. Step k, with i = rows[k] and t = `step` on entry to the step, computes exactly what
+/// the generic loop computes for a one-row batch (penalties.hpp, linear_pass.hpp):
+//   z   = b + x_i . w                     (b taken as 0 when !fit_intercept)
+//   (l, l') = point(z, y_i)               SquaredError, HuberPoint or LogisticPoint
+//   c   = s_i / mean_weight * l'          (s_i = 1 without sample weights)
+//   lr  = step_size(t);  step = t + 1     (the schedule at the count BEFORE the increment)
+//   w   = w - lr (c x_i + lambda_2 w),  then  w_j = S_{lr lambda_1}(w_j) for every j
+//   b   = b - lr c                        (only with fit_intercept; never penalized)
+///   with lambda_1 = penalty.l1_strength(), lambda_2 = penalty.l2_strength() and S the
+///   soft-threshold of penalties.hpp. With averaging (average.values not null), after the
+///   step's update, when N = step - average.start + 1 >= 1 (step counted after the
+///   increment): mean = mean + (theta - mean) / N (mean = theta at N = 1; the intercept entry
+///   included). On return theta and average.values hold the values the eager sequence of steps
+///   gives, up to rounding.
+/// Returns the sum over the steps taken of the step data losses s_i l(z_i, y_i) / mean_weight
+/// (l at the z before the step); the caller divides by the number of steps and adds the
+/// penalty alpha R(w) at the end of the epoch (CONTRACT.md "losses"). A step whose data loss is
+/// not finite is the last one taken (as in the generic loop): the sum is then not finite and
+/// `step` tells how many steps ran; theta is written back as it stands.
+///
+/// StepSize is any callable `double(std::int64_t t)`, e.g. `[&](std::int64_t t) { return
+/// learning_rate(schedule, t); }`; PointLoss any of the point-loss structs above. Matrix is
+/// MatrixView<const T> (each step sweeps all X.cols coefficients) or CsrView<T, Index> with
+/// Index int32 or int64 (each step touches only the row's stored entries; columns may repeat
+/// within a row; the l2 decay is a scalar scale on w and the l1 shrinkage of the other
+/// coefficients is applied lazily, settled before this function returns). Arithmetic is in
+/// double whatever T is (theta is read once and written once per call, which makes float32
+/// slightly more accurate than the generic loop's float steps). Extra memory: O(X.cols)
+/// doubles per call. X, y, weights and rows are trusted: check them before calling.
+/// Throws std::invalid_argument for a configuration fused_sgd_supported refuses, before any
+/// write.
+template <class T, class Matrix, class PointLoss, class StepSize>
+double fused_sgd_epoch(const Matrix& X, const FusedSgdData<T>& data, const PointLoss& point,
+                       const std::size_t* rows, std::size_t count, const StepSize& step_size,
+                       std::int64_t& step, T* theta, const FusedSgdAverage<T>& average = {}) {
+    using namespace fused_sgd_detail;
+    const bool l1 = data.penalty.l1_strength() != 0.0;
+    const bool averaging = average.values != nullptr;
+    if constexpr (std::is_same_v<Matrix, MatrixView<const T>>) {
+        return l1 ? dense_steps<true>(X, data, point, rows, count, step_size, step, theta, average)
+                  : dense_steps<false>(X, data, point, rows, count, step_size, step, theta, average);
+    } else {
+        if (!fused_sgd_supported(true, data.penalty, averaging))
+            throw std::invalid_argument(
+                "fused_sgd_epoch: averaging with an l1 penalty on CSR rows is not supported");
+        if (l1) return csr_steps<true, false>(X, data, point, rows, count, step_size, step, theta, average);
+        return averaging
+                   ? csr_steps<false, true>(X, data, point, rows, count, step_size, step, theta, average)
+                   : csr_steps<false, false>(X, data, point, rows, count, step_size, step, theta, average);
+    }
+}
+
+}  // namespace descend

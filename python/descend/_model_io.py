@@ -1,0 +1,199 @@
+"""A fitted linear model as a JSON file, and back, with validation.
+
+The file is one JSON object::
+
+    {"format": "descend-model", "format_version": 1, "descend_version": "0.1.0",
+     "model": "LinearRegression", "configuration": {...get_params()...},
+     "feature_names": [...], "target": "price", "classes": null | [...],
+     "coef": [...], "coef_shape": [...], "intercept": float | [...],
+     "sha256": "<hex digest of the other fields>"}
+
+Floats are written with Python's shortest round-trip repr, so a loaded model predicts exactly
+what the saved one did. Loading checks everything before building the estimator: the format
+and its version, the checksum (a file edited or cut short is refused), the types and shapes of
+every field and that the numbers are finite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "load_model", "save_model"]
+
+FORMAT = "descend-model"
+FORMAT_VERSION = 1
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be loaded; the message says why."""
+
+
+def _estimator_classes() -> dict[str, type]:
+    import descend
+
+    names = ("LinearRegression", "LogisticRegression")
+    return {name: getattr(descend, name) for name in names if hasattr(descend, name)}
+
+
+def _digest(document: dict[str, Any]) -> str:
+    body = {key: value for key, value in document.items() if key != "sha256"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def model_document(
+    model: Any, feature_names: list[str], target: str | None
+) -> dict[str, Any]:
+    """The JSON object of a fitted estimator (see the module docstring)."""
+    import descend
+
+    name = type(model).__name__
+    if name not in _estimator_classes():
+        raise TypeError(f"cannot save a {name}; expected one of {', '.join(_estimator_classes())}")
+    coef = np.asarray(model.coef_, dtype=np.float64)
+    intercept = np.asarray(model.intercept_, dtype=np.float64)
+    if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):
+        raise ValueError("the model's coefficients are not finite (did the fit diverge?)")
+    configuration = {
+        key: value if isinstance(value, _JSON_SCALARS) else {"repr": repr(value)}
+        for key, value in model.get_params(deep=False).items()
+    }
+    classes = getattr(model, "classes_", None)
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "descend_version": descend.__version__,
+        "model": name,
+        "configuration": configuration,
+        "feature_names": list(feature_names),
+        "target": target,
+        "classes": None if classes is None else np.asarray(classes).tolist(),
+        "coef": coef.ravel().tolist(),
+        "coef_shape": list(coef.shape),
+        "intercept": intercept.tolist(),
+    }
+    document["sha256"] = _digest(document)
+    return document
+
+
+def save_model(
+    path: str | Path, model: Any, feature_names: list[str], target: str | None
+) -> None:
+    """Write a fitted estimator to ``path`` as JSON."""
+    document = model_document(model, feature_names, target)
+    Path(path).write_text(json.dumps(document, indent=1, allow_nan=False) + "\n")
+
+
+def _expect(document: dict[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:
+    if key not in document:
+        raise ModelFileError(f"the field {key!r} is missing")
+    value = document[key]
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        raise ModelFileError(f"the field {key!r} must be {what}, got {value!r:.60}")
+    return value
+
+
+def _finite_array(value: Any, key: str) -> np.ndarray:
+    values = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        raise ModelFileError(f"the field {key!r} must hold numbers")
+    array = np.array(values, dtype=np.float64)
+    if not np.all(np.isfinite(array)):
+        raise ModelFileError(f"the field {key!r} holds a non-finite number")
+    return array
+
+
+def load_model(path: str | Path) -> tuple[Any, list[str], str | None]:
+    """Read a model file: (fitted estimator, feature names, target name).
+
+    Raises
+    ------
+    ModelFileError
+        The file is not a descend model file, is of another format version, was changed
+        after it was written (checksum), or holds fields of the wrong type or shape.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ModelFileError(f"{path}: cannot read it ({error})") from None
+    try:
+        document = json.loads(text, parse_constant=lambda name: math.nan)
+    except json.JSONDecodeError as error:
+        raise ModelFileError(
+            f"{path}: not valid JSON (truncated or edited?): {error.msg} at line {error.lineno} "
+            f"column {error.colno}"
+        ) from None
+    try:
+        return _from_document(document)
+    except ModelFileError as error:
+        raise ModelFileError(f"{path}: {error}") from None
+
+
+def _from_document(document: Any) -> tuple[Any, list[str], str | None]:
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ModelFileError(f"not a descend model file (no \"format\": \"{FORMAT}\")")
+    version = document.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelFileError(
+            f"format_version {version!r} is not supported; this descend reads version "
+            f"{FORMAT_VERSION}"
+        )
+    try:
+        digest = _digest(document)
+    except ValueError:
+        raise ModelFileError("the file holds NaN or infinity, which descend never writes") from None
+    if document.get("sha256") != digest:
+        raise ModelFileError(
+            "checksum mismatch: the file was changed after descend wrote it"
+        )
+    classes_by_name = _estimator_classes()
+    name = _expect(document, "model", str, "a string")
+    if name not in classes_by_name:
+        raise ModelFileError(
+            f"unknown model {name!r}; this descend knows {', '.join(classes_by_name)}"
+        )
+    features = _expect(document, "feature_names", list, "a list of column names")
+    if not features or not all(isinstance(f, str) for f in features):
+        raise ModelFileError("the field 'feature_names' must be a non-empty list of strings")
+    target = _expect(document, "target", (str, type(None)), "a string or null")
+    configuration = _expect(document, "configuration", dict, "an object")
+    shape = _expect(document, "coef_shape", list, "a list of ints")
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in shape) or (
+        not shape or shape[-1] != len(features)
+    ):
+        raise ModelFileError(
+            f"coef_shape {shape} does not match the {len(features)} feature names"
+        )
+    coef = _finite_array(_expect(document, "coef", list, "a list of numbers"), "coef")
+    if coef.size != math.prod(shape):
+        raise ModelFileError(f"coef has {coef.size} numbers, coef_shape {shape} needs "
+                             f"{math.prod(shape)}")
+    intercept_value = _expect(document, "intercept", (int, float, list), "a number or a list")
+    intercept = _finite_array(intercept_value, "intercept")
+    classes = _expect(document, "classes", (list, type(None)), "a list or null")
+
+    options = {
+        key: value for key, value in configuration.items() if not isinstance(value, dict)
+    }
+    try:
+        model = classes_by_name[name](**options)
+    except TypeError as error:
+        raise ModelFileError(f"configuration does not fit {name}: {error}") from None
+    model.coef_ = coef.reshape(shape)
+    model.intercept_ = (
+        float(intercept[0]) if not isinstance(intercept_value, list) else intercept
+    )
+    if classes is not None:
+        model.classes_ = np.array(classes)
+    model.n_features_in_ = len(features)
+    return model, list(features), target

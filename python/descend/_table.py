@@ -1,0 +1,265 @@
+"""Reading a CSV file of numbers for the ``descend`` command.
+
+The file has a header row; the feature columns (and a numeric target) must hold finite
+numbers. A cell that is empty, ``NA``-like, not a number or infinite is refused with a
+:class:`DataError` naming the file, the line, the data row and the column. Rows are read in one
+streaming pass: with pandas (when installed) in chunks, else with the standard library's
+:mod:`csv` reader row by row into a compact buffer, so the file is never held twice as text.
+"""
+
+from __future__ import annotations
+
+import array
+import csv
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["DataError", "Table", "read_table"]
+
+# Cell texts read as "missing" (compared after stripping and lower-casing).
+_MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "-"})
+# Rows per pandas chunk.
+_CHUNK_ROWS = 65_536
+
+
+class DataError(ValueError):
+    """A CSV file the command cannot use; the message says where and why."""
+
+
+@dataclass
+class Table:
+    """Columns read from a CSV file.
+
+    ``X`` holds the features as float64, one row per data row. ``y`` is the target: float64
+    for a numeric target, or the labels (int64 when every label is an integer, else str) for
+    ``labels=True``; None without a target. ``path`` is the file's.
+    """
+
+    X: np.ndarray
+    y: np.ndarray | None
+    feature_names: list[str]
+    target: str | None
+    path: str
+
+
+def _bad_cell(path: Path, line: int, column: str, text: str) -> DataError:
+    where = f"{path}: line {line} (data row {line - 1}), column {column!r}"
+    if text.strip().lower() in _MISSING:
+        shown = "" if not text.strip() else f" ({text!r})"
+        return DataError(f"{where}: missing value{shown}")
+    return DataError(f"{where}: {text!r} is not a finite number")
+
+
+def _header(path: Path) -> list[str]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as file:
+            header = next(csv.reader(file), None)
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DataError(f"{path}: is a directory, not a CSV file") from None
+    except UnicodeDecodeError as error:
+        raise DataError(f"{path}: not a UTF-8 text file ({error.reason})") from None
+    except csv.Error as error:
+        raise DataError(f"{path}: line 1: {error}") from None
+    if not header:
+        raise DataError(f"{path}: empty file; expected a header row of column names")
+    header = [name.strip() for name in header]
+    if "" in header:
+        raise DataError(f"{path}: line 1: column {header.index('') + 1} has no name")
+    return header
+
+
+def _columns(
+    path: Path, header: list[str], target: str | None, features: Sequence[str] | None
+) -> list[str]:
+    """The feature columns, checked against the header."""
+    def missing(name: str) -> DataError:
+        return DataError(f"{path}: no column {name!r}; the columns are {', '.join(header)}")
+
+    if target is not None and target not in header:
+        raise missing(target)
+    if features is None:
+        features = [name for name in header if name != target]
+    else:
+        for name in features:
+            if name not in header:
+                raise missing(name)
+        if target in features:
+            raise DataError(f"the target {target!r} cannot also be a feature")
+        if len(set(features)) != len(features):
+            raise DataError(f"features: a column is named twice in {', '.join(features)}")
+    if not features:
+        raise DataError(f"{path}: no feature columns besides the target {target!r}")
+    used = [*features, *([target] if target is not None else [])]
+    for name in used:
+        if header.count(name) > 1:
+            raise DataError(f"{path}: the header names column {name!r} twice")
+    return list(features)
+
+
+def _check_labels(path: Path, target: str, texts: list[str], first_line: int) -> list[str]:
+    for i, text in enumerate(texts):
+        if text.strip().lower() in _MISSING:
+            raise _bad_cell(path, first_line + i, target, text)
+    return [text.strip() for text in texts]
+
+
+def _as_labels(texts: list[str]) -> np.ndarray:
+    """Labels as int64 when every one is an integer, else as str."""
+    labels = np.array(texts)
+    try:
+        numbers = labels.astype(np.float64)
+    except ValueError:
+        return labels
+    if np.all(np.isfinite(numbers)) and np.all(numbers == np.round(numbers)):
+        return numbers.astype(np.int64)
+    return labels
+
+
+def _read_csv_module(
+    path: Path, header: list[str], used: list[str], n_features: int
+) -> Iterator[tuple[np.ndarray, list[str], int]]:
+    """One block (X, target texts, line of its first row) read with the csv module."""
+    index = [header.index(name) for name in used]
+    values = array.array("d")
+    texts: list[str] = []
+    target_index = index[n_features] if len(index) > n_features else None
+    feature_index = list(zip(index[:n_features], used[:n_features], strict=True))
+    with open(path, newline="", encoding="utf-8-sig") as file:
+        reader = csv.reader(file)
+        next(reader)
+        try:
+            for row in reader:
+                line = reader.line_num
+                if len(row) != len(header):
+                    if not row:
+                        raise DataError(f"{path}: line {line} is empty")
+                    raise DataError(
+                        f"{path}: line {line} (data row {line - 1}) has {len(row)} fields, "
+                        f"the header has {len(header)}"
+                    )
+                for i, name in feature_index:
+                    text = row[i]
+                    try:
+                        value = float(text)
+                    except ValueError:
+                        raise _bad_cell(path, line, name, text) from None
+                    if not math.isfinite(value):
+                        raise _bad_cell(path, line, name, text)
+                    values.append(value)
+                if target_index is not None:
+                    texts.append(row[target_index])
+        except csv.Error as error:
+            raise DataError(f"{path}: line {reader.line_num}: {error}") from None
+        except UnicodeDecodeError as error:
+            raise DataError(f"{path}: not a UTF-8 text file ({error.reason})") from None
+    yield np.frombuffer(values, dtype=np.float64).reshape(-1, n_features), texts, 2
+
+
+def _read_pandas(
+    path: Path, header: list[str], used: list[str], n_features: int
+) -> Iterator[tuple[np.ndarray, list[str], int]]:
+    """Blocks (X, target texts, line of the block's first row) read by pandas in chunks.
+
+    Every column is read (not ``usecols``), so that a row with too many fields is refused."""
+    import pandas as pd
+
+    line = 2
+    try:
+        with pd.read_csv(
+            path, dtype=str, na_filter=False, skip_blank_lines=False,
+            chunksize=_CHUNK_ROWS, encoding="utf-8-sig",
+        ) as chunks:
+            for chunk in chunks:
+                block = np.empty((len(chunk), n_features))
+                for j, name in enumerate(used[:n_features]):
+                    texts = chunk[name]
+                    numbers = pd.to_numeric(texts, errors="coerce").to_numpy(np.float64)
+                    bad = ~np.isfinite(numbers)
+                    if bad.any():
+                        i = int(np.argmax(bad))
+                        raise _bad_cell(path, line + i, name, str(texts.iloc[i]))
+                    block[:, j] = numbers
+                targets = chunk[used[n_features]].tolist() if len(used) > n_features else []
+                yield block, targets, line
+                line += len(chunk)
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise DataError(f"{path}: {error}".strip()) from None
+
+
+def read_table(
+    path: str | Path,
+    target: str | None = None,
+    features: Sequence[str] | None = None,
+    *,
+    labels: bool = False,
+    engine: str = "auto",
+) -> Table:
+    """Read the feature columns (and the target) of a CSV file with a header row.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    target : str, optional
+        The target column; without it, only features are read.
+    features : sequence of str, optional
+        The feature columns, in this order; default: every column but the target.
+    labels : bool, default=False
+        Read the target as class labels (any text) instead of numbers.
+    engine : {"auto", "pandas", "csv"}, default="auto"
+        pandas when installed ("auto"), or the standard library's csv module.
+
+    Raises
+    ------
+    DataError
+        A missing file or column, a row with the wrong number of fields, or a cell that is
+        missing or not a finite number; the message names the line and column.
+    """
+    path = Path(path)
+    header = _header(path)
+    feature_names = _columns(path, header, target, features)
+    used = [*feature_names, *([target] if target is not None else [])]
+    if engine == "auto":
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            engine = "csv"
+        else:
+            engine = "pandas"
+    if engine not in ("pandas", "csv"):
+        raise ValueError(f"engine must be 'auto', 'pandas' or 'csv', got {engine!r}")
+    reader = _read_pandas if engine == "pandas" else _read_csv_module
+    blocks: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+    label_texts: list[str] = []
+    for block, texts, first_line in reader(path, header, used, len(feature_names)):
+        blocks.append(block)
+        if target is None:
+            continue
+        if labels:
+            label_texts += _check_labels(path, target, texts, first_line)
+            continue
+        numbers = np.empty(len(texts))
+        for i, text in enumerate(texts):
+            try:
+                numbers[i] = float(text)
+            except ValueError:
+                raise _bad_cell(path, first_line + i, target, text) from None
+            if not math.isfinite(numbers[i]):
+                raise _bad_cell(path, first_line + i, target, text)
+        targets.append(numbers)
+    X = np.concatenate(blocks) if len(blocks) > 1 else blocks[0] if blocks else np.empty((0, 1))
+    if X.shape[0] == 0:
+        raise DataError(f"{path}: no data rows after the header")
+    y = None
+    if target is not None and labels:
+        y = _as_labels(label_texts)
+    elif target is not None:
+        y = np.concatenate(targets)
+    return Table(np.ascontiguousarray(X), y, feature_names, target, str(path))

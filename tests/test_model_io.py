@@ -1,0 +1,110 @@
+"""Model files: a saved model predicts exactly as the fitted one; bad files are refused."""
+
+import json
+
+import numpy as np
+import pytest
+
+import descend
+from descend._model_io import (
+    FORMAT_VERSION,
+    ModelFileError,
+    _digest,
+    load_model,
+    model_document,
+    save_model,
+)
+
+
+@pytest.fixture
+def fitted(rng):
+    X = rng.standard_normal((50, 2))
+    y = 0.5 + X @ np.array([1.5, -2.0]) + 0.01 * rng.standard_normal(50)
+    model = descend.LinearRegression(optimizer="adam", learning_rate=0.05, tol=1e-10,
+                                     max_iter=3000).fit(X, y)
+    return model, X
+
+
+def rewrite(path, change):
+    """Apply change(document) and write it back with a valid checksum: only the structural
+    checks can catch it."""
+    document = json.loads(path.read_text())
+    change(document)
+    document["sha256"] = _digest(document)
+    path.write_text(json.dumps(document))
+
+
+def test_round_trip_predicts_bit_for_bit_and_keeps_the_configuration(tmp_path, fitted):
+    model, X = fitted
+    path = tmp_path / "m.json"
+    save_model(path, model, ["a", "b"], "y")
+    loaded, features, target = load_model(path)
+    assert features == ["a", "b"] and target == "y"
+    assert type(loaded) is descend.LinearRegression
+    assert loaded.get_params() == model.get_params()
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    document = json.loads(path.read_text())
+    assert document["format_version"] == FORMAT_VERSION
+    assert document["descend_version"] == descend.__version__
+
+
+def test_a_non_json_parameter_is_recorded_by_repr_and_left_at_its_default(tmp_path, rng):
+    X = rng.standard_normal((20, 1))
+    model = descend.LinearRegression(
+        schedule=descend.schedules.InverseTime(5, 50), tol=None, max_iter=5
+    ).fit(X, X[:, 0])
+    document = model_document(model, ["x"], "y")
+    assert document["configuration"]["schedule"] == {"repr": repr(model.schedule)}
+    path = tmp_path / "m.json"
+    save_model(path, model, ["x"], "y")
+    loaded, _, _ = load_model(path)
+    assert loaded.schedule is None
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(coef=[1.0]), "coef has 1 numbers"),
+        (lambda d: d.update(coef=["1", 2.0]), "'coef' must hold numbers"),
+        (lambda d: d.update(intercept="zero"), "'intercept' must be a number or a list"),
+        (lambda d: d.update(feature_names=["a"]), "does not match the 1 feature names"),
+        (lambda d: d.update(model="SVC"), "unknown model 'SVC'"),
+        (lambda d: d.pop("target"), "'target' is missing"),
+        (lambda d: d.update(configuration={"depth": 3}), "configuration does not fit"),
+        (lambda d: d.update(format_version=99), "format_version 99 is not supported"),
+        (lambda d: d.update(format="other"), "not a descend model file"),
+    ],
+)
+def test_structurally_wrong_files_are_refused(tmp_path, fitted, change, message):
+    model, _ = fitted
+    path = tmp_path / "m.json"
+    save_model(path, model, ["a", "b"], "y")
+    rewrite(path, change)
+    with pytest.raises(ModelFileError, match=message):
+        load_model(path)
+
+
+def test_edited_truncated_and_missing_files_are_refused(tmp_path, fitted):
+    model, _ = fitted
+    path = tmp_path / "m.json"
+    save_model(path, model, ["a", "b"], "y")
+    text = path.read_text()
+    path.write_text(text.replace(f"{model.intercept_!r}", "0.0"))
+    with pytest.raises(ModelFileError, match="checksum mismatch"):
+        load_model(path)
+    path.write_text(text[:-40])
+    with pytest.raises(ModelFileError, match="not valid JSON"):
+        load_model(path)
+    path.write_text(text.replace(f"{model.intercept_!r}", "NaN"))
+    with pytest.raises(ModelFileError):
+        load_model(path)
+    with pytest.raises(ModelFileError, match="no such file"):
+        load_model(tmp_path / "absent.json")
+
+
+def test_a_diverged_model_is_not_saved(tmp_path, fitted):
+    model, _ = fitted
+    model.coef_ = np.array([np.nan, 1.0])
+    with pytest.raises(ValueError, match="not finite"):
+        save_model(tmp_path / "m.json", model, ["a", "b"], "y")

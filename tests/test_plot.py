@@ -1,0 +1,109 @@
+"""descend.plot: the figures draw what they say, and without matplotlib the error names the
+extra."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import descend
+
+matplotlib = pytest.importorskip("matplotlib")
+from descend import plot  # noqa: E402
+
+
+@pytest.fixture
+def tutorial_fits():
+    from descend.cli import tutorial_data, tutorial_runs
+
+    X, y = tutorial_data()
+    return {name: model.fit(X, y) for name, model in tutorial_runs()}, X, y
+
+
+def test_loss_curves_draws_one_labelled_line_per_run_on_a_log_axis(tutorial_fits):
+    models, _, _ = tutorial_fits
+    ax = plot.loss_curves(models)
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == list(models)
+    for line, model in zip(lines, models.values(), strict=True):
+        np.testing.assert_array_equal(line.get_ydata(), model.loss_curve_)
+    assert ax.get_yscale() == "log"  # the losses span more than a factor of 10
+    assert ax.get_xlabel() == "epoch" and ax.get_title()
+
+
+def test_loss_curves_of_minimize_results_use_the_history_per_iteration():
+    res = descend.minimize(descend.functions.sphere, [1.0, 1.0], method="gd",
+                           options=dict(lr=0.1, max_iter=20))
+    ax = plot.loss_curves(res, log=False)
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), res.history)
+    assert ax.get_xlabel() == "iteration" and ax.get_yscale() == "linear"
+
+
+def test_paths_draws_each_path_over_the_contours_and_marks_the_minimum():
+    res = descend.minimize(descend.functions.rosenbrock, [-1.5, 2.0], method="adam",
+                           options=dict(lr=1e-2, max_iter=300, record_path=True))
+    ax = plot.paths({"adam": res}, descend.functions.rosenbrock)
+    path_line = next(line for line in ax.get_lines() if line.get_label() == "adam")
+    np.testing.assert_array_equal(path_line.get_xydata(), res.path)
+    assert ax.collections  # the contours
+    stars = [line for line in ax.get_lines() if line.get_marker() == "*"]
+    assert [tuple(star.get_xydata()[0]) for star in stars] == [(1.0, 1.0)]
+
+
+def test_paths_without_a_recorded_path_says_how_to_record_it():
+    res = descend.minimize(descend.functions.saddle, [1.0, 0.1], method="gd",
+                           options=dict(lr=0.1, max_iter=5))
+    with pytest.raises(ValueError, match="record_path"):
+        plot.paths(res, descend.functions.saddle)
+
+
+def test_fit_line_draws_the_data_and_each_model_line(tutorial_fits):
+    models, X, y = tutorial_fits
+    ax = plot.fit_line(models, X, y)
+    assert len(ax.collections) == 1  # the scatter of the data
+    np.testing.assert_array_equal(ax.collections[0].get_offsets(), np.c_[X[:, 0], y])
+    for line, model in zip(ax.get_lines(), models.values(), strict=True):
+        x = line.get_xdata()
+        np.testing.assert_allclose(line.get_ydata(), model.intercept_ + model.coef_[0] * x)
+    with pytest.raises(ValueError, match="one feature"):
+        plot.fit_line(models["Adam"], np.c_[X, X], y)
+
+
+def test_demo_runs_show_what_the_figures_say():
+    local = plot._minimize_runs(descend.functions.double_well, plot._LOCAL_MINIMUM_RUNS)
+    ends = [float(res.x[0]) for res in local.values()]
+    assert ends == pytest.approx([1.0, -2.0], abs=1e-3)  # local minimum, then global
+    saddle = plot._minimize_runs(descend.functions.saddle, plot._SADDLE_RUNS)
+    gd, momentum, adam = saddle.values()
+    assert np.abs(gd.x).max() < 0.5  # stalled near the saddle at 0
+    assert abs(momentum.x[1]) > 2 and abs(adam.x[1]) > 2  # escaped downhill along y
+
+
+def test_demo_figures_writes_five_pngs(tmp_path):
+    written = plot.demo_figures(tmp_path / "figures")
+    assert [p.name for p in written] == [
+        "regression_loss.png", "regression_fit.png", "local_minimum.png", "saddle.png",
+        "rosenbrock.png",
+    ]
+    for path in written:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_without_matplotlib_the_error_names_the_plot_extra(tmp_path):
+    hide = "import sys; sys.modules['matplotlib'] = None; "
+    result = subprocess.run(
+        [sys.executable, "-c", hide + "import descend.plot"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert "ImportError: descend.plot needs matplotlib: pip install 'descend[plot]'" in (
+        result.stderr
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", hide + "from descend.cli import main; "
+         f"sys.exit(main(['demo', '--plot', {str(tmp_path / 'f')!r}]))"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 2
+    assert "pip install 'descend[plot]'" in result.stderr and "Traceback" not in result.stderr

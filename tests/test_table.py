@@ -1,0 +1,92 @@
+"""Reading CSV files for the command: both engines give the same arrays and the same errors."""
+
+import numpy as np
+import pytest
+
+from descend._table import DataError, read_table
+
+
+def engines():
+    found = ["csv"]
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        return found
+    return [*found, "pandas"]
+
+
+@pytest.fixture(params=engines())
+def engine(request):
+    return request.param
+
+
+def test_reads_features_and_target_as_float64_in_the_requested_order(tmp_path, engine):
+    path = tmp_path / "d.csv"
+    path.write_text('b,"a, quoted",y\n1.5,2,3\n-4e2,5,6\n')
+    table = read_table(path, "y", ["a, quoted", "b"], engine=engine)
+    np.testing.assert_array_equal(table.X, [[2.0, 1.5], [5.0, -400.0]])
+    np.testing.assert_array_equal(table.y, [3.0, 6.0])
+    assert table.X.dtype == np.float64 and table.X.flags.c_contiguous
+    assert table.feature_names == ["a, quoted", "b"] and table.target == "y"
+
+
+def test_default_features_are_all_columns_but_the_target(tmp_path, engine):
+    path = tmp_path / "d.csv"
+    path.write_text("x1,y,x2\n1,2,3\n")
+    table = read_table(path, "y", engine=engine)
+    assert table.feature_names == ["x1", "x2"]
+    np.testing.assert_array_equal(table.X, [[1.0, 3.0]])
+
+
+def test_labels_become_int64_when_integers_else_strings(tmp_path, engine):
+    path = tmp_path / "d.csv"
+    path.write_text("x,label\n1,0\n2,1\n3,1\n")
+    assert read_table(path, "label", labels=True, engine=engine).y.dtype == np.int64
+    path.write_text("x,label\n1,cat\n2,dog\n")
+    labels = read_table(path, "label", labels=True, engine=engine).y
+    assert labels.tolist() == ["cat", "dog"]
+
+
+def test_many_rows_cross_pandas_chunks_and_error_lines_stay_exact(tmp_path, engine):
+    n = 70_000  # more than one pandas chunk
+    values = np.arange(n, dtype=np.float64)
+    lines = ["x,y", *(f"{v:g},{2 * v:g}" for v in values)]
+    lines[n - 5] = "oops,1"
+    path = tmp_path / "d.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataError, match=f"line {n - 4} \\(data row {n - 5}\\), column 'x'"):
+        read_table(path, "y", engine=engine)
+    lines[n - 5] = f"{n - 6:g},{2 * (n - 6):g}"
+    path.write_text("\n".join(lines) + "\n")
+    table = read_table(path, "y", engine=engine)
+    assert table.X.shape == (n, 1)
+    np.testing.assert_array_equal(table.y, 2 * table.X[:, 0])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x,y\n1,2\n\n3,4\n", "line 3"),
+        ("x,y\n1,2\n3\n", "line 3"),
+        ("x,y\n1,2\n3,4,5\n", "line 3"),
+        ("x,y\n1,nan\n", "line 2 (data row 1), column 'y': missing value ('nan')"),
+        ("x,y\n-inf,2\n", "column 'x': '-inf' is not a finite number"),
+        ("x,x,y\n1,2,3\n", "names column 'x' twice"),
+        (",y\n1,2\n", "column 1 has no name"),
+    ],
+)
+def test_malformed_files_are_refused_naming_the_line(tmp_path, engine, text, message):
+    path = tmp_path / "d.csv"
+    path.write_text(text)
+    with pytest.raises(DataError) as error:
+        read_table(path, "y", engine=engine)
+    assert message in str(error.value)
+
+
+def test_target_cannot_be_a_feature_and_unknown_engine_is_refused(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("x,y\n1,2\n")
+    with pytest.raises(DataError, match="cannot also be a feature"):
+        read_table(path, "y", ["x", "y"])
+    with pytest.raises(ValueError, match="engine must be"):
+        read_table(path, "y", engine="polars")
