@@ -1,6 +1,11 @@
-"""descend.LinearRegression: convergence, sampling, seeds, dtypes, divergence, input checks."""
+"""descend.LinearRegression: optima against NumPy/SciPy references, losses, penalties, sparse
+input, averaging, partial_fit, warm_start, pickling, seeds, dtypes, divergence, input checks."""
 
+import contextlib
+import doctest
+import io
 import pickle
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -9,9 +14,12 @@ import pytest
 import descend
 from descend import _core
 from descend.cli import tutorial_data
-from descend.schedules import Constant, InverseTime
+from descend.schedules import Constant, InverseTime, InvScaling, ReduceOnPlateau
 
 from .conftest import with_intercept
+
+scipy_optimize = pytest.importorskip("scipy.optimize")
+sparse = pytest.importorskip("scipy.sparse")
 
 
 def lstsq(X, y):
@@ -24,14 +32,66 @@ def well_conditioned(rng, m=200, n=5):
     return X, y
 
 
-@pytest.mark.parametrize("seed", range(5))
+def theta_of(model):
+    return np.r_[model.intercept_, model.coef_]
+
+
+# ---------------------------------------------------------------------- NumPy references
+def objective(theta, X, y, *, loss="squared_error", epsilon=0.1, penalty=None, alpha=1e-4,
+              l1_ratio=0.15, weight=None):
+    """The estimator's objective written from its docstring, in float64."""
+    r = with_intercept(X) @ theta - y
+    if loss == "squared_error":
+        point = r**2
+    else:
+        a = np.minimum(np.abs(r), epsilon)
+        point = a * (np.abs(r) - a / 2)
+    weight = np.ones_like(y) if weight is None else weight
+    w = theta[1:]
+    l1 = {None: 0.0, "l2": 0.0, "l1": 1.0, "elasticnet": l1_ratio}[penalty]
+    l2 = {None: 0.0, "l2": 1.0, "l1": 0.0, "elasticnet": 1 - l1_ratio}[penalty]
+    return np.sum(weight * point) / np.sum(weight) + alpha * (
+        l1 * np.abs(w).sum() + l2 * w @ w / 2
+    )
+
+
+def smooth_optimum(X, y, **kw):
+    """The minimum of a smooth objective by SciPy's L-BFGS, with its gradient from the same
+    formula (squared error: 2r; Huber: r clipped to ±epsilon; l2: alpha w)."""
+    Xb = with_intercept(X)
+    epsilon, alpha = kw.get("epsilon", 0.1), kw.get("alpha", 1e-4)
+    l2 = alpha if kw.get("penalty") == "l2" else 0.0
+
+    def gradient(theta):
+        r = Xb @ theta - y
+        slope = 2 * r if kw.get("loss", "squared_error") == "squared_error" else np.clip(
+            r, -epsilon, epsilon
+        )
+        return Xb.T @ slope / len(y) + l2 * np.r_[0.0, theta[1:]]
+
+    result = scipy_optimize.minimize(
+        lambda theta: objective(theta, X, y, **kw), np.zeros(X.shape[1] + 1), jac=gradient,
+        method="L-BFGS-B", options=dict(maxiter=10_000, ftol=1e-15, gtol=1e-12),
+    )
+    return result.fun
+
+
+# ---------------------------------------------------------------------- optima
+@pytest.mark.parametrize("seed", range(3))
 def test_gradient_descent_reaches_the_lstsq_solution(seed):
     X, y = well_conditioned(np.random.default_rng(seed))
     model = descend.LinearRegression(learning_rate=0.2, max_iter=5000, tol=1e-15).fit(X, y)
-    theta = np.r_[model.intercept_, model.coef_]
-    np.testing.assert_allclose(theta, lstsq(X, y), atol=1e-6)
-    assert model.converged_
+    np.testing.assert_allclose(theta_of(model), lstsq(X, y), atol=1e-6)
+    assert model.converged_ and model.n_iter_ < 5000
     assert model.n_iter_ == len(model.loss_curve_)
+
+
+def test_default_settings_converge_without_tuning_on_standardized_data(rng):
+    # learning_rate="auto": no step size given, the fit converges, without a warning
+    X, y = well_conditioned(rng)
+    model = descend.LinearRegression(tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(theta_of(model), lstsq(X, y), atol=1e-5)
+    assert model.converged_
 
 
 def test_adam_full_batch_reaches_the_lstsq_solution(rng):
@@ -39,9 +99,57 @@ def test_adam_full_batch_reaches_the_lstsq_solution(rng):
     model = descend.LinearRegression(
         optimizer="adam", learning_rate=0.05, max_iter=5000, tol=1e-15
     ).fit(X, y)
-    np.testing.assert_allclose(np.r_[model.intercept_, model.coef_], lstsq(X, y), atol=1e-6)
+    np.testing.assert_allclose(theta_of(model), lstsq(X, y), atol=1e-6)
 
 
+@pytest.mark.parametrize(
+    ("params", "dataset"),
+    [
+        (dict(loss="huber", epsilon=0.5), "diabetes"),
+        (dict(penalty="l2", alpha=0.05), "diabetes"),
+        (dict(loss="huber", epsilon=1.0, penalty="l2", alpha=1e-3), "synthetic"),
+    ],
+)
+def test_full_batch_fit_reaches_the_scipy_optimum_of_the_same_objective(rng, params, dataset):
+    # Issue 9 item 6: full batch within 1e-6 (relative) of the L-BFGS optimum.
+    if dataset == "diabetes":
+        datasets = pytest.importorskip("sklearn.datasets")
+        X, y = datasets.load_diabetes(return_X_y=True)
+        X = (X - X.mean(0)) / X.std(0)
+        y = (y - y.mean()) / y.std()
+    else:
+        X, y = well_conditioned(rng)
+        y[:10] += 20  # outliers, where Huber is linear
+    model = descend.LinearRegression(max_iter=20_000, tol=1e-13, **params).fit(X, y)
+    best = smooth_optimum(X, y, **params)
+    reached = objective(theta_of(model), X, y, **params)
+    assert reached == pytest.approx(best, rel=1e-6)
+    assert reached >= best * (1 - 1e-9)  # L-BFGS found the minimum, we did not go below it
+
+
+@pytest.mark.parametrize("penalty", ["l1", "elasticnet"])
+def test_l1_fits_satisfy_the_optimality_conditions_with_exact_zeros(rng, penalty):
+    # Sparse truth: the l1 part must give exact zeros where the subgradient condition
+    # |∂_j mean loss| <= alpha * l1_ratio holds, and stationarity elsewhere.
+    X = rng.standard_normal((300, 8))
+    y = X[:, :3] @ np.array([2.0, -1.0, 0.5]) + 0.1 * rng.standard_normal(300)
+    alpha, l1_ratio = 0.2, (1.0 if penalty == "l1" else 0.5)
+    model = descend.LinearRegression(
+        penalty=penalty, alpha=alpha, l1_ratio=l1_ratio, max_iter=20_000, tol=1e-14
+    ).fit(X, y)
+    theta = theta_of(model)
+    residual = with_intercept(X) @ theta - y
+    gradient = 2 * with_intercept(X).T @ residual / len(y)
+    w, g = theta[1:], gradient[1:] + alpha * (1 - l1_ratio) * theta[1:]
+    zero = w == 0.0
+    assert zero[3:].all()  # the irrelevant features are exactly zero
+    assert not zero[:3].any()
+    np.testing.assert_array_less(np.abs(g[zero]), alpha * l1_ratio + 1e-8)
+    np.testing.assert_allclose(g[~zero], -alpha * l1_ratio * np.sign(w[~zero]), atol=1e-7)
+    assert abs(gradient[0]) < 1e-7
+
+
+# ---------------------------------------------------------------------- sampling and seeds
 @pytest.mark.parametrize("sampling", ["shuffle", "replacement"])
 @pytest.mark.parametrize("batch_size", [1, 16])
 def test_both_sampling_modes_converge(rng, sampling, batch_size):
@@ -54,7 +162,7 @@ def test_both_sampling_modes_converge(rng, sampling, batch_size):
         tol=None,
         random_state=3,
     ).fit(X, y)
-    np.testing.assert_allclose(np.r_[model.intercept_, model.coef_], lstsq(X, y), atol=2e-2)
+    np.testing.assert_allclose(theta_of(model), lstsq(X, y), atol=2e-2)
     assert model.n_iter_ == 200
 
 
@@ -76,6 +184,7 @@ def test_sgd_is_identical_for_the_same_seed_and_differs_for_another(sampling):
     assert first.coef_.tobytes() == again.coef_.tobytes()
     assert first.loss_curve_ == again.loss_curve_
     assert first.coef_[0] != other.coef_[0]
+    assert first.t_ == 50 * 100
 
 
 def test_tutorial_sgd_lands_near_the_exact_answer():
@@ -88,7 +197,26 @@ def test_tutorial_sgd_lands_near_the_exact_answer():
         tol=None,
         random_state=42,
     ).fit(X, y)
-    np.testing.assert_allclose(np.r_[model.intercept_, model.coef_], lstsq(X, y), atol=5e-2)
+    np.testing.assert_allclose(theta_of(model), lstsq(X, y), atol=5e-2)
+
+
+def test_averaging_settles_a_constant_rate_sgd_near_the_optimum(rng):
+    # Constant-rate SGD wanders around the optimum; the Polyak average of the iterates
+    # sits much closer to it (issue 9 item 2).
+    X, y = well_conditioned(rng, m=500)
+    exact = lstsq(X, y)
+
+    def fit(average):
+        return descend.LinearRegression(
+            batch_size=1, learning_rate=0.02, average=average, max_iter=30, tol=None,
+            random_state=1,
+        ).fit(X, y)
+
+    plain, averaged = fit(False), fit(True)
+    plain_error = np.abs(theta_of(plain) - exact).max()
+    averaged_error = np.abs(theta_of(averaged) - exact).max()
+    assert averaged_error < plain_error / 3
+    assert averaged_error < 5e-3
 
 
 def test_minibatch_epoch_loss_is_the_mean_of_step_losses():
@@ -101,21 +229,161 @@ def test_minibatch_epoch_loss_is_the_mean_of_step_losses():
     np.testing.assert_allclose(model.loss_curve_, np.mean(y**2), rtol=1e-12)
 
 
+# ---------------------------------------------------------------------- dtypes and sparse X
 def test_float32_data_is_fitted_in_float32():
     X, y = tutorial_data()
     model = descend.LinearRegression(learning_rate=0.1, tol=None).fit(X.astype(np.float32), y)
     assert model.coef_.dtype == np.float32
     assert model.predict(X.astype(np.float32)).dtype == np.float32
-    np.testing.assert_allclose(np.r_[model.intercept_, model.coef_], lstsq(X, y), atol=1e-4)
+    np.testing.assert_allclose(theta_of(model), lstsq(X, y), atol=1e-4)
 
 
-def test_divergence_is_reported_with_its_epoch_and_finite_parameters():
+def sparse_problem(rng, m=400, n=30, density=0.1):
+    X = sparse.random(m, n, density=density, format="csr", random_state=np.random.RandomState(0))
+    y = X @ rng.standard_normal(n) + 0.5
+    return X, y
+
+
+@pytest.mark.parametrize("batch_size", [None, 1, 8])
+def test_csr_fits_equal_dense_fits(rng, batch_size):
+    X, y = sparse_problem(rng)
+    params = dict(batch_size=batch_size, penalty="elasticnet", learning_rate=0.05,
+                  max_iter=30, tol=None, random_state=0)
+    on_csr = descend.LinearRegression(**params).fit(X, y)
+    on_dense = descend.LinearRegression(**params).fit(X.toarray(), y)
+    # same steps; only the order of the additions may differ (zeros skipped)
+    np.testing.assert_allclose(theta_of(on_csr), theta_of(on_dense), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(on_csr.predict(X), on_dense.predict(X.toarray()), rtol=1e-10)
+
+
+def test_other_sparse_formats_and_csr_arrays_give_the_csr_fit(rng):
+    X, y = sparse_problem(rng)
+    params = dict(learning_rate=0.05, max_iter=20, tol=None)
+    reference = descend.LinearRegression(**params).fit(X, y)
+    for other in (X.tocsc(), X.tocoo(), sparse.csr_array(X)):
+        model = descend.LinearRegression(**params).fit(other, y)
+        np.testing.assert_array_equal(model.coef_, reference.coef_)
+
+
+def test_sparse_x_is_never_densified(rng):
+    # 4000 x 2000 at 0.5%: 64 MB dense, 0.5 MB as CSR; the fit allocates far less than dense
+    X = sparse.random(4000, 2000, density=0.005, format="csr",
+                      random_state=np.random.RandomState(1))
+    y = np.asarray(X.sum(axis=1)).ravel()
+    tracemalloc.start()
+    try:
+        descend.LinearRegression(max_iter=3, tol=None).fit(X, y)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8e6
+
+
+def test_fit_leaves_x_uncopied_and_unchanged():
+    X, y = tutorial_data()
+    before = X.copy()
+    descend.LinearRegression(learning_rate=0.1, tol=None, max_iter=5).fit(X, y)
+    np.testing.assert_array_equal(X, before)
+
+
+# ---------------------------------------------------------------------- partial_fit, warm_start
+def test_k_partial_fit_calls_equal_a_fit_of_k_epochs_bit_for_bit(rng):
+    # optimizer state (Adam's moments), schedule position and generator carry over
+    X, y = well_conditioned(rng)
+    params = dict(optimizer="adam", schedule=InvScaling(0.05), batch_size=16, random_state=4)
+    fitted = descend.LinearRegression(max_iter=7, tol=None, **params).fit(X, y)
+    partial = descend.LinearRegression(**params)
+    for _ in range(7):
+        partial.partial_fit(X, y)
+    assert theta_of(partial).tobytes() == theta_of(fitted).tobytes()
+    assert partial.loss_curve_ == fitted.loss_curve_
+    assert partial.n_iter_ == 7 and partial.t_ == fitted.t_
+
+
+def test_partial_fit_over_chunks_takes_one_step_per_chunk_in_order(rng):
+    # Full batch: each call is one gradient step on its chunk, at the schedule's next rate.
+    X, y = well_conditioned(rng, m=90, n=3)
+    schedule = InverseTime(1.0, 4.0)
+    model = descend.LinearRegression(schedule=schedule)
+    theta = np.zeros(4)
+    for t, rows in enumerate(np.array_split(np.arange(90), 3)):
+        model.partial_fit(X[rows], y[rows])
+        Xb = with_intercept(X[rows])
+        theta = theta - schedule(t) * 2 * Xb.T @ (Xb @ theta - y[rows]) / len(rows)
+    np.testing.assert_allclose(theta_of(model), theta, rtol=1e-12)
+    assert model.t_ == 3
+
+
+def test_warm_start_continues_from_the_previous_parameters(rng):
+    X, y = well_conditioned(rng)
+    params = dict(learning_rate=0.01, tol=None)
+    ten = descend.LinearRegression(max_iter=10, **params).fit(X, y)
+    warm = descend.LinearRegression(max_iter=5, warm_start=True, **params).fit(X, y)
+    warm.fit(X, y)
+    np.testing.assert_allclose(theta_of(warm), theta_of(ten), rtol=1e-14)
+    cold = descend.LinearRegression(max_iter=5, **params).fit(X, y).fit(X, y)
+    assert not np.allclose(theta_of(cold), theta_of(ten))
+
+
+def test_pickle_mid_partial_fit_keeps_optimizer_and_schedule_state(rng):
+    X, y = well_conditioned(rng)
+    model = descend.LinearRegression(
+        optimizer="adam",
+        batch_size=8,
+        schedule=ReduceOnPlateau(0.05, factor=0.5, patience=0, threshold=0.5),
+        random_state=2,
+    )
+    for _ in range(4):
+        model.partial_fit(X, y)
+    copy = pickle.loads(pickle.dumps(model))
+    for _ in range(4):
+        model.partial_fit(X, y)
+        copy.partial_fit(X, y)
+    assert theta_of(copy).tobytes() == theta_of(model).tobytes()
+    assert copy.loss_curve_ == model.loss_curve_
+
+
+def test_fitted_model_pickles():
+    X, y = tutorial_data()
+    model = descend.LinearRegression(learning_rate=0.1, tol=1e-10).fit(X, y)
+    again = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(again.predict(X), model.predict(X))
+
+
+# ---------------------------------------------------------------------- sample weights
+def test_sample_weights_match_repeating_rows(rng):
+    X, y = well_conditioned(rng, m=30, n=2)
+    weight = rng.integers(1, 4, size=30)
+    repeated = descend.LinearRegression(learning_rate=0.2, tol=1e-15, max_iter=5000).fit(
+        np.repeat(X, weight, axis=0), np.repeat(y, weight)
+    )
+    weighted = descend.LinearRegression(learning_rate=0.2, tol=1e-15, max_iter=5000).fit(
+        X, y, sample_weight=weight
+    )
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, atol=1e-8)
+
+
+def test_zero_weights_equal_removing_the_rows(rng):
+    X, y = well_conditioned(rng, m=40, n=3)
+    weight = np.ones(40)
+    weight[::4] = 0
+    kept = weight > 0
+    zeroed = descend.LinearRegression(tol=1e-14, max_iter=5000).fit(X, y, sample_weight=weight)
+    removed = descend.LinearRegression(tol=1e-14, max_iter=5000).fit(X[kept], y[kept])
+    np.testing.assert_allclose(theta_of(zeroed), theta_of(removed), atol=1e-9)
+
+
+# ---------------------------------------------------------------------- stopping and warnings
+def test_divergence_is_reported_with_its_epoch_and_restored_parameters():
     X, y = tutorial_data()
     with pytest.warns(descend.ConvergenceWarning, match=r"diverged at epoch \d+"):
         model = descend.LinearRegression(learning_rate=10).fit(X, y)
     assert np.isfinite(model.coef_).all() and np.isfinite(model.intercept_)
     assert not model.converged_
-    assert issubclass(descend.ConvergenceWarning, UserWarning)
+    # the parameters are those of the same fit stopped just before the diverging epoch
+    epoch = model._fit_state.solver.diverged_epoch
+    earlier = descend.LinearRegression(learning_rate=10, max_iter=epoch - 1, tol=None).fit(X, y)
+    assert theta_of(model).tobytes() == theta_of(earlier).tobytes()
 
 
 def test_running_out_of_epochs_warns():
@@ -138,8 +406,19 @@ def test_n_iter_no_change_needs_that_many_quiet_epochs_in_a_row():
     five = descend.LinearRegression(learning_rate=0.1, tol=1e-4, n_iter_no_change=5).fit(X, y)
     assert five.n_iter_ == one.n_iter_ + 4
     assert abs(one.loss_curve_[-1] - one.loss_curve_[-2]) < 1e-4
+    assert descend.LinearRegression().n_iter_no_change == 5  # the documented default
 
 
+def test_verbose_prints_every_epoch():
+    X, y = tutorial_data()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        descend.LinearRegression(learning_rate=0.1, max_iter=3, tol=None, verbose=1).fit(X, y)
+    lines = out.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["-- Epoch 1", "-- Epoch 2", "-- Epoch 3"]
+
+
+# ---------------------------------------------------------------------- predict, score, names
 def test_fit_intercept_false_keeps_the_intercept_at_zero(rng):
     X = rng.standard_normal((100, 2))
     y = X @ np.array([2.0, -1.0])
@@ -150,42 +429,36 @@ def test_fit_intercept_false_keeps_the_intercept_at_zero(rng):
     np.testing.assert_allclose(model.coef_, [2.0, -1.0], atol=1e-6)
 
 
-def test_sample_weights_match_repeating_rows(rng):
-    X, y = well_conditioned(rng, m=30, n=2)
-    weight = rng.integers(1, 4, size=30)
-    repeated = descend.LinearRegression(learning_rate=0.2, tol=1e-15, max_iter=5000).fit(
-        np.repeat(X, weight, axis=0), np.repeat(y, weight)
-    )
-    weighted = descend.LinearRegression(learning_rate=0.2, tol=1e-15, max_iter=5000).fit(
-        X, y, sample_weight=weight
-    )
-    np.testing.assert_allclose(weighted.coef_, repeated.coef_, atol=1e-8)
-
-
 def test_predict_and_score():
     X, y = tutorial_data()
     model = descend.LinearRegression(learning_rate=0.1, tol=1e-12).fit(X, y)
     np.testing.assert_allclose(model.predict(X), model.intercept_ + X @ model.coef_)
-    theta = lstsq(X, y)
-    prediction = with_intercept(X) @ theta
+    prediction = with_intercept(X) @ lstsq(X, y)
     r2 = 1 - np.sum((y - prediction) ** 2) / np.sum((y - y.mean()) ** 2)
     assert model.score(X, y) == pytest.approx(r2, rel=1e-8)
 
 
-def test_fit_leaves_x_uncopied_and_unchanged():
-    X, y = tutorial_data()
-    before = X.copy()
-    descend.LinearRegression(learning_rate=0.1, tol=None, max_iter=5).fit(X, y)
-    np.testing.assert_array_equal(X, before)
+def test_dataframe_columns_become_feature_names_and_are_checked(rng):
+    pd = pytest.importorskip("pandas")
+    X, y = well_conditioned(rng, n=3)
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    model = descend.LinearRegression(tol=1e-10).fit(frame, y)
+    assert model.feature_names_in_.tolist() == ["a", "b", "c"]
+    np.testing.assert_allclose(model.predict(frame), model.intercept_ + X @ model.coef_)
+    with pytest.raises(ValueError, match="Feature names must be in the same order"):
+        model.predict(frame[["c", "b", "a"]])
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        model.predict(X)
 
 
-def test_fitted_model_pickles(rng):
-    X, y = tutorial_data()
-    model = descend.LinearRegression(learning_rate=0.1, tol=1e-10).fit(X, y)
-    again = pickle.loads(pickle.dumps(model))
-    np.testing.assert_array_equal(again.predict(X), model.predict(X))
+def test_a_column_vector_y_is_used_with_a_warning(rng):
+    X, y = well_conditioned(rng)
+    with pytest.warns(UserWarning, match="A column-vector y was passed"):
+        model = descend.LinearRegression(max_iter=3, tol=None).fit(X, y[:, None])
+    assert model.coef_.shape == (5,)
 
 
+# ---------------------------------------------------------------------- refusals
 @pytest.mark.parametrize(
     ("X", "y", "message"),
     [
@@ -196,12 +469,26 @@ def test_fitted_model_pickles(rng):
         (np.array([1.0, 2.0]), np.array([1.0, 2.0]), "X must be a 2-D array"),
         (np.ones((2, 1, 1)), np.array([1.0, 2.0]), "X must be a 2-D array"),
         (np.empty((0, 1)), np.empty(0), "0 samples"),
-        (np.array([["a"], ["b"]]), np.array([1.0, 2.0]), "must hold numbers"),
+        (np.empty((3, 0)), np.ones(3), "0 features"),
+        (np.array([["a"], ["b"]]), np.array([1.0, 2.0]), "must hold real numbers"),
+        (np.array([[1j], [2]]), np.array([1.0, 2.0]), "Complex data not supported"),
+        (np.array([[1.0], [2.0]]), None, "requires y to be passed"),
     ],
 )
 def test_bad_data_is_refused_before_any_work(X, y, message):
+    model = descend.LinearRegression()
     with pytest.raises(ValueError, match=message):
-        descend.LinearRegression().fit(X, y)
+        model.fit(X, y)
+    assert not hasattr(model, "coef_")
+
+
+def test_unsorted_csr_indices_are_refused_and_left_alone():
+    X = sparse.csr_matrix((np.array([1.0, 2.0]), np.array([1, 0]), np.array([0, 2])), shape=(1, 2))
+    X.has_sorted_indices = False
+    before = X.indices.copy()
+    with pytest.raises(ValueError, match="sorted"):
+        descend.LinearRegression().fit(X, np.ones(1))
+    np.testing.assert_array_equal(X.indices, before)
 
 
 @pytest.mark.parametrize(
@@ -210,13 +497,22 @@ def test_bad_data_is_refused_before_any_work(X, y, message):
         ({"optimizer": "lbfgs"}, "optimizer must be one of"),
         ({"learning_rate": -1.0}, "learning_rate must be"),
         ({"learning_rate": float("nan")}, "learning_rate must be"),
+        ({"learning_rate": "fast"}, "learning_rate must be"),
         ({"batch_size": 0}, "batch_size must be an int >= 1"),
         ({"sampling": "bootstrap"}, "sampling must be one of"),
         ({"max_iter": 0}, "max_iter must be an int >= 1"),
-        ({"tol": -1.0}, "tol must be None or"),
+        ({"tol": -1.0}, "tol must be a finite number >= 0"),
         ({"n_iter_no_change": 0}, "n_iter_no_change must be"),
         ({"schedule": 0.1}, "schedule must be None or"),
         ({"random_state": -3}, "random_state must be"),
+        ({"loss": "absolute_error"}, "loss must be one of 'squared_error', 'huber'"),
+        ({"epsilon": -0.1}, "epsilon must be a finite number >= 0"),
+        ({"penalty": "l3"}, "penalty must be one of None, 'l2', 'l1', 'elasticnet'"),
+        ({"alpha": -1.0}, "alpha must be a finite number >= 0"),
+        ({"l1_ratio": 1.5}, r"l1_ratio must be a finite number in \[0, 1\], got 1.5"),
+        ({"average": -2}, "average must be"),
+        ({"early_stopping": True, "validation_fraction": 1.0}, "validation_fraction must be"),
+        ({"fit_intercept": "yes"}, "fit_intercept must be one of False, True"),
     ],
 )
 def test_bad_hyperparameters_are_refused_naming_the_parameter(params, message):
@@ -225,12 +521,19 @@ def test_bad_hyperparameters_are_refused_naming_the_parameter(params, message):
         descend.LinearRegression(**params).fit(X, y)
 
 
-def test_bad_sample_weight_is_refused():
+@pytest.mark.parametrize(
+    ("weight", "message"),
+    [
+        (-np.ones(100), "non-negative"),
+        (np.zeros(100), "all zero"),
+        (np.ones(99), "sample_weight has 99 entries but X has 100"),
+        (np.r_[np.ones(99), np.nan], "sample_weight contains NaN"),
+    ],
+)
+def test_bad_sample_weight_is_refused(weight, message):
     X, y = tutorial_data()
-    with pytest.raises(ValueError, match="non-negative"):
-        descend.LinearRegression().fit(X, y, sample_weight=-np.ones(100))
-    with pytest.raises(ValueError, match="all zero"):
-        descend.LinearRegression().fit(X, y, sample_weight=np.zeros(100))
+    with pytest.raises(ValueError, match=message):
+        descend.LinearRegression().fit(X, y, sample_weight=weight)
 
 
 def test_predict_before_fit_says_so():
@@ -238,6 +541,14 @@ def test_predict_before_fit_says_so():
         descend.LinearRegression().predict(np.ones((2, 1)))
 
 
+def test_predict_with_other_feature_count_is_refused():
+    X, y = tutorial_data()
+    model = descend.LinearRegression(max_iter=2, tol=None).fit(X, y)
+    with pytest.raises(ValueError, match="X has 2 features, but LinearRegression is expecting 1"):
+        model.predict(np.ones((3, 2)))
+
+
+# ---------------------------------------------------------------------- the C++ loop
 def test_solver_in_slices_equals_one_run():
     X, y = tutorial_data()
 
@@ -248,18 +559,9 @@ def test_solver_in_slices_equals_one_run():
         options = _core.SolverOptions(batch_size=3, sampling="shuffle", max_iter=60, tol=-1.0)
         losses = []
         for epochs in slices:
-            _, chunk = _core.fit_least_squares(
-                X,
-                y,
-                None,
-                theta,
-                state,
-                _core.Adam(lr=0.05),
-                _core.Constant(0.05),
-                options,
-                solver,
-                epochs,
-                True,
+            _, chunk, _ = _core.fit_linear(
+                X, y, None, theta, state, None, _core.Adam(lr=0.05), _core.Constant(0.05),
+                options, solver, epochs, loss="squared_error",
             )
             losses += chunk
         return theta, losses
@@ -275,3 +577,78 @@ def test_solver_state_pickles_with_its_generator():
     state.next_below(10)
     copy = pickle.loads(pickle.dumps(state))
     assert [copy.next_below(1000) for _ in range(5)] == [state.next_below(1000) for _ in range(5)]
+
+
+def test_the_estimators_docstring_examples_run():
+    from descend import linear_model
+
+    result = doctest.testmod(linear_model, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 8 and result.failed == 0
+
+
+# ---------------------------------------------------------------------- early stopping
+def overfitting_problem(rng):
+    # more features than the training rows can pin down: the held-out loss turns up
+    X = rng.standard_normal((60, 40))
+    y = X[:, 0] + 0.5 * rng.standard_normal(60)
+    return X, y
+
+
+def test_early_stopping_restores_the_epoch_with_the_best_validation_loss(rng):
+    from descend._validation import validation_split
+
+    X, y = overfitting_problem(rng)
+    model = descend.LinearRegression(
+        early_stopping=True, validation_fraction=0.25, n_iter_no_change=4, learning_rate=0.05,
+        random_state=5,
+    ).fit(X, y)
+    scores = model.validation_scores_
+    assert len(scores) == model.n_iter_ == len(model.loss_curve_)
+    best = int(np.argmin(scores))
+    assert best == model.n_iter_ - 1 - 4  # stopped at the 4th epoch in a row without a gain
+    assert model.converged_
+    train, held = validation_split(60, 0.25, 5)
+    assert len(held) == 15 and len(np.intersect1d(train, held)) == 0
+    held_loss = np.mean((model.predict(X[held]) - y[held]) ** 2)
+    assert held_loss == pytest.approx(scores[best], rel=1e-12)
+    # the training rows alone, run for as many epochs as the best one: the same parameters
+    same = descend.LinearRegression(learning_rate=0.05, max_iter=best + 1, tol=None).fit(
+        X[train], y[train]
+    )
+    np.testing.assert_allclose(theta_of(model), theta_of(same), rtol=1e-12, atol=1e-15)
+
+
+def test_early_stopping_is_refused_without_room_for_both_sets():
+    with pytest.raises(ValueError, match="at least 1 validation and 1 training sample"):
+        descend.LinearRegression(early_stopping=True, validation_fraction=0.01).fit(
+            np.ones((1, 1)), np.ones(1)
+        )
+
+
+def test_a_fit_without_early_stopping_has_no_validation_scores(rng):
+    X, y = overfitting_problem(rng)
+    model = descend.LinearRegression(early_stopping=True, max_iter=5, tol=None).fit(X, y)
+    assert len(model.validation_scores_) == 5
+    model.set_params(early_stopping=False).fit(X, y)
+    assert not hasattr(model, "validation_scores_")
+    model.set_params(early_stopping=True).partial_fit(X, y)  # partial_fit never holds out
+    assert not hasattr(model, "validation_scores_")
+
+
+def test_ctrl_c_between_slices_keeps_the_epochs_done_and_goes_on(rng):
+    # A KeyboardInterrupt raised between two slices of the C++ loop (here by the verbose
+    # printout, at the 3rd line) leaves the model fitted with every finished epoch.
+    class Interrupting(io.StringIO):
+        def write(self, text):
+            written = super().write(text)
+            if self.getvalue().count("\n") >= 3:
+                raise KeyboardInterrupt
+            return written
+
+    X, y = well_conditioned(rng)
+    model = descend.LinearRegression(learning_rate=0.01, max_iter=10**9, tol=None, verbose=1)
+    with contextlib.redirect_stdout(Interrupting()), pytest.raises(KeyboardInterrupt):
+        model.fit(X, y)
+    assert 3 <= model.n_iter_ == len(model.loss_curve_) < 10**9
+    same = descend.LinearRegression(learning_rate=0.01, max_iter=model.n_iter_, tol=None)
+    assert theta_of(same.fit(X, y)).tobytes() == theta_of(model).tobytes()

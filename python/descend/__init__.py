@@ -10,12 +10,13 @@ from ._core import __version__
 from ._paths import get_cmake_dir, get_include
 from .exceptions import ConvergenceWarning
 from .functions import check_grad
-from .linear_model import LinearRegression
+from .linear_model import LinearRegression, LogisticRegression
 from .minimize import OptimizeResult, minimize
 
 __all__ = [
     "ConvergenceWarning",
     "LinearRegression",
+    "LogisticRegression",
     "OptimizeResult",
     "__version__",
     "clipping",

@@ -2,8 +2,9 @@
 
 With scikit-learn installed the estimators derive from ``sklearn.base.BaseEstimator`` and its
 mixins, so ``clone``, ``Pipeline``, ``GridSearchCV`` and the estimator checks see ordinary
-scikit-learn estimators. Without it they derive from the small classes below, which give the
-same ``get_params`` / ``set_params`` behaviour: descend needs NumPy only.
+scikit-learn estimators, and unfitted use raises ``sklearn.exceptions.NotFittedError``.
+Without it they derive from the small classes below, which give the same ``get_params`` /
+``set_params`` / ``score`` behaviour: descend needs NumPy only.
 """
 
 from __future__ import annotations
@@ -11,14 +12,30 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-__all__ = ["BaseEstimator", "ClassifierMixin", "RegressorMixin", "HAVE_SKLEARN"]
+import numpy as np
+
+__all__ = [
+    "HAVE_SKLEARN",
+    "BaseEstimator",
+    "ClassifierMixin",
+    "DataConversionWarning",
+    "NotFittedError",
+    "RegressorMixin",
+]
 
 try:
     from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+    from sklearn.exceptions import DataConversionWarning, NotFittedError
 
     HAVE_SKLEARN = True
 except ImportError:  # pragma: no cover - exercised by the no-scikit-learn test in a subprocess
     HAVE_SKLEARN = False
+
+    class NotFittedError(ValueError, AttributeError):  # type: ignore[no-redef]
+        """The estimator is used before it was fitted."""
+
+    class DataConversionWarning(UserWarning):  # type: ignore[no-redef]
+        """Input data was converted (e.g. a column vector y to 1-D)."""
 
     class BaseEstimator:  # type: ignore[no-redef]
         """get_params / set_params over the keyword arguments of ``__init__``."""
@@ -29,7 +46,7 @@ except ImportError:  # pragma: no cover - exercised by the no-scikit-learn test 
             return sorted(
                 name
                 for name, p in signature.parameters.items()
-                if name != "self" and p.kind == p.POSITIONAL_OR_KEYWORD
+                if name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
             )
 
         def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -53,16 +70,42 @@ except ImportError:  # pragma: no cover - exercised by the no-scikit-learn test 
             changed = [
                 f"{name}={value!r}"
                 for name, value in self.get_params().items()
-                if defaults[name].default is not value and defaults[name].default != value
+                if not _same(defaults[name].default, value)
             ]
             return f"{type(self).__name__}({', '.join(changed)})"
 
+    def _same(default: Any, value: Any) -> bool:
+        if default is value:
+            return True
+        try:
+            return bool(default == value)
+        except (TypeError, ValueError):
+            return False
+
     class RegressorMixin:  # type: ignore[no-redef]
-        """Marks a regressor."""
+        """Marks a regressor; score is the coefficient of determination R²."""
 
         _estimator_type = "regressor"
 
+        def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+            """R² = 1 - Σ s_i (y_i - ŷ_i)² / Σ s_i (y_i - ȳ)² of ``self.predict(X)``."""
+            prediction = np.asarray(self.predict(X), dtype=np.float64)  # type: ignore[attr-defined]
+            y = np.asarray(y, dtype=np.float64).reshape(prediction.shape)
+            weight = (
+                np.ones_like(y) if sample_weight is None else np.asarray(sample_weight, float)
+            )
+            residual = np.sum(weight * (y - prediction) ** 2)
+            total = np.sum(weight * (y - np.average(y, weights=weight)) ** 2)
+            if total == 0:
+                return 1.0 if residual == 0 else 0.0
+            return float(1.0 - residual / total)
+
     class ClassifierMixin:  # type: ignore[no-redef]
-        """Marks a classifier."""
+        """Marks a classifier; score is the (weighted) accuracy."""
 
         _estimator_type = "classifier"
+
+        def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+            """The (sample-weighted) fraction of ``self.predict(X)`` equal to y."""
+            correct = np.asarray(self.predict(X)) == np.asarray(y)  # type: ignore[attr-defined]
+            return float(np.average(correct, weights=sample_weight))

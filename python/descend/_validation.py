@@ -1,69 +1,342 @@
-"""Input checks shared by the estimators: refuse bad data before any work starts."""
+"""Input checks shared by the estimators: refuse bad data before any work starts.
+
+Every function here either returns its input in the form the C++ solver takes, or raises a
+``ValueError`` / ``TypeError`` naming the argument, what was expected and what was given.
+"""
 
 from __future__ import annotations
 
+import math
 import numbers
 import secrets
+import warnings
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from . import _core
+from ._estimator import DataConversionWarning
 
-__all__ = ["as_float_matrix", "as_vector_like", "check_finite", "seed_from_random_state"]
+__all__ = [
+    "as_float_matrix",
+    "as_vector_like",
+    "check_choice",
+    "check_feature_names",
+    "check_finite",
+    "check_int",
+    "check_real",
+    "check_sample_weight",
+    "class_weight_per_class",
+    "encode_labels",
+    "feature_names_of",
+    "is_sparse",
+    "seed_from_random_state",
+    "validation_split",
+]
 
 _FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+_INDEX_DTYPES = (np.dtype(np.int32), np.dtype(np.int64))
 
 
+# ---------------------------------------------------------------------- hyperparameters
+def check_int(name: str, value: object, minimum: int) -> int:
+    """value as an int >= minimum (bools refused)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= minimum:
+        return int(value)
+    raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
+
+
+def check_real(
+    name: str, value: object, low: float, high: float = math.inf, *, low_open: bool = False
+) -> float:
+    """value as a finite float in [low, high] (or (low, high] with low_open)."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        number = float(value)
+        if math.isfinite(number) and (number > low if low_open else number >= low) and (
+            number <= high
+        ):
+            return number
+    bound = (
+        f"{'>' if low_open else '>='} {low:g}"
+        if high == math.inf
+        else f"in {'(' if low_open else '['}{low:g}, {high:g}]"
+    )
+    raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
+
+
+def check_choice(name: str, value: object, choices: Sequence[Any]) -> Any:
+    """value if it is one of choices (compared with ==, None allowed as a choice)."""
+    if any(value is choice or (isinstance(value, str) and value == choice) for choice in choices):
+        return value
+    raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+
+
+# ---------------------------------------------------------------------- X
 def check_finite(name: str, array: np.ndarray) -> None:
     """Raise ValueError if the C-contiguous float array holds NaN or infinity."""
     if not _core.all_finite(array):
         raise ValueError(f"{name} contains NaN or infinity")
 
 
-def as_float_matrix(X: object, name: str = "X") -> np.ndarray:
-    """X as a C-contiguous 2-D float32 or float64 array, finite.
+def is_sparse(X: object) -> bool:
+    """Whether X is a scipy.sparse matrix or array (without importing scipy)."""
+    return hasattr(X, "tocsr") and hasattr(X, "nnz") and hasattr(X, "format")
 
-    float32 and float64 keep their dtype; other numeric dtypes become float64. A copy is made
-    only when X is not already C-contiguous with one of those dtypes.
+
+def _check_shape(name: str, shape: tuple[int, ...]) -> None:
+    if shape[0] == 0:
+        raise ValueError(
+            f"Found array with 0 sample(s) (shape={shape}) while a minimum of 1 is required: "
+            f"{name} has 0 samples"
+        )
+    if shape[1] == 0:
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={shape}) while a minimum of 1 is required: "
+            f"{name} has 0 features"
+        )
+
+
+def _as_csr(X: Any, name: str) -> Any:
+    """A CSR matrix or array with float32/float64 data, finite, as the solver takes it."""
+    if X.format != "csr":
+        # One conversion of another sparse format (CSC, COO, ...); the copy is ours to sort.
+        X = X.tocsr()
+        X.sort_indices()
+    if X.ndim != 2:
+        raise ValueError(f"{name} must be 2-D, got a sparse array of shape {X.shape}")
+    _check_shape(name, X.shape)
+    if X.data.dtype not in _FLOAT_DTYPES:
+        if X.data.dtype.kind not in "biuf":
+            raise ValueError(f"{name} must hold real numbers, got sparse dtype {X.data.dtype}")
+        X = X.astype(np.float64)
+    if X.indices.dtype not in _INDEX_DTYPES or X.indptr.dtype not in _INDEX_DTYPES:
+        raise ValueError(
+            f"{name}: expected int32 or int64 sparse indices, got {X.indices.dtype}"
+        )
+    check_finite(name, np.ascontiguousarray(X.data))
+    return X
+
+
+def as_float_matrix(X: object, name: str = "X") -> Any:
+    """X as the solver takes it: a finite 2-D float32/float64 array, C-contiguous, or a CSR.
+
+    Dense float32 and float64 arrays keep their dtype and are used without a copy when
+    C-contiguous; other layouts are copied once to C order, other real dtypes (ints, bools,
+    objects holding numbers) converted once to float64. A scipy.sparse CSR matrix or array is
+    used as it is (int data converted to float64); other sparse formats are converted once to
+    CSR. Sparse X is never densified.
     """
+    if is_sparse(X):
+        return _as_csr(X, name)
+    if X is None:
+        raise ValueError(f"{name} must be a 2-D array of shape (n_samples, n_features), got None")
     array = np.asarray(X)
+    if array.dtype.kind == "c":
+        raise ValueError(
+            f"Complex data not supported: {name} has dtype {array.dtype}; expected real numbers"
+        )
     if array.ndim != 2:
         raise ValueError(
             f"{name} must be a 2-D array of shape (n_samples, n_features), "
-            f"got {array.ndim}-D with shape {array.shape}"
+            f"got {array.ndim}-D with shape {array.shape}. Reshape your data with "
+            "array.reshape(-1, 1) for a single feature or array.reshape(1, -1) for a single "
+            "sample."
         )
     if array.dtype not in _FLOAT_DTYPES:
-        if array.dtype.kind not in "biuf":
-            raise ValueError(f"{name} must hold numbers, got dtype {array.dtype}")
-        array = array.astype(np.float64)
+        if array.dtype.kind == "O":
+            try:
+                array = array.astype(np.float64)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"{name} must hold real numbers: {error}") from error
+        elif array.dtype.kind in "biuf":
+            array = array.astype(np.float64)
+        else:
+            raise ValueError(f"{name} must hold real numbers, got dtype {array.dtype}")
     array = np.ascontiguousarray(array)
-    if array.shape[0] == 0:
-        raise ValueError(f"{name} has 0 samples; at least 1 is required")
-    if array.shape[1] == 0:
-        raise ValueError(f"{name} has 0 features; at least 1 is required")
+    _check_shape(name, array.shape)
     check_finite(name, array)
     return array
 
 
-def as_vector_like(values: object, name: str, n_samples: int, dtype: np.dtype) -> np.ndarray:
-    """A 1-D C-contiguous finite array of length n_samples and the given dtype."""
+def feature_names_of(X: object) -> np.ndarray | None:
+    """The column names of a DataFrame-like X when all are strings, else None."""
+    columns = getattr(X, "columns", None)
+    if columns is None or is_sparse(X) or isinstance(X, np.ndarray):
+        return None
+    names = np.asarray(list(columns), dtype=object)
+    if len(names) == 0:
+        return None
+    types = sorted({type(v).__qualname__ for v in names})
+    if len(types) > 1 and "str" in types:
+        raise TypeError(
+            "Feature names are only supported if all input features have string names, but "
+            f"your input has {types} as feature name / column name types. Convert them all to "
+            "strings (X.columns = X.columns.astype(str)) or to a non-string type."
+        )
+    return names if types == ["str"] else None
+
+
+def _name_list(names: list[str]) -> str:
+    shown = "".join(f"- {name}\n" for name in names[:5])
+    return shown + ("- ...\n" if len(names) > 5 else "")
+
+
+def check_feature_names(fitted: np.ndarray | None, X: object, estimator: str) -> None:
+    """Compare the column names of X with those seen in fit (as scikit-learn does)."""
+    names = feature_names_of(X)
+    if fitted is None and names is None:
+        return
+    if fitted is None:
+        warnings.warn(
+            f"X has feature names, but {estimator} was fitted without feature names",
+            UserWarning,
+            stacklevel=3,
+        )
+        return
+    if names is None:
+        warnings.warn(
+            f"X does not have valid feature names, but {estimator} was fitted with feature "
+            "names",
+            UserWarning,
+            stacklevel=3,
+        )
+        return
+    if len(fitted) == len(names) and np.array_equal(fitted, names):
+        return
+    message = "The feature names should match those that were passed during fit.\n"
+    unexpected = sorted(set(names) - set(fitted))
+    missing = sorted(set(fitted) - set(names))
+    if unexpected:
+        message += "Feature names unseen at fit time:\n" + _name_list(unexpected)
+    if missing:
+        message += "Feature names seen at fit time, yet now missing:\n" + _name_list(missing)
+    if not unexpected and not missing:
+        message += "Feature names must be in the same order as they were in fit.\n"
+    raise ValueError(message)
+
+
+# ---------------------------------------------------------------------- y and weights
+def _one_d(values: object, name: str) -> np.ndarray:
     array = np.asarray(values)
     if array.ndim == 2 and array.shape[1] == 1:
+        warnings.warn(
+            f"A column-vector y was passed when a 1d array was expected: {name} of shape "
+            f"{array.shape} is used as shape ({array.shape[0]},)",
+            DataConversionWarning,
+            stacklevel=4,
+        )
         array = array[:, 0]
     if array.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {array.shape}")
+        raise ValueError(f"{name} must be 1-D of shape (n_samples,), got shape {array.shape}")
+    return array
+
+
+def _check_length(name: str, array: np.ndarray, n_samples: int) -> None:
     if array.shape[0] != n_samples:
         raise ValueError(
-            f"{name} has {array.shape[0]} entries but X has {n_samples} samples; "
-            "they must match"
+            f"{name} has {array.shape[0]} entries but X has {n_samples} samples; they must match"
         )
+
+
+def as_vector_like(values: object, name: str, n_samples: int, dtype: np.dtype) -> np.ndarray:
+    """A 1-D C-contiguous finite array of length n_samples and the given dtype."""
+    array = _one_d(values, name)
+    _check_length(name, array, n_samples)
+    if array.dtype.kind == "O":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{name} must hold real numbers: {error}") from error
     if array.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must hold numbers, got dtype {array.dtype}")
+        raise ValueError(f"{name} must hold real numbers, got dtype {array.dtype}")
     array = np.ascontiguousarray(array, dtype=dtype)
     check_finite(name, array)
     return array
 
 
+def check_sample_weight(sample_weight: object, n_samples: int, dtype: np.dtype) -> np.ndarray:
+    """Sample weights as a 1-D array of X's dtype: finite, >= 0, not all zero."""
+    if isinstance(sample_weight, numbers.Real) and not isinstance(sample_weight, bool):
+        sample_weight = np.full(n_samples, sample_weight)
+    weight = as_vector_like(sample_weight, "sample_weight", n_samples, dtype)
+    if (weight < 0).any():
+        raise ValueError(
+            f"sample_weight must be non-negative, got {int((weight < 0).sum())} negative "
+            f"weight(s) (the smallest {weight.min()!r})"
+        )
+    if not weight.any():
+        raise ValueError("sample_weight must not be all zero: at least one weight must be > 0")
+    return weight
+
+
+def encode_labels(
+    y: object, classes: np.ndarray | None, n_samples: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(classes, codes): the sorted distinct labels and each sample's index among them.
+
+    With ``classes`` given (partial_fit), y's labels must all be among them.
+    """
+    labels = _one_d(y, "y")
+    _check_length("y", labels, n_samples)
+    if labels.dtype.kind == "f":
+        if not np.isfinite(labels).all():
+            raise ValueError("Input y contains NaN or infinity")
+        if (labels != np.round(labels)).any():
+            raise ValueError(
+                "Unknown label type: continuous. A classifier needs class labels (strings, "
+                "ints or bools), got floats with fractional parts"
+            )
+    elif labels.dtype.kind == "O":
+        if any(v is None or (isinstance(v, float) and not math.isfinite(v)) for v in labels):
+            raise ValueError("Input y contains NaN, infinity or None")
+    elif labels.dtype.kind not in "biuUS":
+        raise ValueError(f"Unknown label type: y has dtype {labels.dtype}")
+    seen, codes = np.unique(labels, return_inverse=True)
+    if classes is None:
+        return seen, codes.astype(np.int64).reshape(-1)
+    unknown = np.setdiff1d(seen, classes)
+    if unknown.size:
+        raise ValueError(
+            f"y has labels {unknown.tolist()} that are not in classes {classes.tolist()}"
+        )
+    return classes, np.searchsorted(classes, labels).astype(np.int64).reshape(-1)
+
+
+def class_weight_per_class(
+    class_weight: object, classes: np.ndarray, codes: np.ndarray, sample_weight: np.ndarray | None
+) -> np.ndarray | None:
+    """The weight of each class, float64 (K,), or None for class_weight=None.
+
+    "balanced": ``n / (K * n_k)`` with n_k the (sample-weighted) count of class k, as
+    scikit-learn's ``compute_class_weight``; a dict maps labels to weights, others get 1.
+    """
+    if class_weight is None:
+        return None
+    n_classes = len(classes)
+    if isinstance(class_weight, str) and class_weight == "balanced":
+        counts = np.bincount(codes, weights=sample_weight, minlength=n_classes)
+        with np.errstate(divide="ignore"):
+            weights = counts.sum() / (n_classes * counts)
+        return np.where(counts > 0, weights, 0.0)
+    if isinstance(class_weight, dict):
+        weights = np.ones(n_classes)
+        known = {label: k for k, label in enumerate(classes.tolist())}
+        for label, weight in class_weight.items():
+            key = label.item() if isinstance(label, np.generic) else label
+            if key not in known:
+                raise ValueError(
+                    f"class_weight has a weight for label {label!r}, which is not a class of "
+                    f"y; the classes are {classes.tolist()}"
+                )
+            weights[known[key]] = check_real(f"class_weight[{label!r}]", weight, 0.0)
+        return weights
+    raise ValueError(
+        f"class_weight must be None, 'balanced' or a dict {{label: weight}}, got {class_weight!r}"
+    )
+
+
+# ---------------------------------------------------------------------- randomness, splits
 def seed_from_random_state(random_state: object) -> int:
     """A 64-bit seed for the C++ generator from None, an int, or a NumPy generator."""
     if random_state is None:
@@ -80,3 +353,42 @@ def seed_from_random_state(random_state: object) -> int:
         "random_state must be None, an int, numpy.random.Generator or numpy.random.RandomState, "
         f"got {random_state!r}"
     )
+
+
+def validation_split(
+    n_samples: int, fraction: float, seed: int, codes: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(train_rows, validation_rows): sorted int64 row numbers, disjoint, covering every row.
+
+    ``ceil(fraction * n_samples)`` rows are held out, drawn at random; with ``codes`` (class
+    indices) the draw is stratified: each class gives its share by largest remainder, and
+    keeps at least one training row.
+    """
+    n_validation = math.ceil(fraction * n_samples)
+    if n_validation < 1 or n_validation >= n_samples:
+        raise ValueError(
+            f"validation_fraction={fraction} holds out {n_validation} of {n_samples} samples; "
+            "early stopping needs at least 1 validation and 1 training sample"
+        )
+    rng = np.random.default_rng([seed, 1])
+    groups = [np.arange(n_samples)] if codes is None else [
+        np.flatnonzero(codes == k) for k in range(int(codes.max()) + 1)
+    ]
+    sizes = np.array([len(g) for g in groups])
+    quota = fraction * sizes
+    take = np.minimum(np.floor(quota).astype(np.int64), np.maximum(sizes - 1, 0))
+    for k in np.argsort(-(quota - take), kind="stable"):
+        if take.sum() >= n_validation:
+            break
+        if take[k] < sizes[k] - 1:
+            take[k] += 1
+    held = [rng.permutation(g)[:t] for g, t in zip(groups, take, strict=True)]
+    validation = np.sort(np.concatenate(held)).astype(np.int64)
+    if validation.size == 0:
+        raise ValueError(
+            f"validation_fraction={fraction} leaves no validation sample when every class keeps "
+            "a training sample; use a larger validation_fraction or more data"
+        )
+    mask = np.ones(n_samples, dtype=bool)
+    mask[validation] = False
+    return np.flatnonzero(mask).astype(np.int64), validation

@@ -1,261 +1,959 @@
-"""Linear models fitted by first-order optimization, with the loop in C++."""
+"""Linear models fitted by first-order optimization, with the loop in C++.
+
+``LinearRegression`` (squared error or Huber loss) and ``LogisticRegression`` (binary
+logistic, or multinomial softmax for three or more classes) share one base class,
+:class:`_LinearModel`: its ``fit`` / ``partial_fit`` check everything, then run
+``descend._core.fit_linear`` — the whole epoch loop in C++, the GIL released — in time slices
+of about 0.1 s, so that Ctrl-C is noticed between slices (the parameters of the last finished
+slice are kept, then the KeyboardInterrupt goes on).
+"""
 
 from __future__ import annotations
 
+import copy
 import math
-import numbers
 import warnings
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from . import _core, optim
-from ._estimator import BaseEstimator, RegressorMixin
-from ._validation import as_float_matrix, as_vector_like, check_finite, seed_from_random_state
+from ._estimator import BaseEstimator, ClassifierMixin, NotFittedError, RegressorMixin
+from ._validation import (
+    as_float_matrix,
+    as_vector_like,
+    check_choice,
+    check_feature_names,
+    check_int,
+    check_real,
+    check_sample_weight,
+    class_weight_per_class,
+    encode_labels,
+    feature_names_of,
+    is_sparse,
+    seed_from_random_state,
+    validation_split,
+)
 from .exceptions import ConvergenceWarning
-from .schedules import Constant, InverseTime, Schedule
+from .schedules import _SCHEDULES, Constant, LinearWarmup, ReduceOnPlateau, Schedule
 
-__all__ = ["LinearRegression"]
+__all__ = ["LinearRegression", "LogisticRegression"]
 
-_OPTIMIZERS = optim.OPTIMIZER_NAMES
+_PENALTIES = (None, "l2", "l1", "elasticnet")
 _SAMPLINGS = ("shuffle", "replacement")
 # A fit calls the C++ loop in slices of about this many seconds, so that Ctrl-C is noticed
 # between them.
 _SLICE_SECONDS = 0.1
+# partial_fit runs one epoch per call and never stops on max_iter: the solver's epoch limit.
+_UNLIMITED_EPOCHS = 2**62
+# Bound on the second derivative of each point loss in the prediction (per class for softmax):
+# squared_error is r^2 (2), huber r^2/2 inside epsilon (1), log_loss p(1-p) (1/4), softmax's
+# Hessian diag(p) - p p^T (its largest eigenvalue is at most 1/2).
+_CURVATURE = {"squared_error": 2.0, "huber": 1.0, "log_loss": 0.25, "softmax": 0.5}
+# learning_rate="auto" for the adaptive rules, whose steps are already scaled per coordinate.
+_AUTO_ADAPTIVE_LR = 0.01
 
 
-def _make_optimizer(name: object, lr: float) -> object:
-    # A name from _OPTIMIZERS or a descend.optim instance; lr always comes from the estimator.
-    return optim._estimator_rule(name, lr)
+# ---------------------------------------------------------------------- learning_rate="auto"
+def _largest_eigenvalue(X: Any, weight: np.ndarray, fit_intercept: bool) -> float:
+    """λ_max of (1/m) X̃ᵀ S X̃ (X̃ = [1, X] with an intercept), by 50 power iterations.
+
+    Only products with X and Xᵀ: a sparse X stays sparse."""
+    m, n = X.shape
+    v = np.full(n + 1, 1.0 / math.sqrt(n + 1))
+    if not fit_intercept:
+        v[0] = 0.0
+    eigenvalue = 0.0
+    for _ in range(50):
+        # products in X's dtype, so that a float32 X is not converted (copied) to float64
+        u = weight * (X @ v[1:].astype(X.dtype) + v[0])
+        w = np.empty_like(v)
+        w[1:] = X.T @ u.astype(X.dtype) / m
+        w[0] = u.sum() / m if fit_intercept else 0.0
+        eigenvalue = float(np.linalg.norm(w))
+        if eigenvalue == 0.0:
+            break
+        v = w / eigenvalue
+    return eigenvalue
 
 
-class LinearRegression(RegressorMixin, BaseEstimator):
-    """Linear least squares fitted by gradient descent, SGD, mini-batch SGD or Adam.
+def _auto_learning_rate(
+    X: Any,
+    sample_weight: np.ndarray | None,
+    *,
+    loss: str,
+    fit_intercept: bool,
+    batch_size: int | None,
+    adaptive: bool,
+    l2: float,
+) -> float:
+    """The step size of ``learning_rate="auto"`` (the one place that defines it).
 
-    Minimizes the mean squared error of ``y ≈ intercept + X @ coef``::
-
-        L(θ) = (1/m) Σ_i s_i (θ_0 + x_i · w - y_i)²,   θ = (intercept, coef)
-
-    (``s_i`` the sample weights, divided by their mean; all ones by default) with gradient
-    ``(2/m) X̃ᵀ(X̃θ - y)``, computed in one pass over the rows of X by the C++ kernel. The
-    parameters start at zero.
-
-    Parameters
-    ----------
-    optimizer : {"sgd", "adam"}, default="sgd"
-        The update rule: "sgd" takes θ ← θ - η·g; "adam" is torch.optim.Adam with its
-        defaults (betas=(0.9, 0.999), eps=1e-8).
-    learning_rate : float, default=0.01
-        The step size η, used when ``schedule`` is None.
-    schedule : descend.schedules.Constant or InverseTime, optional
-        The step size as a function of the number of steps taken so far; overrides
-        ``learning_rate``.
-    batch_size : int or None, default=None
-        Rows per step: None for the full batch (gradient descent), 1 for stochastic gradient
-        descent, k for mini-batches of k rows.
-    sampling : {"shuffle", "replacement"}, default="shuffle"
-        How steps pick rows: "shuffle" cuts a fresh permutation of the rows into batches every
-        epoch; "replacement" draws each batch's rows at random with replacement (as the
-        tutorial's SGD). Ignored for full-batch fits.
-    max_iter : int, default=1000
-        Maximum number of epochs (passes over the data; one step each for the full batch).
-    tol : float or None, default=1e-6
-        The fit has converged when the epoch loss changes by less than ``tol`` for
-        ``n_iter_no_change`` epochs in a row. None disables the check: exactly ``max_iter``
-        epochs are run.
-    n_iter_no_change : int, default=1
-        See ``tol``.
-    fit_intercept : bool, default=True
-        Whether to fit an intercept; if False it is held at zero.
-    random_state : int, numpy Generator or None, default=None
-        Seeds the sampling of rows. The same seed gives the same fit on every platform.
-
-    Attributes
-    ----------
-    coef_ : ndarray of shape (n_features,)
-        The coefficients, in the dtype of X (float32 data is fitted in float32).
-    intercept_ : float
-        The intercept.
-    n_iter_ : int
-        Epochs run.
-    loss_curve_ : list of float
-        The loss of every epoch: the full-batch loss at the start of the epoch, or for
-        stochastic and mini-batch fits the mean of the step losses over the epoch.
-    converged_ : bool
-        Whether the ``tol`` rule stopped the fit.
-    n_features_in_ : int
-        Number of features seen in fit.
-
-    Examples
-    --------
-    >>> import numpy as np, descend
-    >>> rng = np.random.default_rng(0)
-    >>> X = 2 * rng.random((100, 1)); y = 4 + 3 * X[:, 0] + rng.standard_normal(100)
-    >>> model = descend.LinearRegression(learning_rate=0.1, tol=1e-12).fit(X, y)
-    >>> round(model.intercept_, 2), np.round(model.coef_, 2)
-    (4.14, array([2.9]))
+    Non-adaptive rules ("sgd", "momentum", "nesterov"): 1 / L_b, with L_b the expected
+    smoothness of a mini-batch of b rows sampled from m:
+    ``L_b = m (b - 1) / (b (m - 1)) L + (m - b) / (b (m - 1)) L_max``, where L = c λ_max(X̃ᵀSX̃/m)
+    + l2 is the smoothness of the full objective (c the loss's curvature bound) and L_max =
+    c max_i s_i |x̃_i|² + l2 that of the worst single row; full batch gives 1 / L, b = 1 gives
+    1 / L_max. Adaptive rules: 0.01.
     """
+    if adaptive:
+        return _AUTO_ADAPTIVE_LR
+    m = X.shape[0]
+    weight = np.ones(m) if sample_weight is None else sample_weight / sample_weight.mean()
+    curvature = _CURVATURE[loss]
+    smooth = curvature * _largest_eigenvalue(X, weight, fit_intercept) + l2
+    if is_sparse(X):
+        row_norms = np.asarray(X.multiply(X).sum(axis=1), dtype=np.float64).ravel()
+    else:
+        row_norms = np.einsum("ij,ij->i", X, X, dtype=np.float64)
+    worst = curvature * float(np.max(weight * (row_norms + fit_intercept))) + l2
+    b = m if batch_size is None else min(batch_size, m)
+    if m > 1:
+        smooth = (m * (b - 1) * smooth + (m - b) * worst) / (b * (m - 1))
+    return 1.0 / smooth if smooth > 0 else 1.0
+
+
+# ---------------------------------------------------------------------- the carried state
+def _read_schedule_state(core: Any, schedule: Schedule) -> None:
+    """Copy the state the C++ solver keeps in `core` into the Python schedule it was made from
+    (only ReduceOnPlateau has state; wrappers are followed)."""
+    if isinstance(schedule, ReduceOnPlateau):
+        schedule._set_state(core.scale, core.best, core.num_bad_epochs, core.cooldown_counter)
+    if isinstance(schedule, ReduceOnPlateau | LinearWarmup):
+        _read_schedule_state(core.schedule, schedule.schedule)
+
+
+class _FitState:
+    """Everything a fit carries from one call of the C++ loop to the next (and from one
+    partial_fit to the next): theta, the optimizer state, the Polyak average, the solver's
+    counters and generator, the schedule's position and state, the losses so far."""
 
     def __init__(
         self,
-        optimizer: str = "sgd",
-        learning_rate: float = 0.01,
-        schedule: Constant | InverseTime | None = None,
+        theta: np.ndarray,
+        rule: Any,
+        average: int,
+        seed: int,
+        schedule: Schedule,
+        lr: float,
+        classes: np.ndarray | None,
+    ) -> None:
+        self.theta = theta
+        self.classes = classes
+        self.state = np.zeros((rule.state_slots, *theta.shape), dtype=theta.dtype)
+        # Adagrad's sum starts at initial_accumulator_value (as descend.optim.Adagrad's)
+        self.state.fill(getattr(rule, "initial_accumulator_value", 0.0))
+        self.average = np.zeros_like(theta) if average else None
+        self.averaging_from = average
+        self.solver = _core.SolverState(seed)
+        self.schedule = schedule
+        self.schedule_core = schedule._to_core()
+        self.lr = lr
+        self.losses: list[float] = []
+        self.validation_losses: list[float] = []
+
+    def parameters(self) -> np.ndarray:
+        """The Polyak average once averaging has started, else the last iterate."""
+        if self.average is not None and self.solver.step >= self.averaging_from:
+            return self.average
+        return self.theta
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The C++ schedule is not picklable: its state goes into a Python copy instead.
+        state = dict(self.__dict__)
+        schedule = copy.deepcopy(self.schedule)
+        _read_schedule_state(state.pop("schedule_core"), schedule)
+        state["schedule"] = schedule
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.schedule_core = self.schedule._to_core()
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """The hyperparameters of one call, checked."""
+
+    penalty: str
+    alpha: float
+    l1_ratio: float
+    batch_size: int | None
+    max_iter: int
+    tol: float
+    n_iter_no_change: int
+    average: int
+    validation_fraction: float | None
+    fit_intercept: bool
+
+
+# ---------------------------------------------------------------------- the shared base
+class _LinearModel(BaseEstimator):
+    """What LinearRegression and LogisticRegression share: checks, the fit loop, pickling."""
+
+    # ------------------------------------------------------------------ hyperparameters
+    def _settings(self) -> _Settings:
+        """Every hyperparameter checked, before any work (a ValueError names the first bad
+        one, what was expected and what was given)."""
+        penalty = check_choice("penalty", self.penalty, _PENALTIES)
+        alpha = check_real("alpha", self.alpha, 0.0)
+        l1_ratio = check_real("l1_ratio", self.l1_ratio, 0.0, 1.0)
+        lr = self.learning_rate
+        if not (isinstance(lr, str) and lr == "auto"):
+            check_real("learning_rate", lr, 0.0, low_open=True)
+        if self.schedule is not None and not isinstance(self.schedule, _SCHEDULES):
+            raise ValueError(
+                "schedule must be None or a descend.schedules object (Constant, InverseTime, "
+                "InvScaling, StepDecay, Exponential, Cosine, LinearWarmup, ReduceOnPlateau), "
+                f"got {self.schedule!r}"
+            )
+        optim._estimator_rule(self.optimizer, 1.0)  # refuses an unknown optimizer by name
+        batch_size = None if self.batch_size is None else check_int(
+            "batch_size", self.batch_size, 1
+        )
+        check_choice("sampling", self.sampling, _SAMPLINGS)
+        average = self.average
+        if isinstance(average, bool):
+            average = int(average)
+        else:
+            average = check_int("average", average, 1) if average is not None else -1
+            if average < 0:
+                raise ValueError(f"average must be a bool or an int >= 1, got {self.average!r}")
+        max_iter = check_int("max_iter", self.max_iter, 1)
+        tol = -1.0 if self.tol is None else check_real("tol", self.tol, 0.0)
+        n_iter_no_change = check_int("n_iter_no_change", self.n_iter_no_change, 1)
+        check_choice("early_stopping", self.early_stopping, (False, True))
+        fraction = None
+        if self.early_stopping:
+            fraction = check_real("validation_fraction", self.validation_fraction, 0.0, 1.0,
+                                  low_open=True)
+            if fraction >= 1.0:
+                raise ValueError(
+                    f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}"
+                )
+        check_choice("fit_intercept", self.fit_intercept, (False, True))
+        check_choice("warm_start", self.warm_start, (False, True))
+        check_int("verbose", self.verbose, 0)
+        return _Settings(
+            penalty="none" if penalty is None else penalty,
+            alpha=alpha,
+            l1_ratio=l1_ratio,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            average=average,
+            validation_fraction=fraction,
+            fit_intercept=bool(self.fit_intercept),
+        )
+
+    def _l2_strength(self, settings: _Settings) -> float:
+        if settings.penalty == "l2":
+            return settings.alpha
+        if settings.penalty == "elasticnet":
+            return settings.alpha * (1.0 - settings.l1_ratio)
+        return 0.0
+
+    # ------------------------------------------------------------------ what subclasses say
+    def _loss_name(self, n_classes: int) -> str:
+        raise NotImplementedError
+
+    def _targets(
+        self, y: object, X: Any, *, partial: bool, classes: object
+    ) -> tuple[np.ndarray, np.ndarray | None, int, np.ndarray | None]:
+        """(y as the solver takes it, class codes, number of outputs K, class labels); the
+        last two are None for a regressor."""
+        raise NotImplementedError
+
+    def _weights(
+        self,
+        sample_weight: np.ndarray | None,
+        codes: np.ndarray | None,
+        labels: np.ndarray | None,
+        dtype: np.dtype,
+        *,
+        partial: bool,
+    ) -> np.ndarray | None:
+        """The sample weights the solver takes (a classifier folds class_weight in)."""
+        return sample_weight
+
+    def _publish(self, run: _FitState) -> None:
+        """Set coef_ and intercept_ (and classes_) from the run, in caller units."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ fitting
+    def _is_fitted(self) -> bool:
+        return hasattr(self, "_fit_state")
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "coef_")
+
+    def _check_n_features(self, X: Any) -> None:
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input"
+            )
+
+    def _fit(
+        self, X: object, y: object, sample_weight: object, *, partial: bool, classes: object
+    ) -> _LinearModel:
+        """fit (partial=False) and partial_fit (partial=True): check everything, then run."""
+        settings = self._settings()
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None"
+            )
+        continuing = partial and self._is_fitted()
+        if continuing:
+            check_feature_names(getattr(self, "feature_names_in_", None), X, type(self).__name__)
+        names = feature_names_of(X)
+        X = as_float_matrix(X)
+        if continuing:
+            self._check_n_features(X)
+            dtype = self._fit_state.theta.dtype
+            if X.dtype != dtype:
+                X = X.astype(dtype)  # a copy of this chunk: the model keeps its fit's dtype
+        target, codes, n_outputs, labels = self._targets(y, X, partial=partial, classes=classes)
+        weight = None
+        if sample_weight is not None:
+            weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        weight = self._weights(weight, codes, labels, X.dtype, partial=partial)
+        loss = self._loss_name(n_outputs)
+
+        train_rows = validation_rows = None
+        seed = 0 if continuing else seed_from_random_state(self.random_state)
+        if settings.validation_fraction is not None and not partial:
+            train_rows, validation_rows = validation_split(
+                X.shape[0], settings.validation_fraction, seed, codes
+            )
+            for rows, which in ((validation_rows, "validation"), (train_rows, "training")):
+                if weight is not None and not weight[rows].any():
+                    raise ValueError(
+                        f"The sample weights of the {which} set are all zero; use another "
+                        "random_state or another validation_fraction"
+                    )
+
+        if continuing:
+            run = self._fit_state
+            rule = optim._estimator_rule(self.optimizer, run.lr)
+            if rule.state_slots != run.state.shape[0]:
+                raise ValueError(
+                    f"optimizer={self.optimizer!r} keeps {rule.state_slots} state arrays, the "
+                    f"optimizer of the earlier partial_fit calls kept {run.state.shape[0]}; "
+                    "call fit to start over with another optimizer"
+                )
+        else:
+            shape = (X.shape[1] + 1,) if n_outputs == 1 else (X.shape[1] + 1, n_outputs)
+            theta = np.zeros(shape, dtype=X.dtype)
+            if self.warm_start and not partial and self._is_fitted():
+                previous = self._fit_state
+                same_classes = labels is None or np.array_equal(previous.classes, labels)
+                if previous.theta.shape != shape or not same_classes:
+                    raise ValueError(
+                        f"warm_start=True: the previous fit has parameters of shape "
+                        f"{previous.theta.shape}, this data needs {shape} (other features or "
+                        "classes); fit with warm_start=False"
+                    )
+                theta[...] = previous.theta
+            if isinstance(self.learning_rate, str):
+                lr = _auto_learning_rate(
+                    X,
+                    weight,
+                    loss=loss,
+                    fit_intercept=settings.fit_intercept,
+                    batch_size=settings.batch_size,
+                    adaptive=not isinstance(optim._estimator_rule(self.optimizer, 1.0), _core.SGD),
+                    l2=self._l2_strength(settings),
+                )
+            else:
+                lr = float(self.learning_rate)
+            rule = optim._estimator_rule(self.optimizer, lr)
+            schedule = Constant(lr) if self.schedule is None else copy.deepcopy(self.schedule)
+            run = _FitState(theta, rule, settings.average, seed, schedule, lr, labels)
+
+        options = _core.SolverOptions(
+            batch_size=0 if settings.batch_size is None else settings.batch_size,
+            sampling=self.sampling,
+            max_iter=_UNLIMITED_EPOCHS if partial else settings.max_iter,
+            tol=-1.0 if partial else settings.tol,
+            n_iter_no_change=settings.n_iter_no_change,
+            slice_seconds=_SLICE_SECONDS,
+            average=run.averaging_from,
+            early_stopping=validation_rows is not None,
+        )
+        solver = run.solver
+        if partial and solver.status != "running":
+            solver.status = "running"  # partial_fit after fit: the fit's stop does not apply
+        last_epoch = solver.epoch + 1 if partial else settings.max_iter
+        status = "running"
+        try:
+            while status == "running" and solver.epoch < last_epoch:
+                status, losses, validation_losses = _core.fit_linear(
+                    X, target, weight, run.theta, run.state, run.average, rule,
+                    run.schedule_core, options, solver, last_epoch - solver.epoch,
+                    loss=loss,
+                    epsilon=float(getattr(self, "epsilon", 0.1)),
+                    penalty=settings.penalty,
+                    alpha=settings.alpha,
+                    l1_ratio=settings.l1_ratio,
+                    fit_intercept=settings.fit_intercept,
+                    train_rows=train_rows,
+                    validation_rows=validation_rows,
+                )
+                self._report(run, losses, validation_losses)
+        except KeyboardInterrupt:
+            # Ctrl-C between two slices: keep what the finished slices reached, then stop.
+            if run.losses:
+                self._commit(run, names, X.shape[1], validation_rows is not None, "running")
+            raise
+        self._commit(run, names, X.shape[1], validation_rows is not None, status)
+        self._warn(status, settings, partial)
+        return self
+
+    def _report(self, run: _FitState, losses: list[float], validation_losses: list[float]) -> None:
+        first = len(run.losses) + 1
+        run.losses.extend(losses)
+        run.validation_losses.extend(validation_losses)
+        if self.verbose:
+            for k, value in enumerate(losses):
+                held = (
+                    f", validation loss {validation_losses[k]:.6g}" if validation_losses else ""
+                )
+                print(f"-- Epoch {first + k}: loss {value:.6g}{held}")
+
+    def _commit(
+        self,
+        run: _FitState,
+        names: np.ndarray | None,
+        n_features: int,
+        early_stopping: bool,
+        status: str,
+    ) -> None:
+        """Make the run the estimator's fit and set the public attributes."""
+        self._fit_state = run
+        self._publish(run)
+        self.n_features_in_ = n_features
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        self.n_iter_ = int(run.solver.epoch)
+        self.t_ = int(run.solver.step)
+        self.converged_ = status in ("converged", "early_stopped")
+        self.loss_curve_ = list(run.losses)
+        if early_stopping:
+            self.validation_scores_ = list(run.validation_losses)
+        elif hasattr(self, "validation_scores_"):
+            del self.validation_scores_
+
+    def _warn(self, status: str, settings: _Settings, partial: bool) -> None:
+        name = type(self).__name__
+        if status == "diverged":
+            warnings.warn(
+                f"{name} diverged at epoch {self._fit_state.solver.diverged_epoch}: the loss or "
+                "the parameters became NaN or infinite. The parameters are those at the start "
+                "of that epoch. Try a smaller learning_rate (or learning_rate='auto').",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+        elif status == "max_iter" and not partial and settings.tol >= 0:
+            warnings.warn(
+                f"{name} did not converge in max_iter={settings.max_iter} epochs "
+                f"(tol={self.tol}). Increase max_iter or the learning rate.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+
+    # ------------------------------------------------------------------ using the fit
+    def _decision(self, X: object) -> np.ndarray:
+        """X @ coef_ᵀ + intercept_ after checking X against the fit."""
+        if not hasattr(self, "coef_"):  # (coef_ alone, as a model read from a file, will do)
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet; call fit(X, y) first."
+            )
+        check_feature_names(getattr(self, "feature_names_in_", None), X, type(self).__name__)
+        X = as_float_matrix(X)
+        self._check_n_features(X)
+        return np.asarray(X @ self.coef_.T) + self.intercept_
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()  # type: ignore[misc]
+        tags.input_tags.sparse = True
+        return tags
+
+
+# ---------------------------------------------------------------------- documentation
+_SOLVER_PARAMETERS = """\
+alpha : float, default=1e-4
+    Strength of the penalty, >= 0.
+l1_ratio : float, default=0.15
+    The elastic-net mixing, in [0, 1]: R(w) = l1_ratio |w|₁ + (1 - l1_ratio) |w|²/2.
+    Used only with penalty="elasticnet".
+optimizer : str or descend.optim.Optimizer, default="sgd"
+    The update rule, by name: "sgd" (θ ← θ - η g), "momentum" (SGD with momentum 0.9),
+    "nesterov" (with Nesterov momentum 0.9), "adagrad", "rmsprop", "adam", "adamw", "nadam",
+    "radam", "adamax" (each with torch.optim's defaults), or a ``descend.optim`` instance
+    such as ``descend.optim.Adam(betas=(0.8, 0.99))``, of which only the hyperparameters are
+    used (its lr is replaced by the estimator's step size; its parameters and state are left
+    alone).
+learning_rate : "auto" or float, default="auto"
+    The step size η when ``schedule`` is None. "auto" picks it from the data before the
+    first epoch: for "sgd", "momentum" and "nesterov" η = 1/L_b, the inverse of the
+    smoothness of the objective for batches of ``batch_size`` rows (L from 50 power
+    iterations on X̃ᵀSX̃/m, a sparse X staying sparse; for single rows the largest row's
+    curvature; mini-batches in between, by the expected-smoothness bound), so that gradient
+    descent is stable without tuning; for the adaptive rules η = 0.01.
+schedule : descend.schedules object, optional
+    The step size as a function of the number of steps taken: ``Constant``,
+    ``InverseTime``, ``InvScaling``, ``StepDecay``, ``Exponential``, ``Cosine``,
+    ``LinearWarmup`` or ``ReduceOnPlateau`` (which hears every epoch's training loss).
+    Overrides ``learning_rate``. The estimator uses a copy: the object passed is never changed.
+batch_size : int or None, default=None
+    Rows per step: None for the full batch (gradient descent: one step per epoch), 1 for
+    stochastic gradient descent, k for mini-batches of k rows.
+sampling : {"shuffle", "replacement"}, default="shuffle"
+    How steps pick rows: "shuffle" cuts a fresh permutation of the rows into batches every
+    epoch (every row once per epoch; the last batch may be smaller); "replacement" draws each
+    batch uniformly with replacement. Ignored for full-batch fits.
+average : bool or int, default=False
+    Polyak–Ruppert averaging: coef_ and intercept_ are the mean of the iterates since step
+    ``average`` (True means 1), as scikit-learn's SGD ``average``; stochastic fits then settle
+    near the optimum instead of wandering around it.
+max_iter : int, default=1000
+    Maximum number of epochs (passes over the data).
+tol : float or None, default=1e-6
+    An epoch is quiet when the epoch loss changed by less than ``tol`` (strictly) from the
+    previous one — with early stopping, when the validation loss did not beat the best by at
+    least ``tol``. None disables the rule: exactly ``max_iter`` epochs are run.
+n_iter_no_change : int, default=5
+    The fit stops at the ``n_iter_no_change``-th quiet epoch in a row.
+early_stopping : bool, default=False
+    Hold out ``validation_fraction`` of the rows (drawn with ``random_state``%(stratified)s;
+    selected by index, X is not copied), stop when the validation loss stops improving, and
+    restore the parameters of the epoch with the best validation loss.
+validation_fraction : float, default=0.1
+    The held-out fraction for early stopping, in (0, 1).
+fit_intercept : bool, default=True
+    Whether to fit an intercept; if False it is held at zero.
+warm_start : bool, default=False
+    If True, ``fit`` starts from the parameters of the previous fit (the optimizer state,
+    schedule position and counters start afresh, as scikit-learn's SGD).
+random_state : int, numpy Generator or None, default=None
+    Seeds the row sampling and the validation split. The same seed gives the same fit on
+    every platform.
+verbose : int, default=0
+    If > 0, print every epoch's loss."""
+
+_SOLVER_NOTES = """\
+Every hyperparameter and the data are checked before any work: a bad value raises a
+ValueError naming the parameter, what was expected and what was given, and NaN or infinity
+in X, y or sample_weight, lengths that disagree, negative or all-zero sample weights, 3-D X
+are refused. X may be a NumPy array (float32 and float64 are used as they are, without a
+copy when C-contiguous: float32 data is fitted in float32; other real dtypes are converted
+once to float64), a pandas DataFrame (its column names become ``feature_names_in_``), or a
+scipy.sparse CSR matrix or array, which is used as it is and never densified (other sparse
+formats, such as CSC or COO, are converted once to CSR).
+
+The objective is ``mean loss + alpha R(w)`` with R as scikit-learn's SGD
+(l2: |w|²/2, l1: |w|₁, elasticnet: the mix of ``l1_ratio``); the intercept is never
+penalized; means are sample-weighted (Σ s_i l_i / Σ s_i). The l1 part is applied by a
+proximal (soft-threshold) step after each update, so coefficients reach exact zeros.
+
+``partial_fit`` runs one epoch over the rows it is given, carrying the optimizer state, the
+schedule's position and the random generator from call to call (``max_iter``, ``tol`` and
+early stopping do not apply to it): k calls on the same rows equal ``fit`` with
+``max_iter=k, tol=None``, bit for bit. The optimizer, learning rate and schedule are those
+of the first call. A pickled estimator keeps all of it."""
+
+_SOLVER_ATTRIBUTES = """\
+n_iter_ : int
+    Epochs run (for partial_fit: since its first call).
+converged_ : bool
+    Whether the ``tol`` rule (or early stopping) stopped the last fit.
+t_ : int
+    Update steps taken, the schedule's position (scikit-learn's SGD counts t_ from 1).
+loss_curve_ : list of float
+    The training objective of every epoch: for the full batch its value at the start of the
+    epoch; for stochastic and mini-batch fits the weighted mean of the step losses over the
+    epoch plus the penalty at its end.
+validation_scores_ : list of float
+    With early stopping only: the mean loss on the held-out rows after every epoch (a loss:
+    lower is better, unlike scikit-learn's validation scores).
+n_features_in_ : int
+    Number of features seen in fit.
+feature_names_in_ : ndarray of str
+    The column names of a DataFrame X (only when X had string column names)."""
+
+
+def _document(template: str, stratified: str) -> str:
+    return (
+        template.replace("%(parameters)s", _SOLVER_PARAMETERS % {"stratified": stratified})
+        .replace("%(notes)s", _SOLVER_NOTES)
+        .replace("%(attributes)s", _SOLVER_ATTRIBUTES)
+    )
+
+
+# ---------------------------------------------------------------------- the estimators
+class LinearRegression(RegressorMixin, _LinearModel):
+    __doc__ = _document(
+        """Linear regression (least squares or Huber) fitted by gradient descent, SGD,
+mini-batches or any update rule of descend, with the loop in C++.
+
+Minimizes, over θ = (b, w) with predictions ``z_i = b + x_i · w``::
+
+    L(θ) = Σ_i s_i l(z_i, y_i) / Σ_i s_i  +  alpha R(w)
+
+with ``l = (z - y)²`` for loss="squared_error" (gradient 2 (z - y) x̃_i) and for loss="huber"
+``l = r²/2`` when ``|r| <= epsilon``, ``epsilon (|r| - epsilon/2)`` beyond (r = z - y, the
+gradient clipped to ±epsilon): robust to outliers.
+
+Parameters
+----------
+loss : {"squared_error", "huber"}, default="squared_error"
+    The point loss.
+epsilon : float, default=0.1
+    Where the Huber loss turns linear, >= 0. Used only with loss="huber".
+penalty : {None, "l2", "l1", "elasticnet"}, default=None
+    The regularizer R (none by default, as ordinary least squares).
+%(parameters)s
+
+Attributes
+----------
+coef_ : ndarray of shape (n_features,)
+    The coefficients, in the dtype of X.
+intercept_ : float
+    The intercept.
+%(attributes)s
+
+Notes
+-----
+%(notes)s
+
+Examples
+--------
+>>> import numpy as np, descend
+>>> rng = np.random.default_rng(0)
+>>> X = 2 * rng.random((100, 1)); y = 4 + 3 * X[:, 0] + rng.standard_normal(100)
+>>> model = descend.LinearRegression(tol=1e-12).fit(X, y)
+>>> round(model.intercept_, 2), np.round(model.coef_, 2)
+(3.99, array([2.93]))
+""",
+        "",
+    )
+
+    def __init__(
+        self,
+        loss: str = "squared_error",
+        *,
+        epsilon: float = 0.1,
+        penalty: str | None = None,
+        alpha: float = 1e-4,
+        l1_ratio: float = 0.15,
+        optimizer: Any = "sgd",
+        learning_rate: str | float = "auto",
+        schedule: Schedule | None = None,
         batch_size: int | None = None,
         sampling: str = "shuffle",
+        average: bool | int = False,
         max_iter: int = 1000,
         tol: float | None = 1e-6,
-        n_iter_no_change: int = 1,
+        n_iter_no_change: int = 5,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
         fit_intercept: bool = True,
+        warm_start: bool = False,
         random_state: int | np.random.Generator | None = None,
+        verbose: int = 0,
     ) -> None:
+        self.loss = loss
+        self.epsilon = epsilon
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.schedule = schedule
         self.batch_size = batch_size
         self.sampling = sampling
+        self.average = average
         self.max_iter = max_iter
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
         self.fit_intercept = fit_intercept
+        self.warm_start = warm_start
         self.random_state = random_state
+        self.verbose = verbose
 
-    # ------------------------------------------------------------------ checks
-    def _solver_options(self) -> _core.SolverOptions:
-        def positive_int(name: str, value: object) -> int:
-            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be an int >= 1, got {value!r}")
-            return int(value)
+    def _settings(self) -> _Settings:
+        check_choice("loss", self.loss, ("squared_error", "huber"))
+        check_real("epsilon", self.epsilon, 0.0)
+        return super()._settings()
 
-        batch = 0 if self.batch_size is None else positive_int("batch_size", self.batch_size)
-        if self.sampling not in _SAMPLINGS:
-            raise ValueError(
-                f"sampling must be one of {', '.join(map(repr, _SAMPLINGS))}, got {self.sampling!r}"
-            )
-        if self.tol is None:
-            tol = -1.0
-        else:
-            tol = float(self.tol)
-            if not (tol >= 0 and math.isfinite(tol)):
-                raise ValueError(f"tol must be None or a finite number >= 0, got {self.tol!r}")
-        return _core.SolverOptions(
-            batch_size=batch,
-            sampling=self.sampling,
-            max_iter=positive_int("max_iter", self.max_iter),
-            tol=tol,
-            n_iter_no_change=positive_int("n_iter_no_change", self.n_iter_no_change),
-            slice_seconds=_SLICE_SECONDS,
-        )
+    def _loss_name(self, n_classes: int) -> str:
+        return self.loss
 
-    def _core_schedule(self) -> object:
-        # A fresh _core object per fit: the solver keeps a ReduceOnPlateau's state in it from
-        # one slice to the next, and self.schedule itself is never changed by fit.
-        if self.schedule is None:
-            lr = self.learning_rate
-            if not isinstance(lr, numbers.Real) or not (lr > 0 and math.isfinite(lr)):
-                raise ValueError(f"learning_rate must be a finite number > 0, got {lr!r}")
-            return _core.Constant(float(lr))
-        if isinstance(self.schedule, Schedule):
-            return self.schedule._to_core()
-        raise ValueError(
-            "schedule must be None or a descend.schedules object (Constant, InverseTime, "
-            "InvScaling, StepDecay, Exponential, Cosine, LinearWarmup, ReduceOnPlateau), "
-            f"got {self.schedule!r}"
-        )
+    def _targets(
+        self, y: object, X: Any, *, partial: bool, classes: object
+    ) -> tuple[np.ndarray, None, int, None]:
+        return as_vector_like(y, "y", X.shape[0], X.dtype), None, 1, None
 
-    # ------------------------------------------------------------------ fitting
-    def fit(self, X: object, y: object, sample_weight: object = None) -> LinearRegression:
-        """Fit the model to (X, y).
+    def _publish(self, run: _FitState) -> None:
+        theta = run.parameters()
+        self.coef_ = theta[1:].copy()
+        self.intercept_ = float(theta[0])
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearRegression:
+        """Fit the model to (X, y), from zero (or from the previous fit with warm_start).
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data. float32 and float64 arrays are used as they are (no copy when
-            C-contiguous); other numeric types are converted to float64.
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Training data (see the class notes for what is accepted without a copy).
         y : array-like of shape (n_samples,)
             Targets, converted to the dtype of X.
         sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights of the samples.
+            Non-negative weights, not all zero.
 
         Returns
         -------
         self
         """
-        options = self._solver_options()
-        schedule = self._core_schedule()
-        lr = float(self.learning_rate) if self.schedule is None else 1.0
-        optimizer = _make_optimizer(self.optimizer, lr)
-        X = as_float_matrix(X)
-        y = as_vector_like(y, "y", X.shape[0], X.dtype)
-        if sample_weight is not None:
-            sample_weight = as_vector_like(sample_weight, "sample_weight", X.shape[0], X.dtype)
-            if (sample_weight < 0).any():
-                raise ValueError("sample_weight must be non-negative")
-            if not sample_weight.any():
-                raise ValueError("sample_weight must not be all zero")
-        seed = seed_from_random_state(self.random_state)
+        return self._fit(X, y, sample_weight, partial=False, classes=None)
 
-        n_params = X.shape[1] + 1
-        theta = np.zeros(n_params, dtype=X.dtype)
-        state = np.zeros((optimizer.state_slots, n_params), dtype=X.dtype)
-        run = _core.SolverState(seed)
-        losses: list[float] = []
-        status = "running"
-        while status == "running":
-            status, chunk = _core.fit_least_squares(
-                X, y, sample_weight, theta, state, optimizer, schedule, options, run,
-                options.max_iter, bool(self.fit_intercept),
-            )
-            losses.extend(chunk)
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearRegression:
+        """One epoch over (X, y), continuing the previous partial_fit calls.
 
-        self.intercept_ = float(theta[0])
-        self.coef_ = theta[1:].copy()
-        self.n_iter_ = int(run.epoch)
-        self.loss_curve_ = losses
-        self.converged_ = status == "converged"
-        self.n_features_in_ = X.shape[1]
-        if status == "diverged":
-            warnings.warn(
-                f"LinearRegression diverged at epoch {run.diverged_epoch}: the loss or the "
-                "parameters became NaN or infinite. The parameters are those at the start of "
-                "that epoch. Try a smaller learning_rate.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
-        elif status == "max_iter" and self.tol is not None:
-            warnings.warn(
-                f"LinearRegression did not converge in max_iter={self.max_iter} epochs "
-                f"(tol={self.tol}). Increase max_iter or the learning rate.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
-        return self
+        The optimizer state, schedule position and generator carry over; see the class notes.
+        Parameters and return as :meth:`fit`.
+        """
+        return self._fit(X, y, sample_weight, partial=True, classes=None)
 
-    # ------------------------------------------------------------------ using the fit
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "coef_"):
-            raise AttributeError(
-                "This LinearRegression instance is not fitted yet; call fit(X, y) first."
-            )
+    def predict(self, X: Any) -> np.ndarray:
+        """Predicted targets ``X @ coef_ + intercept_`` (X dense or sparse)."""
+        return self._decision(X)
 
-    def predict(self, X: object) -> np.ndarray:
-        """Predicted targets ``X @ coef_ + intercept_``, in the dtype of the fit."""
-        self._check_fitted()
-        X = as_float_matrix(X)
-        if X.shape[1] != self.n_features_in_:
+
+class LogisticRegression(ClassifierMixin, _LinearModel):
+    __doc__ = _document(
+        """Logistic regression — binary, or multinomial (softmax) for three or more classes,
+never one-vs-rest — fitted by gradient descent, SGD, mini-batches or any update rule of
+descend, with the loop in C++.
+
+Binary (classes_[1] is the positive class, t_i ∈ {0, 1}, z_i = b + x_i · w)::
+
+    L(θ) = Σ_i s_i [log(1 + exp(z_i)) - t_i z_i] / Σ_i s_i  +  alpha R(w)
+
+K >= 3 classes: θ is a (n_features + 1) × K block, z_ik = b_k + x_i · w_k, and::
+
+    L(θ) = Σ_i s_i [log Σ_k exp(z_ik) - z_i,y_i] / Σ_i s_i  +  alpha Σ_k R(w_k)
+
+predict_proba is σ(z) (binary) or softmax(z). ``class_weight`` multiplies each sample's
+weight by its class's weight.
+
+Parameters
+----------
+penalty : {None, "l2", "l1", "elasticnet"}, default="l2"
+    The regularizer R.
+class_weight : None, "balanced" or dict, default=None
+    Per-class weights folded into the sample weights: a dict {label: weight} (missing
+    labels weigh 1), or "balanced": ``n_samples / (n_classes * n_k)``, with n_k the
+    (sample-weighted) count of class k, as scikit-learn. partial_fit refuses "balanced".
+%(parameters)s
+
+Attributes
+----------
+classes_ : ndarray of shape (n_classes,)
+    The class labels, sorted (any labels: strings, ints, bools).
+coef_ : ndarray of shape (1, n_features) for two classes, else (n_classes, n_features)
+    The coefficients, in the dtype of X.
+intercept_ : ndarray of shape (1,) or (n_classes,)
+    The intercepts.
+%(attributes)s
+
+Notes
+-----
+%(notes)s The first partial_fit call needs ``classes=`` (all labels that will ever occur).
+
+Examples
+--------
+>>> import numpy as np, descend
+>>> X = np.array([[0.0], [1.0], [1.5], [2.0], [3.0]])
+>>> y = np.array(["no", "no", "yes", "no", "yes"])
+>>> clf = descend.LogisticRegression().fit(X, y)
+>>> clf.predict([[0.5], [2.5]]).tolist(), clf.classes_.tolist()
+(['no', 'yes'], ['no', 'yes'])
+""",
+        ", stratified by class",
+    )
+
+    def __init__(
+        self,
+        penalty: str | None = "l2",
+        *,
+        alpha: float = 1e-4,
+        l1_ratio: float = 0.15,
+        class_weight: dict | str | None = None,
+        optimizer: Any = "sgd",
+        learning_rate: str | float = "auto",
+        schedule: Schedule | None = None,
+        batch_size: int | None = None,
+        sampling: str = "shuffle",
+        average: bool | int = False,
+        max_iter: int = 1000,
+        tol: float | None = 1e-6,
+        n_iter_no_change: int = 5,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        fit_intercept: bool = True,
+        warm_start: bool = False,
+        random_state: int | np.random.Generator | None = None,
+        verbose: int = 0,
+    ) -> None:
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.class_weight = class_weight
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.schedule = schedule
+        self.batch_size = batch_size
+        self.sampling = sampling
+        self.average = average
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.fit_intercept = fit_intercept
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _loss_name(self, n_classes: int) -> str:
+        return "log_loss" if n_classes == 1 else "softmax"
+
+    def _targets(
+        self, y: object, X: Any, *, partial: bool, classes: object
+    ) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+        name = type(self).__name__
+        known = None
+        if partial and self._is_fitted():
+            known = self.classes_
+            if classes is not None and not np.array_equal(np.unique(classes), known):
+                raise ValueError(
+                    f"classes={np.asarray(classes).tolist()} differs from the classes of the "
+                    f"first partial_fit call, {known.tolist()}"
+                )
+        elif partial:
+            if classes is None:
+                raise ValueError(
+                    f"the first call of {name}.partial_fit needs classes= (all labels that "
+                    "will occur)"
+                )
+            known = np.unique(np.asarray(classes))
+        labels, codes = encode_labels(y, known, X.shape[0])
+        if len(labels) < 2:
             raise ValueError(
-                f"X has {X.shape[1]} features, but the model was fitted with "
-                f"{self.n_features_in_}"
+                f"{name} needs samples of at least 2 classes; y has 1 class: {labels.tolist()}"
             )
-        return X @ self.coef_ + self.coef_.dtype.type(self.intercept_)
+        if len(labels) == 2:
+            return codes.astype(X.dtype), codes, 1, labels
+        return codes, codes, len(labels), labels
 
-    def score(self, X: object, y: object, sample_weight: object = None) -> float:
-        """The coefficient of determination R² of the prediction."""
-        prediction = self.predict(X).astype(np.float64)
-        y = np.asarray(y, dtype=np.float64).reshape(prediction.shape)
-        check_finite("y", np.ascontiguousarray(y))
-        weight = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight, float)
-        residual = np.sum(weight * (y - prediction) ** 2)
-        total = np.sum(weight * (y - np.average(y, weights=weight)) ** 2)
-        if total == 0:
-            return 1.0 if residual == 0 else 0.0
-        return float(1.0 - residual / total)
+    def _weights(
+        self,
+        sample_weight: np.ndarray | None,
+        codes: np.ndarray | None,
+        labels: np.ndarray | None,
+        dtype: np.dtype,
+        *,
+        partial: bool,
+    ) -> np.ndarray | None:
+        assert codes is not None and labels is not None
+        if partial and isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit (each chunk would get "
+                "other weights); pass a dict of class weights, e.g. computed on all labels"
+            )
+        per_class = class_weight_per_class(self.class_weight, labels, codes, sample_weight)
+        if per_class is not None:
+            folded = per_class[codes]
+            if sample_weight is not None:
+                folded = folded * sample_weight
+            sample_weight = np.ascontiguousarray(folded, dtype=dtype)
+        if not partial:
+            per_label = np.bincount(codes, weights=sample_weight, minlength=len(labels))
+            if np.count_nonzero(per_label) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs at least 2 classes with positive sample "
+                    "weight; the weights leave 1 class: "
+                    f"{labels[np.flatnonzero(per_label)].tolist()}"
+                )
+        return sample_weight
+
+    def _publish(self, run: _FitState) -> None:
+        theta = run.parameters()
+        self.classes_ = run.classes
+        if theta.ndim == 1:
+            self.coef_ = theta[None, 1:].copy()
+            self.intercept_ = theta[:1].copy()
+        else:
+            self.coef_ = np.ascontiguousarray(theta[1:].T)
+            self.intercept_ = theta[0].copy()
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegression:
+        """Fit the classifier to (X, y), from zero (or from the previous fit with warm_start).
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Training data (see the class notes for what is accepted without a copy).
+        y : array-like of shape (n_samples,)
+            Class labels (at least two distinct ones).
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights, not all zero; multiplied by the class weights.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight, partial=False, classes=None)
+
+    def partial_fit(
+        self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None
+    ) -> LogisticRegression:
+        """One epoch over (X, y), continuing the previous partial_fit calls.
+
+        ``classes`` (every label that will occur) is required on the first call; later calls
+        may pass the same labels or None. See the class notes for what carries over.
+        """
+        return self._fit(X, y, sample_weight, partial=True, classes=classes)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The scores z = X @ coef_ᵀ + intercept_: shape (n_samples,) for two classes (> 0
+        means classes_[1]), else (n_samples, n_classes)."""
+        scores = self._decision(X)
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class of each sample, as a label of classes_."""
+        scores = self.decision_function(X)
+        index = (scores > 0).astype(np.intp) if scores.ndim == 1 else scores.argmax(axis=1)
+        return self.classes_[index]
+
+    def predict_log_proba(self, X: Any) -> np.ndarray:
+        """log P(class | x), shape (n_samples, n_classes), computed without overflow."""
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            # log σ(z) = -log(1 + exp(-z)), log(1 - σ(z)) = -log(1 + exp(z))
+            return -np.logaddexp(0, np.stack([scores, -scores], axis=1))
+        top = scores.max(axis=1, keepdims=True)
+        return scores - top - np.log(np.exp(scores - top).sum(axis=1, keepdims=True))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """P(class | x), shape (n_samples, n_classes): σ(z) for two classes, else softmax."""
+        return np.exp(self.predict_log_proba(X))

@@ -1,0 +1,87 @@
+"""Sphinx configuration of the descend docs.
+
+Build (warnings are errors; the figures are drawn by ``descend demo --plot`` at the start):
+    sphinx-build -W -b html docs docs/_build/html
+    sphinx-build -W -b doctest docs docs/_build/doctest     # every example runs
+"""
+
+import re
+from pathlib import Path
+
+import descend
+
+project = "descend"
+author = "the descend developers"
+copyright = "2026, the descend developers"
+release = version = descend.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.doctest",
+    "sphinx.ext.mathjax",
+    "sphinx.ext.napoleon",
+]
+exclude_patterns = ["_build", "_figures/*.txt"]
+autodoc_member_order = "bysource"
+autodoc_typehints = "none"
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+html_theme = "alabaster"
+html_theme_options = {"description": "Fast first-order optimization for Python and C++"}
+doctest_global_setup = """
+import numpy as np
+import descend
+"""
+
+FIGURES = Path(__file__).parent / "_figures"
+
+
+def _draw_figures(app):
+    """The figures of the user guide, drawn once per build by the demo's own code (not for
+    the doctest builder, which does not need them)."""
+    if app.builder.name == "doctest":
+        return
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from descend.plot import demo_figures
+
+    demo_figures(FIGURES)
+
+
+# A name ending in "_" in running text (scikit-learn's coef_, torch's clip_grad_norm_) reads as
+# a reST hyperlink reference: escape it, outside ``literals``, literal blocks, doctest blocks,
+# directives and field lists.
+_TRAILING_UNDERSCORE = re.compile(r"(\w)_(?=[\s,.;:)]|$)")
+
+
+def _escape_trailing_underscores(app, what, name, obj, options, lines):
+    literal_indent = None  # indentation of the paragraph that opened a literal block
+    in_doctest = False
+    for i, line in enumerate(lines):
+        text = line.lstrip()
+        indent = len(line) - len(text)
+        if in_doctest:
+            in_doctest = bool(text)
+            continue
+        if literal_indent is not None:
+            if not text or indent > literal_indent:
+                continue
+            literal_indent = None
+        if text.startswith(">>>"):
+            in_doctest = True
+            continue
+        if text.endswith("::"):
+            literal_indent = indent
+        if text.startswith(("..", ":")):
+            continue
+        parts = line.split("``")
+        parts[::2] = [_TRAILING_UNDERSCORE.sub(r"\1\\_", part) for part in parts[::2]]
+        lines[i] = "``".join(parts)
+
+
+def setup(app):
+    app.connect("builder-inited", _draw_figures)
+    # after napoleon (priority 500) has turned numpy sections into directives
+    app.connect("autodoc-process-docstring", _escape_trailing_underscores, priority=600)
