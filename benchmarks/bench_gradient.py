@@ -1,76 +1,140 @@
 """Least-squares loss and gradient on X of 1,000,000 x 100: one pass beside NumPy's two.
 
-NumPy computes r = X theta - y, then X^T r: two passes over X (BLAS gemv, one thread via
-threadpoolctl). descend's kernel reads each row once. The floor for any method is reading X
-once at memory bandwidth; a plain copy of X, measured in the same run, shows that bandwidth
-(its GB/s counts the bytes read plus the bytes written).
+NumPy computes r = X theta - y, then X^T r: two passes over X (BLAS gemv). descend's kernel
+reads each row once. The floor for any method is reading X once: a plain sum over X
+(np.add.reduce, split over the same number of threads) shows that speed in the same run.
 
-Run: python benchmarks/bench_gradient.py [--rows N] [--features N]
+Each round times every candidate once, in turn, so that a change in the machine's load hits all
+of them alike; the table gives the medians over the rounds, and for each ratio its median and
+its range over the rounds (the noise).
+
+Run: python benchmarks/bench_gradient.py [--rows N] [--features N] [--rounds N]
+     python benchmarks/bench_gradient.py --threshold   (1 vs all threads by size, float64)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from _timing import median_seconds, print_table
+from _timing import print_table
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from descend import _core
+
+
+def rounds_of(candidates: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
+    """Wall times of each candidate over `rounds` rounds, the candidates run in turn."""
+    for run in candidates.values():
+        run()  # warm-up
+    times: dict[str, list[float]] = {name: [] for name in candidates}
+    for _ in range(rounds):
+        for name, run in candidates.items():
+            started = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def ratio(times: dict[str, list[float]], slow: str, fast: str) -> str:
+    """'2.10x (1.9-2.3)': the median of the per-round ratios slow/fast and their range."""
+    ratios = [a / b for a, b in zip(times[slow], times[fast], strict=True)]
+    return f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
+
+
+def plain_sum(X: np.ndarray, pool: ThreadPoolExecutor, threads: int) -> None:
+    """Sum of X's entries, its rows split into `threads` contiguous blocks (the GIL is released
+    inside np.add.reduce)."""
+    flat = X.reshape(-1)
+    parts = np.array_split(flat, threads)
+    list(pool.map(np.add.reduce, parts))
+
+
+def gradient_table(m: int, n: int, rounds: int, threads: int) -> None:
+    rng = np.random.default_rng(0)
+    table = []
+    pool = ThreadPoolExecutor(threads)
+    for dtype in (np.float64, np.float32):
+        X = rng.standard_normal((m, n)).astype(dtype)
+        y = rng.standard_normal(m).astype(dtype)
+        theta = rng.standard_normal(n + 1).astype(dtype)
+        grad = np.empty_like(theta)
+
+        def numpy_gradient(X=X, y=y, theta=theta):
+            r = X @ theta[1:] + theta[0] - y
+            return np.mean(r * r), 2 / m * np.r_[r.sum(), X.T @ r]
+
+        def descend_gradient(n_threads, X=X, y=y, theta=theta, grad=grad):
+            return _core.squared_error_loss_and_gradient(X, y, theta, grad, n_threads=n_threads)
+
+        loss, reference = numpy_gradient()
+        assert np.isclose(descend_gradient(1), loss, rtol=1e-4)
+        np.testing.assert_allclose(grad, reference, rtol=1e-3, atol=1e-6)
+        gb = X.nbytes / 1e9
+        for k in sorted({1, threads}):
+            with threadpool_limits(limits=k):
+                times = rounds_of({
+                    "numpy": numpy_gradient,
+                    "descend": lambda k=k: descend_gradient(k),
+                    "sum": lambda X=X, k=k: plain_sum(X, pool, k),
+                }, rounds)
+            med = {name: statistics.median(t) for name, t in times.items()}
+            table.append([
+                np.dtype(dtype).name, k,
+                f"{med['numpy'] * 1e3:.1f} ms", f"{med['descend'] * 1e3:.1f} ms",
+                ratio(times, "numpy", "descend"),
+                f"{gb / med['descend']:.1f}", f"{gb / med['sum']:.1f}",
+                ratio(times, "sum", "descend"),
+            ])
+        del X
+    blas = ", ".join(f"{p['internal_api']} {p.get('architecture', '')}" for p in threadpool_info())
+    print(f"X: {m} x {n}; BLAS: {blas}; {rounds} rounds; ratios: median (min-max) over rounds")
+    print_table(
+        ["dtype", "threads", "NumPy X^T(X theta - y)", "descend one pass", "speedup",
+         "descend GB/s", "plain sum GB/s", "descend / sum speed"],
+        table,
+    )
+
+
+def threshold_table(n: int, rounds: int, threads: int) -> None:
+    """One thread against all, by the number of entries of X (float64): where threads pay."""
+    rng = np.random.default_rng(1)
+    table = []
+    for entries in (25_000, 50_000, 100_000, 200_000, 400_000, 800_000, 1_600_000):
+        m = entries // n
+        X = rng.standard_normal((m, n))
+        y = rng.standard_normal(m)
+        theta = rng.standard_normal(n + 1)
+        grad = np.empty_like(theta)
+        times = rounds_of({
+            str(k): lambda k=k, X=X, y=y, theta=theta, grad=grad:
+                _core.squared_error_loss_and_gradient(X, y, theta, grad, n_threads=k)
+            for k in (1, threads)
+        }, rounds)
+        table.append([entries, f"{statistics.median(times['1']) * 1e6:.0f} us",
+                      f"{statistics.median(times[str(threads)]) * 1e6:.0f} us",
+                      ratio(times, "1", str(threads))])
+    print(f"X: m x {n} float64; {rounds} rounds; speedup of {threads} threads over 1")
+    print_table(["entries", "1 thread", f"{threads} threads", "speedup"], table)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--features", type=int, default=100)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--threshold", action="store_true")
     args = parser.parse_args()
-    m, n = args.rows, args.features
-
-    rng = np.random.default_rng(0)
-    rows = []
-    with threadpool_limits(limits=1):
-        blas = ", ".join(
-            f"{p['internal_api']} {p.get('architecture', '')}" for p in threadpool_info()
-        )
-        for dtype in (np.float64, np.float32):
-            X = rng.standard_normal((m, n)).astype(dtype)
-            y = rng.standard_normal(m).astype(dtype)
-            theta = rng.standard_normal(n + 1).astype(dtype)
-            grad = np.empty_like(theta)
-            copy = np.empty_like(X)
-
-            def numpy_gradient(X=X, y=y, theta=theta):
-                r = X @ theta[1:] + theta[0] - y
-                return np.mean(r * r), 2 / m * np.r_[r.sum(), X.T @ r]
-
-            def descend_gradient(X=X, y=y, theta=theta, grad=grad):
-                return _core.least_squares_loss_and_gradient(X, y, theta, grad)
-
-            loss, reference = numpy_gradient()
-            assert np.isclose(descend_gradient(), loss, rtol=1e-4)
-            np.testing.assert_allclose(grad, reference, rtol=1e-3, atol=1e-6)
-
-            t_copy = median_seconds(lambda X=X, copy=copy: np.copyto(copy, X), args.repeats)
-            t_numpy = median_seconds(numpy_gradient, args.repeats)
-            t_descend = median_seconds(descend_gradient, args.repeats)
-            gb = X.nbytes / 1e9
-            rows.append([
-                np.dtype(dtype).name,
-                f"{t_numpy * 1e3:.1f} ms",
-                f"{t_descend * 1e3:.1f} ms",
-                f"{t_numpy / t_descend:.2f}x",
-                f"{gb / t_descend:.1f}",
-                f"{2 * gb / t_copy:.1f}",
-                f"{t_copy * 1e3:.1f} ms",
-            ])
-            del X, copy
-    print(f"X: {m} x {n}, one thread ({blas})")
-    print_table(
-        ["dtype", "NumPy X^T(X theta - y)", "descend one pass", "speedup",
-         "descend GB/s (X once)", "copy GB/s (read+write)", "copy time"],
-        rows,
-    )
+    if args.threshold:
+        threshold_table(args.features, max(args.rounds, 31), args.threads)
+    else:
+        gradient_table(args.rows, args.features, args.rounds, args.threads)
 
 
 if __name__ == "__main__":

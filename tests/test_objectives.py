@@ -564,3 +564,21 @@ def test_refused_penalty_calls_leave_arrays_untouched():
         assert fragment in str(info.value)
         np.testing.assert_array_equal(theta, [0.5, 0.01, -2.0])
         np.testing.assert_array_equal(grad, np.full(3, 7.0))
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+@pytest.mark.parametrize("loss", ["squared_error", "huber"])
+def test_float32_pass_is_within_1e_5_of_float64_on_random_data(loss, n_threads):
+    # The float32 pass sums each row's dot product and 16 rows' gradient terms in float32.
+    # Condition: standard normal X (2003 x 37, so 16-row blocks, four-row groups and a
+    # remainder all run), y = X w + noise, theta away from the optimum (the gradient is not a
+    # cancellation of much larger terms).
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((2003, 37)).astype(np.float32)
+    w = rng.standard_normal(37)
+    y = (X @ w + rng.standard_normal(2003)).astype(np.float32)
+    theta = (np.r_[0.3, w] + 0.5 * rng.standard_normal(38)).astype(np.float32)
+    value, grad = run(loss, X, y, theta, n_threads=n_threads)
+    expected_value, expected_grad = reference(loss, X, y, theta, epsilon=EPSILON)
+    assert value == pytest.approx(expected_value, rel=1e-5)
+    assert relative_error(grad, expected_grad) < 1e-5

@@ -102,4 +102,24 @@ inline bool is_float64(const py::handle& obj, const char* name) {
                          std::string(py::str(a.dtype())));
 }
 
+/// The n_threads argument of a kernel: None gives 0 (automatic: all processors when the work
+/// pays for them), an int >= 1 gives itself; TypeError for bool, float or anything else that
+/// is not an integer, ValueError for an int < 1.
+inline std::size_t checked_n_threads(const py::handle& obj) {
+    if (obj.is_none()) return 0;
+    if (PyBool_Check(obj.ptr()) || !PyIndex_Check(obj.ptr()))
+        throw py::type_error("n_threads: expected None or an int >= 1, got " +
+                             std::string(py::str(py::type::of(obj).attr("__name__"))));
+    const py::int_ value = py::reinterpret_steal<py::int_>(PyNumber_Index(obj.ptr()));
+    int overflow = 0;
+    const long long n = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+    if (overflow < 0 || (overflow == 0 && n < 1))
+        throw py::value_error("n_threads: expected None or an int >= 1, got " +
+                              std::string(py::str(value)));
+    if (overflow > 0 || static_cast<unsigned long long>(n) > 4096)
+        throw py::value_error("n_threads: expected at most 4096 threads, got " +
+                              std::string(py::str(value)));
+    return static_cast<std::size_t>(n);
+}
+
 }  // namespace descend::bindings

@@ -15,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
     descend::bindings::register_objectives(m);
     descend::bindings::register_functions(m);
     descend::bindings::register_scaling(m);
+    descend::bindings::register_config(m);
 }

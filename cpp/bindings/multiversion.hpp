@@ -6,6 +6,8 @@
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define DESCEND_MULTIVERSION __attribute__((target_clones("arch=x86-64-v3", "default"), flatten))
+#define DESCEND_MULTIVERSION_CLONES 1
 #else
 #define DESCEND_MULTIVERSION
+#define DESCEND_MULTIVERSION_CLONES 0
 #endif

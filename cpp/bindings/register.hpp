@@ -12,5 +12,6 @@ void register_clipping(pybind11::module_& m);    // gradient clipping (register_
 void register_objectives(pybind11::module_& m);  // losses and penalties (register_objectives.cpp)
 void register_functions(pybind11::module_& m);   // landscapes and minimize (register_functions.cpp)
 void register_scaling(pybind11::module_& m);     // learning_rate="auto" (register_scaling.cpp)
+void register_config(pybind11::module_& m);      // build and CPU information (register_config.cpp)
 
 }  // namespace descend::bindings

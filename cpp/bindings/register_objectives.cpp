@@ -9,6 +9,7 @@
 #include <descend/objectives/logistic.hpp>
 #include <descend/objectives/penalties.hpp>
 #include <descend/objectives/softmax.hpp>
+#include <descend/objectives/threaded.hpp>
 
 #include <cmath>
 #include <cstddef>
@@ -41,16 +42,28 @@ DESCEND_MULTIVERSION double evaluate(const Objective& objective, const std::size
 
 // ------------------------------------------------------------------ argument handling
 
-/// Runs the checked objective on the checked batch (all rows when `rows` is empty) with the
-/// GIL released, writes the gradient to grad_out in T, and returns the loss.
+/// Calls the dispatched entry point: how threaded_loss_and_gradient evaluates each block, so
+/// that every thread runs the clone for this CPU.
+struct Dispatched {
+    template <class Objective, class T>
+    double operator()(const Objective& objective, const std::size_t* rows, std::size_t count,
+                      const T* theta, double* grad) const {
+        return evaluate(objective, rows, count, theta, grad);
+    }
+};
+
+/// Runs the checked objective on the checked batch (all rows when `rows` is empty) on
+/// `n_threads` threads (0: automatic) with the GIL released, writes the gradient to grad_out
+/// in T, and returns the loss.
 template <class Objective, class T>
 double loss_and_gradient(const Objective& objective, const std::vector<std::size_t>& rows,
-                         const T* theta, T* grad_out) {
+                         const T* theta, T* grad_out, std::size_t n_threads) {
     py::gil_scoped_release release;
     std::vector<double> grad(objective.n_params());
-    const double loss = rows.empty()
-                            ? evaluate(objective, nullptr, objective.n_samples(), theta, grad.data())
-                            : evaluate(objective, rows.data(), rows.size(), theta, grad.data());
+    const std::size_t* batch = rows.empty() ? nullptr : rows.data();
+    const std::size_t count = rows.empty() ? objective.n_samples() : rows.size();
+    const double loss = threaded_loss_and_gradient(objective, batch, count, theta, grad.data(),
+                                                   n_threads, Dispatched{});
     for (std::size_t j = 0; j < grad.size(); ++j) grad_out[j] = static_cast<T>(grad[j]);
     return loss;
 }
@@ -63,7 +76,7 @@ template <template <class, class> class Objective, class T, class Configure>
 double linear_kernel(const py::handle& X, const py::handle& y, const py::handle& theta,
                      const py::handle& grad, const py::handle& sample_weight,
                      const py::handle& rows, bool fit_intercept, bool binary_labels,
-                     Configure configure) {
+                     std::size_t n_threads, Configure configure) {
     return with_matrix<T>(X, [&](const auto& matrix) {
         Objective<T, std::decay_t<decltype(matrix)>> objective;
         objective.X = matrix;
@@ -78,7 +91,7 @@ double linear_kernel(const py::handle& X, const py::handle& y, const py::handle&
         objective.fit_intercept = fit_intercept;
         const std::vector<std::size_t> batch = checked_rows(rows, m);
         configure(objective);
-        return loss_and_gradient(objective, batch, theta_data, grad_data);
+        return loss_and_gradient(objective, batch, theta_data, grad_data, n_threads);
     });
 }
 
@@ -86,7 +99,7 @@ double linear_kernel(const py::handle& X, const py::handle& y, const py::handle&
 template <class T>
 double softmax_kernel(const py::handle& X, const py::handle& y, const py::handle& theta,
                       const py::handle& grad, const py::handle& sample_weight,
-                      const py::handle& rows, bool fit_intercept) {
+                      const py::handle& rows, bool fit_intercept, std::size_t n_threads) {
     return with_matrix<T>(X, [&](const auto& matrix) {
         Softmax<T, std::decay_t<decltype(matrix)>> objective;
         objective.X = matrix;
@@ -103,7 +116,7 @@ double softmax_kernel(const py::handle& X, const py::handle& y, const py::handle
         objective.fit_intercept = fit_intercept;
         const std::vector<std::size_t> batch = checked_rows(rows, m);
         return loss_and_gradient(objective, batch, static_cast<const T*>(theta_array.data()),
-                                 grad_data);
+                                 grad_data, n_threads);
     });
 }
 
@@ -186,15 +199,16 @@ void register_objectives(py::module_& m) {
         "squared_error_loss_and_gradient",
         [](const py::handle& X, const py::handle& y, const py::handle& theta,
            const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
-           bool fit_intercept) {
+           bool fit_intercept, const py::handle& n_threads) {
+            const std::size_t threads = checked_n_threads(n_threads);
             return by_dtype(X, [&](auto t) {
                 using T = decltype(t);
                 return linear_kernel<LeastSquares, T>(X, y, theta, grad, sample_weight, rows,
-                                                      fit_intercept, false, [](auto&) {});
+                                                      fit_intercept, false, threads, [](auto&) {});
             });
         },
         "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(), "sample_weight"_a = py::none(),
-        "rows"_a = py::none(), "fit_intercept"_a = true,
+        "rows"_a = py::none(), "fit_intercept"_a = true, "n_threads"_a = py::none(),
         R"doc(Mean squared error of theta = (intercept, coef) on (X, y), and its gradient.
 
     L = sum_i s_i r_i^2 / sum_i s_i,  r_i = theta[0] + X[i] @ theta[1:] - y[i]
@@ -203,17 +217,29 @@ void register_objectives(py::module_& m) {
 X is a C-contiguous 2-D float64/float32 array or a scipy.sparse CSR matrix/array (int32 or
 int64 indices), never densified. y, theta (n_features + 1,), grad and sample_weight must have
 X's dtype. With `rows` (int64 row numbers) the sums run over those rows and are divided by
-len(rows) * mean(sample_weight). Writes grad in place, returns the loss.)doc");
+len(rows) * mean(sample_weight). Writes grad in place, returns the loss.
+
+float32 X: each row's dot product is summed in float32 and widened to double once per row, and
+the gradient terms are summed in float32 over 16 rows before being added in double: X is read
+at the speed of a plain sum, within about 1e-5 relative of a float64 reference on random data.
+
+n_threads: None uses every processor once X holds enough entries to pay for the threads
+(descend.show_config() tells how many), 1 runs on the calling thread, k >= 1 cuts the batch
+into k fixed blocks of consecutive rows whose results are added in block order: the result is
+the same, bit for bit, on every call with the same n_threads (and within about 1e-15 relative
+of one thread's). The GIL is released while it runs.)doc");
 
     m.def(
         "huber_loss_and_gradient",
         [](const py::handle& X, const py::handle& y, const py::handle& theta,
            const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
-           bool fit_intercept, double epsilon) {
+           bool fit_intercept, double epsilon, const py::handle& n_threads) {
+            const std::size_t threads = checked_n_threads(n_threads);
             return by_dtype(X, [&](auto t) {
                 using T = decltype(t);
                 return linear_kernel<Huber, T>(X, y, theta, grad, sample_weight, rows,
-                                               fit_intercept, false, [&](auto& objective) {
+                                               fit_intercept, false, threads,
+                                               [&](auto& objective) {
                                                    objective.epsilon = epsilon;
                                                    objective.validate();
                                                });
@@ -221,6 +247,7 @@ len(rows) * mean(sample_weight). Writes grad in place, returns the loss.)doc");
         },
         "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(), "sample_weight"_a = py::none(),
         "rows"_a = py::none(), "fit_intercept"_a = true, "epsilon"_a = 0.1,
+        "n_threads"_a = py::none(),
         R"doc(Mean Huber loss of theta = (intercept, coef) on (X, y), and its gradient.
 
 scikit-learn's definition (SGDRegressor(loss="huber")), with r = prediction - y:
@@ -234,15 +261,16 @@ Arguments as squared_error_loss_and_gradient. Writes grad in place, returns the 
         "logistic_loss_and_gradient",
         [](const py::handle& X, const py::handle& y, const py::handle& theta,
            const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
-           bool fit_intercept) {
+           bool fit_intercept, const py::handle& n_threads) {
+            const std::size_t threads = checked_n_threads(n_threads);
             return by_dtype(X, [&](auto t) {
                 using T = decltype(t);
                 return linear_kernel<Logistic, T>(X, y, theta, grad, sample_weight, rows,
-                                                  fit_intercept, true, [](auto&) {});
+                                                  fit_intercept, true, threads, [](auto&) {});
             });
         },
         "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(), "sample_weight"_a = py::none(),
-        "rows"_a = py::none(), "fit_intercept"_a = true,
+        "rows"_a = py::none(), "fit_intercept"_a = true, "n_threads"_a = py::none(),
         R"doc(Binary log-loss of theta = (intercept, coef) on (X, y), y in {0, 1}, and its gradient.
 
     z_i = theta[0] + X[i] @ theta[1:],  P(y=1) = sigmoid(z_i)
@@ -256,14 +284,16 @@ Writes grad in place, returns the loss.)doc");
         "softmax_loss_and_gradient",
         [](const py::handle& X, const py::handle& y, const py::handle& theta,
            const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
-           bool fit_intercept) {
+           bool fit_intercept, const py::handle& n_threads) {
+            const std::size_t threads = checked_n_threads(n_threads);
             return by_dtype(X, [&](auto t) {
                 using T = decltype(t);
-                return softmax_kernel<T>(X, y, theta, grad, sample_weight, rows, fit_intercept);
+                return softmax_kernel<T>(X, y, theta, grad, sample_weight, rows, fit_intercept,
+                                         threads);
             });
         },
         "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(), "sample_weight"_a = py::none(),
-        "rows"_a = py::none(), "fit_intercept"_a = true,
+        "rows"_a = py::none(), "fit_intercept"_a = true, "n_threads"_a = py::none(),
         R"doc(Multinomial (softmax) log-loss of theta on (X, y), and its gradient.
 
 theta is a (n_features + 1, n_classes) block: row 0 the intercepts, row j + 1 the weights of

@@ -6,6 +6,7 @@ running in C++ in place on NumPy arrays.
 """
 
 from . import clipping, functions, kernels, optim, schedules
+from ._config import show_config
 from ._core import __version__
 from ._paths import get_cmake_dir, get_include
 from .exceptions import ConvergenceWarning
@@ -28,4 +29,5 @@ __all__ = [
     "kernels",
     "optim",
     "schedules",
+    "show_config",
 ]

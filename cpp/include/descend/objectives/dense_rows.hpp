@@ -72,4 +72,59 @@ void rows_axpy4(const MatrixView<const T>& X, const std::size_t (&i)[4], const d
     }
 }
 
+/// float32 rows: d_q = x_{i_q} . w summed in float32 vector lanes (each of the four rows has
+/// its own accumulator, so the four chains of multiply-adds overlap), widened by the caller
+/// once per row. Reading a float32 row needs no conversion, which is what lets the pass run
+/// at the speed of a plain sum; see float_linear_loss_sums for the accuracy.
+inline void rows_dot4_float(const MatrixView<const float>& X, const std::size_t (&i)[4],
+                            const float* w, float (&d)[4]) {
+    const float *x0 = X.row(i[0]), *x1 = X.row(i[1]), *x2 = X.row(i[2]), *x3 = X.row(i[3]);
+    float d0 = 0.0f, d1 = 0.0f, d2 = 0.0f, d3 = 0.0f;
+#pragma omp simd reduction(+ : d0, d1, d2, d3)
+    for (std::size_t j = 0; j < X.cols; ++j) {
+        d0 += x0[j] * w[j];
+        d1 += x1[j] * w[j];
+        d2 += x2[j] * w[j];
+        d3 += x3[j] * w[j];
+    }
+    d[0] = d0, d[1] = d1, d[2] = d2, d[3] = d3;
+}
+
+/// x_i . w in float32 lanes (one row: the remainder of a four-row loop).
+inline float row_dot_float(const MatrixView<const float>& X, std::size_t i, const float* w) {
+    const float* x = X.row(i);
+    float d = 0.0f;
+#pragma omp simd reduction(+ : d)
+    for (std::size_t j = 0; j < X.cols; ++j) d += x[j] * w[j];
+    return d;
+}
+
+/// block += sum_q c_q x_{i_q} in float32 (block has X.cols entries).
+inline void rows_axpy4_float(const MatrixView<const float>& X, const std::size_t (&i)[4],
+                             const float (&c)[4], float* block) {
+    const float *x0 = X.row(i[0]), *x1 = X.row(i[1]), *x2 = X.row(i[2]), *x3 = X.row(i[3]);
+    const float c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
+#pragma omp simd
+    for (std::size_t j = 0; j < X.cols; ++j)
+        block[j] += (c0 * x0[j] + c1 * x1[j]) + (c2 * x2[j] + c3 * x3[j]);
+}
+
+/// block += c x_i in float32.
+inline void row_axpy_float(const MatrixView<const float>& X, std::size_t i, float c,
+                           float* block) {
+    const float* x = X.row(i);
+#pragma omp simd
+    for (std::size_t j = 0; j < X.cols; ++j) block[j] += c * x[j];
+}
+
+/// g += block in double, then block = 0: the float32 partial sums of a few rows are widened
+/// once for all of them.
+inline void flush_float_block(float* block, double* g, std::size_t n) {
+#pragma omp simd
+    for (std::size_t j = 0; j < n; ++j) {
+        g[j] += static_cast<double>(block[j]);
+        block[j] = 0.0f;
+    }
+}
+
 }  // namespace descend

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
+#include <vector>
 
 #include "batch.hpp"
 #include "csr.hpp"
@@ -86,6 +88,67 @@ double narrow_linear_loss_sums(const MatrixView<const T>& X, const T* y, const T
     return (loss[0] + loss[1]) + (loss[2] + loss[3]);
 }
 
+/// How many rows the float32 pass adds up in float32 before widening them into the double
+/// gradient (a multiple of four).
+inline constexpr std::size_t float_flush_rows = 16;
+
+/// The same sums for a dense float32 X, computed without converting each element to double:
+/// each row's dot product x_i . w runs in float32 vector lanes and is widened to double once
+/// per row (z_i, the loss and the slopes are double), and the gradient terms c_i x_i are added
+/// in float32 for `float_flush_rows` rows at a time, then added to the double gradient. Rows
+/// are taken four at a time (w and the float32 block are read once for four rows), with the
+/// rows `prefetch_distance` ahead requested early.
+/// Accuracy (float32 eps u = 2^-24 ~ 6e-8): z_i has an absolute error below about
+/// n u sum_j |x_ij w_j| (in practice sqrt(n) u times it), and each gradient entry below about
+/// (n_flush + 4) u sum_i |c_i x_ij| beyond the double pass's own error: on random data both
+/// stay within 1e-5 relative of a float64 reference (tests/test_objectives.py pins it) once the
+/// gradient is not itself a cancellation of much larger terms.
+template <class PointLoss>
+double float_linear_loss_sums(const MatrixView<const float>& X, const float* y,
+                              const float* sample_weight, const float* theta, bool fit_intercept,
+                              const std::size_t* rows, std::size_t count, const PointLoss& point,
+                              double* grad) {
+    const std::size_t n = X.cols;
+    const double b = fit_intercept ? static_cast<double>(theta[0]) : 0.0;
+    const float* w = theta + 1;
+    double* g = grad + 1;
+    std::fill(grad, grad + n + 1, 0.0);
+    std::vector<float> block(n, 0.0f);
+    double loss = 0.0, intercept_sum = 0.0;
+    // One row's loss and slope from its float32 dot product; returns the float32 coefficient
+    // of x_i in the gradient.
+    auto slope = [&](std::size_t i, float dot) {
+        const LossAndSlope p = point(b + static_cast<double>(dot), static_cast<double>(y[i]));
+        const double s = row_weight(sample_weight, i);
+        loss += s * p.value;
+        intercept_sum += s * p.slope;
+        return static_cast<float>(s * p.slope);
+    };
+    std::size_t k = 0;
+    while (k + 4 <= count) {
+        const std::size_t stop = std::min(count, k + float_flush_rows);
+        for (; k + 4 <= stop; k += 4) {
+            for (std::size_t q = 0; q < 4 && k + prefetch_distance + q < count; ++q)
+                prefetch_row(X, batch_row(rows, k + prefetch_distance + q));
+            const std::size_t i[4] = {batch_row(rows, k), batch_row(rows, k + 1),
+                                      batch_row(rows, k + 2), batch_row(rows, k + 3)};
+            float d[4];
+            rows_dot4_float(X, i, w, d);
+            const float c[4] = {slope(i[0], d[0]), slope(i[1], d[1]), slope(i[2], d[2]),
+                                slope(i[3], d[3])};
+            rows_axpy4_float(X, i, c, block.data());
+        }
+        flush_float_block(block.data(), g, n);
+    }
+    for (; k < count; ++k) {
+        const std::size_t i = batch_row(rows, k);
+        row_axpy_float(X, i, slope(i, row_dot_float(X, i, w)), block.data());
+    }
+    flush_float_block(block.data(), g, n);
+    grad[0] = fit_intercept ? intercept_sum : 0.0;
+    return loss;
+}
+
 /// Dense X: the narrow path for 1 to 4 columns, the general pass otherwise.
 template <class T, class PointLoss>
 double linear_loss_sums(const MatrixView<const T>& X, const T* y, const T* sample_weight,
@@ -96,8 +159,13 @@ double linear_loss_sums(const MatrixView<const T>& X, const T* y, const T* sampl
         case 2: return narrow_linear_loss_sums<2>(X, y, sample_weight, theta, fit_intercept, rows, count, point, grad);
         case 3: return narrow_linear_loss_sums<3>(X, y, sample_weight, theta, fit_intercept, rows, count, point, grad);
         case 4: return narrow_linear_loss_sums<4>(X, y, sample_weight, theta, fit_intercept, rows, count, point, grad);
-        default: return linear_loss_sums<T, MatrixView<const T>, PointLoss>(
-            X, y, sample_weight, theta, fit_intercept, rows, count, point, grad);
+        default:
+            if constexpr (std::is_same_v<T, float>)
+                return float_linear_loss_sums(X, y, sample_weight, theta, fit_intercept, rows,
+                                              count, point, grad);
+            else
+                return linear_loss_sums<T, MatrixView<const T>, PointLoss>(
+                    X, y, sample_weight, theta, fit_intercept, rows, count, point, grad);
     }
 }
 
