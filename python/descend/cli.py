@@ -174,7 +174,7 @@ def _duration(seconds: float) -> str:
 
 # ---------------------------------------------------------------------- metrics
 def _is_classifier(model: Any) -> bool:
-    return getattr(model, "_estimator_type", None) == "classifier"
+    return hasattr(model, "predict_proba")
 
 
 def metrics(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
