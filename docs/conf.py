@@ -21,7 +21,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.napoleon",
 ]
-exclude_patterns = ["_build", "_figures/*.txt"]
+exclude_patterns = ["_build"]
 autodoc_member_order = "bysource"
 autodoc_typehints = "none"
 napoleon_google_docstring = False
@@ -38,9 +38,10 @@ FIGURES = Path(__file__).parent / "_figures"
 
 
 def _draw_figures(app):
-    """The figures of the user guide, drawn once per build by the demo's own code (not for
-    the doctest builder, which does not need them)."""
-    if app.builder.name == "doctest":
+    """The figures of the user guide, drawn by the demo's own code, and the table of
+    ``descend bench --quick``: for every html build, and for other builders (doctest) only
+    when they are missing."""
+    if app.builder.name != "html" and (FIGURES / "bench.txt").exists():
         return
     import matplotlib
 
@@ -48,6 +49,16 @@ def _draw_figures(app):
     from descend.plot import demo_figures
 
     demo_figures(FIGURES)
+    # descend bench --quick on the machine that builds the docs, for the benchmark page
+    import contextlib
+    import io
+
+    from descend import _bench
+
+    table = io.StringIO()
+    with contextlib.redirect_stdout(table), contextlib.redirect_stderr(io.StringIO()):
+        _bench.main(["--quick"])
+    (FIGURES / "bench.txt").write_text(table.getvalue())
 
 
 # Docstrings are written as plain text with Python names and a little math in it; two of its

@@ -47,7 +47,19 @@ def test_python_m_descend_demo_runs():
 
 def test_no_command_prints_help_and_fails(capsys):
     assert main([]) == 2
-    assert "demo" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "demo" in out and "bench" in out and "compare" in out
+
+
+def test_bench_options_go_to_the_benchmark_and_unknown_options_elsewhere_fail(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["bench", "--help"])
+    assert exit_info.value.code == 0
+    assert "--quick" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--quick"])
+    assert exit_info.value.code == 2
+    assert "unrecognized arguments: --quick" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------- helpers
