@@ -315,7 +315,7 @@ def test_check_grad_takes_a_fixed_step():
     loose = descend.check_grad(F.sphere, F.sphere.grad, x, eps=0.5)
     # central differences are exact on a quadratic, whatever the step
     assert loose < 1e-14
-    with pytest.raises(ValueError, match="eps must be"):
+    with pytest.raises(ValueError, match="eps must be a finite number > 0"):
         descend.check_grad(F.sphere, F.sphere.grad, x, eps=-1.0)
 
 

@@ -357,10 +357,11 @@ def test_callback_is_called_after_every_iteration_with_xk():
     [
         (dict(method="lbfgs"), ValueError, "method must be one of 'gd', 'sgd'"),
         (dict(options=dict(lr=0.1, schedule=InverseTime())), ValueError, "lr or schedule"),
-        (dict(options=dict(betas=(0.9, 0.99))), TypeError, "options for method='adam'"),
+        (dict(options=dict(betas=(0.9, 0.99))), TypeError,
+         r"options: betas is not a hyperparameter of Adam \(method='adam'\)"),
         (dict(options=dict(maximize=True)), ValueError, "maximize"),
         (dict(options=dict(lr=-1.0)), ValueError, "lr must be finite and >= 0"),
-        (dict(options=dict(max_iter=-1)), ValueError, "max_iter must be an int >= 0"),
+        (dict(options=dict(max_iter=-1)), ValueError, r"options\['max_iter'\] must be an int"),
         (dict(options=dict(gtol=-1.0)), ValueError, "gtol must be"),
         (dict(tol=math.nan), ValueError, "tol must be"),
         (dict(options=dict(clip_norm=0.0)), ValueError, "clip_norm must be"),

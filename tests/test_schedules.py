@@ -433,7 +433,7 @@ def test_wrappers_refuse_bad_arguments():
         LinearWarmup(0.1, -1)
     with pytest.raises(ValueError, match="warmup_steps must be"):
         _core.LinearWarmup(_core.Constant(0.1), -1)
-    with pytest.raises(ValueError, match="warmup_steps must be"):
+    with pytest.raises(TypeError, match="warmup_steps must be an int, got float 2.5"):
         LinearWarmup(0.1, 2.5)
     with pytest.raises(TypeError, match="schedule must be"):
         LinearWarmup(lambda t: 0.1, 10)
@@ -454,9 +454,9 @@ def test_negative_step_is_refused():
 
 
 def test_integral_floats_are_not_step_counts():
-    with pytest.raises(ValueError, match="step_size must be an int"):
+    with pytest.raises(TypeError, match="step_size must be an int, got float 10.0"):
         StepDecay(0.1, 10.0)
-    with pytest.raises(ValueError, match="lr must be"):
+    with pytest.raises(TypeError, match="lr must be a real number, got bool True"):
         Constant(True)
 
 
@@ -561,8 +561,9 @@ def core_fit(X, y, schedule, slices, options):
     run = _core.SolverState(7)
     losses = []
     for epochs in slices:
-        _, chunk = _core.fit_least_squares(
-            X, y, None, theta, state, _core.SGD(lr=1.0), schedule, options, run, epochs, True
+        _, chunk, _ = _core.fit_linear(
+            X, y, None, theta, state, None, _core.SGD(lr=1.0), schedule, options, run, epochs,
+            loss="squared_error",
         )
         losses.extend(chunk)
     return theta, losses

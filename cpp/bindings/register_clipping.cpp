@@ -40,14 +40,15 @@ struct Grad {
 };
 
 /// Checks every element of `grads` (a list or tuple of writeable C-contiguous float32/float64
-/// arrays, any shape, dtypes may differ) before returning their pointers.
+/// arrays, any shape, dtypes may differ, no two sharing memory) before returning their pointers.
 std::vector<Grad> checked_grads(const py::handle& grads) {
     if (!py::isinstance<py::list>(grads) && !py::isinstance<py::tuple>(grads)) {
         throw py::type_error("grads: expected a list or tuple of numpy.ndarray, got " +
-                             std::string(py::str(py::type::of(grads).attr("__name__"))));
+                             type_name(grads));
     }
     const auto items = py::reinterpret_borrow<py::sequence>(grads);
     std::vector<Grad> out;
+    std::vector<Extent> extents;
     out.reserve(items.size());
     for (std::size_t k = 0; k < items.size(); ++k) {
         const std::string name = "grads[" + std::to_string(k) + "]";
@@ -61,7 +62,10 @@ std::vector<Grad> checked_grads(const py::handle& grads) {
         }
         if (!a.writeable()) throw py::value_error(name + ": expected a writeable array, got a read-only one");
         out.push_back(Grad{a.mutable_data(), static_cast<std::size_t>(a.size()), f64});
+        extents.push_back(extent_of(a, true, k));
     }
+    check_no_overlap(std::move(extents),
+                     [](std::size_t k) { return "grads[" + std::to_string(k) + "]"; });
     return out;
 }
 

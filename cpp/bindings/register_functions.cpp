@@ -46,6 +46,11 @@ void evaluate_rows(const L& landscape, const py::handle& x_obj, const py::handle
     const T* points = static_cast<const T*>(x.data());
     T* values = values_obj.is_none() ? nullptr : output_data<T>(values_obj, "value", {rows});
     T* grads = grads_obj.is_none() ? nullptr : output_data<T>(grads_obj, "grad", {rows, dim});
+    const char* names[] = {"x", "value", "grad"};
+    std::vector<Extent> extents{extent_of(x, false, 0)};
+    if (values != nullptr) extents.push_back(extent_of(py::reinterpret_borrow<py::array>(values_obj), true, 1));
+    if (grads != nullptr) extents.push_back(extent_of(py::reinterpret_borrow<py::array>(grads_obj), true, 2));
+    check_no_overlap(std::move(extents), [&](std::size_t k) { return std::string(names[k]); });
     py::gil_scoped_release release;
     std::vector<T> scratch(grads != nullptr ? 0 : static_cast<std::size_t>(dim));
     for (py::ssize_t r = 0; r < rows; ++r) {
@@ -177,6 +182,9 @@ void register_functions(py::module_& m) {
                 const auto n = static_cast<py::ssize_t>(run.size());
                 double* x_data = output_data<double>(x, "x", {n});
                 const double* g_data = input_data<double>(g, "g", {n});
+                check_no_overlap({extent_of(py::reinterpret_borrow<py::array>(x), true, 0),
+                                  extent_of(py::reinterpret_borrow<py::array>(g), false, 1)},
+                                 [](std::size_t k) { return std::string(k == 0 ? "x" : "g"); });
                 py::gil_scoped_release release;
                 return status_name(run.observe(x_data, f, g_data));
             },

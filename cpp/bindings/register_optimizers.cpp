@@ -112,41 +112,9 @@ struct ArgName {
     }
 };
 
-/// The name of the Python type of `obj`, for error messages.
-std::string type_name(const py::handle& obj) {
-    return py::str(py::type::of(obj).attr("__name__"));
-}
-
 /// The object as a NumPy array, without conversion; TypeError if it is not one.
 py::array ndarray_arg(const py::handle& obj, const ArgName& name) {
-    if (!py::isinstance<py::array>(obj)) {
-        throw py::type_error(name.str() + ": expected a numpy.ndarray, got " + type_name(obj));
-    }
-    return py::reinterpret_borrow<py::array>(obj);
-}
-
-/// The array's dtype descriptor, read without creating a dtype object (this runs for every
-/// array of every step).
-const py::detail::PyArrayDescr_Proxy* descriptor(const py::handle& array) {
-    return py::detail::array_descriptor_proxy(py::detail::array_proxy(array.ptr())->descr);
-}
-
-/// True for a byte order that is this machine's.
-bool native_order(char order) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return order == '=' || order == '>';
-#else
-    return order == '=' || order == '<';
-#endif
-}
-
-/// 8 for a float64 array, 4 for a float32 one (native byte order), 0 for any other dtype.
-int float_size(const py::array& a) {
-    const auto* descr = descriptor(a);
-    if (!native_order(descr->byteorder)) return 0;
-    if (descr->type_num == py::detail::npy_api::NPY_DOUBLE_) return 8;
-    if (descr->type_num == py::detail::npy_api::NPY_FLOAT_) return 4;
-    return 0;
+    return as_ndarray(obj, name.str().c_str());
 }
 
 /// True for an int64 array in native byte order.
@@ -161,8 +129,7 @@ bool int64_array(const py::handle& obj) {
 bool float64_array(const py::array& a, const ArgName& name) {
     const int size = float_size(a);
     if (size == 0) {
-        throw py::type_error(name.str() + ": expected dtype float32 or float64, got " +
-                             std::string(py::str(a.dtype())));
+        throw py::type_error(dtype_message(name.str(), "float32 or float64", a));
     }
     return size == 8;
 }
@@ -185,9 +152,10 @@ void* companion_data(const py::handle& obj, const ArgName& name, const py::array
                      bool like_f64, const ArgName& like_name, bool writeable, py::object& owner) {
     py::array a = ndarray_arg(obj, name);
     if (float_size(a) != (like_f64 ? 8 : 4)) {
-        throw py::type_error(name.str() + ": expected dtype " + (like_f64 ? "float64" : "float32") +
-                             " (the dtype of " + like_name.str() + "), got " +
-                             std::string(py::str(a.dtype())) +
+        throw py::type_error(dtype_message(name.str(),
+                                           std::string(like_f64 ? "float64" : "float32") +
+                                               " (the dtype of " + like_name.str() + ")",
+                                           a) +
                              " (arrays are never converted: a converted copy would not be "
                              "updated in place)");
     }
@@ -223,6 +191,27 @@ Update checked_update(const py::handle& param_obj, const ArgName& param_name,
     }
     u.owners[0] = std::move(param);
     return u;
+}
+
+/// ValueError if an array written by the updates (a parameter or a state array) shares memory
+/// with any other array of the call; `name(k, slot)` names array `slot` of update k (0 the
+/// parameter, 1 the gradient, 2 + j state array j).
+template <class Name>
+void check_updates_separate(const std::vector<Update>& updates, Name name) {
+    constexpr std::size_t per_update = 2 + max_state_slots;
+    std::vector<Extent> extents;
+    extents.reserve(updates.size() * per_update);
+    for (std::size_t k = 0; k < updates.size(); ++k) {
+        for (std::size_t slot = 0; slot < per_update; ++slot) {
+            const py::object& owner = updates[k].owners[slot];
+            if (!owner) continue;
+            extents.push_back(extent_of(py::reinterpret_borrow<py::array>(owner), slot != 1,
+                                        k * per_update + slot));
+        }
+    }
+    check_no_overlap(std::move(extents), [&](std::size_t who) {
+        return name(who / per_update, who % per_update);
+    });
 }
 
 /// Validates the rule; on failure throws std::invalid_argument (ValueError) naming the group
@@ -284,8 +273,8 @@ void step_one(const py::handle& param, const py::handle& grad, const py::handle&
               std::int64_t step, const py::handle& rule_obj, bool check_finite) {
     const Rule rule = rule_arg<Rule>(rule_obj, "rule");  // a copy: the object may go away
     validate_rule(rule, -1);
-    if (step < 1) {
-        throw py::value_error("step: expected the number of this step, >= 1, got " +
+    if (step < 1 || step > max_step) {
+        throw py::value_error("step: expected the number of this step, in [1, 2**53], got " +
                               std::to_string(step));
     }
     const std::size_t slots = rule.state_slots();
@@ -302,6 +291,11 @@ void step_one(const py::handle& param, const py::handle& grad, const py::handle&
         [&](std::size_t k) { return py::handle(items[k]); },
         [&](std::size_t k) { return ArgName{rule.state_name(k)}; })};
     updates[0].step = step;
+    check_updates_separate(updates, [&](std::size_t, std::size_t slot) {
+        return slot == 0 ? std::string("param")
+               : slot == 1 ? std::string("grad")
+                           : std::string(rule.state_name(slot - 2));
+    });
     if (check_finite) check_grads_finite(updates, [](std::size_t) { return ArgName{"grad"}; });
     py::gil_scoped_release release;
     run(rule, updates.data(), 1);
@@ -313,7 +307,17 @@ void step_one(const py::handle& param, const py::handle& grad, const py::handle&
 /// parameter updated). `grads` holds one gradient per parameter, in group order, or None to
 /// leave that parameter, its state and its step count untouched.
 template <class Rule>
-void step_groups(const py::handle& groups, const py::handle& grads, bool check_finite) {
+void step_groups(const py::handle& groups, const py::handle& grads, const py::handle& counter_obj,
+                 bool check_finite) {
+    if (!int64_array(counter_obj)) {
+        throw py::type_error("counter: expected an int64 numpy.ndarray, got " + type_name(counter_obj));
+    }
+    auto counter_array = py::reinterpret_borrow<py::array>(counter_obj);
+    if (counter_array.ndim() != 1 || counter_array.shape(0) != 1) {
+        throw py::value_error("counter: expected shape (1,), got " + shape_string(shape_of(counter_array)));
+    }
+    check_layout(counter_array, ArgName{"counter"}, true);
+    auto* calls = static_cast<std::int64_t*>(counter_array.mutable_data());
     py::ssize_t n_groups = 0, n_grads = 0;
     PyObject** group_items = sequence_items(groups, "groups", "parameter groups", n_groups);
     PyObject** grad_items = sequence_items(grads, "grads", "arrays (one per parameter)", n_grads);
@@ -376,9 +380,10 @@ void step_groups(const py::handle& groups, const py::handle& grads, bool check_f
         for (py::ssize_t i = 0; i < n_params; ++i, ++index) {
             const py::handle grad(grad_items[index]);
             if (grad.is_none()) continue;
-            if (counts[i] < 0) {
-                throw py::value_error("steps[" + std::to_string(i) + "]: expected >= 0, got " +
-                                      std::to_string(counts[i]));
+            if (counts[i] < 0 || counts[i] >= max_step) {
+                throw py::value_error("steps[" + std::to_string(i) + "]: expected a step count in "
+                                      "[0, 2**53) (2**53 steps is the most an update rule "
+                                      "counts), got " + std::to_string(counts[i]));
             }
             PyObject** param_state = state_items + i * static_cast<py::ssize_t>(slots);
             updates.push_back(checked_update(
@@ -392,11 +397,23 @@ void step_groups(const py::handle& groups, const py::handle& grads, bool check_f
         }
         ranges.push_back(range);
     }
+    const auto rule_of = [&](std::size_t k) -> const Rule& {
+        for (const Range& range : ranges)
+            if (k < range.first + range.count) return range.rule;
+        return ranges.back().rule;
+    };
+    check_updates_separate(updates, [&](std::size_t k, std::size_t slot) {
+        const py::ssize_t index = updates[k].index;
+        return slot == 0 ? ArgName{"params", index}.str()
+               : slot == 1 ? ArgName{"grads", index}.str()
+                           : ArgName{"state", index, rule_of(k).state_name(slot - 2)}.str();
+    });
     if (check_finite) {
         check_grads_finite(updates, [&](std::size_t k) { return ArgName{"grads", updates[k].index}; });
     }
     py::gil_scoped_release release;
     for (const Range& range : ranges) run(range.rule, updates.data() + range.first, range.count);
+    ++*calls;  // with the updates, never without: no Python code (no Ctrl-C) runs in between
 }
 
 // ------------------------------------------------------------------ registration helpers
@@ -427,14 +444,35 @@ void def_kernels(py::module_& m, const std::string& name) {
           "One step in place on param and its state arrays (a list, in rule.state_names "
           "order); `step` is the number of this step, 1 for the first.");
     m.def((name + "_step_groups").c_str(), &step_groups<Rule>, "groups"_a, "grads"_a,
-          "check_finite"_a = false,
+          "counter"_a, "check_finite"_a = false,
           "One step of every parameter group in place: groups is a list of tuples "
-          "(params, state, steps, rule), grads one array (or None) per parameter.");
+          "(params, state, steps, rule), grads one array (or None) per parameter; counter, "
+          "an int64 array of shape (1,), is incremented with the step, all or nothing.");
 }
 
 }  // namespace
 
 void register_optimizers(py::module_& m) {
+    m.attr("MAX_STEP") = max_step;
+    m.def(
+        "first_overlap",
+        [](const py::handle& arrays) -> py::object {
+            py::ssize_t n = 0;
+            PyObject** items = sequence_items(arrays, "arrays", "C-contiguous arrays", n);
+            std::vector<Extent> extents;
+            for (py::ssize_t i = 0; i < n; ++i) {
+                const std::string name = "arrays[" + std::to_string(i) + "]";
+                py::array a = as_ndarray(items[i], name.c_str());
+                check_layout(a, ArgName{"arrays", i}, false);
+                extents.push_back(extent_of(a, true, static_cast<std::size_t>(i)));
+            }
+            const auto pair = first_overlap(std::move(extents));
+            if (!pair) return py::none();
+            return py::make_tuple(std::min(pair->first, pair->second), std::max(pair->first, pair->second));
+        },
+        "arrays"_a,
+        "(i, j), i < j, for two of the C-contiguous arrays that share memory, or None: the "
+        "check every in-place kernel makes before writing.");
     rule_class<SGD>(m, "SGD", "Hyperparameters of SGD (torch.optim.SGD's names and defaults).")
         .def(py::init([](double lr, double momentum, double dampening, double weight_decay,
                          bool nesterov, bool maximize) {

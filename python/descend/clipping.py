@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import _core
+from ._checks import check_flag, check_real
 
 __all__ = ["clip_grad_norm", "clip_grad_value"]
 
@@ -79,9 +80,9 @@ def clip_grad_norm(
         norm_type = math.inf
     return _core.clip_grad_norm(
         _as_list(grads),
-        float(max_norm),
-        norm_type=float(norm_type),
-        error_if_nonfinite=bool(error_if_nonfinite),
+        check_real("max_norm", max_norm, finite=False),
+        norm_type=check_real("norm_type", norm_type, finite=False),
+        error_if_nonfinite=check_flag("error_if_nonfinite", error_if_nonfinite),
     )
 
 
@@ -107,4 +108,4 @@ def clip_grad_value(grads: np.ndarray | Sequence[np.ndarray], clip_value: float)
     >>> g
     array([-1. ,  0.5,  1. ])
     """
-    _core.clip_grad_value(_as_list(grads), float(clip_value))
+    _core.clip_grad_value(_as_list(grads), check_real("clip_value", clip_value, finite=False))

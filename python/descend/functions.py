@@ -35,13 +35,13 @@ The classes (``Sphere(dim)``, ``IllConditionedQuadratic(dim, condition)``, ``Ros
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import _core
+from ._checks import check_int, check_real
 
 __all__ = [
     "Ackley",
@@ -123,6 +123,7 @@ class Landscape:
         return f"{type(self).__name__}()"
 
     def _points(self, x: object) -> np.ndarray:
+        _refuse_masked("x", x)
         array = np.asarray(x)
         if array.dtype not in _FLOAT_DTYPES:
             if array.dtype.kind not in "biuf":
@@ -164,6 +165,42 @@ class Landscape:
         return value, grads
 
 
+def _dim(dim: object) -> int:
+    """The number of variables of a landscape as an int >= 0 for the binding (which checks
+    the landscape's own minimum)."""
+    return check_int("dim", dim, 0, 2**31)
+
+
+def _refuse_masked(name: str, value: object) -> None:
+    if isinstance(value, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name}: expected an array-like of numbers, got a numpy.ma.MaskedArray (its mask "
+            "would be ignored: pass a.filled(...) or select the unmasked values)"
+        )
+
+
+def _point(x0: object, name: str = "x0", *, finite: bool = False) -> np.ndarray:
+    """x0 as a new 1-D C-contiguous float64 array of at least one element (always a copy:
+    nothing writes into the caller's x0); `finite` also refuses NaN and infinity."""
+    _refuse_masked(name, x0)
+    if x0 is None or isinstance(x0, (str, bytes)):
+        raise TypeError(f"{name}: expected an array-like of numbers, got {type(x0).__name__}")
+    try:
+        x = np.array(x0)
+    except (ValueError, TypeError) as error:  # ragged nested lists
+        raise ValueError(f"{name}: expected an array-like of numbers ({error})") from None
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: expected real numbers, got dtype {x.dtype}")
+    if x.ndim > 1:
+        raise ValueError(f"{name} must be 1-D, got shape {x.shape}")
+    x = np.array(x.reshape(-1), dtype=np.float64, order="C")
+    if x.size == 0:
+        raise ValueError(f"{name} must have at least one element")
+    if finite and not np.isfinite(x).all():
+        raise ValueError(f"{name}: expected finite numbers, got {x0!r}")
+    return x
+
+
 def _origin(dim: int) -> tuple[Minimum, ...]:
     return (Minimum((0.0,) * dim, 0.0),)
 
@@ -179,6 +216,7 @@ class Sphere(Landscape):
     """
 
     def __init__(self, dim: int = 2) -> None:
+        dim = _dim(dim)
         super().__init__(_core.Sphere(dim), minima=_origin(dim), bounds=[(-2.0, 2.0)] * dim)
 
     def __repr__(self) -> str:
@@ -200,6 +238,8 @@ class IllConditionedQuadratic(Landscape):
     """
 
     def __init__(self, dim: int = 2, condition: float = 100.0) -> None:
+        dim = _dim(dim)
+        condition = check_real("condition", condition, finite=False)
         super().__init__(
             _core.IllConditionedQuadratic(dim, condition),
             minima=_origin(dim),
@@ -237,6 +277,7 @@ class Rosenbrock(Landscape):
     """
 
     def __init__(self, dim: int = 2) -> None:
+        dim = _dim(dim)
         super().__init__(
             _core.Rosenbrock(dim),
             minima=[Minimum((1.0,) * dim, 0.0)],
@@ -318,6 +359,7 @@ class Rastrigin(Landscape):
     minimum near every integer point; global minimum 0 at the origin."""
 
     def __init__(self, dim: int = 2) -> None:
+        dim = _dim(dim)
         super().__init__(
             _core.Rastrigin(dim), minima=_origin(dim), bounds=[(-5.12, 5.12)] * dim
         )
@@ -332,6 +374,7 @@ class Ackley(Landscape):
     origin. f has a kink there; its gradient is taken as 0 at the origin."""
 
     def __init__(self, dim: int = 2) -> None:
+        dim = _dim(dim)
         super().__init__(_core.Ackley(dim), minima=_origin(dim), bounds=[(-5.0, 5.0)] * dim)
 
     def __repr__(self) -> str:
@@ -444,14 +487,20 @@ def check_grad(
     ...            full_output=True)[1]
     1
     """
-    x = np.array(x0, dtype=np.float64)
-    if x.ndim > 1:
-        raise ValueError(f"x0 must be 1-D, got shape {x.shape}")
-    x = x.reshape(-1)
-    if eps is not None and not (eps > 0 and math.isfinite(eps)):
-        raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
+    x = _point(x0, finite=True)
+    if eps is not None:
+        eps = check_real("eps", eps, 0.0, low_open=True)
+    if not callable(fun) or not callable(jac):
+        raise TypeError(f"fun and jac must be callable, got {type(fun).__name__} and "
+                        f"{type(jac).__name__}")
     exact = _vector(jac(x.copy()), x.size)
     approx = _central_difference(fun, x, eps=eps)
+    for label, values in (("jac(x0)", exact), ("the finite differences of fun", approx)):
+        if not np.isfinite(values).all():
+            raise ValueError(
+                f"{label} holds NaN or infinity at x0 = {x.tolist()}: the gradients cannot "
+                "be compared"
+            )
     difference = exact - approx
     scale = max(float(np.linalg.norm(exact)), float(np.linalg.norm(approx)))
     error = float(np.linalg.norm(difference)) / scale if scale > 0 else 0.0

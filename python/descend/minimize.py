@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from .functions import Landscape, _central_difference, _scalar, _vector
+from ._checks import MAX_STEP, check_flag, check_int, core_rule
+from .functions import Landscape, _central_difference, _point, _scalar, _vector
 
 __all__ = ["OptimizeResult", "minimize"]
 
@@ -114,12 +115,12 @@ def _rule(method: object, options: dict[str, Any]) -> Any:
         raise ValueError("options: 'maximize' is not supported by minimize(); minimize -f")
     rule_class, presets = _METHODS[method.lower()]
     try:
-        return rule_class(**{**presets, **options})
+        return core_rule(rule_class, "options: ", **{**presets, **options})
     except TypeError as error:
         raise TypeError(
-            f"options for method={method!r}: {error}. Besides the update rule's hyperparameters, "
+            f"{error} (method={method!r}); besides the update rule's hyperparameters, "
             "minimize() takes lr, schedule, max_iter, gtol, clip_norm and record_path."
-        ) from error
+        ) from None
 
 
 def _nonnegative(name: str, value: object, *, none_is: float) -> float:
@@ -156,8 +157,7 @@ def _settings(method: object, tol: object, options: object) -> tuple[Any, Any, d
         raise TypeError(
             f"options['schedule'] must be a descend.schedules object, got {schedule!r}"
         )
-    if not isinstance(max_iter, numbers.Integral) or isinstance(max_iter, bool) or max_iter < 0:
-        raise ValueError(f"max_iter must be an int >= 0, got {max_iter!r}")
+    max_iter = check_int("options['max_iter']", max_iter, 0, MAX_STEP)
     if clip_norm is not None and not (
         isinstance(clip_norm, numbers.Real) and clip_norm > 0 and math.isfinite(clip_norm)
     ):
@@ -167,19 +167,9 @@ def _settings(method: object, tol: object, options: object) -> tuple[Any, Any, d
         "gtol": _nonnegative("gtol", gtol, none_is=0.0),
         "tol": _nonnegative("tol", tol, none_is=0.0),
         "clip_norm": 0.0 if clip_norm is None else float(clip_norm),
-        "record_path": bool(record_path),
+        "record_path": check_flag("options['record_path']", record_path),
     }
     return rule, core_schedule, loop
-
-
-def _initial_point(x0: object) -> np.ndarray:
-    x = np.array(x0, dtype=np.float64)  # always a copy: minimize never writes into x0
-    if x.ndim > 1:
-        raise ValueError(f"x0 must be 1-D, got shape {x.shape}")
-    x = np.ascontiguousarray(x.reshape(-1))
-    if x.size == 0:
-        raise ValueError("x0 must have at least one element")
-    return x
 
 
 class _Counts:
@@ -437,7 +427,7 @@ def minimize(
     >>> round(float(res.x[0]), 2), res.status
     (3.0, 0)
     """
-    x = _initial_point(x0)
+    x = _point(x0)
     n = x.size
     rule, schedule, loop = _settings(method, tol, options)
     run = _core.Minimizer(rule, schedule, n, **loop)

@@ -25,16 +25,31 @@ other hyperparameter) takes effect at the next step. Keyword arguments beyond to
     A learning-rate schedule (any object callable as ``schedule(t) -> lr``, such as those of
     ``descend.schedules``), per group: before every step, the group's ``lr`` is set to
     ``schedule(t)``, with ``t`` the number of steps the group has taken (0 for the first).
+``on_nonfinite``
+    What a step whose gradients hold NaN or infinity does (checked before any array is
+    touched; None, the default, checks nothing, as torch): ``"raise"`` raises
+    FloatingPointError; ``"skip"`` skips that step (no array, count or lr changes; it is
+    counted in ``opt.nonfinite_steps``); ``"stop"`` skips it and every later step, keeping
+    the last finite parameters (``opt.stopped`` becomes True; set it back to False to go on).
 ``check_finite``
-    If True, a step whose gradients hold NaN or infinity raises FloatingPointError before
-    any array is touched (off by default, as in torch).
+    True is ``on_nonfinite="raise"`` (kept for compatibility).
 
 ``state_dict()`` returns a plain dict of NumPy arrays (copies) and numbers: ``{"state": {i:
 {"step": n, "exp_avg": array, ...}}, "param_groups": [{hyperparameters..., "params": [i,
-...], "step": t}]}``, keyed by the parameter's position; a group's ``"step"`` is the
-position of its schedule, and a schedule with a ``state_dict()`` method (such as a
-plateau rule) adds its own as ``"schedule_state"``. ``load_state_dict()`` restores all of it,
-so the optimizer continues bit-identically.
+...], "step": t}], "optimizer": "Adam", "format_version": 1}``, keyed by the parameter's
+position; a group's ``"step"`` is the position of its schedule, and a schedule with a
+``state_dict()`` method (such as a plateau rule) adds its own as ``"schedule_state"``.
+``load_state_dict()`` checks all of it (layout, class, version, hyperparameters, step counts,
+state arrays' names, shapes and values) before restoring it, so the optimizer continues
+bit-identically; a dict that went through JSON is accepted.
+
+Step counts are at most 2**53 (``descend._checks.MAX_STEP``); a step beyond is refused
+rather than wrapped. A refused or interrupted step (an exception, Ctrl-C) changes nothing:
+arrays, step counts and the groups' ``lr`` stay as they were.
+
+Threads: one optimizer takes one step at a time. ``step()`` called while another thread is
+inside ``step()`` of the same optimizer raises ``descend.exceptions.ConcurrentStepError``
+(nothing changes) instead of losing updates; use one optimizer per thread, or a lock.
 
 An optimizer may be created without parameters (``Adam(lr=0.01)``, or ``Adam(None,
 lr=0.01)``): it then only holds hyperparameters (``defaults``), for the estimators, e.g.
@@ -45,13 +60,16 @@ can be added later with ``add_param_group``.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
 from . import _core
+from ._checks import MAX_STEP, check_flag, check_int, check_real, core_rule
+from .exceptions import ConcurrentStepError
 
 __all__ = [
     "OPTIMIZER_NAMES",
@@ -69,13 +87,28 @@ __all__ = [
 _FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 # keys of a param group that are not hyperparameters of the update rule
 _GROUP_ONLY = ("params", "schedule")
+# The version of the layout of state_dict(); load_state_dict() refuses other versions.
+_STATE_FORMAT = 1
+# What a step does with a gradient holding NaN or infinity (None: no check, as torch).
+_ON_NONFINITE = (None, "raise", "skip", "stop")
+# State arrays that hold sums or averages of squares (or maxima of magnitudes): never negative.
+_NONNEGATIVE_STATE = frozenset({"exp_avg_sq", "max_exp_avg_sq", "sum", "square_avg", "exp_inf"})
 
 
 def _check_param(param: object, name: str) -> np.ndarray:
     if not isinstance(param, np.ndarray):
         raise TypeError(f"{name}: expected a numpy.ndarray, got {type(param).__name__}")
+    if isinstance(param, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name}: expected a numpy.ndarray, got a numpy.ma.MaskedArray (its mask would be "
+            "ignored)"
+        )
     if param.dtype not in _FLOAT_DTYPES:
-        raise TypeError(f"{name}: expected dtype float32 or float64, got {param.dtype}")
+        order = ""
+        if param.dtype.kind == "f" and not param.dtype.isnative:
+            order = (" (the other byte order than this machine's; convert it once with "
+                     "a.astype(a.dtype.newbyteorder('=')))")
+        raise TypeError(f"{name}: expected dtype float32 or float64, got {param.dtype}{order}")
     if not param.flags.c_contiguous:
         raise ValueError(
             f"{name}: expected a C-contiguous array, got a non-contiguous view "
@@ -86,10 +119,19 @@ def _check_param(param: object, name: str) -> np.ndarray:
     return param
 
 
-def _betas(value: object) -> tuple[float, float]:
-    if not (isinstance(value, Sequence) and len(value) == 2):
-        raise ValueError(f"betas must be a pair (beta1, beta2), got {value!r}")
-    return float(value[0]), float(value[1])
+def _betas(value: object, owner: str = "") -> tuple[float, float]:
+    if isinstance(value, str) or not (isinstance(value, Sequence) and len(value) == 2):
+        raise TypeError(f"{owner}betas: expected a pair (beta1, beta2), got {value!r}")
+    return (check_real(f"{owner}betas[0]", value[0], finite=False),
+            check_real(f"{owner}betas[1]", value[1], finite=False))
+
+
+def _check_schedule(schedule: object, name: str = "schedule") -> None:
+    if schedule is not None and not callable(schedule):
+        raise TypeError(
+            f"{name}: expected None or a callable t -> lr (such as a descend.schedules "
+            f"object), got {type(schedule).__name__} {schedule!r}"
+        )
 
 
 class _ParamGroup(dict):
@@ -199,16 +241,32 @@ class Optimizer:
         *,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
+        _check_schedule(schedule)
+        if on_nonfinite not in _ON_NONFINITE:
+            raise ValueError(
+                f"on_nonfinite must be one of {_ON_NONFINITE}, got {on_nonfinite!r}"
+            )
         self.defaults: dict[str, Any] = dict(defaults, schedule=schedule)
-        self.check_finite = bool(check_finite)
+        self.check_finite = check_flag("check_finite", check_finite)
+        if self.check_finite and on_nonfinite not in (None, "raise"):
+            raise ValueError(
+                f"check_finite=True means on_nonfinite='raise', got on_nonfinite={on_nonfinite!r}"
+            )
+        self.on_nonfinite = "raise" if self.check_finite else on_nonfinite
+        self.nonfinite_steps = 0  # steps not taken for a NaN or infinite gradient
+        self.stopped = False  # on_nonfinite="stop" met a non-finite gradient
         self._core_rule(self.defaults)  # refuse impossible hyperparameters now
         self.param_groups: list[dict[str, Any]] = []
         self._records: list[_GroupRecord] = []
         self._pairs: list[tuple[dict[str, Any], _GroupRecord]] = []  # (group, record)
         self._groups: list[tuple | None] = []  # what the C++ kernel takes, one per group
-        self._count = 0  # calls of step()
+        # calls of step(): incremented by the C++ kernel together with the updates, so that
+        # an interrupted step (Ctrl-C) leaves it consistent with the per-parameter counts
+        self._counter = np.zeros(1, dtype=np.int64)
         self._step_kernel = self._kernel
+        self._stepping = threading.Lock()
         if params is None:
             return
         if isinstance(params, np.ndarray):
@@ -216,18 +274,33 @@ class Optimizer:
                 "params must be a list of arrays or of dicts (parameter groups), got a "
                 "numpy.ndarray; wrap it in a list: [w]"
             )
+        if isinstance(params, (str, bytes, Mapping)) or not isinstance(params, Iterable):
+            raise TypeError(
+                "params: expected a list of numpy arrays or of dicts (parameter groups), got "
+                f"{type(params).__name__}"
+            )
         params = list(params)
         if not params:
             raise ValueError(
                 "params is an empty list; pass None for an optimizer without parameters"
             )
+        if not (all(isinstance(p, dict) for p in params)
+                or not any(isinstance(p, dict) for p in params)):
+            raise TypeError("params: expected a list of arrays or a list of dicts, got a mix")
         groups = params if isinstance(params[0], dict) else [{"params": params}]
         for group in groups:
             self.add_param_group(group)
 
+    @property
+    def _count(self) -> int:
+        """Calls of step() so far."""
+        return int(self._counter[0])
+
     # ------------------------------------------------------------------ hyperparameters
     @classmethod
-    def _core_rule(cls, group: dict[str, Any]) -> Any:
+    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> Any:
+        """The group's compiled rule; TypeError/ValueError (names prefixed by `owner`) for an
+        impossible hyperparameter."""
         raise NotImplementedError
 
     def _initial_state(self, name: str, param: np.ndarray, group: dict[str, Any]) -> np.ndarray:
@@ -248,11 +321,23 @@ class Optimizer:
             raise TypeError(f"param_group must be a dict, got {type(param_group).__name__}")
         if "params" not in param_group:
             raise ValueError('param_group must have a "params" entry')
+        unknown = sorted(set(map(str, param_group)) - {*self.defaults, "params"})
+        if unknown:
+            raise ValueError(
+                f"param_group: unknown keys {unknown}; expected 'params' and any of "
+                f"{sorted(self.defaults)}"
+            )
         group = _ParamGroup(param_group)
         params = group["params"]
+        if isinstance(params, (str, bytes, Mapping)) or not isinstance(params, Iterable):
+            raise TypeError(
+                'param_group["params"]: expected an array or a list of arrays, got '
+                f"{type(params).__name__}"
+            )
         group["params"] = [params] if isinstance(params, np.ndarray) else list(params)
         for key, value in self.defaults.items():
             group.setdefault(key, value)
+        _check_schedule(group["schedule"], 'param_group["schedule"]')
         self._core_rule(group)
         record = _GroupRecord(len(self.param_groups), self._count)
         self.param_groups.append(group)
@@ -276,13 +361,17 @@ class Optimizer:
         if not isinstance(params, list):
             params = group["params"] = [params] if isinstance(params, np.ndarray) else list(params)
         offset = sum(len(g["params"]) for g in self.param_groups[:k])
-        others = {id(p) for j, g in enumerate(self.param_groups) if j != k for p in g["params"]}
-        seen: set[int] = set()
         for i, param in enumerate(params):
             _check_param(param, f"params[{offset + i}]")
-            if id(param) in others or id(param) in seen:
-                raise ValueError(f"params[{offset + i}] appears more than once in the optimizer")
-            seen.add(id(param))
+        everything = [p for j, g in enumerate(self.param_groups)
+                      for p in (params if j == k else g["params"])]
+        pair = _core.first_overlap(everything)
+        if pair is not None:
+            raise ValueError(
+                f"params[{pair[0]}] and params[{pair[1]}]: expected separate arrays, got two "
+                "that share memory (the same array twice, or overlapping views); each step "
+                "would update that memory twice"
+            )
         old = {id(p): i for i, p in enumerate(record.snapshot)}
         arrays, steps = [], np.zeros(len(params), dtype=np.int64)
         for i, param in enumerate(params):
@@ -301,7 +390,8 @@ class Optimizer:
         values = self._getter(group)
         same_params = group["params"] is record.params and len(record.params) == record.n
         if same_params and record.values is not None and values[1:] == record.values[1:]:
-            record.rule.lr = group["lr"]  # only the learning rate changed
+            # only the learning rate changed
+            record.rule.lr = check_real(f"param_groups[{k}]: lr", group["lr"], finite=False)
             record.values, record.version = values, group.version
             return
         rule = self._core_rule(group)
@@ -333,22 +423,55 @@ class Optimizer:
         TypeError, ValueError
             A wrong dtype, shape, layout, a read-only array or an impossible hyperparameter.
         FloatingPointError
-            With ``check_finite=True``, a gradient holding NaN or infinity.
-            In every case no array is changed.
+            With ``on_nonfinite="raise"`` (or ``check_finite=True``), a gradient holding NaN
+            or infinity. In every case no array is changed.
+        ConcurrentStepError
+            Another thread is inside ``step()`` of this optimizer.
         """
         # This is the per-call overhead of every step: keep it to a few look-ups.
+        if not self._stepping.acquire(blocking=False):
+            raise ConcurrentStepError(
+                f"{type(self).__name__}.step() was called while another thread is inside "
+                "step() of the same optimizer; steps of one optimizer must not overlap (use a "
+                "lock, or one optimizer per thread)"
+            )
+        try:
+            if self.stopped:
+                return
+            try:
+                self._step(grads)
+            except FloatingPointError:
+                if self.on_nonfinite in (None, "raise"):
+                    raise
+                self.nonfinite_steps += 1
+                self.stopped = self.on_nonfinite == "stop"
+        finally:
+            self._stepping.release()
+
+    def _step(self, grads: Sequence[np.ndarray | None]) -> None:
         count = self._count
-        for group, record in self._pairs:
-            if group.version != record.version:
-                self._refresh(record.index)
-            schedule = group["schedule"]
-            if schedule is not None:
-                lr = schedule(count - record.offset)
-                if lr != group["lr"]:
-                    dict.__setitem__(group, "lr", lr)  # not a change the rule must be rebuilt for
+        changed = []  # (group, record, lr before): restored if the step is refused
+        try:
+            for group, record in self._pairs:
+                if group.version != record.version:
+                    self._refresh(record.index)
+                schedule = group["schedule"]
+                if schedule is not None:
+                    t = count - record.offset
+                    lr = schedule(t)
+                    if lr != group["lr"]:
+                        lr = check_real(f"param_groups[{record.index}]: schedule({t})", lr, 0.0)
+                        changed.append((group, record, group["lr"]))
+                        # not a change the rule must be rebuilt for
+                        dict.__setitem__(group, "lr", lr)
+                        record.rule.lr = lr
+            self._step_kernel(self._groups, grads, self._counter, self.on_nonfinite is not None)
+        except BaseException:
+            if self._count == count:  # the step did not happen: nothing may have changed
+                for group, record, lr in changed:
+                    dict.__setitem__(group, "lr", lr)
                     record.rule.lr = lr
-        self._step_kernel(self._groups, grads, self.check_finite)
-        self._count = count + 1
+            raise
 
     # ------------------------------------------------------------------ saving and loading
     def state_dict(self) -> dict[str, Any]:
@@ -372,73 +495,179 @@ class Optimizer:
                 entry.update((name, array.copy()) for name, array in arrays.items())
                 state[index + i] = entry
             index += record.n
-        return {"state": state, "param_groups": groups}
+        return {"state": state, "param_groups": groups, "optimizer": type(self).__name__,
+                "format_version": _STATE_FORMAT}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a ``state_dict()``: hyperparameters, step counts, schedule positions and
-        state arrays (copied, and cast to each parameter's dtype). Everything is checked
-        before anything changes."""
-        saved_groups = state_dict["param_groups"]
-        saved_state = state_dict["state"]
+        state arrays (copied, and cast to each parameter's dtype).
+
+        Everything is checked before anything changes: the layout (keys, the optimizer class
+        and format version that wrote it), the hyperparameters, step counts (ints in
+        [0, 2**53)), and each state array's name, shape, dtype (real numbers) and values
+        (finite; second moments >= 0). A dict that went through JSON (string keys, lists for
+        arrays and tuples) is accepted. Anything else raises TypeError or ValueError and leaves
+        the optimizer as it was.
+        """
+        prepared = self._prepared_state(state_dict)
+        # The schedules' own states go first: they are the only part that can still refuse.
+        loaded: list[tuple[Any, Any]] = []
+        try:
+            for k, (_, _, _, _, schedule_state) in enumerate(prepared):
+                schedule = self.param_groups[k]["schedule"]
+                if schedule_state is not None and hasattr(schedule, "load_state_dict"):
+                    before = schedule.state_dict()
+                    schedule.load_state_dict(schedule_state)
+                    loaded.append((schedule, before))
+        except BaseException:
+            for schedule, before in loaded:
+                schedule.load_state_dict(before)
+            raise
+        count = self._count
+        for k, (hyper, t, arrays, steps, _) in enumerate(prepared):
+            group, record = self.param_groups[k], self._records[k]
+            group.update(hyper)
+            record.arrays, record.steps, record.offset = arrays, steps, count - t
+            params = group["params"]
+            record.params, record.snapshot, record.n = params, tuple(params), len(params)
+            record.values = None  # rebuild the C++ state list from the new arrays
+            self._refresh(k)
+
+    def _prepared_state(self, state_dict: object) -> list[tuple]:
+        """load_state_dict's checks: per group (hyperparameters, step, state arrays, step
+        counts, schedule state), all converted, nothing changed."""
+        name = type(self).__name__
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"state_dict: expected a dict, got {type(state_dict).__name__}")
+        keys = set(state_dict)
+        expected = {"state", "param_groups"}
+        optional = {"optimizer", "format_version"}
+        if not expected <= keys or not keys <= expected | optional:
+            raise ValueError(
+                f"state_dict: expected the keys {sorted(expected)} (and {sorted(optional)}), "
+                f"got {sorted(map(str, keys))}"
+            )
+        writer = state_dict.get("optimizer", name)
+        if writer != name:
+            raise ValueError(f"state_dict: written by {writer!r}, cannot be loaded into {name}")
+        version = state_dict.get("format_version", _STATE_FORMAT)
+        if version != _STATE_FORMAT or isinstance(version, bool):
+            raise ValueError(
+                f"state_dict: format_version {version!r} is not one this version of descend "
+                f"reads ({_STATE_FORMAT})"
+            )
+        saved_groups, saved_state = state_dict["param_groups"], state_dict["state"]
+        if isinstance(saved_groups, (str, bytes)) or not isinstance(saved_groups, Sequence):
+            raise TypeError(
+                f"state_dict['param_groups']: expected a list, got {type(saved_groups).__name__}"
+            )
+        if not isinstance(saved_state, Mapping):
+            raise TypeError(
+                f"state_dict['state']: expected a dict, got {type(saved_state).__name__}"
+            )
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
                 f"the state_dict has {len(saved_groups)} parameter groups, this optimizer "
                 f"has {len(self.param_groups)}"
             )
+        state = {}
+        for key, entry in saved_state.items():
+            index = key
+            if isinstance(key, str) and key.isdigit() and str(int(key)) == key:
+                index = int(key)  # JSON turns int keys into strings
+            if not isinstance(index, numbers.Integral) or isinstance(index, bool):
+                raise ValueError(f"state_dict['state']: keys are parameter indices, got {key!r}")
+            if int(index) in state:
+                raise ValueError(f"state_dict['state']: index {key!r} appears twice")
+            if not isinstance(entry, Mapping):
+                raise TypeError(
+                    f"state_dict['state'][{key!r}]: expected a dict, got {type(entry).__name__}"
+                )
+            state[int(index)] = entry
+        allowed = {*self._hyperparameters, "params", "step", "schedule_state"}
+        used: set[int] = set()
         prepared = []
         for k, (group, saved) in enumerate(zip(self.param_groups, saved_groups, strict=True)):
+            where = f"state_dict['param_groups'][{k}]"
+            if not isinstance(saved, Mapping):
+                raise TypeError(f"{where}: expected a dict, got {type(saved).__name__}")
+            unknown = sorted(map(str, set(saved) - allowed))
+            if unknown:
+                raise ValueError(
+                    f"{where}: unknown keys {unknown} (not hyperparameters of {name}; a state "
+                    "of another optimizer?)"
+                )
+            if "params" not in saved:
+                raise ValueError(f"{where}: the 'params' entry is missing")
             params = group["params"]
-            if len(saved["params"]) != len(params):
+            indices = saved["params"]
+            if isinstance(indices, (str, bytes)) or not isinstance(indices, Sequence):
+                raise TypeError(f"{where}['params']: expected a list of parameter indices")
+            if len(indices) != len(params):
                 raise ValueError(
                     f"param_groups[{k}] has {len(params)} parameters, the state_dict's has "
-                    f"{len(saved['params'])}"
+                    f"{len(indices)}"
                 )
             hyper = {key: value for key, value in saved.items()
                      if key not in ("params", "step", "schedule_state")}
-            self._core_rule({**group, **hyper})
-            t = saved.get("step", 0)
-            if not isinstance(t, numbers.Integral) or t < 0:
-                raise ValueError(f"param_groups[{k}]['step'] must be an int >= 0, got {t!r}")
+            if "betas" in hyper and isinstance(hyper["betas"], list):
+                hyper["betas"] = tuple(hyper["betas"])  # JSON turns tuples into lists
+            rule = self._core_rule({**group, **hyper}, f"{where}: ")
+            t = check_int(f"{where}['step']", saved.get("step", 0), 0, MAX_STEP)
             arrays, steps = [], np.zeros(len(params), dtype=np.int64)
-            for i, (param, key) in enumerate(zip(params, saved["params"], strict=True)):
-                entry = saved_state.get(key, {})
-                count = entry.get("step", 0)
-                if not isinstance(count, numbers.Integral) or count < 0:
-                    raise ValueError(f"state[{key}]['step'] must be an int >= 0, got {count!r}")
-                steps[i] = count
+            for i, (param, key) in enumerate(zip(params, indices, strict=True)):
+                key = check_int(f"{where}['params'][{i}]", key, 0)
+                if key in used:
+                    raise ValueError(f"{where}['params']: index {key} appears twice")
+                used.add(key)
+                entry = state.get(key, {})
+                at = f"state_dict['state'][{key}]"
+                steps[i] = check_int(f"{at}['step']", entry.get("step", 0), 0, MAX_STEP - 1)
+                names = set(entry) - {"step"}
+                if names and names != set(rule.state_names):
+                    raise ValueError(
+                        f"{at}: expected the state arrays {sorted(rule.state_names)} of "
+                        f"{name} with these hyperparameters, got {sorted(map(str, names))}"
+                    )
                 own = {}
-                for name, value in entry.items():
-                    if name == "step":
-                        continue
-                    value = np.asarray(value)
+                for state_name in rule.state_names if names else ():
+                    value = np.asarray(entry[state_name])
+                    label = f"{at}[{state_name!r}]"
+                    if value.dtype.kind not in "biuf":
+                        raise TypeError(f"{label}: expected real numbers, got dtype {value.dtype}")
                     if value.shape != param.shape:
                         raise ValueError(
-                            f"state[{key}][{name!r}] has shape {value.shape}, its parameter "
-                            f"{param.shape}"
+                            f"{label} has shape {value.shape}, its parameter {param.shape}"
                         )
-                    own[name] = np.array(value, dtype=param.dtype, order="C", copy=True)
+                    with np.errstate(over="ignore"):  # refused below, naming the array
+                        copy = np.array(value, dtype=param.dtype, order="C", copy=True)
+                    if not np.isfinite(copy).all():
+                        raise ValueError(
+                            f"{label}: expected finite values (in {param.dtype}), got NaN or "
+                            "infinity"
+                        )
+                    if state_name in _NONNEGATIVE_STATE and (copy < 0).any():
+                        raise ValueError(f"{label}: expected values >= 0, got negative ones")
+                    own[state_name] = copy
                 arrays.append(own)
-            prepared.append((hyper, int(t), arrays, steps, saved.get("schedule_state")))
-        for k, (hyper, t, arrays, steps, schedule_state) in enumerate(prepared):
-            group, record = self.param_groups[k], self._records[k]
-            group.update(hyper)
-            record.arrays, record.steps, record.offset = arrays, steps, self._count - t
-            params = group["params"]
-            record.params, record.snapshot, record.n = params, tuple(params), len(params)
-            record.values = None  # rebuild the C++ state list from the new arrays
-            if schedule_state is not None and hasattr(group["schedule"], "load_state_dict"):
-                group["schedule"].load_state_dict(schedule_state)
-            self._refresh(k)
+            prepared.append((hyper, t, arrays, steps, saved.get("schedule_state")))
+        extra = sorted(set(state) - used)
+        if extra:
+            raise ValueError(
+                f"state_dict['state']: indices {extra} belong to no parameter of param_groups"
+            )
+        return prepared
 
     def __getstate__(self) -> dict[str, Any]:
         saved = self.__dict__.copy()
         saved["_groups"] = [None] * len(self._groups)  # holds C++ rule objects
-        del saved["_step_kernel"]
+        del saved["_step_kernel"], saved["_stepping"]
         return saved
 
     def __setstate__(self, saved: dict[str, Any]) -> None:
         self.__dict__.update(saved)
         self._step_kernel = self._kernel
+        self._stepping = threading.Lock()
         for k, record in enumerate(self._records):
             params = self.param_groups[k]["params"]
             record.params, record.snapshot, record.n = params, tuple(params), len(params)
@@ -477,14 +706,17 @@ class SGD(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
-    def _core_rule(cls, group: dict[str, Any]) -> _core.SGD:
-        return _core.SGD(lr=group["lr"], momentum=group["momentum"], dampening=group["dampening"],
+    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.SGD:
+        return core_rule(_core.SGD, owner,
+                         lr=group["lr"], momentum=group["momentum"], dampening=group["dampening"],
                          weight_decay=group["weight_decay"], nesterov=group["nesterov"],
                          maximize=group["maximize"])
 
@@ -522,15 +754,18 @@ class Adagrad(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, eps=eps,
                         maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
-    def _core_rule(cls, group: dict[str, Any]) -> _core.Adagrad:
-        return _core.Adagrad(lr=group["lr"], lr_decay=group["lr_decay"],
+    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.Adagrad:
+        return core_rule(_core.Adagrad, owner,
+                         lr=group["lr"], lr_decay=group["lr_decay"],
                              weight_decay=group["weight_decay"],
                              initial_accumulator_value=group["initial_accumulator_value"],
                              eps=group["eps"], maximize=group["maximize"])
@@ -574,14 +809,17 @@ class RMSprop(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                         momentum=momentum, centered=centered, maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
-    def _core_rule(cls, group: dict[str, Any]) -> _core.RMSprop:
-        return _core.RMSprop(lr=group["lr"], alpha=group["alpha"], eps=group["eps"],
+    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.RMSprop:
+        return core_rule(_core.RMSprop, owner,
+                         lr=group["lr"], alpha=group["alpha"], eps=group["eps"],
                              weight_decay=group["weight_decay"], momentum=group["momentum"],
                              centered=group["centered"], maximize=group["maximize"])
 
@@ -622,15 +860,18 @@ class Adam(Optimizer):
         decoupled_weight_decay: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                         maximize=maximize, decoupled_weight_decay=decoupled_weight_decay)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
-    def _core_rule(cls, group: dict[str, Any]) -> _core.Adam:
-        beta1, beta2 = _betas(group["betas"])
-        return _core.Adam(lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
+    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.Adam:
+        beta1, beta2 = _betas(group["betas"], owner)
+        return core_rule(_core.Adam, owner,
+                         lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
                           weight_decay=group["weight_decay"], amsgrad=group["amsgrad"],
                           maximize=group["maximize"],
                           decoupled_weight_decay=group["decoupled_weight_decay"])
@@ -670,15 +911,18 @@ class AdamW(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                         maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
-    def _core_rule(cls, group: dict[str, Any]) -> _core.AdamW:
-        beta1, beta2 = _betas(group["betas"])
-        return _core.AdamW(lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
+    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.AdamW:
+        beta1, beta2 = _betas(group["betas"], owner)
+        return core_rule(_core.AdamW, owner,
+                         lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
                            weight_decay=group["weight_decay"], amsgrad=group["amsgrad"],
                            maximize=group["maximize"])
 
@@ -722,16 +966,19 @@ class NAdam(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         momentum_decay=momentum_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
-    def _core_rule(cls, group: dict[str, Any]) -> _core.NAdam:
-        beta1, beta2 = _betas(group["betas"])
-        return _core.NAdam(lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
+    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.NAdam:
+        beta1, beta2 = _betas(group["betas"], owner)
+        return core_rule(_core.NAdam, owner,
+                         lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
                            weight_decay=group["weight_decay"],
                            momentum_decay=group["momentum_decay"],
                            decoupled_weight_decay=group["decoupled_weight_decay"],
@@ -777,15 +1024,18 @@ class RAdam(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
-    def _core_rule(cls, group: dict[str, Any]) -> _core.RAdam:
-        beta1, beta2 = _betas(group["betas"])
-        return _core.RAdam(lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
+    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.RAdam:
+        beta1, beta2 = _betas(group["betas"], owner)
+        return core_rule(_core.RAdam, owner,
+                         lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
                            weight_decay=group["weight_decay"],
                            decoupled_weight_decay=group["decoupled_weight_decay"],
                            maximize=group["maximize"])
@@ -822,15 +1072,18 @@ class Adamax(Optimizer):
         maximize: bool = False,
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
+        on_nonfinite: str | None = None,
     ) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
     @classmethod
-    def _core_rule(cls, group: dict[str, Any]) -> _core.Adamax:
-        beta1, beta2 = _betas(group["betas"])
-        return _core.Adamax(lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
+    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.Adamax:
+        beta1, beta2 = _betas(group["betas"], owner)
+        return core_rule(_core.Adamax, owner,
+                         lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
                             weight_decay=group["weight_decay"], maximize=group["maximize"])
 
 

@@ -42,7 +42,11 @@ import numbers
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
+import numpy as np
+
 from . import _core
+from ._checks import check_int as _check_int
+from ._checks import check_real as _check_real
 
 __all__ = [
     "Constant",
@@ -58,36 +62,9 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------- argument checks
-def _check_real(
-    name: str,
-    value: object,
-    low: float = -math.inf,
-    high: float = math.inf,
-    *,
-    low_open: bool = False,
-    high_open: bool = False,
-) -> float:
-    """value as a finite float in the interval (low or [low, high] or high)."""
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        number = float(value)
-        above = number > low if low_open else number >= low
-        below = number < high if high_open else number <= high
-        if math.isfinite(number) and above and below:
-            return number
-    if high == math.inf:
-        bound = f"{'>' if low_open else '>='} {low:g}"
-    else:
-        bound = f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-    raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= minimum:
-        return int(value)
-    raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-
-
 def _check_step(t: int) -> None:
+    if not isinstance(t, numbers.Integral) or isinstance(t, (bool, np.bool_)):
+        raise TypeError(f"t must be a step count (an int >= 0), got {type(t).__name__} {t!r}")
     if t < 0:
         raise ValueError(f"t must be a step count >= 0, got {t!r}")
 
@@ -390,9 +367,9 @@ class LinearWarmup:
         object.__setattr__(self, "warmup_steps", _check_int("warmup_steps", self.warmup_steps, 0))
 
     def __call__(self, t: int) -> float:
+        _check_step(t)
         if t >= self.warmup_steps:
             return self.schedule(t - self.warmup_steps)
-        _check_step(t)
         return self.schedule(0) * (t + 1) / self.warmup_steps
 
     def step(self, loss: float) -> None:

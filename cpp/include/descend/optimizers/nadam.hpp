@@ -50,17 +50,24 @@ struct NAdam {
     /// prod_{i=1}^{t} mu_i, one factor per step as torch accumulates it (0.96^(i psi) taken as a
     /// running power of 0.96^psi, within an ulp of torch's pow, at two multiplications). The loop
     /// stops once the product drops below 2^-54: from there on 1 - product (and 1 - product *
-    /// mu_{t+1}) round to exactly 1 in double, so stopping changes no result. With the
-    /// defaults that takes about 50 factors; more only when mu_i approaches 1 (beta1 near 1
-    /// and a large momentum_decay).
+    /// mu_{t+1}) round to exactly 1 in double, so stopping changes no result. It also stops once
+    /// the power drops to 2^-53: from there on 1 - power / 2 rounds to 1, every further factor
+    /// is exactly beta1, and the rest of the product is beta1^(t - i) in closed form. So the
+    /// work is bounded whatever t is: while the power is above 2^-53 each factor is at most
+    /// 1 - power / 2, which takes the product below 2^-54 within a few thousand factors unless
+    /// the power reaches 2^-53 first. With the defaults it takes about 50 factors.
     double mu_product(std::int64_t t) const {
         const double negligible = 0x1p-54;
+        const double constant_factor = 0x1p-53;  // power at or below this: the factor is beta1
         const double decay = std::pow(0.96, momentum_decay);
         double power = 1.0, product = 1.0;
-        for (std::int64_t i = 1; i <= t && product >= negligible; ++i) {
+        std::int64_t i = 1;
+        for (; i <= t && product >= negligible; ++i) {
             power *= decay;
+            if (power <= constant_factor) break;
             product *= beta1 * (1.0 - 0.5 * power);
         }
+        if (i <= t && product >= negligible) product *= std::pow(beta1, static_cast<double>(t - i + 1));
         return product;
     }
 

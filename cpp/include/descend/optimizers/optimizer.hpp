@@ -17,6 +17,11 @@
 
 namespace descend {
 
+/// The largest step count t an update rule is given: 2^53, beyond which t is no longer exact
+/// as the double the rules raise betas to (beta^t). Callers refuse larger counts instead of
+/// letting t + 1 wrap around (at a billion steps a second, 2^53 steps take 285 years).
+inline constexpr std::int64_t max_step = std::int64_t{1} << 53;
+
 /// One of the update rules; each alternative holds its hyperparameters.
 using Optimizer = std::variant<SGD, Adam, Adagrad, RMSprop, AdamW, NAdam, RAdam, Adamax>;
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The oldest versions descend claims to support, tested: Python 3.10 (requires-python) with
+# NumPy 1.23.5 (numpy>=1.23), in a venv of its own, running the whole suite. The test extras
+# are held to the oldest releases that work with that NumPy (constraints below), so a test
+# that passes only with newer libraries fails here.
+# Usage: scripts/check_min_versions.sh   (from anywhere; PYTHON_MIN=... picks the interpreter,
+# by default python3.10 from PATH or pyenv)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+started=$SECONDS
+step() { echo "== [$((SECONDS - started)) s] $*"; }
+
+python="${PYTHON_MIN:-}"
+if [ -z "$python" ]; then
+  python="$(command -v python3.10 || true)"
+  for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.10.*/bin/python3.10; do
+    [ -n "$python" ] || { [ -x "$candidate" ] && python="$candidate"; }
+  done
+fi
+[ -n "$python" ] || { echo "check_min_versions.sh: no python3.10 found (set PYTHON_MIN)"; exit 1; }
+
+# The minimum NumPy and, for the test extras, releases of the same period that run on it.
+cat > "$work/constraints.txt" <<'EOF'
+numpy==1.23.5
+scipy==1.10.1
+scikit-learn==1.3.0
+pandas==1.5.3
+matplotlib==3.6.3
+EOF
+
+step "$("$python" --version) in a venv of its own, with $(head -1 "$work/constraints.txt")"
+"$python" -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install -q --upgrade pip
+"$work/venv/bin/python" -m pip install -q -c "$work/constraints.txt" "$root[test]" \
+    -Cbuild-dir="$work/build"
+"$work/venv/bin/python" -c "import numpy, sys; print('python', sys.version.split()[0], 'numpy', numpy.__version__)"
+
+step "the whole suite"
+(cd "$work" && "$work/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests")
+
+echo "check_min_versions.sh: passed in $((SECONDS - started)) s"

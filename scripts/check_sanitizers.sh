@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# AddressSanitizer + UndefinedBehaviorSanitizer over both sides of descend:
+#   1. the C++ tests of the header library, built with -fsanitize=address,undefined, run by ctest;
+#   2. the extension descend._core built the same way (pip, in a venv of its own), and the whole
+#      Python suite run against it, the ASan runtime preloaded into the (uninstrumented)
+#      interpreter, leak detection off (CPython keeps memory until exit on purpose).
+# Any report fails the run: UBSan halts on the first error, ASan always does.
+# Usage: scripts/check_sanitizers.sh   (from anywhere; needs g++ or clang++ with the sanitizer
+# runtimes, cmake >= 3.18 and python3 >= 3.10; PYTHON=... picks the interpreter)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+jobs="${CMAKE_BUILD_PARALLEL_LEVEL:-2}"
+python="${PYTHON:-python3}"
+cxx="${CXX:-g++}"
+# -O1 keeps the build and the instrumented run quick; frame pointers give readable stacks.
+sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+flags="-O1 -g1 $sanitize"
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:halt_on_error=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+started=$SECONDS
+step() { echo "== [$((SECONDS - started)) s] $*"; }
+
+step "C++ tests with $sanitize"
+cmake -S "$root" -B "$work/cpp" -DCMAKE_CXX_COMPILER="$cxx" -DDESCEND_BUILD_TESTS=ON \
+      -DDESCEND_INSTALL=OFF -DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=$flags" \
+      > "$work/configure.log" || { cat "$work/configure.log"; exit 1; }
+cmake --build "$work/cpp" -j "$jobs" > "$work/build.log" || { cat "$work/build.log"; exit 1; }
+ctest --test-dir "$work/cpp" --output-on-failure -j "$jobs"
+
+step "the extension with $sanitize, in a venv of its own"
+"$python" -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install -q --upgrade pip
+# Build type None: no -O3 and no LTO from the Release defaults, just the flags above.
+"$work/venv/bin/python" -m pip install -q "$root[test]" \
+    -Ccmake.build-type=None "-Ccmake.define.CMAKE_CXX_FLAGS=$flags" \
+    "-Ccmake.define.CMAKE_SHARED_LINKER_FLAGS=$sanitize" -Cbuild-dir="$work/build-py"
+
+step "the Python suite against the instrumented extension"
+asan_runtime="$("$cxx" -print-file-name=libasan.so)"
+[ -e "$asan_runtime" ] || { echo "no ASan runtime at $asan_runtime"; exit 1; }
+# From the work directory, so that `import descend` finds the installed package only.
+(cd "$work" && LD_PRELOAD="$asan_runtime" "$work/venv/bin/python" -m pytest -q -p no:cacheprovider \
+    "$root/tests")
+
+echo "check_sanitizers.sh: clean in $((SECONDS - started)) s"

@@ -1,0 +1,41 @@
+"""descend._bench, the engine of `descend bench`: the JSON it prints and the table (structure
+only, never timings), on tiny sizes."""
+
+from __future__ import annotations
+
+import json
+
+from descend import _bench
+
+ROW_KEYS = {"name", "alternative", "goal", "descend_seconds", "alternative_seconds", "speedup",
+            "speedup_min", "speedup_max", "note", "met"}
+
+
+def test_quick_json_has_every_row_with_times_ratios_and_goals(capsys):
+    assert _bench.main(["--quick", "--json", "--scale", "0.001"]) == 0
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["quick"] is True
+    assert report["memory"] is None
+    assert report["config"]["threads"] >= 1
+    names = [row["name"] for row in report["rows"]]
+    for fragment in ("tutorial GD", "tutorial SGD", "float32, 1 thread", "float64, all threads",
+                     "Adam step", "optim.Adam.step", "minimize", "SGD epoch"):
+        assert any(fragment in name for name in names), fragment
+    for row in report["rows"]:
+        assert set(row) == ROW_KEYS
+        if row["speedup"] is None:  # an optional alternative that is not installed
+            assert "not installed" in row["note"]
+            continue
+        assert row["descend_seconds"] > 0 and row["alternative_seconds"] > 0
+        assert row["speedup_min"] <= row["speedup"] <= row["speedup_max"]
+        assert row["met"] is (None if row["goal"] is None else row["speedup"] >= row["goal"])
+    assert "[1/" in captured.err  # the progress line
+
+
+def test_full_mode_measures_memory_and_prints_a_table(capsys):
+    assert _bench.main(["--scale", "0.001"]) == 0
+    out = capsys.readouterr().out
+    assert "speedup" in out and "tutorial GD" in out
+    assert "memory, full-batch fit on 1,000x100 float64" in out
+    assert "% of X (goal <= 5%" in out

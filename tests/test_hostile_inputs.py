@@ -1,0 +1,825 @@
+"""Hostile inputs to every public entry point of optim, kernels, clipping, functions,
+check_grad, minimize and schedules: each is refused with the documented exception, a message
+naming the argument, and nothing changed.
+
+Each case is a row of a table: a function making the call (on fresh arrays), the exception
+type, a fragment of its message, and the arrays (and optimizer) that must be bit-identical
+afterwards. (The estimators are being rewritten; their hostile inputs are not covered here.)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+import descend
+from descend import clipping, functions, kernels, optim, schedules
+from descend._checks import MAX_STEP
+
+
+@dataclass
+class Call:
+    """What a case does: `run()` must raise; `arrays` and `optimizer` must not change."""
+
+    run: Callable[[], object]
+    arrays: list[np.ndarray] = field(default_factory=list)
+    optimizer: optim.Optimizer | None = None
+
+
+@dataclass
+class Case:
+    id: str
+    make: Callable[[], Call]
+    error: type[BaseException]
+    fragment: str
+
+
+def _array_state(arrays):
+    return [(a.dtype.str, a.shape, a.tobytes()) for a in arrays]
+
+
+def _optimizer_state(opt):
+    if opt is None:
+        return None
+    groups = [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]
+    saved = opt.state_dict()
+    entries = {i: {k: (v.tobytes() if isinstance(v, np.ndarray) else v) for k, v in e.items()}
+               for i, e in saved["state"].items()}
+    steps = [g["step"] for g in saved["param_groups"]]
+    return repr(groups), entries, steps, opt._count
+
+
+def check(case: Case) -> None:
+    call = case.make()
+    arrays_before = _array_state(call.arrays)
+    optimizer_before = _optimizer_state(call.optimizer)
+    with pytest.raises(case.error) as caught:
+        call.run()
+    assert case.fragment in str(caught.value), str(caught.value)
+    assert type(caught.value) is case.error
+    assert _array_state(call.arrays) == arrays_before
+    assert _optimizer_state(call.optimizer) == optimizer_before
+
+
+# ---------------------------------------------------------------------- kernels
+
+_KERNELS = {
+    # name: (function, number of positional state arrays, hyperparameters that need them all)
+    "sgd": (kernels.sgd_step, 1, {"momentum": 0.9}),
+    "adagrad": (kernels.adagrad_step, 1, {}),
+    "rmsprop": (kernels.rmsprop_step, 1, {}),
+    "adam": (kernels.adam_step, 2, {}),
+    "adamw": (kernels.adamw_step, 2, {}),
+    "nadam": (kernels.nadam_step, 2, {}),
+    "radam": (kernels.radam_step, 2, {}),
+    "adamax": (kernels.adamax_step, 2, {}),
+}
+
+
+def _kernel_call(name, edit):
+    """A Call of kernel `name` on fresh arrays after edit(args) changes some of them: args is
+    a dict with param, grad, states (list), step, hyper (dict)."""
+
+    def make():
+        function, slots, hyper = _KERNELS[name]
+        rng = np.random.default_rng(0)
+        args = {
+            "param": rng.standard_normal(3),
+            "grad": rng.standard_normal(3),
+            "states": [np.abs(rng.standard_normal(3)) for _ in range(slots)],
+            "step": 2,
+            "hyper": dict(hyper),
+        }
+        edit(args)
+        arrays = [a for a in (args["param"], args["grad"], *args["states"])
+                  if isinstance(a, np.ndarray)]
+        return Call(lambda: function(args["param"], args["grad"], *args["states"], args["step"],
+                                     **args["hyper"]), arrays)
+
+    return make
+
+
+def _set(**changes):
+    def edit(args):
+        for key, value in changes.items():
+            if key in ("param", "grad", "step"):
+                args[key] = value(args) if callable(value) else value
+            else:
+                args["hyper"][key] = value
+    return edit
+
+
+def _state(k, value):
+    def edit(args):
+        args["states"][k] = value(args)
+    return edit
+
+
+def _big_endian(a):
+    return a.astype(a.dtype.newbyteorder(">" if np.little_endian else "<"))
+
+
+def _read_only(a):
+    a.flags.writeable = False
+    return a
+
+
+def _overlapping_state(args):
+    buffer = np.zeros(6)
+    args["param"] = buffer[:3]
+    args["states"][0] = buffer[2:5]
+
+
+def _nan_grad(args):
+    args["grad"][1] = np.nan
+    args["hyper"]["check_finite"] = True
+
+
+def _inf_grad(args):
+    args["grad"][0] = -np.inf
+    args["hyper"]["check_finite"] = True
+
+
+_KERNEL_CASES = [
+    ("param-list", _set(param=[1.0, 2.0, 3.0]), TypeError, "param: expected a numpy.ndarray"),
+    ("param-big-endian", _set(param=lambda a: _big_endian(a["param"])), TypeError, "byte order"),
+    ("grad-big-endian", _set(grad=lambda a: _big_endian(a["grad"])), TypeError, "byte order"),
+    ("state-big-endian", _state(0, lambda a: _big_endian(a["states"][0])), TypeError,
+     "byte order"),
+    ("param-int", _set(param=lambda a: np.arange(3)), TypeError, "float32 or float64"),
+    ("param-complex", _set(param=lambda a: a["param"] + 0j), TypeError, "float32 or float64"),
+    ("grad-float32", _set(grad=lambda a: a["grad"].astype(np.float32)), TypeError,
+     "the dtype of param"),
+    ("grad-shape", _set(grad=lambda a: np.ones(4)), ValueError, "expected shape (3,)"),
+    ("grad-0d", _set(grad=lambda a: np.array(1.0)), ValueError, "expected shape (3,)"),
+    ("grad-2d", _set(grad=lambda a: np.ones((3, 1))), ValueError, "expected shape (3,)"),
+    ("state-shape", _state(0, lambda a: np.zeros(2)), ValueError, "expected shape (3,)"),
+    ("param-strided", _set(param=lambda a: np.ones(6)[::2]), ValueError, "C-contiguous"),
+    ("param-read-only", _set(param=lambda a: _read_only(a["param"])), ValueError, "writeable"),
+    ("state-read-only", _state(0, lambda a: _read_only(a["states"][0])), ValueError,
+     "writeable"),
+    ("param-masked", _set(param=lambda a: np.ma.array(a["param"], mask=[0, 1, 0])), TypeError,
+     "MaskedArray"),
+    ("grad-masked", _set(grad=lambda a: np.ma.array(a["grad"], mask=[0, 1, 0])), TypeError,
+     "MaskedArray"),
+    ("state-is-param", _state(0, lambda a: a["param"]), ValueError, "share memory"),
+    ("grad-is-param", _set(grad=lambda a: a["param"]), ValueError, "share memory"),
+    ("state-view-of-param", _state(0, lambda a: a["param"][:]), ValueError, "share memory"),
+    ("state-overlaps-param", _overlapping_state, ValueError, "share memory"),
+    ("step-0", _set(step=0), ValueError, "step must be an int in [1, "),
+    ("step-negative", _set(step=-5), ValueError, "step must be an int in [1, "),
+    ("step-beyond-2**53", _set(step=MAX_STEP + 1), ValueError, "step must be an int in [1, "),
+    ("step-2**63", _set(step=2**63), ValueError, "step must be an int in [1, "),
+    ("step-2**64", _set(step=2**64), ValueError, "step must be an int in [1, "),
+    ("step-True", _set(step=True), TypeError, "step must be an int, got bool"),
+    ("step-1.5", _set(step=1.5), TypeError, "step must be an int, got float"),
+    ("step-2.0", _set(step=2.0), TypeError, "step must be an int, got float"),
+    ("step-str", _set(step="2"), TypeError, "step must be an int, got str"),
+    ("step-None", _set(step=None), TypeError, "step must be an int, got NoneType"),
+    ("lr-str", _set(lr="0.1"), TypeError, "lr must be a real number, got str"),
+    ("lr-None", _set(lr=None), TypeError, "lr must be a real number, got NoneType"),
+    ("lr-list", _set(lr=[0.1]), TypeError, "lr must be a real number, got list"),
+    ("lr-complex", _set(lr=0.1j), TypeError, "lr must be a real number"),
+    ("lr-nan", _set(lr=math.nan), ValueError, "lr must be finite"),
+    ("lr-inf", _set(lr=math.inf), ValueError, "lr must be finite"),
+    ("lr-negative", _set(lr=-1.0), ValueError, "lr must be finite and >= 0"),
+    ("lr-huge-int", _set(lr=10**400), ValueError, "lr must be a number that fits a float64"),
+    ("weight_decay-negative", _set(weight_decay=-1.0), ValueError, "weight_decay must be"),
+    ("maximize-str", _set(maximize="no"), TypeError, "maximize must be True or False"),
+    ("maximize-int", _set(maximize=1), TypeError, "maximize must be True or False"),
+    ("check_finite-str", _set(check_finite="yes"), TypeError,
+     "check_finite must be True or False"),
+    ("grad-nan", _nan_grad, FloatingPointError, "grad contains NaN or infinity"),
+    ("grad-inf", _inf_grad, FloatingPointError, "grad contains NaN or infinity"),
+    ("unknown-keyword", _set(foo=1), TypeError, "foo"),
+]
+
+_ADAM_FAMILY_CASES = [
+    ("beta1-1", _set(beta1=1.0), ValueError, "beta1 must be in [0, 1)"),
+    ("beta2-nan", _set(beta2=math.nan), ValueError, "beta2 must be in [0, 1)"),
+    ("beta1-str", _set(beta1="0.9"), TypeError, "beta1 must be a real number"),
+    ("eps-0", _set(eps=0.0), ValueError, "eps must be finite and > 0"),
+]
+
+KERNEL_CASES = [
+    Case(f"{name}-{label}", _kernel_call(name, edit), error, fragment)
+    for name in _KERNELS
+    for label, edit, error, fragment in _KERNEL_CASES
+    + (_ADAM_FAMILY_CASES if name.startswith(("adam", "nadam", "radam")) else [])
+]
+
+
+# ---------------------------------------------------------------------- optim
+
+_CLASSES = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.NAdam,
+            optim.RAdam, optim.Adamax]
+_FULL = {optim.SGD: {"momentum": 0.9}, optim.RMSprop: {"momentum": 0.5, "centered": True},
+         optim.Adam: {"amsgrad": True}, optim.AdamW: {"amsgrad": True}}
+
+
+def _stepped(cls, **hyper):
+    """An optimizer of class cls over two arrays, after two steps; with its params."""
+    rng = np.random.default_rng(1)
+    params = [rng.standard_normal(3), rng.standard_normal((2, 2))]
+    opt = cls(params, **{**_FULL.get(cls, {}), **hyper})
+    for seed in range(2):
+        opt.step([np.random.default_rng(seed).standard_normal(p.shape) for p in params])
+    return opt, params
+
+
+def _grads(params, edit=None):
+    grads = [np.ones_like(p) for p in params]
+    if edit is not None:
+        edit(grads)
+    return grads
+
+
+def _step_call(cls, edit_grads, **hyper):
+    def make():
+        opt, params = _stepped(cls, **hyper)
+        grads = _grads(params, edit_grads)
+        arrays = params + [g for g in grads if isinstance(g, np.ndarray)]
+        return Call(lambda: opt.step(grads), arrays, opt)
+    return make
+
+
+def _group_change(cls, key, value):
+    def make():
+        opt, params = _stepped(cls)
+        opt.param_groups[0][key] = value
+        grads = _grads(params)
+        return Call(lambda: opt.step(grads), params + grads, opt)
+    return make
+
+
+def _load_call(cls, edit):
+    def make():
+        opt, params = _stepped(cls)
+        saved = opt.state_dict()
+        fresh_params = [p.copy() for p in params]
+        fresh = cls(fresh_params, **_FULL.get(cls, {}))
+        fresh.step(_grads(fresh_params))
+        saved = edit(saved)
+        return Call(lambda: fresh.load_state_dict(saved), fresh_params, fresh)
+    return make
+
+
+def _construct_call(cls, params_factory, **hyper):
+    def make():
+        params = params_factory()
+        arrays = [p for p in params if isinstance(p, np.ndarray)] if isinstance(
+            params, list) else []
+        return Call(lambda: cls(params, **hyper), arrays)
+    return make
+
+
+def _replace(grads, k, value):
+    grads[k] = value(grads) if callable(value) else value
+
+
+def _first_state_name(saved):
+    return next(name for name in saved["state"][0] if name != "step")
+
+
+def _with(path, value):
+    """A state_dict edit setting saved[path...] = value (value(saved) if callable)."""
+    def edit(saved):
+        target = saved
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value(saved) if callable(value) else value
+        return saved
+    return edit
+
+
+def _set_state_array(transform):
+    def edit(saved):
+        name = _first_state_name(saved)
+        saved["state"][0][name] = transform(saved["state"][0][name])
+        return saved
+    return edit
+
+
+def _set_second_moment(value):
+    def edit(saved):
+        for name in ("exp_avg_sq", "sum", "square_avg", "exp_inf"):
+            if name in saved["state"][0]:
+                saved["state"][0][name][0] = value
+        return saved
+    return edit
+
+
+def _drop(key):
+    def edit(saved):
+        del saved[key]
+        return saved
+    return edit
+
+
+def _foreign(cls):
+    other = optim.Adam if cls is not optim.Adam else optim.SGD
+
+    def edit(saved):
+        opt, _ = _stepped(other)
+        return opt.state_dict()
+    return edit
+
+
+def _foreign_unlabelled(cls):
+    def edit(saved):
+        saved = _foreign(cls)(saved)
+        del saved["optimizer"]
+        return saved
+    return edit
+
+
+_STEP_CASES = [
+    ("grad-count", lambda g: g.pop(), ValueError, "grads: expected 2 gradients"),
+    ("grads-not-a-list", None, TypeError, "grads: expected a list or tuple"),
+    ("grad-big-endian", lambda g: _replace(g, 1, lambda g: _big_endian(g[1])), TypeError,
+     "byte order"),
+    ("grad-float32", lambda g: _replace(g, 0, lambda g: g[0].astype(np.float32)), TypeError,
+     "grads[0]: expected dtype float64 (the dtype of params[0])"),
+    ("grad-shape", lambda g: _replace(g, 1, np.ones(4)), ValueError,
+     "grads[1]: expected shape (2, 2)"),
+    ("grad-masked", lambda g: _replace(g, 0, lambda g: np.ma.array(g[0])), TypeError,
+     "MaskedArray"),
+    ("grad-list", lambda g: _replace(g, 0, [1.0, 1.0, 1.0]), TypeError,
+     "grads[0]: expected a numpy.ndarray"),
+    ("grad-strided", lambda g: _replace(g, 0, np.ones(6)[::2]), ValueError, "C-contiguous"),
+]
+
+
+def _step_case(cls, label, edit, error, fragment):
+    if label == "grads-not-a-list":
+        def make():
+            opt, params = _stepped(cls)
+            return Call(lambda: opt.step(np.ones(3)), params, opt)
+        return Case(f"{cls.__name__}-step-{label}", make, error, fragment)
+    return Case(f"{cls.__name__}-step-{label}", _step_call(cls, edit), error, fragment)
+
+
+def _nan_grad_with_check(cls):
+    def make():
+        opt, params = _stepped(cls, check_finite=True)
+        grads = _grads(params)
+        grads[1][0, 1] = np.nan
+        return Call(lambda: opt.step(grads), params + grads, opt)
+    return Case(f"{cls.__name__}-step-nan-grad", make, FloatingPointError,
+                "grads[1] contains NaN or infinity")
+
+
+def _param_made_overlapping(cls):
+    def make():
+        opt, params = _stepped(cls)
+        opt.param_groups[0]["params"] = [params[0], params[0][:]]
+        # (the optimizer is not compared: its state_dict() would refuse the same overlap)
+        return Call(lambda: opt.step([np.ones(3), np.ones(3)]), params)
+    return Case(f"{cls.__name__}-params-reassigned-overlapping", make, ValueError,
+                "share memory")
+
+
+def _bad_schedule_value(cls, value, error, fragment, label):
+    def make():
+        opt, params = _stepped(cls)
+        opt.param_groups[0]["schedule"] = lambda t: value
+        grads = _grads(params)
+        return Call(lambda: opt.step(grads), params + grads, opt)
+    return Case(f"{cls.__name__}-schedule-returns-{label}", make, error, fragment)
+
+
+_LOAD_CASES = [
+    ("empty", lambda s: {}, ValueError, "state_dict: expected the keys"),
+    ("not-a-dict", lambda s: [s], TypeError, "state_dict: expected a dict"),
+    ("unknown-top-key", _with(["extra"], 1), ValueError, "state_dict: expected the keys"),
+    ("format-2", _with(["format_version"], 2), ValueError, "format_version 2"),
+    ("param_groups-not-a-list", _with(["param_groups"], "x"), TypeError, "expected a list"),
+    ("state-not-a-dict", _with(["state"], [1]), TypeError, "expected a dict"),
+    ("group-count", lambda s: {**s, "param_groups": s["param_groups"] * 2}, ValueError,
+     "2 parameter groups"),
+    ("unknown-group-key", _with(["param_groups", 0, "foo"], 1), ValueError,
+     "unknown keys ['foo']"),
+    ("params-missing", lambda s: {**s, "param_groups": [
+        {k: v for k, v in s["param_groups"][0].items() if k != "params"}]}, ValueError,
+     "'params' entry is missing"),
+    ("params-count", _with(["param_groups", 0, "params"], [0]), ValueError,
+     "has 2 parameters, the state_dict's has 1"),
+    ("params-repeated", _with(["param_groups", 0, "params"], [0, 0]), ValueError,
+     "index 0 appears twice"),
+    ("params-not-ints", _with(["param_groups", 0, "params"], ["a", "b"]), TypeError,
+     "must be an int"),
+    ("lr-negative", _with(["param_groups", 0, "lr"], -1.0), ValueError, "lr must be finite"),
+    ("lr-str", _with(["param_groups", 0, "lr"], "fast"), TypeError, "lr must be a real number"),
+    ("group-step-negative", _with(["param_groups", 0, "step"], -1), ValueError,
+     "['step'] must be an int in [0, "),
+    ("group-step-float", _with(["param_groups", 0, "step"], 2.0), TypeError,
+     "['step'] must be an int"),
+    ("state-key-str", lambda s: {**s, "state": {"zero": s["state"][0]}}, ValueError,
+     "keys are parameter indices, got 'zero'"),
+    ("state-key-unused", _with(["state", 7], {"step": 1}), ValueError,
+     "indices [7] belong to no parameter"),
+    ("state-entry-not-a-dict", _with(["state", 0], 3), TypeError, "expected a dict"),
+    ("count-negative", _with(["state", 0, "step"], -1), ValueError, "must be an int in [0, "),
+    ("count-2**53", _with(["state", 0, "step"], MAX_STEP), ValueError,
+     "must be an int in [0, "),
+    ("count-bool", _with(["state", 0, "step"], True), TypeError, "must be an int, got bool"),
+    ("unknown-state-name", _with(["state", 0, "velocity"], np.zeros(3)), ValueError,
+     "expected the state arrays"),
+    ("state-shape", _set_state_array(lambda a: np.zeros(5)), ValueError, "has shape (5,)"),
+    ("state-strings", _set_state_array(lambda a: np.array(["a", "b", "c"])), TypeError,
+     "expected real numbers"),
+    ("state-nan", _set_state_array(lambda a: np.full(a.shape, np.nan)), ValueError,
+     "expected finite values"),
+    ("state-overflows-float32", None, ValueError, "expected finite values (in float32)"),
+    ("second-moment-negative", _set_second_moment(-1.0), ValueError, "expected values >= 0"),
+]
+
+
+def _load_case(cls, label, edit, error, fragment):
+    if label == "state-overflows-float32":
+        def make():
+            params = [np.ones(3, np.float32)]
+            opt = cls(params, **_FULL.get(cls, {}))
+            opt.step([np.ones(3, np.float32)])
+            saved = opt.state_dict()
+            name = _first_state_name(saved)
+            saved["state"][0][name] = np.full(3, 1e300)  # finite, but not as float32
+            return Call(lambda: opt.load_state_dict(saved), params, opt)
+        return Case(f"{cls.__name__}-load-{label}", make, error, fragment)
+    return Case(f"{cls.__name__}-load-{label}", _load_call(cls, edit), error, fragment)
+
+
+_CONSTRUCT_CASES = [
+    ("params-int", lambda: 5, {}, TypeError, "params: expected a list"),
+    ("params-str", lambda: "w", {}, TypeError, "params: expected a list"),
+    ("params-array", lambda: np.ones(3), {}, TypeError, "wrap it in a list"),
+    ("params-empty", lambda: [], {}, ValueError, "params is an empty list"),
+    ("params-mixed", lambda: [np.ones(2), {"params": [np.ones(2)]}], {}, TypeError, "a mix"),
+    ("param-list", lambda: [[1.0, 2.0]], {}, TypeError, "params[0]: expected a numpy.ndarray"),
+    ("param-int", lambda: [np.arange(3)], {}, TypeError, "expected dtype float32 or float64"),
+    ("param-big-endian", lambda: [_big_endian(np.ones(3))], {}, TypeError, "byte order"),
+    ("param-masked", lambda: [np.ma.array([1.0, 2.0], mask=[0, 1])], {}, TypeError,
+     "MaskedArray"),
+    ("param-read-only", lambda: [_read_only(np.ones(3))], {}, ValueError, "writeable"),
+    ("param-strided", lambda: [np.ones(6)[::2]], {}, ValueError, "C-contiguous"),
+    ("param-twice", None, {}, ValueError, "params[0] and params[1]: expected separate arrays"),
+    ("param-and-view", None, {}, ValueError, "share memory"),
+    ("param-overlapping-views", None, {}, ValueError, "share memory"),
+    ("lr-str", lambda: [np.ones(2)], {"lr": "0.1"}, TypeError, "lr must be a real number"),
+    ("lr-negative", lambda: [np.ones(2)], {"lr": -0.1}, ValueError, "lr must be finite"),
+    ("lr-nan", lambda: [np.ones(2)], {"lr": math.nan}, ValueError, "lr must be finite"),
+    ("weight_decay-str", lambda: [np.ones(2)], {"weight_decay": "0"}, TypeError,
+     "weight_decay must be a real number"),
+    ("maximize-str", lambda: [np.ones(2)], {"maximize": "no"}, TypeError,
+     "maximize must be True or False"),
+    ("schedule-int", lambda: [np.ones(2)], {"schedule": 5}, TypeError,
+     "schedule: expected None or a callable"),
+    ("check_finite-str", lambda: [np.ones(2)], {"check_finite": "yes"}, TypeError,
+     "check_finite must be True or False"),
+    ("group-unknown-key", lambda: [{"params": [np.ones(2)], "foo": 1}], {}, ValueError,
+     "unknown keys ['foo']"),
+    ("group-params-int", lambda: [{"params": 3}], {}, TypeError, 'param_group["params"]'),
+    ("group-schedule-str", lambda: [{"params": [np.ones(2)], "schedule": "cosine"}], {},
+     TypeError, 'param_group["schedule"]'),
+]
+
+
+def _construct_case(cls, label, params, hyper, error, fragment):
+    if label == "param-twice":
+        def params():
+            w = np.ones(3)
+            return [w, w]
+    elif label == "param-and-view":
+        def params():
+            w = np.ones(3)
+            return [w, w[:]]
+    elif label == "param-overlapping-views":
+        def params():
+            w = np.ones(6)
+            return [w[:4], w[3:]]
+    return Case(f"{cls.__name__}-init-{label}", _construct_call(cls, params, **hyper), error,
+                fragment)
+
+
+_BETAS_CASES = [
+    ("betas-str", {"betas": "ab"}, TypeError, "betas: expected a pair"),
+    ("betas-one", {"betas": (0.9,)}, TypeError, "betas: expected a pair"),
+    ("betas-strs", {"betas": ("a", "b")}, TypeError, "betas[0] must be a real number"),
+    ("betas-1", {"betas": (0.9, 1.0)}, ValueError, "beta2 must be in [0, 1)"),
+]
+
+OPTIM_CASES = (
+    [_construct_case(cls, *row) for cls in _CLASSES for row in _CONSTRUCT_CASES]
+    + [Case(f"{cls.__name__}-init-{label}", _construct_call(cls, lambda: [np.ones(2)], **hyper),
+            error, fragment)
+       for cls in _CLASSES if "betas" in cls._hyperparameters
+       for label, hyper, error, fragment in _BETAS_CASES]
+    + [_step_case(cls, *row) for cls in _CLASSES for row in _STEP_CASES]
+    + [_nan_grad_with_check(cls) for cls in _CLASSES]
+    + [_param_made_overlapping(cls) for cls in _CLASSES]
+    + [_bad_schedule_value(cls, value, error, fragment, label) for cls in _CLASSES
+       for label, value, error, fragment in [
+           ("negative", -1.0, ValueError, "param_groups[0]: schedule(2) must be a finite"),
+           ("nan", math.nan, ValueError, "param_groups[0]: schedule(2) must be a finite"),
+           ("str", "0.1", TypeError, "param_groups[0]: schedule(2) must be a real number"),
+       ]]
+    + [Case(f"{cls.__name__}-group-{key}-{value!r}", _group_change(cls, key, value), error,
+            fragment)
+       for cls in _CLASSES
+       for key, value, error, fragment in [
+           ("lr", -1.0, ValueError, "param_groups[0]: lr must be finite"),
+           ("lr", "0.1", TypeError, "param_groups[0]: lr must be a real number"),
+           ("maximize", "yes", TypeError, "maximize must be True or False"),
+       ]]
+    + [_load_case(cls, *row) for cls in _CLASSES for row in _LOAD_CASES
+       if not (cls is optim.SGD and row[0] == "second-moment-negative")]
+    + [Case(f"{cls.__name__}-load-foreign", _load_call(cls, _foreign(cls)), ValueError,
+            "cannot be loaded into") for cls in _CLASSES]
+    + [Case(f"{cls.__name__}-load-foreign-unlabelled", _load_call(cls, _foreign_unlabelled(cls)),
+            ValueError, "unknown keys") for cls in _CLASSES]
+)
+
+
+# ---------------------------------------------------------------------- clipping
+
+
+def _clip_call(make_grads, function="norm", **kwargs):
+    def make():
+        grads = make_grads()
+        arrays = grads if isinstance(grads, list) else [grads] if isinstance(
+            grads, np.ndarray) else []
+        arrays = [a for a in arrays if isinstance(a, np.ndarray)]
+        if function == "norm":
+            kwargs.setdefault("max_norm", 1.0)
+            return Call(lambda: clipping.clip_grad_norm(grads, **kwargs), arrays)
+        kwargs.setdefault("clip_value", 0.5)
+        return Call(lambda: clipping.clip_grad_value(grads, **kwargs), arrays)
+    return make
+
+
+def _same_twice():
+    g = np.array([3.0, 4.0])
+    return [g, g]
+
+
+def _overlapping_views():
+    g = np.arange(6.0)
+    return [g[:4], g[2:]]
+
+
+_CLIP_ARRAY_CASES = [
+    ("big-endian", lambda: [np.array([3.0, 4.0], ">f8" if np.little_endian else "<f8")],
+     TypeError, "byte order"),
+    ("same-twice", _same_twice, ValueError, "grads[0] and grads[1]: expected separate arrays"),
+    ("overlapping-views", _overlapping_views, ValueError, "share memory"),
+    ("masked", lambda: [np.ma.array([3.0, 4.0], mask=[1, 0])], TypeError, "MaskedArray"),
+    ("read-only", lambda: [_read_only(np.array([3.0, 4.0]))], ValueError, "writeable"),
+    ("int", lambda: [np.array([3, 4])], TypeError, "float64 or float32"),
+    ("strided", lambda: [np.arange(6.0)[::2]], ValueError, "C-contiguous"),
+    ("not-a-list", lambda: 5, TypeError, "grads must be a numpy.ndarray or a list"),
+    ("list-of-lists", lambda: [[3.0, 4.0]], TypeError, "grads[0]: expected a numpy.ndarray"),
+]
+
+CLIP_CASES = (
+    [Case(f"clip_grad_{function}-{label}", _clip_call(make, function), error, fragment)
+     for function in ("norm", "value")
+     for label, make, error, fragment in _CLIP_ARRAY_CASES]
+    + [Case(f"clip_grad_norm-{label}", _clip_call(lambda: [np.array([3.0, 4.0])], **kw), error,
+            fragment)
+       for label, kw, error, fragment in [
+           ("max_norm-str", {"max_norm": "1"}, TypeError, "max_norm must be a real number"),
+           ("max_norm-negative", {"max_norm": -1.0}, ValueError, "max_norm"),
+           ("max_norm-nan", {"max_norm": math.nan}, ValueError, "max_norm"),
+           ("norm_type-str", {"norm_type": "two"}, ValueError, "norm_type must be"),
+           ("norm_type-0", {"norm_type": 0.0}, ValueError, "norm_type"),
+           ("norm_type-None", {"norm_type": None}, TypeError, "norm_type must be a real"),
+           ("error_if_nonfinite-str", {"error_if_nonfinite": "yes"}, TypeError,
+            "error_if_nonfinite must be True or False"),
+       ]]
+    + [Case("clip_grad_norm-nonfinite", _clip_call(
+        lambda: [np.array([np.inf, 1.0])], error_if_nonfinite=True), FloatingPointError,
+        "cannot be clipped")]
+    + [Case(f"clip_grad_value-{label}", _clip_call(lambda: [np.array([3.0, 4.0])], "value",
+                                                   clip_value=value), error, fragment)
+       for label, value, error, fragment in [
+           ("str", "1", TypeError, "clip_value must be a real number"),
+           ("negative", -1.0, ValueError, "clip_value"),
+           ("nan", math.nan, ValueError, "clip_value"),
+           ("None", None, TypeError, "clip_value must be a real number"),
+       ]]
+)
+
+
+# ---------------------------------------------------------------------- functions, check_grad
+
+
+def _plain(run, *arrays):
+    return lambda: Call(run, list(arrays))
+
+
+def _x_call(landscape, x, method="__call__"):
+    def make():
+        value = x() if callable(x) else x
+        arrays = [value] if isinstance(value, np.ndarray) else []
+        return Call(lambda: getattr(landscape, method)(value), arrays)
+    return make
+
+
+def _check_grad_call(fun, jac, x0, **kw):
+    def make():
+        point = x0() if callable(x0) else x0
+        arrays = [point] if isinstance(point, np.ndarray) else []
+        return Call(lambda: functions.check_grad(fun, jac, point, **kw), arrays)
+    return make
+
+
+_sphere = functions.sphere
+
+FUNCTION_CASES = (
+    [Case(f"{cls.__name__}-dim-{label}", _plain(lambda cls=cls, value=value: cls(value)), error,
+          fragment)
+     for cls in (functions.Sphere, functions.Rosenbrock, functions.Rastrigin, functions.Ackley)
+     for label, value, error, fragment in [
+         ("negative", -1, ValueError, "dim must be an int in [0, "),
+         ("float", 1.5, TypeError, "dim must be an int, got float"),
+         ("str", "2", TypeError, "dim must be an int, got str"),
+         ("bool", True, TypeError, "dim must be an int, got bool"),
+         ("huge", 2**64, ValueError, "dim must be an int in [0, "),
+         ("zero", 0, ValueError, "dim must be >= "),
+     ]]
+    + [Case("IllConditionedQuadratic-condition-str",
+            _plain(lambda: functions.IllConditionedQuadratic(2, "x")), TypeError,
+            "condition must be a real number"),
+       Case("IllConditionedQuadratic-condition-small",
+            _plain(lambda: functions.IllConditionedQuadratic(2, 0.5)), ValueError,
+            "condition must be")]
+    + [Case(f"landscape-{method}-{label}", _x_call(_sphere, x, method), error, fragment)
+       for method in ("__call__", "grad", "value_and_grad")
+       for label, x, error, fragment in [
+           ("masked", lambda: np.ma.array([1.0, 2.0], mask=[0, 1]), TypeError, "MaskedArray"),
+           ("strings", lambda: np.array(["a", "b"]), TypeError, "expected real numbers"),
+           ("wrong-length", lambda: np.ones(3), ValueError, "expected shape (2,)"),
+           ("scalar", 1.0, ValueError, "expected shape (2,)"),
+           ("empty", lambda: np.ones((0,)), ValueError, "expected shape (2,)"),
+       ]]
+    + [Case(f"check_grad-{label}", _check_grad_call(*args, **kw), error, fragment)
+       for label, args, kw, error, fragment in [
+           ("nan-jac", (_sphere, lambda x: np.full(2, np.nan), lambda: np.array([1.0, 2.0])),
+            {}, ValueError, "jac(x0) holds NaN or infinity"),
+           ("nan-fun", (lambda x: np.nan, _sphere.grad, lambda: np.array([1.0, 2.0])), {},
+            ValueError, "the finite differences of fun hold"),
+           ("x0-None", (_sphere, _sphere.grad, None), {}, TypeError, "x0: expected an array"),
+           ("x0-empty", (_sphere, _sphere.grad, []), {}, ValueError,
+            "x0 must have at least one element"),
+           ("x0-2d", (_sphere, _sphere.grad, lambda: np.ones((2, 2))), {}, ValueError,
+            "x0 must be 1-D"),
+           ("x0-str", (_sphere, _sphere.grad, "12"), {}, TypeError, "x0: expected an array"),
+           ("x0-strings", (_sphere, _sphere.grad, ["a", "b"]), {}, TypeError,
+            "x0: expected real numbers"),
+           ("x0-ragged", (_sphere, _sphere.grad, [[1.0], [1.0, 2.0]]), {}, ValueError,
+            "x0: expected an array-like"),
+           ("x0-nan", (_sphere, _sphere.grad, lambda: np.array([np.nan, 1.0])), {}, ValueError,
+            "x0: expected finite numbers"),
+           ("x0-masked", (_sphere, _sphere.grad, lambda: np.ma.array([1.0, 2.0])), {},
+            TypeError, "MaskedArray"),
+           ("eps-negative", (_sphere, _sphere.grad, lambda: np.ones(2)), {"eps": -1.0},
+            ValueError, "eps must be a finite number > 0"),
+           ("eps-str", (_sphere, _sphere.grad, lambda: np.ones(2)), {"eps": "1e-6"}, TypeError,
+            "eps must be a real number"),
+           ("jac-shape", (_sphere, lambda x: np.ones(3), lambda: np.ones(2)), {}, ValueError,
+            "jac must return an array of shape (2,)"),
+           ("fun-not-callable", (3, _sphere.grad, lambda: np.ones(2)), {}, TypeError,
+            "must be callable"),
+       ]]
+)
+
+
+# ---------------------------------------------------------------------- minimize
+
+
+def _minimize_call(x0=lambda: np.array([1.0, 2.0]), fun=_sphere, **kw):
+    def make():
+        point = x0() if callable(x0) else x0
+        arrays = [point] if isinstance(point, np.ndarray) else []
+        return Call(lambda: descend.minimize(fun, point, **kw), arrays)
+    return make
+
+
+MINIMIZE_CASES = [
+    Case(f"minimize-{label}", _minimize_call(**kw), error, fragment)
+    for label, kw, error, fragment in [
+        ("option-unknown", {"options": {"foo": 1}}, TypeError,
+         "options: foo is not a hyperparameter of Adam"),
+        ("max_iter-2**64", {"options": {"max_iter": 2**64}}, ValueError,
+         "options['max_iter'] must be an int in [0, "),
+        ("max_iter-negative", {"options": {"max_iter": -1}}, ValueError,
+         "options['max_iter'] must be an int"),
+        ("max_iter-float", {"options": {"max_iter": 10.0}}, TypeError,
+         "options['max_iter'] must be an int, got float"),
+        ("max_iter-bool", {"options": {"max_iter": True}}, TypeError,
+         "options['max_iter'] must be an int, got bool"),
+        ("lr-str", {"options": {"lr": "0.1"}}, TypeError, "options: lr must be a real number"),
+        ("lr-negative", {"options": {"lr": -0.1}}, ValueError, "lr must be finite and >= 0"),
+        ("beta1-str", {"options": {"beta1": "x"}}, TypeError,
+         "options: beta1 must be a real number"),
+        ("amsgrad-str", {"options": {"amsgrad": "yes"}}, TypeError,
+         "options: amsgrad must be True or False"),
+        ("record_path-str", {"options": {"record_path": "yes"}}, TypeError,
+         "options['record_path'] must be True or False"),
+        ("options-list", {"options": [("lr", 0.1)]}, TypeError, "options must be a dict"),
+        ("method-unknown", {"method": "lbfgs"}, ValueError, "method must be one of"),
+        ("method-int", {"method": 3}, ValueError, "method must be one of"),
+        ("tol-negative", {"tol": -1.0}, ValueError, "tol must be None or a finite number"),
+        ("gtol-str", {"options": {"gtol": "small"}}, ValueError, "gtol must be None"),
+        ("clip_norm-0", {"options": {"clip_norm": 0.0}}, ValueError, "clip_norm must be"),
+        ("schedule-callable", {"options": {"schedule": lambda t: 0.1}}, TypeError,
+         "options['schedule'] must be a descend.schedules object"),
+        ("lr-and-schedule", {"options": {"lr": 0.1, "schedule": schedules.Constant(0.1)}},
+         ValueError, "give lr or schedule, not both"),
+        ("callback-int", {"callback": 3}, TypeError, "callback must be callable"),
+        ("jac-str", {"jac": "2-point", "fun": lambda x: float(x @ x)}, TypeError,
+         "jac must be"),
+        ("fun-not-callable", {"fun": 3}, TypeError, "fun must be callable"),
+        ("maximize", {"options": {"maximize": True}}, ValueError, "'maximize' is not supported"),
+        ("x0-None", {"x0": None}, TypeError, "x0: expected an array-like"),
+        ("x0-empty", {"x0": []}, ValueError, "x0 must have at least one element"),
+        ("x0-2d", {"x0": lambda: np.ones((2, 2))}, ValueError, "x0 must be 1-D"),
+        ("x0-strings", {"x0": ["a", "b"]}, TypeError, "x0: expected real numbers"),
+        ("x0-masked", {"x0": lambda: np.ma.array([1.0, 2.0], mask=[0, 1])}, TypeError,
+         "MaskedArray"),
+        ("x0-wrong-length", {"x0": lambda: np.ones(3)}, ValueError,
+         "x0: expected 2 values"),
+    ]
+]
+
+
+# ---------------------------------------------------------------------- schedules
+
+_SCHEDULE_INSTANCES = [
+    schedules.Constant(0.1),
+    schedules.InverseTime(5.0, 50.0),
+    schedules.InvScaling(0.01, 0.25),
+    schedules.StepDecay(0.1, 10, 0.5),
+    schedules.Exponential(0.1, 0.99),
+    schedules.Cosine(0.1, 100, 0.0),
+    schedules.LinearWarmup(schedules.Cosine(0.1, 100, 0.0), 10),
+    schedules.ReduceOnPlateau(0.1),
+]
+
+SCHEDULE_CASES = (
+    [Case(f"{type(s).__name__}-call-{label}", _plain(lambda s=s, t=t: s(t)), error, fragment)
+     for s in _SCHEDULE_INSTANCES
+     for label, t, error, fragment in [
+         ("negative", -1, ValueError, "t must be a step count >= 0"),
+         ("float", 1.5, TypeError, "t must be a step count (an int >= 0), got float"),
+         ("str", "1", TypeError, "t must be a step count (an int >= 0), got str"),
+         ("bool", True, TypeError, "t must be a step count (an int >= 0), got bool"),
+         ("None", None, TypeError, "t must be a step count (an int >= 0), got NoneType"),
+     ]]
+    + [Case(f"schedule-init-{label}", _plain(make), error, fragment)
+       for label, make, error, fragment in [
+           ("Constant-str", lambda: schedules.Constant("0.1"), TypeError,
+            "lr must be a real number"),
+           ("Constant-negative", lambda: schedules.Constant(-1.0), ValueError,
+            "lr must be a finite number >= 0"),
+           ("Constant-nan", lambda: schedules.Constant(math.nan), ValueError, "lr must be"),
+           ("Constant-bool", lambda: schedules.Constant(True), TypeError,
+            "lr must be a real number"),
+           ("InverseTime-zero", lambda: schedules.InverseTime(0.0, 1.0), ValueError,
+            "t0 must be"),
+           ("StepDecay-float-size", lambda: schedules.StepDecay(0.1, 1.5, 0.5), TypeError,
+            "step_size must be an int"),
+           ("Cosine-T_max-0", lambda: schedules.Cosine(0.1, 0, 0.0), ValueError,
+            "T_max must be"),
+           ("Exponential-gamma-2", lambda: schedules.Exponential(0.1, 2.0), ValueError,
+            "gamma must be"),
+           ("LinearWarmup-negative", lambda: schedules.LinearWarmup(0.1, -1), ValueError,
+            "warmup_steps must be"),
+           ("LinearWarmup-callable", lambda: schedules.LinearWarmup(lambda t: 0.1, 10),
+            TypeError, "schedule must be"),
+           ("ReduceOnPlateau-factor-1", lambda: schedules.ReduceOnPlateau(0.1, factor=1.0),
+            ValueError, "factor must be"),
+           ("ReduceOnPlateau-patience-float",
+            lambda: schedules.ReduceOnPlateau(0.1, patience=1.5), TypeError,
+            "patience must be an int"),
+           ("Constant-load-state", lambda: schedules.Constant(0.1).load_state_dict({"x": 1}),
+            ValueError, "has no state"),
+       ]]
+)
+
+ALL_CASES = KERNEL_CASES + OPTIM_CASES + CLIP_CASES + FUNCTION_CASES + MINIMIZE_CASES \
+    + SCHEDULE_CASES
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=[case.id for case in ALL_CASES])
+def test_hostile_input_is_refused_and_changes_nothing(case):
+    check(case)
+
+
+def test_the_case_ids_are_unique():
+    ids = [case.id for case in ALL_CASES]
+    assert len(ids) == len(set(ids))
