@@ -1,9 +1,12 @@
-"""The solver loop's binding, ``_core.fit_linear``, against the least-squares-only loop it replaces.
+"""One epoch of the solver loop's binding, ``_core.fit_linear``, against the same epoch elsewhere.
 
-Seconds per call (median of several runs, both measured side by side in one run) of one epoch
-of least squares on dense 100,000 x 50 float64 X: full batch, and stochastic (plain SGD,
-batch_size 1, shuffle) and mini-batch (Adam, batch_size 256). The old binding,
-``_core.fit_least_squares``, is timed while it exists.
+Milliseconds per epoch (median of several runs, measured side by side in one run) of least
+squares on dense 100,000 x 50 float64 X:
+- full batch (one gradient step): against the same step in NumPy (X @ w, then X.T @ r);
+- batch_size 1, plain SGD, constant learning rate (the fused path): against scikit-learn's
+  SGDRegressor.partial_fit (one epoch, penalty None, learning_rate "constant"), when
+  scikit-learn is installed.
+NumPy is limited to one thread when threadpoolctl is installed, so both sides use one core.
 
     python benchmarks/bench_fit_linear.py [--repeat 5] [--rows 100000] [--cols 50]
 """
@@ -11,29 +14,50 @@ batch_size 1, shuffle) and mini-batch (Adam, batch_size 256). The old binding,
 from __future__ import annotations
 
 import argparse
+import contextlib
 
 import numpy as np
 from _timing import median_seconds, print_table
 
 from descend import _core
 
+LR = 1e-4
 
-def epoch(binding: str, X, y, optimizer, batch_size: int):
-    """One epoch of `binding` from theta = 0, as a callable."""
-    theta = np.zeros(X.shape[1] + 1, dtype=X.dtype)
-    state = np.zeros((optimizer.state_slots, theta.size), dtype=X.dtype)
+
+def descend_epoch(X, y, batch_size: int):
+    """One epoch of fit_linear with plain SGD from theta = 0, as a callable."""
+    theta = np.zeros(X.shape[1] + 1)
+    state = np.zeros((0, theta.size))
     options = _core.SolverOptions(batch_size=batch_size, max_iter=10**9, tol=-1.0)
-    schedule = _core.Constant(1e-4)
 
-    if binding == "fit_linear":
-        def run():
-            _core.fit_linear(X, y, None, theta, state, None, optimizer, schedule, options,
-                             _core.SolverState(0), 1, loss="squared_error")
-    else:
-        def run():
-            getattr(_core, binding)(X, y, None, theta, state, optimizer, schedule, options,
-                                    _core.SolverState(0), 1, True)
+    def run():
+        _core.fit_linear(X, y, None, theta, state, None, _core.SGD(), _core.Constant(LR),
+                         options, _core.SolverState(0), 1, loss="squared_error")
+
     return run
+
+
+def numpy_step(X, y):
+    """One full-batch gradient step of the mean squared error in NumPy."""
+    theta = np.zeros(X.shape[1] + 1)
+
+    def run():
+        r = theta[0] + X @ theta[1:] - y
+        theta[0] -= LR * 2 * r.mean()
+        theta[1:] -= LR * 2 * (X.T @ r) / len(y)
+
+    return run
+
+
+def sklearn_epoch(X, y):
+    """One epoch of SGDRegressor with a constant rate, or None without scikit-learn."""
+    try:
+        from sklearn.linear_model import SGDRegressor
+    except ImportError:
+        return None
+    model = SGDRegressor(penalty=None, learning_rate="constant", eta0=LR, shuffle=True,
+                         random_state=0)
+    return lambda: model.partial_fit(X, y)
 
 
 def main() -> None:
@@ -45,19 +69,24 @@ def main() -> None:
     rng = np.random.default_rng(0)
     X = rng.standard_normal((args.rows, args.cols))
     y = X @ rng.standard_normal(args.cols) + rng.standard_normal(args.rows)
-    bindings = ["fit_linear"]
-    if hasattr(_core, "fit_least_squares"):
-        bindings.append("fit_least_squares")
+    try:
+        from threadpoolctl import threadpool_limits
+        one_thread = threadpool_limits(1)
+    except ImportError:
+        one_thread = contextlib.nullcontext()
     rows = []
-    for name, optimizer, batch_size in [("full batch, SGD", _core.SGD(), 0),
-                                        ("batch 1, SGD", _core.SGD(), 1),
-                                        ("batch 256, Adam", _core.Adam(), 256)]:
-        seconds = [median_seconds(epoch(b, X, y, optimizer, batch_size), args.repeat)
-                   for b in bindings]
-        ratio = f"{seconds[1] / seconds[0]:.2f}" if len(seconds) == 2 else "-"
-        rows.append([name, *(f"{s * 1e3:.2f}" for s in seconds), ratio])
-    print(f"one epoch, {args.rows} x {args.cols} float64, ms (median of {args.repeat})")
-    print_table(["epoch", *(f"{b} ms" for b in bindings), "old / new"], rows)
+    with one_thread:
+        for name, batch_size, alternative, other in [
+            ("full batch", 0, "NumPy", numpy_step(X, y)),
+            ("batch 1, plain SGD", 1, "SGDRegressor", sklearn_epoch(X, y)),
+        ]:
+            ours = median_seconds(descend_epoch(X, y, batch_size), args.repeat)
+            theirs = median_seconds(other, args.repeat) if other is not None else float("nan")
+            rows.append([name, f"{ours * 1e3:.2f}", alternative, f"{theirs * 1e3:.2f}",
+                         f"{theirs / ours:.2f}"])
+    print(f"one epoch of least squares, {args.rows} x {args.cols} float64, ms "
+          f"(median of {args.repeat})")
+    print_table(["epoch", "fit_linear", "alternative", "alternative ms", "speedup"], rows)
 
 
 if __name__ == "__main__":

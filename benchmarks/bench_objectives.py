@@ -74,8 +74,9 @@ def sgd_epoch(X, y, batch_size):
     options = _core.SolverOptions(batch_size=batch_size, max_iter=10**9, tol=-1.0)
 
     def run():
-        _core.fit_least_squares(X, y, None, theta, state, _core.SGD(lr=1e-4),
-                                _core.Constant(1e-4), options, _core.SolverState(0), 1, True)
+        _core.fit_linear(X, y, None, theta, state, None, _core.SGD(lr=1e-4),
+                         _core.Constant(1e-4), options, _core.SolverState(0), 1,
+                         loss="squared_error")
 
     return run
 

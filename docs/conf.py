@@ -21,7 +21,7 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.napoleon",
 ]
-exclude_patterns = ["_build", "_figures/*.txt"]
+exclude_patterns = ["_build"]
 autodoc_member_order = "bysource"
 autodoc_typehints = "none"
 napoleon_google_docstring = False
@@ -38,9 +38,10 @@ FIGURES = Path(__file__).parent / "_figures"
 
 
 def _draw_figures(app):
-    """The figures of the user guide, drawn once per build by the demo's own code (not for
-    the doctest builder, which does not need them)."""
-    if app.builder.name == "doctest":
+    """The figures of the user guide, drawn by the demo's own code, and the table of
+    ``descend bench --quick``: for every html build, and for other builders (doctest) only
+    when they are missing."""
+    if app.builder.name != "html" and (FIGURES / "bench.txt").exists():
         return
     import matplotlib
 
@@ -48,15 +49,36 @@ def _draw_figures(app):
     from descend.plot import demo_figures
 
     demo_figures(FIGURES)
+    # descend bench --quick on the machine that builds the docs, for the benchmark page
+    import contextlib
+    import io
+
+    from descend import _bench
+
+    table = io.StringIO()
+    with contextlib.redirect_stdout(table), contextlib.redirect_stderr(io.StringIO()):
+        _bench.main(["--quick"])
+    (FIGURES / "bench.txt").write_text(table.getvalue())
 
 
-# A name ending in "_" in running text (scikit-learn's coef_, torch's clip_grad_norm_) reads as
-# a reST hyperlink reference: escape it, outside ``literals``, literal blocks, doctest blocks,
-# directives and field lists.
+# Docstrings are written as plain text with Python names and a little math in it; two of its
+# habits mean something else in reST, so they are escaped outside ``literals``, literal
+# blocks, doctest blocks and directive lines (in field lists, after the field name):
+# a name ending in "_" (coef_, torch's clip_grad_norm_) reads as a hyperlink reference, and
+# |w| as a substitution.
 _TRAILING_UNDERSCORE = re.compile(r"(\w)_(?=[\s,.;:)]|$)")
+_FIELD = re.compile(r"^(\s*:[^:]+:)(.*)$")
 
 
-def _escape_trailing_underscores(app, what, name, obj, options, lines):
+def _escape_text(text):
+    parts = text.split("``")
+    parts[::2] = [
+        _TRAILING_UNDERSCORE.sub(r"\1\\_", part).replace("|", r"\|") for part in parts[::2]
+    ]
+    return "``".join(parts)
+
+
+def _escape_docstring(app, what, name, obj, options, lines):
     literal_indent = None  # indentation of the paragraph that opened a literal block
     in_doctest = False
     for i, line in enumerate(lines):
@@ -74,14 +96,16 @@ def _escape_trailing_underscores(app, what, name, obj, options, lines):
             continue
         if text.endswith("::"):
             literal_indent = indent
-        if text.startswith(("..", ":")):
+        if text.startswith(".."):
             continue
-        parts = line.split("``")
-        parts[::2] = [_TRAILING_UNDERSCORE.sub(r"\1\\_", part) for part in parts[::2]]
-        lines[i] = "``".join(parts)
+        field = _FIELD.match(line)
+        if field:
+            lines[i] = field.group(1) + _escape_text(field.group(2))
+        else:
+            lines[i] = _escape_text(line)
 
 
 def setup(app):
     app.connect("builder-inited", _draw_figures)
     # after napoleon (priority 500) has turned numpy sections into directives
-    app.connect("autodoc-process-docstring", _escape_trailing_underscores, priority=600)
+    app.connect("autodoc-process-docstring", _escape_docstring, priority=600)

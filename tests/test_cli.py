@@ -47,7 +47,19 @@ def test_python_m_descend_demo_runs():
 
 def test_no_command_prints_help_and_fails(capsys):
     assert main([]) == 2
-    assert "demo" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "demo" in out and "bench" in out and "compare" in out
+
+
+def test_bench_options_go_to_the_benchmark_and_unknown_options_elsewhere_fail(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["bench", "--help"])
+    assert exit_info.value.code == 0
+    assert "--quick" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--quick"])
+    assert exit_info.value.code == 2
+    assert "unrecognized arguments: --quick" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------- helpers
@@ -202,6 +214,51 @@ def test_predict_refuses_truncated_tampered_and_mismatched_inputs(tmp_path, regr
     no_rooms.write_text("size,age\n1,2\n")
     status, _, err = run_main(capsys, "predict", model, no_rooms)
     assert status == 2 and "no column 'rooms'" in err
+
+
+def write_labels_csv(path, n=400, seed=0, labels=("no", "yes")):
+    """Labels drawn from a logistic (two labels) or softmax model of two features."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 2))
+    W = np.array([[2.0, -1.0, 0.0], [-1.0, 0.0, 2.0]])[:, : len(labels)]
+    logits = X @ W
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    index = (rng.random((n, 1)) > np.cumsum(p, axis=1)).sum(axis=1)
+    y = np.array(labels)[index]
+    path.write_text("a,b,label\n" + "".join(f"{a!r},{b!r},{c}\n"
+                                             for (a, b), c in zip(X.tolist(), y, strict=True)))
+    return X, y
+
+
+def test_logistic_fit_reports_accuracy_and_predict_writes_labels_and_probabilities(tmp_path):
+    data = tmp_path / "labels.csv"
+    X, y = write_labels_csv(data)
+    model = tmp_path / "model.json"
+    fit = descend("fit", data, "--target", "label", "--model", "logistic", "--save", model,
+                  check_status=0)
+    rows = {line.split()[0]: line.split()[1:] for line in fit.stdout.splitlines() if line.split()}
+    assert float(rows["accuracy"][1]) > 0.7 and 0 < float(rows["log-loss"][1]) < 0.6
+    assert json.loads(model.read_text())["classes"] == ["no", "yes"]
+    predicted = descend("predict", model, data, check_status=0).stdout.splitlines()
+    assert predicted[0] == "prediction,probability_no,probability_yes"
+    labels = [line.split(",")[0] for line in predicted[1:]]
+    proba = np.array([line.split(",")[1:] for line in predicted[1:]], dtype=float)
+    assert set(labels) <= {"no", "yes"} and len(labels) == len(y)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    assert np.mean(np.array(labels) == y) > 0.7
+    assert labels == np.where(proba[:, 1] > 0.5, "yes", "no").tolist()
+
+
+def test_logistic_three_classes_prints_one_coefficient_column_per_class(tmp_path, capsys):
+    data = tmp_path / "labels.csv"
+    write_labels_csv(data, labels=("red", "green", "blue"))
+    status, out, err = run_main(capsys, "fit", data, "--target", "label", "--model",
+                                "logistic", "--optimizer", "adam", "--quiet")
+    assert status == 0, err
+    assert "one column per class: blue, green, red" in out
+    intercepts = next(line for line in out.splitlines() if line.strip().startswith("intercept"))
+    assert len(intercepts.split()) == 4
 
 
 # ---------------------------------------------------------------------- compare

@@ -17,21 +17,13 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
-# Checks that cannot pass, each with its reason.
-EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
-    "LinearRegression": {},
-    "LogisticRegression": {},
-}
-
 
 # The checks fit small data sets as they are (iris unscaled, separable blobs) with the default
 # max_iter=1000 and tol=1e-6, where a first-order fit may stop on max_iter: that warning is
 # the estimator telling the truth, not a failed check, so it is not turned into an error here.
 @pytest.mark.filterwarnings("ignore::descend.ConvergenceWarning")
-@parametrize_with_checks(
-    [descend.LinearRegression(), descend.LogisticRegression()],
-    expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS[type(estimator).__name__],
-)
+# Every check passes: no expected_failed_checks.
+@parametrize_with_checks([descend.LinearRegression(), descend.LogisticRegression()])
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
 

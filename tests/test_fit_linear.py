@@ -307,16 +307,19 @@ def test_a_pickled_solver_state_continues_the_same_run():
 @pytest.mark.parametrize("loss", LOSSES)
 @pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
 @pytest.mark.parametrize("batch_size", [0, 1, 7])
-def test_a_csr_fit_equals_the_dense_fit(loss, index_dtype, batch_size):
+@pytest.mark.parametrize("rule", ["adam", "sgd"])  # sgd with batch 1: the fused path
+@pytest.mark.parametrize("penalty", ["l2", "elasticnet"])
+def test_a_csr_fit_equals_the_dense_fit(loss, index_dtype, batch_size, rule, penalty):
     X, y = make_data(loss)
     A = sparse.csr_matrix(X)
     A.indices = A.indices.astype(index_dtype)
     A.indptr = A.indptr.astype(index_dtype)
+    optimizer = _core.Adam() if rule == "adam" else _core.SGD()
     kwargs = dict(loss=loss, batch_size=batch_size, max_iter=15, seed=5, averaging=True,
-                  average=3, optimizer=_core.Adam(), schedule=_core.Constant(0.01))
+                  average=3, optimizer=optimizer, schedule=_core.Constant(0.01))
     dense, csr = Fit(X, y, **kwargs), Fit(A, y, **kwargs)
-    dense.run(15, penalty="elasticnet", alpha=0.01)
-    csr.run(15, penalty="elasticnet", alpha=0.01)
+    dense.run(15, penalty=penalty, alpha=0.01)
+    csr.run(15, penalty=penalty, alpha=0.01)
     for a, b in zip(dense.arrays(), csr.arrays(), strict=True):
         np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(csr.losses, dense.losses, rtol=1e-12)

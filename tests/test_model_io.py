@@ -108,3 +108,17 @@ def test_a_diverged_model_is_not_saved(tmp_path, fitted):
     model.coef_ = np.array([np.nan, 1.0])
     with pytest.raises(ValueError, match="not finite"):
         save_model(tmp_path / "m.json", model, ["a", "b"], "y")
+
+
+@pytest.mark.parametrize("labels", [["cat", "dog"], ["a", "b", "c"]])
+def test_logistic_round_trip_keeps_classes_and_probabilities(tmp_path, rng, labels):
+    X = rng.standard_normal((90, 2))
+    logits = X @ rng.standard_normal((2, len(labels))) + rng.standard_normal((90, len(labels)))
+    y = np.array(labels)[np.argmax(logits, axis=1)]  # noisy: not separable, so it converges
+    model = descend.LogisticRegression(max_iter=5000).fit(X, y)
+    path = tmp_path / "m.json"
+    save_model(path, model, ["u", "v"], "label")
+    loaded, _, _ = load_model(path)
+    assert loaded.classes_.tolist() == labels
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))

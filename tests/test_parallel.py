@@ -114,3 +114,17 @@ def test_csr_blocks_start_at_their_own_rows():
     sparse = run("squared_error", sp.csr_array(X), y, theta, n_threads=4)
     assert sparse[0] == pytest.approx(dense[0], rel=1e-13)
     np.testing.assert_allclose(sparse[1], dense[1], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("loss", ALL_LOSSES)
+def test_float32_threads_repeat_and_stay_within_the_float32_pass_accuracy(loss):
+    # dense float32 sums 16 rows' gradient terms in float32, and blocks cut those groups
+    # elsewhere: the threads differ from one thread at that precision, not at double's
+    X, y, theta = make_problem(loss, np.float32)
+    one = run(loss, X, y, theta, n_threads=1)
+    first = run(loss, X, y, theta, n_threads=3)
+    again = run(loss, X, y, theta, n_threads=3)
+    assert first[0] == again[0]
+    np.testing.assert_array_equal(first[1], again[1])
+    assert first[0] == pytest.approx(one[0], rel=1e-12)  # the loss is summed in double
+    assert relative_error(first[1].astype(np.float64), one[1].astype(np.float64)) < 1e-6

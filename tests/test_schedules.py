@@ -561,8 +561,9 @@ def core_fit(X, y, schedule, slices, options):
     run = _core.SolverState(7)
     losses = []
     for epochs in slices:
-        _, chunk = _core.fit_least_squares(
-            X, y, None, theta, state, _core.SGD(lr=1.0), schedule, options, run, epochs, True
+        _, chunk, _ = _core.fit_linear(
+            X, y, None, theta, state, None, _core.SGD(lr=1.0), schedule, options, run, epochs,
+            loss="squared_error",
         )
         losses.extend(chunk)
     return theta, losses

@@ -30,6 +30,16 @@ def test_reads_features_and_target_as_float64_in_the_requested_order(tmp_path, e
     assert table.feature_names == ["a, quoted", "b"] and table.target == "y"
 
 
+def test_numbers_are_parsed_exactly_as_python_float_does(tmp_path, engine):
+    scales = 10.0 ** np.arange(-150, 150, 0.3)[:1000, None]  # 17 significant digits, any size
+    values = np.random.default_rng(5).standard_normal((1000, 2)) * scales
+    path = tmp_path / "d.csv"
+    path.write_text("a,y\n" + "".join(f"{a!r},{b!r}\n" for a, b in values.tolist()))
+    table = read_table(path, "y", engine=engine)
+    np.testing.assert_array_equal(table.X[:, 0], values[:, 0])
+    np.testing.assert_array_equal(table.y, values[:, 1])
+
+
 def test_default_features_are_all_columns_but_the_target(tmp_path, engine):
     path = tmp_path / "d.csv"
     path.write_text("x1,y,x2\n1,2,3\n")

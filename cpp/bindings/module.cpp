@@ -14,5 +14,7 @@ PYBIND11_MODULE(_core, m) {
     descend::bindings::register_clipping(m);
     descend::bindings::register_objectives(m);
     descend::bindings::register_functions(m);
+    descend::bindings::register_scaling(m);
     descend::bindings::register_config(m);
+    descend::bindings::register_fused(m);
 }

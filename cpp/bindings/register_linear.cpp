@@ -51,31 +51,6 @@ double least_squares(const LeastSquares<float>& o, const float* theta, double* g
     return least_squares_f32(o, theta, grad);
 }
 
-DESCEND_MULTIVERSION Status run_f64(const LeastSquares<double>& objective, double* theta,
-                                    double* const* state, const Optimizer& optimizer,
-                                    Schedule& schedule, const SolverOptions& options,
-                                    SolverState& run, std::size_t epochs,
-                                    std::vector<double>& history) {
-    return run_epochs(objective, theta, state, optimizer, schedule, options, run, epochs, history);
-}
-DESCEND_MULTIVERSION Status run_f32(const LeastSquares<float>& objective, float* theta,
-                                    float* const* state, const Optimizer& optimizer,
-                                    Schedule& schedule, const SolverOptions& options,
-                                    SolverState& run, std::size_t epochs,
-                                    std::vector<double>& history) {
-    return run_epochs(objective, theta, state, optimizer, schedule, options, run, epochs, history);
-}
-Status run(const LeastSquares<double>& o, double* theta, double* const* state,
-           const Optimizer& opt, Schedule& s, const SolverOptions& options,
-           SolverState& r, std::size_t epochs, std::vector<double>& h) {
-    return run_f64(o, theta, state, opt, s, options, r, epochs, h);
-}
-Status run(const LeastSquares<float>& o, float* theta, float* const* state,
-           const Optimizer& opt, Schedule& s, const SolverOptions& options,
-           SolverState& r, std::size_t epochs, std::vector<double>& h) {
-    return run_f32(o, theta, state, opt, s, options, r, epochs, h);
-}
-
 /// The hot call of fit_linear, compiled for AVX2/FMA and for baseline x86-64 (per objective,
 /// dtype and kind of X). Every objective is Penalized: penalty "none" costs a test per step.
 template <class Objective, class T>
@@ -143,33 +118,6 @@ double least_squares_binding(const py::handle& X, const py::handle& y, const py:
     for (std::size_t j = 0; j < sums.size(); ++j) grad_out[j] = static_cast<T>(sums[j]);
     return loss;
 }
-
-template <class T>
-py::tuple fit_binding(const py::handle& X, const py::handle& y, const py::handle& sample_weight,
-                      const py::handle& theta, const py::handle& state,
-                      const Optimizer& optimizer, Schedule& schedule,
-                      const SolverOptions& options, SolverState& solver_state, std::size_t epochs,
-                      bool fit_intercept) {
-    std::visit([](const auto& rule) { rule.validate(); }, optimizer);
-    std::visit([](const auto& s) { s.validate(); }, schedule);
-    const LeastSquares<T> objective = make_objective<T>(X, y, sample_weight, fit_intercept);
-    if (objective.n_samples() == 0) throw py::value_error("X: expected at least one row, got 0");
-    const auto p = static_cast<py::ssize_t>(objective.n_params());
-    const auto slots = static_cast<py::ssize_t>(state_slots(optimizer));
-    T* theta_data = output_data<T>(theta, "theta", {p});
-    T* state_data = output_data<T>(state, "state", {slots, p});
-    std::vector<T*> state_rows(static_cast<std::size_t>(slots));
-    for (py::ssize_t k = 0; k < slots; ++k) state_rows[static_cast<std::size_t>(k)] = state_data + k * p;
-    std::vector<double> history;
-    Status status;
-    {
-        py::gil_scoped_release release;
-        status = run(objective, theta_data, state_rows.data(), optimizer, schedule, options,
-                     solver_state, epochs, history);
-    }
-    return py::make_tuple(status_name(status), history);
-}
-
 
 // ------------------------------------------------------------------ fit_linear
 
@@ -642,26 +590,6 @@ checked before anything is written; the GIL is released while the loop runs.)doc
 
 Writes the gradient into `grad` in place and returns the loss. One pass over the rows of X.
 All arrays must have X's dtype (float64 or float32), be C-contiguous, and grad writeable.)doc");
-
-    m.def(
-        "fit_least_squares",
-        [](const py::handle& X, const py::handle& y, const py::handle& sample_weight,
-           const py::handle& theta, const py::handle& state, const Optimizer& optimizer,
-           const py::handle& schedule_obj, const SolverOptions& options, SolverState& solver_state,
-           std::size_t epochs, bool fit_intercept) {
-            Schedule schedule = schedule_from_object(schedule_obj, "schedule");
-            py::tuple result =
-                is_float64(X, "X")
-                    ? fit_binding<double>(X, y, sample_weight, theta, state, optimizer, schedule,
-                                          options, solver_state, epochs, fit_intercept)
-                    : fit_binding<float>(X, y, sample_weight, theta, state, optimizer, schedule,
-                                         options, solver_state, epochs, fit_intercept);
-            store_schedule(schedule_obj, schedule);  // its state carries over to the next call
-            return result;
-        },
-        "X"_a, "y"_a, "sample_weight"_a, "theta"_a, "state"_a, "optimizer"_a, "schedule"_a,
-        "options"_a, "solver_state"_a, "epochs"_a, "fit_intercept"_a,
-        "Runs up to `epochs` epochs of the solver in place; returns (status, losses).");
 
     m.def(
         "all_finite",

@@ -379,3 +379,20 @@ TEST_CASE(averaging_with_l1_on_csr_is_refused_before_any_write) {
     CHECK_EQ(t, 3);
     for (std::size_t j = 0; j < 8; ++j) CHECK(theta[j] == 0.25 && mean[j] == 0.5);
 }
+
+TEST_CASE(schedule_step_size_equals_the_schedule_to_a_few_ulps) {
+    // InvScaling with power_t <= 1 takes the series path from t = 4096 on; others call through
+    for (const double power_t : {0.0, 0.25, 0.5, 1.0, 1.5}) {
+        const descend::Schedule schedule = descend::InvScaling{0.01, power_t};
+        const descend::ScheduleStepSize step_size(schedule);
+        for (const std::int64_t start : {std::int64_t{0}, std::int64_t{4000}, std::int64_t{123456789}, std::int64_t{1} << 40})
+            for (std::int64_t t = start; t < start + 300; ++t) {
+                const double expected = descend::learning_rate(schedule, t);
+                CHECK(std::fabs(step_size(t) - expected) <= 4e-16 * expected);
+            }
+        // the value depends on t alone: out of order, it is the same number
+        CHECK(step_size(100000) == descend::ScheduleStepSize(schedule)(100000));
+    }
+    const descend::Schedule constant = descend::Constant{0.3};
+    CHECK(descend::ScheduleStepSize(constant)(99999) == 0.3);
+}

@@ -273,21 +273,27 @@ def _sgd_epoch(m: int, n: int, rounds: int) -> Row:
 
 
 _MEMORY_SCRIPT = """
-import json, resource, sys, tracemalloc
+import json, os, resource, sys, tracemalloc
 import numpy as np
 import descend
+def rss():  # the resident set size now (Linux), else the peak so far
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 m, n = int(sys.argv[1]), int(sys.argv[2])
 X = np.random.default_rng(0).standard_normal((m, n)); y = X[:, 0].copy()
 model = descend.LinearRegression(learning_rate=0.01, max_iter=2, tol=None)
 model.fit(X[:10], y[:10])  # the first call's imports and caches, before measuring
-kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = rss()
 tracemalloc.start()
 model.fit(X, y)
 peak = tracemalloc.get_traced_memory()[1]
 tracemalloc.stop()
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"X_bytes": X.nbytes, "tracemalloc_peak_bytes": peak,
-                  "rss_growth_bytes": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                                       - kib) * 1024}))
+                  "rss_growth_bytes": max(0, after - before)}))
 """
 
 

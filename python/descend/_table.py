@@ -30,6 +30,10 @@ class DataError(ValueError):
     """A CSV file the command cannot use; the message says where and why."""
 
 
+class _UseCsvModule(Exception):
+    """pandas' fast path met a cell it cannot parse: read with the csv module instead."""
+
+
 @dataclass
 class Table:
     """Columns read from a CSV file.
@@ -164,32 +168,82 @@ def _read_csv_module(
 def _read_pandas(
     path: Path, header: list[str], used: list[str], n_features: int
 ) -> Iterator[tuple[np.ndarray, list[str], int]]:
-    """Blocks (X, target texts, line of the block's first row) read by pandas in chunks.
+    """Blocks (X, target texts, line of the block's first row) read by pandas' C parser in
+    chunks, numbers rounded as Python's float() rounds them.
 
-    Every column is read (not ``usecols``), so that a row with too many fields is refused."""
+    Every column is read (not ``usecols``), so that a row with too many fields is refused. A
+    chunk with anything pandas cannot turn into finite numbers ends the fast path
+    (_UseCsvModule): the file is then read with the csv module, which names the line, the
+    column and the cell."""
     import pandas as pd
 
+    features = used[:n_features]
+    # pandas 3 parses correctly rounded by default (and deprecates the option)
+    precision = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
     line = 2
     try:
         with pd.read_csv(
-            path, dtype=str, na_filter=False, skip_blank_lines=False,
-            chunksize=_CHUNK_ROWS, encoding="utf-8-sig",
+            path, dtype={**{name: np.float64 for name in features}, **{name: str for name in
+                         used[n_features:]}},
+            skip_blank_lines=False, keep_default_na=False,
+            na_values={name: [""] for name in features}, chunksize=_CHUNK_ROWS,
+            encoding="utf-8-sig", **precision,
         ) as chunks:
             for chunk in chunks:
-                block = np.empty((len(chunk), n_features))
-                for j, name in enumerate(used[:n_features]):
-                    texts = chunk[name]
-                    numbers = pd.to_numeric(texts, errors="coerce").to_numpy(np.float64)
-                    bad = ~np.isfinite(numbers)
-                    if bad.any():
-                        i = int(np.argmax(bad))
-                        raise _bad_cell(path, line + i, name, str(texts.iloc[i]))
-                    block[:, j] = numbers
+                block = chunk[features].to_numpy(np.float64)
+                if not np.isfinite(block).all():
+                    raise ValueError("not finite")
                 targets = chunk[used[n_features]].tolist() if len(used) > n_features else []
-                yield block, targets, line
+                yield np.ascontiguousarray(block), targets, line
                 line += len(chunk)
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise DataError(f"{path}: {error}".strip()) from None
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
+        raise _UseCsvModule from None
+
+
+def _collect(
+    path: Path, blocks: Iterator[tuple[np.ndarray, list[str], int]], target: str | None,
+    labels: bool, n_features: int,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(X, y) from the blocks of a reader, the target checked and converted."""
+    # Blocks after the first are appended to one growing buffer, so that the numbers are held
+    # about once (not as a list of blocks plus their concatenation).
+    first: np.ndarray | None = None  # the only block so far
+    rest = array.array("d")  # or all of them
+    targets = array.array("d")
+    label_texts: list[str] = []
+    for block, texts, first_line in blocks:
+        if first is None and not rest:
+            first = block
+        else:
+            if first is not None:  # a second block: move the first into the buffer
+                rest.frombytes(first.tobytes())
+                first = None
+            rest.frombytes(block.tobytes())
+        if target is None:
+            continue
+        if labels:
+            label_texts += _check_labels(path, target, texts, first_line)
+            continue
+        for i, text in enumerate(texts):
+            try:
+                number = float(text)
+            except ValueError:
+                raise _bad_cell(path, first_line + i, target, text) from None
+            if not math.isfinite(number):
+                raise _bad_cell(path, first_line + i, target, text)
+            targets.append(number)
+    if first is not None:
+        X = first
+    else:
+        X = np.frombuffer(rest, dtype=np.float64).reshape(-1, n_features)
+    if X.shape[0] == 0:
+        raise DataError(f"{path}: no data rows after the header")
+    y = None
+    if target is not None and labels:
+        y = _as_labels(label_texts)
+    elif target is not None:
+        y = np.frombuffer(targets, dtype=np.float64)
+    return X, y
 
 
 def read_table(
@@ -234,32 +288,14 @@ def read_table(
             engine = "pandas"
     if engine not in ("pandas", "csv"):
         raise ValueError(f"engine must be 'auto', 'pandas' or 'csv', got {engine!r}")
-    reader = _read_pandas if engine == "pandas" else _read_csv_module
-    blocks: list[np.ndarray] = []
-    targets: list[np.ndarray] = []
-    label_texts: list[str] = []
-    for block, texts, first_line in reader(path, header, used, len(feature_names)):
-        blocks.append(block)
-        if target is None:
-            continue
-        if labels:
-            label_texts += _check_labels(path, target, texts, first_line)
-            continue
-        numbers = np.empty(len(texts))
-        for i, text in enumerate(texts):
-            try:
-                numbers[i] = float(text)
-            except ValueError:
-                raise _bad_cell(path, first_line + i, target, text) from None
-            if not math.isfinite(numbers[i]):
-                raise _bad_cell(path, first_line + i, target, text)
-        targets.append(numbers)
-    X = np.concatenate(blocks) if len(blocks) > 1 else blocks[0] if blocks else np.empty((0, 1))
-    if X.shape[0] == 0:
-        raise DataError(f"{path}: no data rows after the header")
-    y = None
-    if target is not None and labels:
-        y = _as_labels(label_texts)
-    elif target is not None:
-        y = np.concatenate(targets)
+    n_features = len(feature_names)
+    if engine == "pandas":
+        try:
+            X, y = _collect(path, _read_pandas(path, header, used, n_features), target,
+                            labels, n_features)
+        except _UseCsvModule:
+            engine = "csv"
+    if engine == "csv":
+        X, y = _collect(path, _read_csv_module(path, header, used, n_features), target,
+                        labels, n_features)
     return Table(np.ascontiguousarray(X), y, feature_names, target, str(path))

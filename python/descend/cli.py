@@ -1,4 +1,4 @@
-"""The ``descend`` command: demo, fit, predict, compare.
+"""The ``descend`` command: demo, fit, predict, compare, bench.
 
 Exit status: 0 on success, 2 for a usage error or unusable input (the message names the file,
 line and column; no traceback), 130 when Ctrl-C stopped it (after printing what was done).
@@ -174,7 +174,7 @@ def _duration(seconds: float) -> str:
 
 # ---------------------------------------------------------------------- metrics
 def _is_classifier(model: Any) -> bool:
-    return getattr(model, "_estimator_type", None) == "classifier"
+    return hasattr(model, "predict_proba")
 
 
 def metrics(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
@@ -444,13 +444,23 @@ def _parser() -> argparse.ArgumentParser:
     _fit_options(compare, optimizer=False)
     compare.add_argument("--optimizers", default=DEFAULT_COMPARE,
                          help=f"comma-separated update rules (default: {DEFAULT_COMPARE})")
+    # its options belong to descend._bench's own parser (descend bench --help)
+    commands.add_parser("bench", add_help=False,
+                        help="descend beside NumPy, scikit-learn and PyTorch on this machine "
+                        "(--quick, --json)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``descend`` command; returns the exit status."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "bench":
+        from . import _bench
+
+        return _bench.main(extra)
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     commands = {"fit": _fit_command, "predict": _predict_command, "compare": _compare_command}
     try:
         if args.command == "demo":

@@ -214,12 +214,7 @@ class _LinearModel(BaseEstimator):
         )
         check_choice("sampling", self.sampling, _SAMPLINGS)
         average = self.average
-        if isinstance(average, bool):
-            average = int(average)
-        else:
-            average = check_int("average", average, 1) if average is not None else -1
-            if average < 0:
-                raise ValueError(f"average must be a bool or an int >= 1, got {self.average!r}")
+        average = int(average) if isinstance(average, bool) else check_int("average", average, 0)
         max_iter = check_int("max_iter", self.max_iter, 1)
         tol = -1.0 if self.tol is None else check_real("tol", self.tol, 0.0)
         n_iter_no_change = check_int("n_iter_no_change", self.n_iter_no_change, 1)
@@ -248,12 +243,12 @@ class _LinearModel(BaseEstimator):
             fit_intercept=bool(self.fit_intercept),
         )
 
-    def _l2_strength(self, settings: _Settings) -> float:
-        if settings.penalty == "l2":
-            return settings.alpha
-        if settings.penalty == "elasticnet":
-            return settings.alpha * (1.0 - settings.l1_ratio)
-        return 0.0
+    def _core_penalty(self, settings: _Settings) -> Any:
+        return _core.Penalty(
+            None if settings.penalty == "none" else settings.penalty,
+            alpha=settings.alpha,
+            l1_ratio=settings.l1_ratio,
+        )
 
     # ------------------------------------------------------------------ what subclasses say
     def _loss_name(self, n_classes: int) -> str:
@@ -365,7 +360,7 @@ class _LinearModel(BaseEstimator):
                     fit_intercept=settings.fit_intercept,
                     batch_size=settings.batch_size,
                     adaptive=not isinstance(optim._estimator_rule(self.optimizer, 1.0), _core.SGD),
-                    l2=self._l2_strength(settings),
+                    l2=self._core_penalty(settings).l2_strength,
                 )
             else:
                 lr = float(self.learning_rate)
@@ -519,8 +514,8 @@ sampling : {"shuffle", "replacement"}, default="shuffle"
     batch uniformly with replacement. Ignored for full-batch fits.
 average : bool or int, default=False
     Polyak–Ruppert averaging: coef_ and intercept_ are the mean of the iterates since step
-    ``average`` (True means 1), as scikit-learn's SGD ``average``; stochastic fits then settle
-    near the optimum instead of wandering around it.
+    ``average`` (True means 1; False or 0 is off), as scikit-learn's SGD ``average``;
+    stochastic fits then settle near the optimum instead of wandering around it.
 max_iter : int, default=1000
     Maximum number of epochs (passes over the data).
 tol : float or None, default=1e-6

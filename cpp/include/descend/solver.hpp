@@ -19,6 +19,7 @@
 #include "optimizers/optimizer.hpp"
 #include "random.hpp"
 #include "schedules.hpp"
+#include "solver_fused.hpp"
 
 namespace descend {
 
@@ -145,7 +146,8 @@ double penalty_at(const Penalized<Objective>& objective, const T* theta) {
 /// validation loss > best validation loss - tol; the run stops at the n_iter_no_change-th
 /// quiet epoch in a row (converged / early_stopped, the latter restoring theta and the average
 /// of the best validation epoch). A non-finite loss or theta restores theta, state, average
-/// and the step count to the start of that epoch (diverged).
+/// and the step count to the start of that epoch (diverged). One-row steps of plain SGD on a
+/// penalized linear loss run fused (solver_fused.hpp): same rows, same order, same rates.
 template <class T, class Objective>
 Status run_epochs(const Objective& objective, const RowSet& train,
                   const Validation<Objective>& validation, const Iterate<T>& iterate,
@@ -167,7 +169,8 @@ Status run_epochs(const Objective& objective, const RowSet& train,
 
     std::vector<double> grad_sum(p), validation_grad(validating ? p : 0);
     std::vector<T> grad(p), start_theta(p), start_state(slots * p), start_average(averaging ? p : 0);
-    std::vector<std::size_t> rows(full_batch ? 0 : (shuffle ? m : batch));
+    const bool fused = !full_batch && batch == 1 && takes_fused_sgd(objective, optimizer, averaging);
+    std::vector<std::size_t> rows(full_batch ? 0 : (shuffle || fused ? m : batch));
     auto train_row = [&train](std::size_t k) { return train.rows != nullptr ? train.rows[k] : k; };
     // With a time budget, look at the clock about every 100,000 row visits.
     const auto started = std::chrono::steady_clock::now();
@@ -190,7 +193,20 @@ Status run_epochs(const Objective& objective, const RowSet& train,
         }
         double weighted_loss = 0.0, rows_seen = 0.0, start_penalty = 0.0;
         bool finite = true;
-        for (std::size_t s = 0; s < steps_per_epoch && finite; ++s) {
+        if (fused) {
+            if constexpr (has_fused_sgd<Objective>::value) {
+                if (!shuffle)  // the draws of the generic loop's m one-row steps, in order
+                    for (std::size_t k = 0; k < m; ++k) rows[k] = train_row(run.random.below(m));
+                const std::int64_t first_step = run.step;
+                weighted_loss = fused_sgd_steps(
+                    objective, rows.data(), m,
+                    [&schedule](std::int64_t t) { return learning_rate(schedule, t); }, run.step,
+                    theta, averaging ? average : nullptr, average_from);
+                rows_seen = static_cast<double>(run.step - first_step);
+                finite = std::isfinite(weighted_loss);
+            }
+        }
+        for (std::size_t s = 0; s < steps_per_epoch && finite && !fused; ++s) {
             const std::size_t* batch_rows = train.rows;
             std::size_t count = m;
             if (!full_batch) {

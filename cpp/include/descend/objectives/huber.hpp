@@ -21,6 +21,7 @@ namespace descend {
 /// Note the 1/2: near zero this is half the squared error of least_squares.hpp.
 struct HuberPoint {
     double epsilon;  ///< where the loss turns from quadratic to linear
+    static constexpr double curvature = 1.0;  ///< sup of d2l/dz2: the smoothness of l in z
 
     /// l(z, y) and dl/dz at prediction z and target y.
     LossAndSlope operator()(double z, double y) const {

@@ -12,6 +12,7 @@ namespace descend {
 
 /// The squared error at one prediction: l = r^2, dl/dz = 2 r, with r = z - y.
 struct SquaredError {
+    static constexpr double curvature = 2.0;  ///< sup of d2l/dz2: the smoothness of l in z
     LossAndSlope operator()(double z, double y) const {
         const double r = z - y;
         return {r * r, 2.0 * r};

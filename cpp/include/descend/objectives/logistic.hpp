@@ -21,6 +21,7 @@ namespace descend {
 /// e^-|z| <= 1 never overflows, so |z| up to 1e300 gives l ~ |z| or exactly 0 and a slope in
 /// [-1, 1].
 struct LogisticPoint {
+    static constexpr double curvature = 0.25;  ///< sup of d2l/dz2 = sigmoid (1 - sigmoid)
     /// l(z, y) and dl/dz at margin z and label y.
     LossAndSlope operator()(double z, double y) const {
         const double e = std::exp(-std::fabs(z));

@@ -47,6 +47,7 @@ inline double softmax_row(double* z, std::size_t K, std::size_t label, double s)
 /// |B| * mean(s)). Labels are class indices 0 .. K-1.
 template <class T, class Matrix = MatrixView<const T>>
 struct Softmax {
+    static constexpr double curvature = 0.5;  ///< bound on the eigenvalues of d2l/dz2 = diag(p) - p p^T
     Matrix X;                            ///< features, one row per sample (dense or CSR)
     const std::int64_t* y = nullptr;     ///< class index of each row, in [0, n_classes)
     const T* sample_weight = nullptr;    ///< per-sample weights, or null for all ones

@@ -1,0 +1,318 @@
+"""One-row SGD epochs against scikit-learn's SGDRegressor / SGDClassifier (issue 9, item 7).
+
+batch_size=1, a fresh shuffle every epoch, the invscaling schedule eta0 / t^power_t
+(eta0=0.01, power_t=0.25: SGDRegressor's defaults; SGDClassifier's default is "optimal", so
+both sides use invscaling for a like-for-like comparison), penalty l2 with alpha=1e-4, on
+200,000 x 100 rows, float64 and float32, dense and 1%-dense CSR, the same number of epochs
+(tol=None). Per row of the table, measured side by side in one run (median of several):
+
+- CPU seconds per epoch (time.process_time: on a machine shared with other work, wall time
+  mostly measures the neighbours; every contender here runs on one thread) of scikit-learn
+  (fit with max_iter=epochs, divided by epochs) and of descend: the fused one-row path
+  (fused_sgd.hpp through the private _core._fused_sgd_epoch, each epoch's rows a fresh
+  permutation, as the fit loop draws them), the fit loop `_core.fit_linear` with SGD and
+  batch_size=1, and the estimator (`descend.LinearRegression` / `descend.LogisticRegression`
+  with batch_size=1, InvScaling, tol=None) when it accepts those parameters;
+- the final objective of each, computed the same way from each model's coefficients in
+  float64 NumPy: scikit-learn's own objective (mean r^2 / 2 or mean log-loss, plus
+  alpha ||w||^2 / 2). descend's squared loss is mean r^2 (twice scikit-learn's), so for the
+  regressor descend runs alpha' = 2 alpha and eta0' = eta0 / 2: the same steps on the same
+  objective. (For sparse X scikit-learn damps the intercept's steps by 0.01; descend does not.);
+- peak extra memory of a fit beyond the loaded data (tracemalloc peak and ru_maxrss growth,
+  each side in a fresh process), against the size of X.
+
+A last table: Adam with mini-batches of 256 through `_core.fit_linear` (dense float64
+regression): the time until its objective reaches SGDRegressor's after 10 epochs.
+
+    python benchmarks/bench_sgd.py [--quick] [--epochs 5] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from _timing import print_table
+
+import descend
+from descend import _core
+
+ROWS, COLS, DENSITY = 200_000, 100, 0.01
+ALPHA, ETA0, POWER_T = 1e-4, 0.01, 0.25
+GOAL = 4.0
+TASKS = ("regressor", "classifier")
+
+
+# ------------------------------------------------------------------ data
+
+
+def make_data(rows: int, folder: Path) -> None:
+    """Writes X (dense and CSR), y and labels for each dtype to `folder` (.npy / .npz)."""
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal(COLS)
+    dense = rng.standard_normal((rows, COLS))
+    sparse = sp.random(rows, COLS, density=DENSITY, format="csr", random_state=1,
+                       data_rvs=rng.standard_normal)
+    for layout, X in (("dense", dense), ("csr", sparse)):
+        signal = np.asarray(X @ w).ravel()
+        y = signal + 0.5 * rng.standard_normal(rows)
+        label = (signal + 0.5 * rng.standard_normal(rows) > 0).astype(np.float64)
+        for dtype in ("float64", "float32"):
+            stem = folder / f"{layout}_{dtype}"
+            if layout == "dense":
+                np.save(f"{stem}_X.npy", X.astype(dtype))
+            else:
+                sp.save_npz(f"{stem}_X.npz", X.astype(dtype), compressed=False)
+            np.save(f"{stem}_y.npy", y.astype(dtype))
+            np.save(f"{stem}_label.npy", label.astype(dtype))
+
+
+def load(folder: Path, layout: str, dtype: str):
+    stem = folder / f"{layout}_{dtype}"
+    X = np.load(f"{stem}_X.npy") if layout == "dense" else sp.load_npz(f"{stem}_X.npz")
+    return X, np.load(f"{stem}_y.npy"), np.load(f"{stem}_label.npy")
+
+
+def nbytes(X) -> int:
+    if sp.issparse(X):
+        return X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    return X.nbytes
+
+
+# ------------------------------------------------------------------ the objective
+
+
+def objective(task: str, X, y, intercept: float, coef: np.ndarray) -> float:
+    """scikit-learn's objective in float64: mean r^2 / 2 or mean log-loss, + alpha ||w||^2 / 2."""
+    coef = np.asarray(coef, dtype=np.float64).ravel()
+    z = np.asarray(X @ coef, dtype=np.float64).ravel() + float(intercept)
+    y = np.asarray(y, dtype=np.float64)
+    if task == "regressor":
+        data = np.mean((z - y) ** 2) / 2
+    else:
+        data = np.mean(np.logaddexp(0.0, z) - y * z)
+    return float(data + ALPHA * (coef @ coef) / 2)
+
+
+# ------------------------------------------------------------------ the contenders
+
+
+def descend_settings(task: str) -> tuple[str, float, float]:
+    """descend's loss, alpha and eta0 for the same steps on the same objective (see above)."""
+    if task == "regressor":
+        return "squared_error", 2 * ALPHA, ETA0 / 2
+    return "log_loss", ALPHA, ETA0
+
+
+def sklearn_fit(task: str, X, y, epochs: int, seed: int):
+    from sklearn.linear_model import SGDClassifier, SGDRegressor
+
+    settings = dict(penalty="l2", alpha=ALPHA, learning_rate="invscaling", eta0=ETA0,
+                    power_t=POWER_T, max_iter=epochs, tol=None, shuffle=True, random_state=seed)
+    model = (SGDRegressor(**settings) if task == "regressor"
+             else SGDClassifier(loss="log_loss", **settings))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X, y)
+    return float(np.ravel(model.intercept_)[0]), model.coef_.ravel()
+
+
+def fused_fit(task: str, X, y, epochs: int, seed: int):
+    """The fused path, one call per epoch over a fresh permutation of the rows."""
+    loss, alpha, eta0 = descend_settings(task)
+    rng = np.random.default_rng(seed)
+    theta = np.zeros(X.shape[1] + 1, dtype=X.dtype)
+    schedule = _core.InvScaling(eta0=eta0, power_t=POWER_T)
+    penalty = _core.Penalty("l2", alpha=alpha)
+    step = 0
+    for _ in range(epochs):
+        rows = rng.permutation(X.shape[0])
+        _, step = _core._fused_sgd_epoch(X, y, theta, rows, step, schedule, penalty, loss=loss)
+    return float(theta[0]), theta[1:]
+
+
+def loop_fit(task: str, X, y, epochs: int, seed: int, optimizer=None, batch_size: int = 1,
+             schedule=None):
+    """The fit loop `_core.fit_linear` (SGD with batch_size 1 unless told otherwise)."""
+    loss, alpha, eta0 = descend_settings(task)
+    theta = np.zeros(X.shape[1] + 1, dtype=X.dtype)
+    optimizer = optimizer or _core.SGD(lr=eta0)
+    state = np.zeros((optimizer.state_slots, theta.size), dtype=X.dtype)
+    schedule = schedule or _core.InvScaling(eta0=eta0, power_t=POWER_T)
+    options = _core.SolverOptions(batch_size=batch_size, max_iter=10**9, tol=-1.0)
+    _core.fit_linear(X, y, None, theta, state, None, optimizer, schedule, options,
+                     _core.SolverState(seed), epochs, loss=loss, penalty="l2", alpha=alpha)
+    return float(theta[0]), theta[1:]
+
+
+def estimator_class(task: str):
+    """descend's estimator for the task if it takes this benchmark's parameters, else None."""
+    name = "LinearRegression" if task == "regressor" else "LogisticRegression"
+    cls = getattr(descend, name, None)
+    if cls is None:
+        return None
+    wanted = {"penalty", "alpha", "batch_size", "schedule", "tol", "max_iter", "random_state"}
+    wanted |= {"loss"} if task == "regressor" else set()
+    return cls if wanted <= set(inspect.signature(cls).parameters) else None
+
+
+def estimator_fit(task: str, X, y, epochs: int, seed: int):
+    loss, alpha, eta0 = descend_settings(task)
+    schedule = descend.schedules.InvScaling(eta0=eta0, power_t=POWER_T)
+    settings = dict(penalty="l2", alpha=alpha, batch_size=1, tol=None, max_iter=epochs,
+                    random_state=seed, schedule=schedule)
+    if task == "regressor":
+        settings["loss"] = loss
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = estimator_class(task)(**settings).fit(X, y)
+    return float(np.ravel(model.intercept_)[0]), np.asarray(model.coef_).ravel()
+
+
+FITS = {"sklearn": sklearn_fit, "fused": fused_fit, "loop": loop_fit, "estimator": estimator_fit}
+
+
+# ------------------------------------------------------------------ memory (fresh process)
+
+
+def measure_memory(folder: Path, task: str, layout: str, dtype: str, side: str,
+                   epochs: int) -> dict:
+    """Peak extra memory of one fit, in this (fresh) process: tracemalloc and ru_maxrss."""
+    X, y, label = load(folder, layout, dtype)
+    targets = y if task == "regressor" else label
+    FITS[side](task, X[:1000], targets[:1000], 1, 0)  # import and warm up outside the window
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    FITS[side](task, X, targets, epochs, 0)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    return {"tracemalloc": peak, "maxrss": 1024 * grown, "X": nbytes(X)}
+
+
+def memory_in_subprocess(folder: Path, task: str, layout: str, dtype: str, side: str,
+                         epochs: int) -> dict:
+    command = [sys.executable, __file__, "--memory", str(folder), task, layout, dtype, side,
+               str(epochs)]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------ timing
+
+
+def time_sides(sides, task, X, y, epochs, repeat):
+    """Median seconds per epoch of each side, the sides alternating in every round."""
+    times = {side: [] for side in sides}
+    results = {}
+    for side in sides:  # warm-up (imports, first-touch of X)
+        FITS[side](task, X[:1000], y[:1000], 1, 0)
+    for r in range(repeat):
+        for side in sides:
+            started = time.process_time()
+            results[side] = FITS[side](task, X, y, epochs, r)
+            times[side].append((time.process_time() - started) / epochs)
+    return {side: statistics.median(t) for side, t in times.items()}, results
+
+
+def megabytes(n: float) -> str:
+    return f"{n / 2**20:.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20,000 rows, 2 epochs, 2 repeats")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory columns")
+    parser.add_argument("--memory", nargs=6, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory:
+        folder, task, layout, dtype, side, epochs = args.memory
+        print(json.dumps(measure_memory(Path(folder), task, layout, dtype, side, int(epochs))))
+        return
+    rows = 20_000 if args.quick else ROWS
+    epochs, repeat = (2, 2) if args.quick else (args.epochs, args.repeat)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        make_data(rows, folder)
+        print(f"{rows:,} x {COLS} rows, {epochs} epochs, median of {repeat}; "
+              f"l2 alpha={ALPHA}, invscaling eta0={ETA0} power_t={POWER_T}, batch_size=1, shuffle")
+        header = ["task", "X", "dtype", "sklearn s/epoch", "fused s/epoch", "ratio", "goal",
+                  "loop s/epoch", "estimator s/epoch", "sklearn objective", "fused objective"]
+        if not args.no_memory:
+            header += ["X MiB", "sklearn extra MiB (tracemalloc/rss)", "fused extra MiB"]
+        table = []
+        for task in TASKS:
+            sides = ["sklearn", "fused", "loop"] + (["estimator"] if estimator_class(task) else [])
+            for layout in ("dense", "csr"):
+                for dtype in ("float64", "float32"):
+                    X, y, label = load(folder, layout, dtype)
+                    targets = y if task == "regressor" else label
+                    seconds, fitted = time_sides(sides, task, X, targets, epochs, repeat)
+                    ratio = seconds["sklearn"] / seconds["fused"]
+                    row = [task, layout, dtype, f"{seconds['sklearn']:.4f}",
+                           f"{seconds['fused']:.4f}", f"{ratio:.2f}x",
+                           "met" if ratio >= GOAL else "NOT met", f"{seconds['loop']:.4f}",
+                           f"{seconds['estimator']:.4f}" if "estimator" in seconds else "n/a",
+                           f"{objective(task, X, targets, *fitted['sklearn']):.6f}",
+                           f"{objective(task, X, targets, *fitted['fused']):.6f}"]
+                    if not args.no_memory:
+                        memory = {side: memory_in_subprocess(folder, task, layout, dtype, side, 1)
+                                  for side in ("sklearn", "fused")}
+                        row.append(megabytes(nbytes(X)))
+                        for side in ("sklearn", "fused"):
+                            row.append(f"{megabytes(memory[side]['tracemalloc'])}/"
+                                       f"{megabytes(memory[side]['maxrss'])}")
+                    table.append(row)
+                    print(" ", *row, flush=True)
+        print()
+        print_table(header, table)
+        adam_table(folder, epochs_quick=args.quick)
+
+
+def adam_table(folder: Path, epochs_quick: bool) -> None:
+    """Adam, batch 256, through the fit loop: time to reach SGDRegressor's 10-epoch objective."""
+    print("\nAdam with mini-batches of 256 (fit loop) against SGDRegressor after 10 epochs")
+    rows = []
+    for layout in ("dense", "csr"):
+        X, y, _ = load(folder, layout, "float64")
+        started = time.process_time()
+        fitted = sklearn_fit("regressor", X, y, 10, 0)
+        sklearn_seconds = time.process_time() - started
+        target = objective("regressor", X, y, *fitted)
+        loss, alpha, _ = descend_settings("regressor")
+        theta = np.zeros(X.shape[1] + 1)
+        optimizer = _core.Adam(lr=1e-2)
+        state = np.zeros((optimizer.state_slots, theta.size))
+        options = _core.SolverOptions(batch_size=256, max_iter=10**9, tol=-1.0)
+        run = _core.SolverState(0)
+        reached, epochs, elapsed = float("inf"), 0, 0.0
+        while reached > target and epochs < (20 if epochs_quick else 200):
+            started = time.process_time()
+            _core.fit_linear(X, y, None, theta, state, None, optimizer, _core.Constant(1e-2),
+                             options, run, 1, loss=loss, penalty="l2", alpha=alpha)
+            elapsed += time.process_time() - started
+            epochs += 1
+            reached = objective("regressor", X, y, theta[0], theta[1:])
+        rows.append([layout, f"{target:.6f}", f"{sklearn_seconds:.3f}", f"{reached:.6f}", epochs,
+                     f"{elapsed:.3f}", f"{sklearn_seconds / elapsed:.2f}x"])
+    print_table(["X", "sklearn 10-epoch objective", "sklearn s", "Adam objective", "Adam epochs",
+                 "Adam s", "ratio"], rows)
+
+
+if __name__ == "__main__":
+    main()

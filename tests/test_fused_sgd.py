@@ -1,0 +1,93 @@
+"""The private fused one-row SGD kernel _core._fused_sgd_epoch against the step formula in NumPy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from descend import _core
+
+
+def eager_steps(X, y, theta, rows, step, eta, loss, l1, l2, weight=None, average=None, start=1):
+    """The generic per-step formula, one row at a time, in float64 NumPy."""
+    X = np.asarray(X.todense() if sp.issparse(X) else X, dtype=np.float64)
+    mean_weight = 1.0 if weight is None else float(np.mean(weight))
+    total = 0.0
+    for i in rows:
+        z = theta[0] + X[i] @ theta[1:]
+        r = z - y[i]
+        if loss == "squared_error":
+            value, slope = r * r, 2 * r
+        else:
+            value, slope = np.logaddexp(0.0, z) - y[i] * z, 1 / (1 + np.exp(-z)) - y[i]
+        s = 1.0 if weight is None else weight[i]
+        total += s / mean_weight * value
+        c = s / mean_weight * slope
+        lr = eta(step)
+        step += 1
+        theta[0] -= lr * c
+        w = theta[1:] - lr * (c * X[i] + l2 * theta[1:])
+        theta[1:] = np.sign(w) * np.maximum(np.abs(w) - lr * l1, 0.0)
+        if average is not None and step >= start:
+            average += (theta - average) / (step - start + 1)
+    return total, step
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((40, 6)) * (rng.random((40, 6)) < 0.4)
+    X[5] = 0.0
+    return X, rng.standard_normal(40), (rng.random(40) < 0.5).astype(float), rng.random(40) + 0.5
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("loss", ["squared_error", "log_loss"])
+@pytest.mark.parametrize("kind", [None, "l2", "l1", "elasticnet"])
+def test_fused_epoch_equals_the_step_formula(data, sparse, loss, kind):
+    X, y, label, weight = data
+    target = y if loss == "squared_error" else label
+    rows = np.random.default_rng(4).integers(0, 40, size=100)
+    penalty = _core.Penalty(kind, alpha=0.05, l1_ratio=0.3)
+    theta = np.linspace(-0.5, 0.5, 7)
+    expected = theta.copy()
+    average = None if sparse and penalty.l1_strength else np.zeros(7)
+    expected_average = None if average is None else average.copy()
+    expected_loss, expected_step = eager_steps(
+        X, target, expected, rows, 3, lambda t: 0.05 / (t + 1) ** 0.25, loss,
+        penalty.l1_strength, penalty.l2_strength, weight, expected_average, start=10)
+    total, step = _core._fused_sgd_epoch(
+        sp.csr_matrix(X) if sparse else X, target, theta, rows, 3,
+        _core.InvScaling(eta0=0.05, power_t=0.25), penalty, loss=loss, sample_weight=weight,
+        average=average, average_start=10)
+    assert step == expected_step == 103
+    np.testing.assert_allclose(total, expected_loss, rtol=1e-12)
+    np.testing.assert_allclose(theta, expected, rtol=1e-12, atol=1e-14)
+    if average is not None:
+        np.testing.assert_allclose(average, expected_average, rtol=1e-12, atol=1e-14)
+
+
+def test_fused_epoch_refuses_bad_arguments_before_any_write(data):
+    X, y, label, _ = data
+    theta = np.ones(7)
+    schedule, l2 = _core.InvScaling(eta0=0.01, power_t=0.25), _core.Penalty("l2")
+    rows = np.arange(40)
+    with pytest.raises(TypeError, match="theta"):
+        _core._fused_sgd_epoch(X, y, theta.astype(np.float32), rows, 0, schedule, l2)
+    with pytest.raises(ValueError, match="loss"):
+        _core._fused_sgd_epoch(X, y, theta, rows, 0, schedule, l2, loss="hinge")
+    with pytest.raises(ValueError, match="y: expected labels 0 or 1"):
+        _core._fused_sgd_epoch(X, y, theta, rows, 0, schedule, l2, loss="log_loss")
+    with pytest.raises(ValueError, match="rows"):
+        _core._fused_sgd_epoch(X, y, theta, np.array([0, 40]), 0, schedule, l2)
+    with pytest.raises(ValueError, match="average"):
+        _core._fused_sgd_epoch(sp.csr_matrix(X), y, theta, rows, 0, schedule,
+                               _core.Penalty("l1"), average=np.zeros(7))
+    with pytest.raises(ValueError, match="average"):
+        _core._fused_sgd_epoch(X, y, theta, rows, 0, schedule, l2, average=theta)
+    read_only = theta.copy()
+    read_only.flags.writeable = False
+    with pytest.raises(ValueError, match="writeable"):
+        _core._fused_sgd_epoch(X, y, read_only, rows, 0, schedule, l2)
+    np.testing.assert_array_equal(theta, np.ones(7))
