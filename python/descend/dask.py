@@ -396,7 +396,7 @@ def _fit_on(
     if isinstance(estimator.learning_rate, str):  # an adaptive rule's: it needs no data
         lr = _auto_learning_rate(
             None, None, loss=loss, fit_intercept=settings.fit_intercept, batch_size=None,
-            adaptive=True, l2=estimator._l2_strength(settings),
+            adaptive=True, l2=estimator._core_penalty(settings).l2_strength,
         )
     else:
         lr = float(estimator.learning_rate)
