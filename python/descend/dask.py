@@ -396,7 +396,8 @@ def _fit_on(
     if isinstance(estimator.learning_rate, str):  # an adaptive rule's: it needs no data
         lr = _auto_learning_rate(
             None, None, loss=loss, fit_intercept=settings.fit_intercept, batch_size=None,
-            adaptive=True, l2=estimator._core_penalty(settings).l2_strength,
+            rule=optim._estimator_rule(estimator.optimizer, 1.0),
+            penalty=estimator._core_penalty(settings),
         )
     else:
         lr = float(estimator.learning_rate)
