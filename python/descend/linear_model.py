@@ -11,7 +11,6 @@ slice are kept, then the KeyboardInterrupt goes on).
 from __future__ import annotations
 
 import copy
-import math
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ import numpy as np
 
 from . import _core, optim
 from ._estimator import BaseEstimator, ClassifierMixin, NotFittedError, RegressorMixin
+from ._scaling import expected_smoothness
 from ._validation import (
     as_float_matrix,
     as_vector_like,
@@ -31,7 +31,6 @@ from ._validation import (
     class_weight_per_class,
     encode_labels,
     feature_names_of,
-    is_sparse,
     seed_from_random_state,
     validation_split,
 )
@@ -47,37 +46,11 @@ _SAMPLINGS = ("shuffle", "replacement")
 _SLICE_SECONDS = 0.1
 # partial_fit runs one epoch per call and never stops on max_iter: the solver's epoch limit.
 _UNLIMITED_EPOCHS = 2**62
-# Bound on the second derivative of each point loss in the prediction (per class for softmax):
-# squared_error is r^2 (2), huber r^2/2 inside epsilon (1), log_loss p(1-p) (1/4), softmax's
-# Hessian diag(p) - p p^T (its largest eigenvalue is at most 1/2).
-_CURVATURE = {"squared_error": 2.0, "huber": 1.0, "log_loss": 0.25, "softmax": 0.5}
 # learning_rate="auto" for the adaptive rules, whose steps are already scaled per coordinate.
 _AUTO_ADAPTIVE_LR = 0.01
 
 
 # ---------------------------------------------------------------------- learning_rate="auto"
-def _largest_eigenvalue(X: Any, weight: np.ndarray, fit_intercept: bool) -> float:
-    """λ_max of (1/m) X̃ᵀ S X̃ (X̃ = [1, X] with an intercept), by 50 power iterations.
-
-    Only products with X and Xᵀ: a sparse X stays sparse."""
-    m, n = X.shape
-    v = np.full(n + 1, 1.0 / math.sqrt(n + 1))
-    if not fit_intercept:
-        v[0] = 0.0
-    eigenvalue = 0.0
-    for _ in range(50):
-        # products in X's dtype, so that a float32 X is not converted (copied) to float64
-        u = weight * (X @ v[1:].astype(X.dtype) + v[0])
-        w = np.empty_like(v)
-        w[1:] = X.T @ u.astype(X.dtype) / m
-        w[0] = u.sum() / m if fit_intercept else 0.0
-        eigenvalue = float(np.linalg.norm(w))
-        if eigenvalue == 0.0:
-            break
-        v = w / eigenvalue
-    return eigenvalue
-
-
 def _auto_learning_rate(
     X: Any,
     sample_weight: np.ndarray | None,
@@ -85,33 +58,34 @@ def _auto_learning_rate(
     loss: str,
     fit_intercept: bool,
     batch_size: int | None,
-    adaptive: bool,
-    l2: float,
+    rule: Any,
+    penalty: Any,
 ) -> float:
     """The step size of ``learning_rate="auto"`` (the one place that defines it).
 
-    Non-adaptive rules ("sgd", "momentum", "nesterov"): 1 / L_b, with L_b the expected
-    smoothness of a mini-batch of b rows sampled from m:
-    ``L_b = m (b - 1) / (b (m - 1)) L + (m - b) / (b (m - 1)) L_max``, where L = c λ_max(X̃ᵀSX̃/m)
-    + l2 is the smoothness of the full objective (c the loss's curvature bound) and L_max =
-    c max_i s_i |x̃_i|² + l2 that of the worst single row; full batch gives 1 / L, b = 1 gives
-    1 / L_max. Adaptive rules: 0.01.
+    Non-adaptive rules ("sgd", "momentum", "nesterov"): 1 / L for the full batch and
+    (1 - momentum) / L_b for batches of b rows, with L = c λ_max(X̃ᵀSX̃ / Σs) + l2 the
+    smoothness of the objective (c the loss's curvature bound, ``_core.loss_curvature``;
+    λ_max by power iterations in C++, ``_core.smoothness``) and L_b the expected smoothness
+    of a batch (``descend._scaling.expected_smoothness``). Adaptive rules: 0.01. (The
+    internal feature scaling of ``descend._scaling.auto_settings`` is used once
+    ``_core.fit_linear`` takes feature_offset / feature_scale.)
     """
-    if adaptive:
+    if not isinstance(rule, _core.SGD):
         return _AUTO_ADAPTIVE_LR
+    curvature = _core.loss_curvature(loss)
+    lambda_max, max_row_norm2 = _core.smoothness(
+        X, sample_weight=sample_weight, fit_intercept=fit_intercept
+    )
+    l2 = penalty.l2_strength
+    smooth, worst = curvature * lambda_max + l2, curvature * max_row_norm2 + l2
+    if not smooth > 0:  # nothing to fit (all-zero X without intercept): any step is safe
+        return 1.0
     m = X.shape[0]
-    weight = np.ones(m) if sample_weight is None else sample_weight / sample_weight.mean()
-    curvature = _CURVATURE[loss]
-    smooth = curvature * _largest_eigenvalue(X, weight, fit_intercept) + l2
-    if is_sparse(X):
-        row_norms = np.asarray(X.multiply(X).sum(axis=1), dtype=np.float64).ravel()
-    else:
-        row_norms = np.einsum("ij,ij->i", X, X, dtype=np.float64)
-    worst = curvature * float(np.max(weight * (row_norms + fit_intercept))) + l2
     b = m if batch_size is None else min(batch_size, m)
-    if m > 1:
-        smooth = (m * (b - 1) * smooth + (m - b) * worst) / (b * (m - 1))
-    return 1.0 / smooth if smooth > 0 else 1.0
+    if b >= m:
+        return 1.0 / smooth
+    return (1.0 - rule.momentum) / expected_smoothness(smooth, worst, b, m)
 
 
 # ---------------------------------------------------------------------- the carried state
@@ -359,8 +333,8 @@ class _LinearModel(BaseEstimator):
                     loss=loss,
                     fit_intercept=settings.fit_intercept,
                     batch_size=settings.batch_size,
-                    adaptive=not isinstance(optim._estimator_rule(self.optimizer, 1.0), _core.SGD),
-                    l2=self._core_penalty(settings).l2_strength,
+                    rule=optim._estimator_rule(self.optimizer, 1.0),
+                    penalty=self._core_penalty(settings),
                 )
             else:
                 lr = float(self.learning_rate)
@@ -495,11 +469,11 @@ optimizer : str or descend.optim.Optimizer, default="sgd"
     alone).
 learning_rate : "auto" or float, default="auto"
     The step size η when ``schedule`` is None. "auto" picks it from the data before the
-    first epoch: for "sgd", "momentum" and "nesterov" η = 1/L_b, the inverse of the
-    smoothness of the objective for batches of ``batch_size`` rows (L from 50 power
-    iterations on X̃ᵀSX̃/m, a sparse X staying sparse; for single rows the largest row's
-    curvature; mini-batches in between, by the expected-smoothness bound), so that gradient
-    descent is stable without tuning; for the adaptive rules η = 0.01.
+    first epoch: for "sgd", "momentum" and "nesterov" η = 1/L for the full batch and
+    (1 - momentum)/L_b for batches of ``batch_size`` rows, L the smoothness of the objective
+    (power iterations in C++ over X, a sparse X staying sparse) and L_b its expected
+    smoothness for such batches, so that gradient descent is stable without tuning; for the
+    adaptive rules η = 0.01.
 schedule : descend.schedules object, optional
     The step size as a function of the number of steps taken: ``Constant``,
     ``InverseTime``, ``InvScaling``, ``StepDecay``, ``Exponential``, ``Cosine``,
