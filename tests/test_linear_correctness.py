@@ -1,0 +1,251 @@
+"""Correctness of LinearRegression and LogisticRegression on the data sets scikit-learn ships
+(diabetes, breast cancer, iris, wine), standardized and raw.
+
+The reference is the fit's objective written in NumPy from its definition,
+
+    F(theta) = sum_i s_i l(z_i, y_i) / sum_i s_i + alpha R(w),
+    R(w) = ||w||^2 / 2 (l2),  ||w||_1 (l1),  l1_ratio ||w||_1 + (1 - l1_ratio) ||w||^2 / 2,
+
+(squared error r^2, scikit-learn's Huber, log-loss, softmax cross-entropy; intercepts never
+penalized), minimized by scipy's L-BFGS-B: for l1 and elasticnet as the smooth problem in
+w = u - v with u, v >= 0 (bounds), and in standardized coordinates so that raw data is solved as
+accurately as standardized data. Here: full-batch fits on standardized data come within 1e-6
+(relative) of its optimum, float32 fits within 1e-4, and a CSR fit equals the dense fit. Not
+yet here (they fail on main today): raw data (no internal scaling in the fit yet), l1 and
+elasticnet full-batch fits (relative gaps 1e-2), stochastic fits within 1e-3 (gaps 2e-3 to 0.7).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy.optimize import minimize
+from scipy.special import expit, logsumexp
+
+import descend
+from descend import _core
+
+datasets = pytest.importorskip("sklearn.datasets")
+
+EPSILON = 1.0  # Huber threshold for the regression cases (targets in the hundreds)
+
+
+# ---------------------------------------------------------------- data
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: reference() caches per problem
+class Problem:
+    """A data set and the objective a fit minimizes on it."""
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray           # targets (regression) or class codes 0 .. K-1
+    loss: str               # "squared_error", "huber", "log_loss", "softmax"
+    n_outputs: int          # 1, or K for softmax
+    penalty: str | None
+    alpha: float
+    l1_ratio: float = 0.15
+
+
+@cache
+def load(name: str, standardized: bool) -> tuple[np.ndarray, np.ndarray]:
+    X, y = getattr(datasets, f"load_{name}")(return_X_y=True)
+    if name == "diabetes":
+        X = X * 1000.0  # as shipped its columns are already scaled to unit norm
+    if standardized:
+        X = (X - X.mean(axis=0)) / X.std(axis=0)
+    return np.ascontiguousarray(X, dtype=np.float64), y
+
+
+def problem(name: str, standardized: bool, *, loss: str | None = None,
+            penalty: str | None = "l2", alpha: float = 1e-3, l1_ratio: float = 0.15) -> Problem:
+    X, y = load(name, standardized)
+    if loss is None:
+        loss = {"diabetes": "squared_error", "breast_cancer": "log_loss"}.get(name, "softmax")
+    K = int(y.max()) + 1 if loss == "softmax" else 1
+    label = f"{name}-{'standardized' if standardized else 'raw'}-{loss}-{penalty}"
+    return Problem(label, X, y, loss, K, penalty, alpha, l1_ratio)
+
+
+def estimator(p: Problem, **kwargs):
+    common = dict(penalty=p.penalty, alpha=p.alpha, l1_ratio=p.l1_ratio, random_state=0)
+    if p.loss in ("squared_error", "huber"):
+        extra = dict(epsilon=EPSILON) if p.loss == "huber" else {}
+        return descend.LinearRegression(loss=p.loss, **extra, **common, **kwargs)
+    return descend.LogisticRegression(**common, **kwargs)
+
+
+def fitted_theta(model, p: Problem) -> np.ndarray:
+    """(intercepts, coefficients) of a fitted model as one block in the objective's layout."""
+    coef = np.atleast_2d(np.asarray(model.coef_, dtype=np.float64))
+    intercept = np.atleast_1d(np.asarray(model.intercept_, dtype=np.float64))
+    theta = np.vstack([intercept[None, :], coef.T])  # (n + 1, K)
+    return theta[:, 0] if p.n_outputs == 1 else theta
+
+
+# ---------------------------------------------------------------- the objective in NumPy
+
+
+def point_loss(p: Problem, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """l(z_i, y_i) per row and dl/dz (same shape as z)."""
+    y = p.y
+    if p.loss == "squared_error":
+        r = z - y
+        return r * r, 2 * r
+    if p.loss == "huber":
+        r = z - y
+        a = np.minimum(np.abs(r), EPSILON)
+        return a * (np.abs(r) - a / 2), np.clip(r, -EPSILON, EPSILON)
+    if p.loss == "log_loss":
+        return np.logaddexp(0.0, z) - y * z, expit(z) - y
+    rows = np.arange(len(y))
+    lse = logsumexp(z, axis=1)
+    slope = np.exp(z - lse[:, None])
+    slope[rows, y] -= 1.0
+    return lse - z[rows, y], slope
+
+
+def strengths(p: Problem) -> tuple[float, float]:
+    """(lambda_1, lambda_2): the weights of ||w||_1 and ||w||^2 / 2 in alpha R."""
+    if p.penalty == "l2":
+        return 0.0, p.alpha
+    if p.penalty == "l1":
+        return p.alpha, 0.0
+    if p.penalty == "elasticnet":
+        return p.alpha * p.l1_ratio, p.alpha * (1 - p.l1_ratio)
+    return 0.0, 0.0
+
+
+def objective(p: Problem, theta: np.ndarray) -> float:
+    """F(theta) in float64, theta = (intercepts, coefficients)."""
+    theta = np.asarray(theta, dtype=np.float64)
+    z = p.X @ theta[1:] + theta[0]
+    values, _ = point_loss(p, z)
+    l1, l2 = strengths(p)
+    w = theta[1:]
+    return float(values.mean() + l1 * np.abs(w).sum() + 0.5 * l2 * (w * w).sum())
+
+
+@cache
+def reference(p: Problem) -> tuple[np.ndarray, float]:
+    """The optimum (theta, F) by L-BFGS-B in standardized coordinates w' = sigma w,
+    b' = b + mu . w; with an l1 part, w' = u - v with u, v >= 0."""
+    X = p.X
+    m, n = X.shape
+    K = p.n_outputs
+    mu, sigma = X.mean(axis=0), X.std(axis=0)
+    sigma[sigma == 0] = 1.0
+    l1, l2 = strengths(p)
+    split = l1 > 0
+
+    def unpack(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        b_ = x[:K]
+        w_ = x[K:K + n * K] - (x[K + n * K:] if split else 0.0)
+        w_ = w_.reshape(n, K)
+        w = w_ / sigma[:, None]
+        return np.r_[b_ - mu @ w][None, :], w   # (1, K), (n, K)
+
+    def f(x: np.ndarray) -> tuple[float, np.ndarray]:
+        b, w = unpack(x)
+        z = X @ w + b
+        if K == 1:
+            values, slope = point_loss(p, z[:, 0])
+            slope = slope[:, None]
+        else:
+            values, slope = point_loss(p, z)
+        g_b = slope.mean(axis=0)
+        g_w = X.T @ slope / m + l2 * w
+        value = values.mean() + 0.5 * l2 * (w * w).sum()
+        g_w_ = (g_w - np.outer(mu, g_b)) / sigma[:, None]   # chain rule to w'
+        if not split:
+            return value, np.r_[g_b, g_w_.ravel()]
+        u, v = x[K:K + n * K], x[K + n * K:]
+        weights = np.repeat(l1 / sigma, K)
+        value += float(weights @ (u + v))
+        return value, np.r_[g_b, g_w_.ravel() + weights, -g_w_.ravel() + weights]
+
+    size = K + n * K * (2 if split else 1)
+    bounds = [(None, None)] * K + [(0.0, None)] * (size - K) if split else None
+    result = minimize(f, np.zeros(size), jac=True, method="L-BFGS-B", bounds=bounds,
+                      options=dict(maxiter=100000, maxcor=50, ftol=1e-16, gtol=1e-11))
+    b, w = unpack(result.x)
+    theta = np.vstack([b, w])
+    theta = theta[:, 0] if K == 1 else theta
+    return theta, objective(p, theta)
+
+
+def gap(p: Problem, theta: np.ndarray) -> float:
+    """(F(theta) - F*) / |F*|."""
+    _, best = reference(p)
+    return (objective(p, theta) - best) / abs(best)
+
+
+# ---------------------------------------------------------------- the cases
+
+FULL_BATCH = dict(batch_size=None, max_iter=100000, tol=0.0, n_iter_no_change=1)
+def case(name, standardized, *, xfail: str | None = None, **kwargs):
+    p = problem(name, standardized, **kwargs)
+    marks = [pytest.mark.xfail(strict=True, reason=xfail)] if xfail else []
+    return pytest.param(p, id=p.name, marks=marks)
+
+
+def full_batch_fit(p: Problem, X=None, **kwargs):
+    settings = dict(optimizer="nesterov", batch_size=None, max_iter=20000, tol=1e-15,
+                    n_iter_no_change=10) | kwargs
+    return estimator(p, **settings).fit(p.X if X is None else X, p.y)
+
+
+FULL_BATCH_CASES = [
+    case("diabetes", True),
+    case("diabetes", True, loss="huber"),
+    case("breast_cancer", True, alpha=1e-2),
+    case("iris", True, alpha=1e-2),
+    case("wine", True, alpha=1e-2),
+]
+
+
+@pytest.mark.parametrize("p", FULL_BATCH_CASES)
+def test_full_batch_fit_reaches_the_optimum_within_1e_6(p):
+    model = full_batch_fit(p)
+    measured = gap(p, fitted_theta(model, p))
+    assert measured <= 1e-6, f"relative gap {measured:.1e}"
+
+
+FLOAT32_CASES = [
+    case("breast_cancer", True, alpha=1e-2),
+    case("wine", True, alpha=1e-2),
+]
+
+
+@pytest.mark.parametrize("p", FLOAT32_CASES)
+def test_float32_fit_comes_within_1e_4(p):
+    model = full_batch_fit(p, X=p.X.astype(np.float32))
+    assert model.coef_.dtype == np.float32
+    measured = gap(p, fitted_theta(model, p))
+    assert measured <= 1e-4, f"relative gap {measured:.1e}"
+
+
+CSR_CASES = [
+    case("diabetes", True, penalty="l1", alpha=1.0),
+    case("breast_cancer", False, alpha=1e-2),
+    case("wine", True, alpha=1e-2),
+]
+
+
+@pytest.mark.parametrize("p", CSR_CASES)
+@pytest.mark.parametrize("batch_size", [None, 4])
+def test_csr_fit_equals_the_dense_fit(p, batch_size):
+    # half the step 1 / L of the unscaled problem: stable on raw data too
+    lambda_max, _ = _core.smoothness(p.X, iterations=100)
+    lr = 0.5 / (_core.loss_curvature(p.loss) * lambda_max)
+    settings = dict(optimizer="sgd", learning_rate=lr, batch_size=batch_size, max_iter=20,
+                    tol=None)
+    dense = estimator(p, **settings).fit(p.X, p.y)
+    sparse = estimator(p, **settings).fit(sp.csr_matrix(p.X), p.y)
+    np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(sparse.intercept_, dense.intercept_, rtol=1e-9, atol=1e-12)
+    assert sparse.n_iter_ == dense.n_iter_
