@@ -350,6 +350,26 @@ def test_sample_weights_weight_the_mean_over_the_training_rows():
         rel=1e-13)
 
 
+# ---------------------------------------------------------------- internal coordinates
+
+def test_a_scaled_fit_mapped_to_caller_units_reaches_the_unscaled_optimum():
+    X, y = make_data("squared_error", m=60, n=3)
+    X = X * np.array([100.0, 1.0, 0.01]) + np.array([50.0, -1.0, 0.003])
+    mu, sigma = X.mean(axis=0), X.std(axis=0)
+    alpha = 1e-6  # in caller units: its internal curvature alpha / sigma^2 must stay small
+    fit = Fit(X, y, schedule=_core.Constant(0.3), max_iter=3000)
+    fit.run(3000, penalty="l2", alpha=alpha, feature_offset=mu, feature_scale=sigma)
+    w = fit.theta[1:] / sigma
+    b = fit.theta[0] - mu @ w
+    # the optimum of mean r^2 + alpha/2 |w|^2: (2/m) Xb^T (Xb theta - y) + alpha (0, w) = 0
+    Xb = np.c_[np.ones(len(y)), X]
+    A = 2 * Xb.T @ Xb / len(y) + alpha * np.diag([0.0, 1.0, 1.0, 1.0])
+    best = np.linalg.solve(A, 2 * Xb.T @ y / len(y))
+    np.testing.assert_allclose(np.r_[b, w], best, rtol=1e-8)
+    unscaled = Fit(X, y, schedule=_core.Constant(0.3), max_iter=3000)
+    assert unscaled.run(3000, penalty="l2", alpha=alpha) == "diverged"  # why scaling exists
+
+
 # ---------------------------------------------------------------- early stopping
 
 def test_early_stopping_stops_on_the_validation_loss_and_restores_the_best_epoch():
@@ -437,7 +457,11 @@ def bad_calls():
            "validation_rows: expected rows disjoint from train_rows")
     yield (dict(sample_weight=np.r_[np.zeros(10), np.ones(30)], train_rows=np.arange(10)),
            ValueError, "sample_weight: the weights of the training rows")
-    yield dict(feature_scale=np.ones(5)), ValueError, "feature_offset, feature_scale"
+    yield dict(feature_scale=np.zeros(5)), ValueError, "feature_scale: expected finite values > 0"
+    yield dict(feature_scale=np.ones(5, dtype=np.float32)), TypeError, "feature_scale: expected dtype"
+    yield dict(feature_offset=np.ones(4)), ValueError, "feature_offset: expected shape"
+    yield (dict(feature_offset=np.ones(5), fit_intercept=False), ValueError,
+           "feature_offset: expected None when fit_intercept is False")
 
 
 @pytest.mark.parametrize("change, error, message", list(bad_calls()))

@@ -9,6 +9,7 @@
 #include <descend/objectives/least_squares.hpp>
 #include <descend/objectives/logistic.hpp>
 #include <descend/objectives/penalties.hpp>
+#include <descend/objectives/scaled.hpp>
 #include <descend/objectives/softmax.hpp>
 #include <descend/solver.hpp>
 
@@ -288,6 +289,37 @@ double mean_weight_of(const T* sample_weight, const std::vector<std::size_t>& ro
     return total / static_cast<double>(rows.size());
 }
 
+/// feature_offset / feature_scale (the internal coordinates of scaled.hpp): None, or float64
+/// arrays of n_features finite values, the scales > 0; an offset needs fit_intercept (centering
+/// moves the intercept). Adds their memory to `read`.
+inline FeatureScaling checked_scaling(const FitArguments& a, std::size_t n, bool fit_intercept,
+                                      std::vector<Span>& read) {
+    FeatureScaling scaling;
+    const auto length = static_cast<py::ssize_t>(n);
+    if (!a.feature_offset.is_none()) {
+        if (!fit_intercept)
+            throw py::value_error("feature_offset: expected None when fit_intercept is False "
+                                  "(centering moves the intercept)");
+        scaling.offset = input_data<double>(a.feature_offset, "feature_offset", {length});
+        for (std::size_t j = 0; j < n; ++j)
+            if (!std::isfinite(scaling.offset[j]))
+                throw py::value_error("feature_offset: expected finite values, got " +
+                                      std::to_string(scaling.offset[j]) + " at index " +
+                                      std::to_string(j));
+        read.push_back({"feature_offset", scaling.offset, n * sizeof(double)});
+    }
+    if (!a.feature_scale.is_none()) {
+        scaling.scale = input_data<double>(a.feature_scale, "feature_scale", {length});
+        for (std::size_t j = 0; j < n; ++j)
+            if (!(scaling.scale[j] > 0.0 && std::isfinite(scaling.scale[j])))
+                throw py::value_error("feature_scale: expected finite values > 0, got " +
+                                      std::to_string(scaling.scale[j]) + " at index " +
+                                      std::to_string(j));
+        read.push_back({"feature_scale", scaling.scale, n * sizeof(double)});
+    }
+    return scaling;
+}
+
 /// Checks everything that depends on the objective, then runs the loop with the GIL released.
 /// `data` is the data term with X, y, its own hyperparameters and fit_intercept set;
 /// `theta_shape` is (n + 1,) or (n + 1, K).
@@ -304,9 +336,8 @@ py::tuple fit_objective(const FitArguments& a, Data data,
     if (a.options->early_stopping && held_out.empty())
         throw py::value_error("validation_rows: expected held-out row numbers, got None "
                               "(options.early_stopping is True)");
-    if (!a.feature_offset.is_none() || !a.feature_scale.is_none())
-        throw py::value_error("feature_offset, feature_scale: this build of fit_linear takes "
-                              "only None (the scaled objective is not wired in yet)");
+    const bool scaled = !a.feature_offset.is_none() || !a.feature_scale.is_none();
+    const FeatureScaling scaling = checked_scaling(a, data.X.cols, data.fit_intercept, read);
     data.mean_weight = mean_weight_of(data.sample_weight, train, m, "training rows");
     const Penalized<Data> objective{data, a.penalty};
     Penalized<Data> held_out_objective = objective;
@@ -338,16 +369,21 @@ py::tuple fit_objective(const FitArguments& a, Data data,
     const Iterate<T> iterate{static_cast<T*>(theta.mutable_data()), state_rows.data(),
                              average ? static_cast<T*>(average->mutable_data()) : nullptr};
     const RowSet train_set{train.empty() ? nullptr : train.data(), train.size()};
-    Validation<Penalized<Data>> validation;
-    if (!held_out.empty()) validation = {&held_out_objective, RowSet{held_out.data(), held_out.size()}};
-    History history;
-    Status status;
-    {
-        py::gil_scoped_release release;
-        status = run_fit(objective, train_set, validation, iterate, a.optimizer, *a.schedule,
-                         *a.options, *a.run, a.epochs, history);
-    }
-    return py::make_tuple(status_name(status), history.losses, history.validation_losses);
+    auto fit = [&](const auto& fitted, const auto& held_out_twin) {
+        Validation<std::decay_t<decltype(fitted)>> validation;
+        if (!held_out.empty()) validation = {&held_out_twin, RowSet{held_out.data(), held_out.size()}};
+        History history;
+        Status status;
+        {
+            py::gil_scoped_release release;
+            status = run_fit(fitted, train_set, validation, iterate, a.optimizer, *a.schedule,
+                             *a.options, *a.run, a.epochs, history);
+        }
+        return py::make_tuple(status_name(status), history.losses, history.validation_losses);
+    };
+    if (!scaled) return fit(objective, held_out_objective);
+    return fit(Scaled<Penalized<Data>>{objective, scaling},
+               Scaled<Penalized<Data>>{held_out_objective, scaling});
 }
 
 /// Builds the data term of the loss on X (dense or CSR, dtype T) and fits it.
@@ -573,7 +609,11 @@ uses train_rows only; validation_losses holds the mean data loss on validation_r
 epoch (of the average once averaging has begun). With options.early_stopping the fit stops at
 the n_iter_no_change-th epoch in a row whose validation loss is above the best minus tol, and
 theta (and average) are restored to the best epoch's. Divergence (a non-finite loss or theta)
-restores theta, state and average to the start of the diverging epoch. Every argument is
+restores theta, state and average to the start of the diverging epoch.
+feature_offset / feature_scale: None or float64 (n_features,) (scales > 0; an offset needs
+fit_intercept): the fit runs in internal coordinates theta' (descend/objectives/scaled.hpp):
+w_j = theta'_j / scale_j, b = b' - sum_j offset_j w_j; theta, state, average and the best
+parameters are then in those coordinates (descend._scaling maps them). Every argument is
 checked before anything is written; the GIL is released while the loop runs.)doc");
 
     m.def(

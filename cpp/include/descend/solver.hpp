@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "objectives/penalties.hpp"
+#include "objectives/scaled.hpp"
 #include "optimizers/optimizer.hpp"
 #include "random.hpp"
 #include "schedules.hpp"
@@ -127,10 +128,29 @@ double penalty_at(const Objective&, const T*) {
     return 0.0;
 }
 
-/// ... and the penalty's value for a Penalized one.
+/// ... the penalty's value for a Penalized one ...
 template <class Objective, class T>
 double penalty_at(const Penalized<Objective>& objective, const T* theta) {
     return objective.penalty_value(theta);
+}
+
+/// ... and for a penalized objective in internal coordinates (scaled.hpp), alpha R of the
+/// caller's w.
+template <class Objective, class T, class U>
+double penalty_at(const Scaled<Penalized<Objective>, T>& scaled, const U* theta) {
+    return scaled.penalty_value(theta);
+}
+
+/// For a penalized objective in internal coordinates: the data term's loss at the caller's
+/// theta, and the internal gradient (chain rule) of the data term plus the l2 part.
+template <class Objective, class T, class U>
+double data_loss_and_gradient(const Scaled<Penalized<Objective>, T>& scaled,
+                              const std::size_t* rows, std::size_t count, const U* theta,
+                              double* grad) {
+    const double loss =
+        data_loss_and_gradient(scaled.objective, rows, count, scaled.to_caller(theta), grad);
+    gradient_to_scaled(scaled.scaling, scaled.n_features(), scaled.n_intercepts(), grad);
+    return loss;
 }
 
 /// Runs up to `epochs` more epochs (fewer if a stopping rule fires or the time slice ends) of
