@@ -362,9 +362,10 @@ def minimize(
     the schedule (the skipped step counts in ``nit``, ``max_iter`` and
     ``res.nonfinite_steps``; a decaying schedule or ReduceOnPlateau, which hears f, then
     tries smaller steps); ``"raise"`` raises FloatingPointError. A NaN or infinite f or
-    gradient at x0 always ends the run (FloatingPointError under ``"raise"``). When the run converges, a cheap curvature probe (second
-    differences of f along the coordinate axes) checks that x is not a saddle point or a
-    maximum; if it is, ``success=False`` and status 2.
+    gradient at x0 always ends the run (FloatingPointError under ``"raise"``). When the run
+    converges, a cheap curvature probe (second differences of f along the coordinate axes)
+    checks that x is not a saddle point or a maximum; if it is, ``success=False`` and
+    status 2.
 
     When ``fun`` is one of the landscapes of :mod:`descend.functions` (and ``args`` is empty,
     ``jac`` None or the landscape's own ``grad``), the whole loop runs in C++ with no Python
