@@ -77,7 +77,8 @@ public:
         bool finite = std::isfinite(f);
         double largest = 0.0;
         for (std::size_t i = 0; i < n_; ++i) {
-            finite &= std::isfinite(x[i]) & std::isfinite(g[i]);
+            finite &= std::isfinite(x[i]);
+            finite &= std::isfinite(g[i]);
             largest = std::max(largest, std::fabs(g[i]));
             spare_x_[i] = x[i];
             spare_gradient_[i] = g[i];

@@ -205,7 +205,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
         const std::int64_t start_step = run.step;
         std::copy(theta, theta + p, start_theta.begin());
         for (std::size_t k = 0; k < slots; ++k)
-            std::copy(iterate.state[k], iterate.state[k] + p, start_state.begin() + k * p);
+            std::copy(iterate.state[k], iterate.state[k] + p, start_state.data() + k * p);
         if (averaging) std::copy(average, average + p, start_average.begin());
         if (!full_batch && shuffle) {
             for (std::size_t k = 0; k < m; ++k) rows[k] = train_row(k);
@@ -281,7 +281,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
             !std::isfinite(validation_loss)) {
             std::copy(start_theta.begin(), start_theta.end(), theta);
             for (std::size_t k = 0; k < slots; ++k)
-                std::copy(start_state.begin() + k * p, start_state.begin() + (k + 1) * p,
+                std::copy(start_state.data() + k * p, start_state.data() + (k + 1) * p,
                           iterate.state[k]);
             if (averaging) std::copy(start_average.begin(), start_average.end(), average);
             run.step = start_step;
