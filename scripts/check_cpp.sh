@@ -50,7 +50,8 @@ step "install into a temporary prefix"
 cmake --install "$work/build" --prefix "$work/prefix" > /dev/null
 (cd "$work/prefix" && find . -type f | sort)
 
-for example in linear_regression user_objective; do
+for example_dir in "$root"/cpp/examples/*/; do
+  example="$(basename "$example_dir")"
   step "example $example, built with find_package(descend) against the prefix"
   cmake -S "$root/cpp/examples/$example" -B "$work/$example" "${strict[@]}" \
         -DCMAKE_PREFIX_PATH="$work/prefix" > /dev/null

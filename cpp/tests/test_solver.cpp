@@ -13,24 +13,15 @@
 #include <vector>
 
 #include "check.hpp"
+#include "tutorial_data.hpp"
 
 namespace {
 
 constexpr std::size_t m = 20;
 
-/// y = 4 + 3x + noise in [-0.5, 0.5), x in [0, 2), one feature.
-struct Problem {
-    std::vector<double> X, y;
-    descend::LeastSquares<double> objective;
-    Problem() {
-        descend::Random random(11);
-        for (std::size_t i = 0; i < m; ++i) {
-            X.push_back(2.0 * random.uniform());
-            y.push_back(4.0 + 3.0 * X.back() + random.uniform() - 0.5);
-        }
-        objective.X = descend::MatrixView<const double>{X.data(), m, 1};
-        objective.y = y.data();
-    }
+/// The tutorial's regression, m rows.
+struct Problem : TutorialRegression {
+    Problem() : TutorialRegression(m, 11) {}
 };
 
 /// theta, the optimizer's state arrays and the loop's carried state, ready to run.
