@@ -1,26 +1,40 @@
-"""Functional update rules: one step in place on a parameter array and its state arrays.
+"""Kernels in place on your own arrays: the one-pass loss and gradient of each objective, and
+one step of each update rule.
 
-For code that keeps its own optimizer state. Each function takes the parameter, its gradient,
-the state arrays of the rule (same dtype and shape as the parameter, C-contiguous,
-writeable; start them at zero) and ``step``, the number of this step (1 for the first), and
-updates the parameter and the state arrays in place in one fused C++ loop. Hyperparameters
-are keyword-only with the names and defaults of ``torch.optim``.
+Loss and gradient (``squared_error_loss_and_gradient``, ``huber_loss_and_gradient``,
+``logistic_loss_and_gradient``, ``softmax_loss_and_gradient``): the mean loss of a linear
+model's parameters ``theta`` on ``(X, y)`` (dense or CSR ``X``, optional sample weights and a
+batch of rows), computed in one pass over the rows of ``X``; the gradient is written into the
+caller's ``grad`` and the loss is returned.
+
+Update steps (``sgd_step``, ``adam_step``, ...): for code that keeps its own optimizer state.
+Each function takes the parameter, its gradient, the state arrays of the rule (same dtype and
+shape as the parameter, C-contiguous, writeable; start them at zero) and ``step``, the number
+of this step (1 for the first), and updates the parameter and the state arrays in place in one
+fused C++ loop. Hyperparameters are keyword-only with the names and defaults of
+``torch.optim``.
 
 Every argument is checked before anything is written: a wrong dtype (float32 and float64 are
-supported, the gradient and state must match the parameter), shape or layout, a read-only
-array or an impossible hyperparameter raises TypeError/ValueError and leaves every array
-untouched. With ``check_finite=True`` a gradient holding NaN or infinity raises
-FloatingPointError, again before any write.
+supported, the other arrays must match the parameter's or ``X``'s), shape or layout, a
+read-only or aliased output array or an impossible hyperparameter raises TypeError/ValueError
+and leaves every array untouched. With ``check_finite=True`` a gradient holding NaN or
+infinity raises FloatingPointError, again before any write.
 
 Examples
 --------
+A hand-written training loop, a gradient kernel and an update kernel, equal to
+``LinearRegression(optimizer="adam", learning_rate=0.1, max_iter=200, tol=None).fit(X, y)``:
+
 >>> import numpy as np
->>> from descend.kernels import adam_step
->>> w = np.array([1.0, -2.0]); m = np.zeros(2); v = np.zeros(2)
->>> for t in range(1, 4):
-...     adam_step(w, 2 * w, m, v, t, lr=0.1)
->>> np.round(w, 2)
-array([ 0.7, -1.7])
+>>> from descend.kernels import adam_step, squared_error_loss_and_gradient
+>>> rng = np.random.default_rng(0)
+>>> X = 2 * rng.random((100, 1)); y = 4 + 3 * X[:, 0] + rng.standard_normal(100)
+>>> theta = np.zeros(2); grad = np.empty(2); m = np.zeros(2); v = np.zeros(2)
+>>> for t in range(1, 201):
+...     loss = squared_error_loss_and_gradient(X, y, theta, grad)   # grad written in place
+...     adam_step(theta, grad, m, v, t, lr=0.1)                      # theta, m, v in place
+>>> np.round(theta, 3)
+array([3.784, 3.098])
 """
 
 from __future__ import annotations
@@ -29,16 +43,26 @@ import numpy as np
 
 from . import _core
 from ._checks import check_flag, core_rule, step_number
+from ._core import (
+    huber_loss_and_gradient,
+    logistic_loss_and_gradient,
+    softmax_loss_and_gradient,
+    squared_error_loss_and_gradient,
+)
 
 __all__ = [
     "adagrad_step",
     "adam_step",
     "adamax_step",
     "adamw_step",
+    "huber_loss_and_gradient",
+    "logistic_loss_and_gradient",
     "nadam_step",
     "radam_step",
     "rmsprop_step",
     "sgd_step",
+    "softmax_loss_and_gradient",
+    "squared_error_loss_and_gradient",
 ]
 
 
