@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "checks.hpp"
+#include "linear_data.hpp"
 #include "multiversion.hpp"
 #include "objective_args.hpp"
 #include "register.hpp"
@@ -50,18 +51,6 @@ double least_squares(const LeastSquares<double>& o, const double* theta, double*
 }
 double least_squares(const LeastSquares<float>& o, const float* theta, double* grad) {
     return least_squares_f32(o, theta, grad);
-}
-
-/// The hot call of fit_linear, compiled for AVX2/FMA and for baseline x86-64 (per objective,
-/// dtype and kind of X). Every objective is Penalized: penalty "none" costs a test per step.
-template <class Objective, class T>
-DESCEND_MULTIVERSION Status run_fit(const Objective& objective, const RowSet& train,
-                                    const Validation<Objective>& validation,
-                                    const Iterate<T>& iterate, const Optimizer& optimizer,
-                                    Schedule& schedule, const SolverOptions& options,
-                                    SolverState& run, std::size_t epochs, History& history) {
-    return run_epochs(objective, train, validation, iterate, optimizer, schedule, options, run,
-                      epochs, history);
 }
 
 // ------------------------------------------------------------------ argument handling
@@ -339,11 +328,11 @@ py::tuple fit_objective(const FitArguments& a, Data data,
     const bool scaled = !a.feature_offset.is_none() || !a.feature_scale.is_none();
     const FeatureScaling scaling = checked_scaling(a, data.X.cols, data.fit_intercept, read);
     data.mean_weight = mean_weight_of(data.sample_weight, train, m, "training rows");
-    const Penalized<Data> objective{data, a.penalty};
-    Penalized<Data> held_out_objective = objective;
+    Data held_out_data = data;
     if (!held_out.empty())
-        held_out_objective.objective.mean_weight =
-            mean_weight_of(data.sample_weight, held_out, m, "validation rows");
+        held_out_data.mean_weight = mean_weight_of(data.sample_weight, held_out, m, "validation rows");
+    const Penalized<LinearData<T>> objective{linear_data<T>(data), a.penalty};
+    const Penalized<LinearData<T>> held_out_objective{linear_data<T>(held_out_data), a.penalty};
 
     const std::size_t slots = state_slots(a.optimizer);
     std::vector<py::ssize_t> state_shape{static_cast<py::ssize_t>(slots)};
@@ -382,8 +371,8 @@ py::tuple fit_objective(const FitArguments& a, Data data,
         return py::make_tuple(status_name(status), history.losses, history.validation_losses);
     };
     if (!scaled) return fit(objective, held_out_objective);
-    return fit(Scaled<Penalized<Data>>{objective, scaling},
-               Scaled<Penalized<Data>>{held_out_objective, scaling});
+    using ScaledObjective = Scaled<Penalized<LinearData<T>>, T>;
+    return fit(ScaledObjective{objective, scaling}, ScaledObjective{held_out_objective, scaling});
 }
 
 /// Builds the data term of the loss on X (dense or CSR, dtype T) and fits it.

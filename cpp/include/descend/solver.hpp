@@ -218,10 +218,9 @@ Status run_epochs(const Objective& objective, const RowSet& train,
                 if (!shuffle)  // the draws of the generic loop's m one-row steps, in order
                     for (std::size_t k = 0; k < m; ++k) rows[k] = train_row(run.random.below(m));
                 const std::int64_t first_step = run.step;
-                weighted_loss = fused_sgd_steps(
-                    objective, rows.data(), m,
-                    [&schedule](std::int64_t t) { return learning_rate(schedule, t); }, run.step,
-                    theta, averaging ? average : nullptr, average_from);
+                const ScheduleStepSize step_size(schedule);
+                weighted_loss = fused_sgd_steps(objective, rows.data(), m, step_size, run.step,
+                                                theta, averaging ? average : nullptr, average_from);
                 rows_seen = static_cast<double>(run.step - first_step);
                 finite = std::isfinite(weighted_loss);
             }
