@@ -95,13 +95,23 @@ def sgd_step(
 
     ``momentum_buffer`` may be None when ``momentum == 0``; its content is ignored on step 1.
     """
-    rule = core_rule(_core.SGD,
-                     lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                     nesterov=nesterov, maximize=maximize)
-    state = [] if rule.state_slots == 0 else [
-        _required("momentum_buffer", momentum_buffer, "when momentum != 0")]
-    _core.sgd_step(param, grad, state, step_number(step), rule,
-                   check_flag("check_finite", check_finite))
+    rule = core_rule(
+        _core.SGD,
+        lr=lr,
+        momentum=momentum,
+        dampening=dampening,
+        weight_decay=weight_decay,
+        nesterov=nesterov,
+        maximize=maximize,
+    )
+    state = (
+        []
+        if rule.state_slots == 0
+        else [_required("momentum_buffer", momentum_buffer, "when momentum != 0")]
+    )
+    _core.sgd_step(
+        param, grad, state, step_number(step), rule, check_flag("check_finite", check_finite)
+    )
 
 
 def adagrad_step(
@@ -126,12 +136,18 @@ def adagrad_step(
 
     The content of ``state_sum`` (torch's state key "sum") is ignored on step 1.
     """
-    rule = core_rule(_core.Adagrad,
-                     lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-                         initial_accumulator_value=initial_accumulator_value, eps=eps,
-                         maximize=maximize)
-    _core.adagrad_step(param, grad, [state_sum], step_number(step), rule,
-                       check_flag("check_finite", check_finite))
+    rule = core_rule(
+        _core.Adagrad,
+        lr=lr,
+        lr_decay=lr_decay,
+        weight_decay=weight_decay,
+        initial_accumulator_value=initial_accumulator_value,
+        eps=eps,
+        maximize=maximize,
+    )
+    _core.adagrad_step(
+        param, grad, [state_sum], step_number(step), rule, check_flag("check_finite", check_finite)
+    )
 
 
 def rmsprop_step(
@@ -163,16 +179,24 @@ def rmsprop_step(
     ``momentum_buffer`` is required when ``momentum > 0``, ``grad_avg`` when ``centered``.
     RMSprop has no bias correction: ``step`` is only checked.
     """
-    rule = core_rule(_core.RMSprop,
-                     lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                         momentum=momentum, centered=centered, maximize=maximize)
+    rule = core_rule(
+        _core.RMSprop,
+        lr=lr,
+        alpha=alpha,
+        eps=eps,
+        weight_decay=weight_decay,
+        momentum=momentum,
+        centered=centered,
+        maximize=maximize,
+    )
     state = [square_avg]
     if momentum > 0:
         state.append(_required("momentum_buffer", momentum_buffer, "when momentum > 0"))
     if centered:
         state.append(_required("grad_avg", grad_avg, "when centered=True"))
-    _core.rmsprop_step(param, grad, state, step_number(step), rule,
-                       check_flag("check_finite", check_finite))
+    _core.rmsprop_step(
+        param, grad, state, step_number(step), rule, check_flag("check_finite", check_finite)
+    )
 
 
 def adam_step(
@@ -204,15 +228,23 @@ def adam_step(
 
     ``max_exp_avg_sq`` is required when ``amsgrad``.
     """
-    rule = core_rule(_core.Adam,
-                     lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
-                      amsgrad=amsgrad, maximize=maximize,
-                      decoupled_weight_decay=decoupled_weight_decay)
+    rule = core_rule(
+        _core.Adam,
+        lr=lr,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+        amsgrad=amsgrad,
+        maximize=maximize,
+        decoupled_weight_decay=decoupled_weight_decay,
+    )
     state = [exp_avg, exp_avg_sq]
     if amsgrad:
         state.append(_required("max_exp_avg_sq", max_exp_avg_sq, "when amsgrad=True"))
-    _core.adam_step(param, grad, state, step_number(step), rule,
-                    check_flag("check_finite", check_finite))
+    _core.adam_step(
+        param, grad, state, step_number(step), rule, check_flag("check_finite", check_finite)
+    )
 
 
 def adamw_step(
@@ -240,15 +272,25 @@ def adamw_step(
         exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g**2
         v = max_exp_avg_sq = maximum(max_exp_avg_sq, exp_avg_sq)   (amsgrad; else v = exp_avg_sq)
         param -= lr / (1 - beta1**step) * exp_avg / (sqrt(v / (1 - beta2**step)) + eps)
+
+    ``max_exp_avg_sq`` is required when ``amsgrad``.
     """
-    rule = core_rule(_core.AdamW,
-                     lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
-                       amsgrad=amsgrad, maximize=maximize)
+    rule = core_rule(
+        _core.AdamW,
+        lr=lr,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+        amsgrad=amsgrad,
+        maximize=maximize,
+    )
     state = [exp_avg, exp_avg_sq]
     if amsgrad:
         state.append(_required("max_exp_avg_sq", max_exp_avg_sq, "when amsgrad=True"))
-    _core.adamw_step(param, grad, state, step_number(step), rule,
-                     check_flag("check_finite", check_finite))
+    _core.adamw_step(
+        param, grad, state, step_number(step), rule, check_flag("check_finite", check_finite)
+    )
 
 
 def nadam_step(
@@ -282,12 +324,25 @@ def nadam_step(
     recomputed from ``step`` (``descend._core.NAdam(...).mu_product(t)``), assuming the same
     ``beta1`` and ``momentum_decay`` in every step.
     """
-    rule = core_rule(_core.NAdam,
-                     lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
-                       momentum_decay=momentum_decay,
-                       decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
-    _core.nadam_step(param, grad, [exp_avg, exp_avg_sq], step_number(step), rule,
-                     check_flag("check_finite", check_finite))
+    rule = core_rule(
+        _core.NAdam,
+        lr=lr,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+        momentum_decay=momentum_decay,
+        decoupled_weight_decay=decoupled_weight_decay,
+        maximize=maximize,
+    )
+    _core.nadam_step(
+        param,
+        grad,
+        [exp_avg, exp_avg_sq],
+        step_number(step),
+        rule,
+        check_flag("check_finite", check_finite),
+    )
 
 
 def radam_step(
@@ -322,11 +377,24 @@ def radam_step(
 
     with ``t = step``.
     """
-    rule = core_rule(_core.RAdam,
-                     lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
-                       decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
-    _core.radam_step(param, grad, [exp_avg, exp_avg_sq], step_number(step), rule,
-                     check_flag("check_finite", check_finite))
+    rule = core_rule(
+        _core.RAdam,
+        lr=lr,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+        decoupled_weight_decay=decoupled_weight_decay,
+        maximize=maximize,
+    )
+    _core.radam_step(
+        param,
+        grad,
+        [exp_avg, exp_avg_sq],
+        step_number(step),
+        rule,
+        check_flag("check_finite", check_finite),
+    )
 
 
 def adamax_step(
@@ -350,9 +418,23 @@ def adamax_step(
         exp_avg = beta1 * exp_avg + (1 - beta1) * g
         exp_inf = maximum(beta2 * exp_inf, abs(g) + eps)
         param -= lr / (1 - beta1**step) * exp_avg / exp_inf
+
+    ``exp_inf`` (torch's state key) is the decayed infinity norm of the gradients.
     """
-    rule = core_rule(_core.Adamax,
-                     lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
-                        maximize=maximize)
-    _core.adamax_step(param, grad, [exp_avg, exp_inf], step_number(step), rule,
-                      check_flag("check_finite", check_finite))
+    rule = core_rule(
+        _core.Adamax,
+        lr=lr,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+        maximize=maximize,
+    )
+    _core.adamax_step(
+        param,
+        grad,
+        [exp_avg, exp_inf],
+        step_number(step),
+        rule,
+        check_flag("check_finite", check_finite),
+    )

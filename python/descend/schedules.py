@@ -130,16 +130,18 @@ class _Schedule:
         return tuple(getattr(self, name) for name in self._fields)
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={value!r}" for name, value in
-                           zip(self._fields, self._configuration(), strict=True))
+        fields = ", ".join(
+            f"{name}={value!r}"
+            for name, value in zip(self._fields, self._configuration(), strict=True)
+        )
         return f"{type(self).__name__}({fields})"
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
         return self is other or (
-            self._configuration() == other._configuration()  # type: ignore[attr-defined]
-            and self.state_dict() == other.state_dict()  # type: ignore[attr-defined]
+            self._configuration() == other._configuration()
+            and self.state_dict() == other.state_dict()
         )
 
     def __hash__(self) -> int:
@@ -177,8 +179,9 @@ class _Schedule:
             )
 
 
-def _restore(cls: type[_Schedule], configuration: tuple[Any, ...],
-             state: dict[str, Any]) -> _Schedule:
+def _restore(
+    cls: type[_Schedule], configuration: tuple[Any, ...], state: dict[str, Any]
+) -> _Schedule:
     """Unpickles a schedule: built from its configuration, then its state loaded."""
     schedule = cls(*configuration)
     schedule.load_state_dict(state)
@@ -293,8 +296,9 @@ class StepDecay(_Schedule):
     _fields = ("lr", "step_size", "gamma")
 
     def __init__(self, lr: float, step_size: int, gamma: float = 0.1) -> None:
-        super().__init__(_core.StepDecay(
-            _real("lr", lr), _count("step_size", step_size), _real("gamma", gamma)))
+        super().__init__(
+            _core.StepDecay(_real("lr", lr), _count("step_size", step_size), _real("gamma", gamma))
+        )
 
 
 class Exponential(_Schedule):
@@ -354,8 +358,9 @@ class Cosine(_Schedule):
     _fields = ("lr", "T_max", "eta_min")
 
     def __init__(self, lr: float, T_max: int, eta_min: float = 0.0) -> None:  # noqa: N803
-        super().__init__(_core.Cosine(
-            _real("lr", lr), _count("T_max", T_max), _real("eta_min", eta_min)))
+        super().__init__(
+            _core.Cosine(_real("lr", lr), _count("T_max", T_max), _real("eta_min", eta_min))
+        )
 
 
 # ---------------------------------------------------------------------- wrappers
@@ -411,8 +416,9 @@ class LinearWarmup(_Wrapper):
     _fields = ("schedule", "warmup_steps")
 
     def __init__(self, schedule: Schedule | float, warmup_steps: int) -> None:
-        super().__init__(_core.LinearWarmup(
-            _as_schedule(schedule)._core, _count("warmup_steps", warmup_steps)))
+        super().__init__(
+            _core.LinearWarmup(_as_schedule(schedule)._core, _count("warmup_steps", warmup_steps))
+        )
 
 
 class ReduceOnPlateau(_Wrapper):
@@ -482,10 +488,16 @@ class ReduceOnPlateau(_Wrapper):
         cooldown: int = 0,
         min_lr: float = 0.0,
     ) -> None:
-        super().__init__(_core.ReduceOnPlateau(
-            _as_schedule(schedule)._core, factor=_real("factor", factor),
-            patience=_count("patience", patience), threshold=_real("threshold", threshold),
-            cooldown=_count("cooldown", cooldown), min_lr=_real("min_lr", min_lr)))
+        super().__init__(
+            _core.ReduceOnPlateau(
+                _as_schedule(schedule)._core,
+                factor=_real("factor", factor),
+                patience=_count("patience", patience),
+                threshold=_real("threshold", threshold),
+                cooldown=_count("cooldown", cooldown),
+                min_lr=_real("min_lr", min_lr),
+            )
+        )
 
     def __getattr__(self, name: str) -> Any:
         if name in self._state:
@@ -499,8 +511,7 @@ class ReduceOnPlateau(_Wrapper):
     def state_dict(self) -> dict[str, Any]:
         """The state as a plain dict: scale, best, num_bad_epochs, cooldown_counter, and the
         base schedule's state under ``"schedule"``."""
-        return {**{name: getattr(self._core, name) for name in self._state},
-                **super().state_dict()}
+        return {**{name: getattr(self._core, name) for name in self._state}, **super().state_dict()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restores the state of :meth:`state_dict` (checked before anything changes)."""
@@ -519,8 +530,9 @@ class ReduceOnPlateau(_Wrapper):
         _set_plateau_state(self._core, scale, best, num_bad_epochs, cooldown_counter)
 
 
-def _set_plateau_state(core: Any, scale: float, best: float, num_bad_epochs: int,
-                       cooldown_counter: int) -> None:
+def _set_plateau_state(
+    core: Any, scale: float, best: float, num_bad_epochs: int, cooldown_counter: int
+) -> None:
     core.scale, core.best = scale, best
     core.num_bad_epochs, core.cooldown_counter = num_bad_epochs, cooldown_counter
 
