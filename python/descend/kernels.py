@@ -56,6 +56,7 @@ __all__ = [
     "adamax_step",
     "adamw_step",
     "huber_loss_and_gradient",
+    "lion_step",
     "logistic_loss_and_gradient",
     "nadam_step",
     "radam_step",
@@ -437,4 +438,34 @@ def adamax_step(
         step_number(step),
         rule,
         check_flag("check_finite", check_finite),
+    )
+
+
+def lion_step(
+    param: np.ndarray,
+    grad: np.ndarray,
+    exp_avg: np.ndarray,
+    step: int,
+    *,
+    lr: float = 1e-4,
+    beta1: float = 0.9,
+    beta2: float = 0.99,
+    weight_decay: float = 0.0,
+    maximize: bool = False,
+    check_finite: bool = False,
+) -> None:
+    """One step of Lion (Chen et al. 2023; the names and defaults of lion-pytorch) in place::
+
+        g = -grad if maximize else grad
+        c = beta1 * exp_avg + (1 - beta1) * g
+        param = (1 - lr * weight_decay) * param - lr * sign(c)
+        exp_avg = beta2 * exp_avg + (1 - beta2) * g
+
+    Lion has no bias correction: ``step`` is only checked.
+    """
+    rule = core_rule(
+        _core.Lion, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, maximize=maximize
+    )
+    _core.lion_step(
+        param, grad, [exp_avg], step_number(step), rule, check_flag("check_finite", check_finite)
     )

@@ -78,6 +78,7 @@ __all__ = [
     "Adam",
     "AdamW",
     "Adamax",
+    "Lion",
     "NAdam",
     "Optimizer",
     "RAdam",
@@ -1028,6 +1029,48 @@ class Adamax(Optimizer):
     ) -> None:
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         maximize=maximize)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
+
+
+class Lion(Optimizer):
+    """Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms"), with the
+    names and defaults of lion-pytorch (torch.optim has no Lion)::
+
+        g = -grad if maximize else grad
+        c = beta1 * m + (1 - beta1) * g
+        w = (1 - lr * weight_decay) * w - lr * sign(c)
+        m = beta2 * m + (1 - beta2) * g
+
+    Every coordinate moves by ``lr`` (plus the decay): take ``lr`` 3 to 10 times smaller
+    than Adam's, and ``weight_decay`` as many times larger.
+
+    State: "exp_avg" (m).
+
+    Examples
+    --------
+    >>> import numpy as np, descend
+    >>> w = np.array([1.0, -2.0]); opt = descend.optim.Lion([w], lr=0.1)
+    >>> opt.step([2 * w]); w
+    array([ 0.9, -1.9])
+    """
+
+    _rule_class = _core.Lion
+    _hyperparameters = ("lr", "betas", "weight_decay", "maximize")
+
+    def __init__(
+        self,
+        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
+        lr: float = 1e-4,
+        betas: tuple[float, float] = (0.9, 0.99),
+        weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+        schedule: Callable[[int], float] | None = None,
+        check_finite: bool = False,
+        on_nonfinite: str | None = None,
+    ) -> None:
+        defaults = dict(lr=lr, betas=betas, weight_decay=weight_decay, maximize=maximize)
         super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
                          on_nonfinite=on_nonfinite)
 
