@@ -458,7 +458,8 @@ def bad_calls():
     yield (dict(sample_weight=np.r_[np.zeros(10), np.ones(30)], train_rows=np.arange(10)),
            ValueError, "sample_weight: the weights of the training rows")
     yield dict(feature_scale=np.zeros(5)), ValueError, "feature_scale: expected finite values > 0"
-    yield dict(feature_scale=np.ones(5, dtype=np.float32)), TypeError, "feature_scale: expected dtype"
+    yield (dict(feature_scale=np.ones(5, dtype=np.float32)), TypeError,
+           "feature_scale: expected dtype")
     yield dict(feature_offset=np.ones(4)), ValueError, "feature_offset: expected shape"
     yield (dict(feature_offset=np.ones(5), fit_intercept=False), ValueError,
            "feature_offset: expected None when fit_intercept is False")

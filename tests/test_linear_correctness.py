@@ -9,14 +9,17 @@ The reference is the fit's objective written in NumPy from its definition,
 (squared error r^2, scikit-learn's Huber, log-loss, softmax cross-entropy; intercepts never
 penalized), minimized by scipy's L-BFGS-B: for l1 and elasticnet as the smooth problem in
 w = u - v with u, v >= 0 (bounds), and in standardized coordinates so that raw data is solved as
-accurately as standardized data. Here: full-batch fits on standardized data come within 1e-6
-(relative) of its optimum, float32 fits within 1e-4, and a CSR fit equals the dense fit. Not
-yet here (they fail on main today): raw data (no internal scaling in the fit yet), l1 and
-elasticnet full-batch fits (relative gaps 1e-2), stochastic fits within 1e-3 (gaps 2e-3 to 0.7).
+accurately as standardized data. Here: full-batch fits (learning_rate="auto": internal feature
+scaling and step 1/L) on standardized and raw data come within 1e-6 (relative) of its optimum,
+raw data in about as many epochs as standardized data; float32 fits within 1e-4; a CSR fit
+equals the dense fit; stochastic and mini-batch fits with Polyak averaging within 1e-3; an l1
+fit has exact zeros where the optimum has them. Not yet here: raw breast cancer (xfail below),
+stochastic fits of Huber and of raw wine and breast cancer within 1e-3.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import cache
 
@@ -205,12 +208,21 @@ FULL_BATCH_CASES = [
     case("breast_cancer", True, alpha=1e-2),
     case("iris", True, alpha=1e-2),
     case("wine", True, alpha=1e-2),
+    case("diabetes", False),
+    case("diabetes", False, loss="huber"),
+    case("breast_cancer", False, alpha=1e-2,
+         xfail="relative gap 4e-5 after 20000 epochs: the internal scaling's step is set by the "
+               "log-loss curvature bound 1/4, far above its value near this optimum"),
+    case("iris", False, alpha=1e-2),
+    case("wine", False, alpha=1e-2),
 ]
 
 
 @pytest.mark.parametrize("p", FULL_BATCH_CASES)
 def test_full_batch_fit_reaches_the_optimum_within_1e_6(p):
-    model = full_batch_fit(p)
+    with warnings.catch_warnings():  # raw Huber meets 1e-6 before its loss stops moving by 1e-15
+        warnings.simplefilter("ignore", descend.exceptions.ConvergenceWarning)
+        model = full_batch_fit(p)
     measured = gap(p, fitted_theta(model, p))
     assert measured <= 1e-6, f"relative gap {measured:.1e}"
 
@@ -249,3 +261,45 @@ def test_csr_fit_equals_the_dense_fit(p, batch_size):
     np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(sparse.intercept_, dense.intercept_, rtol=1e-9, atol=1e-12)
     assert sparse.n_iter_ == dense.n_iter_
+
+
+def test_raw_data_converges_about_as_fast_as_standardized_data():
+    # diabetes: features scaled to the thousands, targets in the hundreds
+    raw = full_batch_fit(problem("diabetes", False), tol=1e-12, n_iter_no_change=1)
+    standardized = full_batch_fit(problem("diabetes", True), tol=1e-12, n_iter_no_change=1)
+    assert raw.n_iter_ <= 1.5 * standardized.n_iter_, (raw.n_iter_, standardized.n_iter_)
+
+
+STOCHASTIC_CASES = [
+    pytest.param(problem(name, standardized, **kwargs), batch_size,
+                 id=f"{problem(name, standardized, **kwargs).name}-batch{batch_size}")
+    for name, standardized, kwargs, batch_size in [
+        ("diabetes", False, {}, 1),
+        ("diabetes", False, {}, 16),
+        ("breast_cancer", True, dict(alpha=1e-2), 1),
+        ("breast_cancer", True, dict(alpha=1e-2), 16),
+        ("iris", False, dict(alpha=1e-2), 1),
+    ]
+]
+
+
+@pytest.mark.parametrize(("p", "batch_size"), STOCHASTIC_CASES)
+def test_averaged_stochastic_fit_comes_within_1e_3(p, batch_size):
+    steps_per_epoch = -(-len(p.y) // batch_size)
+    model = estimator(p, optimizer="sgd", batch_size=batch_size, max_iter=100, tol=None,
+                      average=20 * steps_per_epoch).fit(p.X, p.y)
+    measured = gap(p, fitted_theta(model, p))
+    assert measured <= 1e-3, f"relative gap {measured:.1e}"
+
+
+@pytest.mark.parametrize("standardized", [True, False])
+def test_l1_fit_has_exact_zeros_where_the_optimum_has_them(standardized):
+    p = problem("diabetes", standardized, penalty="l1", alpha=1.0 if standardized else 30.0)
+    model = full_batch_fit(p, optimizer="sgd")
+    best, _ = reference(p)
+    theta = fitted_theta(model, p)
+    zeros = np.abs(best[1:]) < 1e-8
+    assert zeros.any() and not zeros.all()
+    assert np.all(theta[1:][zeros] == 0.0)
+    assert np.all(theta[1:][~zeros] != 0.0)
+    assert gap(p, theta) <= 1e-6

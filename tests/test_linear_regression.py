@@ -652,3 +652,46 @@ def test_ctrl_c_between_slices_keeps_the_epochs_done_and_goes_on(rng):
     assert 3 <= model.n_iter_ == len(model.loss_curve_) < 10**9
     same = descend.LinearRegression(learning_rate=0.01, max_iter=model.n_iter_, tol=None)
     assert theta_of(same.fit(X, y)).tobytes() == theta_of(model).tobytes()
+
+
+def _raw_data(rng):
+    """Features in the thousands and in thousandths, targets in the hundreds."""
+    X = rng.standard_normal((300, 3)) * np.array([2000.0, 0.002, 1.0]) + np.array([5000.0, 0, 3])
+    y = 300.0 + X @ np.array([0.05, 40000.0, 20.0]) + rng.standard_normal(300)
+    return X, y
+
+
+def test_auto_fits_raw_data_in_internal_coordinates_and_reports_caller_units(rng):
+    X, y = _raw_data(rng)
+    model = descend.LinearRegression(tol=1e-12, max_iter=5000).fit(X, y)
+    scaling = model._fit_state.scaling
+    assert scaling is not None and scaling.feature_scale[0] > 1000.0
+    design = np.column_stack([np.ones(len(X)), X])
+    exact = np.linalg.lstsq(design, y, rcond=None)[0]
+    np.testing.assert_allclose(model.intercept_, exact[0], rtol=1e-6)
+    np.testing.assert_allclose(model.coef_, exact[1:], rtol=1e-6)
+    assert model.n_iter_ < 1000
+
+
+def test_auto_scaling_is_fixed_at_the_first_partial_fit_and_pickled(rng):
+    X, y = _raw_data(rng)
+    model = descend.LinearRegression(batch_size=10, random_state=0).partial_fit(X[:150], y[:150])
+    scaling = model._fit_state.scaling
+    copy = pickle.loads(pickle.dumps(model))
+    model.partial_fit(X[150:], y[150:])
+    copy.partial_fit(X[150:], y[150:])
+    assert model._fit_state.scaling is scaling
+    np.testing.assert_array_equal(copy._fit_state.scaling.feature_scale, scaling.feature_scale)
+    np.testing.assert_array_equal(copy.coef_, model.coef_)
+    assert copy.intercept_ == model.intercept_
+
+
+def test_schedule_makes_auto_a_no_op_in_caller_units(rng):
+    X, y = _raw_data(rng)
+    schedule = InvScaling(eta0=1e-9, power_t=0.25)
+    model = descend.LinearRegression(schedule=schedule, batch_size=1, max_iter=2, tol=None,
+                                     random_state=0).fit(X, y)
+    explicit = descend.LinearRegression(schedule=schedule, learning_rate=0.5, batch_size=1,
+                                        max_iter=2, tol=None, random_state=0).fit(X, y)
+    assert model._fit_state.scaling is None
+    np.testing.assert_array_equal(model.coef_, explicit.coef_)

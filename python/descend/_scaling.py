@@ -179,7 +179,8 @@ def auto_settings(
     """The feature scaling and step size of ``learning_rate="auto"`` for a fit on X.
 
     See the module docstring for the formulas. Reads X 18 times (column moments, row norms,
-    16 power iterations; once for adaptive rules); never copies it.
+    16 power iterations; 3 times for batch_size=1, whose step needs no lambda_max; once for
+    adaptive rules); never copies it.
 
     Parameters
     ----------
@@ -234,9 +235,11 @@ def auto_settings(
         step = ADAPTIVE_STEP_FRACTION * target * math.sqrt(batch / n_samples)
         return AutoSettings(offset, scale, step)
 
+    # One-row steps: L_1 = L_max, lambda_max does not enter (one power iteration, not 16).
+    fewer = {"iterations": 1} if batch == 1 else {}
     lambda_max, max_row_norm2 = _core.smoothness(
         X, sample_weight=sample_weight, feature_offset=offset, feature_scale=scale,
-        fit_intercept=fit_intercept)
+        fit_intercept=fit_intercept, **fewer)
     stiffest = l2 / float(np.min(scale)) ** 2  # the l2 part's largest Hessian entry, <= c
     L = curvature * lambda_max + stiffest
     L_max = curvature * max_row_norm2 + stiffest

@@ -19,7 +19,13 @@ import numpy as np
 
 from . import _core, optim
 from ._estimator import BaseEstimator, ClassifierMixin, NotFittedError, RegressorMixin
-from ._scaling import expected_smoothness
+from ._scaling import (
+    AutoSettings,
+    auto_settings,
+    expected_smoothness,
+    to_caller_units,
+    to_internal_units,
+)
 from ._validation import (
     as_float_matrix,
     as_vector_like,
@@ -61,15 +67,14 @@ def _auto_learning_rate(
     rule: Any,
     penalty: Any,
 ) -> float:
-    """The step size of ``learning_rate="auto"`` (the one place that defines it).
+    """The step size of ``learning_rate="auto"`` without internal scaling, for descend.dask
+    (the estimators use ``descend._scaling.auto_settings``: scaling and step).
 
     Non-adaptive rules ("sgd", "momentum", "nesterov"): 1 / L for the full batch and
     (1 - momentum) / L_b for batches of b rows, with L = c λ_max(X̃ᵀSX̃ / Σs) + l2 the
     smoothness of the objective (c the loss's curvature bound, ``_core.loss_curvature``;
     λ_max by power iterations in C++, ``_core.smoothness``) and L_b the expected smoothness
-    of a batch (``descend._scaling.expected_smoothness``). Adaptive rules: 0.01. (The
-    internal feature scaling of ``descend._scaling.auto_settings`` is used once
-    ``_core.fit_linear`` takes feature_offset / feature_scale.)
+    of a batch (``descend._scaling.expected_smoothness``). Adaptive rules: 0.01.
     """
     if not isinstance(rule, _core.SGD):
         return _AUTO_ADAPTIVE_LR
@@ -112,8 +117,12 @@ class _FitState:
         schedule: Schedule,
         lr: float,
         classes: np.ndarray | None,
+        scaling: AutoSettings | None = None,
     ) -> None:
         self.theta = theta
+        # learning_rate="auto": theta, the state and the average are in the internal
+        # coordinates of descend._scaling (fixed at the first fit, kept for partial_fit)
+        self.scaling = scaling
         self.classes = classes
         self.state = np.zeros((rule.state_slots, *theta.shape), dtype=theta.dtype)
         # Adagrad's sum starts at initial_accumulator_value (as descend.optim.Adagrad's)
@@ -128,10 +137,22 @@ class _FitState:
         self.validation_losses: list[float] = []
 
     def parameters(self) -> np.ndarray:
-        """The Polyak average once averaging has started, else the last iterate."""
+        """The Polyak average once averaging has started, else the last iterate (in the
+        caller's units)."""
         if self.average is not None and self.solver.step >= self.averaging_from:
-            return self.average
-        return self.theta
+            return self.in_caller_units(self.average)
+        return self.in_caller_units(self.theta)
+
+    def in_caller_units(self, theta: np.ndarray) -> np.ndarray:
+        """theta (of this run's coordinates) in the caller's units."""
+        return theta if self.scaling is None else to_caller_units(theta, self.scaling)
+
+    def scaling_arguments(self) -> dict[str, np.ndarray | None]:
+        """fit_linear's feature_offset / feature_scale for this run."""
+        if self.scaling is None:
+            return {"feature_offset": None, "feature_scale": None}
+        return {"feature_offset": self.scaling.feature_offset,
+                "feature_scale": self.scaling.feature_scale}
 
     def __getstate__(self) -> dict[str, Any]:
         # The C++ schedule is not picklable: its state goes into a Python copy instead.
@@ -215,6 +236,32 @@ class _LinearModel(BaseEstimator):
             average=average,
             validation_fraction=fraction,
             fit_intercept=bool(self.fit_intercept),
+        )
+
+    def _auto_settings(
+        self,
+        X: Any,
+        target: np.ndarray,
+        weight: np.ndarray | None,
+        loss: str,
+        n_outputs: int,
+        settings: _Settings,
+    ) -> AutoSettings:
+        """learning_rate="auto" without a schedule: descend._scaling.auto_settings for this
+        fit (the internal feature scaling and the step in those coordinates)."""
+        probe = optim._estimator_rule(self.optimizer, 1.0)
+        plain = isinstance(probe, _core.SGD)
+        return auto_settings(
+            X,
+            weight,
+            loss=loss,
+            n_classes=n_outputs,
+            fit_intercept=settings.fit_intercept,
+            batch_size=settings.batch_size,
+            adaptive=not plain,
+            momentum=probe.momentum if plain else 0.0,
+            penalty=self._core_penalty(settings),
+            y=target if loss in ("squared_error", "huber") else None,
         )
 
     def _core_penalty(self, settings: _Settings) -> Any:
@@ -325,22 +372,19 @@ class _LinearModel(BaseEstimator):
                         f"{previous.theta.shape}, this data needs {shape} (other features or "
                         "classes); fit with warm_start=False"
                     )
-                theta[...] = previous.theta
-            if isinstance(self.learning_rate, str):
-                lr = _auto_learning_rate(
-                    X,
-                    weight,
-                    loss=loss,
-                    fit_intercept=settings.fit_intercept,
-                    batch_size=settings.batch_size,
-                    rule=optim._estimator_rule(self.optimizer, 1.0),
-                    penalty=self._core_penalty(settings),
-                )
+                theta[...] = previous.in_caller_units(previous.theta)
+            scaling = None
+            if isinstance(self.learning_rate, str) and self.schedule is None:
+                scaling = self._auto_settings(X, target, weight, loss, n_outputs, settings)
+                lr = scaling.learning_rate
+                theta = to_internal_units(theta, scaling)
+            elif isinstance(self.learning_rate, str):  # the schedule sets every step
+                lr = float(self.schedule(0))
             else:
                 lr = float(self.learning_rate)
             rule = optim._estimator_rule(self.optimizer, lr)
             schedule = Constant(lr) if self.schedule is None else copy.deepcopy(self.schedule)
-            run = _FitState(theta, rule, settings.average, seed, schedule, lr, labels)
+            run = _FitState(theta, rule, settings.average, seed, schedule, lr, labels, scaling)
 
         options = _core.SolverOptions(
             batch_size=0 if settings.batch_size is None else settings.batch_size,
@@ -370,6 +414,7 @@ class _LinearModel(BaseEstimator):
                     fit_intercept=settings.fit_intercept,
                     train_rows=train_rows,
                     validation_rows=validation_rows,
+                    **run.scaling_arguments(),
                 )
                 self._report(run, losses, validation_losses)
         except KeyboardInterrupt:
@@ -468,12 +513,19 @@ optimizer : str or descend.optim.Optimizer, default="sgd"
     used (its lr is replaced by the estimator's step size; its parameters and state are left
     alone).
 learning_rate : "auto" or float, default="auto"
-    The step size η when ``schedule`` is None. "auto" picks it from the data before the
-    first epoch: for "sgd", "momentum" and "nesterov" η = 1/L for the full batch and
-    (1 - momentum)/L_b for batches of ``batch_size`` rows, L the smoothness of the objective
-    (power iterations in C++ over X, a sparse X staying sparse) and L_b its expected
-    smoothness for such batches, so that gradient descent is stable without tuning; for the
-    adaptive rules η = 0.01.
+    The step size η when ``schedule`` is None. "auto" (``descend._scaling.auto_settings``)
+    fits in internal coordinates in which every feature is centered (dense X with an
+    intercept) and scaled to unit spread, X itself never copied or changed: the weighted
+    column moments come from one pass over X in C++, and coef_ and intercept_ are reported
+    in your units. In those coordinates it picks η from the data: for "sgd", "momentum" and
+    "nesterov" η = 1/L for the full batch and (1 - momentum)/L_b for batches of
+    ``batch_size`` rows, L the smoothness of the objective (power iterations in C++) and L_b
+    its expected smoothness for such batches; for the adaptive rules
+    η = 0.1 · rms(y) · sqrt(batch_size / n_samples) (rms(y) = 1 for classifiers). So raw
+    data (features in the thousands, targets in the hundreds) converges about as fast as
+    standardized data, without tuning. The scaling is fixed at the first fit and kept by
+    partial_fit, warm_start and pickling. With a ``schedule`` "auto" does nothing: the
+    schedule sets every step, in your units.
 schedule : descend.schedules object, optional
     The step size as a function of the number of steps taken: ``Constant``,
     ``InverseTime``, ``InvScaling``, ``StepDecay``, ``Exponential``, ``Cosine``,
