@@ -216,7 +216,7 @@ CASES = [
     ("adamax", dict(lr=0.05)),
     ("adamax", dict(lr=0.05, weight_decay=0.1, beta2=0.9)),
     ("adamax", dict(lr=0.05, maximize=True, eps=1e-3)),
-    ("lion", dict(lr=0.01)),
+    ("lion", dict(lr=0.01, weight_decay=0.1)),
     ("lion", dict(lr=0.01, beta1=0.5, beta2=0.9, weight_decay=0.5, maximize=True)),
 ]
 
