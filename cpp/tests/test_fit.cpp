@@ -1,6 +1,6 @@
 // fit.hpp: one call gives the numbers of run_epochs driven by hand; a continuation gives those
 // of one uninterrupted call, schedule state included; the callback sees every epoch and stops
-// the run; bad input is refused before anything changes.
+// the run; float stays float; bad input is refused before anything changes.
 #include <descend/fit.hpp>
 #include <descend/objectives/least_squares.hpp>
 
@@ -170,4 +170,18 @@ TEST_CASE(fit_refuses_bad_input_before_changing_anything) {
     std::vector<double> theta3(3, 0.0);
     CHECK_THROWS(descend::fit(wider, theta3, result, 1), std::invalid_argument);
     CHECK_EQ(result.epochs(), 2u);
+}
+
+TEST_CASE(fit_keeps_float_parameters_and_state_in_float) {
+    // y = 1 + 2x exactly on four points: full-batch Adam reaches (1, 2).
+    const std::vector<float> X = {0.0f, 1.0f, 2.0f, 3.0f}, y = {1.0f, 3.0f, 5.0f, 7.0f};
+    descend::LeastSquares<float> objective;
+    objective.X = descend::MatrixView<const float>{X.data(), 4, 1};
+    objective.y = y.data();
+    std::vector<float> theta;
+    const descend::FitResult<float> result =
+        descend::fit(objective, theta, descend::Adam{}, descend::Constant{0.1});
+    CHECK(result.status() == descend::Status::converged);
+    CHECK_EQ(result.state.size(), 4u);  // Adam's m and v, float
+    CHECK(std::fabs(theta[0] - 1.0f) < 0.01f && std::fabs(theta[1] - 2.0f) < 0.01f);
 }
