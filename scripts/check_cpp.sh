@@ -10,7 +10,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 jobs="${CMAKE_BUILD_PARALLEL_LEVEL:-2}"
 version="$(sed -n 's/^#define DESCEND_VERSION "\([0-9.]*\)"/\1/p' "$root/cpp/include/descend/version.hpp")"
-strict=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS=-Wall -Wextra -Wpedantic -Werror")
+warnings=(-Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror)
+strict=(-DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS=${warnings[*]}")
 started=$SECONDS
 step() { echo "== [$((SECONDS - started)) s] $*"; }
 
@@ -20,11 +21,37 @@ cmake -S "$root" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DDESCEND_BUILD_TES
 cmake --build "$work/build" -j "$jobs" > "$work/build.log" || { cat "$work/build.log"; exit 1; }
 ctest --test-dir "$work/build" --output-on-failure -j "$jobs"
 
+# Every public header in one translation unit, included with plain -I as a user without CMake
+# would, under the strict warnings: with each compiler present, with and without -fopenmp-simd
+# (with it, `#pragma omp simd` is live only when DESCEND_OPENMP_SIMD says so; see simd.hpp).
+(cd "$root/cpp/include" && find descend -name '*.hpp' | sort | sed 's/.*/#include <&>/') > "$work/all_headers.cpp"
+for compiler in g++ clang++; do
+  if ! command -v "$compiler" > /dev/null; then
+    step "$compiler: not installed, its warning checks skipped"
+    continue
+  fi
+  step "$compiler: every header with plain -I and ${warnings[*]}"
+  for simd in "" "-fopenmp-simd" "-fopenmp-simd -DDESCEND_OPENMP_SIMD"; do
+    # shellcheck disable=SC2086
+    "$compiler" -std=c++17 "${warnings[@]}" $simd -I"$root/cpp/include" -fsyntax-only "$work/all_headers.cpp"
+  done
+done
+# The tests instantiate the templates; ctest built them with the configured compiler (GCC
+# here): clang's -Wconversion is stricter (it includes -Wsign-conversion), so check them too.
+if command -v clang++ > /dev/null; then
+  step "clang++: the C++ tests, syntax only, with ${warnings[*]}"
+  for test in "$root"/cpp/tests/test_*.cpp; do
+    clang++ -std=c++17 "${warnings[@]}" -I"$root/cpp/include" -I"$root/cpp/tests" \
+            -DDESCEND_CMAKE_PACKAGE_VERSION="\"$version\"" -fsyntax-only "$test"
+  done
+fi
+
 step "install into a temporary prefix"
 cmake --install "$work/build" --prefix "$work/prefix" > /dev/null
 (cd "$work/prefix" && find . -type f | sort)
 
-for example in linear_regression user_objective; do
+for example_dir in "$root"/cpp/examples/*/; do
+  example="$(basename "$example_dir")"
   step "example $example, built with find_package(descend) against the prefix"
   cmake -S "$root/cpp/examples/$example" -B "$work/$example" "${strict[@]}" \
         -DCMAKE_PREFIX_PATH="$work/prefix" > /dev/null

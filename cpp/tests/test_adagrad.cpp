@@ -22,7 +22,7 @@ static Trajectory expected_adagrad(const descend::Adagrad& rule) {
             long double g = gradients[t - 1][i];
             if (rule.maximize) g = -g;
             g += rule.weight_decay * theta;
-            const long double clr = rule.lr / (1.0L + (t - 1) * rule.lr_decay);
+            const long double clr = rule.lr / (1.0L + static_cast<long double>(t - 1) * rule.lr_decay);
             sum += g * g;
             theta -= clr * g / (std::sqrt(sum) + rule.eps);
             expected[t - 1][i] = static_cast<double>(theta);

@@ -5,6 +5,7 @@
 #include <descend/objectives/landscapes.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <vector>
@@ -83,6 +84,44 @@ TEST_CASE(observe_and_step_take_the_same_path_as_minimize) {
     CHECK(sliced.status() == descend::MinimizeStatus::max_iter);
     CHECK(x[0] == y[0] && x[1] == y[1]);
     CHECK(whole.history() == sliced.history());
+}
+
+TEST_CASE(the_callback_sees_every_iteration_and_false_stops_a_run_that_can_continue) {
+    descend::MinimizeOptions options;
+    options.max_iter = 50;
+    options.gtol = 0.0;
+    options.tol = 0.0;
+    descend::Adam adam;
+    adam.lr = 0.05;
+    std::vector<std::int64_t> iterations;
+    std::vector<double> values, last_x, last_gradient;
+    auto watch = [&](const descend::IterationProgress& progress) {
+        iterations.push_back(progress.iteration);
+        values.push_back(progress.fun);
+        last_x.assign(progress.x.begin(), progress.x.end());
+        last_gradient.assign(progress.gradient.begin(), progress.gradient.end());
+        return progress.iteration < 20;
+    };
+    double x[2] = {-1.5, 2.0};
+    descend::Minimizer run = descend::minimize(descend::Rosenbrock{2}, x, adam,
+                                               descend::Constant{0.05}, options, watch);
+    CHECK(run.status() == descend::MinimizeStatus::running);  // stopped by the callback
+    CHECK_EQ(run.iterations(), 20);
+    CHECK_EQ(iterations.size(), 21u);  // the starting point, then every step
+    for (std::size_t k = 0; k < iterations.size(); ++k)
+        CHECK_EQ(iterations[k], static_cast<std::int64_t>(k));
+    CHECK(values == run.history());
+    CHECK(last_x == run.x() && last_x[0] == x[0] && last_x[1] == x[1]);
+    CHECK(last_gradient == run.gradient());
+
+    // The stopped run continues to the numbers of one uninterrupted run.
+    CHECK(descend::minimize_steps(descend::Rosenbrock{2}, x, run, 100) ==
+          descend::MinimizeStatus::max_iter);
+    double y[2] = {-1.5, 2.0};
+    const descend::Minimizer whole =
+        descend::minimize(descend::Rosenbrock{2}, y, adam, descend::Constant{0.05}, options);
+    CHECK(x[0] == y[0] && x[1] == y[1]);
+    CHECK(run.history() == whole.history());
 }
 
 TEST_CASE(clip_norm_scales_the_first_step) {

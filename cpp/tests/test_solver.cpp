@@ -13,24 +13,15 @@
 #include <vector>
 
 #include "check.hpp"
+#include "tutorial_data.hpp"
 
 namespace {
 
 constexpr std::size_t m = 20;
 
-/// y = 4 + 3x + noise in [-0.5, 0.5), x in [0, 2), one feature.
-struct Problem {
-    std::vector<double> X, y;
-    descend::LeastSquares<double> objective;
-    Problem() {
-        descend::Random random(11);
-        for (std::size_t i = 0; i < m; ++i) {
-            X.push_back(2.0 * random.uniform());
-            y.push_back(4.0 + 3.0 * X.back() + random.uniform() - 0.5);
-        }
-        objective.X = descend::MatrixView<const double>{X.data(), m, 1};
-        objective.y = y.data();
-    }
+/// The tutorial's regression, m rows.
+struct Problem : TutorialRegression {
+    Problem() : TutorialRegression(m, 11) {}
 };
 
 /// theta, the optimizer's state arrays and the loop's carried state, ready to run.
@@ -126,7 +117,7 @@ TEST_CASE(slices_give_the_numbers_of_one_run) {
         Run whole{adam, 42}, sliced{adam, 42};
         const descend::InverseTime schedule{1.0, 10.0};
         CHECK(whole.run(p, schedule, options, 30) == descend::Status::max_iter);
-        for (std::size_t epochs : {1, 2, 3, 4, 5, 6, 9})
+        for (std::size_t epochs : {1u, 2u, 3u, 4u, 5u, 6u, 9u})
             sliced.run(p, schedule, options, epochs);
         CHECK(sliced.solver.status == descend::Status::max_iter);
         CHECK(sliced.theta == whole.theta);
@@ -209,7 +200,7 @@ Recorder record(std::size_t rows, std::size_t batch_size, descend::Sampling samp
 
 TEST_CASE(a_shuffled_epoch_visits_every_row_exactly_once_whatever_the_batch_size) {
     const std::size_t rows = 23;
-    for (std::size_t batch_size : {1, 2, 4, 5, 7, 22}) {
+    for (std::size_t batch_size : {1u, 2u, 4u, 5u, 7u, 22u}) {
         const Recorder r = record(rows, batch_size, descend::Sampling::shuffle, 3);
         const std::size_t steps = (rows + batch_size - 1) / batch_size;
         CHECK_EQ(r.batches.size(), 3 * steps);
@@ -240,7 +231,7 @@ TEST_CASE(replacement_sampling_draws_every_row_including_the_last) {
 TEST_CASE(training_rows_restrict_every_sampling_to_them) {
     const std::vector<std::size_t> train = {3, 8, 1, 12, 5};
     for (const descend::Sampling sampling : {descend::Sampling::shuffle, descend::Sampling::replacement}) {
-        for (std::size_t batch_size : {0, 2}) {
+        for (std::size_t batch_size : {0u, 2u}) {
             const Recorder r = record(13, batch_size, sampling, 30, train);
             std::vector<int> visits(13, 0);
             for (const auto& batch : r.batches)
@@ -271,7 +262,7 @@ struct IterateRecorder {
 
 TEST_CASE(the_average_is_the_mean_of_the_iterates_from_step_k_on) {
     const Problem p;
-    for (const std::size_t k : {1, 11}) {
+    for (const std::size_t k : {1u, 11u}) {
         descend::SolverOptions options = options_with(6, -1.0);
         options.batch_size = 3;  // 7 steps an epoch
         options.average = k;

@@ -93,7 +93,7 @@ void compare_paths(const Data& data, bool csr) {
         const Unfused<Data> generic{objective};
         for (const descend::Sampling sampling :
              {descend::Sampling::shuffle, descend::Sampling::replacement}) {
-            for (const std::size_t average_from : {0, 4}) {
+            for (const std::size_t average_from : {0u, 4u}) {
                 const bool averaging = average_from > 0;
                 const bool supported = !(csr && averaging && objective.penalty.l1_strength() != 0.0);
                 CHECK(descend::takes_fused_sgd(objective, descend::SGD{}, averaging) == supported);

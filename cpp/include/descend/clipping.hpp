@@ -9,6 +9,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "simd.hpp"
 #include "view.hpp"
 
 namespace descend {
@@ -27,7 +28,7 @@ public:
             // largest = max_i |x_i|; any NaN makes the norm NaN
             double largest = accumulated_;
             int nan = 0;
-#pragma omp simd reduction(max : largest) reduction(| : nan)
+            DESCEND_SIMD(reduction(max : largest) reduction(| : nan))
             for (std::size_t i = 0; i < n; ++i) {
                 const double a = std::fabs(static_cast<double>(x[i]));
                 largest = a > largest ? a : largest;
@@ -38,7 +39,7 @@ public:
         } else if (p_ == 2.0) {
             // sum_i x_i^2
             double sum = 0.0;
-#pragma omp simd reduction(+ : sum)
+            DESCEND_SIMD(reduction(+ : sum))
             for (std::size_t i = 0; i < n; ++i) {
                 const double v = static_cast<double>(x[i]);
                 sum += v * v;
@@ -47,7 +48,7 @@ public:
         } else if (p_ == 1.0) {
             // sum_i |x_i|
             double sum = 0.0;
-#pragma omp simd reduction(+ : sum)
+            DESCEND_SIMD(reduction(+ : sum))
             for (std::size_t i = 0; i < n; ++i) sum += std::fabs(static_cast<double>(x[i]));
             accumulated_ += sum;
         } else {

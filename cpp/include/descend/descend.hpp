@@ -13,5 +13,6 @@
 #include "objectives/penalties.hpp"
 #include "optimizers/optimizer.hpp"
 #include "solver.hpp"
+#include "fit.hpp"
 #include "objectives/landscapes.hpp"
 #include "minimize.hpp"

@@ -20,6 +20,7 @@
 #include "objectives/linear_pass.hpp"
 #include "objectives/penalties.hpp"
 #include "schedules.hpp"
+#include "simd.hpp"
 #include "view.hpp"
 
 namespace descend {
@@ -166,11 +167,11 @@ double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
         double* wp = w.data();
         if constexpr (L1) {
             const double t = q.lr * l1;
-#pragma omp simd
+            DESCEND_SIMD()
             for (std::size_t j = 0; j < n; ++j)
                 wp[j] = shrink(decay * wp[j] - g * static_cast<double>(x[j]), t);
         } else {
-#pragma omp simd
+            DESCEND_SIMD()
             for (std::size_t j = 0; j < n; ++j) wp[j] = decay * wp[j] - g * static_cast<double>(x[j]);
         }
         if (data.fit_intercept) b -= g;
@@ -183,7 +184,7 @@ double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
             if (averaged == 1) {
                 for (std::size_t j = 0; j < n; ++j) mp[j] = wp[j];
             } else {
-#pragma omp simd
+                DESCEND_SIMD()
                 for (std::size_t j = 0; j < n; ++j) mp[j] += (wp[j] - mp[j]) * f;
             }
         }

@@ -16,13 +16,14 @@
 #include <vector>
 
 #include "optimizers/optimizer.hpp"
+#include "progress.hpp"
 #include "schedules.hpp"
 
 namespace descend {
 
 /// Where a minimize run stands.
 enum class MinimizeStatus {
-    running,   ///< no stopping rule has fired yet
+    running,   ///< no stopping rule has fired yet (a callback may have stopped the run)
     gtol,      ///< converged: ||g||_inf < gtol at x
     tol,       ///< converged: |f_k - f_{k-1}| < tol * max(|f_k|, |f_{k-1}|, 1)
     max_iter,  ///< max_iter steps taken without converging
@@ -77,7 +78,8 @@ public:
         bool finite = std::isfinite(f);
         double largest = 0.0;
         for (std::size_t i = 0; i < n_; ++i) {
-            finite &= std::isfinite(x[i]) & std::isfinite(g[i]);
+            finite &= std::isfinite(x[i]);
+            finite &= std::isfinite(g[i]);
             largest = std::max(largest, std::fabs(g[i]));
             spare_x_[i] = x[i];
             spare_gradient_[i] = g[i];
@@ -138,6 +140,11 @@ public:
     const std::vector<double>& history() const { return history_; }    ///< f at each iterate
     /// Every finite iterate, row after row (n values each); empty unless options.record_path.
     const std::vector<double>& path() const { return path_; }
+    /// A read-only view of where the run stands, for callbacks.
+    IterationProgress progress() const {
+        return {iterations_, fun_, VectorView<const double>{last_x_.data(), n_},
+                VectorView<const double>{gradient_.data(), n_}};
+    }
 
 private:
     Optimizer optimizer_;
@@ -156,30 +163,35 @@ private:
 /// Continues `run` on `function` (anything with `double value_and_gradient(const double* x,
 /// double* grad) const` over run.size() variables): evaluates x first if nothing has been
 /// observed yet, then takes up to `steps` steps, each followed by an evaluation, until a
-/// stopping rule fires. x (updated in place) is the current iterate. Returns the status.
-template <class Function>
+/// stopping rule fires or on_iteration(const IterationProgress&), called after every finite
+/// evaluation, returns false. x (updated in place) is the current iterate. Returns the status.
+template <class Function, class Callback = NoCallback>
 MinimizeStatus minimize_steps(const Function& function, double* x, Minimizer& run,
-                              std::int64_t steps) {
+                              std::int64_t steps, const Callback& on_iteration = Callback{}) {
     std::vector<double> grad(run.size());
-    if (run.evaluations() == 0) {
+    bool go_on = true;
+    auto evaluate = [&] {
         const double f = function.value_and_gradient(x, grad.data());
-        run.observe(x, f, grad.data());
-    }
-    for (std::int64_t k = 0; k < steps && run.status() == MinimizeStatus::running; ++k) {
+        if (run.observe(x, f, grad.data()) != MinimizeStatus::diverged)
+            go_on = on_iteration(run.progress());
+    };
+    if (run.evaluations() == 0) evaluate();
+    for (std::int64_t k = 0; k < steps && go_on && run.status() == MinimizeStatus::running; ++k) {
         run.step(x);
-        const double f = function.value_and_gradient(x, grad.data());
-        run.observe(x, f, grad.data());
+        evaluate();
     }
     return run.status();
 }
 
 /// Minimizes `function` from x (n = function.dimension() values, overwritten with the result)
-/// with `optimizer` under `schedule` until a stopping rule fires; returns the finished run.
-template <class Function>
+/// with `optimizer` under `schedule` until a stopping rule fires or on_iteration returns false
+/// (see minimize_steps); returns the run, which minimize_steps can continue.
+template <class Function, class Callback = NoCallback>
 Minimizer minimize(const Function& function, double* x, const Optimizer& optimizer,
-                   const Schedule& schedule, const MinimizeOptions& options) {
+                   const Schedule& schedule, const MinimizeOptions& options,
+                   const Callback& on_iteration = Callback{}) {
     Minimizer run(optimizer, schedule, options, function.dimension());
-    minimize_steps(function, x, run, options.max_iter);
+    minimize_steps(function, x, run, options.max_iter, on_iteration);
     return run;
 }
 

@@ -20,6 +20,7 @@
 #include "objectives/scaled.hpp"
 #include "optimizers/optimizer.hpp"
 #include "permutation.hpp"
+#include "progress.hpp"
 #include "random.hpp"
 #include "schedules.hpp"
 #include "solver_fused.hpp"
@@ -28,13 +29,15 @@ namespace descend {
 
 /// How each step picks its rows.
 enum class Sampling {
-    shuffle,      ///< a fresh random permutation of the rows every epoch (permutation.hpp), cut into batches
+    shuffle,      ///< a fresh random permutation of the rows every epoch (permutation.hpp),
+                  ///< cut into batches
     replacement,  ///< every step draws its rows uniformly at random, with replacement
 };
 
 /// Where a run stands.
 enum class Status {
-    running,        ///< stopped only because the requested epochs (or the time slice) ran out
+    running,        ///< not finished: the epochs asked for or the time slice ran out, or the
+                    ///< callback stopped the run
     converged,      ///< the loss changed by less than tol for n_iter_no_change epochs in a row
     max_iter,       ///< reached max_iter epochs without converging
     diverged,       ///< a loss or parameter became NaN or infinite
@@ -170,11 +173,14 @@ double data_loss_and_gradient(const Scaled<Penalized<Objective>, T>& scaled,
 /// of the best validation epoch). A non-finite loss or theta restores theta, state, average
 /// and the step count to the start of that epoch (diverged). One-row steps of plain SGD on a
 /// penalized linear loss run fused (solver_fused.hpp): same rows, same order, same rates.
-template <class T, class Objective>
+/// After each recorded epoch, on_epoch(const EpochProgress<T>&) is called; false stops the
+/// run there, with status running (a stopping rule firing in that epoch takes precedence).
+template <class T, class Objective, class Callback = NoCallback>
 Status run_epochs(const Objective& objective, const RowSet& train,
                   const Validation<Objective>& validation, const Iterate<T>& iterate,
                   const Optimizer& optimizer, Schedule& schedule, const SolverOptions& options,
-                  SolverState& run, std::size_t epochs, History& history) {
+                  SolverState& run, std::size_t epochs, History& history,
+                  const Callback& on_epoch = Callback{}) {
     const std::size_t m = train.rows != nullptr ? train.count : objective.n_samples();
     const std::size_t p = objective.n_params();
     const std::size_t slots = state_slots(optimizer);
@@ -216,7 +222,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
         const std::int64_t start_step = run.step;
         std::copy(theta, theta + p, start_theta.begin());
         for (std::size_t k = 0; k < slots; ++k)
-            std::copy(iterate.state[k], iterate.state[k] + p, start_state.begin() + k * p);
+            std::copy(iterate.state[k], iterate.state[k] + p, start_state.data() + k * p);
         if (averaging) std::copy(average, average + p, start_average.begin());
         if (!full_batch && shuffle) order.emplace(m, run.random);
         double weighted_loss = 0.0, rows_seen = 0.0, start_penalty = 0.0;
@@ -286,7 +292,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
             !std::isfinite(validation_loss)) {
             std::copy(start_theta.begin(), start_theta.end(), theta);
             for (std::size_t k = 0; k < slots; ++k)
-                std::copy(start_state.begin() + k * p, start_state.begin() + (k + 1) * p,
+                std::copy(start_state.data() + k * p, start_state.data() + (k + 1) * p,
                           iterate.state[k]);
             if (averaging) std::copy(start_average.begin(), start_average.end(), average);
             run.step = start_step;
@@ -297,6 +303,10 @@ Status run_epochs(const Objective& objective, const RowSet& train,
         history.losses.push_back(epoch_loss);
         if (validating) history.validation_losses.push_back(validation_loss);
         schedule_epoch_end(schedule, epoch_loss);
+        const bool go_on = on_epoch(EpochProgress<T>{
+            run.epoch, run.step, epoch_loss,
+            validating ? validation_loss : std::numeric_limits<double>::quiet_NaN(),
+            VectorView<const T>{theta, p}});
         bool quiet;
         if (early_stopping) {
             quiet = options.tol >= 0.0 && validation_loss > run.best_validation_loss - options.tol;
@@ -326,6 +336,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
             run.status = Status::max_iter;
             break;
         }
+        if (!go_on) break;
         if (options.slice_seconds > 0.0 && (e + 1) % clock_stride == 0 &&
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >=
                 options.slice_seconds) {

@@ -3,6 +3,8 @@
 
 #include <cstddef>
 
+#include "../simd.hpp"
+
 namespace descend {
 
 /// Row number `k` of a batch: `rows[k]`, or k itself when rows is null (all rows in order).
@@ -23,7 +25,7 @@ template <class T>
 double mean_sample_weight(const T* sample_weight, std::size_t m) {
     if (sample_weight == nullptr || m == 0) return 1.0;
     double total = 0.0;
-#pragma omp simd reduction(+ : total)
+    DESCEND_SIMD(reduction(+ : total))
     for (std::size_t i = 0; i < m; ++i) total += static_cast<double>(sample_weight[i]);
     return total / static_cast<double>(m);
 }

@@ -5,6 +5,8 @@
 
 #include <cstddef>
 
+#include "../simd.hpp"
+
 namespace descend {
 
 /// A read-only CSR matrix: row i holds the values data[p] at columns indices[p] for p in
@@ -30,7 +32,7 @@ template <class T, class Index>
 double row_dot(const CsrView<T, Index>& X, std::size_t i, const T* w) {
     const std::size_t end = X.row_end(i);
     double d = 0.0;
-#pragma omp simd reduction(+ : d)
+    DESCEND_SIMD(reduction(+ : d))
     for (std::size_t p = X.row_begin(i); p < end; ++p)
         d += static_cast<double>(X.data[p]) * static_cast<double>(w[X.indices[p]]);
     return d;

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 
+#include "../simd.hpp"
 #include "../view.hpp"
 
 namespace descend {
@@ -14,7 +15,7 @@ template <class T>
 double row_dot(const MatrixView<const T>& X, std::size_t i, const T* w) {
     const T* x = X.row(i);
     double d = 0.0;
-#pragma omp simd reduction(+ : d)
+    DESCEND_SIMD(reduction(+ : d))
     for (std::size_t j = 0; j < X.cols; ++j) d += static_cast<double>(x[j]) * static_cast<double>(w[j]);
     return d;
 }
@@ -23,7 +24,7 @@ double row_dot(const MatrixView<const T>& X, std::size_t i, const T* w) {
 template <class T>
 void row_axpy(const MatrixView<const T>& X, std::size_t i, double c, double* g) {
     const T* x = X.row(i);
-#pragma omp simd
+    DESCEND_SIMD()
     for (std::size_t j = 0; j < X.cols; ++j) g[j] += c * static_cast<double>(x[j]);
 }
 
@@ -48,7 +49,7 @@ void rows_dot4(const MatrixView<const T>& X, const std::size_t (&i)[4], const T*
                double (&d)[4]) {
     const T *x0 = X.row(i[0]), *x1 = X.row(i[1]), *x2 = X.row(i[2]), *x3 = X.row(i[3]);
     double d0 = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0;
-#pragma omp simd reduction(+ : d0, d1, d2, d3)
+    DESCEND_SIMD(reduction(+ : d0, d1, d2, d3))
     for (std::size_t j = 0; j < X.cols; ++j) {
         const double wj = static_cast<double>(w[j]);
         d0 += static_cast<double>(x0[j]) * wj;
@@ -65,7 +66,7 @@ void rows_axpy4(const MatrixView<const T>& X, const std::size_t (&i)[4], const d
                 double* g) {
     const T *x0 = X.row(i[0]), *x1 = X.row(i[1]), *x2 = X.row(i[2]), *x3 = X.row(i[3]);
     const double c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
-#pragma omp simd
+    DESCEND_SIMD()
     for (std::size_t j = 0; j < X.cols; ++j) {
         g[j] += (c0 * static_cast<double>(x0[j]) + c1 * static_cast<double>(x1[j])) +
                 (c2 * static_cast<double>(x2[j]) + c3 * static_cast<double>(x3[j]));
@@ -80,7 +81,7 @@ inline void rows_dot4_float(const MatrixView<const float>& X, const std::size_t 
                             const float* w, float (&d)[4]) {
     const float *x0 = X.row(i[0]), *x1 = X.row(i[1]), *x2 = X.row(i[2]), *x3 = X.row(i[3]);
     float d0 = 0.0f, d1 = 0.0f, d2 = 0.0f, d3 = 0.0f;
-#pragma omp simd reduction(+ : d0, d1, d2, d3)
+    DESCEND_SIMD(reduction(+ : d0, d1, d2, d3))
     for (std::size_t j = 0; j < X.cols; ++j) {
         d0 += x0[j] * w[j];
         d1 += x1[j] * w[j];
@@ -94,7 +95,7 @@ inline void rows_dot4_float(const MatrixView<const float>& X, const std::size_t 
 inline float row_dot_float(const MatrixView<const float>& X, std::size_t i, const float* w) {
     const float* x = X.row(i);
     float d = 0.0f;
-#pragma omp simd reduction(+ : d)
+    DESCEND_SIMD(reduction(+ : d))
     for (std::size_t j = 0; j < X.cols; ++j) d += x[j] * w[j];
     return d;
 }
@@ -104,7 +105,7 @@ inline void rows_axpy4_float(const MatrixView<const float>& X, const std::size_t
                              const float (&c)[4], float* block) {
     const float *x0 = X.row(i[0]), *x1 = X.row(i[1]), *x2 = X.row(i[2]), *x3 = X.row(i[3]);
     const float c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
-#pragma omp simd
+    DESCEND_SIMD()
     for (std::size_t j = 0; j < X.cols; ++j)
         block[j] += (c0 * x0[j] + c1 * x1[j]) + (c2 * x2[j] + c3 * x3[j]);
 }
@@ -113,14 +114,14 @@ inline void rows_axpy4_float(const MatrixView<const float>& X, const std::size_t
 inline void row_axpy_float(const MatrixView<const float>& X, std::size_t i, float c,
                            float* block) {
     const float* x = X.row(i);
-#pragma omp simd
+    DESCEND_SIMD()
     for (std::size_t j = 0; j < X.cols; ++j) block[j] += c * x[j];
 }
 
 /// g += block in double, then block = 0: the float32 partial sums of a few rows are widened
 /// once for all of them.
 inline void flush_float_block(float* block, double* g, std::size_t n) {
-#pragma omp simd
+    DESCEND_SIMD()
     for (std::size_t j = 0; j < n; ++j) {
         g[j] += static_cast<double>(block[j]);
         block[j] = 0.0f;

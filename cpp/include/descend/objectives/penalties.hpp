@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <stdexcept>
 
+#include "../simd.hpp"
+
 namespace descend {
 
 /// Which penalty R is.
@@ -59,7 +61,7 @@ double penalty_value(const Penalty& penalty, const T* theta, std::size_t n, std:
     const double l1 = penalty.l1_strength(), l2 = penalty.l2_strength();
     if (l1 == 0.0 && l2 == 0.0) return 0.0;
     double abs_sum = 0.0, square_sum = 0.0;
-#pragma omp simd reduction(+ : abs_sum, square_sum)
+    DESCEND_SIMD(reduction(+ : abs_sum, square_sum))
     for (std::size_t j = skip; j < n; ++j) {
         const double w = static_cast<double>(theta[j]);
         abs_sum += std::fabs(w);
@@ -76,7 +78,7 @@ void add_penalty_gradient(const Penalty& penalty, const T* theta, std::size_t n,
                           std::size_t skip, G* grad) {
     const double l2 = penalty.l2_strength();
     if (l2 == 0.0) return;
-#pragma omp simd
+    DESCEND_SIMD()
     for (std::size_t j = skip; j < n; ++j)
         grad[j] = static_cast<G>(static_cast<double>(grad[j]) + l2 * static_cast<double>(theta[j]));
 }
@@ -88,7 +90,7 @@ template <class T>
 void proximal_step(const Penalty& penalty, T* theta, std::size_t n, std::size_t skip, double lr) {
     const T t = static_cast<T>(lr * penalty.l1_strength());
     if (!(t > T(0))) return;
-#pragma omp simd
+    DESCEND_SIMD()
     for (std::size_t j = skip; j < n; ++j) {
         const T w = theta[j];
         theta[j] = w > t ? w - t : (w < -t ? w + t : T(0));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../random.hpp"
+#include "../simd.hpp"
 #include "../view.hpp"
 #include "batch.hpp"
 #include "csr.hpp"
@@ -53,7 +54,7 @@ void column_moments(const MatrixView<const T>& X, const T* sample_weight, double
         const double r = s / total;
         const T* x = X.row(i);
         // the update of RunningMoments::add, for all columns at once
-#pragma omp simd
+        DESCEND_SIMD()
         for (std::size_t j = 0; j < n; ++j) {
             const double d = static_cast<double>(x[j]) - mean[j];
             mean[j] += r * d;
@@ -141,7 +142,8 @@ double scaled_row_norm2(const CsrView<T, Index>& X, std::size_t i,
             sum += static_cast<double>(X.data[p]) * dense[j] / (sigma * sigma);
         }
     }
-    for (std::size_t p = X.row_begin(i); p < X.row_end(i); ++p) dense[X.indices[p]] = 0.0;
+    for (std::size_t p = X.row_begin(i); p < X.row_end(i); ++p)
+        dense[static_cast<std::size_t>(X.indices[p])] = 0.0;
     return sum;
 }
 

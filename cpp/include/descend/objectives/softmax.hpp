@@ -86,9 +86,9 @@ struct Softmax {
             for (std::size_t k = 0; k < K; ++k) {
                 double d[4];
                 rows_dot4(X, i, Wt.data() + k * n, d);
-                for (int q = 0; q < 4; ++q) z[q * K + k] = b[k] + d[q];
+                for (std::size_t q = 0; q < 4; ++q) z[q * K + k] = b[k] + d[q];
             }
-            for (int q = 0; q < 4; ++q)
+            for (std::size_t q = 0; q < 4; ++q)
                 loss += softmax_row(z.data() + q * K, K, static_cast<std::size_t>(y[i[q]]),
                                     row_weight(sample_weight, i[q]));
             for (std::size_t k = 0; k < K; ++k) {

@@ -3,6 +3,8 @@
 
 #include <cstddef>
 
+#include "../simd.hpp"
+
 namespace descend {
 
 /// True when none of the n values is NaN or infinite. x - x is exactly 0 for a finite x and
@@ -11,7 +13,7 @@ namespace descend {
 template <class T>
 bool all_values_finite(const T* values, std::size_t n) {
     T sum = 0;
-#pragma omp simd reduction(+ : sum)
+    DESCEND_SIMD(reduction(+ : sum))
     for (std::size_t i = 0; i < n; ++i) sum += values[i] - values[i];
     return sum == T(0);
 }

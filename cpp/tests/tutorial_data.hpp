@@ -1,0 +1,29 @@
+// Shared by the tests of the solver loop and of fit: the tutorial's regression,
+// y = 4 + 3x + noise in [-0.5, 0.5), x in [0, 2), one feature, from a fixed seed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <descend/objectives/least_squares.hpp>
+#include <descend/random.hpp>
+#include <descend/view.hpp>
+
+/// m rows of the tutorial's data and the least-squares objective over them (not copyable: the
+/// objective points into X and y).
+struct TutorialRegression {
+    std::vector<double> X, y;
+    descend::LeastSquares<double> objective;
+    TutorialRegression(std::size_t m, std::uint64_t seed) {
+        descend::Random random(seed);
+        for (std::size_t i = 0; i < m; ++i) {
+            X.push_back(2.0 * random.uniform());
+            y.push_back(4.0 + 3.0 * X.back() + random.uniform() - 0.5);
+        }
+        objective.X = descend::MatrixView<const double>{X.data(), m, 1};
+        objective.y = y.data();
+    }
+    TutorialRegression(const TutorialRegression&) = delete;
+    TutorialRegression& operator=(const TutorialRegression&) = delete;
+};
