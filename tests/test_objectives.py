@@ -1,5 +1,5 @@
-"""The objective kernels of descend._core: least squares, Huber, logistic and softmax losses
-and gradients on dense and CSR X, and the l2 / l1 / elasticnet penalty kernels.
+"""The objective kernels: descend.kernels' least squares, Huber, logistic and softmax losses
+and gradients on dense and CSR X, and descend._core's l2 / l1 / elasticnet penalty kernels.
 
 Every kernel is checked against a plain float64 NumPy implementation of its formula and its
 gradient against central finite differences of its own loss.
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from descend import _core
+from descend import _core, kernels
 
 LINEAR_LOSSES = ("squared_error", "huber", "logistic")
 ALL_LOSSES = (*LINEAR_LOSSES, "softmax")
@@ -19,10 +19,10 @@ N_ROWS, N_FEATURES, N_CLASSES = 61, 5, 3  # 61 rows: blocks of four plus a remai
 EPSILON = 0.8  # Huber threshold: about half of the residuals fall on each side of it
 
 KERNELS = {
-    "squared_error": _core.squared_error_loss_and_gradient,
-    "huber": _core.huber_loss_and_gradient,
-    "logistic": _core.logistic_loss_and_gradient,
-    "softmax": _core.softmax_loss_and_gradient,
+    "squared_error": kernels.squared_error_loss_and_gradient,
+    "huber": kernels.huber_loss_and_gradient,
+    "logistic": kernels.logistic_loss_and_gradient,
+    "softmax": kernels.softmax_loss_and_gradient,
 }
 
 
@@ -149,16 +149,13 @@ def test_gradient_matches_central_differences(loss, weighted):
     assert relative_error(grad, numeric) < 1e-7
 
 
-def test_squared_error_is_the_tutorial_mse_and_equals_least_squares_kernel():
+def test_squared_error_is_the_tutorial_mse():
     X, y, theta = make_problem("squared_error")
     value, grad = run("squared_error", X, y, theta)
     r = theta[0] + X @ theta[1:] - y
     assert value == pytest.approx(np.mean(r**2), rel=1e-13)
     Xb = np.hstack([np.ones((N_ROWS, 1)), X])
     np.testing.assert_allclose(grad, (2.0 / N_ROWS) * Xb.T @ r, rtol=1e-12)
-    old_grad = np.empty_like(theta)
-    assert _core.least_squares_loss_and_gradient(X, y, theta, old_grad) == value
-    np.testing.assert_array_equal(old_grad, grad)
 
 
 def test_huber_is_half_squared_error_below_epsilon_and_linear_beyond():
@@ -166,7 +163,7 @@ def test_huber_is_half_squared_error_below_epsilon_and_linear_beyond():
     theta = np.zeros(2)
     y = np.array([0.05, -0.05, 3.0, -3.0])  # residuals -0.05, 0.05, -3, 3 with epsilon 0.1
     grad = np.empty(2)
-    value = _core.huber_loss_and_gradient(X, y, theta, grad, epsilon=0.1)
+    value = kernels.huber_loss_and_gradient(X, y, theta, grad, epsilon=0.1)
     expected = [0.5 * 0.05**2, 0.5 * 0.05**2, 0.1 * (3.0 - 0.05), 0.1 * (3.0 - 0.05)]
     assert value == pytest.approx(np.mean(expected), rel=1e-14)
     np.testing.assert_allclose(grad, [0.0, 0.0], atol=1e-16)  # slopes -0.05, 0.05, -0.1, 0.1
@@ -279,13 +276,13 @@ def test_logistic_is_finite_with_the_right_limits_at_margins_of_1e300():
     theta = np.array([0.0, 1e300])  # margins +1e300, +1e300, -1e300, -1e300
     y = np.array([1.0, 0.0, 0.0, 1.0])  # right, wrong, right, wrong
     grad = np.empty(2)
-    value = _core.logistic_loss_and_gradient(X, y, theta, grad)
+    value = kernels.logistic_loss_and_gradient(X, y, theta, grad)
     # per row: 0, 1e300, 0, 1e300; slopes sigmoid(z) - y: 0, 1, 0, -1
     assert np.isfinite(value) and value == pytest.approx(0.5e300, rel=1e-15)
     assert np.all(np.isfinite(grad))
     np.testing.assert_allclose(grad, [0.0, 0.5], atol=1e-300)
     right = np.array([0, 2])
-    assert _core.logistic_loss_and_gradient(X, y, theta, grad, rows=right) == 0.0
+    assert kernels.logistic_loss_and_gradient(X, y, theta, grad, rows=right) == 0.0
     np.testing.assert_array_equal(grad, [0.0, 0.0])
 
 
@@ -295,7 +292,7 @@ def test_logistic_loss_matches_the_asymptote_where_exp_overflows(margin):
     theta = np.array([0.0, margin])
     y = np.array([0.0, 1.0])  # both on the wrong side: l = log(1 + e^|z|)
     grad = np.empty(2)
-    value = _core.logistic_loss_and_gradient(X, y, theta, grad)
+    value = kernels.logistic_loss_and_gradient(X, y, theta, grad)
     assert value == pytest.approx(np.logaddexp(0.0, margin), rel=1e-15)
     expected_slope = 1.0 / (1.0 + np.exp(-margin))
     np.testing.assert_allclose(grad, [0.0, expected_slope], rtol=1e-15, atol=1e-15)
@@ -307,7 +304,7 @@ def test_softmax_is_finite_with_the_right_limits_at_logits_of_1e300():
     y = np.array([0, 1, 2], dtype=np.int64)
     # logits: (1e300, -1e300, 0) twice, then (-1e300, 1e300, 0); softmax: one-hot of the max
     grad = np.empty_like(theta)
-    value = _core.softmax_loss_and_gradient(X, y, theta, grad)
+    value = kernels.softmax_loss_and_gradient(X, y, theta, grad)
     # per row: 0, 2e300, 1e300
     assert np.isfinite(value) and value == pytest.approx(1e300, rel=1e-15)
     assert np.all(np.isfinite(grad))
@@ -315,7 +312,7 @@ def test_softmax_is_finite_with_the_right_limits_at_logits_of_1e300():
     expected_c = np.array([[0.0, 0.0, 0.0], [1.0, -1.0, 0.0], [0.0, 1.0, -1.0]])
     expected = np.vstack([expected_c.sum(axis=0), X.T @ expected_c]) / 3
     np.testing.assert_allclose(grad, expected, atol=1e-300)
-    assert _core.softmax_loss_and_gradient(X, y, theta, grad, rows=np.array([0])) == 0.0
+    assert kernels.softmax_loss_and_gradient(X, y, theta, grad, rows=np.array([0])) == 0.0
 
 
 def test_softmax_with_equal_huge_logits_is_uniform():
@@ -323,7 +320,7 @@ def test_softmax_with_equal_huge_logits_is_uniform():
     theta = np.array([[1e300, 1e300, 1e300, 1e300], [0.0, 0.0, 0.0, 0.0]])
     y = np.array([0, 3], dtype=np.int64)
     grad = np.empty_like(theta)
-    value = _core.softmax_loss_and_gradient(X, y, theta, grad)
+    value = kernels.softmax_loss_and_gradient(X, y, theta, grad)
     assert value == pytest.approx(np.log(4.0), rel=1e-15)
     np.testing.assert_allclose(grad[0], [-0.25, 0.25, 0.25, -0.25], atol=1e-16)
 

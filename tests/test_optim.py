@@ -31,6 +31,7 @@ STATE_NAMES = {
     "NAdam": ["exp_avg", "exp_avg_sq"],
     "RAdam": ["exp_avg", "exp_avg_sq"],
     "Adamax": ["exp_avg", "exp_inf"],
+    "Lion": ["exp_avg"],
 }
 
 
@@ -55,6 +56,8 @@ def kernel_step(cls: type, p, g, s, t, hyper):
         kernels.nadam_step(p, g, s["exp_avg"], s["exp_avg_sq"], t, **h)
     elif name == "RAdam":
         kernels.radam_step(p, g, s["exp_avg"], s["exp_avg_sq"], t, **h)
+    elif name == "Lion":
+        kernels.lion_step(p, g, s["exp_avg"], t, **h)
     else:
         kernels.adamax_step(p, g, s["exp_avg"], s["exp_inf"], t, **h)
 
@@ -82,10 +85,12 @@ CASES = [
     (optim.RAdam, dict(lr=0.05, betas=(0.5, 0.8), decoupled_weight_decay=True, weight_decay=0.1)),
     (optim.Adamax, dict(lr=0.05)),
     (optim.Adamax, dict(lr=0.05, weight_decay=0.1, maximize=True)),
+    (optim.Lion, dict(lr=0.01)),
+    (optim.Lion, dict(lr=0.01, betas=(0.5, 0.9), weight_decay=0.3, maximize=True)),
 ]
 CASE_IDS = [f"{cls.__name__}-{i}" for i, (cls, _) in enumerate(CASES)]
 ALL_CLASSES = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.NAdam,
-               optim.RAdam, optim.Adamax]
+               optim.RAdam, optim.Adamax, optim.Lion]
 # A setting of each class that uses every state array it has.
 FULL_STATE = {
     optim.SGD: dict(lr=0.02, momentum=0.9),
@@ -96,6 +101,7 @@ FULL_STATE = {
     optim.NAdam: dict(lr=0.05),
     optim.RAdam: dict(lr=0.05),
     optim.Adamax: dict(lr=0.05),
+    optim.Lion: dict(lr=0.01),
 }
 
 SHAPES = [(4, 3), (7,), (), (0,), (2, 1, 3)]

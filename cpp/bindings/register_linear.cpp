@@ -1,6 +1,6 @@
 // The solver loop over every linear model, _core.fit_linear (least squares, Huber, logistic,
 // softmax; dense or CSR X; float32/float64; any penalty), the SolverOptions and SolverState it
-// carries, and the least-squares kernel. Argument checks and GIL release only: the loop is
+// carries. (The loss-and-gradient kernels are in register_objectives.cpp.) Argument checks and GIL release only: the loop is
 // cpp/include/descend/solver.hpp.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -24,7 +24,6 @@
 
 #include "checks.hpp"
 #include "linear_data.hpp"
-#include "multiversion.hpp"
 #include "objective_args.hpp"
 #include "register.hpp"
 #include "schedule_object.hpp"
@@ -35,23 +34,6 @@ namespace py = pybind11;
 using namespace py::literals;
 
 namespace {
-
-// ------------------------------------------------------------------ dispatched entry points
-
-DESCEND_MULTIVERSION double least_squares_f64(const LeastSquares<double>& objective,
-                                              const double* theta, double* grad) {
-    return objective.loss_and_gradient(nullptr, objective.n_samples(), theta, grad);
-}
-DESCEND_MULTIVERSION double least_squares_f32(const LeastSquares<float>& objective,
-                                              const float* theta, double* grad) {
-    return objective.loss_and_gradient(nullptr, objective.n_samples(), theta, grad);
-}
-double least_squares(const LeastSquares<double>& o, const double* theta, double* grad) {
-    return least_squares_f64(o, theta, grad);
-}
-double least_squares(const LeastSquares<float>& o, const float* theta, double* grad) {
-    return least_squares_f32(o, theta, grad);
-}
 
 // ------------------------------------------------------------------ argument handling
 
@@ -71,42 +53,6 @@ Status status_from_name(const std::string& name) {
                      Status::early_stopped})
         if (name == status_name(s)) return s;
     throw py::value_error("status: unknown value '" + name + "'");
-}
-
-/// Builds the objective from checked arrays: X (m, n), y (m,), sample_weight (m,) or None.
-template <class T>
-LeastSquares<T> make_objective(const py::handle& X_obj, const py::handle& y_obj,
-                               const py::handle& weight_obj, bool fit_intercept) {
-    py::array X = checked_array<T>(X_obj, "X", {-1, -1}, false);
-    const auto m = X.shape(0), n = X.shape(1);
-    LeastSquares<T> objective;
-    objective.X = MatrixView<const T>{static_cast<const T*>(X.data()), static_cast<std::size_t>(m),
-                                      static_cast<std::size_t>(n)};
-    objective.y = input_data<T>(y_obj, "y", {m});
-    objective.fit_intercept = fit_intercept;
-    if (!weight_obj.is_none()) {
-        objective.sample_weight = input_data<T>(weight_obj, "sample_weight", {m});
-        double total = 0.0;
-        for (py::ssize_t i = 0; i < m; ++i) total += static_cast<double>(objective.sample_weight[i]);
-        if (!(total > 0.0)) throw py::value_error("sample_weight: the weights must have a positive sum");
-        objective.mean_weight = total / static_cast<double>(m);
-    }
-    return objective;
-}
-
-template <class T>
-double least_squares_binding(const py::handle& X, const py::handle& y, const py::handle& theta,
-                             const py::handle& grad, const py::handle& sample_weight,
-                             bool fit_intercept) {
-    const LeastSquares<T> objective = make_objective<T>(X, y, sample_weight, fit_intercept);
-    const auto p = static_cast<py::ssize_t>(objective.n_params());
-    const T* theta_data = input_data<T>(theta, "theta", {p});
-    T* grad_out = output_data<T>(grad, "grad", {p});
-    py::gil_scoped_release release;
-    std::vector<double> sums(objective.n_params());
-    const double loss = least_squares(objective, theta_data, sums.data());
-    for (std::size_t j = 0; j < sums.size(); ++j) grad_out[j] = static_cast<T>(sums[j]);
-    return loss;
 }
 
 // ------------------------------------------------------------------ fit_linear
@@ -624,21 +570,6 @@ fit_intercept): the fit runs in internal coordinates theta' (descend/objectives/
 w_j = theta'_j / scale_j, b = b' - sum_j offset_j w_j; theta, state, average and the best
 parameters are then in those coordinates (descend._scaling maps them). Every argument is
 checked before anything is written; the GIL is released while the loop runs.)doc");
-
-    m.def(
-        "least_squares_loss_and_gradient",
-        [](const py::handle& X, const py::handle& y, const py::handle& theta,
-           const py::handle& grad, const py::handle& sample_weight, bool fit_intercept) {
-            return is_float64(X, "X")
-                       ? least_squares_binding<double>(X, y, theta, grad, sample_weight, fit_intercept)
-                       : least_squares_binding<float>(X, y, theta, grad, sample_weight, fit_intercept);
-        },
-        "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(), "sample_weight"_a = py::none(),
-        "fit_intercept"_a = true,
-        R"doc(Mean squared error of theta = (intercept, coef) on (X, y), and its gradient.
-
-Writes the gradient into `grad` in place and returns the loss. One pass over the rows of X.
-All arrays must have X's dtype (float64 or float32), be C-contiguous, and grad writeable.)doc");
 
     m.def(
         "all_finite",

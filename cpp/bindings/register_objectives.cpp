@@ -52,12 +52,76 @@ struct Dispatched {
     }
 };
 
+// ------------------------------------------------------------------ scalar arguments
+
+/// A flag: True or False (NumPy's bool included); TypeError naming `name` for anything else,
+/// such as 1 or the string "no" (which Python would take as true).
+bool checked_flag(const py::handle& obj, const char* name) {
+    if (obj.ptr() == Py_True || obj.ptr() == Py_False) return obj.ptr() == Py_True;
+    const py::handle type = py::type::of(obj);
+    if (py::str(type.attr("__module__")).cast<std::string>() == "numpy" &&
+        py::str(type.attr("__name__")).cast<std::string>().rfind("bool", 0) == 0)
+        return PyObject_IsTrue(obj.ptr()) == 1;
+    throw py::type_error(std::string(name) + ": expected True or False, got " + type_name(obj));
+}
+
+/// A real number (Python's or NumPy's; not a bool or a string) as a double; TypeError naming
+/// `name` otherwise. Its range is checked by the objective's validate().
+double checked_real(const py::handle& obj, const char* name) {
+    if (PyBool_Check(obj.ptr()) || PyUnicode_Check(obj.ptr()) || !py::hasattr(obj, "__float__"))
+        throw py::type_error(std::string(name) + ": expected a real number, got " + type_name(obj));
+    const double value = PyFloat_AsDouble(obj.ptr());
+    if (value == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+    return value;
+}
+
+// ------------------------------------------------------------------ argument handling
+
+/// The bytes of `count` elements at `data`, as an extent the kernel only reads (or writes).
+template <class U>
+Extent read_extent(const U* data, std::size_t count, std::size_t who, bool written = false) {
+    const char* begin = reinterpret_cast<const char*>(data);
+    return Extent{begin, begin + count * sizeof(U), written, who};
+}
+
+/// Names of the arrays of a loss-and-gradient call, by their `who` in check_grad_separate.
+constexpr const char* kernel_array_names[] = {"grad", "theta", "y", "sample_weight",
+                                              "X", "X.indices", "X.indptr"};
+
+template <class T>
+void add_matrix_extents(std::vector<Extent>& extents, const MatrixView<const T>& X) {
+    extents.push_back(read_extent(X.data, X.rows * X.cols, 4));
+}
+
+template <class T, class Index>
+void add_matrix_extents(std::vector<Extent>& extents, const CsrView<T, Index>& X) {
+    const auto nnz = static_cast<std::size_t>(X.indptr[X.rows]);
+    extents.push_back(read_extent(X.data, nnz, 4));
+    extents.push_back(read_extent(X.indices, nnz, 5));
+    extents.push_back(read_extent(X.indptr, X.rows + 1, 6));
+}
+
+/// ValueError if grad shares memory with theta, X, y or sample_weight: the kernel writes grad,
+/// and the caller would lose what it reads (as the step kernels, it refuses aliased arrays).
+template <class Objective, class T>
+void check_grad_separate(const Objective& objective, const T* theta, const T* grad) {
+    const std::size_t p = objective.n_params(), m = objective.n_samples();
+    std::vector<Extent> extents{read_extent(theta, p, 1), read_extent(objective.y, m, 2)};
+    extents.push_back(read_extent(grad, p, 0, true));
+    if (objective.sample_weight != nullptr)
+        extents.push_back(read_extent(objective.sample_weight, m, 3));
+    add_matrix_extents(extents, objective.X);
+    check_no_overlap(std::move(extents),
+                     [](std::size_t who) { return std::string(kernel_array_names[who]); });
+}
+
 /// Runs the checked objective on the checked batch (all rows when `rows` is empty) on
 /// `n_threads` threads (0: automatic) with the GIL released, writes the gradient to grad_out
-/// in T, and returns the loss.
+/// in T, and returns the loss. Refuses a grad that shares memory with another argument first.
 template <class Objective, class T>
 double loss_and_gradient(const Objective& objective, const std::vector<std::size_t>& rows,
                          const T* theta, T* grad_out, std::size_t n_threads) {
+    check_grad_separate(objective, theta, grad_out);
     py::gil_scoped_release release;
     std::vector<double> grad(objective.n_params());
     const std::size_t* batch = rows.empty() ? nullptr : rows.data();
@@ -192,119 +256,152 @@ void proximal_kernel(const Penalty& penalty, const py::handle& theta, double lr)
     proximal_step(penalty, data, n, skip, lr);
 }
 
+/// A linear-prediction kernel's call: checks the scalar arguments, then runs
+/// linear_kernel<Objective> for X's dtype.
+template <template <class, class> class Objective, class Configure>
+double linear_call(const py::handle& X, const py::handle& y, const py::handle& theta,
+                   const py::handle& grad, const py::handle& sample_weight,
+                   const py::handle& rows, const py::handle& fit_intercept,
+                   const py::handle& n_threads, bool binary_labels, Configure configure) {
+    const bool intercept = checked_flag(fit_intercept, "fit_intercept");
+    const std::size_t threads = checked_n_threads(n_threads);
+    return by_dtype(X, [&](auto t) {
+        return linear_kernel<Objective, decltype(t)>(X, y, theta, grad, sample_weight, rows,
+                                                     intercept, binary_labels, threads, configure);
+    });
+}
+
+/// Binds a loss-and-gradient kernel: X, y, theta, grad, then keyword-only sample_weight, rows,
+/// fit_intercept, the objective's own `extra` arguments and n_threads (the order of `kernel`'s
+/// parameters).
+template <class Kernel, class... Extra>
+void def_loss_kernel(py::module_& m, const char* name, Kernel kernel, const char* doc,
+                     Extra... extra) {
+    m.def(name, kernel, "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(),
+          "sample_weight"_a = py::none(), "rows"_a = py::none(), "fit_intercept"_a = true,
+          extra..., "n_threads"_a = py::none(), doc);
+}
+
+/// What every loss-and-gradient kernel's docstring says about its arguments (numpy style).
+#define DESCEND_LOSS_KERNEL_ARGS(Y, THETA)                                                        \
+    "Parameters\n----------\n"                                                                   \
+    "X : ndarray of shape (n_samples, n_features) or scipy.sparse CSR matrix/array\n"            \
+    "    float64 or float32, C-contiguous; CSR with int32 or int64 indices sorted within each\n" \
+    "    row. Never converted, copied or densified.\n"                                            \
+    "y : ndarray of shape (n_samples,)\n    " Y "\n"                                              \
+    "theta : ndarray of shape " THETA "\n"                                                       \
+    "    The parameters, of X's dtype; only read.\n"                                              \
+    "grad : ndarray of theta's shape and dtype\n"                                                \
+    "    C-contiguous and writeable, sharing memory with no other argument: the gradient is\n"   \
+    "    written into it in place.\n"                                                             \
+    "sample_weight : None or ndarray of shape (n_samples,), default None\n"                      \
+    "    Finite weights s_i >= 0 of X's dtype with a positive sum (None: all ones).\n"            \
+    "rows : None or int64 ndarray, default None\n"                                               \
+    "    Distinct row numbers of a batch B: the sums run over B and are divided by\n"            \
+    "    len(rows) * mean(sample_weight). None: every row.\n"                                     \
+    "fit_intercept : bool, default True\n"                                                       \
+    "    False: the intercept row theta[0] is taken as zero and its gradient is 0.\n"
+
+#define DESCEND_LOSS_KERNEL_RETURNS                                                               \
+    "n_threads : None or int >= 1, default None\n"                                               \
+    "    None uses every processor once X holds enough entries to pay for the threads\n"         \
+    "    (descend.show_config() tells how many); k cuts the batch into k fixed blocks of\n"      \
+    "    consecutive rows added in block order, so that the result is the same, bit for bit,\n" \
+    "    on every call with the same n_threads. The GIL is released while it runs.\n\n"         \
+    "Returns\n-------\nfloat\n    The loss L (the gradient is in grad).\n\n"                     \
+    "Raises\n------\nTypeError, ValueError\n"                                                     \
+    "    For a wrong dtype, shape, layout, a read-only or aliased grad, NaN or negative\n"       \
+    "    weights, out-of-range labels or rows, or a wrong scalar; before anything is written.\n"
+
 }  // namespace
 
 void register_objectives(py::module_& m) {
-    m.def(
-        "squared_error_loss_and_gradient",
+    const auto no_configure = [](auto&) {};
+    def_loss_kernel(
+        m, "squared_error_loss_and_gradient",
+        [=](const py::handle& X, const py::handle& y, const py::handle& theta,
+            const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
+            const py::handle& fit_intercept, const py::handle& n_threads) {
+            return linear_call<LeastSquares>(X, y, theta, grad, sample_weight, rows,
+                                             fit_intercept, n_threads, false, no_configure);
+        },
+        "Mean squared error of theta = (intercept, coef) on (X, y), and its gradient, in one\n"
+        "pass over the rows of X::\n\n"
+        "    r_i = theta[0] + X[i] @ theta[1:] - y[i]\n"
+        "    L = sum_i s_i r_i**2 / sum_i s_i\n"
+        "    grad = 2 sum_i s_i r_i (1, X[i]) / sum_i s_i\n\n"
+        "float32 X: each row's dot product is summed in float32 and widened to double once per\n"
+        "row, and the gradient terms are summed in float32 over 16 rows before being added in\n"
+        "double: within about 1e-5 relative of a float64 reference on random data.\n\n"
+        DESCEND_LOSS_KERNEL_ARGS("Targets of X's dtype.", "(n_features + 1,)")
+        DESCEND_LOSS_KERNEL_RETURNS);
+
+    def_loss_kernel(
+        m, "huber_loss_and_gradient",
+        [=](const py::handle& X, const py::handle& y, const py::handle& theta,
+            const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
+            const py::handle& fit_intercept, const py::handle& epsilon,
+            const py::handle& n_threads) {
+            const double threshold = checked_real(epsilon, "epsilon");
+            return linear_call<Huber>(X, y, theta, grad, sample_weight, rows, fit_intercept,
+                                      n_threads, false, [&](auto& objective) {
+                                          objective.epsilon = threshold;
+                                          objective.validate();
+                                      });
+        },
+        "Mean Huber loss of theta = (intercept, coef) on (X, y), and its gradient, in one pass\n"
+        "over the rows of X; scikit-learn's definition (SGDRegressor(loss='huber')), with\n"
+        "r = prediction - y::\n\n"
+        "    l(r) = r**2 / 2 if |r| <= epsilon, else epsilon * (|r| - epsilon / 2)\n"
+        "    l'(r) = clip(r, -epsilon, epsilon)\n"
+        "    L = sum_i s_i l(r_i) / sum_i s_i,  grad = sum_i s_i l'(r_i) (1, X[i]) / sum_i s_i\n\n"
+        DESCEND_LOSS_KERNEL_ARGS("Targets of X's dtype.", "(n_features + 1,)")
+        "epsilon : float >= 0, default 0.1\n"
+        "    Where the loss turns from quadratic to linear.\n"
+        DESCEND_LOSS_KERNEL_RETURNS,
+        "epsilon"_a = Huber<double>{}.epsilon);
+
+    def_loss_kernel(
+        m, "logistic_loss_and_gradient",
+        [=](const py::handle& X, const py::handle& y, const py::handle& theta,
+            const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
+            const py::handle& fit_intercept, const py::handle& n_threads) {
+            return linear_call<Logistic>(X, y, theta, grad, sample_weight, rows, fit_intercept,
+                                         n_threads, true, no_configure);
+        },
+        "Binary log-loss of theta = (intercept, coef) on (X, y), y in {0, 1}, and its gradient,\n"
+        "in one pass over the rows of X::\n\n"
+        "    z_i = theta[0] + X[i] @ theta[1:],  P(y=1) = sigmoid(z_i)\n"
+        "    l_i = log(1 + exp(z_i)) - y_i z_i   (without overflow for any finite z)\n"
+        "    L = sum_i s_i l_i / sum_i s_i\n"
+        "    grad = sum_i s_i (sigmoid(z_i) - y_i) (1, X[i]) / sum_i s_i\n\n"
+        DESCEND_LOSS_KERNEL_ARGS("Labels 0 and 1, of X's dtype.", "(n_features + 1,)")
+        DESCEND_LOSS_KERNEL_RETURNS);
+
+    def_loss_kernel(
+        m, "softmax_loss_and_gradient",
         [](const py::handle& X, const py::handle& y, const py::handle& theta,
            const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
-           bool fit_intercept, const py::handle& n_threads) {
+           const py::handle& fit_intercept, const py::handle& n_threads) {
+            const bool intercept = checked_flag(fit_intercept, "fit_intercept");
             const std::size_t threads = checked_n_threads(n_threads);
             return by_dtype(X, [&](auto t) {
-                using T = decltype(t);
-                return linear_kernel<LeastSquares, T>(X, y, theta, grad, sample_weight, rows,
-                                                      fit_intercept, false, threads, [](auto&) {});
+                return softmax_kernel<decltype(t)>(X, y, theta, grad, sample_weight, rows,
+                                                   intercept, threads);
             });
         },
-        "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(), "sample_weight"_a = py::none(),
-        "rows"_a = py::none(), "fit_intercept"_a = true, "n_threads"_a = py::none(),
-        R"doc(Mean squared error of theta = (intercept, coef) on (X, y), and its gradient.
-
-    L = sum_i s_i r_i^2 / sum_i s_i,  r_i = theta[0] + X[i] @ theta[1:] - y[i]
-    grad = 2 sum_i s_i r_i (1, X[i]) / sum_i s_i
-
-X is a C-contiguous 2-D float64/float32 array or a scipy.sparse CSR matrix/array (int32 or
-int64 indices), never densified. y, theta (n_features + 1,), grad and sample_weight must have
-X's dtype. With `rows` (int64 row numbers) the sums run over those rows and are divided by
-len(rows) * mean(sample_weight). Writes grad in place, returns the loss.
-
-float32 X: each row's dot product is summed in float32 and widened to double once per row, and
-the gradient terms are summed in float32 over 16 rows before being added in double: X is read
-at the speed of a plain sum, within about 1e-5 relative of a float64 reference on random data.
-
-n_threads: None uses every processor once X holds enough entries to pay for the threads
-(descend.show_config() tells how many), 1 runs on the calling thread, k >= 1 cuts the batch
-into k fixed blocks of consecutive rows whose results are added in block order: the result is
-the same, bit for bit, on every call with the same n_threads. For float64 it agrees with one
-thread's to about 1e-15 relative; for float32 X, whose pass sums in float32 (above), to within
-that pass's accuracy (about 1e-6 relative on random data). The GIL is released while it runs.)doc");
-
-    m.def(
-        "huber_loss_and_gradient",
-        [](const py::handle& X, const py::handle& y, const py::handle& theta,
-           const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
-           bool fit_intercept, double epsilon, const py::handle& n_threads) {
-            const std::size_t threads = checked_n_threads(n_threads);
-            return by_dtype(X, [&](auto t) {
-                using T = decltype(t);
-                return linear_kernel<Huber, T>(X, y, theta, grad, sample_weight, rows,
-                                               fit_intercept, false, threads,
-                                               [&](auto& objective) {
-                                                   objective.epsilon = epsilon;
-                                                   objective.validate();
-                                               });
-            });
-        },
-        "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(), "sample_weight"_a = py::none(),
-        "rows"_a = py::none(), "fit_intercept"_a = true, "epsilon"_a = 0.1,
-        "n_threads"_a = py::none(),
-        R"doc(Mean Huber loss of theta = (intercept, coef) on (X, y), and its gradient.
-
-scikit-learn's definition (SGDRegressor(loss="huber")), with r = prediction - y:
-    l(r) = r^2 / 2 if |r| <= epsilon, else epsilon * (|r| - epsilon / 2)
-    l'(r) = clip(r, -epsilon, epsilon)
-    L = sum_i s_i l(r_i) / sum_i s_i,  grad = sum_i s_i l'(r_i) (1, X[i]) / sum_i s_i
-
-Arguments as squared_error_loss_and_gradient. Writes grad in place, returns the loss.)doc");
-
-    m.def(
-        "logistic_loss_and_gradient",
-        [](const py::handle& X, const py::handle& y, const py::handle& theta,
-           const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
-           bool fit_intercept, const py::handle& n_threads) {
-            const std::size_t threads = checked_n_threads(n_threads);
-            return by_dtype(X, [&](auto t) {
-                using T = decltype(t);
-                return linear_kernel<Logistic, T>(X, y, theta, grad, sample_weight, rows,
-                                                  fit_intercept, true, threads, [](auto&) {});
-            });
-        },
-        "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(), "sample_weight"_a = py::none(),
-        "rows"_a = py::none(), "fit_intercept"_a = true, "n_threads"_a = py::none(),
-        R"doc(Binary log-loss of theta = (intercept, coef) on (X, y), y in {0, 1}, and its gradient.
-
-    z_i = theta[0] + X[i] @ theta[1:],  P(y=1) = sigmoid(z_i)
-    l_i = log(1 + exp(z_i)) - y_i z_i   (computed without overflow for any finite z)
-    L = sum_i s_i l_i / sum_i s_i,  grad = sum_i s_i (sigmoid(z_i) - y_i) (1, X[i]) / sum_i s_i
-
-y has X's dtype and holds only 0 and 1. Other arguments as squared_error_loss_and_gradient.
-Writes grad in place, returns the loss.)doc");
-
-    m.def(
-        "softmax_loss_and_gradient",
-        [](const py::handle& X, const py::handle& y, const py::handle& theta,
-           const py::handle& grad, const py::handle& sample_weight, const py::handle& rows,
-           bool fit_intercept, const py::handle& n_threads) {
-            const std::size_t threads = checked_n_threads(n_threads);
-            return by_dtype(X, [&](auto t) {
-                using T = decltype(t);
-                return softmax_kernel<T>(X, y, theta, grad, sample_weight, rows, fit_intercept,
-                                         threads);
-            });
-        },
-        "X"_a, "y"_a, "theta"_a, "grad"_a, py::kw_only(), "sample_weight"_a = py::none(),
-        "rows"_a = py::none(), "fit_intercept"_a = true, "n_threads"_a = py::none(),
-        R"doc(Multinomial (softmax) log-loss of theta on (X, y), and its gradient.
-
-theta is a (n_features + 1, n_classes) block: row 0 the intercepts, row j + 1 the weights of
-feature j; y holds class indices 0 .. n_classes - 1 (int64).
-    z_i = theta[0] + X[i] @ theta[1:],  l_i = logsumexp(z_i) - z_i[y_i]  (stable)
-    L = sum_i s_i l_i / sum_i s_i
-    grad[0] = sum_i s_i (p_i - onehot(y_i)) / sum_i s_i,  p_i = softmax(z_i)
-    grad[1:] = sum_i s_i X[i]^T (p_i - onehot(y_i)) / sum_i s_i
-grad has theta's shape. Other arguments as squared_error_loss_and_gradient. Writes grad in
-place, returns the loss.)doc");
+        "Multinomial (softmax) log-loss of theta on (X, y), and its gradient, in one pass over\n"
+        "the rows of X. theta is a (n_features + 1, n_classes) block: row 0 the intercepts, row\n"
+        "j + 1 the weights of feature j::\n\n"
+        "    z_i = theta[0] + X[i] @ theta[1:],  l_i = logsumexp(z_i) - z_i[y_i]  (stable)\n"
+        "    L = sum_i s_i l_i / sum_i s_i,  p_i = softmax(z_i)\n"
+        "    grad[0] = sum_i s_i (p_i - onehot(y_i)) / sum_i s_i\n"
+        "    grad[1:] = sum_i s_i X[i]^T (p_i - onehot(y_i)) / sum_i s_i\n\n"
+        DESCEND_LOSS_KERNEL_ARGS("Class indices 0 .. n_classes - 1 (int64).",
+                                 "(n_features + 1, n_classes)")
+        DESCEND_LOSS_KERNEL_RETURNS);
+#undef DESCEND_LOSS_KERNEL_ARGS
+#undef DESCEND_LOSS_KERNEL_RETURNS
 
     py::class_<Penalty>(m, "Penalty",
                         "A penalty alpha * R(w) on the coefficients (scikit-learn SGD's names and "

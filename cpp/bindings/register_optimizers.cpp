@@ -82,6 +82,7 @@ DESCEND_RUN_RULE(AdamW)
 DESCEND_RUN_RULE(NAdam)
 DESCEND_RUN_RULE(RAdam)
 DESCEND_RUN_RULE(Adamax)
+DESCEND_RUN_RULE(Lion)
 #undef DESCEND_RUN_RULE
 
 /// Index of the first update whose gradient holds a NaN or infinity, or `count` if none.
@@ -634,6 +635,24 @@ void register_optimizers(py::module_& m) {
         .def_readwrite("weight_decay", &Adamax::weight_decay)
         .def_readwrite("maximize", &Adamax::maximize);
 
+    rule_class<Lion>(m, "Lion",
+                     "Hyperparameters of Lion (lion-pytorch's names and defaults): the sign of an "
+                     "interpolated momentum, with decoupled weight decay.")
+        .def(py::init([](double lr, double beta1, double beta2, double weight_decay,
+                         bool maximize) {
+                 Lion rule{lr, beta1, beta2, weight_decay, maximize};
+                 rule.validate();
+                 return rule;
+             }),
+             py::kw_only(), "lr"_a = Lion{}.lr, "beta1"_a = Lion{}.beta1,
+             "beta2"_a = Lion{}.beta2, "weight_decay"_a = Lion{}.weight_decay,
+             "maximize"_a = Lion{}.maximize)
+        .def_readwrite("lr", &Lion::lr)
+        .def_readwrite("beta1", &Lion::beta1)
+        .def_readwrite("beta2", &Lion::beta2)
+        .def_readwrite("weight_decay", &Lion::weight_decay)
+        .def_readwrite("maximize", &Lion::maximize);
+
     def_kernels<SGD>(m, "sgd");
     def_kernels<Adam>(m, "adam");
     def_kernels<Adagrad>(m, "adagrad");
@@ -642,6 +661,7 @@ void register_optimizers(py::module_& m) {
     def_kernels<NAdam>(m, "nadam");
     def_kernels<RAdam>(m, "radam");
     def_kernels<Adamax>(m, "adamax");
+    def_kernels<Lion>(m, "lion");
 }
 
 }  // namespace descend::bindings

@@ -1,6 +1,7 @@
 // Learning-rate schedules: plain parameter objects the C++ solver evaluates itself. Each is
 // validated on construction; the wrappers (LinearWarmup, ReduceOnPlateau) hold a copy of the
-// schedule they are given.
+// schedule they are given, and show it by reference (descend.schedules' objects are views of
+// these).
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -25,10 +26,14 @@ S validated(S schedule) {
     return schedule;
 }
 
-/// A class for schedule S with what every schedule has: __call__(t) and validate().
+/// A class for schedule S with what every schedule has: __call__(t), validate() and copies.
 template <class S>
 py::class_<S> schedule_class(py::module_& m, const char* name, const char* doc) {
     return py::class_<S>(m, name, doc)
+        .def("__copy__", [](const S& s) { return s; }, "An independent copy (state included).")
+        .def(
+            "__deepcopy__", [](const S& s, const py::handle&) { return s; }, "memo"_a,
+            "An independent copy (state included).")
         .def(
             "__call__",
             [](const S& s, std::int64_t t) {
@@ -39,13 +44,13 @@ py::class_<S> schedule_class(py::module_& m, const char* name, const char* doc) 
         .def("validate", &S::validate, "Raises ValueError naming the first impossible parameter.");
 }
 
-/// Getter and setter of a wrapper's `schedule` member (a copy in each direction).
+/// A wrapper's `schedule` member, read-only and by reference: changing the state of what it
+/// returns changes the wrapper's (the object keeps the wrapper alive).
 template <class S>
 void def_wrapped_schedule(py::class_<S>& cls) {
-    cls.def_property(
-        "schedule", [](const S& s) { return s.schedule.get(); },
-        [](S& s, const py::handle& inner) { s.schedule = schedule_from_object(inner, "schedule"); },
-        "The wrapped schedule (a copy).");
+    cls.def_property_readonly(
+        "schedule", [](S& s) -> Schedule& { return s.schedule.get(); },
+        "The wrapped schedule (a reference into this one).");
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ from ._validation import (
     feature_names_of,
     seed_from_random_state,
 )
-from .linear_model import LinearRegression, LogisticRegression, _auto_learning_rate, _FitState
+from .linear_model import LinearRegression, LogisticRegression, _FitState
 from .schedules import Constant
 
 try:
@@ -288,8 +288,9 @@ def fit(
     estimator : descend.LinearRegression or descend.LogisticRegression
         The model and its settings (every loss and penalty, any update rule and schedule,
         averaging, tol, max_iter, class_weight). Full batch only (``batch_size=None``); no
-        early stopping; ``learning_rate`` a number, or "auto" with an adaptive rule ("adam",
-        ...). Fitted in place.
+        early stopping; ``learning_rate`` a number (not "auto": the single-machine "auto"
+        fits in internally scaled coordinates chosen from a pass over X, which the workers do
+        not compute yet, so the two fits would differ). Fitted in place.
     X : dask.array.Array or dask.dataframe.DataFrame of shape (n_samples, n_features)
         Training data; a DataFrame's column names become ``feature_names_in_``.
     y : dask.array.Array or dask.dataframe.Series of shape (n_samples,)
@@ -317,11 +318,11 @@ def fit(
         )
     if settings.validation_fraction is not None:
         raise ValueError("early_stopping: descend.dask.fit does not hold out rows; got True")
-    if isinstance(estimator.learning_rate, str) and not _adaptive(estimator):
+    if isinstance(estimator.learning_rate, str):
         raise ValueError(
-            "learning_rate: descend.dask.fit picks learning_rate='auto' for the adaptive rules "
-            f"only (its 1/L for {estimator.optimizer!r} needs power iterations over X); pass a "
-            "number"
+            "learning_rate: descend.dask.fit needs a number; 'auto' picks the step and an "
+            "internal feature scaling from passes over X that the workers do not run yet, so "
+            f"its fit would not equal estimator.fit's; got {estimator.learning_rate!r}"
         )
     client = default_client() if client is None else client
     names = feature_names_of(X)
@@ -346,11 +347,6 @@ def fit(
         return _fit_on(estimator, settings, cluster, names, int(X.shape[1]), dtype)
     finally:
         cluster.close()
-
-
-def _adaptive(estimator: Any) -> bool:
-    """Whether the estimator's update rule scales its steps per coordinate (not SGD)."""
-    return not isinstance(optim._estimator_rule(estimator.optimizer, 1.0), _core.SGD)
 
 
 def _fit_on(
@@ -393,14 +389,7 @@ def _fit_on(
                 f"{previous.theta.shape}, this data needs {shape}; fit with warm_start=False"
             )
         theta[...] = previous.theta
-    if isinstance(estimator.learning_rate, str):  # an adaptive rule's: it needs no data
-        lr = _auto_learning_rate(
-            None, None, loss=loss, fit_intercept=settings.fit_intercept, batch_size=None,
-            rule=optim._estimator_rule(estimator.optimizer, 1.0),
-            penalty=estimator._core_penalty(settings),
-        )
-    else:
-        lr = float(estimator.learning_rate)
+    lr = float(estimator.learning_rate)
     rule = optim._estimator_rule(estimator.optimizer, lr)
     schedule = Constant(lr) if estimator.schedule is None else copy.deepcopy(estimator.schedule)
     seed = seed_from_random_state(estimator.random_state)

@@ -1,26 +1,40 @@
-"""Functional update rules: one step in place on a parameter array and its state arrays.
+"""Kernels in place on your own arrays: the one-pass loss and gradient of each objective, and
+one step of each update rule.
 
-For code that keeps its own optimizer state. Each function takes the parameter, its gradient,
-the state arrays of the rule (same dtype and shape as the parameter, C-contiguous,
-writeable; start them at zero) and ``step``, the number of this step (1 for the first), and
-updates the parameter and the state arrays in place in one fused C++ loop. Hyperparameters
-are keyword-only with the names and defaults of ``torch.optim``.
+Loss and gradient (``squared_error_loss_and_gradient``, ``huber_loss_and_gradient``,
+``logistic_loss_and_gradient``, ``softmax_loss_and_gradient``): the mean loss of a linear
+model's parameters ``theta`` on ``(X, y)`` (dense or CSR ``X``, optional sample weights and a
+batch of rows), computed in one pass over the rows of ``X``; the gradient is written into the
+caller's ``grad`` and the loss is returned.
+
+Update steps (``sgd_step``, ``adam_step``, ...): for code that keeps its own optimizer state.
+Each function takes the parameter, its gradient, the state arrays of the rule (same dtype and
+shape as the parameter, C-contiguous, writeable; start them at zero) and ``step``, the number
+of this step (1 for the first), and updates the parameter and the state arrays in place in one
+fused C++ loop. Hyperparameters are keyword-only with the names and defaults of
+``torch.optim``.
 
 Every argument is checked before anything is written: a wrong dtype (float32 and float64 are
-supported, the gradient and state must match the parameter), shape or layout, a read-only
-array or an impossible hyperparameter raises TypeError/ValueError and leaves every array
-untouched. With ``check_finite=True`` a gradient holding NaN or infinity raises
-FloatingPointError, again before any write.
+supported, the other arrays must match the parameter's or ``X``'s), shape or layout, a
+read-only or aliased output array or an impossible hyperparameter raises TypeError/ValueError
+and leaves every array untouched. With ``check_finite=True`` a gradient holding NaN or
+infinity raises FloatingPointError, again before any write.
 
 Examples
 --------
+A hand-written training loop, a gradient kernel and an update kernel, equal to
+``LinearRegression(optimizer="adam", learning_rate=0.1, max_iter=200, tol=None).fit(X, y)``:
+
 >>> import numpy as np
->>> from descend.kernels import adam_step
->>> w = np.array([1.0, -2.0]); m = np.zeros(2); v = np.zeros(2)
->>> for t in range(1, 4):
-...     adam_step(w, 2 * w, m, v, t, lr=0.1)
->>> np.round(w, 2)
-array([ 0.7, -1.7])
+>>> from descend.kernels import adam_step, squared_error_loss_and_gradient
+>>> rng = np.random.default_rng(0)
+>>> X = 2 * rng.random((100, 1)); y = 4 + 3 * X[:, 0] + rng.standard_normal(100)
+>>> theta = np.zeros(2); grad = np.empty(2); m = np.zeros(2); v = np.zeros(2)
+>>> for t in range(1, 201):
+...     loss = squared_error_loss_and_gradient(X, y, theta, grad)   # grad written in place
+...     adam_step(theta, grad, m, v, t, lr=0.1)                      # theta, m, v in place
+>>> np.round(theta, 3)
+array([3.784, 3.098])
 """
 
 from __future__ import annotations
@@ -29,16 +43,27 @@ import numpy as np
 
 from . import _core
 from ._checks import check_flag, core_rule, step_number
+from ._core import (
+    huber_loss_and_gradient,
+    logistic_loss_and_gradient,
+    softmax_loss_and_gradient,
+    squared_error_loss_and_gradient,
+)
 
 __all__ = [
     "adagrad_step",
     "adam_step",
     "adamax_step",
     "adamw_step",
+    "huber_loss_and_gradient",
+    "lion_step",
+    "logistic_loss_and_gradient",
     "nadam_step",
     "radam_step",
     "rmsprop_step",
     "sgd_step",
+    "softmax_loss_and_gradient",
+    "squared_error_loss_and_gradient",
 ]
 
 
@@ -71,13 +96,23 @@ def sgd_step(
 
     ``momentum_buffer`` may be None when ``momentum == 0``; its content is ignored on step 1.
     """
-    rule = core_rule(_core.SGD,
-                     lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                     nesterov=nesterov, maximize=maximize)
-    state = [] if rule.state_slots == 0 else [
-        _required("momentum_buffer", momentum_buffer, "when momentum != 0")]
-    _core.sgd_step(param, grad, state, step_number(step), rule,
-                   check_flag("check_finite", check_finite))
+    rule = core_rule(
+        _core.SGD,
+        lr=lr,
+        momentum=momentum,
+        dampening=dampening,
+        weight_decay=weight_decay,
+        nesterov=nesterov,
+        maximize=maximize,
+    )
+    state = (
+        []
+        if rule.state_slots == 0
+        else [_required("momentum_buffer", momentum_buffer, "when momentum != 0")]
+    )
+    _core.sgd_step(
+        param, grad, state, step_number(step), rule, check_flag("check_finite", check_finite)
+    )
 
 
 def adagrad_step(
@@ -102,12 +137,18 @@ def adagrad_step(
 
     The content of ``state_sum`` (torch's state key "sum") is ignored on step 1.
     """
-    rule = core_rule(_core.Adagrad,
-                     lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-                         initial_accumulator_value=initial_accumulator_value, eps=eps,
-                         maximize=maximize)
-    _core.adagrad_step(param, grad, [state_sum], step_number(step), rule,
-                       check_flag("check_finite", check_finite))
+    rule = core_rule(
+        _core.Adagrad,
+        lr=lr,
+        lr_decay=lr_decay,
+        weight_decay=weight_decay,
+        initial_accumulator_value=initial_accumulator_value,
+        eps=eps,
+        maximize=maximize,
+    )
+    _core.adagrad_step(
+        param, grad, [state_sum], step_number(step), rule, check_flag("check_finite", check_finite)
+    )
 
 
 def rmsprop_step(
@@ -139,16 +180,24 @@ def rmsprop_step(
     ``momentum_buffer`` is required when ``momentum > 0``, ``grad_avg`` when ``centered``.
     RMSprop has no bias correction: ``step`` is only checked.
     """
-    rule = core_rule(_core.RMSprop,
-                     lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                         momentum=momentum, centered=centered, maximize=maximize)
+    rule = core_rule(
+        _core.RMSprop,
+        lr=lr,
+        alpha=alpha,
+        eps=eps,
+        weight_decay=weight_decay,
+        momentum=momentum,
+        centered=centered,
+        maximize=maximize,
+    )
     state = [square_avg]
     if momentum > 0:
         state.append(_required("momentum_buffer", momentum_buffer, "when momentum > 0"))
     if centered:
         state.append(_required("grad_avg", grad_avg, "when centered=True"))
-    _core.rmsprop_step(param, grad, state, step_number(step), rule,
-                       check_flag("check_finite", check_finite))
+    _core.rmsprop_step(
+        param, grad, state, step_number(step), rule, check_flag("check_finite", check_finite)
+    )
 
 
 def adam_step(
@@ -180,15 +229,23 @@ def adam_step(
 
     ``max_exp_avg_sq`` is required when ``amsgrad``.
     """
-    rule = core_rule(_core.Adam,
-                     lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
-                      amsgrad=amsgrad, maximize=maximize,
-                      decoupled_weight_decay=decoupled_weight_decay)
+    rule = core_rule(
+        _core.Adam,
+        lr=lr,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+        amsgrad=amsgrad,
+        maximize=maximize,
+        decoupled_weight_decay=decoupled_weight_decay,
+    )
     state = [exp_avg, exp_avg_sq]
     if amsgrad:
         state.append(_required("max_exp_avg_sq", max_exp_avg_sq, "when amsgrad=True"))
-    _core.adam_step(param, grad, state, step_number(step), rule,
-                    check_flag("check_finite", check_finite))
+    _core.adam_step(
+        param, grad, state, step_number(step), rule, check_flag("check_finite", check_finite)
+    )
 
 
 def adamw_step(
@@ -216,15 +273,25 @@ def adamw_step(
         exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g**2
         v = max_exp_avg_sq = maximum(max_exp_avg_sq, exp_avg_sq)   (amsgrad; else v = exp_avg_sq)
         param -= lr / (1 - beta1**step) * exp_avg / (sqrt(v / (1 - beta2**step)) + eps)
+
+    ``max_exp_avg_sq`` is required when ``amsgrad``.
     """
-    rule = core_rule(_core.AdamW,
-                     lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
-                       amsgrad=amsgrad, maximize=maximize)
+    rule = core_rule(
+        _core.AdamW,
+        lr=lr,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+        amsgrad=amsgrad,
+        maximize=maximize,
+    )
     state = [exp_avg, exp_avg_sq]
     if amsgrad:
         state.append(_required("max_exp_avg_sq", max_exp_avg_sq, "when amsgrad=True"))
-    _core.adamw_step(param, grad, state, step_number(step), rule,
-                     check_flag("check_finite", check_finite))
+    _core.adamw_step(
+        param, grad, state, step_number(step), rule, check_flag("check_finite", check_finite)
+    )
 
 
 def nadam_step(
@@ -258,12 +325,25 @@ def nadam_step(
     recomputed from ``step`` (``descend._core.NAdam(...).mu_product(t)``), assuming the same
     ``beta1`` and ``momentum_decay`` in every step.
     """
-    rule = core_rule(_core.NAdam,
-                     lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
-                       momentum_decay=momentum_decay,
-                       decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
-    _core.nadam_step(param, grad, [exp_avg, exp_avg_sq], step_number(step), rule,
-                     check_flag("check_finite", check_finite))
+    rule = core_rule(
+        _core.NAdam,
+        lr=lr,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+        momentum_decay=momentum_decay,
+        decoupled_weight_decay=decoupled_weight_decay,
+        maximize=maximize,
+    )
+    _core.nadam_step(
+        param,
+        grad,
+        [exp_avg, exp_avg_sq],
+        step_number(step),
+        rule,
+        check_flag("check_finite", check_finite),
+    )
 
 
 def radam_step(
@@ -298,11 +378,24 @@ def radam_step(
 
     with ``t = step``.
     """
-    rule = core_rule(_core.RAdam,
-                     lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
-                       decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
-    _core.radam_step(param, grad, [exp_avg, exp_avg_sq], step_number(step), rule,
-                     check_flag("check_finite", check_finite))
+    rule = core_rule(
+        _core.RAdam,
+        lr=lr,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+        decoupled_weight_decay=decoupled_weight_decay,
+        maximize=maximize,
+    )
+    _core.radam_step(
+        param,
+        grad,
+        [exp_avg, exp_avg_sq],
+        step_number(step),
+        rule,
+        check_flag("check_finite", check_finite),
+    )
 
 
 def adamax_step(
@@ -326,9 +419,53 @@ def adamax_step(
         exp_avg = beta1 * exp_avg + (1 - beta1) * g
         exp_inf = maximum(beta2 * exp_inf, abs(g) + eps)
         param -= lr / (1 - beta1**step) * exp_avg / exp_inf
+
+    ``exp_inf`` (torch's state key) is the decayed infinity norm of the gradients.
     """
-    rule = core_rule(_core.Adamax,
-                     lr=lr, beta1=beta1, beta2=beta2, eps=eps, weight_decay=weight_decay,
-                        maximize=maximize)
-    _core.adamax_step(param, grad, [exp_avg, exp_inf], step_number(step), rule,
-                      check_flag("check_finite", check_finite))
+    rule = core_rule(
+        _core.Adamax,
+        lr=lr,
+        beta1=beta1,
+        beta2=beta2,
+        eps=eps,
+        weight_decay=weight_decay,
+        maximize=maximize,
+    )
+    _core.adamax_step(
+        param,
+        grad,
+        [exp_avg, exp_inf],
+        step_number(step),
+        rule,
+        check_flag("check_finite", check_finite),
+    )
+
+
+def lion_step(
+    param: np.ndarray,
+    grad: np.ndarray,
+    exp_avg: np.ndarray,
+    step: int,
+    *,
+    lr: float = 1e-4,
+    beta1: float = 0.9,
+    beta2: float = 0.99,
+    weight_decay: float = 0.0,
+    maximize: bool = False,
+    check_finite: bool = False,
+) -> None:
+    """One step of Lion (Chen et al. 2023; the names and defaults of lion-pytorch) in place::
+
+        g = -grad if maximize else grad
+        c = beta1 * exp_avg + (1 - beta1) * g
+        param = (1 - lr * weight_decay) * param - lr * sign(c)
+        exp_avg = beta2 * exp_avg + (1 - beta2) * g
+
+    Lion has no bias correction: ``step`` is only checked.
+    """
+    rule = core_rule(
+        _core.Lion, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, maximize=maximize
+    )
+    _core.lion_step(
+        param, grad, [exp_avg], step_number(step), rule, check_flag("check_finite", check_finite)
+    )

@@ -20,24 +20,13 @@ import numpy as np
 from . import _core
 from ._checks import MAX_STEP, check_flag, check_int, core_rule
 from .functions import Landscape, _central_difference, _point, _scalar, _vector
+from .optim import _NAMED, Optimizer
 
 __all__ = ["OptimizeResult", "minimize"]
 
-# The update rules minimize() accepts: method name -> (compiled hyperparameter class, presets
-# that the user's options override). The one place that names them.
-_METHODS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
-    "gd": (_core.SGD, {}),
-    "sgd": (_core.SGD, {}),
-    "momentum": (_core.SGD, {"momentum": 0.9}),
-    "nesterov": (_core.SGD, {"momentum": 0.9, "nesterov": True}),
-    "adam": (_core.Adam, {}),
-    "adamw": (_core.AdamW, {}),
-    "nadam": (_core.NAdam, {}),
-    "radam": (_core.RAdam, {}),
-    "adamax": (_core.Adamax, {}),
-    "adagrad": (_core.Adagrad, {}),
-    "rmsprop": (_core.RMSprop, {}),
-}
+# The update rules minimize() accepts: descend.optim's named rules, and "gd" for "sgd"; each
+# an optimizer class and presets that the user's options override.
+_METHODS: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {"gd": _NAMED["sgd"], **_NAMED}
 
 # Status codes of the result (scipy's convention: 0 is success).
 _CONVERGED, _MAX_ITER, _NOT_A_MINIMUM, _DIVERGED, _CALLBACK = 0, 1, 2, 3, 99
@@ -113,9 +102,9 @@ def _rule(method: object, options: dict[str, Any]) -> Any:
         )
     if "maximize" in options:
         raise ValueError("options: 'maximize' is not supported by minimize(); minimize -f")
-    rule_class, presets = _METHODS[method.lower()]
+    optimizer_class, presets = _METHODS[method.lower()]
     try:
-        return core_rule(rule_class, "options: ", **{**presets, **options})
+        return core_rule(optimizer_class._rule_class, "options: ", **{**presets, **options})
     except TypeError as error:
         raise TypeError(
             f"{error} (method={method!r}); besides the update rule's hyperparameters, "

@@ -78,6 +78,7 @@ __all__ = [
     "Adam",
     "AdamW",
     "Adamax",
+    "Lion",
     "NAdam",
     "Optimizer",
     "RAdam",
@@ -220,10 +221,14 @@ class _GroupRecord:
 class Optimizer:
     """Base class of the optimizers: parameter groups, state, ``step``, ``state_dict``.
 
-    Subclasses define ``_core_rule`` (the C++ hyperparameter object of a group), the name of
-    their kernel, and their hyperparameters.
+    Subclasses name their compiled rule (``_rule_class``, whose fields are the
+    hyperparameters, torch's ``betas`` split into ``beta1`` and ``beta2``) and their
+    hyperparameters; the kernel is the rule's ``<name>_step_groups``.
     """
 
+    #: the compiled rule (descend._core.Adam, ...): validation and the update itself
+    _rule_class: type
+    #: the rule's step over parameter groups (descend._core.adam_step_groups, ...)
     _kernel: Callable[..., None]
     #: hyperparameter keys of a group, lr first
     _hyperparameters: tuple[str, ...]
@@ -233,6 +238,8 @@ class Optimizer:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._getter = itemgetter(*cls._hyperparameters)
+        kernel = getattr(_core, f"{cls._rule_class.__name__.lower()}_step_groups")
+        cls._kernel = staticmethod(kernel)  # type: ignore[assignment]
 
     def __init__(
         self,
@@ -301,7 +308,10 @@ class Optimizer:
     def _core_rule(cls, group: dict[str, Any], owner: str = "") -> Any:
         """The group's compiled rule; TypeError/ValueError (names prefixed by `owner`) for an
         impossible hyperparameter."""
-        raise NotImplementedError
+        values = {key: group[key] for key in cls._hyperparameters if key != "betas"}
+        if "betas" in cls._hyperparameters:
+            values["beta1"], values["beta2"] = _betas(group["betas"], owner)
+        return core_rule(cls._rule_class, owner, **values)
 
     def _initial_state(self, name: str, param: np.ndarray, group: dict[str, Any]) -> np.ndarray:
         """A new state array of `param`: zeros, unless the rule starts elsewhere."""
@@ -691,7 +701,7 @@ class SGD(Optimizer):
     array([0.8])
     """
 
-    _kernel = staticmethod(_core.sgd_step_groups)
+    _rule_class = _core.SGD
     _hyperparameters = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
 
     def __init__(
@@ -713,13 +723,6 @@ class SGD(Optimizer):
         super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
                          on_nonfinite=on_nonfinite)
 
-    @classmethod
-    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.SGD:
-        return core_rule(_core.SGD, owner,
-                         lr=group["lr"], momentum=group["momentum"], dampening=group["dampening"],
-                         weight_decay=group["weight_decay"], nesterov=group["nesterov"],
-                         maximize=group["maximize"])
-
 
 class Adagrad(Optimizer):
     """Adagrad, as ``torch.optim.Adagrad``::
@@ -738,7 +741,7 @@ class Adagrad(Optimizer):
     array([0.5])
     """
 
-    _kernel = staticmethod(_core.adagrad_step_groups)
+    _rule_class = _core.Adagrad
     _hyperparameters = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps",
                         "maximize")
 
@@ -762,13 +765,6 @@ class Adagrad(Optimizer):
         super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
                          on_nonfinite=on_nonfinite)
 
-    @classmethod
-    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.Adagrad:
-        return core_rule(_core.Adagrad, owner,
-                         lr=group["lr"], lr_decay=group["lr_decay"],
-                             weight_decay=group["weight_decay"],
-                             initial_accumulator_value=group["initial_accumulator_value"],
-                             eps=group["eps"], maximize=group["maximize"])
 
     def _initial_state(self, name: str, param: np.ndarray, group: dict[str, Any]) -> np.ndarray:
         return np.full_like(param, group["initial_accumulator_value"])
@@ -793,7 +789,7 @@ class RMSprop(Optimizer):
     array([0.9])
     """
 
-    _kernel = staticmethod(_core.rmsprop_step_groups)
+    _rule_class = _core.RMSprop
     _hyperparameters = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
 
     def __init__(
@@ -816,13 +812,6 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
                          on_nonfinite=on_nonfinite)
 
-    @classmethod
-    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.RMSprop:
-        return core_rule(_core.RMSprop, owner,
-                         lr=group["lr"], alpha=group["alpha"], eps=group["eps"],
-                             weight_decay=group["weight_decay"], momentum=group["momentum"],
-                             centered=group["centered"], maximize=group["maximize"])
-
 
 class Adam(Optimizer):
     """Adam, as ``torch.optim.Adam``::
@@ -843,7 +832,7 @@ class Adam(Optimizer):
     array([0.9])
     """
 
-    _kernel = staticmethod(_core.adam_step_groups)
+    _rule_class = _core.Adam
     _hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize",
                         "decoupled_weight_decay")
 
@@ -867,15 +856,6 @@ class Adam(Optimizer):
         super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
                          on_nonfinite=on_nonfinite)
 
-    @classmethod
-    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.Adam:
-        beta1, beta2 = _betas(group["betas"], owner)
-        return core_rule(_core.Adam, owner,
-                         lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
-                          weight_decay=group["weight_decay"], amsgrad=group["amsgrad"],
-                          maximize=group["maximize"],
-                          decoupled_weight_decay=group["decoupled_weight_decay"])
-
 
 class AdamW(Optimizer):
     """AdamW, as ``torch.optim.AdamW``: Adam with decoupled weight decay::
@@ -896,7 +876,7 @@ class AdamW(Optimizer):
     array([0.899])
     """
 
-    _kernel = staticmethod(_core.adamw_step_groups)
+    _rule_class = _core.AdamW
     _hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")
 
     def __init__(
@@ -917,14 +897,6 @@ class AdamW(Optimizer):
                         maximize=maximize)
         super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
                          on_nonfinite=on_nonfinite)
-
-    @classmethod
-    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.AdamW:
-        beta1, beta2 = _betas(group["betas"], owner)
-        return core_rule(_core.AdamW, owner,
-                         lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
-                           weight_decay=group["weight_decay"], amsgrad=group["amsgrad"],
-                           maximize=group["maximize"])
 
 
 class NAdam(Optimizer):
@@ -949,7 +921,7 @@ class NAdam(Optimizer):
     array([0.8944])
     """
 
-    _kernel = staticmethod(_core.nadam_step_groups)
+    _rule_class = _core.NAdam
     _hyperparameters = ("lr", "betas", "eps", "weight_decay", "momentum_decay",
                         "decoupled_weight_decay", "maximize")
 
@@ -973,16 +945,6 @@ class NAdam(Optimizer):
                         decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
         super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
                          on_nonfinite=on_nonfinite)
-
-    @classmethod
-    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.NAdam:
-        beta1, beta2 = _betas(group["betas"], owner)
-        return core_rule(_core.NAdam, owner,
-                         lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
-                           weight_decay=group["weight_decay"],
-                           momentum_decay=group["momentum_decay"],
-                           decoupled_weight_decay=group["decoupled_weight_decay"],
-                           maximize=group["maximize"])
 
 
 class RAdam(Optimizer):
@@ -1008,7 +970,7 @@ class RAdam(Optimizer):
     array([0.8])
     """
 
-    _kernel = staticmethod(_core.radam_step_groups)
+    _rule_class = _core.RAdam
     _hyperparameters = ("lr", "betas", "eps", "weight_decay", "decoupled_weight_decay",
                         "maximize")
 
@@ -1031,15 +993,6 @@ class RAdam(Optimizer):
         super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
                          on_nonfinite=on_nonfinite)
 
-    @classmethod
-    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.RAdam:
-        beta1, beta2 = _betas(group["betas"], owner)
-        return core_rule(_core.RAdam, owner,
-                         lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
-                           weight_decay=group["weight_decay"],
-                           decoupled_weight_decay=group["decoupled_weight_decay"],
-                           maximize=group["maximize"])
-
 
 class Adamax(Optimizer):
     """Adamax, as ``torch.optim.Adamax``::
@@ -1058,7 +1011,7 @@ class Adamax(Optimizer):
     array([0.9])
     """
 
-    _kernel = staticmethod(_core.adamax_step_groups)
+    _rule_class = _core.Adamax
     _hyperparameters = ("lr", "betas", "eps", "weight_decay", "maximize")
 
     def __init__(
@@ -1079,15 +1032,51 @@ class Adamax(Optimizer):
         super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
                          on_nonfinite=on_nonfinite)
 
-    @classmethod
-    def _core_rule(cls, group: dict[str, Any], owner: str = "") -> _core.Adamax:
-        beta1, beta2 = _betas(group["betas"], owner)
-        return core_rule(_core.Adamax, owner,
-                         lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
-                            weight_decay=group["weight_decay"], maximize=group["maximize"])
+
+class Lion(Optimizer):
+    """Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms"), with the
+    names and defaults of lion-pytorch (torch.optim has no Lion)::
+
+        g = -grad if maximize else grad
+        c = beta1 * m + (1 - beta1) * g
+        w = (1 - lr * weight_decay) * w - lr * sign(c)
+        m = beta2 * m + (1 - beta2) * g
+
+    Every coordinate moves by ``lr`` (plus the decay): take ``lr`` 3 to 10 times smaller
+    than Adam's, and ``weight_decay`` as many times larger.
+
+    State: "exp_avg" (m).
+
+    Examples
+    --------
+    >>> import numpy as np, descend
+    >>> w = np.array([1.0, -2.0]); opt = descend.optim.Lion([w], lr=0.1)
+    >>> opt.step([2 * w]); w
+    array([ 0.9, -1.9])
+    """
+
+    _rule_class = _core.Lion
+    _hyperparameters = ("lr", "betas", "weight_decay", "maximize")
+
+    def __init__(
+        self,
+        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
+        lr: float = 1e-4,
+        betas: tuple[float, float] = (0.9, 0.99),
+        weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+        schedule: Callable[[int], float] | None = None,
+        check_finite: bool = False,
+        on_nonfinite: str | None = None,
+    ) -> None:
+        defaults = dict(lr=lr, betas=betas, weight_decay=weight_decay, maximize=maximize)
+        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
+                         on_nonfinite=on_nonfinite)
 
 
-# The estimators' optimizer names: each a class and its hyperparameters beyond the defaults.
+# The update rules by name, the one table of them: the estimators' `optimizer` names and
+# (with "gd") minimize()'s methods; each a class and its hyperparameters beyond the defaults.
 _NAMED: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {
     "sgd": (SGD, {}),
     "momentum": (SGD, {"momentum": 0.9}),

@@ -1,9 +1,11 @@
 """Learning-rate schedules: the step size as a function of t, the number of steps taken so far.
 
 Each schedule is a small object: call it with ``t`` to get the learning rate of step ``t``
-(``t = 0`` for the first step). The same schedules exist in C++ (``_to_core()`` gives the
-equivalent ``descend._core`` object), so a fit run by the C++ solver evaluates them itself and
-never calls back into Python between steps.
+(``t = 0`` for the first step). Each holds its compiled ``descend._core`` schedule and
+delegates to it: the formulas and ReduceOnPlateau's rule are written once, in C++
+(``cpp/include/descend/schedules/``), so a fit run by the C++ solver evaluates the same code
+and never calls back into Python between steps. A wrapper (LinearWarmup, ReduceOnPlateau)
+holds a copy of the schedule it is given; its ``schedule`` attribute shows that copy.
 
 The schedule protocol
 ---------------------
@@ -37,10 +39,8 @@ Examples
 
 from __future__ import annotations
 
-import math
 import numbers
-from dataclasses import KW_ONLY, dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -62,16 +62,26 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------- argument checks
+# Only the kind of each value is checked here; its range is checked once, by the C++
+# validate() behind the compiled object.
 def _check_step(t: int) -> None:
     if not isinstance(t, numbers.Integral) or isinstance(t, (bool, np.bool_)):
         raise TypeError(f"t must be a step count (an int >= 0), got {type(t).__name__} {t!r}")
-    if t < 0:
-        raise ValueError(f"t must be a step count >= 0, got {t!r}")
+    if not 0 <= t < 2**63:
+        raise ValueError(f"t must be a step count >= 0 (and < 2**63), got {t!r}")
 
 
-def _as_schedule(value: object) -> Schedule:
+def _real(name: str, value: object) -> float:
+    return _check_real(name, value, finite=False)
+
+
+def _count(name: str, value: object) -> int:
+    return _check_int(name, value, -(2**63), 2**63 - 1)
+
+
+def _as_schedule(value: object) -> _Schedule:
     """A descend schedule as it is, or a positive number as Constant(value)."""
-    if isinstance(value, _SCHEDULES):
+    if isinstance(value, _Schedule):
         return value
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return Constant(_check_real("schedule", value, 0.0, low_open=True))
@@ -80,11 +90,82 @@ def _as_schedule(value: object) -> Schedule:
     )
 
 
-class _Stateless:
-    """The schedule protocol's state methods for schedules that have no state."""
+# ---------------------------------------------------------------------- the common part
+class _Schedule:
+    """A schedule: a view of a compiled ``descend._core`` schedule, configuration read-only.
+
+    Subclasses name their configuration (``_fields``, in constructor order) and build their
+    compiled object in ``__init__``; everything else delegates to it.
+    """
+
+    __slots__ = ("_core",)
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _core: Any
+
+    def __init__(self, core: Any) -> None:
+        object.__setattr__(self, "_core", core)
+
+    @staticmethod
+    def _view(core: Any) -> _Schedule:
+        """The schedule object showing `core` (no copy: changes of state reach `core`)."""
+        view = object.__new__(_PYTHON_TYPES[type(core)])
+        _Schedule.__init__(view, core)
+        return view
+
+    def __call__(self, t: int) -> float:
+        _check_step(t)
+        return float(self._core(t))
+
+    def __getattr__(self, name: str) -> Any:
+        if name in type(self)._fields:
+            return getattr(self._core, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(
+            f"{type(self).__name__} is immutable: make a new one to change {name!r}"
+        )
+
+    def _configuration(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(
+            f"{name}={value!r}"
+            for name, value in zip(self._fields, self._configuration(), strict=True)
+        )
+        return f"{type(self).__name__}({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self is other or (
+            self._configuration() == other._configuration()
+            and self.state_dict() == other.state_dict()
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._configuration()))
+
+    def __copy__(self) -> _Schedule:
+        return self._view(self._to_core())
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Schedule:
+        return self.__copy__()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self._configuration(), self.state_dict()))
+
+    def _to_core(self) -> Any:
+        """An independent copy of the compiled schedule, state included (for the solver)."""
+        return self._core.__copy__()
 
     def step(self, loss: float) -> None:
-        """Ignored: this schedule does not depend on the loss."""
+        """Reports the loss of a finished epoch (only ReduceOnPlateau, alone or wrapped,
+        changes)."""
+        epoch_end = getattr(self._core, "epoch_end", None)
+        if epoch_end is not None:
+            epoch_end(float(loss))
 
     def state_dict(self) -> dict[str, Any]:
         """The schedule's state: none, an empty dict."""
@@ -98,9 +179,17 @@ class _Stateless:
             )
 
 
+def _restore(
+    cls: type[_Schedule], configuration: tuple[Any, ...], state: dict[str, Any]
+) -> _Schedule:
+    """Unpickles a schedule: built from its configuration, then its state loaded."""
+    schedule = cls(*configuration)
+    schedule.load_state_dict(state)
+    return schedule
+
+
 # ---------------------------------------------------------------------- closed forms
-@dataclass(frozen=True)
-class Constant(_Stateless):
+class Constant(_Schedule):
     """A constant learning rate: ``eta_t = lr``.
 
     Parameters
@@ -115,21 +204,14 @@ class Constant(_Stateless):
     0.01
     """
 
-    lr: float
+    __slots__ = ()
+    _fields = ("lr",)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _check_real("lr", self.lr, 0.0))
-
-    def __call__(self, t: int) -> float:
-        _check_step(t)
-        return self.lr
-
-    def _to_core(self) -> _core.Constant:
-        return _core.Constant(self.lr)
+    def __init__(self, lr: float) -> None:
+        super().__init__(_core.Constant(_real("lr", lr)))
 
 
-@dataclass(frozen=True)
-class InverseTime(_Stateless):
+class InverseTime(_Schedule):
     """Inverse-time decay: ``eta_t = t0 / (t + t1)``.
 
     The schedule of the tutorial's stochastic gradient descent, where ``t = epoch * m + i``
@@ -150,23 +232,14 @@ class InverseTime(_Stateless):
     0.1
     """
 
-    t0: float = 5.0
-    t1: float = 50.0
+    __slots__ = ()
+    _fields = ("t0", "t1")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "t0", _check_real("t0", self.t0, 0.0, low_open=True))
-        object.__setattr__(self, "t1", _check_real("t1", self.t1, 0.0, low_open=True))
-
-    def __call__(self, t: int) -> float:
-        _check_step(t)
-        return self.t0 / (t + self.t1)
-
-    def _to_core(self) -> _core.InverseTime:
-        return _core.InverseTime(self.t0, self.t1)
+    def __init__(self, t0: float = 5.0, t1: float = 50.0) -> None:
+        super().__init__(_core.InverseTime(_real("t0", t0), _real("t1", t1)))
 
 
-@dataclass(frozen=True)
-class InvScaling(_Stateless):
+class InvScaling(_Schedule):
     """scikit-learn's "invscaling" learning rate: ``eta_t = eta0 / (t + 1) ** power_t``.
 
     scikit-learn's SGD writes ``eta = eta0 / pow(t, power_t)`` with its own counter ``t``
@@ -189,23 +262,14 @@ class InvScaling(_Stateless):
     (0.1, 0.05)
     """
 
-    eta0: float = 0.01
-    power_t: float = 0.25
+    __slots__ = ()
+    _fields = ("eta0", "power_t")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "eta0", _check_real("eta0", self.eta0, 0.0, low_open=True))
-        object.__setattr__(self, "power_t", _check_real("power_t", self.power_t, 0.0))
-
-    def __call__(self, t: int) -> float:
-        _check_step(t)
-        return self.eta0 / (t + 1.0) ** self.power_t
-
-    def _to_core(self) -> _core.InvScaling:
-        return _core.InvScaling(self.eta0, self.power_t)
+    def __init__(self, eta0: float = 0.01, power_t: float = 0.25) -> None:
+        super().__init__(_core.InvScaling(_real("eta0", eta0), _real("power_t", power_t)))
 
 
-@dataclass(frozen=True)
-class StepDecay(_Stateless):
+class StepDecay(_Schedule):
     """Step decay: ``eta_t = lr * gamma ** floor(t / step_size)``.
 
     torch.optim.lr_scheduler.StepLR's closed form, with ``t`` counting optimizer steps (StepLR
@@ -228,25 +292,16 @@ class StepDecay(_Stateless):
     (0.1, 0.05, 0.025)
     """
 
-    lr: float
-    step_size: int
-    gamma: float = 0.1
+    __slots__ = ()
+    _fields = ("lr", "step_size", "gamma")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _check_real("lr", self.lr, 0.0))
-        object.__setattr__(self, "step_size", _check_int("step_size", self.step_size, 1))
-        object.__setattr__(self, "gamma", _check_real("gamma", self.gamma, 0.0, 1.0, low_open=True))
-
-    def __call__(self, t: int) -> float:
-        _check_step(t)
-        return self.lr * self.gamma ** (t // self.step_size)
-
-    def _to_core(self) -> _core.StepDecay:
-        return _core.StepDecay(self.lr, self.step_size, self.gamma)
+    def __init__(self, lr: float, step_size: int, gamma: float = 0.1) -> None:
+        super().__init__(
+            _core.StepDecay(_real("lr", lr), _count("step_size", step_size), _real("gamma", gamma))
+        )
 
 
-@dataclass(frozen=True)
-class Exponential(_Stateless):
+class Exponential(_Schedule):
     """Exponential decay: ``eta_t = lr * gamma ** t``.
 
     torch.optim.lr_scheduler.ExponentialLR's closed form, with ``t`` counting optimizer steps.
@@ -266,23 +321,14 @@ class Exponential(_Stateless):
     (0.1, 0.0125)
     """
 
-    lr: float
-    gamma: float
+    __slots__ = ()
+    _fields = ("lr", "gamma")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _check_real("lr", self.lr, 0.0))
-        object.__setattr__(self, "gamma", _check_real("gamma", self.gamma, 0.0, 1.0, low_open=True))
-
-    def __call__(self, t: int) -> float:
-        _check_step(t)
-        return self.lr * self.gamma**t
-
-    def _to_core(self) -> _core.Exponential:
-        return _core.Exponential(self.lr, self.gamma)
+    def __init__(self, lr: float, gamma: float) -> None:
+        super().__init__(_core.Exponential(_real("lr", lr), _real("gamma", gamma)))
 
 
-@dataclass(frozen=True)
-class Cosine(_Stateless):
+class Cosine(_Schedule):
     """Cosine annealing: ``eta_t = eta_min + (lr - eta_min) * (1 + cos(pi * t / T_max)) / 2``.
 
     The closed form of torch.optim.lr_scheduler.CosineAnnealingLR, with ``t`` counting
@@ -308,29 +354,36 @@ class Cosine(_Stateless):
     (0.1, 0.055, 0.01, 0.1)
     """
 
-    lr: float
-    T_max: int
-    eta_min: float = 0.0
+    __slots__ = ()
+    _fields = ("lr", "T_max", "eta_min")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "lr", _check_real("lr", self.lr, 0.0))
-        object.__setattr__(self, "T_max", _check_int("T_max", self.T_max, 1))
-        object.__setattr__(self, "eta_min", _check_real("eta_min", self.eta_min, 0.0))
-
-    def __call__(self, t: int) -> float:
-        _check_step(t)
-        return (
-            self.eta_min
-            + (self.lr - self.eta_min) * (1.0 + math.cos(math.pi * t / self.T_max)) / 2.0
+    def __init__(self, lr: float, T_max: int, eta_min: float = 0.0) -> None:  # noqa: N803
+        super().__init__(
+            _core.Cosine(_real("lr", lr), _count("T_max", T_max), _real("eta_min", eta_min))
         )
-
-    def _to_core(self) -> _core.Cosine:
-        return _core.Cosine(self.lr, self.T_max, self.eta_min)
 
 
 # ---------------------------------------------------------------------- wrappers
-@dataclass(frozen=True)
-class LinearWarmup:
+class _Wrapper(_Schedule):
+    """A schedule around another one, held (as a copy) by the compiled object."""
+
+    __slots__ = ()
+
+    @property
+    def schedule(self) -> _Schedule:
+        """The wrapped schedule (the copy this one holds; its state is this one's)."""
+        return self._view(self._core.schedule)
+
+    def state_dict(self) -> dict[str, Any]:
+        """The wrapped schedule's state, under ``"schedule"``."""
+        return {"schedule": self.schedule.state_dict()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restores the state of :meth:`state_dict`."""
+        self.schedule.load_state_dict(state["schedule"])
+
+
+class LinearWarmup(_Wrapper):
     """A linear warm-up before another schedule ``s``, which then starts afresh.
 
     ::
@@ -347,7 +400,7 @@ class LinearWarmup:
     ----------
     schedule : schedule or float
         The schedule that follows the warm-up (any of this module's, :class:`ReduceOnPlateau`
-        included); a number ``lr`` stands for ``Constant(lr)``.
+        included; a copy is kept); a number ``lr`` stands for ``Constant(lr)``.
     warmup_steps : int
         The length of the ramp in steps, >= 0.
 
@@ -359,37 +412,16 @@ class LinearWarmup:
     [0.025, 0.05, 0.075, 0.1, 0.1, 0.1]
     """
 
-    schedule: Schedule | float
-    warmup_steps: int
+    __slots__ = ()
+    _fields = ("schedule", "warmup_steps")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "schedule", _as_schedule(self.schedule))
-        object.__setattr__(self, "warmup_steps", _check_int("warmup_steps", self.warmup_steps, 0))
-
-    def __call__(self, t: int) -> float:
-        _check_step(t)
-        if t >= self.warmup_steps:
-            return self.schedule(t - self.warmup_steps)
-        return self.schedule(0) * (t + 1) / self.warmup_steps
-
-    def step(self, loss: float) -> None:
-        """Passes the loss on to the wrapped schedule."""
-        self.schedule.step(loss)
-
-    def state_dict(self) -> dict[str, Any]:
-        """The wrapped schedule's state, under ``"schedule"``."""
-        return {"schedule": self.schedule.state_dict()}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restores the state of :meth:`state_dict`."""
-        self.schedule.load_state_dict(state["schedule"])
-
-    def _to_core(self) -> _core.LinearWarmup:
-        return _core.LinearWarmup(self.schedule._to_core(), self.warmup_steps)
+    def __init__(self, schedule: Schedule | float, warmup_steps: int) -> None:
+        super().__init__(
+            _core.LinearWarmup(_as_schedule(schedule)._core, _count("warmup_steps", warmup_steps))
+        )
 
 
-@dataclass(frozen=True, eq=False)
-class ReduceOnPlateau:
+class ReduceOnPlateau(_Wrapper):
     """Cuts the rate of a base schedule ``s`` when the monitored loss stops improving.
 
     ::
@@ -419,7 +451,8 @@ class ReduceOnPlateau:
     Parameters
     ----------
     schedule : schedule or float
-        The base schedule (any of this module's); a number ``lr`` stands for ``Constant(lr)``.
+        The base schedule (any of this module's; a copy is kept); a number ``lr`` stands for
+        ``Constant(lr)``.
     factor : float, default=0.1
         The multiplier of each reduction, in (0, 1).
     patience : int, default=10
@@ -441,101 +474,74 @@ class ReduceOnPlateau:
     (0.05, 1)
     """
 
-    schedule: Schedule | float
-    _: KW_ONLY
-    factor: float = 0.1
-    patience: int = 10
-    threshold: float = 1e-4
-    cooldown: int = 0
-    min_lr: float = 0.0
-    # The state (see above); frozen like the rest, changed only through object.__setattr__.
-    scale: float = field(default=1.0, init=False, repr=False)
-    best: float = field(default=math.inf, init=False, repr=False)
-    num_bad_epochs: int = field(default=0, init=False, repr=False)
-    cooldown_counter: int = field(default=0, init=False, repr=False)
+    __slots__ = ()
+    _fields = ("schedule", "factor", "patience", "threshold", "cooldown", "min_lr")
+    _state: ClassVar[tuple[str, ...]] = ("scale", "best", "num_bad_epochs", "cooldown_counter")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "schedule", _as_schedule(self.schedule))
-        checked = {
-            "factor": _check_real("factor", self.factor, 0.0, 1.0, low_open=True, high_open=True),
-            "patience": _check_int("patience", self.patience, 0),
-            "threshold": _check_real("threshold", self.threshold, 0.0, 1.0, high_open=True),
-            "cooldown": _check_int("cooldown", self.cooldown, 0),
-            "min_lr": _check_real("min_lr", self.min_lr, 0.0),
-        }
-        for name, value in checked.items():
-            object.__setattr__(self, name, value)
+    def __init__(
+        self,
+        schedule: Schedule | float,
+        *,
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 1e-4,
+        cooldown: int = 0,
+        min_lr: float = 0.0,
+    ) -> None:
+        super().__init__(
+            _core.ReduceOnPlateau(
+                _as_schedule(schedule)._core,
+                factor=_real("factor", factor),
+                patience=_count("patience", patience),
+                threshold=_real("threshold", threshold),
+                cooldown=_count("cooldown", cooldown),
+                min_lr=_real("min_lr", min_lr),
+            )
+        )
 
-    def __call__(self, t: int) -> float:
-        # max(scale * base, min(base, min_lr)), spelled as the C++ std::max / std::min
-        base = self.schedule(t)
-        floor = self.min_lr if self.min_lr < base else base
-        scaled = self.scale * base
-        return floor if scaled < floor else scaled
+    def __getattr__(self, name: str) -> Any:
+        if name in self._state:
+            return getattr(self._core, name)
+        return super().__getattr__(name)
 
-    def step(self, loss: float) -> None:
-        """Records the loss of a finished epoch; may reduce the rate (see above)."""
-        loss = float(loss)
-        improved = loss < self.best * (1.0 - self.threshold)
-        best = loss if improved else self.best
-        num_bad_epochs = 0 if improved else self.num_bad_epochs + 1
-        cooldown_counter = self.cooldown_counter
-        scale = self.scale
-        if cooldown_counter > 0:
-            cooldown_counter -= 1
-            num_bad_epochs = 0
-        if num_bad_epochs > self.patience:
-            scale *= self.factor
-            cooldown_counter = self.cooldown
-            num_bad_epochs = 0
-        self._set_state(scale, best, num_bad_epochs, cooldown_counter)
-        self.schedule.step(loss)
+    def __reduce__(self) -> tuple[Any, ...]:
+        configuration = dict(zip(self._fields, self._configuration(), strict=True))
+        return (_restore_plateau, (configuration, self.state_dict()))
 
     def state_dict(self) -> dict[str, Any]:
         """The state as a plain dict: scale, best, num_bad_epochs, cooldown_counter, and the
         base schedule's state under ``"schedule"``."""
-        return {
-            "scale": self.scale,
-            "best": self.best,
-            "num_bad_epochs": self.num_bad_epochs,
-            "cooldown_counter": self.cooldown_counter,
-            "schedule": self.schedule.state_dict(),
-        }
+        return {**{name: getattr(self._core, name) for name in self._state}, **super().state_dict()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restores the state of :meth:`state_dict` (checked before anything changes)."""
-        scale = _check_real("scale", state["scale"], 0.0, 1.0)
-        best = state["best"]
-        if not isinstance(best, numbers.Real) or isinstance(best, bool) or math.isnan(best):
-            raise ValueError(f"best must be a number (inf included), got {best!r}")
-        num_bad_epochs = _check_int("num_bad_epochs", state["num_bad_epochs"], 0)
-        cooldown_counter = _check_int("cooldown_counter", state["cooldown_counter"], 0)
-        self.schedule.load_state_dict(state["schedule"])
-        self._set_state(scale, float(best), num_bad_epochs, cooldown_counter)
+        scale, best = _real("scale", state["scale"]), _real("best", state["best"])
+        num_bad_epochs = _count("num_bad_epochs", state["num_bad_epochs"])
+        cooldown_counter = _count("cooldown_counter", state["cooldown_counter"])
+        trial = self._to_core()
+        _set_plateau_state(trial, scale, best, num_bad_epochs, cooldown_counter)
+        trial.validate()
+        super().load_state_dict(state)
+        self._set_state(scale, best, num_bad_epochs, cooldown_counter)
 
     def _set_state(
         self, scale: float, best: float, num_bad_epochs: int, cooldown_counter: int
     ) -> None:
-        object.__setattr__(self, "scale", scale)
-        object.__setattr__(self, "best", best)
-        object.__setattr__(self, "num_bad_epochs", num_bad_epochs)
-        object.__setattr__(self, "cooldown_counter", cooldown_counter)
+        _set_plateau_state(self._core, scale, best, num_bad_epochs, cooldown_counter)
 
-    def _to_core(self) -> _core.ReduceOnPlateau:
-        core = _core.ReduceOnPlateau(
-            self.schedule._to_core(),
-            factor=self.factor,
-            patience=self.patience,
-            threshold=self.threshold,
-            cooldown=self.cooldown,
-            min_lr=self.min_lr,
-        )
-        core.scale = self.scale
-        core.best = self.best
-        core.num_bad_epochs = self.num_bad_epochs
-        core.cooldown_counter = self.cooldown_counter
-        core.validate()
-        return core
+
+def _set_plateau_state(
+    core: Any, scale: float, best: float, num_bad_epochs: int, cooldown_counter: int
+) -> None:
+    core.scale, core.best = scale, best
+    core.num_bad_epochs, core.cooldown_counter = num_bad_epochs, cooldown_counter
+
+
+def _restore_plateau(configuration: dict[str, Any], state: dict[str, Any]) -> ReduceOnPlateau:
+    """Unpickles a ReduceOnPlateau (its options are keyword-only)."""
+    schedule = ReduceOnPlateau(**configuration)
+    schedule.load_state_dict(state)
+    return schedule
 
 
 Schedule = (
@@ -560,3 +566,8 @@ _SCHEDULES = (
     LinearWarmup,
     ReduceOnPlateau,
 )
+
+# The schedule class showing each compiled type (same names).
+_PYTHON_TYPES: dict[type, type[_Schedule]] = {
+    getattr(_core, cls.__name__): cls for cls in _SCHEDULES
+}

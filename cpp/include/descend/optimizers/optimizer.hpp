@@ -10,6 +10,7 @@
 #include "adamax.hpp"
 #include "adamw.hpp"
 #include "finite.hpp"
+#include "lion.hpp"
 #include "nadam.hpp"
 #include "radam.hpp"
 #include "rmsprop.hpp"
@@ -23,7 +24,7 @@ namespace descend {
 inline constexpr std::int64_t max_step = std::int64_t{1} << 53;
 
 /// One of the update rules; each alternative holds its hyperparameters.
-using Optimizer = std::variant<SGD, Adam, Adagrad, RMSprop, AdamW, NAdam, RAdam, Adamax>;
+using Optimizer = std::variant<SGD, Adam, Adagrad, RMSprop, AdamW, NAdam, RAdam, Adamax, Lion>;
 
 /// Number of state arrays (each the size of the parameter) the rule needs.
 inline std::size_t state_slots(const Optimizer& optimizer) {

@@ -13,7 +13,7 @@ struct Constant {
 
     /// Throws std::invalid_argument unless lr is finite and >= 0.
     void validate() const {
-        if (!(lr >= 0.0 && lr < INFINITY)) throw std::invalid_argument("lr must be finite and >= 0");
+        if (!(lr >= 0.0 && lr < INFINITY)) throw std::invalid_argument("lr must be a finite number >= 0");
     }
     /// The learning rate of step t.
     double operator()(std::int64_t) const { return lr; }

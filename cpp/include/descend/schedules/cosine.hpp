@@ -19,10 +19,10 @@ struct Cosine {
 
     /// Throws std::invalid_argument naming the first impossible parameter.
     void validate() const {
-        if (!(lr >= 0.0 && lr < INFINITY)) throw std::invalid_argument("lr must be finite and >= 0");
+        if (!(lr >= 0.0 && lr < INFINITY)) throw std::invalid_argument("lr must be a finite number >= 0");
         if (!(T_max >= 1)) throw std::invalid_argument("T_max must be >= 1");
         if (!(eta_min >= 0.0 && eta_min < INFINITY))
-            throw std::invalid_argument("eta_min must be finite and >= 0");
+            throw std::invalid_argument("eta_min must be a finite number >= 0");
     }
     /// The learning rate of step t.
     double operator()(std::int64_t t) const {

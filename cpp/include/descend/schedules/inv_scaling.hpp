@@ -16,9 +16,9 @@ struct InvScaling {
 
     /// Throws std::invalid_argument unless eta0 > 0 and power_t >= 0, both finite.
     void validate() const {
-        if (!(eta0 > 0.0 && eta0 < INFINITY)) throw std::invalid_argument("eta0 must be finite and > 0");
+        if (!(eta0 > 0.0 && eta0 < INFINITY)) throw std::invalid_argument("eta0 must be a finite number > 0");
         if (!(power_t >= 0.0 && power_t < INFINITY))
-            throw std::invalid_argument("power_t must be finite and >= 0");
+            throw std::invalid_argument("power_t must be a finite number >= 0");
     }
     /// The learning rate of step t.
     double operator()(std::int64_t t) const {

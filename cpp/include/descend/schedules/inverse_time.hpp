@@ -14,8 +14,8 @@ struct InverseTime {
 
     /// Throws std::invalid_argument unless t0 and t1 are finite and > 0.
     void validate() const {
-        if (!(t0 > 0.0 && t0 < INFINITY)) throw std::invalid_argument("t0 must be finite and > 0");
-        if (!(t1 > 0.0 && t1 < INFINITY)) throw std::invalid_argument("t1 must be finite and > 0");
+        if (!(t0 > 0.0 && t0 < INFINITY)) throw std::invalid_argument("t0 must be a finite number > 0");
+        if (!(t1 > 0.0 && t1 < INFINITY)) throw std::invalid_argument("t1 must be a finite number > 0");
     }
     /// The learning rate of step t.
     double operator()(std::int64_t t) const { return t0 / (static_cast<double>(t) + t1); }

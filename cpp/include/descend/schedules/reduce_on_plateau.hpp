@@ -46,7 +46,7 @@ struct ReduceOnPlateau {
             throw std::invalid_argument("threshold must be in [0, 1)");
         if (!(cooldown >= 0)) throw std::invalid_argument("cooldown must be >= 0");
         if (!(min_lr >= 0.0 && min_lr < INFINITY))
-            throw std::invalid_argument("min_lr must be finite and >= 0");
+            throw std::invalid_argument("min_lr must be a finite number >= 0");
         if (!(scale >= 0.0 && scale <= 1.0)) throw std::invalid_argument("scale must be in [0, 1]");
         if (std::isnan(best)) throw std::invalid_argument("best must not be NaN");
         if (!(num_bad_epochs >= 0)) throw std::invalid_argument("num_bad_epochs must be >= 0");

@@ -16,7 +16,7 @@ struct StepDecay {
 
     /// Throws std::invalid_argument naming the first impossible parameter.
     void validate() const {
-        if (!(lr >= 0.0 && lr < INFINITY)) throw std::invalid_argument("lr must be finite and >= 0");
+        if (!(lr >= 0.0 && lr < INFINITY)) throw std::invalid_argument("lr must be a finite number >= 0");
         if (!(step_size >= 1)) throw std::invalid_argument("step_size must be >= 1");
         if (!(gamma > 0.0 && gamma <= 1.0)) throw std::invalid_argument("gamma must be in (0, 1]");
     }
