@@ -78,8 +78,8 @@ def test_full_batch_fit_on_a_dask_array_equals_the_single_machine_fit_for_every_
     "params",
     [
         dict(loss="huber", epsilon=0.5, penalty="elasticnet", alpha=0.05, l1_ratio=0.5,
-             optimizer="adam", learning_rate=0.05, average=5),
-        dict(penalty="l1", alpha=0.05, optimizer="momentum", learning_rate=0.02,
+             optimizer="sgd", learning_rate=0.05, average=5),
+        dict(penalty="l1", alpha=0.05, optimizer="sgd", learning_rate=0.02,
              schedule=descend.schedules.ReduceOnPlateau(descend.schedules.Constant(0.02))),
     ],
 )
@@ -167,6 +167,9 @@ def test_misaligned_chunks_and_bad_input_are_refused_with_clear_errors(client):
         with pytest.raises(ValueError, match="learning_rate: descend.dask.fit needs a number"):
             descend_dask.fit(descend.LinearRegression(optimizer=optimizer), dX, dy,
                              client=client)
+    with pytest.raises(ValueError, match="penalty: 'l1' .* needs the plain 'sgd' optimizer"):
+        descend_dask.fit(descend.LinearRegression(learning_rate=0.1, penalty="l1",
+                                                  optimizer="momentum"), dX, dy, client=client)
     with pytest.raises(ValueError, match="batch_size: descend.dask.fit runs full-batch"):
         descend_dask.fit(descend.LinearRegression(learning_rate=0.1, batch_size=10), dX, dy,
                          client=client)

@@ -10,12 +10,14 @@
 #include <descend/objectives/batch.hpp>
 #include <descend/objectives/csr.hpp>
 #include <descend/objectives/penalties.hpp>
+#include <descend/optimizers/optimizer.hpp>
 #include <descend/view.hpp>
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "checks.hpp"
@@ -237,6 +239,24 @@ inline PenaltyKind penalty_from_name(const std::string& name) {
         if (name == penalty_name(kind)) return kind;
     throw py::value_error("penalty: expected None, 'l2', 'l1' or 'elasticnet' (or 'none'), got '" +
                           name + "'");
+}
+
+/// ValueError for a penalty with an l1 part ('l1', or 'elasticnet' with l1_ratio > 0) under
+/// any rule but plain SGD: the loop's proximal step soft-thresholds by lr lambda_1 after each
+/// update, which makes the l1 optimum a fixed point only when the update is theta -= lr g.
+/// With momentum (the steps add up to lr / (1 - momentum) per gradient) or a per-coordinate
+/// step (adagrad, rmsprop, adam and its family) the fit would settle off the optimum.
+inline void check_l1_rule(const Penalty& penalty, const Optimizer& rule, const py::handle& rule_obj) {
+    if (penalty.l1_strength() == 0.0) return;
+    const SGD* sgd = std::get_if<SGD>(&rule);
+    if (sgd != nullptr && sgd->momentum == 0.0) return;
+    const std::string given = sgd != nullptr ? "SGD with momentum " + std::to_string(sgd->momentum)
+                                             : type_name(rule_obj);
+    throw py::value_error(
+        std::string("penalty: '") + penalty_name(penalty.kind) +
+        "' (an l1 part, applied by a proximal step) needs the plain 'sgd' optimizer, without "
+        "momentum; got optimizer " + given + " (its fit would settle off the l1 optimum). Use "
+        "optimizer='sgd', or penalty='l2'");
 }
 
 /// Binary labels: an array of dtype T and shape (m,) holding only 0 and 1.

@@ -107,6 +107,7 @@ void register_distributed(py::module_& m) {
             validate_schedule(schedule);
             Penalty p{penalty_from_name(penalty), alpha, l1_ratio};
             p.validate();
+            if (p.l1_strength() != 0.0) check_l1_rule(p, optimizer, py::cast(optimizer));
             const std::vector<double> losses =
                 is_float64(theta, "theta")
                     ? epoch_from_sums<double>(loss, gradient, at, theta, state, average, optimizer,
