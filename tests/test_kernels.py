@@ -678,6 +678,6 @@ def test_every_rule_type_is_made_from_its_field_table(rule_type):
     assert repr(rebuilt) == text and text.startswith(f"{rule_type.__name__}(lr=")
     with pytest.raises(TypeError):
         rule_type(0.1)  # keyword-only
-    assert getattr(rule_type, "lr").__doc__ == "step size gamma"
+    assert rule_type.lr.__doc__ == "step size gamma"
     with pytest.raises(ValueError, match="lr must be"):
         rule_type(lr=-1.0)  # validated on construction
