@@ -31,13 +31,13 @@ def test_scikit_learn_estimator_checks(estimator, check):
 def test_clone_keeps_the_hyperparameters_and_drops_the_fit(rng):
     X = rng.standard_normal((50, 3))
     model = descend.LogisticRegression(
-        penalty="l1", alpha=1e-3, optimizer=descend.optim.Adam(betas=(0.8, 0.99)),
+        penalty="l2", alpha=1e-3, optimizer=descend.optim.Adam(betas=(0.8, 0.99)),
         schedule=descend.schedules.InvScaling(0.1), batch_size=8, max_iter=5, tol=None,
         random_state=0,
     ).fit(X, X[:, 0] > 0)
     copy = clone(model)
     assert copy.get_params().keys() == model.get_params().keys()
-    assert copy.penalty == "l1" and copy.batch_size == 8
+    assert copy.penalty == "l2" and copy.batch_size == 8
     assert copy.optimizer is not model.optimizer
     assert copy.optimizer.defaults["betas"] == (0.8, 0.99)
     assert not hasattr(copy, "coef_")

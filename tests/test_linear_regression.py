@@ -695,3 +695,19 @@ def test_schedule_makes_auto_a_no_op_in_caller_units(rng):
                                         max_iter=2, tol=None, random_state=0).fit(X, y)
     assert model._fit_state.scaling is None
     np.testing.assert_array_equal(model.coef_, explicit.coef_)
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "nesterov", "adam", "adagrad"])
+@pytest.mark.parametrize(("penalty", "l1_ratio"), [("l1", 0.15), ("elasticnet", 0.5)])
+def test_l1_part_with_a_rule_other_than_plain_sgd_is_refused(rng, optimizer, penalty, l1_ratio):
+    X, y = rng.standard_normal((20, 2)), rng.standard_normal(20)
+    model = descend.LinearRegression(penalty=penalty, l1_ratio=l1_ratio, optimizer=optimizer)
+    with pytest.raises(ValueError, match=f"penalty: '{penalty}'.*optimizer"):
+        model.fit(X, y)
+    assert not hasattr(model, "coef_")
+
+
+def test_elasticnet_without_l1_part_takes_any_rule(rng):
+    X, y = rng.standard_normal((20, 2)), rng.standard_normal(20)
+    descend.LinearRegression(penalty="elasticnet", l1_ratio=0.0, optimizer="adam",
+                             max_iter=3, tol=None).fit(X, y)

@@ -142,6 +142,24 @@ LinearLoss loss_from_name(const std::string& name) {
     throw py::value_error("loss: expected one of " + known + ", got '" + name + "'");
 }
 
+/// ValueError for a penalty with an l1 part ('l1', or 'elasticnet' with l1_ratio > 0) under
+/// any rule but plain SGD: the loop's proximal step soft-thresholds by lr lambda_1 after each
+/// update, which makes the l1 optimum a fixed point only when the update is theta -= lr g.
+/// With momentum (the steps add up to lr / (1 - momentum) per gradient) or a per-coordinate
+/// step (adagrad, rmsprop, adam and its family) the fit would settle off the optimum.
+void check_l1_rule(const Penalty& penalty, const Optimizer& rule, const py::handle& rule_obj) {
+    if (penalty.l1_strength() == 0.0) return;
+    const SGD* sgd = std::get_if<SGD>(&rule);
+    if (sgd != nullptr && sgd->momentum == 0.0) return;
+    const std::string given = sgd != nullptr ? "SGD with momentum " + std::to_string(sgd->momentum)
+                                             : type_name(rule_obj);
+    throw py::value_error(
+        std::string("penalty: '") + penalty_name(penalty.kind) +
+        "' (an l1 part, applied by a proximal step) needs the plain 'sgd' optimizer, without "
+        "momentum; got optimizer " + given + " (its fit would settle off the l1 optimum). Use "
+        "optimizer='sgd', or penalty='l2'");
+}
+
 /// Everything fit_linear received, the Python scalars already checked.
 struct FitArguments {
     py::handle X, y, sample_weight, theta, state, average;
@@ -508,6 +526,7 @@ k >= 1 average the iterates from step k on (scikit-learn's average=k).)doc")
                                       std::string(py::repr(alpha)) + ", l1_ratio=" +
                                       std::string(py::repr(l1_ratio)) + ")");
             }
+            check_l1_rule(a.penalty, a.optimizer, optimizer);
             py::tuple result = matrix_is_float64(X) ? fit_typed<double>(a) : fit_typed<float>(a);
             store_schedule(schedule_obj, schedule);  // its state carries over to the next call
             return result;
@@ -536,7 +555,8 @@ generator, counters, best validation loss and parameters between calls; picklabl
 Objective = mean loss + alpha R(w), means weighted by sample_weight over the training rows;
 R: 'l2' ||w||^2/2, 'l1' ||w||_1, 'elasticnet' l1_ratio ||w||_1 + (1 - l1_ratio) ||w||^2/2;
 intercepts never penalized; the l1 part is a proximal (soft-threshold) step after each update
-with that step's learning rate. squared_error is the mean of r^2; huber as scikit-learn's.
+with that step's learning rate, so a penalty with an l1 part needs plain SGD (no momentum;
+ValueError otherwise). squared_error is the mean of r^2; huber as scikit-learn's.
 losses: one per epoch: full batch, the objective at the start of the epoch; stochastic, the
 row-weighted mean of the steps' batch data losses plus alpha R(w) at the end of the epoch.
 train_rows / validation_rows: None or disjoint int64 arrays of distinct row numbers; training

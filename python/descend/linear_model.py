@@ -580,7 +580,9 @@ formats, such as CSC or COO, are converted once to CSR).
 The objective is ``mean loss + alpha R(w)`` with R as scikit-learn's SGD
 (l2: |w|²/2, l1: |w|₁, elasticnet: the mix of ``l1_ratio``); the intercept is never
 penalized; means are sample-weighted (Σ s_i l_i / Σ s_i). The l1 part is applied by a
-proximal (soft-threshold) step after each update, so coefficients reach exact zeros.
+proximal (soft-threshold) step after each update, so coefficients reach exact zeros; it is
+exact only for plain gradient steps, so penalty="l1" or "elasticnet" (l1_ratio > 0) with
+optimizer "momentum", "nesterov" or an adaptive rule raises a ValueError naming both.
 
 ``partial_fit`` runs one epoch over the rows it is given, carrying the optimizer state, the
 schedule's position and the random generator from call to call (``max_iter``, ``tol`` and

@@ -13,11 +13,13 @@
 #include <chrono>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "objectives/penalties.hpp"
 #include "objectives/scaled.hpp"
 #include "optimizers/optimizer.hpp"
+#include "permutation.hpp"
 #include "progress.hpp"
 #include "random.hpp"
 #include "schedules.hpp"
@@ -27,7 +29,8 @@ namespace descend {
 
 /// How each step picks its rows.
 enum class Sampling {
-    shuffle,      ///< a fresh random permutation of the rows every epoch, cut into batches
+    shuffle,      ///< a fresh random permutation of the rows every epoch (permutation.hpp),
+                  ///< cut into batches
     replacement,  ///< every step draws its rows uniformly at random, with replacement
 };
 
@@ -195,8 +198,17 @@ Status run_epochs(const Objective& objective, const RowSet& train,
     std::vector<double> grad_sum(p), validation_grad(validating ? p : 0);
     std::vector<T> grad(p), start_theta(p), start_state(slots * p), start_average(averaging ? p : 0);
     const bool fused = !full_batch && batch == 1 && takes_fused_sgd(objective, optimizer, averaging);
-    std::vector<std::size_t> rows(full_batch ? 0 : (shuffle || fused ? m : batch));
+    // The row numbers of the next steps, `chunk` at a time (the fused path: at least as many
+    // as the columns, so its O(columns) setup per call is O(1) per step): a shuffled epoch
+    // evaluates its permutation as it goes, so the loop never holds m row numbers.
+    const std::size_t chunk = fused ? std::min(m, std::max<std::size_t>(4096, p)) : batch;
+    std::vector<std::size_t> rows(full_batch ? 0 : chunk);
     auto train_row = [&train](std::size_t k) { return train.rows != nullptr ? train.rows[k] : k; };
+    std::optional<RandomPermutation> order;  // this epoch's, when shuffling
+    // Row k of the epoch: the permutation's k-th (shuffle) or a fresh draw (replacement).
+    auto epoch_row = [&](std::size_t k) {
+        return train_row(static_cast<std::size_t>(shuffle ? (*order)(k) : run.random.below(m)));
+    };
     // With a time budget, look at the clock about every 100,000 row visits.
     const auto started = std::chrono::steady_clock::now();
     const std::size_t clock_stride = std::max<std::size_t>(1, 100000 / (steps_per_epoch * batch));
@@ -212,36 +224,31 @@ Status run_epochs(const Objective& objective, const RowSet& train,
         for (std::size_t k = 0; k < slots; ++k)
             std::copy(iterate.state[k], iterate.state[k] + p, start_state.data() + k * p);
         if (averaging) std::copy(average, average + p, start_average.begin());
-        if (!full_batch && shuffle) {
-            for (std::size_t k = 0; k < m; ++k) rows[k] = train_row(k);
-            run.random.shuffle(rows.data(), m);
-        }
+        if (!full_batch && shuffle) order.emplace(m, run.random);
         double weighted_loss = 0.0, rows_seen = 0.0, start_penalty = 0.0;
         bool finite = true;
         if (fused) {
             if constexpr (has_fused_sgd<Objective>::value) {
-                if (!shuffle)  // the draws of the generic loop's m one-row steps, in order
-                    for (std::size_t k = 0; k < m; ++k) rows[k] = train_row(run.random.below(m));
                 const std::int64_t first_step = run.step;
                 const ScheduleStepSize step_size(schedule);
-                weighted_loss = fused_sgd_steps(objective, rows.data(), m, step_size, run.step,
-                                                theta, averaging ? average : nullptr, average_from);
+                for (std::size_t begin = 0; begin < m && finite; begin += chunk) {
+                    const std::size_t count = std::min(chunk, m - begin);
+                    for (std::size_t k = 0; k < count; ++k) rows[k] = epoch_row(begin + k);
+                    weighted_loss += fused_sgd_steps(objective, rows.data(), count, step_size,
+                                                     run.step, theta,
+                                                     averaging ? average : nullptr, average_from);
+                    finite = std::isfinite(weighted_loss);
+                }
                 rows_seen = static_cast<double>(run.step - first_step);
-                finite = std::isfinite(weighted_loss);
             }
         }
         for (std::size_t s = 0; s < steps_per_epoch && finite && !fused; ++s) {
             const std::size_t* batch_rows = train.rows;
             std::size_t count = m;
             if (!full_batch) {
-                if (shuffle) {
-                    batch_rows = rows.data() + s * batch;
-                    count = s + 1 < steps_per_epoch ? batch : m - s * batch;
-                } else {
-                    for (std::size_t k = 0; k < batch; ++k) rows[k] = train_row(run.random.below(m));
-                    batch_rows = rows.data();
-                    count = batch;
-                }
+                count = shuffle && s + 1 == steps_per_epoch ? m - s * batch : batch;
+                for (std::size_t k = 0; k < count; ++k) rows[k] = epoch_row(s * batch + k);
+                batch_rows = rows.data();
             } else {
                 start_penalty = penalty_at(objective, theta);
             }
