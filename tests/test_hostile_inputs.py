@@ -1,10 +1,10 @@
 """Hostile inputs to every public entry point of optim, kernels, clipping, functions,
-check_grad, minimize and schedules: each is refused with the documented exception, a message
-naming the argument, and nothing changed.
+check_grad, minimize, schedules and the estimators: each is refused with the documented
+exception, a message naming the argument, and nothing changed.
 
 Each case is a row of a table: a function making the call (on fresh arrays), the exception
 type, a fragment of its message, and the arrays (and optimizer) that must be bit-identical
-afterwards. (The estimators are being rewritten; their hostile inputs are not covered here.)
+afterwards (for an estimator: its attributes, so a refused fit leaves no partial fit).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class Call:
     run: Callable[[], object]
     arrays: list[np.ndarray] = field(default_factory=list)
     optimizer: optim.Optimizer | None = None
+    estimator: object = None
 
 
 @dataclass
@@ -53,16 +54,25 @@ def _optimizer_state(opt):
     return repr(groups), entries, steps, opt._count
 
 
+def _estimator_state(estimator):
+    if estimator is None:
+        return None
+    return {key: (value.tobytes() if isinstance(value, np.ndarray) else repr(value))
+            for key, value in vars(estimator).items()}
+
+
 def check(case: Case) -> None:
     call = case.make()
     arrays_before = _array_state(call.arrays)
     optimizer_before = _optimizer_state(call.optimizer)
+    estimator_before = _estimator_state(call.estimator)
     with pytest.raises(case.error) as caught:
         call.run()
     assert case.fragment in str(caught.value), str(caught.value)
     assert type(caught.value) is case.error
     assert _array_state(call.arrays) == arrays_before
     assert _optimizer_state(call.optimizer) == optimizer_before
+    assert _estimator_state(call.estimator) == estimator_before
 
 
 # ---------------------------------------------------------------------- kernels
@@ -731,6 +741,12 @@ MINIMIZE_CASES = [
         ("record_path-str", {"options": {"record_path": "yes"}}, TypeError,
          "options['record_path'] must be True or False"),
         ("options-list", {"options": [("lr", 0.1)]}, TypeError, "options must be a dict"),
+        ("on_nonfinite-unknown", {"options": {"on_nonfinite": "ignore"}}, ValueError,
+         "options['on_nonfinite'] must be one of 'stop', 'skip', 'raise', got 'ignore'"),
+        ("on_nonfinite-None", {"options": {"on_nonfinite": None}}, ValueError,
+         "options['on_nonfinite'] must be one of"),
+        ("on_nonfinite-list", {"options": {"on_nonfinite": ["skip"]}}, ValueError,
+         "options['on_nonfinite'] must be one of"),
         ("method-unknown", {"method": "lbfgs"}, ValueError, "method must be one of"),
         ("method-int", {"method": 3}, ValueError, "method must be one of"),
         ("tol-negative", {"tol": -1.0}, ValueError, "tol must be None or a finite number"),
@@ -811,8 +827,138 @@ SCHEDULE_CASES = (
        ]]
 )
 
+# ---------------------------------------------------------------------- estimators
+
+
+def _estimator_data():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((6, 2))
+    return {"X": X, "y": X @ np.array([1.0, 2.0]), "labels": np.array([0, 1, 0, 1, 0, 1]),
+            "sample_weight": None}
+
+
+def _csr(edit):
+    def make(data):
+        sparse = pytest.importorskip("scipy.sparse")
+        X = sparse.csr_matrix(np.array([[1.0, 2.0], [3.0, 0.0], [0.0, 4.0], [1.0, 1.0],
+                                        [2.0, 0.0], [0.0, 3.0]]))
+        edit(X)
+        return X
+    return make
+
+
+def _swap_first_two_columns(X):
+    X.indices[0], X.indices[1] = X.indices[1], X.indices[0]
+    X.has_sorted_indices = False
+
+
+def _column_out_of_range(X):
+    X.indices[1] = 5
+
+
+def _fit_call(cls, params=None, target="y", **changes):
+    """A Call of cls(**params).fit(X, y[, sample_weight]) on fresh data after `changes`
+    (name -> value, or a function of the data dict)."""
+
+    def make():
+        data = _estimator_data()
+        for key, value in changes.items():
+            data[key] = value(data) if callable(value) else value
+        estimator = cls(**(params or {}))
+        y = data[target]
+        arrays = [a for a in (data["X"], y, data["sample_weight"]) if isinstance(a, np.ndarray)]
+        if hasattr(data["X"], "indices"):
+            arrays += [data["X"].data, data["X"].indices, data["X"].indptr]
+
+        def run():
+            if data["sample_weight"] is None:
+                return estimator.fit(data["X"], y)
+            return estimator.fit(data["X"], y, sample_weight=data["sample_weight"])
+
+        return Call(run, arrays, estimator=estimator)
+
+    return make
+
+
+def _with_nan(key, index):
+    def edit(data):
+        values = data[key].astype(np.float64)
+        values[index] = np.nan
+        return values
+    return edit
+
+
+_REGRESSION_CASES = [
+    ("X-nan", {}, {"X": _with_nan("X", (1, 1))}, ValueError, "X contains NaN or infinity"),
+    ("X-inf", {}, {"X": lambda d: np.where(d["X"] > 1, np.inf, d["X"])}, ValueError,
+     "X contains NaN or infinity"),
+    ("y-nan", {}, {"y": _with_nan("y", 2)}, ValueError, "y contains NaN or infinity"),
+    ("y-short", {}, {"y": lambda d: d["y"][:5]}, ValueError,
+     "y has 5 entries but X has 6 samples"),
+    ("y-2d", {}, {"y": lambda d: np.ones((6, 2))}, ValueError, "y must be 1-D"),
+    ("sample_weight-negative", {}, {"sample_weight": lambda d: -np.ones(6)}, ValueError,
+     "sample_weight must be non-negative"),
+    ("sample_weight-all-zero", {}, {"sample_weight": lambda d: np.zeros(6)}, ValueError,
+     "sample_weight must not be all zero"),
+    ("sample_weight-short", {}, {"sample_weight": lambda d: np.ones(5)}, ValueError,
+     "sample_weight has 5 entries but X has 6 samples"),
+    ("sample_weight-nan", {}, {"sample_weight": lambda d: np.full(6, np.nan)}, ValueError,
+     "sample_weight contains NaN or infinity"),
+    ("loss-unknown", {"loss": "hinge"}, {}, ValueError,
+     "loss must be one of 'squared_error', 'huber', got 'hinge'"),
+    ("penalty-unknown", {"penalty": "l3"}, {}, ValueError,
+     "penalty must be one of None, 'l2', 'l1', 'elasticnet', got 'l3'"),
+    ("optimizer-unknown", {"optimizer": "lbfgs"}, {}, ValueError, "optimizer must be one of"),
+    ("X-3d", {}, {"X": lambda d: d["X"].reshape(6, 2, 1)}, ValueError,
+     "X must be a 2-D array of shape (n_samples, n_features), got 3-D"),
+    ("X-1d", {}, {"X": lambda d: d["X"][:, 0]}, ValueError, "got 1-D with shape (6,)"),
+    ("X-strings", {}, {"X": lambda d: np.full((6, 2), "a")}, ValueError,
+     "X must hold real numbers"),
+    ("X-complex", {}, {"X": lambda d: d["X"].astype(complex)}, ValueError,
+     "Complex data not supported"),
+    ("X-no-rows", {}, {"X": lambda d: np.zeros((0, 2)), "y": lambda d: np.zeros(0)}, ValueError,
+     "X has 0 samples"),
+    ("X-csr-unsorted", {}, {"X": _csr(_swap_first_two_columns)}, ValueError,
+     "X.indices: expected column indices sorted within each row"),
+    ("X-csr-out-of-range", {}, {"X": _csr(_column_out_of_range)}, ValueError,
+     "X.indices: expected column indices in [0, 2), got 5"),
+]
+
+_CLASSIFICATION_CASES = [
+    ("X-nan", {}, {"X": _with_nan("X", (0, 0))}, ValueError, "X contains NaN or infinity"),
+    ("y-nan", {}, {"labels": _with_nan("labels", 3)}, ValueError,
+     "y contains NaN or infinity"),
+    ("y-one-class", {}, {"labels": lambda d: np.zeros(6)}, ValueError,
+     "needs samples of at least 2 classes; y has 1 class"),
+    ("y-short", {}, {"labels": lambda d: d["labels"][:5]}, ValueError,
+     "y has 5 entries but X has 6 samples"),
+    ("y-continuous", {}, {"labels": lambda d: d["y"]}, ValueError,
+     "Unknown label type: continuous"),
+    ("sample_weight-negative", {}, {"sample_weight": lambda d: -np.ones(6)}, ValueError,
+     "sample_weight must be non-negative"),
+    ("sample_weight-all-zero", {}, {"sample_weight": lambda d: np.zeros(6)}, ValueError,
+     "sample_weight must not be all zero"),
+    ("penalty-unknown", {"penalty": "none"}, {}, ValueError,
+     "penalty must be one of None, 'l2', 'l1', 'elasticnet', got 'none'"),
+    ("X-3d", {}, {"X": lambda d: d["X"].reshape(6, 1, 2)}, ValueError, "got 3-D"),
+    ("X-csr-unsorted", {}, {"X": _csr(_swap_first_two_columns)}, ValueError,
+     "expected column indices sorted within each row"),
+    ("X-csr-out-of-range", {}, {"X": _csr(_column_out_of_range)}, ValueError,
+     "expected column indices in [0, 2), got 5"),
+]
+
+ESTIMATOR_CASES = (
+    [Case(f"LinearRegression-{label}", _fit_call(descend.LinearRegression, params, **changes),
+          error, fragment)
+     for label, params, changes, error, fragment in _REGRESSION_CASES]
+    + [Case(f"LogisticRegression-{label}",
+            _fit_call(descend.LogisticRegression, params, target="labels", **changes),
+            error, fragment)
+       for label, params, changes, error, fragment in _CLASSIFICATION_CASES]
+)
+
 ALL_CASES = KERNEL_CASES + OPTIM_CASES + CLIP_CASES + FUNCTION_CASES + MINIMIZE_CASES \
-    + SCHEDULE_CASES
+    + SCHEDULE_CASES + ESTIMATOR_CASES
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[case.id for case in ALL_CASES])
@@ -823,3 +969,13 @@ def test_hostile_input_is_refused_and_changes_nothing(case):
 def test_the_case_ids_are_unique():
     ids = [case.id for case in ALL_CASES]
     assert len(ids) == len(set(ids))
+
+
+@pytest.mark.xfail(strict=True, raises=RuntimeWarning,
+                   reason="float32 X with a finite y beyond float32's range: NumPy's overflow "
+                   "warning, then 'y contains NaN or infinity' (reported to the estimators' owner)")
+def test_a_finite_y_that_overflows_float32_is_refused_by_name():
+    X = np.ones((6, 2), dtype=np.float32)
+    y = np.full(6, 1e300)
+    with pytest.raises(ValueError, match="y: .*float32"):
+        descend.LinearRegression().fit(X, y)

@@ -25,7 +25,7 @@ def python_rosenbrock(x):
 
 def test_result_has_scipys_fields_plus_history_and_attribute_access():
     res = descend.minimize(F.booth, [0.0, 0.0], method="momentum", options=dict(lr=0.01))
-    assert SCIPY_FIELDS | {"history"} == set(res)
+    assert SCIPY_FIELDS | {"history", "nonfinite_steps"} == set(res)
     assert isinstance(res, dict) and isinstance(res, descend.OptimizeResult)
     assert res.x is res["x"] and res.status == res["status"] == 0 and res.success is True
     assert isinstance(res.nit, int) and isinstance(res.nfev, int) and isinstance(res.njev, int)
@@ -315,6 +315,77 @@ def test_non_finite_start_diverges_at_iteration_zero():
     res = descend.minimize(F.sphere, [np.inf, 0.0])
     assert res.status == 3 and res.nit == 0 and "iteration 0" in res.message
     assert math.isnan(res.fun) and np.isnan(res.jac).all()
+
+
+# ---------------------------------------------------------------------- on_nonfinite
+
+
+def interval(x):
+    """f(x) = x^2 on |x| <= 2, NaN outside, with its gradient 2x."""
+    return (float(x[0] ** 2) if abs(x[0]) <= 2.0 else math.nan), 2.0 * x
+
+
+def test_on_nonfinite_stop_is_the_default_and_ends_the_run():
+    # gd from 1.5 (g = 3) with lr 1.2: x_1 = -2.1, where f is NaN
+    for options in (dict(lr=1.2), dict(lr=1.2, on_nonfinite="stop")):
+        res = descend.minimize(interval, [1.5], method="gd", jac=True, options=options)
+        assert (res.status, res.nit, res.nonfinite_steps, res.x[0]) == (3, 1, 1, 1.5)
+
+
+def test_on_nonfinite_skip_undoes_the_step_and_goes_on_with_the_next_lr():
+    # lr_k = 1.2 * 0.5^k: step 0 (to -2.1) is skipped, step 1 goes to 1.5 - 0.6 * 3 = -0.3,
+    # then x_k shrinks toward the minimum at 0.
+    res = descend.minimize(interval, [1.5], method="gd", jac=True, tol=None,
+                           options=dict(schedule=Exponential(1.2, 0.5), max_iter=2,
+                                        on_nonfinite="skip"))  # fmt: skip
+    assert (res.status, res.nit, res.nonfinite_steps) == (1, 2, 1)
+    assert res.x[0] == pytest.approx(-0.3, abs=1e-15)
+    np.testing.assert_array_equal(res.history[:2], [2.25, 2.25])  # the skipped step: x_0 again
+    assert "1 step(s) led to NaN or infinity and were skipped" in res.message
+    longer = descend.minimize(interval, [1.5], method="gd", jac=True,
+                              options=dict(schedule=Exponential(1.2, 0.9), max_iter=1000,
+                                           on_nonfinite="skip"))  # fmt: skip
+    assert longer.success and abs(longer.x[0]) < 1e-4 and longer.nonfinite_steps >= 1
+
+
+def test_on_nonfinite_skip_with_a_constant_lr_skips_until_max_iter():
+    res = descend.minimize(interval, [1.5], method="adam", jac=True,
+                           options=dict(lr=4.0, max_iter=50, on_nonfinite="skip"))  # fmt: skip
+    assert (res.status, res.nit, res.nonfinite_steps, res.x[0]) == (1, 50, 50, 1.5)
+    assert len(res.history) == 51 and (res.history == 2.25).all()
+
+
+@pytest.mark.parametrize("policy", ["stop", "skip", "raise"])
+def test_on_nonfinite_gives_the_same_run_on_the_fast_and_the_python_path(policy):
+    # Gradient descent on Rosenbrock with lr 1 overflows within a few steps; with a fast
+    # decaying lr, the skipped steps are followed by finite ones.
+    options = dict(schedule=Exponential(1.0, 0.1), max_iter=40, on_nonfinite=policy)
+    runs = []
+    for fun, jac in ((F.rosenbrock, None), (lambda x: F.rosenbrock(x), F.rosenbrock.grad)):
+        if policy == "raise":
+            with pytest.raises(FloatingPointError, match="led to a NaN or infinite f"):
+                descend.minimize(fun, [-1.5, 2.0], method="gd", jac=jac, tol=None,
+                                 options=options)  # fmt: skip
+            continue
+        runs.append(descend.minimize(fun, [-1.5, 2.0], method="gd", jac=jac, tol=None,
+                                     options=options))  # fmt: skip
+    if policy == "raise":
+        return
+    fast, slow = runs
+    assert fast.nonfinite_steps >= 1
+    assert (fast.status, fast.nit, fast.nonfinite_steps) == (slow.status, slow.nit,
+                                                             slow.nonfinite_steps)
+    np.testing.assert_array_equal(fast.x, slow.x)
+    np.testing.assert_array_equal(fast.history, slow.history)
+
+
+def test_on_nonfinite_raise_at_x0_and_the_caller_x0_is_untouched():
+    x0 = np.array([3.0])
+    with pytest.raises(FloatingPointError, match="NaN or infinite at x0"):
+        descend.minimize(interval, x0, jac=True, options=dict(on_nonfinite="raise"))
+    np.testing.assert_array_equal(x0, [3.0])
+    skipped = descend.minimize(interval, x0, jac=True, options=dict(on_nonfinite="skip"))
+    assert (skipped.status, skipped.nit, skipped.nonfinite_steps) == (3, 0, 0)
 
 
 # ---------------------------------------------------------------------- callbacks

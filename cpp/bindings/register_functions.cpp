@@ -126,6 +126,13 @@ void register_landscape_of_dim(py::module_& m, const char* name, const char* doc
 
 // ------------------------------------------------------------------ the minimize loop
 
+OnNonFinite on_nonfinite_of(const std::string& name) {
+    if (name == "stop") return OnNonFinite::stop;
+    if (name == "skip") return OnNonFinite::skip;
+    if (name == "raise") return OnNonFinite::raise;
+    throw py::value_error("on_nonfinite: expected 'stop', 'skip' or 'raise', got '" + name + "'");
+}
+
 py::array_t<double> to_numpy(const std::vector<double>& values) {
     return py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data());
 }
@@ -164,18 +171,30 @@ void register_functions(py::module_& m) {
     register_landscape_of_dim<Ackley>(
         m, "Ackley", "f(x) = -20 exp(-0.2 sqrt(mean x_i^2)) - exp(mean cos(2 pi x_i)) + 20 + e");
 
+    // Minimizer::observe under on_nonfinite="raise": FloatingPointError, as descend.optim.
+    py::register_exception_translator([](std::exception_ptr error) {
+        try {
+            if (error) std::rethrow_exception(error);
+        } catch (const NonFiniteError& e) {
+            PyErr_SetString(PyExc_FloatingPointError, e.what());
+        }
+    });
+
     py::class_<Minimizer>(m, "Minimizer",
                           "One minimize run over n float64 variables: update rule state, "
                           "counters, the last finite iterate, f per iteration, the path.")
         .def(py::init([](const Optimizer& optimizer, const Schedule& schedule, std::size_t n,
                          std::int64_t max_iter, double gtol, double tol, double clip_norm,
-                         bool record_path) {
+                         bool record_path, const std::string& on_nonfinite) {
                  if (n < 1) throw py::value_error("n: expected >= 1, got 0");
                  return Minimizer(optimizer, schedule,
-                                  MinimizeOptions{max_iter, gtol, tol, clip_norm, record_path}, n);
+                                  MinimizeOptions{max_iter, gtol, tol, clip_norm, record_path,
+                                                  on_nonfinite_of(on_nonfinite)},
+                                  n);
              }),
              "optimizer"_a, "schedule"_a, "n"_a, py::kw_only(), "max_iter"_a = 1000,
-             "gtol"_a = 1e-5, "tol"_a = 1e-6, "clip_norm"_a = 0.0, "record_path"_a = false)
+             "gtol"_a = 1e-5, "tol"_a = 1e-6, "clip_norm"_a = 0.0, "record_path"_a = false,
+             "on_nonfinite"_a = "stop")
         .def(
             "observe",
             [](Minimizer& run, const py::handle& x, double f, const py::handle& g) {
@@ -190,7 +209,8 @@ void register_functions(py::module_& m) {
             },
             "x"_a, "f"_a, "g"_a,
             "Takes f(x) and grad f(x) at the current x, applies the stopping rules and returns "
-            "the status; on divergence x is set back to the last finite iterate.")
+            "the status; on NaN or infinity x is set back to the last finite iterate and "
+            "on_nonfinite applies ('raise': FloatingPointError).")
         .def(
             "step",
             [](Minimizer& run, const py::handle& x) {
@@ -207,6 +227,8 @@ void register_functions(py::module_& m) {
             "'running', 'gtol', 'tol', 'max_iter' or 'diverged'.")
         .def_property_readonly("nit", &Minimizer::iterations, "Steps taken.")
         .def_property_readonly("evaluations", &Minimizer::evaluations, "Calls of observe().")
+        .def_property_readonly("nonfinite_steps", &Minimizer::nonfinite_steps,
+                               "Steps undone because they led to NaN or infinity.")
         .def_property_readonly("fun", &Minimizer::fun, "f at the last finite iterate.")
         .def_property_readonly(
             "x", [](const Minimizer& run) { return to_numpy(run.x()); },

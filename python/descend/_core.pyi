@@ -872,6 +872,7 @@ class Minimizer:
         tol: typing.SupportsFloat | typing.SupportsIndex = 1e-06,
         clip_norm: typing.SupportsFloat | typing.SupportsIndex = 0.0,
         record_path: bool = False,
+        on_nonfinite: str = "stop",
     ) -> None: ...
     def observe(
         self, x: typing.Any, f: typing.SupportsFloat | typing.SupportsIndex, g: typing.Any
@@ -889,6 +890,8 @@ class Minimizer:
     def n(self) -> int: ...
     @property
     def nit(self) -> int: ...
+    @property
+    def nonfinite_steps(self) -> int: ...
     @property
     def path(self) -> numpy.typing.NDArray[numpy.float64]: ...
     @property

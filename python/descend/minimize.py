@@ -28,6 +28,9 @@ __all__ = ["OptimizeResult", "minimize"]
 # an optimizer class and presets that the user's options override.
 _METHODS: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {"gd": _NAMED["sgd"], **_NAMED}
 
+# What a step to NaN or infinity does (options["on_nonfinite"]); the first is the default.
+_ON_NONFINITE = ("stop", "skip", "raise")
+
 # Status codes of the result (scipy's convention: 0 is success).
 _CONVERGED, _MAX_ITER, _NOT_A_MINIMUM, _DIVERGED, _CALLBACK = 0, 1, 2, 3, 99
 
@@ -54,19 +57,23 @@ class OptimizeResult(dict):
     jac : ndarray
         The gradient at x.
     nit : int
-        Number of iterations (steps of the update rule).
+        Number of iterations (steps of the update rule, skipped ones included).
     nfev, njev : int
         Number of evaluations of f and of its gradient (finite-difference evaluations
         included in nfev).
     success : bool
         Whether the run converged to a point that is not known to be a saddle or maximum.
+    nonfinite_steps : int
+        Steps undone because they led to a NaN or infinite f, gradient or x: with
+        ``on_nonfinite="skip"`` each skipped step, otherwise the step that ended the run.
     status : int
         0 converged, 1 max_iter reached, 2 converged to a point that is not a minimum
         (negative curvature found), 3 diverged, 99 the callback raised StopIteration.
     message : str
         Why the run stopped, with the final gradient norm.
     history : ndarray
-        f at every iterate x_0, x_1, … (nit + 1 values; nit on divergence).
+        f at every iterate x_0, x_1, … (nit + 1 values; nit on divergence; after a skipped
+        step the iterate, and f, are the previous ones).
     path : ndarray of shape (len(history), n)
         Every iterate; present only with ``options={"record_path": True}``.
     """
@@ -108,7 +115,8 @@ def _rule(method: object, options: dict[str, Any]) -> Any:
     except TypeError as error:
         raise TypeError(
             f"{error} (method={method!r}); besides the update rule's hyperparameters, "
-            "minimize() takes lr, schedule, max_iter, gtol, clip_norm and record_path."
+            "minimize() takes lr, schedule, max_iter, gtol, clip_norm, record_path and "
+            "on_nonfinite."
         ) from None
 
 
@@ -133,6 +141,12 @@ def _settings(method: object, tol: object, options: object) -> tuple[Any, Any, d
     gtol = options.pop("gtol", 1e-5)
     clip_norm = options.pop("clip_norm", None)
     record_path = options.pop("record_path", False)
+    on_nonfinite = options.pop("on_nonfinite", _ON_NONFINITE[0])
+    if not (isinstance(on_nonfinite, str) and on_nonfinite in _ON_NONFINITE):
+        raise ValueError(
+            f"options['on_nonfinite'] must be one of {', '.join(map(repr, _ON_NONFINITE))}, "
+            f"got {on_nonfinite!r}"
+        )
     if lr is not None and schedule is not None:
         raise ValueError("options: give lr or schedule, not both")
     if lr is not None:
@@ -157,6 +171,7 @@ def _settings(method: object, tol: object, options: object) -> tuple[Any, Any, d
         "tol": _nonnegative("tol", tol, none_is=0.0),
         "clip_norm": 0.0 if clip_norm is None else float(clip_norm),
         "record_path": check_flag("options['record_path']", record_path),
+        "on_nonfinite": on_nonfinite,
     }
     return rule, core_schedule, loop
 
@@ -329,10 +344,17 @@ def minimize(
         x_{k+1} = update(x_k, g_k, lr_k),   g_k = ∇f(x_k)     (gd: x_{k+1} = x_k − lr g_k)
 
     until ‖g_k‖∞ < gtol, or f changes by less than ``tol`` (relative), or ``max_iter`` steps.
-    A NaN or infinite f, gradient or x ends the run (``success=False``, status 3) with the
-    last finite iterate in ``res.x``. When the run converges, a cheap curvature probe (second
-    differences of f along the coordinate axes) checks that x is not a saddle point or a
-    maximum; if it is, ``success=False`` and status 2.
+    A step to a NaN or infinite f, gradient or x is undone (x back at the last finite
+    iterate) and ``options["on_nonfinite"]`` says what follows: ``"stop"`` (the default) ends
+    the run (``success=False``, status 3) with the last finite iterate in ``res.x``;
+    ``"skip"`` undoes the update rule's state too and goes on from there with the next lr of
+    the schedule (the skipped step counts in ``nit``, ``max_iter`` and
+    ``res.nonfinite_steps``; a decaying schedule or ReduceOnPlateau, which hears f, then
+    tries smaller steps); ``"raise"`` raises FloatingPointError. A NaN or infinite f or
+    gradient at x0 always ends the run (FloatingPointError under ``"raise"``). When the run
+    converges, a cheap curvature probe (second differences of f along the coordinate axes)
+    checks that x is not a saddle point or a maximum; if it is, ``success=False`` and
+    status 2.
 
     When ``fun`` is one of the landscapes of :mod:`descend.functions` (and ``args`` is empty,
     ``jac`` None or the landscape's own ``grad``), the whole loop runs in C++ with no Python
@@ -369,7 +391,8 @@ def minimize(
         the step count), ``max_iter`` (default 1000), ``gtol`` (default 1e-5; None or 0
         disables), ``clip_norm`` (before each step g ← c g with c = clip_norm / (‖g‖₂ + 1e-6)
         when c < 1, torch's clip_grad_norm_ rule), ``record_path`` (keep every iterate in
-        ``res.path``), and the rule's hyperparameters (``momentum``, ``nesterov``,
+        ``res.path``), ``on_nonfinite`` ("stop", "skip" or "raise", see above), and the
+        rule's hyperparameters (``momentum``, ``nesterov``,
         ``dampening``, ``weight_decay``, ``beta1``, ``beta2``, ``eps``, ``amsgrad``).
 
     Returns
@@ -485,11 +508,18 @@ def minimize(
                 "small perturbation of x0, momentum or Adam can escape it."
             )
 
+    if run.nonfinite_steps and status_name != "diverged":
+        message += (
+            f" {run.nonfinite_steps} step(s) led to NaN or infinity and were skipped "
+            "(on_nonfinite='skip')."
+        )
+
     result = OptimizeResult(
         x=x,
         fun=run.fun,
         jac=jac_at_x,
         nit=int(run.nit),
+        nonfinite_steps=int(run.nonfinite_steps),
         nfev=int(run.evaluations) + counts.nfev if fast else counts.nfev,
         njev=int(run.evaluations) if fast else counts.njev,
         success=status == _CONVERGED,

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "optimizers/optimizer.hpp"
@@ -30,6 +31,21 @@ enum class MinimizeStatus {
     diverged,  ///< f, grad f or x became NaN or infinite; x is back at the last finite iterate
 };
 
+/// What a step that lands on a NaN or infinite f, gradient or x does (x is set back to the last
+/// finite iterate in every case).
+enum class OnNonFinite {
+    stop,   ///< the run ends: status diverged
+    skip,   ///< the step is undone (the rule's state too) and counted; the run goes on from the
+            ///< last finite iterate, which is recorded again as the iterate of that iteration
+    raise,  ///< as stop, then observe() throws NonFiniteError
+};
+
+/// Thrown by Minimizer::observe under OnNonFinite::raise.
+class NonFiniteError : public std::domain_error {
+public:
+    using std::domain_error::domain_error;
+};
+
 /// Settings of the minimize loop. A tolerance of 0 disables its rule.
 struct MinimizeOptions {
     std::int64_t max_iter = 1000;  ///< at most this many steps
@@ -37,6 +53,7 @@ struct MinimizeOptions {
     double tol = 1e-6;             ///< stop when f changes by less than tol (relative, see above)
     double clip_norm = 0.0;        ///< if > 0, scale g down to about this Euclidean norm
     bool record_path = false;      ///< keep every iterate x_k
+    OnNonFinite on_nonfinite = OnNonFinite::stop;  ///< a step to NaN or infinity: see above
 
     /// Throws std::invalid_argument naming the first impossible setting.
     void validate() const {
@@ -58,7 +75,8 @@ public:
         : optimizer_(optimizer), schedule_(schedule), options_(options), n_(n),
           state_(state_slots(optimizer) * n), state_rows_(state_slots(optimizer)),
           last_x_(n), gradient_(n), spare_x_(n), spare_gradient_(n),
-          clipped_(options.clip_norm > 0.0 ? n : 0) {
+          clipped_(options.clip_norm > 0.0 ? n : 0),
+          saved_state_(options.on_nonfinite == OnNonFinite::skip ? state_.size() : 0) {
         std::visit([](const auto& rule) { rule.validate(); }, optimizer);
         std::visit([](const auto& s) { s.validate(); }, schedule);
         options.validate();
@@ -68,8 +86,9 @@ public:
     }
 
     /// Takes f = f(x) and g = grad f(x) at the current x (n values each) and applies the rules,
-    /// in this order: any NaN/Inf in f, g or x -> diverged (x is overwritten with the last
-    /// finite iterate); else the iterate is recorded, then ||g||_inf < gtol -> gtol;
+    /// in this order: any NaN/Inf in f, g or x -> x is overwritten with the last finite iterate
+    /// and options.on_nonfinite applies (at x_0, where there is no step to undo: diverged, or
+    /// NonFiniteError under raise); else the iterate is recorded, then ||g||_inf < gtol -> gtol;
     /// |f - f_prev| < tol * max(|f|, |f_prev|, 1) -> tol; max_iter steps taken -> max_iter.
     MinimizeStatus observe(double* x, double f, const double* g) {
         ++evaluations_;
@@ -84,10 +103,7 @@ public:
             spare_x_[i] = x[i];
             spare_gradient_[i] = g[i];
         }
-        if (!finite) {
-            if (!history_.empty()) std::copy(last_x_.begin(), last_x_.end(), x);
-            return status_ = MinimizeStatus::diverged;
-        }
+        if (!finite) return refuse_nonfinite(x);
         last_x_.swap(spare_x_);
         gradient_.swap(spare_gradient_);
         const double previous = fun_;
@@ -126,7 +142,12 @@ public:
         }
         const double lr = learning_rate(schedule_, iterations_);
         ++iterations_;
-        optimizer_step(optimizer_, lr, x, g, state_rows_.data(), n_, iterations_);
+        if (options_.on_nonfinite == OnNonFinite::skip)
+            std::copy(state_.begin(), state_.end(), saved_state_.begin());
+        // The rule counts the steps it took (its bias corrections follow its state); the
+        // schedule and max_iter count every step, skipped ones included.
+        optimizer_step(optimizer_, lr, x, g, state_rows_.data(), n_,
+                       iterations_ - nonfinite_steps_);
     }
 
     std::size_t size() const { return n_; }                       ///< number of variables
@@ -134,6 +155,9 @@ public:
     const MinimizeOptions& options() const { return options_; }   ///< the settings
     std::int64_t iterations() const { return iterations_; }       ///< steps taken
     std::int64_t evaluations() const { return evaluations_; }     ///< calls of observe()
+    /// Steps undone because they led to NaN or infinity (with skip, each one; otherwise the one
+    /// that ended the run).
+    std::int64_t nonfinite_steps() const { return nonfinite_steps_; }
     double fun() const { return fun_; }                           ///< f at the last finite iterate
     const std::vector<double>& x() const { return last_x_; }      ///< the last finite iterate
     const std::vector<double>& gradient() const { return gradient_; }  ///< grad f there
@@ -147,6 +171,35 @@ public:
     }
 
 private:
+    // observe() met a NaN or infinity: x back to the last finite iterate, then the policy.
+    MinimizeStatus refuse_nonfinite(double* x) {
+        if (history_.empty()) {
+            status_ = MinimizeStatus::diverged;
+            if (options_.on_nonfinite == OnNonFinite::raise)
+                throw NonFiniteError("f or its gradient is NaN or infinite at x0");
+            return status_;
+        }
+        std::copy(last_x_.begin(), last_x_.end(), x);
+        ++nonfinite_steps_;
+        if (options_.on_nonfinite != OnNonFinite::skip) {
+            status_ = MinimizeStatus::diverged;
+            if (options_.on_nonfinite == OnNonFinite::raise)
+                throw NonFiniteError(
+                    "step " + std::to_string(iterations_) +
+                    " led to a NaN or infinite f, gradient or x; x is set back to the last "
+                    "finite iterate");
+            return status_;
+        }
+        // Skip: the rule's state as before the step; the iterate of this iteration is the last
+        // finite one again (its f heard by the schedule, recorded). Only max_iter may stop.
+        std::copy(saved_state_.begin(), saved_state_.end(), state_.begin());
+        history_.push_back(fun_);
+        schedule_epoch_end(schedule_, fun_);
+        if (options_.record_path) path_.insert(path_.end(), x, x + n_);
+        if (iterations_ >= options_.max_iter) status_ = MinimizeStatus::max_iter;
+        return status_;
+    }
+
     Optimizer optimizer_;
     Schedule schedule_;
     MinimizeOptions options_;
@@ -154,8 +207,9 @@ private:
     std::vector<double> state_;            // the update rule's state arrays, one row each
     std::vector<double*> state_rows_;
     std::vector<double> last_x_, gradient_, spare_x_, spare_gradient_, clipped_;
+    std::vector<double> saved_state_;      // the rule's state before the last step (skip only)
     std::vector<double> history_, path_;
-    std::int64_t iterations_ = 0, evaluations_ = 0;
+    std::int64_t iterations_ = 0, evaluations_ = 0, nonfinite_steps_ = 0;
     double fun_ = std::numeric_limits<double>::quiet_NaN();
     MinimizeStatus status_ = MinimizeStatus::running;
 };
