@@ -664,3 +664,20 @@ def test_lion_propagates_a_nan_gradient_as_torch_sign_does():
     w, m = np.ones(2), np.zeros(2)
     kernels.lion_step(w, np.array([np.nan, 1.0]), m, 1, lr=0.1)
     assert np.isnan(w[0]) and w[1] == 0.9
+
+
+RULE_TYPES = [_core.SGD, _core.Adam, _core.Adagrad, _core.RMSprop, _core.AdamW, _core.NAdam,
+              _core.RAdam, _core.Adamax, _core.Lion]
+
+
+@pytest.mark.parametrize("rule_type", RULE_TYPES, ids=lambda t: t.__name__)
+def test_every_rule_type_is_made_from_its_field_table(rule_type):
+    rule = rule_type()
+    text = repr(rule)
+    rebuilt = eval(text, vars(_core))  # keyword arguments with the struct's defaults
+    assert repr(rebuilt) == text and text.startswith(f"{rule_type.__name__}(lr=")
+    with pytest.raises(TypeError):
+        rule_type(0.1)  # keyword-only
+    assert rule_type.lr.__doc__ == "step size gamma"
+    with pytest.raises(ValueError, match="lr must be"):
+        rule_type(lr=-1.0)  # validated on construction

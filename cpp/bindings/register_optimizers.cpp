@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "checks.hpp"
@@ -437,6 +439,42 @@ py::class_<Rule> rule_class(py::module_& m, const char* name, const char* doc) {
     return cls;
 }
 
+/// The constructor (keyword-only, the struct's defaults, validated), a property per field
+/// and repr of rule R, from its field table.
+template <class R, class Fields, std::size_t... I>
+void def_fields(py::class_<R>& cls, const Fields& fields, std::index_sequence<I...>) {
+    const R defaults{};
+    cls.def(py::init([fields](typename std::tuple_element_t<I, Fields>::value_type... values) {
+                R rule{};
+                ((rule.*(std::get<I>(fields).member) = values), ...);
+                rule.validate();
+                return rule;
+            }),
+            py::kw_only(),
+            (py::arg(std::get<I>(fields).name) = defaults.*(std::get<I>(fields).member))...);
+    (cls.def_readwrite(std::get<I>(fields).name, std::get<I>(fields).member,
+                       std::get<I>(fields).doc),
+     ...);
+    cls.def("__repr__", [fields](const R& rule) {
+        std::string out = py::str(py::type::of<R>().attr("__name__"));
+        out += "(";
+        ((out += std::string(I == 0 ? "" : ", ") + std::get<I>(fields).name + "=" +
+                 std::string(py::repr(py::cast(rule.*(std::get<I>(fields).member))))),
+         ...);
+        return out + ")";
+    });
+}
+
+/// The Python type of update rule R, made from its field table (R::fields()): constructor,
+/// properties and repr (def_fields), validate(), state_slots and state_names (rule_class).
+template <class R>
+py::class_<R> register_rule(py::module_& m, const char* name, const char* doc) {
+    py::class_<R> cls = rule_class<R>(m, name, doc);
+    constexpr auto fields = R::fields();
+    def_fields(cls, fields, std::make_index_sequence<std::tuple_size_v<decltype(fields)>>{});
+    return cls;
+}
+
 /// `<name>_step` (one array) and `<name>_step_groups` (whole parameter groups) for a rule.
 template <class Rule>
 void def_kernels(py::module_& m, const std::string& name) {
@@ -474,184 +512,26 @@ void register_optimizers(py::module_& m) {
         "arrays"_a,
         "(i, j), i < j, for two of the C-contiguous arrays that share memory, or None: the "
         "check every in-place kernel makes before writing.");
-    rule_class<SGD>(m, "SGD", "Hyperparameters of SGD (torch.optim.SGD's names and defaults).")
-        .def(py::init([](double lr, double momentum, double dampening, double weight_decay,
-                         bool nesterov, bool maximize) {
-                 SGD rule{lr, momentum, dampening, weight_decay, nesterov, maximize};
-                 rule.validate();
-                 return rule;
-             }),
-             py::kw_only(), "lr"_a = SGD{}.lr, "momentum"_a = SGD{}.momentum,
-             "dampening"_a = SGD{}.dampening, "weight_decay"_a = SGD{}.weight_decay,
-             "nesterov"_a = SGD{}.nesterov, "maximize"_a = SGD{}.maximize)
-        .def_readwrite("lr", &SGD::lr)
-        .def_readwrite("momentum", &SGD::momentum)
-        .def_readwrite("dampening", &SGD::dampening)
-        .def_readwrite("weight_decay", &SGD::weight_decay)
-        .def_readwrite("nesterov", &SGD::nesterov)
-        .def_readwrite("maximize", &SGD::maximize);
-
-    rule_class<Adam>(m, "Adam", "Hyperparameters of Adam (torch.optim.Adam's names and defaults).")
-        .def(py::init([](double lr, double beta1, double beta2, double eps, double weight_decay,
-                         bool amsgrad, bool maximize, bool decoupled_weight_decay) {
-                 Adam rule{lr, beta1, beta2, eps, weight_decay, amsgrad, maximize,
-                           decoupled_weight_decay};
-                 rule.validate();
-                 return rule;
-             }),
-             py::kw_only(), "lr"_a = Adam{}.lr, "beta1"_a = Adam{}.beta1, "beta2"_a = Adam{}.beta2,
-             "eps"_a = Adam{}.eps, "weight_decay"_a = Adam{}.weight_decay,
-             "amsgrad"_a = Adam{}.amsgrad, "maximize"_a = Adam{}.maximize,
-             "decoupled_weight_decay"_a = Adam{}.decoupled_weight_decay)
-        .def_readwrite("lr", &Adam::lr)
-        .def_readwrite("beta1", &Adam::beta1)
-        .def_readwrite("beta2", &Adam::beta2)
-        .def_readwrite("eps", &Adam::eps)
-        .def_readwrite("weight_decay", &Adam::weight_decay)
-        .def_readwrite("amsgrad", &Adam::amsgrad)
-        .def_readwrite("maximize", &Adam::maximize)
-        .def_readwrite("decoupled_weight_decay", &Adam::decoupled_weight_decay);
-
-    rule_class<Adagrad>(m, "Adagrad",
-                        "Hyperparameters of Adagrad (torch.optim.Adagrad's names and defaults).")
-        .def(py::init([](double lr, double lr_decay, double weight_decay,
-                         double initial_accumulator_value, double eps, bool maximize) {
-                 Adagrad rule{lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize};
-                 rule.validate();
-                 return rule;
-             }),
-             py::kw_only(), "lr"_a = Adagrad{}.lr, "lr_decay"_a = Adagrad{}.lr_decay,
-             "weight_decay"_a = Adagrad{}.weight_decay,
-             "initial_accumulator_value"_a = Adagrad{}.initial_accumulator_value,
-             "eps"_a = Adagrad{}.eps, "maximize"_a = Adagrad{}.maximize)
-        .def_readwrite("lr", &Adagrad::lr)
-        .def_readwrite("lr_decay", &Adagrad::lr_decay)
-        .def_readwrite("weight_decay", &Adagrad::weight_decay)
-        .def_readwrite("initial_accumulator_value", &Adagrad::initial_accumulator_value)
-        .def_readwrite("eps", &Adagrad::eps)
-        .def_readwrite("maximize", &Adagrad::maximize);
-
-    rule_class<RMSprop>(m, "RMSprop",
-                        "Hyperparameters of RMSprop (torch.optim.RMSprop's names and defaults).")
-        .def(py::init([](double lr, double alpha, double eps, double weight_decay, double momentum,
-                         bool centered, bool maximize) {
-                 RMSprop rule{lr, alpha, eps, weight_decay, momentum, centered, maximize};
-                 rule.validate();
-                 return rule;
-             }),
-             py::kw_only(), "lr"_a = RMSprop{}.lr, "alpha"_a = RMSprop{}.alpha,
-             "eps"_a = RMSprop{}.eps, "weight_decay"_a = RMSprop{}.weight_decay,
-             "momentum"_a = RMSprop{}.momentum, "centered"_a = RMSprop{}.centered,
-             "maximize"_a = RMSprop{}.maximize)
-        .def_readwrite("lr", &RMSprop::lr)
-        .def_readwrite("alpha", &RMSprop::alpha)
-        .def_readwrite("eps", &RMSprop::eps)
-        .def_readwrite("weight_decay", &RMSprop::weight_decay)
-        .def_readwrite("momentum", &RMSprop::momentum)
-        .def_readwrite("centered", &RMSprop::centered)
-        .def_readwrite("maximize", &RMSprop::maximize);
-
-    rule_class<AdamW>(m, "AdamW",
-                      "Hyperparameters of AdamW (torch.optim.AdamW's names and defaults).")
-        .def(py::init([](double lr, double beta1, double beta2, double eps, double weight_decay,
-                         bool amsgrad, bool maximize) {
-                 AdamW rule{lr, beta1, beta2, eps, weight_decay, amsgrad, maximize};
-                 rule.validate();
-                 return rule;
-             }),
-             py::kw_only(), "lr"_a = AdamW{}.lr, "beta1"_a = AdamW{}.beta1,
-             "beta2"_a = AdamW{}.beta2, "eps"_a = AdamW{}.eps,
-             "weight_decay"_a = AdamW{}.weight_decay, "amsgrad"_a = AdamW{}.amsgrad,
-             "maximize"_a = AdamW{}.maximize)
-        .def_readwrite("lr", &AdamW::lr)
-        .def_readwrite("beta1", &AdamW::beta1)
-        .def_readwrite("beta2", &AdamW::beta2)
-        .def_readwrite("eps", &AdamW::eps)
-        .def_readwrite("weight_decay", &AdamW::weight_decay)
-        .def_readwrite("amsgrad", &AdamW::amsgrad)
-        .def_readwrite("maximize", &AdamW::maximize);
-
-    rule_class<NAdam>(m, "NAdam",
-                      "Hyperparameters of NAdam (torch.optim.NAdam's names and defaults).")
-        .def(py::init([](double lr, double beta1, double beta2, double eps, double weight_decay,
-                         double momentum_decay, bool decoupled_weight_decay, bool maximize) {
-                 NAdam rule{lr, beta1, beta2, eps, weight_decay, momentum_decay,
-                            decoupled_weight_decay, maximize};
-                 rule.validate();
-                 return rule;
-             }),
-             py::kw_only(), "lr"_a = NAdam{}.lr, "beta1"_a = NAdam{}.beta1,
-             "beta2"_a = NAdam{}.beta2, "eps"_a = NAdam{}.eps,
-             "weight_decay"_a = NAdam{}.weight_decay, "momentum_decay"_a = NAdam{}.momentum_decay,
-             "decoupled_weight_decay"_a = NAdam{}.decoupled_weight_decay,
-             "maximize"_a = NAdam{}.maximize)
-        .def_readwrite("lr", &NAdam::lr)
-        .def_readwrite("beta1", &NAdam::beta1)
-        .def_readwrite("beta2", &NAdam::beta2)
-        .def_readwrite("eps", &NAdam::eps)
-        .def_readwrite("weight_decay", &NAdam::weight_decay)
-        .def_readwrite("momentum_decay", &NAdam::momentum_decay)
-        .def_readwrite("decoupled_weight_decay", &NAdam::decoupled_weight_decay)
-        .def_readwrite("maximize", &NAdam::maximize)
+    register_rule<SGD>(m, "SGD", "Hyperparameters of SGD (torch.optim.SGD's names and defaults).");
+    register_rule<Adam>(m, "Adam",
+                        "Hyperparameters of Adam (torch.optim.Adam's names and defaults).");
+    register_rule<Adagrad>(
+        m, "Adagrad", "Hyperparameters of Adagrad (torch.optim.Adagrad's names and defaults).");
+    register_rule<RMSprop>(
+        m, "RMSprop", "Hyperparameters of RMSprop (torch.optim.RMSprop's names and defaults).");
+    register_rule<AdamW>(m, "AdamW",
+                         "Hyperparameters of AdamW (torch.optim.AdamW's names and defaults).");
+    register_rule<NAdam>(m, "NAdam",
+                         "Hyperparameters of NAdam (torch.optim.NAdam's names and defaults).")
         .def("mu_product", &NAdam::mu_product, "t"_a,
              "prod_{i=1}^{t} mu_i, the scalar torch keeps in its NAdam state as mu_product.");
-
-    rule_class<RAdam>(m, "RAdam",
-                      "Hyperparameters of RAdam (torch.optim.RAdam's names and defaults).")
-        .def(py::init([](double lr, double beta1, double beta2, double eps, double weight_decay,
-                         bool decoupled_weight_decay, bool maximize) {
-                 RAdam rule{lr, beta1, beta2, eps, weight_decay, decoupled_weight_decay, maximize};
-                 rule.validate();
-                 return rule;
-             }),
-             py::kw_only(), "lr"_a = RAdam{}.lr, "beta1"_a = RAdam{}.beta1,
-             "beta2"_a = RAdam{}.beta2, "eps"_a = RAdam{}.eps,
-             "weight_decay"_a = RAdam{}.weight_decay,
-             "decoupled_weight_decay"_a = RAdam{}.decoupled_weight_decay,
-             "maximize"_a = RAdam{}.maximize)
-        .def_readwrite("lr", &RAdam::lr)
-        .def_readwrite("beta1", &RAdam::beta1)
-        .def_readwrite("beta2", &RAdam::beta2)
-        .def_readwrite("eps", &RAdam::eps)
-        .def_readwrite("weight_decay", &RAdam::weight_decay)
-        .def_readwrite("decoupled_weight_decay", &RAdam::decoupled_weight_decay)
-        .def_readwrite("maximize", &RAdam::maximize);
-
-    rule_class<Adamax>(m, "Adamax",
-                       "Hyperparameters of Adamax (torch.optim.Adamax's names and defaults).")
-        .def(py::init([](double lr, double beta1, double beta2, double eps, double weight_decay,
-                         bool maximize) {
-                 Adamax rule{lr, beta1, beta2, eps, weight_decay, maximize};
-                 rule.validate();
-                 return rule;
-             }),
-             py::kw_only(), "lr"_a = Adamax{}.lr, "beta1"_a = Adamax{}.beta1,
-             "beta2"_a = Adamax{}.beta2, "eps"_a = Adamax{}.eps,
-             "weight_decay"_a = Adamax{}.weight_decay, "maximize"_a = Adamax{}.maximize)
-        .def_readwrite("lr", &Adamax::lr)
-        .def_readwrite("beta1", &Adamax::beta1)
-        .def_readwrite("beta2", &Adamax::beta2)
-        .def_readwrite("eps", &Adamax::eps)
-        .def_readwrite("weight_decay", &Adamax::weight_decay)
-        .def_readwrite("maximize", &Adamax::maximize);
-
-    rule_class<Lion>(m, "Lion",
-                     "Hyperparameters of Lion (lion-pytorch's names and defaults): the sign of an "
-                     "interpolated momentum, with decoupled weight decay.")
-        .def(py::init([](double lr, double beta1, double beta2, double weight_decay,
-                         bool maximize) {
-                 Lion rule{lr, beta1, beta2, weight_decay, maximize};
-                 rule.validate();
-                 return rule;
-             }),
-             py::kw_only(), "lr"_a = Lion{}.lr, "beta1"_a = Lion{}.beta1,
-             "beta2"_a = Lion{}.beta2, "weight_decay"_a = Lion{}.weight_decay,
-             "maximize"_a = Lion{}.maximize)
-        .def_readwrite("lr", &Lion::lr)
-        .def_readwrite("beta1", &Lion::beta1)
-        .def_readwrite("beta2", &Lion::beta2)
-        .def_readwrite("weight_decay", &Lion::weight_decay)
-        .def_readwrite("maximize", &Lion::maximize);
+    register_rule<RAdam>(m, "RAdam",
+                         "Hyperparameters of RAdam (torch.optim.RAdam's names and defaults).");
+    register_rule<Adamax>(m, "Adamax",
+                          "Hyperparameters of Adamax (torch.optim.Adamax's names and defaults).");
+    register_rule<Lion>(m, "Lion",
+                        "Hyperparameters of Lion (lion-pytorch's names and defaults): the sign of "
+                        "an interpolated momentum, with decoupled weight decay.");
 
     def_kernels<SGD>(m, "sgd");
     def_kernels<Adam>(m, "adam");

@@ -7,6 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "field.hpp"
 
 namespace descend {
 
@@ -14,12 +17,26 @@ namespace descend {
 /// the sum of squared gradients. Its content is ignored on step 1, which starts the sum from
 /// initial_accumulator_value, so zero-filled state arrays are a valid start.
 struct Adagrad {
-    double lr = 1e-2;                       ///< step size gamma
-    double lr_decay = 0.0;                  ///< eta: gamma_t = gamma / (1 + (t - 1) eta)
-    double weight_decay = 0.0;              ///< lambda (L2 penalty added to the gradient)
-    double initial_accumulator_value = 0.0; ///< the sum before the first step
-    double eps = 1e-10;                     ///< added to the denominator
-    bool maximize = false;                  ///< ascend instead of descend
+    double lr = 1e-2;
+    double lr_decay = 0.0;
+    double weight_decay = 0.0;
+    double initial_accumulator_value = 0.0;
+    double eps = 1e-10;
+    bool maximize = false;
+
+    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
+    /// above, bounds are checked by validate()); the Python type is made from this table.
+    static constexpr auto fields() {
+        return std::make_tuple(
+            field("lr", &Adagrad::lr, "step size gamma"),
+            field("lr_decay", &Adagrad::lr_decay, "eta: gamma_t = gamma / (1 + (t - 1) eta)"),
+            field("weight_decay", &Adagrad::weight_decay,
+                  "lambda (L2 penalty added to the gradient)"),
+            field("initial_accumulator_value", &Adagrad::initial_accumulator_value,
+                  "the sum before the first step"),
+            field("eps", &Adagrad::eps, "added to the denominator"),
+            field("maximize", &Adagrad::maximize, "ascend instead of descend"));
+    }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
     void validate() const {

@@ -6,20 +6,38 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "field.hpp"
 
 namespace descend {
 
 /// Hyperparameters of Adam; names and defaults are torch.optim.Adam's. State slots:
 /// exp_avg m, exp_avg_sq v, and with amsgrad max_exp_avg_sq, the running maximum of v.
 struct Adam {
-    double lr = 1e-3;            ///< step size gamma
-    double beta1 = 0.9;          ///< decay of the first moment
-    double beta2 = 0.999;        ///< decay of the second moment
-    double eps = 1e-8;           ///< added to the denominator
-    double weight_decay = 0.0;   ///< lambda
-    bool amsgrad = false;        ///< use the running maximum of v
-    bool maximize = false;       ///< ascend instead of descend
-    bool decoupled_weight_decay = false;  ///< shrink theta by gamma lambda (AdamW) instead of L2
+    double lr = 1e-3;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+    double weight_decay = 0.0;
+    bool amsgrad = false;
+    bool maximize = false;
+    bool decoupled_weight_decay = false;
+
+    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
+    /// above, bounds are checked by validate()); the Python type is made from this table.
+    static constexpr auto fields() {
+        return std::make_tuple(
+            field("lr", &Adam::lr, "step size gamma"),
+            field("beta1", &Adam::beta1, "decay of the first moment"),
+            field("beta2", &Adam::beta2, "decay of the second moment"),
+            field("eps", &Adam::eps, "added to the denominator"),
+            field("weight_decay", &Adam::weight_decay, "lambda"),
+            field("amsgrad", &Adam::amsgrad, "use the running maximum of v"),
+            field("maximize", &Adam::maximize, "ascend instead of descend"),
+            field("decoupled_weight_decay", &Adam::decoupled_weight_decay,
+                  "shrink theta by gamma lambda (AdamW) instead of L2"));
+    }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
     void validate() const {

@@ -6,18 +6,34 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "field.hpp"
 
 namespace descend {
 
 /// Hyperparameters of Adamax; names and defaults are torch.optim.Adamax's. State slots:
 /// exp_avg m and exp_inf u.
 struct Adamax {
-    double lr = 2e-3;            ///< step size gamma
-    double beta1 = 0.9;          ///< decay of the first moment
-    double beta2 = 0.999;        ///< decay of the infinity norm
-    double eps = 1e-8;           ///< added to |g|
-    double weight_decay = 0.0;   ///< lambda (L2 penalty added to the gradient)
-    bool maximize = false;       ///< ascend instead of descend
+    double lr = 2e-3;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+    double weight_decay = 0.0;
+    bool maximize = false;
+
+    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
+    /// above, bounds are checked by validate()); the Python type is made from this table.
+    static constexpr auto fields() {
+        return std::make_tuple(
+            field("lr", &Adamax::lr, "step size gamma"),
+            field("beta1", &Adamax::beta1, "decay of the first moment"),
+            field("beta2", &Adamax::beta2, "decay of the infinity norm"),
+            field("eps", &Adamax::eps, "added to |g|"),
+            field("weight_decay", &Adamax::weight_decay,
+                  "lambda (L2 penalty added to the gradient)"),
+            field("maximize", &Adamax::maximize, "ascend instead of descend"));
+    }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
     void validate() const {

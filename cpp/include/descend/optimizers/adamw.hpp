@@ -4,21 +4,38 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <tuple>
 
 #include "adam.hpp"
+
+#include "field.hpp"
 
 namespace descend {
 
 /// Hyperparameters of AdamW; names and defaults are torch.optim.AdamW's (weight_decay 1e-2).
 /// State slots as Adam's: exp_avg m, exp_avg_sq v, and with amsgrad max_exp_avg_sq.
 struct AdamW {
-    double lr = 1e-3;            ///< step size gamma
-    double beta1 = 0.9;          ///< decay of the first moment
-    double beta2 = 0.999;        ///< decay of the second moment
-    double eps = 1e-8;           ///< added to the denominator
-    double weight_decay = 1e-2;  ///< lambda: theta shrinks by gamma lambda theta each step
-    bool amsgrad = false;        ///< use the running maximum of v
-    bool maximize = false;       ///< ascend instead of descend
+    double lr = 1e-3;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+    double weight_decay = 1e-2;
+    bool amsgrad = false;
+    bool maximize = false;
+
+    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
+    /// above, bounds are checked by validate()); the Python type is made from this table.
+    static constexpr auto fields() {
+        return std::make_tuple(
+            field("lr", &AdamW::lr, "step size gamma"),
+            field("beta1", &AdamW::beta1, "decay of the first moment"),
+            field("beta2", &AdamW::beta2, "decay of the second moment"),
+            field("eps", &AdamW::eps, "added to the denominator"),
+            field("weight_decay", &AdamW::weight_decay,
+                  "lambda: theta shrinks by gamma lambda theta each step"),
+            field("amsgrad", &AdamW::amsgrad, "use the running maximum of v"),
+            field("maximize", &AdamW::maximize, "ascend instead of descend"));
+    }
 
     /// The same rule as an Adam with decoupled_weight_decay.
     Adam as_adam() const { return Adam{lr, beta1, beta2, eps, weight_decay, amsgrad, maximize, true}; }

@@ -7,17 +7,32 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "field.hpp"
 
 namespace descend {
 
 /// Hyperparameters of Lion. State slot: exp_avg m. Every coordinate moves by exactly lr
 /// (plus the weight decay), so lr is typically 3-10x smaller than Adam's.
 struct Lion {
-    double lr = 1e-4;            ///< step size gamma
-    double beta1 = 0.9;          ///< weight of m in the interpolation that is signed
-    double beta2 = 0.99;         ///< decay of the momentum m
-    double weight_decay = 0.0;   ///< lambda, decoupled: theta shrinks by gamma lambda
-    bool maximize = false;       ///< ascend instead of descend
+    double lr = 1e-4;
+    double beta1 = 0.9;
+    double beta2 = 0.99;
+    double weight_decay = 0.0;
+    bool maximize = false;
+
+    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
+    /// above, bounds are checked by validate()); the Python type is made from this table.
+    static constexpr auto fields() {
+        return std::make_tuple(
+            field("lr", &Lion::lr, "step size gamma"),
+            field("beta1", &Lion::beta1, "weight of m in the interpolation that is signed"),
+            field("beta2", &Lion::beta2, "decay of the momentum m"),
+            field("weight_decay", &Lion::weight_decay,
+                  "lambda, decoupled: theta shrinks by gamma lambda"),
+            field("maximize", &Lion::maximize, "ascend instead of descend"));
+    }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
     void validate() const {

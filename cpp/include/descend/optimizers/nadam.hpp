@@ -6,6 +6,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "field.hpp"
 
 namespace descend {
 
@@ -15,14 +18,30 @@ namespace descend {
 /// just arrays and a step count. The product assumes beta1 and momentum_decay were the same
 /// in every step so far.
 struct NAdam {
-    double lr = 2e-3;                     ///< step size gamma
-    double beta1 = 0.9;                   ///< decay of the first moment
-    double beta2 = 0.999;                 ///< decay of the second moment
-    double eps = 1e-8;                    ///< added to the denominator
-    double weight_decay = 0.0;            ///< lambda
-    double momentum_decay = 4e-3;         ///< psi, in mu_t = beta1 (1 - 0.96^(t psi) / 2)
-    bool decoupled_weight_decay = false;  ///< shrink theta by gamma lambda instead of L2
-    bool maximize = false;                ///< ascend instead of descend
+    double lr = 2e-3;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+    double weight_decay = 0.0;
+    double momentum_decay = 4e-3;
+    bool decoupled_weight_decay = false;
+    bool maximize = false;
+
+    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
+    /// above, bounds are checked by validate()); the Python type is made from this table.
+    static constexpr auto fields() {
+        return std::make_tuple(
+            field("lr", &NAdam::lr, "step size gamma"),
+            field("beta1", &NAdam::beta1, "decay of the first moment"),
+            field("beta2", &NAdam::beta2, "decay of the second moment"),
+            field("eps", &NAdam::eps, "added to the denominator"),
+            field("weight_decay", &NAdam::weight_decay, "lambda"),
+            field("momentum_decay", &NAdam::momentum_decay,
+                  "psi, in mu_t = beta1 (1 - 0.96^(t psi) / 2)"),
+            field("decoupled_weight_decay", &NAdam::decoupled_weight_decay,
+                  "shrink theta by gamma lambda instead of L2"),
+            field("maximize", &NAdam::maximize, "ascend instead of descend"));
+    }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
     void validate() const {

@@ -7,19 +7,36 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "field.hpp"
 
 namespace descend {
 
 /// Hyperparameters of RAdam; names and defaults are torch.optim.RAdam's. State slots:
 /// exp_avg m and exp_avg_sq v.
 struct RAdam {
-    double lr = 1e-3;                     ///< step size gamma
-    double beta1 = 0.9;                   ///< decay of the first moment
-    double beta2 = 0.999;                 ///< decay of the second moment
-    double eps = 1e-8;                    ///< added to the denominator
-    double weight_decay = 0.0;            ///< lambda
-    bool decoupled_weight_decay = false;  ///< shrink theta by gamma lambda instead of L2
-    bool maximize = false;                ///< ascend instead of descend
+    double lr = 1e-3;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+    double weight_decay = 0.0;
+    bool decoupled_weight_decay = false;
+    bool maximize = false;
+
+    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
+    /// above, bounds are checked by validate()); the Python type is made from this table.
+    static constexpr auto fields() {
+        return std::make_tuple(
+            field("lr", &RAdam::lr, "step size gamma"),
+            field("beta1", &RAdam::beta1, "decay of the first moment"),
+            field("beta2", &RAdam::beta2, "decay of the second moment"),
+            field("eps", &RAdam::eps, "added to the denominator"),
+            field("weight_decay", &RAdam::weight_decay, "lambda"),
+            field("decoupled_weight_decay", &RAdam::decoupled_weight_decay,
+                  "shrink theta by gamma lambda instead of L2"),
+            field("maximize", &RAdam::maximize, "ascend instead of descend"));
+    }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
     void validate() const {

@@ -6,19 +6,37 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "field.hpp"
 
 namespace descend {
 
 /// Hyperparameters of RMSprop; names and defaults are torch.optim.RMSprop's. State slots, in
 /// this order: square_avg v; momentum_buffer b if momentum > 0; grad_avg if centered.
 struct RMSprop {
-    double lr = 1e-2;            ///< step size gamma
-    double alpha = 0.99;         ///< smoothing constant of the averages
-    double eps = 1e-8;           ///< added to the denominator
-    double weight_decay = 0.0;   ///< lambda (L2 penalty added to the gradient)
-    double momentum = 0.0;       ///< mu
-    bool centered = false;       ///< divide by the estimated variance instead of the mean square
-    bool maximize = false;       ///< ascend instead of descend
+    double lr = 1e-2;
+    double alpha = 0.99;
+    double eps = 1e-8;
+    double weight_decay = 0.0;
+    double momentum = 0.0;
+    bool centered = false;
+    bool maximize = false;
+
+    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
+    /// above, bounds are checked by validate()); the Python type is made from this table.
+    static constexpr auto fields() {
+        return std::make_tuple(
+            field("lr", &RMSprop::lr, "step size gamma"),
+            field("alpha", &RMSprop::alpha, "smoothing constant of the averages"),
+            field("eps", &RMSprop::eps, "added to the denominator"),
+            field("weight_decay", &RMSprop::weight_decay,
+                  "lambda (L2 penalty added to the gradient)"),
+            field("momentum", &RMSprop::momentum, "mu"),
+            field("centered", &RMSprop::centered,
+                  "divide by the estimated variance instead of the mean square"),
+            field("maximize", &RMSprop::maximize, "ascend instead of descend"));
+    }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
     void validate() const {

@@ -6,18 +6,33 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "field.hpp"
 
 namespace descend {
 
 /// Hyperparameters of SGD; names and defaults are torch.optim.SGD's. State: one slot, the
 /// momentum buffer b, used only when momentum != 0; its content is ignored on step 1.
 struct SGD {
-    double lr = 1e-3;            ///< step size gamma
-    double momentum = 0.0;       ///< mu
-    double dampening = 0.0;      ///< tau
-    double weight_decay = 0.0;   ///< lambda (L2 penalty added to the gradient)
-    bool nesterov = false;       ///< use Nesterov momentum
-    bool maximize = false;       ///< ascend instead of descend
+    double lr = 1e-3;
+    double momentum = 0.0;
+    double dampening = 0.0;
+    double weight_decay = 0.0;
+    bool nesterov = false;
+    bool maximize = false;
+
+    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
+    /// above, bounds are checked by validate()); the Python type is made from this table.
+    static constexpr auto fields() {
+        return std::make_tuple(
+            field("lr", &SGD::lr, "step size gamma"),
+            field("momentum", &SGD::momentum, "mu"),
+            field("dampening", &SGD::dampening, "tau"),
+            field("weight_decay", &SGD::weight_decay, "lambda (L2 penalty added to the gradient)"),
+            field("nesterov", &SGD::nesterov, "use Nesterov momentum"),
+            field("maximize", &SGD::maximize, "ascend instead of descend"));
+    }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
     void validate() const {
