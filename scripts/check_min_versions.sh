@@ -12,11 +12,15 @@ trap 'rm -rf "$work"' EXIT
 started=$SECONDS
 step() { echo "== [$((SECONDS - started)) s] $*"; }
 
+# The first python3.10 that runs: pyenv's installs, then PATH (where a pyenv shim may exist
+# that runs nothing unless 3.10 is the selected version, hence the check that it runs).
 python="${PYTHON_MIN:-}"
 if [ -z "$python" ]; then
-  python="$(command -v python3.10 || true)"
-  for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.10.*/bin/python3.10; do
-    [ -n "$python" ] || { [ -x "$candidate" ] && python="$candidate"; }
+  for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.10.*/bin/python3.10 \
+                   "$(command -v python3.10 || true)"; do
+    if [ -z "$python" ] && [ -x "$candidate" ] && "$candidate" --version > /dev/null 2>&1; then
+      python="$candidate"
+    fi
   done
 fi
 [ -n "$python" ] || { echo "check_min_versions.sh: no python3.10 found (set PYTHON_MIN)"; exit 1; }
