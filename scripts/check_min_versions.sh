@@ -25,13 +25,16 @@ if [ -z "$python" ]; then
 fi
 [ -n "$python" ] || { echo "check_min_versions.sh: no python3.10 found (set PYTHON_MIN)"; exit 1; }
 
-# The minimum NumPy and, for the test extras, releases of the same period that run on it.
+# The minimum NumPy and, for the test extras, releases of the same period that run on it
+# (pytest too: scikit-learn 1.3's parametrize_with_checks hands parametrize a generator, which
+# pytest 9 warns about, an error under filterwarnings = error).
 cat > "$work/constraints.txt" <<'EOF'
 numpy==1.23.5
 scipy==1.10.1
 scikit-learn==1.3.0
 pandas==1.5.3
 matplotlib==3.6.3
+pytest==8.3.5
 EOF
 
 step "$("$python" --version) in a venv of its own, with $(head -1 "$work/constraints.txt")"
