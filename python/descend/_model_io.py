@@ -110,6 +110,54 @@ def _finite_array(value: Any, key: str) -> np.ndarray:
     return array
 
 
+def _check_model_shape(
+    name: str, shape: list[int], classes: list[Any] | None, intercept_value: Any,
+    intercept: np.ndarray,
+) -> None:
+    """Refuse a file whose classes, coef_shape and intercept do not describe one model.
+
+    A regressor: no classes, coef of shape (n_features,), one intercept number. A classifier:
+    two or more distinct labels (strings, numbers or booleans); coef of shape
+    (1, n_features) with one intercept for two classes, (n_classes, n_features) with
+    n_classes intercepts for more.
+    """
+    if name == "LinearRegression":
+        if classes is not None:
+            raise ModelFileError(f"a LinearRegression has no classes, got {classes!r:.60}")
+        if len(shape) != 1:
+            raise ModelFileError(f"a LinearRegression's coef_shape has one entry, got {shape}")
+        if isinstance(intercept_value, list):
+            raise ModelFileError(
+                f"a LinearRegression's intercept is one number, got {intercept_value!r:.60}"
+            )
+        return
+    if classes is None or len(classes) < 2:
+        raise ModelFileError(
+            f"a {name} needs a list of two or more classes, got {classes!r:.60}"
+        )
+    kinds = {str if isinstance(label, str) else float for label in classes}
+    if (
+        not all(isinstance(label, (str, int, float)) for label in classes)
+        or len(kinds) != 1
+        or np.unique(np.array(classes)).size != len(classes)
+    ):
+        raise ModelFileError(
+            f"the field 'classes' must hold distinct labels, all strings or all numbers "
+            f"(or booleans), "
+            f"got {classes!r:.60}"
+        )
+    rows = 1 if len(classes) == 2 else len(classes)
+    if len(shape) != 2 or shape[0] != rows:
+        raise ModelFileError(
+            f"{len(classes)} classes need coef_shape [{rows}, n_features], got {shape}"
+        )
+    if not isinstance(intercept_value, list) or intercept.size != rows:
+        raise ModelFileError(
+            f"{len(classes)} classes need a list of {rows} intercept(s), "
+            f"got {intercept_value!r:.60}"
+        )
+
+
 def load_model(path: str | Path) -> tuple[Any, list[str], str | None]:
     """Read a model file: (fitted estimator, feature names, target name).
 
@@ -181,6 +229,7 @@ def _from_document(document: Any) -> tuple[Any, list[str], str | None]:
     intercept_value = _expect(document, "intercept", (int, float, list), "a number or a list")
     intercept = _finite_array(intercept_value, "intercept")
     classes = _expect(document, "classes", (list, type(None)), "a list or null")
+    _check_model_shape(name, shape, classes, intercept_value, intercept)
 
     options = {
         key: value for key, value in configuration.items() if not isinstance(value, dict)
