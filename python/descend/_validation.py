@@ -51,7 +51,10 @@ def check_real(
     name: str, value: object, low: float, high: float = math.inf, *, low_open: bool = False
 ) -> float:
     """value as a finite float in [low, high] (or (low, high] with low_open)."""
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+    # (float and int first: the numbers.Real check is an ABC look-up, slow on small fits)
+    if type(value) in (float, int) or (
+        isinstance(value, numbers.Real) and not isinstance(value, bool)
+    ):
         number = float(value)
         if math.isfinite(number) and (number > low if low_open else number >= low) and (
             number <= high

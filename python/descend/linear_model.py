@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import math
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -108,6 +109,27 @@ def _bar_wanted(verbose: bool | int | None) -> bool | None:
 def _prints_epochs(verbose: bool | int | None) -> bool:
     """Whether an estimator's ``verbose`` asks for a line per epoch (2 and more)."""
     return verbose is not None and not isinstance(verbose, bool) and verbose >= 2
+
+
+# ---------------------------------------------------------------------- the update rule
+# The compiled rules of the optimizers named by a string, made once per thread: making one
+# through descend.optim checks every hyperparameter in Python (tens of microseconds, a
+# third of a small fit's cost). A fit sets the rule's lr and passes it to the C++ loop, which
+# copies it; rules are per thread, so fits in other threads never see that lr.
+_NAMED_RULES = threading.local()
+
+
+def _compiled_rule(optimizer: object) -> Any:
+    """The C++ rule of ``optimizer`` (a name of descend.optim.OPTIMIZER_NAMES, or an optim
+    instance, whose hyperparameters are read afresh at every call); its lr is the caller's to
+    set before each use."""
+    if not isinstance(optimizer, str):
+        return optim._estimator_rule(optimizer, 1.0)
+    rules = _NAMED_RULES.__dict__.setdefault("rules", {})
+    rule = rules.get(optimizer)
+    if rule is None:
+        rule = rules[optimizer] = optim._estimator_rule(optimizer, 1.0)
+    return rule
 
 
 # ---------------------------------------------------------------------- the carried state
@@ -291,7 +313,7 @@ class _Settings:
     average: int
     validation_fraction: float | None
     fit_intercept: bool
-    rule: Any  # the compiled update rule, made once per call (lr still to be set)
+    rule: Any  # the compiled update rule (_compiled_rule; lr still to be set)
 
 
 # ---------------------------------------------------------------------- the shared base
@@ -314,8 +336,7 @@ class _LinearModel(BaseEstimator):
                 "InvScaling, StepDecay, Exponential, Cosine, LinearWarmup, ReduceOnPlateau), "
                 f"got {self.schedule!r}"
             )
-        # the compiled rule (refuses an unknown optimizer by name); its lr is set by _fit
-        rule = optim._estimator_rule(self.optimizer, 1.0)
+        rule = _compiled_rule(self.optimizer)  # refuses an unknown optimizer by name
         batch_size = None if self.batch_size is None else check_int(
             "batch_size", self.batch_size, 1
         )
@@ -468,7 +489,6 @@ class _LinearModel(BaseEstimator):
         if continuing:
             run = self._fit_state
             rule = settings.rule
-            rule.lr = run.lr
             if rule.state_slots != run.state.shape[0]:
                 raise ValueError(
                     f"optimizer={self.optimizer!r} keeps {rule.state_slots} state arrays, the "
@@ -498,7 +518,6 @@ class _LinearModel(BaseEstimator):
             else:
                 lr = float(self.learning_rate)
             rule = settings.rule
-            rule.lr = lr
             schedule = Constant(lr) if self.schedule is None else copy.deepcopy(self.schedule)
             run = _FitState(theta, rule, settings.average, seed, schedule, lr, labels, scaling)
 
@@ -521,9 +540,10 @@ class _LinearModel(BaseEstimator):
         try:
             with Progress(
                 total=last_epoch - solver.epoch, desc=type(self).__name__, unit="epoch",
-                verbose=_bar_wanted(self.verbose),
+                verbose=_bar_wanted(self.verbose), lazy=True,
             ) as progress:
                 while status == "running" and solver.epoch < last_epoch:
+                    rule.lr = run.lr  # (set at each call: the rule may serve other fits)
                     status, losses, validation_losses = _core.fit_linear(
                         X, target, weight, run.theta, run.state, run.average, rule,
                         run.schedule_core, options, solver, last_epoch - solver.epoch,
@@ -538,7 +558,8 @@ class _LinearModel(BaseEstimator):
                         **run.scaling_arguments(),
                     )
                     self._report(run, losses, validation_losses)
-                    if losses:
+                    # (a fit done in one slice never sets up the bar and Ctrl-C handler)
+                    if losses and (progress.started or status == "running"):
                         progress.update(len(losses), loss=losses[-1])
                     if progress.interrupted:
                         break
