@@ -33,11 +33,13 @@ from ._scaling import (
 from ._validation import (
     as_float_matrix,
     as_vector_like,
+    binary_target,
     check_choice,
     check_feature_names,
     check_int,
     check_real,
     check_sample_weight,
+    class_totals,
     class_weight_per_class,
     encode_labels,
     feature_names_of,
@@ -1150,14 +1152,14 @@ Examples
                     "will occur)"
                 )
             known = np.unique(np.asarray(classes))
-        labels, codes = encode_labels(y, known, X.shape[0])
+        labels, codes, values = encode_labels(y, known, X.shape[0])
         if len(labels) < 2:
             raise ValueError(
                 f"{name} needs samples of at least 2 classes; y has 1 class: {labels.tolist()}"
             )
-        if len(labels) == 2:
-            return codes.astype(X.dtype), codes, 1, labels
-        return codes, codes, len(labels), labels
+        if len(labels) == 2:  # 0/1 in X's dtype: y itself when it already is that
+            return binary_target(values, codes, labels, X.dtype), codes, 1, labels
+        return codes.astype(np.int64), codes, len(labels), labels
 
     def _weights(
         self,
@@ -1181,7 +1183,7 @@ Examples
                 folded = folded * sample_weight
             sample_weight = np.ascontiguousarray(folded, dtype=dtype)
         if not partial:
-            per_label = np.bincount(codes, weights=sample_weight, minlength=len(labels))
+            per_label = class_totals(codes, len(labels), sample_weight)
             if np.count_nonzero(per_label) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs at least 2 classes with positive sample "
