@@ -268,11 +268,6 @@ def test_a_pickle_with_changed_bytes_is_refused_or_usable(pickles, name, edits):
         assert str(error), type(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="the estimators' __setstate__ does not check what it restores",
-)
 @pytest.mark.parametrize("attribute", [b"averaging_from", b"solver", b"average"])
 @pytest.mark.parametrize("name", sorted(MODELS))
 def test_a_pickled_estimator_missing_an_attribute_is_refused(pickles, name, attribute):
