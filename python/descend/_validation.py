@@ -313,6 +313,16 @@ def encode_labels(
     seen: np.ndarray | None = None
     for start in _chunks(len(labels)):
         chunk = labels[start:start + _LABEL_CHUNK]
+        if seen is not None:  # only labels not seen yet need checking and sorting
+            if len(seen) <= 2:
+                new = (chunk != seen[0]) & (chunk != seen[-1])
+            else:
+                at = np.searchsorted(seen, chunk)
+                np.minimum(at, len(seen) - 1, out=at)
+                new = seen[at] != chunk
+            if not new.any():
+                continue
+            chunk = chunk[new]
         if kind == "f":
             if not np.isfinite(chunk).all():
                 raise ValueError("Input y contains NaN or infinity")
@@ -333,6 +343,9 @@ def encode_labels(
                 f"y has labels {unknown.tolist()} that are not in classes {classes.tolist()}"
             )
     codes = np.empty(len(labels), dtype=_code_dtype(len(classes)))
+    if len(classes) == 2:  # code 1 where the label is the second class, written in place
+        np.equal(labels, classes[1], out=codes.view(np.bool_))
+        return classes, codes, labels
     for start in _chunks(len(labels)):
         codes[start:start + _LABEL_CHUNK] = np.searchsorted(
             classes, labels[start:start + _LABEL_CHUNK]
