@@ -166,3 +166,28 @@ def test_ctrl_c_with_early_stopping_keeps_the_best_validation_epoch():
     best = np.asarray(model._fit_state.solver.best_theta)
     assert best.size == model.coef_.size + 1
     np.testing.assert_array_equal(model._fit_state.theta.ravel(), best)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself")
+def test_ctrl_c_in_the_first_slice_leaves_a_consistent_interrupted_fit():
+    # Before the first slice ends no handler is set up (a fit of one slice pays nothing for
+    # it): the KeyboardInterrupt comes as the loop returns, and the estimator still keeps the
+    # epochs done, one loss_curve_ entry each (NaN for those whose losses were lost).
+    import pickle
+
+    X, y = _regression()
+    model = descend.LinearRegression(learning_rate=1e-4, batch_size=1, max_iter=10**9,
+                                     tol=None, random_state=0)
+    timer = threading.Timer(0.02, signal.raise_signal, (signal.SIGINT,))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            model.fit(X, y)
+    finally:
+        timer.cancel()
+        timer.join()
+    assert model.status_ == "interrupted"
+    assert 1 <= model.n_iter_ == len(model.loss_curve_)
+    assert np.all(np.isfinite(model.coef_))
+    copy = pickle.loads(pickle.dumps(model))  # (its checks: n_iter_ and losses agree)
+    assert copy.partial_fit(X, y).n_iter_ == model.n_iter_ + 1

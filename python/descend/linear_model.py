@@ -539,6 +539,7 @@ class _LinearModel(BaseEstimator):
         last_epoch = solver.epoch + 1 if partial else settings.max_iter
         status = "running"
         early_stopping = validation_rows is not None
+        called = False  # whether the C++ loop has run (and changed run's arrays)
         try:
             with Progress(
                 total=last_epoch - solver.epoch, desc=type(self).__name__, unit="epoch",
@@ -546,6 +547,7 @@ class _LinearModel(BaseEstimator):
             ) as progress:
                 while status == "running" and solver.epoch < last_epoch:
                     rule.lr = run.lr  # (set at each call: the rule may serve other fits)
+                    called = True
                     status, losses, validation_losses = _core.fit_linear(
                         X, target, weight, run.theta, run.state, run.average, rule,
                         run.schedule_core, options, solver, last_epoch - solver.epoch,
@@ -566,9 +568,10 @@ class _LinearModel(BaseEstimator):
                     if progress.interrupted:
                         break
         except KeyboardInterrupt:
-            # Ctrl-C outside the Progress flag (another SIGINT handler, a second Ctrl-C, a
-            # fit in a thread): keep what the finished slices reached, then stop.
-            if run.losses:
+            # Ctrl-C outside the Progress flag (in the first slice, before the handler is set
+            # up; another SIGINT handler; a second Ctrl-C; a fit in a thread): keep what the
+            # finished slices reached (the epochs the solver counts), then stop.
+            if called:
                 self._stop_interrupted(run, names, X.shape[1], early_stopping)
             raise
         if progress.interrupted:
@@ -590,7 +593,12 @@ class _LinearModel(BaseEstimator):
     ) -> None:
         """Commit a run cut short by Ctrl-C at a slice boundary (whole epochs done), with the
         parameters of its best validation epoch when early stopping, and status_
-        "interrupted"."""
+        "interrupted". Epochs whose losses the interruption lost (it came as the C++ loop
+        returned them) get NaN in loss_curve_, so that it keeps one entry per epoch."""
+        missing = int(run.solver.epoch) - len(run.losses)
+        run.losses.extend([math.nan] * missing)
+        if early_stopping:
+            run.validation_losses.extend([math.nan] * missing)
         best = run.solver.best_theta
         if early_stopping and len(best) == run.theta.size:
             run.theta[...] = np.asarray(best).reshape(run.theta.shape)
@@ -705,7 +713,10 @@ class _LinearModel(BaseEstimator):
             if state["n_iter_"] != run.solver.epoch or state["t_"] != run.solver.step:
                 raise _refuse("n_iter_ and t_", f"the solver's epoch {run.solver.epoch} and "
                               f"step {run.solver.step}", (state["n_iter_"], state["t_"]))
-            if state["loss_curve_"] != run.losses:
+            curve = state["loss_curve_"]
+            if not isinstance(curve, list) or len(curve) != len(run.losses) or not all(
+                a == b or (a != a and b != b) for a, b in zip(curve, run.losses, strict=True)
+            ):  # (NaN: an epoch whose loss a Ctrl-C lost)
                 raise _refuse("loss_curve_", "the fit's losses", "other values")
         names = state.get("feature_names_in_")
         if names is not None and (not isinstance(names, np.ndarray) or names.shape != (
