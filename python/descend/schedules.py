@@ -478,8 +478,10 @@ class ReduceOnPlateau(_Wrapper):
     def state_dict(self) -> dict[str, Any]:
         """The state as a plain dict: scale, best, num_bad_epochs, cooldown_counter, and the
         base schedule's state under ``"schedule"``."""
-        return {**{name: getattr(self._core, name) for name in self._core._state},
-                **super().state_dict()}
+        return {
+            **{name: getattr(self._core, name) for name in self._core._state},
+            **super().state_dict(),
+        }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restores the state of :meth:`state_dict` (checked before anything changes)."""
