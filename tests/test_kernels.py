@@ -526,10 +526,27 @@ def test_a_rule_changed_after_construction_is_validated_before_use():
     assert np.array_equal(p, before)
 
 
+@pytest.mark.parametrize("name", [n for n in kernels.__all__ if n.endswith("_step")])
+def test_each_step_kernel_takes_its_rules_fields_with_the_c_defaults(name):
+    import inspect
+
+    prefix = name.removesuffix("_step")
+    rule_class = next(
+        c for c in vars(_core).values() if isinstance(c, type) and c.__name__.lower() == prefix
+    )
+    parameters = inspect.signature(getattr(kernels, name)).parameters
+    default = rule_class()
+    for field in rule_class._fields:
+        assert parameters[field].kind is inspect.Parameter.KEYWORD_ONLY
+        assert parameters[field].default == getattr(default, field), field
+
+
 def test_missing_state_arrays_are_refused():
     p, g, m, v = adam_arrays()
-    with pytest.raises(ValueError, match="max_exp_avg_sq: an array is required when amsgrad"):
+    with pytest.raises(ValueError, match="max_exp_avg_sq: an array is required: .*amsgrad=True"):
         kernels.adam_step(p, g, m, v, 1, amsgrad=True)
+    with pytest.raises(ValueError, match="grad_avg: an array is required: .*centered=True"):
+        kernels.rmsprop_step(p, g, v, 1, centered=True)
     with pytest.raises(ValueError, match="momentum_buffer: an array is required"):
         kernels.sgd_step(p, g, None, 1, momentum=0.9)
     with pytest.raises(ValueError, match=r"expected 2 arrays \(exp_avg, exp_avg_sq\), got 1"):
