@@ -40,6 +40,7 @@ Examples
 from __future__ import annotations
 
 import numbers
+import typing
 from typing import Any
 
 import numpy as np
@@ -519,16 +520,8 @@ Schedule = (
 )
 """Any of the schedules above."""
 
-_SCHEDULES = (
-    Constant,
-    InverseTime,
-    InvScaling,
-    StepDecay,
-    Exponential,
-    Cosine,
-    LinearWarmup,
-    ReduceOnPlateau,
-)
+# The schedule classes, as a tuple (for isinstance).
+_SCHEDULES: tuple[type[_Schedule], ...] = typing.get_args(Schedule)
 
 # The schedule class showing each compiled type (same names).
 _PYTHON_TYPES: dict[type, type[_Schedule]] = {
