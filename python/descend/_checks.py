@@ -11,17 +11,42 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from typing import Any, TypeGuard
 
 import numpy as np
 
 from . import _core
 
-__all__ = ["MAX_STEP", "check_flag", "check_int", "check_real", "core_rule", "step_number"]
+__all__ = [
+    "MAX_STEP",
+    "as_array",
+    "check_flag",
+    "check_int",
+    "check_real",
+    "core_rule",
+    "step_number",
+]
 
 #: The largest step count an update rule takes (2**53: beyond it t is no longer exact as the
 #: double the rules raise betas to). Defined in C++ (optimizers/optimizer.hpp).
 MAX_STEP: int = int(_core.MAX_STEP)
+
+
+# NumPy 1.23 only warns about ragged nested sequences (and then makes an object array); 1.24
+# and later raise ValueError. The warning's class moved to numpy.exceptions in 1.25.
+_RaggedWarning: type[Warning] = getattr(np, "exceptions", np).VisibleDeprecationWarning
+
+
+def as_array(value: object) -> np.ndarray:
+    """``np.asarray(value)``, ragged nested sequences refused with ValueError on every
+    supported NumPy."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", _RaggedWarning)
+        try:
+            return np.asarray(value)
+        except _RaggedWarning as warning:
+            raise ValueError(str(warning)) from None
 
 
 def _is_real(value: object) -> TypeGuard[numbers.Real]:

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _core
-from ._checks import check_int, check_real
+from ._checks import as_array, check_int, check_real
 
 __all__ = [
     "Ackley",
@@ -186,7 +186,7 @@ def _point(x0: object, name: str = "x0", *, finite: bool = False) -> np.ndarray:
     if x0 is None or isinstance(x0, (str, bytes)):
         raise TypeError(f"{name}: expected an array-like of numbers, got {type(x0).__name__}")
     try:
-        x = np.array(x0)
+        x = as_array(x0)
     except (ValueError, TypeError) as error:  # ragged nested lists
         raise ValueError(f"{name}: expected an array-like of numbers ({error})") from None
     if x.dtype.kind not in "biuf":

@@ -69,7 +69,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._checks import MAX_STEP, check_flag, check_int, check_real, core_rule
+from ._checks import MAX_STEP, as_array, check_flag, check_int, check_real, core_rule
 from .exceptions import ConcurrentStepError
 
 __all__ = [
@@ -736,7 +736,7 @@ class Optimizer:
                     )
                 own = {}
                 for state_name in rule.state_names if names else ():
-                    value = np.asarray(entry[state_name])
+                    value = as_array(entry[state_name])
                     label = f"{at}[{state_name!r}]"
                     if value.dtype.kind not in "biuf":
                         raise TypeError(f"{label}: expected real numbers, got dtype {value.dtype}")
