@@ -114,6 +114,15 @@ bool all_finite(const T* values, std::size_t n) {
     return finite;
 }
 
+/// threaded_loss_and_gradient, kept out of line: the thread machinery inlined into
+/// run_epochs makes GCC 12 report false maybe-uninitialized warnings about the schedule.
+template <class Objective, class T>
+[[gnu::noinline]] double threaded_pass(const Objective& objective, const std::size_t* rows,
+                                       std::size_t count, const T* theta, double* grad,
+                                       std::size_t n_threads) {
+    return threaded_loss_and_gradient(objective, rows, count, theta, grad, n_threads);
+}
+
 /// The data term's mean loss over the batch and the gradient of the loss minus the l1 part
 /// (for a plain objective: its loss and gradient), on n_threads threads (SolverOptions) when
 /// the objective splits by rows, else on one ...
@@ -122,8 +131,7 @@ double data_loss_and_gradient(const Objective& objective, const std::size_t* row
                               std::size_t count, const T* theta, double* grad,
                               std::size_t n_threads = 1) {
     if constexpr (splits_by_rows<Objective>::value) {
-        if (n_threads != 1)
-            return threaded_loss_and_gradient(objective, rows, count, theta, grad, n_threads);
+        if (n_threads != 1) return threaded_pass(objective, rows, count, theta, grad, n_threads);
     }
     return objective.loss_and_gradient(rows, count, theta, grad);
 }
