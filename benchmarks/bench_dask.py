@@ -2,8 +2,9 @@
 
 Milliseconds per full-batch iteration (epoch) of least squares with plain gradient descent,
 on float64 data of 2,000,000 x 50 and 10,000 x 50: descend.dask.fit (2 worker processes, 1
-thread each, loopback), descend.LinearRegression.fit in this process, and the NumPy formula
-``g = 2 X^T (X theta + b - y) / m`` (BLAS limited to 1 thread, as each descend process).
+thread each, loopback, each pinned to its own CPU), descend.LinearRegression.fit in this
+process pinned to one CPU (descend's kernels use as many threads as the process may run on),
+and the NumPy formula ``g = 2 X^T (X theta + b - y) / m`` (BLAS limited to 1 thread).
 Per-iteration times are the difference of two fits of k1 and k2 epochs divided by k2 - k1, so
 that the one-off setup (loading the chunks into the actors) is left out; each is the median
 of several runs. The fixed overhead of a distributed iteration is its time minus the time the
@@ -15,6 +16,7 @@ two workers need for their halves of the data (single-process descend time / 2).
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import dask.array as da
@@ -70,10 +72,15 @@ def measure(client: Client, m: int, n: int, repeat: int) -> list[str]:
         for _ in range(k):
             numpy_epoch(X, y, theta)
 
-    with threadpool_limits(1):
-        t_dask = per_iteration(on_cluster, repeat)
-        t_descend = per_iteration(in_process, repeat)
-        t_numpy = per_iteration(with_numpy, repeat)
+    t_dask = per_iteration(on_cluster, repeat)
+    cpus = os.sched_getaffinity(0)
+    try:
+        os.sched_setaffinity(0, {min(cpus)})  # one CPU: one thread, as each worker
+        with threadpool_limits(1):
+            t_descend = per_iteration(in_process, repeat)
+            t_numpy = per_iteration(with_numpy, repeat)
+    finally:
+        os.sched_setaffinity(0, cpus)
     overhead = t_dask - t_descend / 2
     return [f"{m}x{n}", f"{t_dask * 1e3:.2f}", f"{t_descend * 1e3:.2f}", f"{t_numpy * 1e3:.2f}",
             f"{overhead * 1e3:.2f}", f"{setup:.2f}"]
@@ -85,10 +92,14 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=["2000000x50", "10000x50"])
     args = parser.parse_args()
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                     host="127.0.0.1") as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                     dashboard_address="127.0.0.1:0") as cluster,
         Client(cluster) as client,
     ):
+        cpus = sorted(os.sched_getaffinity(0))
+        for k, worker in enumerate(sorted(client.scheduler_info()["workers"])):
+            # each worker on a CPU of its own (with one, its kernels run one thread)
+            client.run(os.sched_setaffinity, 0, {cpus[k % len(cpus)]}, workers=[worker])
         rows = [measure(client, *map(int, size.split("x")), args.repeat) for size in args.sizes]
     print(f"ms per full-batch iteration (median of {args.repeat}; epochs {K1} vs {K2})")
     print_table(["rows x cols", "dask (2 workers)", "descend (1 process)", "NumPy",

@@ -35,6 +35,7 @@ scikit-learn==1.3.0
 pandas==1.5.3
 matplotlib==3.6.3
 pytest==8.3.5
+pyparsing==3.0.9
 EOF
 
 step "$("$python" --version) in a venv of its own, with $(head -1 "$work/constraints.txt")"

@@ -66,7 +66,9 @@ def test_bench_options_go_to_the_benchmark_and_unknown_options_elsewhere_fail(ca
 def descend(*args, cwd=None, check_status=None):
     result = subprocess.run(
         [sys.executable, "-m", "descend", *map(str, args)],
-        capture_output=True, text=True, cwd=cwd,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
     )
     if check_status is not None:
         assert result.returncode == check_status, result.stderr
@@ -77,8 +79,9 @@ def write_regression_csv(path, n=300, seed=0, noise=0.05):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, 3))
     y = INTERCEPT + X @ COEF + noise * rng.standard_normal(n)
-    np.savetxt(path, np.c_[X, y], delimiter=",", header="size,age,rooms,price", comments="",
-               fmt="%.17g")
+    np.savetxt(
+        path, np.c_[X, y], delimiter=",", header="size,age,rooms,price", comments="", fmt="%.17g"
+    )
     return X, y
 
 
@@ -98,9 +101,23 @@ def run_main(capsys, *args):
 # ---------------------------------------------------------------------- fit, predict
 def test_fit_save_predict_round_trip_reproduces_the_model(tmp_path, regression_csv):
     model = tmp_path / "model.json"
-    fit = descend("fit", regression_csv, "--target", "price", "--optimizer", "adam",
-                  "--lr", "0.05", "--tol", "1e-12", "--max-iter", "5000", "--save", model,
-                  check_status=0)
+    fit = descend(
+        "fit",
+        regression_csv,
+        "--target",
+        "price",
+        "--optimizer",
+        "adam",
+        "--lr",
+        "0.05",
+        "--tol",
+        "1e-12",
+        "--max-iter",
+        "5000",
+        "--save",
+        model,
+        check_status=0,
+    )
     out = fit.stdout
     assert "240 training rows, 60 held out" in out
     assert "converged" in out
@@ -133,8 +150,14 @@ def test_predict_reads_feature_columns_by_name_in_any_order(tmp_path, regression
     assert run_main(capsys, "fit", regression_csv, "--target", "price", "--save", model)[0] == 0
     data = np.loadtxt(regression_csv, delimiter=",", skiprows=1)
     shuffled = tmp_path / "shuffled.csv"
-    np.savetxt(shuffled, data[:5, [2, 0, 1]], delimiter=",", header="rooms,size,age",
-               comments="", fmt="%.17g")
+    np.savetxt(
+        shuffled,
+        data[:5, [2, 0, 1]],
+        delimiter=",",
+        header="rooms,size,age",
+        comments="",
+        fmt="%.17g",
+    )
     status, out, _ = run_main(capsys, "predict", model, shuffled)
     assert status == 0
     saved = json.loads(model.read_text())
@@ -142,12 +165,23 @@ def test_predict_reads_feature_columns_by_name_in_any_order(tmp_path, regression
     np.testing.assert_array_equal(np.array(out.split()[1:], dtype=float), expected)
 
 
-def test_fit_features_option_selects_columns_and_plot_writes_a_png(tmp_path, regression_csv,
-                                                                     capsys):
+def test_fit_features_option_selects_columns_and_plot_writes_a_png(
+    tmp_path, regression_csv, capsys
+):
     pytest.importorskip("matplotlib")
     png = tmp_path / "loss.png"
-    status, out, err = run_main(capsys, "fit", regression_csv, "--target", "price",
-                                "--features", "size,rooms", "--plot", png, "--quiet")
+    status, out, err = run_main(
+        capsys,
+        "fit",
+        regression_csv,
+        "--target",
+        "price",
+        "--features",
+        "size,rooms",
+        "--plot",
+        png,
+        "--quiet",
+    )
     assert status == 0, err
     assert "2 features" in out and "  age" not in out
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -184,11 +218,13 @@ def test_bad_csv_is_refused_with_status_2(tmp_path, capsys, text, message):
 
 
 def test_bad_options_are_refused_with_status_2(regression_csv, capsys):
-    status, _, err = run_main(capsys, "fit", regression_csv, "--target", "price",
-                              "--optimizer", "nonsense")
+    status, _, err = run_main(
+        capsys, "fit", regression_csv, "--target", "price", "--optimizer", "nonsense"
+    )
     assert status == 2 and "optimizer must be one of" in err
-    status, _, err = run_main(capsys, "fit", regression_csv, "--target", "price",
-                              "--test-size", "1.5")
+    status, _, err = run_main(
+        capsys, "fit", regression_csv, "--target", "price", "--test-size", "1.5"
+    )
     assert status == 2 and "--test-size" in err
     status, _, err = run_main(capsys, "fit", "missing.csv", "--target", "price")
     assert status == 2 and "no such file" in err
@@ -197,8 +233,7 @@ def test_bad_options_are_refused_with_status_2(regression_csv, capsys):
     assert exit_info.value.code == 2
 
 
-def test_predict_refuses_truncated_tampered_and_mismatched_inputs(tmp_path, regression_csv,
-                                                                  capsys):
+def test_predict_refuses_truncated_tampered_and_mismatched_inputs(tmp_path, regression_csv, capsys):
     model = tmp_path / "model.json"
     assert run_main(capsys, "fit", regression_csv, "--target", "price", "--save", model)[0] == 0
     text = model.read_text()
@@ -226,8 +261,10 @@ def write_labels_csv(path, n=400, seed=0, labels=("no", "yes")):
     p /= p.sum(axis=1, keepdims=True)
     index = (rng.random((n, 1)) > np.cumsum(p, axis=1)).sum(axis=1)
     y = np.array(labels)[index]
-    path.write_text("a,b,label\n" + "".join(f"{a!r},{b!r},{c}\n"
-                                             for (a, b), c in zip(X.tolist(), y, strict=True)))
+    path.write_text(
+        "a,b,label\n"
+        + "".join(f"{a!r},{b!r},{c}\n" for (a, b), c in zip(X.tolist(), y, strict=True))
+    )
     return X, y
 
 
@@ -235,8 +272,9 @@ def test_logistic_fit_reports_accuracy_and_predict_writes_labels_and_probabiliti
     data = tmp_path / "labels.csv"
     X, y = write_labels_csv(data)
     model = tmp_path / "model.json"
-    fit = descend("fit", data, "--target", "label", "--model", "logistic", "--save", model,
-                  check_status=0)
+    fit = descend(
+        "fit", data, "--target", "label", "--model", "logistic", "--save", model, check_status=0
+    )
     rows = {line.split()[0]: line.split()[1:] for line in fit.stdout.splitlines() if line.split()}
     assert float(rows["accuracy"][1]) > 0.7 and 0 < float(rows["log-loss"][1]) < 0.6
     assert json.loads(model.read_text())["classes"] == ["no", "yes"]
@@ -253,8 +291,18 @@ def test_logistic_fit_reports_accuracy_and_predict_writes_labels_and_probabiliti
 def test_logistic_three_classes_prints_one_coefficient_column_per_class(tmp_path, capsys):
     data = tmp_path / "labels.csv"
     write_labels_csv(data, labels=("red", "green", "blue"))
-    status, out, err = run_main(capsys, "fit", data, "--target", "label", "--model",
-                                "logistic", "--optimizer", "adam", "--quiet")
+    status, out, err = run_main(
+        capsys,
+        "fit",
+        data,
+        "--target",
+        "label",
+        "--model",
+        "logistic",
+        "--optimizer",
+        "adam",
+        "--quiet",
+    )
     assert status == 0, err
     assert "one column per class: blue, green, red" in out
     intercepts = next(line for line in out.splitlines() if line.strip().startswith("intercept"))
@@ -265,10 +313,24 @@ def test_logistic_three_classes_prints_one_coefficient_column_per_class(tmp_path
 def test_compare_prints_one_row_per_optimizer_and_plots_all_curves(tmp_path, regression_csv):
     pytest.importorskip("matplotlib")
     png = tmp_path / "curves.png"
-    result = descend("compare", regression_csv, "--target", "price", "--optimizers",
-                     "sgd,momentum,adam", "--lr", "0.05", "--plot", png, check_status=0)
-    rows = [line.split() for line in result.stdout.splitlines()
-            if line.split() and line.split()[0] in ("sgd", "momentum", "adam")]
+    result = descend(
+        "compare",
+        regression_csv,
+        "--target",
+        "price",
+        "--optimizers",
+        "sgd,momentum,adam",
+        "--lr",
+        "0.05",
+        "--plot",
+        png,
+        check_status=0,
+    )
+    rows = [
+        line.split()
+        for line in result.stdout.splitlines()
+        if line.split() and line.split()[0] in ("sgd", "momentum", "adam")
+    ]
     assert [row[0] for row in rows] == ["sgd", "momentum", "adam"]
     for row in rows:
         assert float(row[1]) < 0.01  # final loss: the noise variance is 0.0025
@@ -278,8 +340,9 @@ def test_compare_prints_one_row_per_optimizer_and_plots_all_curves(tmp_path, reg
 
 
 def test_compare_refuses_an_unknown_optimizer(regression_csv, capsys):
-    status, _, err = run_main(capsys, "compare", regression_csv, "--target", "price",
-                              "--optimizers", "adam,bogus")
+    status, _, err = run_main(
+        capsys, "compare", regression_csv, "--target", "price", "--optimizers", "adam,bogus"
+    )
     assert status == 2 and "bogus" in err
 
 
@@ -289,8 +352,23 @@ def test_compare_refuses_an_unknown_optimizer(regression_csv, capsys):
 def test_ctrl_c_exits_130_after_printing_what_was_done(tmp_path, command):
     path = tmp_path / "big.csv"
     write_regression_csv(path, n=20_000)
-    args = [sys.executable, "-u", "-m", "descend", command, str(path), "--target", "price",
-            "--tol", "0", "--max-iter", "10000000", "--lr", "0.01", "--quiet"]
+    args = [
+        sys.executable,
+        "-u",
+        "-m",
+        "descend",
+        command,
+        str(path),
+        "--target",
+        "price",
+        "--tol",
+        "0",
+        "--max-iter",
+        "10000000",
+        "--lr",
+        "0.01",
+        "--quiet",
+    ]
     if command == "compare":
         args += ["--optimizers", "adam,sgd"]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

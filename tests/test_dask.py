@@ -12,6 +12,7 @@ import pytest
 
 import descend
 from descend import _core
+from descend._validation import seed_from_random_state
 
 distributed = pytest.importorskip("distributed")
 da = pytest.importorskip("dask.array")
@@ -28,8 +29,10 @@ CHUNKS = (70, 100, 30, 100)
 @pytest.fixture(scope="module")
 def client():
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-        host="127.0.0.1",
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+        # a free port for the scheduler's HTTP server: with 8787 taken (another cluster on
+        # the machine) distributed would warn, and warnings are errors here
+        dashboard_address="127.0.0.1:0",
     )
     with distributed.Client(cluster) as c:
         yield c
@@ -93,6 +96,161 @@ def test_regression_losses_penalties_averaging_and_schedules_equal_the_single_ma
     _assert_same_fit(model, local)
     if params["penalty"] in ("l1", "elasticnet"):
         assert np.array_equal(model.coef_ == 0, local.coef_ == 0)
+
+
+def _raw_data(classes=None, m=300, seed=1, constant=False):
+    """Features on very different scales and offsets (what learning_rate="auto"'s internal
+    scaling is for), and a constant column if asked."""
+    X, y, weight = _data(classes, m=m, seed=seed)
+    X = X * np.array([1000.0, 1.0, 0.001, 1.0, 1.0]) + np.array([50.0, -3.0, 0.0, 0.0, 0.0])
+    if constant:
+        X[:, 3] = 7.0
+    if classes is None:
+        y = 2.0 * y + 10.0
+    return X, y, weight
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("penalty", [None, "l2"])
+def test_learning_rate_auto_fits_in_the_same_internal_coordinates_as_the_single_machine_fit(
+    client, rule, penalty
+):
+    X, y, weight = _raw_data()
+    params = dict(optimizer=rule, penalty=penalty, alpha=0.01, max_iter=40, tol=None)
+    local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
+    model = descend_dask.fit(descend.LinearRegression(**params), *_dask(X, y, weight),
+                             client=client)
+    np.testing.assert_allclose(model._fit_state.scaling.feature_scale,
+                               local._fit_state.scaling.feature_scale, rtol=1e-12)
+    assert model._fit_state.lr == pytest.approx(local._fit_state.lr, rel=1e-12)
+    _assert_same_fit(model, local)
+
+
+def test_the_default_estimator_fits_on_a_cluster_as_on_one_machine(client):
+    X, y, _ = _raw_data(constant=True)  # a constant column keeps the scale 1 (plain sgd)
+    local = descend.LinearRegression().fit(X, y)
+    model = descend_dask.fit(descend.LinearRegression(), *_dask(X, y), client=client)
+    assert local.converged_ and model.converged_
+    _assert_same_fit(model, local)
+
+
+@pytest.mark.parametrize("classes", [["no", "yes"], [3, 5, 7]])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_learning_rate_auto_logistic_regression_equals_the_single_machine_fit(
+    client, classes, fit_intercept
+):
+    X, y, weight = _raw_data(classes)
+    params = dict(fit_intercept=fit_intercept, max_iter=30, tol=None)
+    local = descend.LogisticRegression(**params).fit(X, y, sample_weight=weight)
+    model = descend_dask.fit(descend.LogisticRegression(**params), *_dask(X, y, weight),
+                             client=client)
+    _assert_same_fit(model, local)
+
+
+def test_warm_start_from_a_local_auto_fit_continues_from_the_callers_coefficients(client):
+    X, y, _ = _raw_data()
+    params = dict(optimizer="momentum", warm_start=True, max_iter=15, tol=None)
+    local = descend.LinearRegression(**params).fit(X[:200], y[:200])
+    model = pickle.loads(pickle.dumps(local))
+    local.fit(X, y)  # the second fit starts from the first's coefficients, scaled anew
+    descend_dask.fit(model, *_dask(X, y), client=client)
+    _assert_same_fit(model, local)
+    cold = descend.LinearRegression(**{**params, "warm_start": False}).fit(X, y)
+    assert not np.allclose(model.coef_, cold.coef_, rtol=1e-6)
+
+
+def test_float32_data_with_auto_stays_float32_and_close_to_the_single_machine_fit(client):
+    X, y, _ = _raw_data()
+    X32, y32 = X.astype(np.float32), y.astype(np.float32)
+    params = dict(max_iter=30, tol=None)
+    local = descend.LinearRegression(**params).fit(X32, y32)
+    model = descend_dask.fit(descend.LinearRegression(**params), *_dask(X32, y32),
+                             client=client)
+    assert model.coef_.dtype == np.float32
+    # float32 sums: the chunked and the one-pass sums round differently
+    np.testing.assert_allclose(model.coef_, local.coef_, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("sampling", ["shuffle", "replacement"])
+@pytest.mark.parametrize("rule", ["sgd", "momentum", "adam"])
+def test_mini_batch_fit_picks_the_rows_of_the_single_machine_fit_and_equals_it(
+    client, sampling, rule
+):
+    X, y, weight = _data()
+    params = dict(optimizer=rule, learning_rate=0.01, batch_size=32, sampling=sampling,
+                  penalty="l2", alpha=0.01, average=20, max_iter=4, tol=None, random_state=3)
+    local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
+    model = descend_dask.fit(descend.LinearRegression(**params), *_dask(X, y, weight),
+                             client=client)
+    assert model.t_ == 4 * 10  # ceil(300 / 32) steps per epoch
+    _assert_same_fit(model, local)
+
+
+def test_mini_batch_fit_is_reproducible_for_a_seed_and_depends_on_it(client):
+    X, y, _ = _data(["a", "b", "c"])
+    params = dict(optimizer="adam", learning_rate=0.02, batch_size=50, max_iter=3, tol=None)
+
+    def fit(seed, chunks=CHUNKS):
+        dX, dy = (da.from_array(a, chunks=(chunks,) + a.shape[1:]) for a in (X, y))
+        estimator = descend.LogisticRegression(random_state=seed, **params)
+        return descend_dask.fit(estimator, dX, dy, client=client).coef_
+
+    first = fit(0)
+    np.testing.assert_array_equal(fit(0), first)  # bit for bit, same chunking
+    np.testing.assert_allclose(fit(0, (150, 150)), first, rtol=1e-10)  # other chunking
+    assert not np.allclose(fit(1), first, rtol=1e-3)
+
+
+def test_mini_batch_fit_converges_to_the_full_batch_optimum(client):
+    X, y, weight = _data()
+    # the weighted least-squares optimum
+    A = np.column_stack([np.ones(len(X)), X]) * np.sqrt(weight)[:, None]
+    optimum = np.linalg.lstsq(A, y * np.sqrt(weight), rcond=None)[0]
+    params = dict(optimizer="momentum", batch_size=32, learning_rate=0.01, average=20 * 10,
+                  max_iter=100, tol=None, random_state=0)
+    model = descend_dask.fit(descend.LinearRegression(**params), *_dask(X, y, weight),
+                             client=client)
+    # the average of the iterates of the last 80 epochs: within 2e-3 of the optimum's scale
+    # (5e-4 measured)
+    tolerance = 2e-3 * np.abs(optimum).max()
+    np.testing.assert_allclose(model.coef_, optimum[1:], atol=tolerance)
+    assert model.intercept_ == pytest.approx(optimum[0], abs=tolerance)
+
+
+@pytest.mark.parametrize("sampling", ["shuffle", "replacement"])
+def test_remote_loop_asks_each_epochs_rows_as_documented(sampling):
+    # the loop behind mini-batch fits, with the batch sums computed here from the formula
+    rng = np.random.default_rng(0)
+    m, n, batch = 103, 3, 10
+    X, y = rng.standard_normal((m, n)), rng.standard_normal(m)
+    asked = []
+
+    def sums(rows, theta):
+        asked.append(rows.copy())
+        r = theta[0] + X[rows] @ theta[1:] - y[rows]
+        gradient = 2 * np.concatenate([[r.sum()], X[rows].T @ r]) / rows.size
+        return float(r @ r) / rows.size, gradient
+
+    theta, state = np.zeros(n + 1), np.zeros((0, n + 1))
+    options = _core.SolverOptions(batch_size=batch, sampling=sampling, max_iter=3, tol=-1.0)
+    solver = _core.SolverState(seed_from_random_state(7))
+    losses = _core.fit_linear_remote(sums, theta, state, None, _core.SGD(lr=0.05),
+                                     _core.Constant(lr=0.05), options, solver, 3, n_samples=m)
+    assert len(losses) == 3 and solver.step == 3 * 11
+    assert [len(rows) for rows in asked] == ([10] * 10 + [3]) * 3 if sampling == "shuffle" \
+        else [10] * 33
+    for epoch in range(3):
+        seen = np.sort(np.concatenate(asked[11 * epoch : 11 * (epoch + 1)]))
+        if sampling == "shuffle":  # every row once per epoch
+            np.testing.assert_array_equal(seen, np.arange(m))
+        else:  # draws with replacement: rows in range, some repeated
+            assert seen.min() >= 0 and seen.max() < m and len(np.unique(seen)) < len(seen)
+    # the same rows and steps as the single-machine loop
+    local = descend.LinearRegression(optimizer="sgd", learning_rate=0.05, batch_size=batch,
+                                     sampling=sampling, penalty=None, max_iter=3, tol=None,
+                                     random_state=7)
+    local.fit(X, y)
+    np.testing.assert_allclose(theta[1:], local.coef_, rtol=1e-12)
 
 
 def test_stopping_on_tol_stops_at_the_same_epoch(client):
@@ -163,16 +321,12 @@ def test_misaligned_chunks_and_bad_input_are_refused_with_clear_errors(client):
         descend_dask.fit(model, X, dy, client=client)
     with pytest.raises(TypeError, match="estimator: expected a descend.LinearRegression"):
         descend_dask.fit(object(), dX, dy, client=client)
-    for optimizer in ("sgd", "adam"):  # auto's internal scaling is not computed on workers
-        with pytest.raises(ValueError, match="learning_rate: descend.dask.fit needs a number"):
-            descend_dask.fit(descend.LinearRegression(optimizer=optimizer), dX, dy,
-                             client=client)
     with pytest.raises(ValueError, match="penalty: 'l1' .* needs the plain 'sgd' optimizer"):
         descend_dask.fit(descend.LinearRegression(learning_rate=0.1, penalty="l1",
                                                   optimizer="momentum"), dX, dy, client=client)
-    with pytest.raises(ValueError, match="batch_size: descend.dask.fit runs full-batch"):
-        descend_dask.fit(descend.LinearRegression(learning_rate=0.1, batch_size=10), dX, dy,
-                         client=client)
+    with pytest.raises(ValueError, match="learning_rate: descend.dask.fit takes 'auto' for "
+                       "full-batch fits only"):
+        descend_dask.fit(descend.LinearRegression(batch_size=10), dX, dy, client=client)
     bad = X.copy()
     bad[250, 2] = np.nan
     with pytest.raises(ValueError, match="NaN"):

@@ -21,7 +21,10 @@ def test_page_examples_pass_as_doctests(page):
     if "descend.plot" in page.read_text():
         pytest.importorskip("matplotlib")
     result = doctest.testfile(
-        str(page), module_relative=False, globs={"np": np, "descend": descend},
-        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False,
+        str(page),
+        module_relative=False,
+        globs={"np": np, "descend": descend},
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+        verbose=False,
     )
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples failed"

@@ -48,8 +48,10 @@ def _optimizer_state(opt):
         return None
     groups = [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]
     saved = opt.state_dict()
-    entries = {i: {k: (v.tobytes() if isinstance(v, np.ndarray) else v) for k, v in e.items()}
-               for i, e in saved["state"].items()}
+    entries = {
+        i: {k: (v.tobytes() if isinstance(v, np.ndarray) else v) for k, v in e.items()}
+        for i, e in saved["state"].items()
+    }
     steps = [g["step"] for g in saved["param_groups"]]
     return repr(groups), entries, steps, opt._count
 
@@ -57,8 +59,10 @@ def _optimizer_state(opt):
 def _estimator_state(estimator):
     if estimator is None:
         return None
-    return {key: (value.tobytes() if isinstance(value, np.ndarray) else repr(value))
-            for key, value in vars(estimator).items()}
+    return {
+        key: (value.tobytes() if isinstance(value, np.ndarray) else repr(value))
+        for key, value in vars(estimator).items()
+    }
 
 
 def check(case: Case) -> None:
@@ -105,10 +109,15 @@ def _kernel_call(name, edit):
             "hyper": dict(hyper),
         }
         edit(args)
-        arrays = [a for a in (args["param"], args["grad"], *args["states"])
-                  if isinstance(a, np.ndarray)]
-        return Call(lambda: function(args["param"], args["grad"], *args["states"], args["step"],
-                                     **args["hyper"]), arrays)
+        arrays = [
+            a for a in (args["param"], args["grad"], *args["states"]) if isinstance(a, np.ndarray)
+        ]
+        return Call(
+            lambda: function(
+                args["param"], args["grad"], *args["states"], args["step"], **args["hyper"]
+            ),
+            arrays,
+        )
 
     return make
 
@@ -120,12 +129,14 @@ def _set(**changes):
                 args[key] = value(args) if callable(value) else value
             else:
                 args["hyper"][key] = value
+
     return edit
 
 
 def _state(k, value):
     def edit(args):
         args["states"][k] = value(args)
+
     return edit
 
 
@@ -158,24 +169,34 @@ _KERNEL_CASES = [
     ("param-list", _set(param=[1.0, 2.0, 3.0]), TypeError, "param: expected a numpy.ndarray"),
     ("param-big-endian", _set(param=lambda a: _big_endian(a["param"])), TypeError, "byte order"),
     ("grad-big-endian", _set(grad=lambda a: _big_endian(a["grad"])), TypeError, "byte order"),
-    ("state-big-endian", _state(0, lambda a: _big_endian(a["states"][0])), TypeError,
-     "byte order"),
+    ("state-big-endian", _state(0, lambda a: _big_endian(a["states"][0])), TypeError, "byte order"),
     ("param-int", _set(param=lambda a: np.arange(3)), TypeError, "float32 or float64"),
     ("param-complex", _set(param=lambda a: a["param"] + 0j), TypeError, "float32 or float64"),
-    ("grad-float32", _set(grad=lambda a: a["grad"].astype(np.float32)), TypeError,
-     "the dtype of param"),
+    (
+        "grad-float32",
+        _set(grad=lambda a: a["grad"].astype(np.float32)),
+        TypeError,
+        "the dtype of param",
+    ),
     ("grad-shape", _set(grad=lambda a: np.ones(4)), ValueError, "expected shape (3,)"),
     ("grad-0d", _set(grad=lambda a: np.array(1.0)), ValueError, "expected shape (3,)"),
     ("grad-2d", _set(grad=lambda a: np.ones((3, 1))), ValueError, "expected shape (3,)"),
     ("state-shape", _state(0, lambda a: np.zeros(2)), ValueError, "expected shape (3,)"),
     ("param-strided", _set(param=lambda a: np.ones(6)[::2]), ValueError, "C-contiguous"),
     ("param-read-only", _set(param=lambda a: _read_only(a["param"])), ValueError, "writeable"),
-    ("state-read-only", _state(0, lambda a: _read_only(a["states"][0])), ValueError,
-     "writeable"),
-    ("param-masked", _set(param=lambda a: np.ma.array(a["param"], mask=[0, 1, 0])), TypeError,
-     "MaskedArray"),
-    ("grad-masked", _set(grad=lambda a: np.ma.array(a["grad"], mask=[0, 1, 0])), TypeError,
-     "MaskedArray"),
+    ("state-read-only", _state(0, lambda a: _read_only(a["states"][0])), ValueError, "writeable"),
+    (
+        "param-masked",
+        _set(param=lambda a: np.ma.array(a["param"], mask=[0, 1, 0])),
+        TypeError,
+        "MaskedArray",
+    ),
+    (
+        "grad-masked",
+        _set(grad=lambda a: np.ma.array(a["grad"], mask=[0, 1, 0])),
+        TypeError,
+        "MaskedArray",
+    ),
     ("state-is-param", _state(0, lambda a: a["param"]), ValueError, "share memory"),
     ("grad-is-param", _set(grad=lambda a: a["param"]), ValueError, "share memory"),
     ("state-view-of-param", _state(0, lambda a: a["param"][:]), ValueError, "share memory"),
@@ -201,8 +222,7 @@ _KERNEL_CASES = [
     ("weight_decay-negative", _set(weight_decay=-1.0), ValueError, "weight_decay must be"),
     ("maximize-str", _set(maximize="no"), TypeError, "maximize must be True or False"),
     ("maximize-int", _set(maximize=1), TypeError, "maximize must be True or False"),
-    ("check_finite-str", _set(check_finite="yes"), TypeError,
-     "check_finite must be True or False"),
+    ("check_finite-str", _set(check_finite="yes"), TypeError, "check_finite must be True or False"),
     ("grad-nan", _nan_grad, FloatingPointError, "grad contains NaN or infinity"),
     ("grad-inf", _inf_grad, FloatingPointError, "grad contains NaN or infinity"),
     ("unknown-keyword", _set(foo=1), TypeError, "foo"),
@@ -225,10 +245,22 @@ KERNEL_CASES = [
 
 # ---------------------------------------------------------------------- optim
 
-_CLASSES = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.NAdam,
-            optim.RAdam, optim.Adamax]
-_FULL = {optim.SGD: {"momentum": 0.9}, optim.RMSprop: {"momentum": 0.5, "centered": True},
-         optim.Adam: {"amsgrad": True}, optim.AdamW: {"amsgrad": True}}
+_CLASSES = [
+    optim.SGD,
+    optim.Adagrad,
+    optim.RMSprop,
+    optim.Adam,
+    optim.AdamW,
+    optim.NAdam,
+    optim.RAdam,
+    optim.Adamax,
+]
+_FULL = {
+    optim.SGD: {"momentum": 0.9},
+    optim.RMSprop: {"momentum": 0.5, "centered": True},
+    optim.Adam: {"amsgrad": True},
+    optim.AdamW: {"amsgrad": True},
+}
 
 
 def _stepped(cls, **hyper):
@@ -254,6 +286,7 @@ def _step_call(cls, edit_grads, **hyper):
         grads = _grads(params, edit_grads)
         arrays = params + [g for g in grads if isinstance(g, np.ndarray)]
         return Call(lambda: opt.step(grads), arrays, opt)
+
     return make
 
 
@@ -263,6 +296,7 @@ def _group_change(cls, key, value):
         opt.param_groups[0][key] = value
         grads = _grads(params)
         return Call(lambda: opt.step(grads), params + grads, opt)
+
     return make
 
 
@@ -275,15 +309,18 @@ def _load_call(cls, edit):
         fresh.step(_grads(fresh_params))
         saved = edit(saved)
         return Call(lambda: fresh.load_state_dict(saved), fresh_params, fresh)
+
     return make
 
 
 def _construct_call(cls, params_factory, **hyper):
     def make():
         params = params_factory()
-        arrays = [p for p in params if isinstance(p, np.ndarray)] if isinstance(
-            params, list) else []
+        arrays = (
+            [p for p in params if isinstance(p, np.ndarray)] if isinstance(params, list) else []
+        )
         return Call(lambda: cls(params, **hyper), arrays)
+
     return make
 
 
@@ -297,12 +334,14 @@ def _first_state_name(saved):
 
 def _with(path, value):
     """A state_dict edit setting saved[path...] = value (value(saved) if callable)."""
+
     def edit(saved):
         target = saved
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = value(saved) if callable(value) else value
         return saved
+
     return edit
 
 
@@ -311,6 +350,7 @@ def _set_state_array(transform):
         name = _first_state_name(saved)
         saved["state"][0][name] = transform(saved["state"][0][name])
         return saved
+
     return edit
 
 
@@ -320,6 +360,7 @@ def _set_second_moment(value):
             if name in saved["state"][0]:
                 saved["state"][0][name][0] = value
         return saved
+
     return edit
 
 
@@ -327,6 +368,7 @@ def _drop(key):
     def edit(saved):
         del saved[key]
         return saved
+
     return edit
 
 
@@ -336,6 +378,7 @@ def _foreign(cls):
     def edit(saved):
         opt, _ = _stepped(other)
         return opt.state_dict()
+
     return edit
 
 
@@ -344,31 +387,54 @@ def _foreign_unlabelled(cls):
         saved = _foreign(cls)(saved)
         del saved["optimizer"]
         return saved
+
     return edit
 
 
 _STEP_CASES = [
     ("grad-count", lambda g: g.pop(), ValueError, "grads: expected 2 gradients"),
     ("grads-not-a-list", None, TypeError, "grads: expected a list or tuple"),
-    ("grad-big-endian", lambda g: _replace(g, 1, lambda g: _big_endian(g[1])), TypeError,
-     "byte order"),
-    ("grad-float32", lambda g: _replace(g, 0, lambda g: g[0].astype(np.float32)), TypeError,
-     "grads[0]: expected dtype float64 (the dtype of params[0])"),
-    ("grad-shape", lambda g: _replace(g, 1, np.ones(4)), ValueError,
-     "grads[1]: expected shape (2, 2)"),
-    ("grad-masked", lambda g: _replace(g, 0, lambda g: np.ma.array(g[0])), TypeError,
-     "MaskedArray"),
-    ("grad-list", lambda g: _replace(g, 0, [1.0, 1.0, 1.0]), TypeError,
-     "grads[0]: expected a numpy.ndarray"),
+    (
+        "grad-big-endian",
+        lambda g: _replace(g, 1, lambda g: _big_endian(g[1])),
+        TypeError,
+        "byte order",
+    ),
+    (
+        "grad-float32",
+        lambda g: _replace(g, 0, lambda g: g[0].astype(np.float32)),
+        TypeError,
+        "grads[0]: expected dtype float64 (the dtype of params[0])",
+    ),
+    (
+        "grad-shape",
+        lambda g: _replace(g, 1, np.ones(4)),
+        ValueError,
+        "grads[1]: expected shape (2, 2)",
+    ),
+    (
+        "grad-masked",
+        lambda g: _replace(g, 0, lambda g: np.ma.array(g[0])),
+        TypeError,
+        "MaskedArray",
+    ),
+    (
+        "grad-list",
+        lambda g: _replace(g, 0, [1.0, 1.0, 1.0]),
+        TypeError,
+        "grads[0]: expected a numpy.ndarray",
+    ),
     ("grad-strided", lambda g: _replace(g, 0, np.ones(6)[::2]), ValueError, "C-contiguous"),
 ]
 
 
 def _step_case(cls, label, edit, error, fragment):
     if label == "grads-not-a-list":
+
         def make():
             opt, params = _stepped(cls)
             return Call(lambda: opt.step(np.ones(3)), params, opt)
+
         return Case(f"{cls.__name__}-step-{label}", make, error, fragment)
     return Case(f"{cls.__name__}-step-{label}", _step_call(cls, edit), error, fragment)
 
@@ -379,8 +445,13 @@ def _nan_grad_with_check(cls):
         grads = _grads(params)
         grads[1][0, 1] = np.nan
         return Call(lambda: opt.step(grads), params + grads, opt)
-    return Case(f"{cls.__name__}-step-nan-grad", make, FloatingPointError,
-                "grads[1] contains NaN or infinity")
+
+    return Case(
+        f"{cls.__name__}-step-nan-grad",
+        make,
+        FloatingPointError,
+        "grads[1] contains NaN or infinity",
+    )
 
 
 def _param_made_overlapping(cls):
@@ -389,8 +460,8 @@ def _param_made_overlapping(cls):
         opt.param_groups[0]["params"] = [params[0], params[0][:]]
         # (the optimizer is not compared: its state_dict() would refuse the same overlap)
         return Call(lambda: opt.step([np.ones(3), np.ones(3)]), params)
-    return Case(f"{cls.__name__}-params-reassigned-overlapping", make, ValueError,
-                "share memory")
+
+    return Case(f"{cls.__name__}-params-reassigned-overlapping", make, ValueError, "share memory")
 
 
 def _bad_schedule_value(cls, value, error, fragment, label):
@@ -399,6 +470,7 @@ def _bad_schedule_value(cls, value, error, fragment, label):
         opt.param_groups[0]["schedule"] = lambda t: value
         grads = _grads(params)
         return Call(lambda: opt.step(grads), params + grads, opt)
+
     return Case(f"{cls.__name__}-schedule-returns-{label}", make, error, fragment)
 
 
@@ -409,41 +481,89 @@ _LOAD_CASES = [
     ("format-2", _with(["format_version"], 2), ValueError, "format_version 2"),
     ("param_groups-not-a-list", _with(["param_groups"], "x"), TypeError, "expected a list"),
     ("state-not-a-dict", _with(["state"], [1]), TypeError, "expected a dict"),
-    ("group-count", lambda s: {**s, "param_groups": s["param_groups"] * 2}, ValueError,
-     "2 parameter groups"),
-    ("unknown-group-key", _with(["param_groups", 0, "foo"], 1), ValueError,
-     "unknown keys ['foo']"),
-    ("params-missing", lambda s: {**s, "param_groups": [
-        {k: v for k, v in s["param_groups"][0].items() if k != "params"}]}, ValueError,
-     "'params' entry is missing"),
-    ("params-count", _with(["param_groups", 0, "params"], [0]), ValueError,
-     "has 2 parameters, the state_dict's has 1"),
-    ("params-repeated", _with(["param_groups", 0, "params"], [0, 0]), ValueError,
-     "index 0 appears twice"),
-    ("params-not-ints", _with(["param_groups", 0, "params"], ["a", "b"]), TypeError,
-     "must be an int"),
+    (
+        "group-count",
+        lambda s: {**s, "param_groups": s["param_groups"] * 2},
+        ValueError,
+        "2 parameter groups",
+    ),
+    ("unknown-group-key", _with(["param_groups", 0, "foo"], 1), ValueError, "unknown keys ['foo']"),
+    (
+        "params-missing",
+        lambda s: {
+            **s,
+            "param_groups": [{k: v for k, v in s["param_groups"][0].items() if k != "params"}],
+        },
+        ValueError,
+        "'params' entry is missing",
+    ),
+    (
+        "params-count",
+        _with(["param_groups", 0, "params"], [0]),
+        ValueError,
+        "has 2 parameters, the state_dict's has 1",
+    ),
+    (
+        "params-repeated",
+        _with(["param_groups", 0, "params"], [0, 0]),
+        ValueError,
+        "index 0 appears twice",
+    ),
+    (
+        "params-not-ints",
+        _with(["param_groups", 0, "params"], ["a", "b"]),
+        TypeError,
+        "must be an int",
+    ),
     ("lr-negative", _with(["param_groups", 0, "lr"], -1.0), ValueError, "lr must be finite"),
     ("lr-str", _with(["param_groups", 0, "lr"], "fast"), TypeError, "lr must be a real number"),
-    ("group-step-negative", _with(["param_groups", 0, "step"], -1), ValueError,
-     "['step'] must be an int in [0, "),
-    ("group-step-float", _with(["param_groups", 0, "step"], 2.0), TypeError,
-     "['step'] must be an int"),
-    ("state-key-str", lambda s: {**s, "state": {"zero": s["state"][0]}}, ValueError,
-     "keys are parameter indices, got 'zero'"),
-    ("state-key-unused", _with(["state", 7], {"step": 1}), ValueError,
-     "indices [7] belong to no parameter"),
+    (
+        "group-step-negative",
+        _with(["param_groups", 0, "step"], -1),
+        ValueError,
+        "['step'] must be an int in [0, ",
+    ),
+    (
+        "group-step-float",
+        _with(["param_groups", 0, "step"], 2.0),
+        TypeError,
+        "['step'] must be an int",
+    ),
+    (
+        "state-key-str",
+        lambda s: {**s, "state": {"zero": s["state"][0]}},
+        ValueError,
+        "keys are parameter indices, got 'zero'",
+    ),
+    (
+        "state-key-unused",
+        _with(["state", 7], {"step": 1}),
+        ValueError,
+        "indices [7] belong to no parameter",
+    ),
     ("state-entry-not-a-dict", _with(["state", 0], 3), TypeError, "expected a dict"),
     ("count-negative", _with(["state", 0, "step"], -1), ValueError, "must be an int in [0, "),
-    ("count-2**53", _with(["state", 0, "step"], MAX_STEP), ValueError,
-     "must be an int in [0, "),
+    ("count-2**53", _with(["state", 0, "step"], MAX_STEP), ValueError, "must be an int in [0, "),
     ("count-bool", _with(["state", 0, "step"], True), TypeError, "must be an int, got bool"),
-    ("unknown-state-name", _with(["state", 0, "velocity"], np.zeros(3)), ValueError,
-     "expected the state arrays"),
+    (
+        "unknown-state-name",
+        _with(["state", 0, "velocity"], np.zeros(3)),
+        ValueError,
+        "expected the state arrays",
+    ),
     ("state-shape", _set_state_array(lambda a: np.zeros(5)), ValueError, "has shape (5,)"),
-    ("state-strings", _set_state_array(lambda a: np.array(["a", "b", "c"])), TypeError,
-     "expected real numbers"),
-    ("state-nan", _set_state_array(lambda a: np.full(a.shape, np.nan)), ValueError,
-     "expected finite values"),
+    (
+        "state-strings",
+        _set_state_array(lambda a: np.array(["a", "b", "c"])),
+        TypeError,
+        "expected real numbers",
+    ),
+    (
+        "state-nan",
+        _set_state_array(lambda a: np.full(a.shape, np.nan)),
+        ValueError,
+        "expected finite values",
+    ),
     ("state-overflows-float32", None, ValueError, "expected finite values (in float32)"),
     ("second-moment-negative", _set_second_moment(-1.0), ValueError, "expected values >= 0"),
 ]
@@ -451,6 +571,7 @@ _LOAD_CASES = [
 
 def _load_case(cls, label, edit, error, fragment):
     if label == "state-overflows-float32":
+
         def make():
             params = [np.ones(3, np.float32)]
             opt = cls(params, **_FULL.get(cls, {}))
@@ -459,6 +580,7 @@ def _load_case(cls, label, edit, error, fragment):
             name = _first_state_name(saved)
             saved["state"][0][name] = np.full(3, 1e300)  # finite, but not as float32
             return Call(lambda: opt.load_state_dict(saved), params, opt)
+
         return Case(f"{cls.__name__}-load-{label}", make, error, fragment)
     return Case(f"{cls.__name__}-load-{label}", _load_call(cls, edit), error, fragment)
 
@@ -472,8 +594,7 @@ _CONSTRUCT_CASES = [
     ("param-list", lambda: [[1.0, 2.0]], {}, TypeError, "params[0]: expected a numpy.ndarray"),
     ("param-int", lambda: [np.arange(3)], {}, TypeError, "expected dtype float32 or float64"),
     ("param-big-endian", lambda: [_big_endian(np.ones(3))], {}, TypeError, "byte order"),
-    ("param-masked", lambda: [np.ma.array([1.0, 2.0], mask=[0, 1])], {}, TypeError,
-     "MaskedArray"),
+    ("param-masked", lambda: [np.ma.array([1.0, 2.0], mask=[0, 1])], {}, TypeError, "MaskedArray"),
     ("param-read-only", lambda: [_read_only(np.ones(3))], {}, ValueError, "writeable"),
     ("param-strided", lambda: [np.ones(6)[::2]], {}, ValueError, "C-contiguous"),
     ("param-twice", None, {}, ValueError, "params[0] and params[1]: expected separate arrays"),
@@ -482,37 +603,72 @@ _CONSTRUCT_CASES = [
     ("lr-str", lambda: [np.ones(2)], {"lr": "0.1"}, TypeError, "lr must be a real number"),
     ("lr-negative", lambda: [np.ones(2)], {"lr": -0.1}, ValueError, "lr must be finite"),
     ("lr-nan", lambda: [np.ones(2)], {"lr": math.nan}, ValueError, "lr must be finite"),
-    ("weight_decay-str", lambda: [np.ones(2)], {"weight_decay": "0"}, TypeError,
-     "weight_decay must be a real number"),
-    ("maximize-str", lambda: [np.ones(2)], {"maximize": "no"}, TypeError,
-     "maximize must be True or False"),
-    ("schedule-int", lambda: [np.ones(2)], {"schedule": 5}, TypeError,
-     "schedule: expected None or a callable"),
-    ("check_finite-str", lambda: [np.ones(2)], {"check_finite": "yes"}, TypeError,
-     "check_finite must be True or False"),
-    ("group-unknown-key", lambda: [{"params": [np.ones(2)], "foo": 1}], {}, ValueError,
-     "unknown keys ['foo']"),
+    (
+        "weight_decay-str",
+        lambda: [np.ones(2)],
+        {"weight_decay": "0"},
+        TypeError,
+        "weight_decay must be a real number",
+    ),
+    (
+        "maximize-str",
+        lambda: [np.ones(2)],
+        {"maximize": "no"},
+        TypeError,
+        "maximize must be True or False",
+    ),
+    (
+        "schedule-int",
+        lambda: [np.ones(2)],
+        {"schedule": 5},
+        TypeError,
+        "schedule: expected None or a callable",
+    ),
+    (
+        "check_finite-str",
+        lambda: [np.ones(2)],
+        {"check_finite": "yes"},
+        TypeError,
+        "check_finite must be True or False",
+    ),
+    (
+        "group-unknown-key",
+        lambda: [{"params": [np.ones(2)], "foo": 1}],
+        {},
+        ValueError,
+        "unknown keys ['foo']",
+    ),
     ("group-params-int", lambda: [{"params": 3}], {}, TypeError, 'param_group["params"]'),
-    ("group-schedule-str", lambda: [{"params": [np.ones(2)], "schedule": "cosine"}], {},
-     TypeError, 'param_group["schedule"]'),
+    (
+        "group-schedule-str",
+        lambda: [{"params": [np.ones(2)], "schedule": "cosine"}],
+        {},
+        TypeError,
+        'param_group["schedule"]',
+    ),
 ]
 
 
 def _construct_case(cls, label, params, hyper, error, fragment):
     if label == "param-twice":
+
         def params():
             w = np.ones(3)
             return [w, w]
     elif label == "param-and-view":
+
         def params():
             w = np.ones(3)
             return [w, w[:]]
     elif label == "param-overlapping-views":
+
         def params():
             w = np.ones(6)
             return [w[:4], w[3:]]
-    return Case(f"{cls.__name__}-init-{label}", _construct_call(cls, params, **hyper), error,
-                fragment)
+
+    return Case(
+        f"{cls.__name__}-init-{label}", _construct_call(cls, params, **hyper), error, fragment
+    )
 
 
 _BETAS_CASES = [
@@ -524,33 +680,64 @@ _BETAS_CASES = [
 
 OPTIM_CASES = (
     [_construct_case(cls, *row) for cls in _CLASSES for row in _CONSTRUCT_CASES]
-    + [Case(f"{cls.__name__}-init-{label}", _construct_call(cls, lambda: [np.ones(2)], **hyper),
-            error, fragment)
-       for cls in _CLASSES if "betas" in cls._hyperparameters
-       for label, hyper, error, fragment in _BETAS_CASES]
+    + [
+        Case(
+            f"{cls.__name__}-init-{label}",
+            _construct_call(cls, lambda: [np.ones(2)], **hyper),
+            error,
+            fragment,
+        )
+        for cls in _CLASSES
+        if "betas" in cls._hyperparameters
+        for label, hyper, error, fragment in _BETAS_CASES
+    ]
     + [_step_case(cls, *row) for cls in _CLASSES for row in _STEP_CASES]
     + [_nan_grad_with_check(cls) for cls in _CLASSES]
     + [_param_made_overlapping(cls) for cls in _CLASSES]
-    + [_bad_schedule_value(cls, value, error, fragment, label) for cls in _CLASSES
-       for label, value, error, fragment in [
-           ("negative", -1.0, ValueError, "param_groups[0]: schedule(2) must be a finite"),
-           ("nan", math.nan, ValueError, "param_groups[0]: schedule(2) must be a finite"),
-           ("str", "0.1", TypeError, "param_groups[0]: schedule(2) must be a real number"),
-       ]]
-    + [Case(f"{cls.__name__}-group-{key}-{value!r}", _group_change(cls, key, value), error,
-            fragment)
-       for cls in _CLASSES
-       for key, value, error, fragment in [
-           ("lr", -1.0, ValueError, "param_groups[0]: lr must be finite"),
-           ("lr", "0.1", TypeError, "param_groups[0]: lr must be a real number"),
-           ("maximize", "yes", TypeError, "maximize must be True or False"),
-       ]]
-    + [_load_case(cls, *row) for cls in _CLASSES for row in _LOAD_CASES
-       if not (cls is optim.SGD and row[0] == "second-moment-negative")]
-    + [Case(f"{cls.__name__}-load-foreign", _load_call(cls, _foreign(cls)), ValueError,
-            "cannot be loaded into") for cls in _CLASSES]
-    + [Case(f"{cls.__name__}-load-foreign-unlabelled", _load_call(cls, _foreign_unlabelled(cls)),
-            ValueError, "unknown keys") for cls in _CLASSES]
+    + [
+        _bad_schedule_value(cls, value, error, fragment, label)
+        for cls in _CLASSES
+        for label, value, error, fragment in [
+            ("negative", -1.0, ValueError, "param_groups[0]: schedule(2) must be a finite"),
+            ("nan", math.nan, ValueError, "param_groups[0]: schedule(2) must be a finite"),
+            ("str", "0.1", TypeError, "param_groups[0]: schedule(2) must be a real number"),
+        ]
+    ]
+    + [
+        Case(
+            f"{cls.__name__}-group-{key}-{value!r}", _group_change(cls, key, value), error, fragment
+        )
+        for cls in _CLASSES
+        for key, value, error, fragment in [
+            ("lr", -1.0, ValueError, "param_groups[0]: lr must be finite"),
+            ("lr", "0.1", TypeError, "param_groups[0]: lr must be a real number"),
+            ("maximize", "yes", TypeError, "maximize must be True or False"),
+        ]
+    ]
+    + [
+        _load_case(cls, *row)
+        for cls in _CLASSES
+        for row in _LOAD_CASES
+        if not (cls is optim.SGD and row[0] == "second-moment-negative")
+    ]
+    + [
+        Case(
+            f"{cls.__name__}-load-foreign",
+            _load_call(cls, _foreign(cls)),
+            ValueError,
+            "cannot be loaded into",
+        )
+        for cls in _CLASSES
+    ]
+    + [
+        Case(
+            f"{cls.__name__}-load-foreign-unlabelled",
+            _load_call(cls, _foreign_unlabelled(cls)),
+            ValueError,
+            "unknown keys",
+        )
+        for cls in _CLASSES
+    ]
 )
 
 
@@ -560,14 +747,16 @@ OPTIM_CASES = (
 def _clip_call(make_grads, function="norm", **kwargs):
     def make():
         grads = make_grads()
-        arrays = grads if isinstance(grads, list) else [grads] if isinstance(
-            grads, np.ndarray) else []
+        arrays = (
+            grads if isinstance(grads, list) else [grads] if isinstance(grads, np.ndarray) else []
+        )
         arrays = [a for a in arrays if isinstance(a, np.ndarray)]
         if function == "norm":
             kwargs.setdefault("max_norm", 1.0)
             return Call(lambda: clipping.clip_grad_norm(grads, **kwargs), arrays)
         kwargs.setdefault("clip_value", 0.5)
         return Call(lambda: clipping.clip_grad_value(grads, **kwargs), arrays)
+
     return make
 
 
@@ -582,8 +771,12 @@ def _overlapping_views():
 
 
 _CLIP_ARRAY_CASES = [
-    ("big-endian", lambda: [np.array([3.0, 4.0], ">f8" if np.little_endian else "<f8")],
-     TypeError, "byte order"),
+    (
+        "big-endian",
+        lambda: [np.array([3.0, 4.0], ">f8" if np.little_endian else "<f8")],
+        TypeError,
+        "byte order",
+    ),
     ("same-twice", _same_twice, ValueError, "grads[0] and grads[1]: expected separate arrays"),
     ("overlapping-views", _overlapping_views, ValueError, "share memory"),
     ("masked", lambda: [np.ma.array([3.0, 4.0], mask=[1, 0])], TypeError, "MaskedArray"),
@@ -595,32 +788,55 @@ _CLIP_ARRAY_CASES = [
 ]
 
 CLIP_CASES = (
-    [Case(f"clip_grad_{function}-{label}", _clip_call(make, function), error, fragment)
-     for function in ("norm", "value")
-     for label, make, error, fragment in _CLIP_ARRAY_CASES]
-    + [Case(f"clip_grad_norm-{label}", _clip_call(lambda: [np.array([3.0, 4.0])], **kw), error,
-            fragment)
-       for label, kw, error, fragment in [
-           ("max_norm-str", {"max_norm": "1"}, TypeError, "max_norm must be a real number"),
-           ("max_norm-negative", {"max_norm": -1.0}, ValueError, "max_norm"),
-           ("max_norm-nan", {"max_norm": math.nan}, ValueError, "max_norm"),
-           ("norm_type-str", {"norm_type": "two"}, ValueError, "norm_type must be"),
-           ("norm_type-0", {"norm_type": 0.0}, ValueError, "norm_type"),
-           ("norm_type-None", {"norm_type": None}, TypeError, "norm_type must be a real"),
-           ("error_if_nonfinite-str", {"error_if_nonfinite": "yes"}, TypeError,
-            "error_if_nonfinite must be True or False"),
-       ]]
-    + [Case("clip_grad_norm-nonfinite", _clip_call(
-        lambda: [np.array([np.inf, 1.0])], error_if_nonfinite=True), FloatingPointError,
-        "cannot be clipped")]
-    + [Case(f"clip_grad_value-{label}", _clip_call(lambda: [np.array([3.0, 4.0])], "value",
-                                                   clip_value=value), error, fragment)
-       for label, value, error, fragment in [
-           ("str", "1", TypeError, "clip_value must be a real number"),
-           ("negative", -1.0, ValueError, "clip_value"),
-           ("nan", math.nan, ValueError, "clip_value"),
-           ("None", None, TypeError, "clip_value must be a real number"),
-       ]]
+    [
+        Case(f"clip_grad_{function}-{label}", _clip_call(make, function), error, fragment)
+        for function in ("norm", "value")
+        for label, make, error, fragment in _CLIP_ARRAY_CASES
+    ]
+    + [
+        Case(
+            f"clip_grad_norm-{label}",
+            _clip_call(lambda: [np.array([3.0, 4.0])], **kw),
+            error,
+            fragment,
+        )
+        for label, kw, error, fragment in [
+            ("max_norm-str", {"max_norm": "1"}, TypeError, "max_norm must be a real number"),
+            ("max_norm-negative", {"max_norm": -1.0}, ValueError, "max_norm"),
+            ("max_norm-nan", {"max_norm": math.nan}, ValueError, "max_norm"),
+            ("norm_type-str", {"norm_type": "two"}, ValueError, "norm_type must be"),
+            ("norm_type-0", {"norm_type": 0.0}, ValueError, "norm_type"),
+            ("norm_type-None", {"norm_type": None}, TypeError, "norm_type must be a real"),
+            (
+                "error_if_nonfinite-str",
+                {"error_if_nonfinite": "yes"},
+                TypeError,
+                "error_if_nonfinite must be True or False",
+            ),
+        ]
+    ]
+    + [
+        Case(
+            "clip_grad_norm-nonfinite",
+            _clip_call(lambda: [np.array([np.inf, 1.0])], error_if_nonfinite=True),
+            FloatingPointError,
+            "cannot be clipped",
+        )
+    ]
+    + [
+        Case(
+            f"clip_grad_value-{label}",
+            _clip_call(lambda: [np.array([3.0, 4.0])], "value", clip_value=value),
+            error,
+            fragment,
+        )
+        for label, value, error, fragment in [
+            ("str", "1", TypeError, "clip_value must be a real number"),
+            ("negative", -1.0, ValueError, "clip_value"),
+            ("nan", math.nan, ValueError, "clip_value"),
+            ("None", None, TypeError, "clip_value must be a real number"),
+        ]
+    ]
 )
 
 
@@ -636,6 +852,7 @@ def _x_call(landscape, x, method="__call__"):
         value = x() if callable(x) else x
         arrays = [value] if isinstance(value, np.ndarray) else []
         return Call(lambda: getattr(landscape, method)(value), arrays)
+
     return make
 
 
@@ -644,67 +861,146 @@ def _check_grad_call(fun, jac, x0, **kw):
         point = x0() if callable(x0) else x0
         arrays = [point] if isinstance(point, np.ndarray) else []
         return Call(lambda: functions.check_grad(fun, jac, point, **kw), arrays)
+
     return make
 
 
 _sphere = functions.sphere
 
 FUNCTION_CASES = (
-    [Case(f"{cls.__name__}-dim-{label}", _plain(lambda cls=cls, value=value: cls(value)), error,
-          fragment)
-     for cls in (functions.Sphere, functions.Rosenbrock, functions.Rastrigin, functions.Ackley)
-     for label, value, error, fragment in [
-         ("negative", -1, ValueError, "dim must be an int in [0, "),
-         ("float", 1.5, TypeError, "dim must be an int, got float"),
-         ("str", "2", TypeError, "dim must be an int, got str"),
-         ("bool", True, TypeError, "dim must be an int, got bool"),
-         ("huge", 2**64, ValueError, "dim must be an int in [0, "),
-         ("zero", 0, ValueError, "dim must be >= "),
-     ]]
-    + [Case("IllConditionedQuadratic-condition-str",
-            _plain(lambda: functions.IllConditionedQuadratic(2, "x")), TypeError,
-            "condition must be a real number"),
-       Case("IllConditionedQuadratic-condition-small",
-            _plain(lambda: functions.IllConditionedQuadratic(2, 0.5)), ValueError,
-            "condition must be")]
-    + [Case(f"landscape-{method}-{label}", _x_call(_sphere, x, method), error, fragment)
-       for method in ("__call__", "grad", "value_and_grad")
-       for label, x, error, fragment in [
-           ("masked", lambda: np.ma.array([1.0, 2.0], mask=[0, 1]), TypeError, "MaskedArray"),
-           ("strings", lambda: np.array(["a", "b"]), TypeError, "expected real numbers"),
-           ("wrong-length", lambda: np.ones(3), ValueError, "expected shape (2,)"),
-           ("scalar", 1.0, ValueError, "expected shape (2,)"),
-           ("empty", lambda: np.ones((0,)), ValueError, "expected shape (2,)"),
-       ]]
-    + [Case(f"check_grad-{label}", _check_grad_call(*args, **kw), error, fragment)
-       for label, args, kw, error, fragment in [
-           ("nan-jac", (_sphere, lambda x: np.full(2, np.nan), lambda: np.array([1.0, 2.0])),
-            {}, ValueError, "jac(x0) holds NaN or infinity"),
-           ("nan-fun", (lambda x: np.nan, _sphere.grad, lambda: np.array([1.0, 2.0])), {},
-            ValueError, "the finite differences of fun hold"),
-           ("x0-None", (_sphere, _sphere.grad, None), {}, TypeError, "x0: expected an array"),
-           ("x0-empty", (_sphere, _sphere.grad, []), {}, ValueError,
-            "x0 must have at least one element"),
-           ("x0-2d", (_sphere, _sphere.grad, lambda: np.ones((2, 2))), {}, ValueError,
-            "x0 must be 1-D"),
-           ("x0-str", (_sphere, _sphere.grad, "12"), {}, TypeError, "x0: expected an array"),
-           ("x0-strings", (_sphere, _sphere.grad, ["a", "b"]), {}, TypeError,
-            "x0: expected real numbers"),
-           ("x0-ragged", (_sphere, _sphere.grad, [[1.0], [1.0, 2.0]]), {}, ValueError,
-            "x0: expected an array-like"),
-           ("x0-nan", (_sphere, _sphere.grad, lambda: np.array([np.nan, 1.0])), {}, ValueError,
-            "x0: expected finite numbers"),
-           ("x0-masked", (_sphere, _sphere.grad, lambda: np.ma.array([1.0, 2.0])), {},
-            TypeError, "MaskedArray"),
-           ("eps-negative", (_sphere, _sphere.grad, lambda: np.ones(2)), {"eps": -1.0},
-            ValueError, "eps must be a finite number > 0"),
-           ("eps-str", (_sphere, _sphere.grad, lambda: np.ones(2)), {"eps": "1e-6"}, TypeError,
-            "eps must be a real number"),
-           ("jac-shape", (_sphere, lambda x: np.ones(3), lambda: np.ones(2)), {}, ValueError,
-            "jac must return an array of shape (2,)"),
-           ("fun-not-callable", (3, _sphere.grad, lambda: np.ones(2)), {}, TypeError,
-            "must be callable"),
-       ]]
+    [
+        Case(
+            f"{cls.__name__}-dim-{label}",
+            _plain(lambda cls=cls, value=value: cls(value)),
+            error,
+            fragment,
+        )
+        for cls in (functions.Sphere, functions.Rosenbrock, functions.Rastrigin, functions.Ackley)
+        for label, value, error, fragment in [
+            ("negative", -1, ValueError, "dim must be an int in [0, "),
+            ("float", 1.5, TypeError, "dim must be an int, got float"),
+            ("str", "2", TypeError, "dim must be an int, got str"),
+            ("bool", True, TypeError, "dim must be an int, got bool"),
+            ("huge", 2**64, ValueError, "dim must be an int in [0, "),
+            ("zero", 0, ValueError, "dim must be >= "),
+        ]
+    ]
+    + [
+        Case(
+            "IllConditionedQuadratic-condition-str",
+            _plain(lambda: functions.IllConditionedQuadratic(2, "x")),
+            TypeError,
+            "condition must be a real number",
+        ),
+        Case(
+            "IllConditionedQuadratic-condition-small",
+            _plain(lambda: functions.IllConditionedQuadratic(2, 0.5)),
+            ValueError,
+            "condition must be",
+        ),
+    ]
+    + [
+        Case(f"landscape-{method}-{label}", _x_call(_sphere, x, method), error, fragment)
+        for method in ("__call__", "grad", "value_and_grad")
+        for label, x, error, fragment in [
+            ("masked", lambda: np.ma.array([1.0, 2.0], mask=[0, 1]), TypeError, "MaskedArray"),
+            ("strings", lambda: np.array(["a", "b"]), TypeError, "expected real numbers"),
+            ("wrong-length", lambda: np.ones(3), ValueError, "expected shape (2,)"),
+            ("scalar", 1.0, ValueError, "expected shape (2,)"),
+            ("empty", lambda: np.ones((0,)), ValueError, "expected shape (2,)"),
+        ]
+    ]
+    + [
+        Case(f"check_grad-{label}", _check_grad_call(*args, **kw), error, fragment)
+        for label, args, kw, error, fragment in [
+            (
+                "nan-jac",
+                (_sphere, lambda x: np.full(2, np.nan), lambda: np.array([1.0, 2.0])),
+                {},
+                ValueError,
+                "jac(x0) holds NaN or infinity",
+            ),
+            (
+                "nan-fun",
+                (lambda x: np.nan, _sphere.grad, lambda: np.array([1.0, 2.0])),
+                {},
+                ValueError,
+                "the finite differences of fun hold",
+            ),
+            ("x0-None", (_sphere, _sphere.grad, None), {}, TypeError, "x0: expected an array"),
+            (
+                "x0-empty",
+                (_sphere, _sphere.grad, []),
+                {},
+                ValueError,
+                "x0 must have at least one element",
+            ),
+            (
+                "x0-2d",
+                (_sphere, _sphere.grad, lambda: np.ones((2, 2))),
+                {},
+                ValueError,
+                "x0 must be 1-D",
+            ),
+            ("x0-str", (_sphere, _sphere.grad, "12"), {}, TypeError, "x0: expected an array"),
+            (
+                "x0-strings",
+                (_sphere, _sphere.grad, ["a", "b"]),
+                {},
+                TypeError,
+                "x0: expected real numbers",
+            ),
+            (
+                "x0-ragged",
+                (_sphere, _sphere.grad, [[1.0], [1.0, 2.0]]),
+                {},
+                ValueError,
+                "x0: expected an array-like",
+            ),
+            (
+                "x0-nan",
+                (_sphere, _sphere.grad, lambda: np.array([np.nan, 1.0])),
+                {},
+                ValueError,
+                "x0: expected finite numbers",
+            ),
+            (
+                "x0-masked",
+                (_sphere, _sphere.grad, lambda: np.ma.array([1.0, 2.0])),
+                {},
+                TypeError,
+                "MaskedArray",
+            ),
+            (
+                "eps-negative",
+                (_sphere, _sphere.grad, lambda: np.ones(2)),
+                {"eps": -1.0},
+                ValueError,
+                "eps must be a finite number > 0",
+            ),
+            (
+                "eps-str",
+                (_sphere, _sphere.grad, lambda: np.ones(2)),
+                {"eps": "1e-6"},
+                TypeError,
+                "eps must be a real number",
+            ),
+            (
+                "jac-shape",
+                (_sphere, lambda x: np.ones(3), lambda: np.ones(2)),
+                {},
+                ValueError,
+                "jac must return an array of shape (2,)",
+            ),
+            (
+                "fun-not-callable",
+                (3, _sphere.grad, lambda: np.ones(2)),
+                {},
+                TypeError,
+                "must be callable",
+            ),
+        ]
+    ]
 )
 
 
@@ -716,59 +1012,114 @@ def _minimize_call(x0=lambda: np.array([1.0, 2.0]), fun=_sphere, **kw):
         point = x0() if callable(x0) else x0
         arrays = [point] if isinstance(point, np.ndarray) else []
         return Call(lambda: descend.minimize(fun, point, **kw), arrays)
+
     return make
 
 
 MINIMIZE_CASES = [
     Case(f"minimize-{label}", _minimize_call(**kw), error, fragment)
     for label, kw, error, fragment in [
-        ("option-unknown", {"options": {"foo": 1}}, TypeError,
-         "options: foo is not a hyperparameter of Adam"),
-        ("max_iter-2**64", {"options": {"max_iter": 2**64}}, ValueError,
-         "options['max_iter'] must be an int in [0, "),
-        ("max_iter-negative", {"options": {"max_iter": -1}}, ValueError,
-         "options['max_iter'] must be an int"),
-        ("max_iter-float", {"options": {"max_iter": 10.0}}, TypeError,
-         "options['max_iter'] must be an int, got float"),
-        ("max_iter-bool", {"options": {"max_iter": True}}, TypeError,
-         "options['max_iter'] must be an int, got bool"),
+        (
+            "option-unknown",
+            {"options": {"foo": 1}},
+            TypeError,
+            "options: foo is not a hyperparameter of Adam",
+        ),
+        (
+            "max_iter-2**64",
+            {"options": {"max_iter": 2**64}},
+            ValueError,
+            "options['max_iter'] must be an int in [0, ",
+        ),
+        (
+            "max_iter-negative",
+            {"options": {"max_iter": -1}},
+            ValueError,
+            "options['max_iter'] must be an int",
+        ),
+        (
+            "max_iter-float",
+            {"options": {"max_iter": 10.0}},
+            TypeError,
+            "options['max_iter'] must be an int, got float",
+        ),
+        (
+            "max_iter-bool",
+            {"options": {"max_iter": True}},
+            TypeError,
+            "options['max_iter'] must be an int, got bool",
+        ),
         ("lr-str", {"options": {"lr": "0.1"}}, TypeError, "options: lr must be a real number"),
         ("lr-negative", {"options": {"lr": -0.1}}, ValueError, "lr must be finite and >= 0"),
-        ("beta1-str", {"options": {"beta1": "x"}}, TypeError,
-         "options: beta1 must be a real number"),
-        ("amsgrad-str", {"options": {"amsgrad": "yes"}}, TypeError,
-         "options: amsgrad must be True or False"),
-        ("record_path-str", {"options": {"record_path": "yes"}}, TypeError,
-         "options['record_path'] must be True or False"),
+        (
+            "beta1-str",
+            {"options": {"beta1": "x"}},
+            TypeError,
+            "options: beta1 must be a real number",
+        ),
+        (
+            "amsgrad-str",
+            {"options": {"amsgrad": "yes"}},
+            TypeError,
+            "options: amsgrad must be True or False",
+        ),
+        (
+            "record_path-str",
+            {"options": {"record_path": "yes"}},
+            TypeError,
+            "options['record_path'] must be True or False",
+        ),
         ("options-list", {"options": [("lr", 0.1)]}, TypeError, "options must be a dict"),
-        ("on_nonfinite-unknown", {"options": {"on_nonfinite": "ignore"}}, ValueError,
-         "options['on_nonfinite'] must be one of 'stop', 'skip', 'raise', got 'ignore'"),
-        ("on_nonfinite-None", {"options": {"on_nonfinite": None}}, ValueError,
-         "options['on_nonfinite'] must be one of"),
-        ("on_nonfinite-list", {"options": {"on_nonfinite": ["skip"]}}, ValueError,
-         "options['on_nonfinite'] must be one of"),
+        (
+            "on_nonfinite-unknown",
+            {"options": {"on_nonfinite": "ignore"}},
+            ValueError,
+            "options['on_nonfinite'] must be one of 'stop', 'skip', 'raise', got 'ignore'",
+        ),
+        (
+            "on_nonfinite-None",
+            {"options": {"on_nonfinite": None}},
+            ValueError,
+            "options['on_nonfinite'] must be one of",
+        ),
+        (
+            "on_nonfinite-list",
+            {"options": {"on_nonfinite": ["skip"]}},
+            ValueError,
+            "options['on_nonfinite'] must be one of",
+        ),
         ("method-unknown", {"method": "lbfgs"}, ValueError, "method must be one of"),
         ("method-int", {"method": 3}, ValueError, "method must be one of"),
         ("tol-negative", {"tol": -1.0}, ValueError, "tol must be None or a finite number"),
         ("gtol-str", {"options": {"gtol": "small"}}, ValueError, "gtol must be None"),
         ("clip_norm-0", {"options": {"clip_norm": 0.0}}, ValueError, "clip_norm must be"),
-        ("schedule-callable", {"options": {"schedule": lambda t: 0.1}}, TypeError,
-         "options['schedule'] must be a descend.schedules object"),
-        ("lr-and-schedule", {"options": {"lr": 0.1, "schedule": schedules.Constant(0.1)}},
-         ValueError, "give lr or schedule, not both"),
+        (
+            "schedule-callable",
+            {"options": {"schedule": lambda t: 0.1}},
+            TypeError,
+            "options['schedule'] must be a descend.schedules object",
+        ),
+        (
+            "lr-and-schedule",
+            {"options": {"lr": 0.1, "schedule": schedules.Constant(0.1)}},
+            ValueError,
+            "give lr or schedule, not both",
+        ),
         ("callback-int", {"callback": 3}, TypeError, "callback must be callable"),
-        ("jac-str", {"jac": "2-point", "fun": lambda x: float(x @ x)}, TypeError,
-         "jac must be"),
+        ("jac-str", {"jac": "2-point", "fun": lambda x: float(x @ x)}, TypeError, "jac must be"),
         ("fun-not-callable", {"fun": 3}, TypeError, "fun must be callable"),
         ("maximize", {"options": {"maximize": True}}, ValueError, "'maximize' is not supported"),
         ("x0-None", {"x0": None}, TypeError, "x0: expected an array-like"),
         ("x0-empty", {"x0": []}, ValueError, "x0 must have at least one element"),
         ("x0-2d", {"x0": lambda: np.ones((2, 2))}, ValueError, "x0 must be 1-D"),
         ("x0-strings", {"x0": ["a", "b"]}, TypeError, "x0: expected real numbers"),
-        ("x0-masked", {"x0": lambda: np.ma.array([1.0, 2.0], mask=[0, 1])}, TypeError,
-         "MaskedArray"),
-        ("x0-wrong-length", {"x0": lambda: np.ones(3)}, ValueError,
-         "x0: expected 2 values"),
+        (
+            "x0-masked",
+            {"x0": lambda: np.ma.array([1.0, 2.0], mask=[0, 1])},
+            TypeError,
+            "MaskedArray",
+        ),
+        ("x0-wrong-length", {"x0": lambda: np.ones(3)}, ValueError, "x0: expected 2 values"),
     ]
 ]
 
@@ -786,46 +1137,74 @@ _SCHEDULE_INSTANCES = [
     schedules.ReduceOnPlateau(0.1),
 ]
 
-SCHEDULE_CASES = (
-    [Case(f"{type(s).__name__}-call-{label}", _plain(lambda s=s, t=t: s(t)), error, fragment)
-     for s in _SCHEDULE_INSTANCES
-     for label, t, error, fragment in [
-         ("negative", -1, ValueError, "t must be a step count >= 0"),
-         ("float", 1.5, TypeError, "t must be a step count (an int >= 0), got float"),
-         ("str", "1", TypeError, "t must be a step count (an int >= 0), got str"),
-         ("bool", True, TypeError, "t must be a step count (an int >= 0), got bool"),
-         ("None", None, TypeError, "t must be a step count (an int >= 0), got NoneType"),
-     ]]
-    + [Case(f"schedule-init-{label}", _plain(make), error, fragment)
-       for label, make, error, fragment in [
-           ("Constant-str", lambda: schedules.Constant("0.1"), TypeError,
-            "lr must be a real number"),
-           ("Constant-negative", lambda: schedules.Constant(-1.0), ValueError,
-            "lr must be a finite number >= 0"),
-           ("Constant-nan", lambda: schedules.Constant(math.nan), ValueError, "lr must be"),
-           ("Constant-bool", lambda: schedules.Constant(True), TypeError,
-            "lr must be a real number"),
-           ("InverseTime-zero", lambda: schedules.InverseTime(0.0, 1.0), ValueError,
-            "t0 must be"),
-           ("StepDecay-float-size", lambda: schedules.StepDecay(0.1, 1.5, 0.5), TypeError,
-            "step_size must be an int"),
-           ("Cosine-T_max-0", lambda: schedules.Cosine(0.1, 0, 0.0), ValueError,
-            "T_max must be"),
-           ("Exponential-gamma-2", lambda: schedules.Exponential(0.1, 2.0), ValueError,
-            "gamma must be"),
-           ("LinearWarmup-negative", lambda: schedules.LinearWarmup(0.1, -1), ValueError,
-            "warmup_steps must be"),
-           ("LinearWarmup-callable", lambda: schedules.LinearWarmup(lambda t: 0.1, 10),
-            TypeError, "schedule must be"),
-           ("ReduceOnPlateau-factor-1", lambda: schedules.ReduceOnPlateau(0.1, factor=1.0),
-            ValueError, "factor must be"),
-           ("ReduceOnPlateau-patience-float",
-            lambda: schedules.ReduceOnPlateau(0.1, patience=1.5), TypeError,
-            "patience must be an int"),
-           ("Constant-load-state", lambda: schedules.Constant(0.1).load_state_dict({"x": 1}),
-            ValueError, "has no state"),
-       ]]
-)
+SCHEDULE_CASES = [
+    Case(f"{type(s).__name__}-call-{label}", _plain(lambda s=s, t=t: s(t)), error, fragment)
+    for s in _SCHEDULE_INSTANCES
+    for label, t, error, fragment in [
+        ("negative", -1, ValueError, "t must be a step count >= 0"),
+        ("float", 1.5, TypeError, "t must be a step count (an int >= 0), got float"),
+        ("str", "1", TypeError, "t must be a step count (an int >= 0), got str"),
+        ("bool", True, TypeError, "t must be a step count (an int >= 0), got bool"),
+        ("None", None, TypeError, "t must be a step count (an int >= 0), got NoneType"),
+    ]
+] + [
+    Case(f"schedule-init-{label}", _plain(make), error, fragment)
+    for label, make, error, fragment in [
+        ("Constant-str", lambda: schedules.Constant("0.1"), TypeError, "lr must be a real number"),
+        (
+            "Constant-negative",
+            lambda: schedules.Constant(-1.0),
+            ValueError,
+            "lr must be a finite number >= 0",
+        ),
+        ("Constant-nan", lambda: schedules.Constant(math.nan), ValueError, "lr must be"),
+        ("Constant-bool", lambda: schedules.Constant(True), TypeError, "lr must be a real number"),
+        ("InverseTime-zero", lambda: schedules.InverseTime(0.0, 1.0), ValueError, "t0 must be"),
+        (
+            "StepDecay-float-size",
+            lambda: schedules.StepDecay(0.1, 1.5, 0.5),
+            TypeError,
+            "step_size must be an int",
+        ),
+        ("Cosine-T_max-0", lambda: schedules.Cosine(0.1, 0, 0.0), ValueError, "T_max must be"),
+        (
+            "Exponential-gamma-2",
+            lambda: schedules.Exponential(0.1, 2.0),
+            ValueError,
+            "gamma must be",
+        ),
+        (
+            "LinearWarmup-negative",
+            lambda: schedules.LinearWarmup(0.1, -1),
+            ValueError,
+            "warmup_steps must be",
+        ),
+        (
+            "LinearWarmup-callable",
+            lambda: schedules.LinearWarmup(lambda t: 0.1, 10),
+            TypeError,
+            "schedule must be",
+        ),
+        (
+            "ReduceOnPlateau-factor-1",
+            lambda: schedules.ReduceOnPlateau(0.1, factor=1.0),
+            ValueError,
+            "factor must be",
+        ),
+        (
+            "ReduceOnPlateau-patience-float",
+            lambda: schedules.ReduceOnPlateau(0.1, patience=1.5),
+            TypeError,
+            "patience must be an int",
+        ),
+        (
+            "Constant-load-state",
+            lambda: schedules.Constant(0.1).load_state_dict({"x": 1}),
+            ValueError,
+            "has no state",
+        ),
+    ]
+]
 
 # ---------------------------------------------------------------------- estimators
 
@@ -833,17 +1212,23 @@ SCHEDULE_CASES = (
 def _estimator_data():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((6, 2))
-    return {"X": X, "y": X @ np.array([1.0, 2.0]), "labels": np.array([0, 1, 0, 1, 0, 1]),
-            "sample_weight": None}
+    return {
+        "X": X,
+        "y": X @ np.array([1.0, 2.0]),
+        "labels": np.array([0, 1, 0, 1, 0, 1]),
+        "sample_weight": None,
+    }
 
 
 def _csr(edit):
     def make(data):
         sparse = pytest.importorskip("scipy.sparse")
-        X = sparse.csr_matrix(np.array([[1.0, 2.0], [3.0, 0.0], [0.0, 4.0], [1.0, 1.0],
-                                        [2.0, 0.0], [0.0, 3.0]]))
+        X = sparse.csr_matrix(
+            np.array([[1.0, 2.0], [3.0, 0.0], [0.0, 4.0], [1.0, 1.0], [2.0, 0.0], [0.0, 3.0]])
+        )
         edit(X)
         return X
+
     return make
 
 
@@ -885,80 +1270,199 @@ def _with_nan(key, index):
         values = data[key].astype(np.float64)
         values[index] = np.nan
         return values
+
     return edit
 
 
 _REGRESSION_CASES = [
     ("X-nan", {}, {"X": _with_nan("X", (1, 1))}, ValueError, "X contains NaN or infinity"),
-    ("X-inf", {}, {"X": lambda d: np.where(d["X"] > 1, np.inf, d["X"])}, ValueError,
-     "X contains NaN or infinity"),
+    (
+        "X-inf",
+        {},
+        {"X": lambda d: np.where(d["X"] > 1, np.inf, d["X"])},
+        ValueError,
+        "X contains NaN or infinity",
+    ),
     ("y-nan", {}, {"y": _with_nan("y", 2)}, ValueError, "y contains NaN or infinity"),
-    ("y-short", {}, {"y": lambda d: d["y"][:5]}, ValueError,
-     "y has 5 entries but X has 6 samples"),
+    ("y-short", {}, {"y": lambda d: d["y"][:5]}, ValueError, "y has 5 entries but X has 6 samples"),
     ("y-2d", {}, {"y": lambda d: np.ones((6, 2))}, ValueError, "y must be 1-D"),
-    ("sample_weight-negative", {}, {"sample_weight": lambda d: -np.ones(6)}, ValueError,
-     "sample_weight must be non-negative"),
-    ("sample_weight-all-zero", {}, {"sample_weight": lambda d: np.zeros(6)}, ValueError,
-     "sample_weight must not be all zero"),
-    ("sample_weight-short", {}, {"sample_weight": lambda d: np.ones(5)}, ValueError,
-     "sample_weight has 5 entries but X has 6 samples"),
-    ("sample_weight-nan", {}, {"sample_weight": lambda d: np.full(6, np.nan)}, ValueError,
-     "sample_weight contains NaN or infinity"),
-    ("loss-unknown", {"loss": "hinge"}, {}, ValueError,
-     "loss must be one of 'squared_error', 'huber', got 'hinge'"),
-    ("penalty-unknown", {"penalty": "l3"}, {}, ValueError,
-     "penalty must be one of None, 'l2', 'l1', 'elasticnet', got 'l3'"),
+    (
+        "sample_weight-negative",
+        {},
+        {"sample_weight": lambda d: -np.ones(6)},
+        ValueError,
+        "sample_weight must be non-negative",
+    ),
+    (
+        "sample_weight-all-zero",
+        {},
+        {"sample_weight": lambda d: np.zeros(6)},
+        ValueError,
+        "sample_weight must not be all zero",
+    ),
+    (
+        "sample_weight-short",
+        {},
+        {"sample_weight": lambda d: np.ones(5)},
+        ValueError,
+        "sample_weight has 5 entries but X has 6 samples",
+    ),
+    (
+        "sample_weight-nan",
+        {},
+        {"sample_weight": lambda d: np.full(6, np.nan)},
+        ValueError,
+        "sample_weight contains NaN or infinity",
+    ),
+    (
+        "loss-unknown",
+        {"loss": "hinge"},
+        {},
+        ValueError,
+        "loss must be one of 'squared_error', 'huber', got 'hinge'",
+    ),
+    (
+        "penalty-unknown",
+        {"penalty": "l3"},
+        {},
+        ValueError,
+        "penalty must be one of None, 'l2', 'l1', 'elasticnet', got 'l3'",
+    ),
     ("optimizer-unknown", {"optimizer": "lbfgs"}, {}, ValueError, "optimizer must be one of"),
-    ("X-3d", {}, {"X": lambda d: d["X"].reshape(6, 2, 1)}, ValueError,
-     "X must be a 2-D array of shape (n_samples, n_features), got 3-D"),
+    (
+        "X-3d",
+        {},
+        {"X": lambda d: d["X"].reshape(6, 2, 1)},
+        ValueError,
+        "X must be a 2-D array of shape (n_samples, n_features), got 3-D",
+    ),
     ("X-1d", {}, {"X": lambda d: d["X"][:, 0]}, ValueError, "got 1-D with shape (6,)"),
-    ("X-strings", {}, {"X": lambda d: np.full((6, 2), "a")}, ValueError,
-     "X must hold real numbers"),
-    ("X-complex", {}, {"X": lambda d: d["X"].astype(complex)}, ValueError,
-     "Complex data not supported"),
-    ("X-no-rows", {}, {"X": lambda d: np.zeros((0, 2)), "y": lambda d: np.zeros(0)}, ValueError,
-     "X has 0 samples"),
-    ("X-csr-unsorted", {}, {"X": _csr(_swap_first_two_columns)}, ValueError,
-     "X.indices: expected column indices sorted within each row"),
-    ("X-csr-out-of-range", {}, {"X": _csr(_column_out_of_range)}, ValueError,
-     "X.indices: expected column indices in [0, 2), got 5"),
+    (
+        "X-strings",
+        {},
+        {"X": lambda d: np.full((6, 2), "a")},
+        ValueError,
+        "X must hold real numbers",
+    ),
+    (
+        "X-complex",
+        {},
+        {"X": lambda d: d["X"].astype(complex)},
+        ValueError,
+        "Complex data not supported",
+    ),
+    (
+        "X-no-rows",
+        {},
+        {"X": lambda d: np.zeros((0, 2)), "y": lambda d: np.zeros(0)},
+        ValueError,
+        "X has 0 samples",
+    ),
+    (
+        "X-csr-unsorted",
+        {},
+        {"X": _csr(_swap_first_two_columns)},
+        ValueError,
+        "X.indices: expected column indices sorted within each row",
+    ),
+    (
+        "X-csr-out-of-range",
+        {},
+        {"X": _csr(_column_out_of_range)},
+        ValueError,
+        "X.indices: expected column indices in [0, 2), got 5",
+    ),
 ]
 
 _CLASSIFICATION_CASES = [
     ("X-nan", {}, {"X": _with_nan("X", (0, 0))}, ValueError, "X contains NaN or infinity"),
-    ("y-nan", {}, {"labels": _with_nan("labels", 3)}, ValueError,
-     "y contains NaN or infinity"),
-    ("y-one-class", {}, {"labels": lambda d: np.zeros(6)}, ValueError,
-     "needs samples of at least 2 classes; y has 1 class"),
-    ("y-short", {}, {"labels": lambda d: d["labels"][:5]}, ValueError,
-     "y has 5 entries but X has 6 samples"),
-    ("y-continuous", {}, {"labels": lambda d: d["y"]}, ValueError,
-     "Unknown label type: continuous"),
-    ("sample_weight-negative", {}, {"sample_weight": lambda d: -np.ones(6)}, ValueError,
-     "sample_weight must be non-negative"),
-    ("sample_weight-all-zero", {}, {"sample_weight": lambda d: np.zeros(6)}, ValueError,
-     "sample_weight must not be all zero"),
-    ("penalty-unknown", {"penalty": "none"}, {}, ValueError,
-     "penalty must be one of None, 'l2', 'l1', 'elasticnet', got 'none'"),
+    ("y-nan", {}, {"labels": _with_nan("labels", 3)}, ValueError, "y contains NaN or infinity"),
+    (
+        "y-one-class",
+        {},
+        {"labels": lambda d: np.zeros(6)},
+        ValueError,
+        "needs samples of at least 2 classes; y has 1 class",
+    ),
+    (
+        "y-short",
+        {},
+        {"labels": lambda d: d["labels"][:5]},
+        ValueError,
+        "y has 5 entries but X has 6 samples",
+    ),
+    (
+        "y-continuous",
+        {},
+        {"labels": lambda d: d["y"]},
+        ValueError,
+        "Unknown label type: continuous",
+    ),
+    (
+        "sample_weight-negative",
+        {},
+        {"sample_weight": lambda d: -np.ones(6)},
+        ValueError,
+        "sample_weight must be non-negative",
+    ),
+    (
+        "sample_weight-all-zero",
+        {},
+        {"sample_weight": lambda d: np.zeros(6)},
+        ValueError,
+        "sample_weight must not be all zero",
+    ),
+    (
+        "penalty-unknown",
+        {"penalty": "none"},
+        {},
+        ValueError,
+        "penalty must be one of None, 'l2', 'l1', 'elasticnet', got 'none'",
+    ),
     ("X-3d", {}, {"X": lambda d: d["X"].reshape(6, 1, 2)}, ValueError, "got 3-D"),
-    ("X-csr-unsorted", {}, {"X": _csr(_swap_first_two_columns)}, ValueError,
-     "expected column indices sorted within each row"),
-    ("X-csr-out-of-range", {}, {"X": _csr(_column_out_of_range)}, ValueError,
-     "expected column indices in [0, 2), got 5"),
+    (
+        "X-csr-unsorted",
+        {},
+        {"X": _csr(_swap_first_two_columns)},
+        ValueError,
+        "expected column indices sorted within each row",
+    ),
+    (
+        "X-csr-out-of-range",
+        {},
+        {"X": _csr(_column_out_of_range)},
+        ValueError,
+        "expected column indices in [0, 2), got 5",
+    ),
 ]
 
-ESTIMATOR_CASES = (
-    [Case(f"LinearRegression-{label}", _fit_call(descend.LinearRegression, params, **changes),
-          error, fragment)
-     for label, params, changes, error, fragment in _REGRESSION_CASES]
-    + [Case(f"LogisticRegression-{label}",
-            _fit_call(descend.LogisticRegression, params, target="labels", **changes),
-            error, fragment)
-       for label, params, changes, error, fragment in _CLASSIFICATION_CASES]
-)
+ESTIMATOR_CASES = [
+    Case(
+        f"LinearRegression-{label}",
+        _fit_call(descend.LinearRegression, params, **changes),
+        error,
+        fragment,
+    )
+    for label, params, changes, error, fragment in _REGRESSION_CASES
+] + [
+    Case(
+        f"LogisticRegression-{label}",
+        _fit_call(descend.LogisticRegression, params, target="labels", **changes),
+        error,
+        fragment,
+    )
+    for label, params, changes, error, fragment in _CLASSIFICATION_CASES
+]
 
-ALL_CASES = KERNEL_CASES + OPTIM_CASES + CLIP_CASES + FUNCTION_CASES + MINIMIZE_CASES \
-    + SCHEDULE_CASES + ESTIMATOR_CASES
+ALL_CASES = (
+    KERNEL_CASES
+    + OPTIM_CASES
+    + CLIP_CASES
+    + FUNCTION_CASES
+    + MINIMIZE_CASES
+    + SCHEDULE_CASES
+    + ESTIMATOR_CASES
+)
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[case.id for case in ALL_CASES])
@@ -971,9 +1475,12 @@ def test_the_case_ids_are_unique():
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeWarning,
-                   reason="float32 X with a finite y beyond float32's range: NumPy's overflow "
-                   "warning, then 'y contains NaN or infinity' (reported to the estimators' owner)")
+@pytest.mark.xfail(
+    strict=True,
+    raises=RuntimeWarning,
+    reason="float32 X with a finite y beyond float32's range: NumPy's overflow "
+    "warning, then 'y contains NaN or infinity' (reported to the estimators' owner)",
+)
 def test_a_finite_y_that_overflows_float32_is_refused_by_name():
     X = np.ones((6, 2), dtype=np.float32)
     y = np.full(6, 1e300)

@@ -409,11 +409,11 @@ def test_n_iter_no_change_needs_that_many_quiet_epochs_in_a_row():
     assert descend.LinearRegression().n_iter_no_change == 5  # the documented default
 
 
-def test_verbose_prints_every_epoch():
+def test_verbose_2_prints_every_epoch():
     X, y = tutorial_data()
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        descend.LinearRegression(learning_rate=0.1, max_iter=3, tol=None, verbose=1).fit(X, y)
+        descend.LinearRegression(learning_rate=0.1, max_iter=3, tol=None, verbose=2).fit(X, y)
     lines = out.getvalue().splitlines()
     assert [line.split(":")[0] for line in lines] == ["-- Epoch 1", "-- Epoch 2", "-- Epoch 3"]
 
@@ -646,10 +646,11 @@ def test_ctrl_c_between_slices_keeps_the_epochs_done_and_goes_on(rng):
             return written
 
     X, y = well_conditioned(rng)
-    model = descend.LinearRegression(learning_rate=0.01, max_iter=10**9, tol=None, verbose=1)
+    model = descend.LinearRegression(learning_rate=0.01, max_iter=10**9, tol=None, verbose=2)
     with contextlib.redirect_stdout(Interrupting()), pytest.raises(KeyboardInterrupt):
         model.fit(X, y)
     assert 3 <= model.n_iter_ == len(model.loss_curve_) < 10**9
+    assert model.status_ == "interrupted" and not model.converged_
     same = descend.LinearRegression(learning_rate=0.01, max_iter=model.n_iter_, tol=None)
     assert theta_of(same.fit(X, y)).tobytes() == theta_of(model).tobytes()
 

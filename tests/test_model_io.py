@@ -20,8 +20,9 @@ from descend._model_io import (
 def fitted(rng):
     X = rng.standard_normal((50, 2))
     y = 0.5 + X @ np.array([1.5, -2.0]) + 0.01 * rng.standard_normal(50)
-    model = descend.LinearRegression(optimizer="adam", learning_rate=0.05, tol=1e-10,
-                                     max_iter=3000).fit(X, y)
+    model = descend.LinearRegression(
+        optimizer="adam", learning_rate=0.05, tol=1e-10, max_iter=3000
+    ).fit(X, y)
     return model, X
 
 

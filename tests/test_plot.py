@@ -33,16 +33,21 @@ def test_loss_curves_draws_one_labelled_line_per_run_on_a_log_axis(tutorial_fits
 
 
 def test_loss_curves_of_minimize_results_use_the_history_per_iteration():
-    res = descend.minimize(descend.functions.sphere, [1.0, 1.0], method="gd",
-                           options=dict(lr=0.1, max_iter=20))
+    res = descend.minimize(
+        descend.functions.sphere, [1.0, 1.0], method="gd", options=dict(lr=0.1, max_iter=20)
+    )
     ax = plot.loss_curves(res, log=False)
     np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), res.history)
     assert ax.get_xlabel() == "iteration" and ax.get_yscale() == "linear"
 
 
 def test_paths_draws_each_path_over_the_contours_and_marks_the_minimum():
-    res = descend.minimize(descend.functions.rosenbrock, [-1.5, 2.0], method="adam",
-                           options=dict(lr=1e-2, max_iter=300, record_path=True))
+    res = descend.minimize(
+        descend.functions.rosenbrock,
+        [-1.5, 2.0],
+        method="adam",
+        options=dict(lr=1e-2, max_iter=300, record_path=True),
+    )
     ax = plot.paths({"adam": res}, descend.functions.rosenbrock)
     path_line = next(line for line in ax.get_lines() if line.get_label() == "adam")
     np.testing.assert_array_equal(path_line.get_xydata(), res.path)
@@ -52,8 +57,9 @@ def test_paths_draws_each_path_over_the_contours_and_marks_the_minimum():
 
 
 def test_paths_without_a_recorded_path_says_how_to_record_it():
-    res = descend.minimize(descend.functions.saddle, [1.0, 0.1], method="gd",
-                           options=dict(lr=0.1, max_iter=5))
+    res = descend.minimize(
+        descend.functions.saddle, [1.0, 0.1], method="gd", options=dict(lr=0.1, max_iter=5)
+    )
     with pytest.raises(ValueError, match="record_path"):
         plot.paths(res, descend.functions.saddle)
 
@@ -83,7 +89,10 @@ def test_demo_runs_show_what_the_figures_say():
 def test_demo_figures_writes_five_pngs(tmp_path):
     written = plot.demo_figures(tmp_path / "figures")
     assert [p.name for p in written] == [
-        "regression_loss.png", "regression_fit.png", "local_minimum.png", "saddle.png",
+        "regression_loss.png",
+        "regression_fit.png",
+        "local_minimum.png",
+        "saddle.png",
         "rosenbrock.png",
     ]
     for path in written:
@@ -94,16 +103,22 @@ def test_without_matplotlib_the_error_names_the_plot_extra(tmp_path):
     hide = "import sys; sys.modules['matplotlib'] = None; "
     result = subprocess.run(
         [sys.executable, "-c", hide + "import descend.plot"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert "ImportError: descend.plot needs matplotlib: pip install 'descend[plot]'" in (
         result.stderr
     )
     result = subprocess.run(
-        [sys.executable, "-c", hide + "from descend.cli import main; "
-         f"sys.exit(main(['demo', '--plot', {str(tmp_path / 'f')!r}]))"],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            hide + "from descend.cli import main; "
+            f"sys.exit(main(['demo', '--plot', {str(tmp_path / 'f')!r}]))",
+        ],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2
     assert "pip install 'descend[plot]'" in result.stderr and "Traceback" not in result.stderr

@@ -3,9 +3,13 @@
 import os
 import signal
 import sys
+import threading
 
+import numpy as np
 import pytest
 
+import descend
+import descend._progress
 from descend._progress import Progress, wants_bar
 
 
@@ -53,3 +57,99 @@ def test_catch_interrupt_false_leaves_ctrl_c_alone():
     with Progress(total=None, desc="fit", verbose=False, catch_interrupt=False):
         with pytest.raises(KeyboardInterrupt):
             os.kill(os.getpid(), signal.SIGINT)
+
+
+# ---------------------------------------------------------------------- in the estimators
+def _regression(rows=2000, columns=20):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((rows, columns))
+    return X, X @ rng.standard_normal(columns) + 0.1 * rng.standard_normal(rows)
+
+
+@pytest.fixture
+def no_delay(monkeypatch):
+    """Bars appear at once (not after DELAY_SECONDS) and redraw at every update, so that
+    short fits show them."""
+    monkeypatch.setattr(descend._progress, "DELAY_SECONDS", 0.0)
+    monkeypatch.setattr(descend._progress, "MIN_INTERVAL_SECONDS", 0.0)
+
+
+@pytest.mark.parametrize("cls", [descend.LinearRegression, descend.LogisticRegression])
+def test_estimator_verbose_1_draws_a_bar_of_epochs_and_loss(cls, capsys, no_delay):
+    pytest.importorskip("tqdm")
+    X, y = _regression()
+    if cls is descend.LogisticRegression:
+        y = y > 0
+    cls(max_iter=7, tol=None, verbose=1).fit(X, y)
+    captured = capsys.readouterr()
+    assert cls.__name__ in captured.err and "epoch" in captured.err and "loss=" in captured.err
+    assert "7/7" in captured.err
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize("verbose", [None, 0, False])
+def test_estimator_draws_no_bar_off_a_terminal_or_with_verbose_0(verbose, capsys, no_delay):
+    X, y = _regression()
+    descend.LinearRegression(max_iter=7, tol=None, verbose=verbose).fit(X, y)
+    assert capsys.readouterr() == ("", "")  # capsys's stderr is not a terminal
+
+
+def test_estimator_verbose_2_prints_lines_instead_of_a_bar(capsys, no_delay):
+    X, y = _regression()
+    descend.LinearRegression(max_iter=3, tol=None, verbose=2).fit(X, y)
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.count("-- Epoch") == 3
+
+
+@pytest.mark.parametrize("verbose", [-1, 1.5, "yes"])
+def test_estimator_refuses_a_verbose_that_is_not_none_bool_or_int(verbose):
+    X, y = _regression()
+    with pytest.raises(ValueError, match="verbose must be an int >= 0"):
+        descend.LinearRegression(verbose=verbose).fit(X, y)
+
+
+def _interrupted_fit(model, X, y, after=0.4):
+    """Fit, with SIGINT delivered (as by Ctrl-C) `after` seconds into the fit."""
+    timer = threading.Timer(after, signal.raise_signal, (signal.SIGINT,))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt, match="interrupted"):
+            model.fit(X, y)
+    finally:
+        timer.cancel()
+        timer.join()
+    return model
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself")
+@pytest.mark.parametrize("batch_size", [None, 1])
+def test_ctrl_c_mid_fit_keeps_the_finished_epochs_and_says_interrupted(batch_size):
+    X, y = _regression()
+    before = signal.getsignal(signal.SIGINT)
+    settings = dict(learning_rate=1e-4, batch_size=batch_size, tol=None, random_state=0)
+    model = _interrupted_fit(descend.LinearRegression(max_iter=10**9, **settings), X, y)
+    assert signal.getsignal(signal.SIGINT) is before
+    assert model.status_ == "interrupted" and not model.converged_
+    assert 1 <= model.n_iter_ == len(model.loss_curve_) < 10**9
+    assert np.all(np.isfinite(model.coef_))
+    same = descend.LinearRegression(max_iter=model.n_iter_, **settings).fit(X, y)
+    assert same.status_ == "max_iter"
+    assert same.coef_.tobytes() == model.coef_.tobytes()
+    assert same.intercept_ == model.intercept_
+    # the interrupted fit goes on with partial_fit like any other
+    assert model.partial_fit(X, y).n_iter_ == same.n_iter_ + 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself")
+def test_ctrl_c_with_early_stopping_keeps_the_best_validation_epoch():
+    X, y = _regression()
+    model = descend.LogisticRegression(
+        learning_rate=1.0, batch_size=1, early_stopping=True, n_iter_no_change=10**9,
+        max_iter=10**9, random_state=0,
+    )
+    _interrupted_fit(model, X, y > 0)
+    assert model.status_ == "interrupted"
+    best = np.asarray(model._fit_state.solver.best_theta)
+    assert best.size == model.coef_.size + 1
+    np.testing.assert_array_equal(model._fit_state.theta.ravel(), best)

@@ -19,12 +19,23 @@ from hypothesis.extra import numpy as hnp
 from descend import functions, optim
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
-CLASSES = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.NAdam,
-           optim.RAdam, optim.Adamax]
+CLASSES = [
+    optim.SGD,
+    optim.Adagrad,
+    optim.RMSprop,
+    optim.Adam,
+    optim.AdamW,
+    optim.NAdam,
+    optim.RAdam,
+    optim.Adamax,
+]
 # Hyperparameters that give each class all of its state arrays.
-FULL = {optim.SGD: {"momentum": 0.9, "nesterov": True},
-        optim.RMSprop: {"momentum": 0.5, "centered": True},
-        optim.Adam: {"amsgrad": True}, optim.AdamW: {"amsgrad": True}}
+FULL = {
+    optim.SGD: {"momentum": 0.9, "nesterov": True},
+    optim.RMSprop: {"momentum": 0.5, "centered": True},
+    optim.Adam: {"amsgrad": True},
+    optim.AdamW: {"amsgrad": True},
+}
 
 
 @SETTINGS
@@ -36,7 +47,8 @@ FULL = {optim.SGD: {"momentum": 0.9, "nesterov": True},
     steps=st.integers(1, 60),
 )
 def test_gradient_descent_on_a_convex_quadratic_never_increases_the_loss(
-        dim, seed, condition, fraction, steps):
+    dim, seed, condition, fraction, steps
+):
     # f(w) = 1/2 w^T A w, A symmetric positive definite with eigenvalues in [1, condition]:
     # L = the largest eigenvalue, and any lr < 2 / L contracts every eigencomponent, so f
     # decreases at every step. The allowance is rounding only: 1e-12 of f, far below any
@@ -60,19 +72,23 @@ def test_gradient_descent_on_a_convex_quadratic_never_increases_the_loss(
 @given(
     cls=st.sampled_from(CLASSES),
     dtype=st.sampled_from([np.float64, np.float32]),
-    shapes=st.lists(hnp.array_shapes(min_dims=1, max_dims=2, min_side=0, max_side=4),
-                    min_size=1, max_size=3),
+    shapes=st.lists(
+        hnp.array_shapes(min_dims=1, max_dims=2, min_side=0, max_side=4), min_size=1, max_size=3
+    ),
     lr=st.floats(1e-4, 0.1),
     before=st.integers(0, 6),
     after=st.integers(1, 6),
     seed=st.integers(0, 2**32 - 1),
 )
 def test_a_state_dict_round_trip_continues_bit_identically(
-        cls, dtype, shapes, lr, before, after, seed):
+    cls, dtype, shapes, lr, before, after, seed
+):
     rng = np.random.default_rng(seed)
     params = [rng.standard_normal(shape).astype(dtype) for shape in shapes]
-    grads = [[rng.standard_normal(shape).astype(dtype) for shape in shapes]
-             for _ in range(before + after)]
+    grads = [
+        [rng.standard_normal(shape).astype(dtype) for shape in shapes]
+        for _ in range(before + after)
+    ]
     opt = cls(params, lr=lr, **FULL.get(cls, {}))
     for g in grads[:before]:
         opt.step(g)
@@ -88,11 +104,21 @@ def test_a_state_dict_round_trip_continues_bit_identically(
 
 @SETTINGS
 @given(
-    landscape=st.sampled_from([functions.sphere, functions.rosenbrock, functions.booth,
-                               functions.beale, functions.himmelblau, functions.rastrigin,
-                               functions.ackley, functions.ill_conditioned]),
-    points=hnp.arrays(np.float64, st.tuples(st.integers(1, 5), st.just(2)),
-                      elements=st.floats(-3.0, 3.0)),
+    landscape=st.sampled_from(
+        [
+            functions.sphere,
+            functions.rosenbrock,
+            functions.booth,
+            functions.beale,
+            functions.himmelblau,
+            functions.rastrigin,
+            functions.ackley,
+            functions.ill_conditioned,
+        ]
+    ),
+    points=hnp.arrays(
+        np.float64, st.tuples(st.integers(1, 5), st.just(2)), elements=st.floats(-3.0, 3.0)
+    ),
 )
 def test_float32_landscapes_agree_with_float64_to_float32_precision(landscape, points):
     # The float32 evaluation of the float32-rounded points against the float64 evaluation of
@@ -130,9 +156,17 @@ def _tampered(state, draw):
     for key in path[:-1]:
         parent = parent[key]
     junk = st.one_of(
-        st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=True),
-        st.text(max_size=3), st.just([]), st.just({}), st.just(np.full(3, np.nan)),
-        st.just(np.zeros(2)), st.just(-np.ones(3)), st.just(np.array(["a", "b", "c"])),
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**70), 2**70),
+        st.floats(allow_nan=True),
+        st.text(max_size=3),
+        st.just([]),
+        st.just({}),
+        st.just(np.full(3, np.nan)),
+        st.just(np.zeros(2)),
+        st.just(-np.ones(3)),
+        st.just(np.array(["a", "b", "c"])),
     )
     if isinstance(parent, dict) and draw(st.booleans()):
         del parent[path[-1]]
@@ -169,6 +203,8 @@ def test_a_tampered_state_dict_is_loaded_or_refused_with_nothing_changed(cls, da
 def _snapshot(opt):
     saved = opt.state_dict()
     groups = repr([{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups])
-    state = {i: {k: (v.tobytes() if isinstance(v, np.ndarray) else v) for k, v in e.items()}
-             for i, e in saved["state"].items()}
+    state = {
+        i: {k: (v.tobytes() if isinstance(v, np.ndarray) else v) for k, v in e.items()}
+        for i, e in saved["state"].items()
+    }
     return groups, state, [g["step"] for g in saved["param_groups"]], opt._count

@@ -3,6 +3,7 @@ docstrings dropped: help() shows the module's own); mypy.stubtest checks them in
 
 from __future__ import annotations
 
+import collections.abc
 import typing
 
 import numpy
@@ -1020,6 +1021,26 @@ def fit_linear_from_sums(
     penalty: str = "none",
     alpha: typing.SupportsFloat | typing.SupportsIndex = 0.0001,
     l1_ratio: typing.SupportsFloat | typing.SupportsIndex = 0.15,
+    feature_offset: typing.Any = None,
+    feature_scale: typing.Any = None,
+) -> list[float]: ...
+def fit_linear_remote(
+    sums: collections.abc.Callable,
+    theta: typing.Any,
+    state: typing.Any,
+    average: typing.Any,
+    optimizer: SGD | Adam | Adagrad | RMSprop | AdamW | NAdam | RAdam | Adamax | Lion,
+    schedule: typing.Any,
+    options: SolverOptions,
+    solver_state: SolverState,
+    epochs: typing.SupportsInt | typing.SupportsIndex,
+    *,
+    n_samples: typing.SupportsInt | typing.SupportsIndex,
+    penalty: str = "none",
+    alpha: typing.SupportsFloat | typing.SupportsIndex = 0.0001,
+    l1_ratio: typing.SupportsFloat | typing.SupportsIndex = 0.15,
+    feature_offset: typing.Any = None,
+    feature_scale: typing.Any = None,
 ) -> list[float]: ...
 def huber_loss_and_gradient(
     X: typing.Any,

@@ -48,9 +48,7 @@ def _digest(document: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def model_document(
-    model: Any, feature_names: list[str], target: str | None
-) -> dict[str, Any]:
+def model_document(model: Any, feature_names: list[str], target: str | None) -> dict[str, Any]:
     """The JSON object of a fitted estimator (see the module docstring)."""
     import descend
 
@@ -83,9 +81,7 @@ def model_document(
     return document
 
 
-def save_model(
-    path: str | Path, model: Any, feature_names: list[str], target: str | None
-) -> None:
+def save_model(path: str | Path, model: Any, feature_names: list[str], target: str | None) -> None:
     """Write a fitted estimator to ``path`` as JSON."""
     document = model_document(model, feature_names, target)
     Path(path).write_text(json.dumps(document, indent=1, allow_nan=False) + "\n")
@@ -108,6 +104,55 @@ def _finite_array(value: Any, key: str) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         raise ModelFileError(f"the field {key!r} holds a non-finite number")
     return array
+
+
+def _check_model_shape(
+    name: str,
+    shape: list[int],
+    classes: list[Any] | None,
+    intercept_value: Any,
+    intercept: np.ndarray,
+) -> None:
+    """Refuse a file whose classes, coef_shape and intercept do not describe one model.
+
+    A regressor: no classes, coef of shape (n_features,), one intercept number. A classifier:
+    two or more distinct labels (strings, numbers or booleans); coef of shape
+    (1, n_features) with one intercept for two classes, (n_classes, n_features) with
+    n_classes intercepts for more.
+    """
+    if name == "LinearRegression":
+        if classes is not None:
+            raise ModelFileError(f"a LinearRegression has no classes, got {classes!r:.60}")
+        if len(shape) != 1:
+            raise ModelFileError(f"a LinearRegression's coef_shape has one entry, got {shape}")
+        if isinstance(intercept_value, list):
+            raise ModelFileError(
+                f"a LinearRegression's intercept is one number, got {intercept_value!r:.60}"
+            )
+        return
+    if classes is None or len(classes) < 2:
+        raise ModelFileError(f"a {name} needs a list of two or more classes, got {classes!r:.60}")
+    kinds = {str if isinstance(label, str) else float for label in classes}
+    if (
+        not all(isinstance(label, (str, int, float)) for label in classes)
+        or len(kinds) != 1
+        or np.unique(np.array(classes)).size != len(classes)
+    ):
+        raise ModelFileError(
+            f"the field 'classes' must hold distinct labels, all strings or all numbers "
+            f"(or booleans), "
+            f"got {classes!r:.60}"
+        )
+    rows = 1 if len(classes) == 2 else len(classes)
+    if len(shape) != 2 or shape[0] != rows:
+        raise ModelFileError(
+            f"{len(classes)} classes need coef_shape [{rows}, n_features], got {shape}"
+        )
+    if not isinstance(intercept_value, list) or intercept.size != rows:
+        raise ModelFileError(
+            f"{len(classes)} classes need a list of {rows} intercept(s), "
+            f"got {intercept_value!r:.60}"
+        )
 
 
 def load_model(path: str | Path) -> tuple[Any, list[str], str | None]:
@@ -141,7 +186,7 @@ def load_model(path: str | Path) -> tuple[Any, list[str], str | None]:
 
 def _from_document(document: Any) -> tuple[Any, list[str], str | None]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ModelFileError(f"not a descend model file (no \"format\": \"{FORMAT}\")")
+        raise ModelFileError(f'not a descend model file (no "format": "{FORMAT}")')
     version = document.get("format_version")
     if version != FORMAT_VERSION:
         raise ModelFileError(
@@ -153,9 +198,7 @@ def _from_document(document: Any) -> tuple[Any, list[str], str | None]:
     except ValueError:
         raise ModelFileError("the file holds NaN or infinity, which descend never writes") from None
     if document.get("sha256") != digest:
-        raise ModelFileError(
-            "checksum mismatch: the file was changed after descend wrote it"
-        )
+        raise ModelFileError("checksum mismatch: the file was changed after descend wrote it")
     classes_by_name = _estimator_classes()
     name = _expect(document, "model", str, "a string")
     if name not in classes_by_name:
@@ -171,28 +214,24 @@ def _from_document(document: Any) -> tuple[Any, list[str], str | None]:
     if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in shape) or (
         not shape or shape[-1] != len(features)
     ):
-        raise ModelFileError(
-            f"coef_shape {shape} does not match the {len(features)} feature names"
-        )
+        raise ModelFileError(f"coef_shape {shape} does not match the {len(features)} feature names")
     coef = _finite_array(_expect(document, "coef", list, "a list of numbers"), "coef")
     if coef.size != math.prod(shape):
-        raise ModelFileError(f"coef has {coef.size} numbers, coef_shape {shape} needs "
-                             f"{math.prod(shape)}")
+        raise ModelFileError(
+            f"coef has {coef.size} numbers, coef_shape {shape} needs {math.prod(shape)}"
+        )
     intercept_value = _expect(document, "intercept", (int, float, list), "a number or a list")
     intercept = _finite_array(intercept_value, "intercept")
     classes = _expect(document, "classes", (list, type(None)), "a list or null")
+    _check_model_shape(name, shape, classes, intercept_value, intercept)
 
-    options = {
-        key: value for key, value in configuration.items() if not isinstance(value, dict)
-    }
+    options = {key: value for key, value in configuration.items() if not isinstance(value, dict)}
     try:
         model = classes_by_name[name](**options)
     except TypeError as error:
         raise ModelFileError(f"configuration does not fit {name}: {error}") from None
     model.coef_ = coef.reshape(shape)
-    model.intercept_ = (
-        float(intercept[0]) if not isinstance(intercept_value, list) else intercept
-    )
+    model.intercept_ = float(intercept[0]) if not isinstance(intercept_value, list) else intercept
     if classes is not None:
         model.classes_ = np.array(classes)
     model.n_features_in_ = len(features)

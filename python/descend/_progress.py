@@ -31,8 +31,9 @@ from typing import Any
 
 __all__ = ["Progress", "wants_bar"]
 
-# Seconds a loop must run before its bar appears.
+# Seconds a loop must run before its bar appears, and the least seconds between redraws.
 DELAY_SECONDS = 1.0
+MIN_INTERVAL_SECONDS = 0.1
 
 
 def wants_bar(verbose: object, stream: Any = None) -> bool:
@@ -69,6 +70,10 @@ class Progress:
     catch_interrupt : bool, default=True
         While the block runs (in the main thread), the first Ctrl-C sets ``interrupted``
         instead of raising KeyboardInterrupt; a second one raises at once.
+    delay : float or None, default=None
+        Seconds the loop must run before the bar appears (None: ``DELAY_SECONDS``).
+    mininterval : float or None, default=None
+        Least seconds between two redraws of the bar (None: ``MIN_INTERVAL_SECONDS``).
 
     Attributes
     ----------
@@ -85,16 +90,16 @@ class Progress:
         unit: str = "it",
         verbose: bool | int | None = None,
         catch_interrupt: bool = True,
-        delay: float = DELAY_SECONDS,
-        mininterval: float = 0.1,
+        delay: float | None = None,
+        mininterval: float | None = None,
     ) -> None:
         self.total = total
         self.desc = desc
         self.unit = unit
         self.verbose = verbose
         self.catch_interrupt = catch_interrupt
-        self.delay = delay
-        self.mininterval = mininterval
+        self.delay = DELAY_SECONDS if delay is None else delay
+        self.mininterval = MIN_INTERVAL_SECONDS if mininterval is None else mininterval
         self.interrupted = False
         self.n = 0
         self._bar: Any = None
@@ -131,11 +136,11 @@ class Progress:
                 self._bar.set_postfix({k: f"{v:.4g}" for k, v in postfix.items()}, refresh=False)
             self._bar.update(n)
 
-    def raise_if_interrupted(self) -> None:
-        """Raise KeyboardInterrupt if Ctrl-C was pressed in the block (call it after storing
-        the partial result)."""
+    def raise_if_interrupted(self, message: str = "") -> None:
+        """Raise KeyboardInterrupt (with ``message``, e.g. what was kept) if Ctrl-C was
+        pressed in the block (call it after storing the partial result)."""
         if self.interrupted:
-            raise KeyboardInterrupt
+            raise KeyboardInterrupt(message) if message else KeyboardInterrupt
 
     def __exit__(
         self,

@@ -82,6 +82,7 @@ def _columns(
     path: Path, header: list[str], target: str | None, features: Sequence[str] | None
 ) -> list[str]:
     """The feature columns, checked against the header."""
+
     def missing(name: str) -> DataError:
         return DataError(f"{path}: no column {name!r}; the columns are {', '.join(header)}")
 
@@ -183,11 +184,17 @@ def _read_pandas(
     line = 2
     try:
         with pd.read_csv(
-            path, dtype={**{name: np.float64 for name in features}, **{name: str for name in
-                         used[n_features:]}},
-            skip_blank_lines=False, keep_default_na=False,
-            na_values={name: [""] for name in features}, chunksize=_CHUNK_ROWS,
-            encoding="utf-8-sig", **precision,
+            path,
+            dtype={
+                **{name: np.float64 for name in features},
+                **{name: str for name in used[n_features:]},
+            },
+            skip_blank_lines=False,
+            keep_default_na=False,
+            na_values={name: [""] for name in features},
+            chunksize=_CHUNK_ROWS,
+            encoding="utf-8-sig",
+            **precision,
         ) as chunks:
             for chunk in chunks:
                 block = chunk[features].to_numpy(np.float64)
@@ -201,8 +208,11 @@ def _read_pandas(
 
 
 def _collect(
-    path: Path, blocks: Iterator[tuple[np.ndarray, list[str], int]], target: str | None,
-    labels: bool, n_features: int,
+    path: Path,
+    blocks: Iterator[tuple[np.ndarray, list[str], int]],
+    target: str | None,
+    labels: bool,
+    n_features: int,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """(X, y) from the blocks of a reader, the target checked and converted."""
     # Blocks after the first are appended to one growing buffer, so that the numbers are held
@@ -291,11 +301,13 @@ def read_table(
     n_features = len(feature_names)
     if engine == "pandas":
         try:
-            X, y = _collect(path, _read_pandas(path, header, used, n_features), target,
-                            labels, n_features)
+            X, y = _collect(
+                path, _read_pandas(path, header, used, n_features), target, labels, n_features
+            )
         except _UseCsvModule:
             engine = "csv"
     if engine == "csv":
-        X, y = _collect(path, _read_csv_module(path, header, used, n_features), target,
-                        labels, n_features)
+        X, y = _collect(
+            path, _read_csv_module(path, header, used, n_features), target, labels, n_features
+        )
     return Table(np.ascontiguousarray(X), y, feature_names, target, str(path))

@@ -60,13 +60,23 @@ def tutorial_runs() -> list[tuple[str, Any]]:
     from .schedules import InverseTime
 
     return [
-        ("gradient descent", LinearRegression(optimizer="sgd", learning_rate=0.1, max_iter=1000,
-                                              tol=1e-12)),
-        ("SGD", LinearRegression(optimizer="sgd", batch_size=1, sampling="replacement",
-                                 schedule=InverseTime(5, 50), max_iter=1000, tol=None,
-                                 random_state=DEMO_SEED)),
-        ("Adam", LinearRegression(optimizer="adam", learning_rate=0.1, max_iter=1000,
-                                  tol=1e-12)),
+        (
+            "gradient descent",
+            LinearRegression(optimizer="sgd", learning_rate=0.1, max_iter=1000, tol=1e-12),
+        ),
+        (
+            "SGD",
+            LinearRegression(
+                optimizer="sgd",
+                batch_size=1,
+                sampling="replacement",
+                schedule=InverseTime(5, 50),
+                max_iter=1000,
+                tol=None,
+                random_state=DEMO_SEED,
+            ),
+        ),
+        ("Adam", LinearRegression(optimizer="adam", learning_rate=0.1, max_iter=1000, tol=1e-12)),
     ]
 
 
@@ -77,11 +87,14 @@ def _demo(out: TextIO = sys.stdout, plot_dir: str | None = None) -> int:
     exact_mse = float(np.mean((X_b @ exact - y) ** 2))
 
     runs = tutorial_runs()
-    print("descend demo: the tutorial's linear regression, y = 4 + 3x + noise, 100 points",
-          file=out)
+    print(
+        "descend demo: the tutorial's linear regression, y = 4 + 3x + noise, 100 points", file=out
+    )
     print(file=out)
-    header = (f"{'method':<18} {'epochs':>7} {'final MSE':>10} {'intercept':>10} {'slope':>8}"
-              f" {'|θ - lstsq|∞':>13} {'time':>9}")
+    header = (
+        f"{'method':<18} {'epochs':>7} {'final MSE':>10} {'intercept':>10} {'slope':>8}"
+        f" {'|θ - lstsq|∞':>13} {'time':>9}"
+    )
     print(header, file=out)
     print("-" * len(header), file=out)
     for name, model in runs:
@@ -91,10 +104,16 @@ def _demo(out: TextIO = sys.stdout, plot_dir: str | None = None) -> int:
         theta = np.r_[model.intercept_, model.coef_]
         mse = float(np.mean((X_b @ theta - y) ** 2))
         error = float(np.max(np.abs(theta - exact)))
-        print(f"{name:<18} {model.n_iter_:>7} {mse:>10.6f} {model.intercept_:>10.6f}"
-              f" {model.coef_[0]:>8.5f} {error:>13.2e} {seconds * 1e3:>7.2f}ms", file=out)
-    print(f"{'lstsq (exact)':<18} {'':>7} {exact_mse:>10.6f} {exact[0]:>10.6f}"
-          f" {exact[1]:>8.5f} {0.0:>13.2e} {'':>9}", file=out)
+        print(
+            f"{name:<18} {model.n_iter_:>7} {mse:>10.6f} {model.intercept_:>10.6f}"
+            f" {model.coef_[0]:>8.5f} {error:>13.2e} {seconds * 1e3:>7.2f}ms",
+            file=out,
+        )
+    print(
+        f"{'lstsq (exact)':<18} {'':>7} {exact_mse:>10.6f} {exact[0]:>10.6f}"
+        f" {exact[1]:>8.5f} {0.0:>13.2e} {'':>9}",
+        file=out,
+    )
     if plot_dir is not None:
         from . import plot
 
@@ -109,10 +128,11 @@ def _estimator_class(kind: str) -> type:
     import descend
 
     name = _MODELS[kind]
-    cls = getattr(descend, name, None)
+    cls: type | None = getattr(descend, name, None)
     if cls is None:
-        raise UsageError(f"--model {kind}: descend.{name} is not available in descend "
-                         f"{descend.__version__}")
+        raise UsageError(
+            f"--model {kind}: descend.{name} is not available in descend {descend.__version__}"
+        )
     return cls
 
 
@@ -133,8 +153,9 @@ def make_estimator(kind: str, options: dict[str, Any]) -> Any:
         parameter = _ESTIMATOR_PARAMETERS[option]
         if parameter not in accepted:
             flag = "--" + option.replace("_", "-")
-            raise UsageError(f"{flag}: {cls.__name__} has no parameter {parameter!r} in this "
-                             "version of descend")
+            raise UsageError(
+                f"{flag}: {cls.__name__} has no parameter {parameter!r} in this version of descend"
+            )
         params[parameter] = value
     try:
         return cls(**params)
@@ -160,8 +181,9 @@ def _fit(model: Any, X: np.ndarray, y: np.ndarray) -> tuple[float, str, str]:
         if issubclass(warning.category, ConvergenceWarning):
             message = str(warning.message)
         else:
-            warnings.warn_explicit(warning.message, warning.category, warning.filename,
-                                   warning.lineno)
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     if getattr(model, "converged_", False):
         return seconds, "converged", f"converged: the loss changed by less than tol = {model.tol}"
     status = "max_iter" if model.n_iter_ >= model.max_iter else "diverged"
@@ -233,8 +255,15 @@ def _coefficient_rows(model: Any, names: list[str]) -> list[tuple[str, str]]:
     return rows
 
 
-def _print_fit(out: TextIO, model: Any, table: Any, train: np.ndarray, test: np.ndarray,
-               seconds: float | None, reason: str) -> None:
+def _print_fit(
+    out: TextIO,
+    model: Any,
+    table: Any,
+    train: np.ndarray,
+    test: np.ndarray,
+    seconds: float | None,
+    reason: str,
+) -> None:
     epochs = getattr(model, "n_iter_", None)
     took = "" if seconds is None else f" in {_duration(seconds)}"
     print(f"stopped after {epochs} epochs{took}: {reason}", file=out)
@@ -244,11 +273,15 @@ def _print_fit(out: TextIO, model: Any, table: Any, train: np.ndarray, test: np.
     print(f"\n{'':<10}" + "".join(f"{name:>12}" for name, _ in scores), file=out)
     for key in scores[0][1]:
         print(f"{key:<10}" + "".join(f"{s[key]:>12.6g}" for _, s in scores), file=out)
-    if getattr(model, "classes_", None) is not None and np.ndim(model.coef_) == 2 and len(
-        model.coef_
-    ) > 1:
-        print("\ncoefficients (one column per class: "
-              f"{', '.join(map(str, model.classes_))})", file=out)
+    if (
+        getattr(model, "classes_", None) is not None
+        and np.ndim(model.coef_) == 2
+        and len(model.coef_) > 1
+    ):
+        print(
+            f"\ncoefficients (one column per class: {', '.join(map(str, model.classes_))})",
+            file=out,
+        )
     else:
         print("\ncoefficients", file=out)
     width = max(len(name) for name in ["intercept", *table.feature_names])
@@ -260,17 +293,28 @@ def _fit_command(args: argparse.Namespace, out: TextIO) -> int:
     table = _read(args)
     model = make_estimator(args.model, _estimator_options(args))
     train, test = _split(len(table.X), args.test_size, args.random_state or 0)
-    print(f"{type(model).__name__} on {table.path}: {len(train)} training rows, "
-          f"{len(test)} held out; {len(table.feature_names)} features; target "
-          f"{table.target!r}", file=out, flush=True)
+    print(
+        f"{type(model).__name__} on {table.path}: {len(train)} training rows, "
+        f"{len(test)} held out; {len(table.feature_names)} features; target "
+        f"{table.target!r}",
+        file=out,
+        flush=True,
+    )
     try:
         seconds, _, reason = _fit(model, table.X[train], table.y[train])
     except KeyboardInterrupt:
         if not hasattr(model, "coef_"):
             print("interrupted (Ctrl-C) before the fit had a result", file=out)
             return EXIT_INTERRUPTED
-        _print_fit(out, model, table, train, test, None,
-                   "interrupted (Ctrl-C); the parameters reached so far")
+        _print_fit(
+            out,
+            model,
+            table,
+            train,
+            test,
+            None,
+            "interrupted (Ctrl-C); the parameters reached so far",
+        )
         return EXIT_INTERRUPTED
     _print_fit(out, model, table, train, test, seconds, reason)
     if args.plot:
@@ -339,17 +383,25 @@ def _compare_command(args: argparse.Namespace, out: TextIO) -> int:
     options = _estimator_options(args)
     models = {name: make_estimator(args.model, {**options, "optimizer": name}) for name in names}
     held_out = len(test) > 0
-    X_eval, y_eval = (table.X[test], table.y[test]) if held_out else (table.X[train],
-                                                                     table.y[train])
+    X_eval, y_eval = (
+        (table.X[test], table.y[test]) if held_out else (table.X[train], table.y[train])
+    )
     metric_name = "accuracy" if args.model == "logistic" else "R²"
-    header = (f"{'optimizer':<12} {'final loss':>12} {'epochs':>7} {'time':>9} "
-              f"{(('held-out ' if held_out else 'training ') + metric_name):>18}  stopped")
+    header = (
+        f"{'optimizer':<12} {'final loss':>12} {'epochs':>7} {'time':>9} "
+        f"{(('held-out ' if held_out else 'training ') + metric_name):>18}  stopped"
+    )
     print(header, file=out)
     print("-" * len(header), file=out, flush=True)
     done: dict[str, Any] = {}
     interrupted = False
-    with Progress(len(names), "compare", unit="fit", verbose=False if args.quiet else None,
-                  catch_interrupt=False) as progress:
+    with Progress(
+        len(names),
+        "compare",
+        unit="fit",
+        verbose=False if args.quiet else None,
+        catch_interrupt=False,
+    ) as progress:
         for name, model in models.items():
             try:
                 seconds, status, _ = _fit(model, table.X[train], table.y[train])
@@ -358,8 +410,11 @@ def _compare_command(args: argparse.Namespace, out: TextIO) -> int:
                 break
             score = metrics(model, X_eval, y_eval)[metric_name]
             final = model.loss_curve_[-1] if model.loss_curve_ else float("nan")
-            print(f"{name:<12} {final:>12.6g} {model.n_iter_:>7} {_duration(seconds):>9} "
-                  f"{score:>18.6g}  {status}", file=out)
+            print(
+                f"{name:<12} {final:>12.6g} {model.n_iter_:>7} {_duration(seconds):>9} "
+                f"{score:>18.6g}  {status}",
+                file=out,
+            )
             done[name] = model
             progress.update(1)
     if args.plot and done:
@@ -400,25 +455,46 @@ def _learning_rate(text: str) -> float | None:
 def _fit_options(parser: argparse.ArgumentParser, optimizer: bool = True) -> None:
     parser.add_argument("data", type=Path, help="CSV file with a header row")
     parser.add_argument("--target", required=True, help="the column to predict")
-    parser.add_argument("--features", help="comma-separated feature columns (default: all "
-                        "but the target)")
-    parser.add_argument("--model", choices=list(_MODELS), default="linear",
-                        help="linear regression or logistic regression (default: linear)")
+    parser.add_argument(
+        "--features", help="comma-separated feature columns (default: all but the target)"
+    )
+    parser.add_argument(
+        "--model",
+        choices=list(_MODELS),
+        default="linear",
+        help="linear regression or logistic regression (default: linear)",
+    )
     if optimizer:
-        parser.add_argument("--optimizer", help="update rule, e.g. sgd, momentum, adam "
-                            "(default: the estimator's)")
-    parser.add_argument("--lr", type=_learning_rate, default=None,
-                        help="learning rate: 'auto' (the estimator's default) or a number")
-    parser.add_argument("--batch-size", type=_positive_int,
-                        help="rows per step (default: all rows, gradient descent)")
+        parser.add_argument(
+            "--optimizer", help="update rule, e.g. sgd, momentum, adam (default: the estimator's)"
+        )
+    parser.add_argument(
+        "--lr",
+        type=_learning_rate,
+        default=None,
+        help="learning rate: 'auto' (the estimator's default) or a number",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        help="rows per step (default: all rows, gradient descent)",
+    )
     parser.add_argument("--max-iter", type=_positive_int, help="maximum number of epochs")
     parser.add_argument("--tol", type=float, help="stop when the loss changes by less")
     parser.add_argument("--penalty", help="regularization: l2, l1, elasticnet")
     parser.add_argument("--alpha", type=float, help="regularization strength")
-    parser.add_argument("--test-size", type=float, default=0.2,
-                        help="fraction of rows held out for evaluation (default 0.2)")
-    parser.add_argument("--random-state", type=int, default=None,
-                        help="seed for the split and the sampling (the split uses 0 without)")
+    parser.add_argument(
+        "--test-size",
+        type=float,
+        default=0.2,
+        help="fraction of rows held out for evaluation (default 0.2)",
+    )
+    parser.add_argument(
+        "--random-state",
+        type=int,
+        default=None,
+        help="seed for the split and the sampling (the split uses 0 without)",
+    )
     parser.add_argument("--plot", metavar="PNG", help="save the loss curve(s) to this file")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -431,8 +507,12 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo", help="the tutorial reproduced: gradient descent, SGD and Adam beside lstsq"
     )
-    demo.add_argument("--plot", metavar="DIR", help="also draw the tutorial's figures into DIR "
-                      "(needs matplotlib: pip install 'descend[plot]')")
+    demo.add_argument(
+        "--plot",
+        metavar="DIR",
+        help="also draw the tutorial's figures into DIR "
+        "(needs matplotlib: pip install 'descend[plot]')",
+    )
     fit = commands.add_parser("fit", help="fit a model to a CSV file")
     _fit_options(fit)
     fit.add_argument("--save", metavar="JSON", help="save the fitted model to this file")
@@ -442,12 +522,17 @@ def _parser() -> argparse.ArgumentParser:
     predict.add_argument("--output", help="write the predictions here (default: stdout)")
     compare = commands.add_parser("compare", help="fit with several optimizers side by side")
     _fit_options(compare, optimizer=False)
-    compare.add_argument("--optimizers", default=DEFAULT_COMPARE,
-                         help=f"comma-separated update rules (default: {DEFAULT_COMPARE})")
+    compare.add_argument(
+        "--optimizers",
+        default=DEFAULT_COMPARE,
+        help=f"comma-separated update rules (default: {DEFAULT_COMPARE})",
+    )
     # its options belong to descend._bench's own parser (descend bench --help)
-    commands.add_parser("bench", add_help=False,
-                        help="descend beside NumPy, scikit-learn and PyTorch on this machine "
-                        "(--quick, --json)")
+    commands.add_parser(
+        "bench",
+        add_help=False,
+        help="descend beside NumPy, scikit-learn and PyTorch on this machine (--quick, --json)",
+    )
     return parser
 
 

@@ -15,7 +15,7 @@ Needs the optional extra ``descend[dask]`` (``dask[array,dataframe]`` and ``dist
 
     from dask.distributed import Client
     client = Client("tcp://scheduler:8786")      # or Client() for a local cluster
-    model = descend.dask.fit(descend.LinearRegression(learning_rate=0.1), X, y)
+    model = descend.dask.fit(descend.LinearRegression(), X, y)
     model.predict(X_small)                        # an ordinary fitted descend estimator
 """
 
@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from . import _core, optim
+from ._scaling import to_internal_units
 from ._validation import (
     as_float_matrix,
     as_vector_like,
@@ -64,6 +65,9 @@ _KERNELS = {
 # waits for the scheduler to notice that a worker it cannot reach is gone.
 _RELOADS = 3
 _LOST_SECONDS = 30.0
+# Rows per block when a worker forms the scatter matrix of its chunk (a float64 copy of one
+# block at a time, never of the chunk).
+_BLOCK_ROWS = 4096
 
 
 class WorkerLostError(RuntimeError):
@@ -132,19 +136,53 @@ class _Chunks:
         self.X = [X.astype(dtype, copy=False) for X in self.X]
         return out
 
+    def moments(self) -> list[tuple[int, float, np.ndarray, np.ndarray, float]]:
+        """(chunk index, weight sum W, weighted column means, sum_i s_i (x_i - mean)(x_i -
+        mean)^T, weighted sum of y^2) of each chunk with a positive weight, float64."""
+        out = []
+        chunks = zip(self.indices, self.X, self.targets, self.weights, self.totals, strict=True)
+        for index, X, y, w, total in chunks:
+            if total == 0.0:
+                continue
+            mean, _ = _core.column_moments(X, sample_weight=w)
+            scatter = np.zeros((X.shape[1], X.shape[1]))
+            for begin in range(0, X.shape[0], _BLOCK_ROWS):
+                block = X[begin : begin + _BLOCK_ROWS] - mean  # float64, one block of rows
+                s = 1.0 if w is None else w[begin : begin + _BLOCK_ROWS, None].astype(np.float64)
+                scatter += block.T @ (s * block)
+            square = 0.0
+            if y.ndim == 1:  # regression targets (and binary labels, unused)
+                target = y.astype(np.float64)
+                square = float(target @ (target if w is None else target * w))
+            out.append((index, total, mean, scatter, square))
+        return out
+
     def sums(
-        self, theta: np.ndarray, loss: str, epsilon: float, fit_intercept: bool
+        self,
+        theta: np.ndarray,
+        loss: str,
+        epsilon: float,
+        fit_intercept: bool,
+        rows: np.ndarray | None = None,
+        starts: np.ndarray | None = None,
     ) -> list[tuple[int, np.ndarray]]:
         """(chunk index, [weighted loss sum, weighted gradient sums...]) of each chunk at
-        theta, float64."""
+        theta, float64: over all its rows, or over those of the global row numbers `rows` (a
+        batch, repeats counted) that fall in it (chunk k holds rows starts[k] .. starts[k+1]-1).
+        """
         kernel = getattr(_core, _KERNELS[loss])
         options = {"fit_intercept": fit_intercept}
         if loss == "huber":
             options["epsilon"] = epsilon
         out = np.zeros((len(self.X), 1 + theta.size))
         grad = np.empty_like(theta)
-        chunks = zip(self.X, self.targets, self.weights, self.totals, strict=True)
-        for k, (X, y, w, total) in enumerate(chunks):
+        chunks = zip(self.indices, self.X, self.targets, self.weights, self.totals, strict=True)
+        for k, (index, X, y, w, total) in enumerate(chunks):
+            if rows is not None and starts is not None:  # the batch's rows in this chunk
+                mine = rows[(rows >= starts[index]) & (rows < starts[index + 1])] - starts[index]
+                X, y = X[mine], y[mine]
+                w = None if w is None else w[mine]
+                total = float(X.shape[0]) if w is None else float(w.sum(dtype=np.float64))
             if total == 0.0:  # no rows, or no weight: nothing to add
                 continue
             mean = kernel(X, y, theta, grad, sample_weight=w, **options)
@@ -273,6 +311,50 @@ def _chunk_order(results: list[Any]) -> list[Any]:
     return sorted((entry for part in results for entry in part), key=lambda entry: entry[0])
 
 
+def _moments_data(
+    parts: list[tuple[int, float, np.ndarray, np.ndarray, float]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """A small data set (Z, y_Z), unweighted, with the weighted column means and covariance of
+    all of X and the weighted mean square of y, from the chunks' moments (``_Chunks.moments``).
+
+    For a full batch, ``descend._scaling.auto_settings`` depends on the data only through
+    these: the scaling through the column means and deviations, the smoothness through
+    H = E[x~ x~^T] (x~ the scaled row with its leading 1), the adaptive step through the mean
+    square of y. Called on (Z, y_Z) it therefore gives the settings it gives on the whole data
+    set, up to rounding, with its own code (the same 16 power iterations from the same start).
+
+    The chunks are merged in chunk order with Chan et al.'s pairwise update
+    (W = W_a + W_b, mean = mean_a + (W_b / W) d, M2 = M2_a + M2_b + (W_a W_b / W) d d^T,
+    d = mean_b - mean_a). With C = M2 / W = D R D (D the deviations, R the correlations,
+    R = Q diag(lambda) Q^T) and r the features of nonzero deviation, Z has the 2r rows
+    mean +- sqrt(r) D q_j sqrt(lambda_j): their mean is the mean and their covariance
+    sum_j D q_j lambda_j q_j^T D = C (R, not C, is factored, so that each column keeps its own
+    relative precision). A constant column stays exactly constant; y_Z = sqrt(sum s y^2 / W).
+    """
+    weight, mean, scatter, square = 0.0, np.zeros(0), np.zeros((0, 0)), 0.0
+    for _, total, chunk_mean, chunk_scatter, chunk_square in parts:
+        if weight == 0.0:
+            weight, mean, scatter = total, chunk_mean.copy(), chunk_scatter.copy()
+        else:
+            delta, merged = chunk_mean - mean, weight + total
+            scatter += chunk_scatter + np.outer(delta, delta) * (weight * total / merged)
+            mean += delta * (total / merged)
+            weight = merged
+        square += chunk_square
+    covariance = scatter / weight
+    spread = np.sqrt(np.diag(covariance))
+    live = np.flatnonzero(spread > 0.0)
+    Z = mean[None, :].copy()
+    if live.size:
+        d = spread[live]
+        values, vectors = np.linalg.eigh(covariance[np.ix_(live, live)] / np.outer(d, d))
+        factor = np.zeros((live.size, mean.size))
+        factor[:, live] = (d[:, None] * vectors * np.sqrt(np.clip(values, 0.0, None))).T
+        factor *= np.sqrt(live.size)
+        Z = np.concatenate([mean + factor, mean - factor])
+    return Z, np.full(Z.shape[0], np.sqrt(square / weight))
+
+
 def fit(
     estimator: LinearRegression | LogisticRegression,
     X: Any,
@@ -287,10 +369,12 @@ def fit(
     ----------
     estimator : descend.LinearRegression or descend.LogisticRegression
         The model and its settings (every loss and penalty, any update rule and schedule,
-        averaging, tol, max_iter, class_weight). Full batch only (``batch_size=None``); no
-        early stopping; ``learning_rate`` a number (not "auto": the single-machine "auto"
-        fits in internally scaled coordinates chosen from a pass over X, which the workers do
-        not compute yet, so the two fits would differ). Fitted in place.
+        averaging, tol, max_iter, class_weight, warm_start). Full batch only
+        (``batch_size=None``); no early stopping. ``learning_rate="auto"`` (the default) does
+        what it does in ``estimator.fit``: the feature scaling and step of
+        ``descend._scaling`` from the column means and covariance of X, which the workers
+        compute chunk by chunk (one extra round trip; O(n_features^2) floats per chunk), and
+        the fit in those internal coordinates. Fitted in place.
     X : dask.array.Array or dask.dataframe.DataFrame of shape (n_samples, n_features)
         Training data; a DataFrame's column names become ``feature_names_in_``.
     y : dask.array.Array or dask.dataframe.Series of shape (n_samples,)
@@ -311,19 +395,16 @@ def fit(
             f"{type(estimator).__name__}"
         )
     settings = estimator._settings()
-    if settings.batch_size is not None:
+    if (settings.batch_size is not None and isinstance(estimator.learning_rate, str)
+            and estimator.schedule is None):
         raise ValueError(
-            f"batch_size: descend.dask.fit runs full-batch epochs only (batch_size=None), got "
-            f"{estimator.batch_size!r}"
+            "learning_rate: descend.dask.fit takes 'auto' for full-batch fits only (its "
+            "mini-batch step needs the largest row norm and the row count, not gathered from "
+            "the workers yet); with batch_size give a number or a schedule, got 'auto' with "
+            f"batch_size={estimator.batch_size!r}"
         )
     if settings.validation_fraction is not None:
         raise ValueError("early_stopping: descend.dask.fit does not hold out rows; got True")
-    if isinstance(estimator.learning_rate, str):
-        raise ValueError(
-            "learning_rate: descend.dask.fit needs a number; 'auto' picks the step and an "
-            "internal feature scaling from passes over X that the workers do not run yet, so "
-            f"its fit would not equal estimator.fit's; got {estimator.learning_rate!r}"
-        )
     client = default_client() if client is None else client
     names = feature_names_of(X)
     X = _as_dask_array(X, "X", 2)
@@ -388,36 +469,95 @@ def _fit_on(
                 f"warm_start=True: the previous fit has parameters of shape "
                 f"{previous.theta.shape}, this data needs {shape}; fit with warm_start=False"
             )
-        theta[...] = previous.theta
-    lr = float(estimator.learning_rate)
+        theta[...] = previous.in_caller_units(previous.theta)
+    # learning_rate as estimator.fit reads it: "auto" fits in the internal coordinates of
+    # descend._scaling, computed from the moments of the data gathered from the workers
+    scaling = None
+    if isinstance(estimator.learning_rate, str) and estimator.schedule is None:
+        Z, target = _moments_data(cluster.call("moments"))
+        scaling = estimator._auto_settings(Z, target, None, loss, n_outputs, settings)
+        lr = scaling.learning_rate
+        theta = to_internal_units(theta, scaling)
+    elif isinstance(estimator.learning_rate, str):  # the schedule sets every step
+        lr = float(estimator.schedule(0))
+    else:
+        lr = float(estimator.learning_rate)
     rule = optim._estimator_rule(estimator.optimizer, lr)
     schedule = Constant(lr) if estimator.schedule is None else copy.deepcopy(estimator.schedule)
     seed = seed_from_random_state(estimator.random_state)
-    run = _FitState(theta, rule, settings.average, seed, schedule, lr, classes)
+    run = _FitState(theta, rule, settings.average, seed, schedule, lr, classes, scaling)
     options = _core.SolverOptions(
-        batch_size=0,
+        batch_size=0 if settings.batch_size is None else settings.batch_size,
+        sampling=estimator.sampling,
         max_iter=settings.max_iter,
         tol=settings.tol,
         n_iter_no_change=settings.n_iter_no_change,
         average=run.averaging_from,
     )
     epsilon = float(getattr(estimator, "epsilon", 0.1))
-    while True:
-        at = run.theta.copy()
-        parts = cluster.sums(at, loss, epsilon, settings.fit_intercept)
-        sums = np.zeros(1 + at.size)
-        for _, part in parts:
-            sums += part
-        sums /= total
-        losses = _core.fit_linear_from_sums(
-            float(sums[0]), sums[1:].reshape(shape), at, run.theta, run.state, run.average,
-            rule, run.schedule_core, options, run.solver, n_samples=n_samples,
-            penalty=settings.penalty, alpha=settings.alpha, l1_ratio=settings.l1_ratio,
-        )
-        estimator._report(run, losses, [])
-        if run.solver.status != "running":
-            break
+    penalty = dict(penalty=settings.penalty, alpha=settings.alpha, l1_ratio=settings.l1_ratio)
+    if settings.batch_size is not None:
+        _run_batches(estimator, run, rule, cluster, options, loss, epsilon,
+                     settings.fit_intercept, total, n_samples, penalty)
+    else:
+        _run_full_batch(estimator, run, rule, cluster, options, loss, epsilon,
+                        settings.fit_intercept, total, n_samples, penalty)
     status = run.solver.status
     estimator._commit(run, names, n_features, False, status)
     estimator._warn(status, settings, False)
     return estimator
+
+
+def _run_full_batch(
+    estimator: Any, run: _FitState, rule: Any, cluster: _Cluster, options: Any, loss: str,
+    epsilon: float, fit_intercept: bool, total: float, n_samples: int, penalty: dict,
+) -> None:
+    """Full-batch epochs: the sums of all rows at theta, one round trip, then the epoch's step
+    in C++ (_core.fit_linear_from_sums), until the solver stops."""
+    shape = run.theta.shape
+    while True:
+        at = np.array(run.in_caller_units(run.theta))  # a copy: the loop updates run.theta
+        sums = _added(cluster.sums(at, loss, epsilon, fit_intercept)) / total
+        losses = _core.fit_linear_from_sums(
+            float(sums[0]), sums[1:].reshape(shape), at, run.theta, run.state, run.average,
+            rule, run.schedule_core, options, run.solver, n_samples=n_samples,
+            **penalty, **run.scaling_arguments(),
+        )
+        estimator._report(run, losses, [])
+        if run.solver.status != "running":
+            break
+
+
+def _run_batches(
+    estimator: Any, run: _FitState, rule: Any, cluster: _Cluster, options: Any, loss: str,
+    epsilon: float, fit_intercept: bool, total: float, n_samples: int, penalty: dict,
+) -> None:
+    """Mini-batch epochs: the C++ loop (_core.fit_linear_remote) picks each step's rows as
+    estimator.fit does (its shuffled permutation or draws with replacement, from the run's
+    seeded generator), and each step sends theta and the batch's row numbers to every actor,
+    which return the sums of the rows they hold (one round trip per step). The batch mean is
+    divided by |B| * mean(sample_weight), the global weighting of the library's objectives."""
+    starts = np.concatenate([[0], np.cumsum([entry[1] for entry in cluster.prepared])])
+    mean_weight = total / n_samples
+
+    def batch_sums(rows: np.ndarray | None, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        sums = _added(cluster.sums(theta, loss, epsilon, fit_intercept, rows, starts))
+        sums /= total if rows is None else rows.size * mean_weight
+        return float(sums[0]), sums[1:]
+
+    while True:
+        losses = _core.fit_linear_remote(
+            batch_sums, run.theta, run.state, run.average, rule, run.schedule_core, options,
+            run.solver, 1, n_samples=n_samples, **penalty, **run.scaling_arguments(),
+        )
+        estimator._report(run, losses, [])
+        if run.solver.status != "running":
+            break
+
+
+def _added(parts: list[tuple[int, np.ndarray]]) -> np.ndarray:
+    """The chunks' sums added in chunk order (whatever the placement: same rounding)."""
+    sums = np.zeros_like(parts[0][1])
+    for _, part in parts:
+        sums += part
+    return sums

@@ -4,13 +4,15 @@
 logistic, or multinomial softmax for three or more classes) share one base class,
 :class:`_LinearModel`: its ``fit`` / ``partial_fit`` check everything, then run
 ``descend._core.fit_linear`` — the whole epoch loop in C++, the GIL released — in time slices
-of about 0.1 s, so that Ctrl-C is noticed between slices (the parameters of the last finished
-slice are kept, then the KeyboardInterrupt goes on).
+of about 0.1 s: between slices it draws the progress bar (descend._progress) and notices
+Ctrl-C (the parameters of the last finished slice are kept, ``status_`` says "interrupted",
+then the KeyboardInterrupt goes on).
 """
 
 from __future__ import annotations
 
 import copy
+import math
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +21,7 @@ import numpy as np
 
 from . import _core, optim
 from ._estimator import BaseEstimator, ClassifierMixin, NotFittedError, RegressorMixin
+from ._progress import Progress
 from ._scaling import (
     AutoSettings,
     auto_settings,
@@ -93,6 +96,20 @@ def _auto_learning_rate(
     return (1.0 - rule.momentum) / expected_smoothness(smooth, worst, b, m)
 
 
+# ---------------------------------------------------------------------- verbose
+def _bar_wanted(verbose: bool | int | None) -> bool | None:
+    """descend._progress.Progress's ``verbose`` for an estimator's: None (a bar when stderr is
+    a terminal), 0/False (none), 1/True (a bar); 2 and more print lines instead of a bar."""
+    if verbose is None:
+        return None
+    return bool(verbose) and not _prints_epochs(verbose)
+
+
+def _prints_epochs(verbose: bool | int | None) -> bool:
+    """Whether an estimator's ``verbose`` asks for a line per epoch (2 and more)."""
+    return verbose is not None and not isinstance(verbose, bool) and verbose >= 2
+
+
 # ---------------------------------------------------------------------- the carried state
 def _read_schedule_state(core: Any, schedule: Schedule) -> None:
     """Copy the state the C++ solver keeps in `core` into the Python schedule it was made from
@@ -163,8 +180,101 @@ class _FitState:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        _check_fit_state(state)
         self.__dict__.update(state)
         self.schedule_core = self.schedule._to_core()
+
+
+# ---------------------------------------------------------------------- unpickling checks
+_FIT_STATE_KEYS = frozenset({
+    "theta", "scaling", "classes", "state", "average", "averaging_from", "solver", "schedule",
+    "lr", "losses", "validation_losses",
+})
+
+
+def _refuse(what: str, expected: str, got: object) -> ValueError:
+    return ValueError(f"unpickled estimator: {what}: expected {expected}, got {got}")
+
+
+def _check_array(name: str, value: object, shape: tuple[int, ...], dtype: np.dtype) -> None:
+    """value a finite C-contiguous ndarray of that shape and dtype (or raise)."""
+    if not isinstance(value, np.ndarray):
+        raise _refuse(name, "an ndarray", type(value).__name__)
+    if value.shape != shape or value.dtype != dtype or not value.flags.c_contiguous:
+        raise _refuse(name, f"a C-contiguous {dtype} array of shape {shape}",
+                      f"{value.dtype} of shape {value.shape}")
+    if not np.isfinite(value).all():
+        raise _refuse(name, "finite values", "NaN or infinity")
+
+
+def _check_fit_state(state: object) -> None:
+    """Refuse a pickled _FitState whose fields are missing, of the wrong type, or disagree
+    with one another (shapes, dtypes, classes, the optimizer state, the scaling)."""
+    if not isinstance(state, dict):
+        raise TypeError(f"unpickled estimator: fit state: expected a dict, got "
+                        f"{type(state).__name__}")
+    keys = set(state)
+    if keys != _FIT_STATE_KEYS:
+        raise _refuse("fit state fields", sorted(_FIT_STATE_KEYS),
+                      f"missing {sorted(_FIT_STATE_KEYS - keys)}, unknown "
+                      f"{sorted(map(str, keys - _FIT_STATE_KEYS))}")
+    theta = state["theta"]
+    if not isinstance(theta, np.ndarray) or theta.dtype not in (np.float32, np.float64) or (
+        theta.ndim not in (1, 2) or theta.shape[0] < 2
+    ):
+        raise _refuse("theta", "a float32/float64 array of shape (n_features + 1,) or "
+                      "(n_features + 1, n_classes)", repr(theta)[:80])
+    _check_array("theta", theta, theta.shape, theta.dtype)
+    state_array = state["state"]
+    if not isinstance(state_array, np.ndarray) or state_array.ndim != theta.ndim + 1:
+        raise _refuse("optimizer state", f"an array of shape (slots, *{theta.shape})",
+                      getattr(state_array, "shape", type(state_array).__name__))
+    _check_array("optimizer state", state_array, (state_array.shape[0], *theta.shape),
+                 theta.dtype)
+    averaging_from = state["averaging_from"]
+    if not isinstance(averaging_from, int) or isinstance(averaging_from, bool) or (
+        averaging_from < 0
+    ):
+        raise _refuse("averaging_from", "an int >= 0", repr(averaging_from))
+    if (state["average"] is None) != (averaging_from == 0):
+        raise _refuse("average", "an array exactly when averaging_from > 0",
+                      f"{type(state['average']).__name__} with averaging_from={averaging_from}")
+    if state["average"] is not None:
+        _check_array("average", state["average"], theta.shape, theta.dtype)
+    classes = state["classes"]
+    if classes is not None:
+        if not isinstance(classes, np.ndarray) or classes.ndim != 1:
+            raise _refuse("classes", "a 1-D array", repr(classes)[:80])
+        needed = 2 if theta.ndim == 1 else theta.shape[1]
+        if len(classes) != needed or needed < 2 or len(np.unique(classes)) != needed:
+            raise _refuse("classes", f"{needed} distinct labels for theta of shape "
+                          f"{theta.shape}", classes.tolist())
+    elif theta.ndim != 1:
+        raise _refuse("classes", f"labels for theta of shape {theta.shape}", None)
+    if not isinstance(state["solver"], _core.SolverState):
+        raise _refuse("solver", "a descend._core.SolverState", type(state["solver"]).__name__)
+    if not isinstance(state["schedule"], _SCHEDULES):
+        raise _refuse("schedule", "a descend.schedules object", type(state["schedule"]).__name__)
+    lr = state["lr"]
+    if not isinstance(lr, float) or not (math.isfinite(lr) and lr > 0):
+        raise _refuse("lr", "a finite float > 0", repr(lr))
+    for name in ("losses", "validation_losses"):
+        values = state[name]
+        if not isinstance(values, list) or not all(isinstance(v, float) for v in values):
+            raise _refuse(name, "a list of floats", type(values).__name__)
+    scaling = state["scaling"]
+    if scaling is not None:
+        n_features = theta.shape[0] - 1
+        if not isinstance(scaling, AutoSettings):
+            raise _refuse("scaling", "None or descend._scaling.AutoSettings",
+                          type(scaling).__name__)
+        _check_array("feature_scale", scaling.feature_scale, (n_features,),
+                     np.dtype(np.float64))
+        if not (scaling.feature_scale > 0).all():
+            raise _refuse("feature_scale", "values > 0", "a value <= 0")
+        if scaling.feature_offset is not None:
+            _check_array("feature_offset", scaling.feature_offset, (n_features,),
+                         np.dtype(np.float64))
 
 
 @dataclass(frozen=True)
@@ -181,6 +291,7 @@ class _Settings:
     average: int
     validation_fraction: float | None
     fit_intercept: bool
+    rule: Any  # the compiled update rule, made once per call (lr still to be set)
 
 
 # ---------------------------------------------------------------------- the shared base
@@ -203,7 +314,8 @@ class _LinearModel(BaseEstimator):
                 "InvScaling, StepDecay, Exponential, Cosine, LinearWarmup, ReduceOnPlateau), "
                 f"got {self.schedule!r}"
             )
-        optim._estimator_rule(self.optimizer, 1.0)  # refuses an unknown optimizer by name
+        # the compiled rule (refuses an unknown optimizer by name); its lr is set by _fit
+        rule = optim._estimator_rule(self.optimizer, 1.0)
         batch_size = None if self.batch_size is None else check_int(
             "batch_size", self.batch_size, 1
         )
@@ -224,7 +336,8 @@ class _LinearModel(BaseEstimator):
                 )
         check_choice("fit_intercept", self.fit_intercept, (False, True))
         check_choice("warm_start", self.warm_start, (False, True))
-        check_int("verbose", self.verbose, 0)
+        if self.verbose is not None and not isinstance(self.verbose, bool):
+            check_int("verbose", self.verbose, 0)
         return _Settings(
             penalty="none" if penalty is None else penalty,
             alpha=alpha,
@@ -236,6 +349,7 @@ class _LinearModel(BaseEstimator):
             average=average,
             validation_fraction=fraction,
             fit_intercept=bool(self.fit_intercept),
+            rule=rule,
         )
 
     def _auto_settings(
@@ -249,7 +363,7 @@ class _LinearModel(BaseEstimator):
     ) -> AutoSettings:
         """learning_rate="auto" without a schedule: descend._scaling.auto_settings for this
         fit (the internal feature scaling and the step in those coordinates)."""
-        probe = optim._estimator_rule(self.optimizer, 1.0)
+        probe = settings.rule
         plain = isinstance(probe, _core.SGD)
         return auto_settings(
             X,
@@ -353,7 +467,8 @@ class _LinearModel(BaseEstimator):
 
         if continuing:
             run = self._fit_state
-            rule = optim._estimator_rule(self.optimizer, run.lr)
+            rule = settings.rule
+            rule.lr = run.lr
             if rule.state_slots != run.state.shape[0]:
                 raise ValueError(
                     f"optimizer={self.optimizer!r} keeps {rule.state_slots} state arrays, the "
@@ -382,7 +497,8 @@ class _LinearModel(BaseEstimator):
                 lr = float(self.schedule(0))
             else:
                 lr = float(self.learning_rate)
-            rule = optim._estimator_rule(self.optimizer, lr)
+            rule = settings.rule
+            rule.lr = lr
             schedule = Constant(lr) if self.schedule is None else copy.deepcopy(self.schedule)
             run = _FitState(theta, rule, settings.average, seed, schedule, lr, labels, scaling)
 
@@ -401,36 +517,69 @@ class _LinearModel(BaseEstimator):
             solver.status = "running"  # partial_fit after fit: the fit's stop does not apply
         last_epoch = solver.epoch + 1 if partial else settings.max_iter
         status = "running"
+        early_stopping = validation_rows is not None
         try:
-            while status == "running" and solver.epoch < last_epoch:
-                status, losses, validation_losses = _core.fit_linear(
-                    X, target, weight, run.theta, run.state, run.average, rule,
-                    run.schedule_core, options, solver, last_epoch - solver.epoch,
-                    loss=loss,
-                    epsilon=float(getattr(self, "epsilon", 0.1)),
-                    penalty=settings.penalty,
-                    alpha=settings.alpha,
-                    l1_ratio=settings.l1_ratio,
-                    fit_intercept=settings.fit_intercept,
-                    train_rows=train_rows,
-                    validation_rows=validation_rows,
-                    **run.scaling_arguments(),
-                )
-                self._report(run, losses, validation_losses)
+            with Progress(
+                total=last_epoch - solver.epoch, desc=type(self).__name__, unit="epoch",
+                verbose=_bar_wanted(self.verbose),
+            ) as progress:
+                while status == "running" and solver.epoch < last_epoch:
+                    status, losses, validation_losses = _core.fit_linear(
+                        X, target, weight, run.theta, run.state, run.average, rule,
+                        run.schedule_core, options, solver, last_epoch - solver.epoch,
+                        loss=loss,
+                        epsilon=float(getattr(self, "epsilon", 0.1)),
+                        penalty=settings.penalty,
+                        alpha=settings.alpha,
+                        l1_ratio=settings.l1_ratio,
+                        fit_intercept=settings.fit_intercept,
+                        train_rows=train_rows,
+                        validation_rows=validation_rows,
+                        **run.scaling_arguments(),
+                    )
+                    self._report(run, losses, validation_losses)
+                    if losses:
+                        progress.update(len(losses), loss=losses[-1])
+                    if progress.interrupted:
+                        break
         except KeyboardInterrupt:
-            # Ctrl-C between two slices: keep what the finished slices reached, then stop.
+            # Ctrl-C outside the Progress flag (another SIGINT handler, a second Ctrl-C, a
+            # fit in a thread): keep what the finished slices reached, then stop.
             if run.losses:
-                self._commit(run, names, X.shape[1], validation_rows is not None, "running")
+                self._stop_interrupted(run, names, X.shape[1], early_stopping)
             raise
-        self._commit(run, names, X.shape[1], validation_rows is not None, status)
+        if progress.interrupted:
+            if status == "running" and solver.epoch < last_epoch:
+                self._stop_interrupted(run, names, X.shape[1], early_stopping)
+            else:  # the run had finished anyway: its result stands, the Ctrl-C goes on
+                self._commit(run, names, X.shape[1], early_stopping, status)
+            progress.raise_if_interrupted(
+                f"{type(self).__name__}.{'partial_fit' if partial else 'fit'} interrupted "
+                f"(Ctrl-C) after {self.n_iter_} epochs: the estimator keeps the parameters "
+                f"they reached (status_={self.status_!r})"
+            )
+        self._commit(run, names, X.shape[1], early_stopping, status)
         self._warn(status, settings, partial)
         return self
+
+    def _stop_interrupted(
+        self, run: _FitState, names: np.ndarray | None, n_features: int, early_stopping: bool
+    ) -> None:
+        """Commit a run cut short by Ctrl-C at a slice boundary (whole epochs done), with the
+        parameters of its best validation epoch when early stopping, and status_
+        "interrupted"."""
+        best = run.solver.best_theta
+        if early_stopping and len(best) == run.theta.size:
+            run.theta[...] = np.asarray(best).reshape(run.theta.shape)
+            if run.average is not None and len(run.solver.best_average) == run.theta.size:
+                run.average[...] = np.asarray(run.solver.best_average).reshape(run.theta.shape)
+        self._commit(run, names, n_features, early_stopping, "interrupted")
 
     def _report(self, run: _FitState, losses: list[float], validation_losses: list[float]) -> None:
         first = len(run.losses) + 1
         run.losses.extend(losses)
         run.validation_losses.extend(validation_losses)
-        if self.verbose:
+        if _prints_epochs(self.verbose):
             for k, value in enumerate(losses):
                 held = (
                     f", validation loss {validation_losses[k]:.6g}" if validation_losses else ""
@@ -456,6 +605,7 @@ class _LinearModel(BaseEstimator):
         self.n_iter_ = int(run.solver.epoch)
         self.t_ = int(run.solver.step)
         self.converged_ = status in ("converged", "early_stopped")
+        self.status_ = status
         self.loss_curve_ = list(run.losses)
         if early_stopping:
             self.validation_scores_ = list(run.validation_losses)
@@ -479,6 +629,74 @@ class _LinearModel(BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=4,
             )
+
+    # ------------------------------------------------------------------ pickling
+    _FITTED = ("coef_", "intercept_", "n_features_in_")
+    _FITTED_BY_SOLVER = ("n_iter_", "t_", "converged_", "loss_curve_", "_fit_state")
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickle, after checking the state: every hyperparameter present, and the fitted
+        attributes complete, of the right types and shapes, and consistent with one another and
+        with the fit's parameters (a damaged or tampered pickle raises ValueError/TypeError
+        naming what is wrong)."""
+        self._check_pickled(state)
+        super_setstate = getattr(super(), "__setstate__", None)
+        if super_setstate is not None:
+            super_setstate(state)
+        else:  # pragma: no cover - object.__setstate__ exists from Python 3.11 on
+            self.__dict__.update(state)
+
+    def _check_pickled(self, state: object) -> None:
+        name = type(self).__name__
+        if not isinstance(state, dict):
+            raise TypeError(f"unpickled {name}: expected a dict of attributes, got "
+                            f"{type(state).__name__}")
+        params = set(self._get_param_names())
+        fitted = set(self._FITTED) | set(self._FITTED_BY_SOLVER) | set(self._fitted_extra())
+        missing = params - set(state)
+        if missing:
+            raise ValueError(f"unpickled {name}: hyperparameters missing {sorted(missing)}")
+        present = fitted & set(state)
+        if not present:
+            return
+        needed = set(self._FITTED) | set(self._fitted_extra())
+        if "_fit_state" in state or present - needed:
+            needed = fitted
+        if needed - present:
+            raise ValueError(f"unpickled {name}: fitted attributes missing "
+                             f"{sorted(needed - present)}")
+        n_features = state["n_features_in_"]
+        if not isinstance(n_features, int) or isinstance(n_features, bool) or n_features < 1:
+            raise _refuse("n_features_in_", "an int >= 1", repr(n_features))
+        run = state.get("_fit_state")
+        if run is not None and not isinstance(run, _FitState):
+            raise _refuse("_fit_state", "a _FitState", type(run).__name__)
+        self._check_pickled_parameters(state, run)
+        for key in ("n_iter_", "t_"):
+            if key in state and (not isinstance(state[key], int) or state[key] < 0):
+                raise _refuse(key, "an int >= 0", repr(state[key]))
+        if run is not None:
+            if run.theta.shape[0] != n_features + 1:
+                raise _refuse("n_features_in_", f"{run.theta.shape[0] - 1} (theta's rows - 1)",
+                              n_features)
+            if state["n_iter_"] != run.solver.epoch or state["t_"] != run.solver.step:
+                raise _refuse("n_iter_ and t_", f"the solver's epoch {run.solver.epoch} and "
+                              f"step {run.solver.step}", (state["n_iter_"], state["t_"]))
+            if state["loss_curve_"] != run.losses:
+                raise _refuse("loss_curve_", "the fit's losses", "other values")
+        names = state.get("feature_names_in_")
+        if names is not None and (not isinstance(names, np.ndarray) or names.shape != (
+            n_features,
+        )):
+            raise _refuse("feature_names_in_", f"an array of {n_features} names", repr(names)[:80])
+
+    def _fitted_extra(self) -> tuple[str, ...]:
+        """Fitted attributes a subclass adds (the classifier's classes_)."""
+        return ()
+
+    def _check_pickled_parameters(self, state: dict[str, Any], run: _FitState | None) -> None:
+        """coef_ and intercept_ of the right types and shapes (those of run's parameters)."""
+        raise NotImplementedError
 
     # ------------------------------------------------------------------ using the fit
     def _decision(self, X: object) -> np.ndarray:
@@ -564,8 +782,12 @@ warm_start : bool, default=False
 random_state : int, numpy Generator or None, default=None
     Seeds the row sampling and the validation split. The same seed gives the same fit on
     every platform.
-verbose : int, default=0
-    If > 0, print every epoch's loss."""
+verbose : bool, int or None, default=None
+    What a fit shows while it runs: None, a progress bar on stderr (epochs done, last epoch
+    loss; tqdm, when installed) for fits that run longer than about a second, only when
+    stderr is a terminal; 0 or False, nothing; 1 or True, that bar also when stderr is not a
+    terminal (a log file, a notebook); 2 or more, one line per epoch on stdout instead of the
+    bar (``-- Epoch 3: loss 0.25``)."""
 
 _SOLVER_NOTES = """\
 Every hyperparameter and the data are checked before any work: a bad value raises a
@@ -588,13 +810,23 @@ optimizer "momentum", "nesterov" or an adaptive rule raises a ValueError naming 
 schedule's position and the random generator from call to call (``max_iter``, ``tol`` and
 early stopping do not apply to it): k calls on the same rows equal ``fit`` with
 ``max_iter=k, tol=None``, bit for bit. The optimizer, learning rate and schedule are those
-of the first call. A pickled estimator keeps all of it."""
+of the first call. A pickled estimator keeps all of it.
+
+Ctrl-C during ``fit`` or ``partial_fit`` stops the C++ loop at the end of its current time
+slice (about 0.1 s, whole epochs): the estimator is left fitted with the epochs finished so
+far (with early stopping, the parameters of its best validation epoch), ``status_`` is
+"interrupted", and the KeyboardInterrupt then goes on to the caller, so a script still stops
+but the partial fit can be used or continued. A second Ctrl-C raises at once."""
 
 _SOLVER_ATTRIBUTES = """\
 n_iter_ : int
     Epochs run (for partial_fit: since its first call).
 converged_ : bool
     Whether the ``tol`` rule (or early stopping) stopped the last fit.
+status_ : str
+    Why the last fit stopped: "converged" (the ``tol`` rule), "early_stopped", "max_iter",
+    "diverged", "interrupted" (Ctrl-C; see the notes), or "running" after a partial_fit call
+    (the run goes on with the next call).
 t_ : int
     Update steps taken, the schedule's position (scikit-learn's SGD counts t_ from 1).
 loss_curve_ : list of float
@@ -688,7 +920,7 @@ Examples
         fit_intercept: bool = True,
         warm_start: bool = False,
         random_state: int | np.random.Generator | None = None,
-        verbose: int = 0,
+        verbose: bool | int | None = None,
     ) -> None:
         self.loss = loss
         self.epsilon = epsilon
@@ -728,6 +960,25 @@ Examples
         theta = run.parameters()
         self.coef_ = theta[1:].copy()
         self.intercept_ = float(theta[0])
+
+    def _check_pickled_parameters(self, state: dict[str, Any], run: _FitState | None) -> None:
+        coef, intercept = state["coef_"], state["intercept_"]
+        n_features = state["n_features_in_"]
+        dtype = coef.dtype if isinstance(coef, np.ndarray) else np.dtype(np.float64)
+        _check_array("coef_", coef, (n_features,), dtype)
+        if dtype not in (np.float32, np.float64):
+            raise _refuse("coef_", "float32 or float64", dtype)
+        if not isinstance(intercept, float) or not math.isfinite(intercept):
+            raise _refuse("intercept_", "a finite float", repr(intercept))
+        if run is not None:
+            if run.classes is not None or run.theta.dtype != dtype:
+                raise _refuse("_fit_state", f"a regression fit in {dtype}",
+                              f"{run.theta.dtype} with classes {run.classes}")
+            theta = run.parameters()
+            if theta.shape != (n_features + 1,) or not np.array_equal(theta[1:], coef) or (
+                float(theta[0]) != intercept
+            ):
+                raise _refuse("coef_ and intercept_", "the fit's parameters", "other values")
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearRegression:
         """Fit the model to (X, y), from zero (or from the previous fit with warm_start).
@@ -834,7 +1085,7 @@ Examples
         fit_intercept: bool = True,
         warm_start: bool = False,
         random_state: int | np.random.Generator | None = None,
-        verbose: int = 0,
+        verbose: bool | int | None = None,
     ) -> None:
         self.penalty = penalty
         self.alpha = alpha
@@ -927,6 +1178,36 @@ Examples
         else:
             self.coef_ = np.ascontiguousarray(theta[1:].T)
             self.intercept_ = theta[0].copy()
+
+    def _fitted_extra(self) -> tuple[str, ...]:
+        return ("classes_",)
+
+    def _check_pickled_parameters(self, state: dict[str, Any], run: _FitState | None) -> None:
+        coef, intercept, classes = state["coef_"], state["intercept_"], state["classes_"]
+        n_features = state["n_features_in_"]
+        if not isinstance(classes, np.ndarray) or classes.ndim != 1 or len(classes) < 2 or (
+            len(np.unique(classes)) != len(classes)
+        ):
+            raise _refuse("classes_", "a 1-D array of at least 2 distinct labels",
+                          repr(classes)[:80])
+        outputs = 1 if len(classes) == 2 else len(classes)
+        dtype = coef.dtype if isinstance(coef, np.ndarray) else np.dtype(np.float64)
+        if dtype not in (np.float32, np.float64):
+            raise _refuse("coef_", "float32 or float64", dtype)
+        _check_array("coef_", coef, (outputs, n_features), dtype)
+        _check_array("intercept_", intercept, (outputs,), dtype)
+        if run is not None:
+            if run.classes is None or not np.array_equal(run.classes, classes) or (
+                run.theta.dtype != dtype
+            ):
+                raise _refuse("_fit_state", f"a fit of classes {classes.tolist()} in {dtype}",
+                              f"{run.theta.dtype} with classes {run.classes}")
+            theta = run.parameters()
+            theta = theta[:, None] if theta.ndim == 1 else theta
+            if theta.shape != (n_features + 1, outputs) or not np.array_equal(
+                theta[1:].T, coef
+            ) or not np.array_equal(theta[0], intercept):
+                raise _refuse("coef_ and intercept_", "the fit's parameters", "other values")
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegression:
         """Fit the classifier to (X, y), from zero (or from the previous fit with warm_start).

@@ -188,15 +188,21 @@ def paths(
         for i, (label, result) in enumerate(pairs):
             x = np.asarray(result["path"])[:, 0]
             color = colors[i % len(colors)]
-            ax.plot(x, landscape(x[:, None]), "o-", color=color, markersize=3, alpha=0.8,
-                    label=label)
+            ax.plot(
+                x, landscape(x[:, None]), "o-", color=color, markersize=3, alpha=0.8, label=label
+            )
             ax.plot(x[0], landscape(x[:1]), "o", color=color, markersize=9, mfc="white")
             ax.plot(x[-1], landscape(x[-1:]), "s", color=color, markersize=9)
         for minimum in landscape.minima:
             kind = "global" if minimum.is_global else "local"
             ax.plot(minimum.x[0], minimum.fun, "*", color="k", markersize=12)
-            ax.annotate(f"{kind} minimum", (minimum.x[0], minimum.fun),
-                        textcoords="offset points", xytext=(0, -16), ha="center")
+            ax.annotate(
+                f"{kind} minimum",
+                (minimum.x[0], minimum.fun),
+                textcoords="offset points",
+                xytext=(0, -16),
+                ha="center",
+            )
         ax.margins(y=0.12)
         ax.set_xlabel("x")
         ax.set_ylabel("f(x)")
@@ -209,9 +215,19 @@ def paths(
             path = np.asarray(result["path"])
             color = colors[(i + 1) % len(colors)]
             # the first run on top, the others wider beneath it, so overlapping paths show
-            ax.plot(path[:, 0], path[:, 1], "-", color=color, label=label,
-                    linewidth=2 + 1.5 * i, zorder=10 - i, alpha=0.9,
-                    marker="o" if mark_every else None, markevery=mark_every, markersize=3)
+            ax.plot(
+                path[:, 0],
+                path[:, 1],
+                "-",
+                color=color,
+                label=label,
+                linewidth=2 + 1.5 * i,
+                zorder=10 - i,
+                alpha=0.9,
+                marker="o" if mark_every else None,
+                markevery=mark_every,
+                markersize=3,
+            )
             ax.plot(*path[0], "o", color=color, markersize=8, mfc="white", zorder=20)
             ax.plot(*path[-1], "s", color=color, markersize=8, mec="black", zorder=20)
         for minimum in landscape.minima:
@@ -258,8 +274,14 @@ def fit_line(model: Any, X: Any, y: Any, ax: Any = None, *, title: str | None = 
     grid = np.linspace(X[:, 0].min(), X[:, 0].max(), 2)[:, None]
     styles = ["-", "--", ":", "-."]
     for i, (label, item) in enumerate(pairs):
-        ax.plot(grid[:, 0], item.predict(grid), styles[i % len(styles)], linewidth=2,
-                color=f"C{i}", label=label or type(item).__name__)
+        ax.plot(
+            grid[:, 0],
+            item.predict(grid),
+            styles[i % len(styles)],
+            linewidth=2,
+            color=f"C{i}",
+            label=label or type(item).__name__,
+        )
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_title(title or "Fitted line")
@@ -297,18 +319,23 @@ _ROSENBROCK_RUNS = [
 _ROSENBROCK_MARK_EVERY = 250
 
 
-def _minimize_runs(landscape: Any, runs: list) -> dict[str, Any]:
+def _minimize_runs(
+    landscape: Any, runs: list[tuple[str, str, Any, dict[str, Any]]]
+) -> dict[str, Any]:
     from .minimize import minimize
 
     return {
-        label: minimize(landscape, x0, method=method, tol=None,
-                        options={**options, "record_path": True})
+        label: minimize(
+            landscape, x0, method=method, tol=None, options={**options, "record_path": True}
+        )
         for label, method, x0, options in runs
     }
 
 
 def demo_figures(
-    directory: str | Path, fitted: list | None = None, data: tuple | None = None
+    directory: str | Path,
+    fitted: list[tuple[str, Any]] | None = None,
+    data: tuple[Any, Any] | None = None,
 ) -> list[Path]:
     """Draw the tutorial's figures into ``directory`` (created if needed); returns the files.
 
@@ -332,21 +359,39 @@ def demo_figures(
         fitted = [(name, model.fit(X, y)) for name, model in tutorial_runs()]
     models = dict(fitted)
     written = [
-        save(loss_curves(models, log=True, title="Linear regression: loss per epoch"),
-             directory / "regression_loss.png"),
-        save(fit_line(models, X, y, title="Linear regression: y = 4 + 3x + noise"),
-             directory / "regression_fit.png"),
-        save(paths(_minimize_runs(functions.double_well, _LOCAL_MINIMUM_RUNS),
-                   functions.double_well,
-                   title="A non-convex curve: where gradient descent ends depends on the start"),
-             directory / "local_minimum.png"),
-        save(paths(_minimize_runs(functions.saddle, _SADDLE_RUNS), functions.saddle,
-                   title="The saddle x² − y²: plain GD stalls, momentum and Adam escape"),
-             directory / "saddle.png"),
-        save(paths(_minimize_runs(functions.rosenbrock, _ROSENBROCK_RUNS), functions.rosenbrock,
-                   mark_every=_ROSENBROCK_MARK_EVERY,
-                   title=f"Rosenbrock's valley: {_ROSENBROCK_STEPS} steps from (−1.5, 2), "
-                   f"a dot every {_ROSENBROCK_MARK_EVERY}"),
-             directory / "rosenbrock.png"),
+        save(
+            loss_curves(models, log=True, title="Linear regression: loss per epoch"),
+            directory / "regression_loss.png",
+        ),
+        save(
+            fit_line(models, X, y, title="Linear regression: y = 4 + 3x + noise"),
+            directory / "regression_fit.png",
+        ),
+        save(
+            paths(
+                _minimize_runs(functions.double_well, _LOCAL_MINIMUM_RUNS),
+                functions.double_well,
+                title="A non-convex curve: where gradient descent ends depends on the start",
+            ),
+            directory / "local_minimum.png",
+        ),
+        save(
+            paths(
+                _minimize_runs(functions.saddle, _SADDLE_RUNS),
+                functions.saddle,
+                title="The saddle x² − y²: plain GD stalls, momentum and Adam escape",
+            ),
+            directory / "saddle.png",
+        ),
+        save(
+            paths(
+                _minimize_runs(functions.rosenbrock, _ROSENBROCK_RUNS),
+                functions.rosenbrock,
+                mark_every=_ROSENBROCK_MARK_EVERY,
+                title=f"Rosenbrock's valley: {_ROSENBROCK_STEPS} steps from (−1.5, 2), "
+                f"a dot every {_ROSENBROCK_MARK_EVERY}",
+            ),
+            directory / "rosenbrock.png",
+        ),
     ]
     return written

@@ -1,0 +1,117 @@
+"""Unpickling an estimator checks what it restores: a tampered or damaged state is refused
+with a ValueError/TypeError naming what is wrong, before the estimator is used."""
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+
+import descend
+from descend.linear_model import _FitState
+
+_RNG = np.random.default_rng(0)
+_X = _RNG.standard_normal((60, 3))
+_Y = _X @ np.array([1.0, -2.0, 0.5]) + 0.3
+
+
+def _fitted(kind):
+    if kind == "regressor":
+        return descend.LinearRegression(optimizer="adam", average=True, batch_size=8,
+                                        max_iter=5, tol=None, random_state=0).fit(_X, _Y)
+    if kind == "binary":
+        return descend.LogisticRegression(max_iter=5, tol=None).fit(_X, _Y > 0)
+    return descend.LogisticRegression(max_iter=5, tol=None).fit(_X, np.digitize(_Y, [-1, 1]))
+
+
+def _loaded(model, edit):
+    """model's pickled state, changed by `edit(state, fit_state)`, loaded into a new estimator
+    (each object's __setstate__, as pickle.loads calls them)."""
+    state = copy.deepcopy(model.__getstate__())
+    run_state = state["_fit_state"].__getstate__()
+    edit(state, run_state)
+    if isinstance(state.get("_fit_state"), _FitState):  # (not replaced by the edit)
+        run = object.__new__(_FitState)
+        run.__setstate__(run_state)
+        state["_fit_state"] = run
+    blank = object.__new__(type(model))
+    blank.__setstate__(state)
+    return blank
+
+
+@pytest.mark.parametrize("kind", ["regressor", "binary", "multiclass"])
+def test_an_untouched_pickle_loads_and_predicts_the_same(kind):
+    model = _fitted(kind)
+    copy_ = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(copy_.predict(_X), model.predict(_X))
+    assert _loaded(model, lambda state, run: None).n_iter_ == model.n_iter_
+
+
+def _set(key, value):
+    return lambda state, run: state.__setitem__(key, value)
+
+
+def _set_run(key, value):
+    return lambda state, run: run.__setitem__(key, value)
+
+
+def _delete_run(key):
+    return lambda state, run: run.pop(key)
+
+
+TAMPERED = {
+    "a hyperparameter missing": (lambda state, run: state.pop("alpha"), "hyperparameters"),
+    "coef_ missing": (lambda state, run: state.pop("coef_"), "fitted attributes missing"),
+    "coef_ of another length": (lambda state, run: state.__setitem__(
+        "coef_", np.append(state["coef_"], 1.0)), "coef_"),
+    "coef_ changed": (lambda state, run: state.__setitem__("coef_", state["coef_"] + 1),
+                      "coef_ and intercept_"),
+    "n_iter_ changed": (lambda state, run: state.__setitem__("n_iter_", 99), "n_iter_"),
+    "n_features_in_ a string": (_set("n_features_in_", "3"), "n_features_in_"),
+    "a fit state of another type": (_set("_fit_state", {"theta": 1}), "_fit_state"),
+    "theta with NaN": (lambda state, run: run["theta"].__setitem__(0, np.nan), "theta"),
+    "theta of another dtype": (lambda state, run: run.__setitem__(
+        "theta", run["theta"].astype(np.float32)), "optimizer state"),
+    "optimizer state of another shape": (lambda state, run: run.__setitem__(
+        "state", run["state"][..., :-1]), "optimizer state"),
+    "averaging_from missing": (_delete_run("averaging_from"), "fit state fields"),
+    "averaging_from negative": (_set_run("averaging_from", -1), "averaging_from"),
+    "average without averaging": (_set_run("averaging_from", 0), "average"),
+    "solver not a SolverState": (_set_run("solver", None), "solver"),
+    "schedule not a schedule": (_set_run("schedule", 0.1), "schedule"),
+    "lr not positive": (_set_run("lr", -1.0), "lr"),
+    "losses not floats": (_set_run("losses", ["a"]), "losses"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAMPERED))
+@pytest.mark.parametrize("kind", ["regressor", "binary", "multiclass"])
+def test_a_tampered_pickle_is_refused_naming_what_is_wrong(kind, case):
+    edit, named = TAMPERED[case]
+    model = _fitted(kind)
+    if kind != "regressor" and case in ("average without averaging", "averaging_from negative"):
+        edit = _set_run("averaging_from", 1)  # the classifiers do not average: average is None
+        named = "average"
+    with pytest.raises((ValueError, TypeError), match=named):
+        _loaded(model, edit)
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass"])
+def test_a_pickle_with_other_classes_is_refused(kind):
+    model = _fitted(kind)
+    with pytest.raises(ValueError, match="classes"):
+        _loaded(model, lambda state, run: state.__setitem__("classes_", state["classes_"][:1]))
+    with pytest.raises(ValueError, match="classes"):
+        _loaded(model, lambda state, run: run.__setitem__("classes", run["classes"][::-1]))
+
+
+def test_an_unfitted_estimator_and_a_model_read_from_a_file_still_pickle(tmp_path):
+    unfitted = pickle.loads(pickle.dumps(descend.LinearRegression(alpha=0.5)))
+    assert unfitted.alpha == 0.5 and not hasattr(unfitted, "coef_")
+    from descend._model_io import load_model, save_model
+
+    path = tmp_path / "model.json"
+    save_model(path, _fitted("multiclass"), ["a", "b", "c"], "y")
+    loaded = load_model(path)[0]
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(loaded)).predict(_X),
+                                  loaded.predict(_X))
