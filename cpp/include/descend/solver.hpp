@@ -171,9 +171,9 @@ double data_loss_and_gradient(const Scaled<Penalized<Objective>, T>& scaled,
     return loss;
 }
 
-// GCC 12 at -O3, once the threaded pass is inlined into run_epochs, reports the schedule variant's
-// alternatives as "maybe uninitialized" in learning_rate (a false positive: the variant is
-// always constructed; std::visit reads only the active alternative).
+// GCC 12 at -O3, once the threaded pass is inlined into run_epochs, reports the schedule
+// variant's alternatives as "maybe uninitialized" in learning_rate (a false positive: the
+// variant is always constructed; std::visit reads only the active alternative).
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
