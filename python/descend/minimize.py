@@ -513,10 +513,8 @@ def minimize(
             return np.array([value(p) for p in points])
 
     # entered by the loops: a bar (after a second, if disp asks for it) and the Ctrl-C flag
-    progress = _progress.Progress(
-        total=loop["max_iter"], desc=f"minimize ({method})", verbose=disp,
-        delay=_progress.DELAY_SECONDS,
-    )  # fmt: skip
+    progress = _progress.Progress(total=loop["max_iter"], desc=f"minimize ({method})",
+                                  verbose=disp)  # fmt: skip
     if fast:
         stopped = _run_landscape(fun, x, run, notify, progress)
     else:
