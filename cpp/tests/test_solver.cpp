@@ -342,7 +342,7 @@ TEST_CASE(a_threaded_full_batch_run_is_bit_identical_for_a_given_number_of_threa
     const descend::SolverOptions one = options_with(50, -1.0);
     Run single{adam};
     single.run(p, descend::Constant{0.1}, one, 50);
-    for (const std::size_t threads : {2, 3, 7}) {
+    for (const std::size_t threads : {std::size_t{2}, std::size_t{3}, std::size_t{7}}) {
         descend::SolverOptions options = one;
         options.n_threads = threads;
         Run a{adam}, b{adam};
