@@ -275,3 +275,53 @@ def test_early_stopping_classifier_reports_validation_log_loss(rng):
     assert model.converged_
     assert len(model.validation_scores_) == model.n_iter_
     assert min(model.validation_scores_) < model.validation_scores_[0] < np.log(3) + 1e-9
+
+
+# ---------------------------------------------------------------------- label memory
+@pytest.mark.parametrize("kind", ["int", "str", "bool", "float", "partial"])
+def test_labels_are_encoded_chunk_by_chunk_as_np_unique_would(kind):
+    from descend._validation import _LABEL_CHUNK, encode_labels
+
+    rng = np.random.default_rng(0)
+    n = 3 * _LABEL_CHUNK + 17
+    codes = rng.integers(0, 4, n)
+    codes[-1] = 4  # a class seen only in the last chunk
+    values = {"int": np.array([-3, 0, 2, 7, 100]), "str": np.array(["a", "b", "c", "d", "e"]),
+              "bool": np.array([False, True]), "float": np.array([-1.0, 0.0, 1.0, 2.0, 5.0]),
+              "partial": np.array([0, 1, 2, 3, 4, 5])}[kind]
+    y = values[codes % len(values)]
+    known = values if kind == "partial" else None
+    classes, encoded, checked = encode_labels(y, known, n)
+    expected_classes, expected_codes = np.unique(y, return_inverse=True)
+    if known is not None:
+        expected_classes, expected_codes = known, np.searchsorted(known, y)
+    np.testing.assert_array_equal(classes, expected_classes)
+    np.testing.assert_array_equal(encoded, expected_codes)
+    assert encoded.dtype == np.int8 and checked is y
+
+
+def test_encoding_200k_labels_takes_about_one_byte_a_sample():
+    import tracemalloc
+
+    from descend._validation import encode_labels
+
+    y = np.where(np.random.default_rng(0).random(200_000) > 0.5, "yes", "no")
+    tracemalloc.start()
+    encode_labels(y, None, len(y))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1.5 * len(y)  # (np.unique over all of y: about 40 bytes a sample)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_binary_float_labels_of_x_dtype_are_the_target_without_a_copy(rng, dtype):
+    X = rng.standard_normal((50, 2)).astype(dtype)
+    y = (X[:, 0] > 0).astype(dtype)
+    clf = descend.LogisticRegression()
+    target, _, outputs, classes = clf._targets(y, X, partial=False, classes=None)
+    assert target is y and outputs == 1 and classes.tolist() == [0.0, 1.0]
+    other = clf._targets(y.astype(np.float64 if dtype == np.float32 else np.float32), X,
+                         partial=False, classes=None)[0]
+    assert other.dtype == dtype and not np.shares_memory(other, y)
+    np.testing.assert_array_equal(other, y)
+    np.testing.assert_array_equal(clf.set_params(max_iter=5, tol=None).fit(X, y).classes_, [0, 1])

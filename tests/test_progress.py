@@ -44,6 +44,7 @@ def test_no_bar_when_verbose_is_off(capsys):
 def test_first_ctrl_c_sets_the_flag_second_raises_and_the_handler_is_restored():
     before = signal.getsignal(signal.SIGINT)
     with Progress(total=None, desc="fit", verbose=False) as progress:
+        assert progress.started
         os.kill(os.getpid(), signal.SIGINT)
         assert progress.interrupted
         with pytest.raises(KeyboardInterrupt):
@@ -51,6 +52,17 @@ def test_first_ctrl_c_sets_the_flag_second_raises_and_the_handler_is_restored():
     assert signal.getsignal(signal.SIGINT) is before
     with pytest.raises(KeyboardInterrupt):
         progress.raise_if_interrupted()
+
+
+def test_lazy_progress_catches_ctrl_c_from_the_first_update_on():
+    with Progress(total=None, desc="fit", verbose=False, lazy=True) as progress:
+        assert not progress.started
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+        progress.update(1)
+        assert progress.started
+        os.kill(os.getpid(), signal.SIGINT)
+        assert progress.interrupted
 
 
 def test_catch_interrupt_false_leaves_ctrl_c_alone():
@@ -68,16 +80,17 @@ def _regression(rows=2000, columns=20):
 
 @pytest.fixture
 def no_delay(monkeypatch):
-    """Bars appear at once (not after DELAY_SECONDS) and redraw at every update, so that
-    short fits show them."""
+    """Bars appear at once (not after DELAY_SECONDS) and redraw at every update, and the fit
+    loop returns after every epoch, so that short fits show them."""
     monkeypatch.setattr(descend._progress, "DELAY_SECONDS", 0.0)
     monkeypatch.setattr(descend._progress, "MIN_INTERVAL_SECONDS", 0.0)
+    monkeypatch.setattr(descend.linear_model, "_SLICE_SECONDS", 1e-9)
 
 
 @pytest.mark.parametrize("cls", [descend.LinearRegression, descend.LogisticRegression])
 def test_estimator_verbose_1_draws_a_bar_of_epochs_and_loss(cls, capsys, no_delay):
     pytest.importorskip("tqdm")
-    X, y = _regression()
+    X, y = _regression(rows=100_000, columns=2)  # the loop looks at the clock every epoch
     if cls is descend.LogisticRegression:
         y = y > 0
     cls(max_iter=7, tol=None, verbose=1).fit(X, y)
@@ -153,3 +166,28 @@ def test_ctrl_c_with_early_stopping_keeps_the_best_validation_epoch():
     best = np.asarray(model._fit_state.solver.best_theta)
     assert best.size == model.coef_.size + 1
     np.testing.assert_array_equal(model._fit_state.theta.ravel(), best)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself")
+def test_ctrl_c_in_the_first_slice_leaves_a_consistent_interrupted_fit():
+    # Before the first slice ends no handler is set up (a fit of one slice pays nothing for
+    # it): the KeyboardInterrupt comes as the loop returns, and the estimator still keeps the
+    # epochs done, one loss_curve_ entry each (NaN for those whose losses were lost).
+    import pickle
+
+    X, y = _regression()
+    model = descend.LinearRegression(learning_rate=1e-4, batch_size=1, max_iter=10**9,
+                                     tol=None, random_state=0)
+    timer = threading.Timer(0.02, signal.raise_signal, (signal.SIGINT,))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            model.fit(X, y)
+    finally:
+        timer.cancel()
+        timer.join()
+    assert model.status_ == "interrupted"
+    assert 1 <= model.n_iter_ == len(model.loss_curve_)
+    assert np.all(np.isfinite(model.coef_))
+    copy = pickle.loads(pickle.dumps(model))  # (its checks: n_iter_ and losses agree)
+    assert copy.partial_fit(X, y).n_iter_ == model.n_iter_ + 1

@@ -74,6 +74,10 @@ class Progress:
         Seconds the loop must run before the bar appears (None: ``DELAY_SECONDS``).
     mininterval : float or None, default=None
         Least seconds between two redraws of the bar (None: ``MIN_INTERVAL_SECONDS``).
+    lazy : bool, default=False
+        Draw the bar and catch Ctrl-C from the first ``update`` on, not from the start of the
+        block: a loop done before its first update (a fit of one slice) pays nothing for them,
+        and a Ctrl-C before then raises KeyboardInterrupt as usual.
 
     Attributes
     ----------
@@ -92,6 +96,7 @@ class Progress:
         catch_interrupt: bool = True,
         delay: float | None = None,
         mininterval: float | None = None,
+        lazy: bool = False,
     ) -> None:
         self.total = total
         self.desc = desc
@@ -102,10 +107,19 @@ class Progress:
         self.mininterval = MIN_INTERVAL_SECONDS if mininterval is None else mininterval
         self.interrupted = False
         self.n = 0
+        self.lazy = lazy
+        self._started = False
         self._bar: Any = None
         self._previous_handler: Any = None
 
     def __enter__(self) -> Progress:
+        if not self.lazy:
+            self._start()
+        return self
+
+    def _start(self) -> None:
+        """Draw the bar (if wanted) and catch Ctrl-C (if asked), once."""
+        self._started = True
         if wants_bar(self.verbose):
             from tqdm import tqdm
 
@@ -119,7 +133,12 @@ class Progress:
             and signal.getsignal(signal.SIGINT) is signal.default_int_handler
         ):
             self._previous_handler = signal.signal(signal.SIGINT, self._on_interrupt)
-        return self
+
+    @property
+    def started(self) -> bool:
+        """Whether the bar and the Ctrl-C handler are set up (at once, or with ``lazy`` at the
+        first update)."""
+        return self._started
 
     def _on_interrupt(self, signum: int, frame: FrameType | None) -> None:
         if self.interrupted:
@@ -131,6 +150,8 @@ class Progress:
     def update(self, n: int = 1, **postfix: float) -> None:
         """Count ``n`` more units of work; ``postfix`` values (e.g. ``loss=0.5``) are shown."""
         self.n += n
+        if not self._started:
+            self._start()
         if self._bar is not None:
             if postfix:
                 self._bar.set_postfix({k: f"{v:.4g}" for k, v in postfix.items()}, refresh=False)

@@ -21,12 +21,14 @@ from ._estimator import DataConversionWarning
 __all__ = [
     "as_float_matrix",
     "as_vector_like",
+    "binary_target",
     "check_choice",
     "check_feature_names",
     "check_finite",
     "check_int",
     "check_real",
     "check_sample_weight",
+    "class_totals",
     "class_weight_per_class",
     "encode_labels",
     "feature_names_of",
@@ -51,7 +53,10 @@ def check_real(
     name: str, value: object, low: float, high: float = math.inf, *, low_open: bool = False
 ) -> float:
     """value as a finite float in [low, high] (or (low, high] with low_open)."""
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+    # (float and int first: the numbers.Real check is an ABC look-up, slow on small fits)
+    if type(value) in (float, int) or (
+        isinstance(value, numbers.Real) and not isinstance(value, bool)
+    ):
         number = float(value)
         if math.isfinite(number) and (number > low if low_open else number >= low) and (
             number <= high
@@ -270,37 +275,110 @@ def check_sample_weight(sample_weight: object, n_samples: int, dtype: np.dtype) 
     return weight
 
 
+# Labels are checked and encoded this many at a time, so that the temporaries of np.unique,
+# np.searchsorted and the float checks stay small next to X (issue 9: extra memory < 10% of X).
+_LABEL_CHUNK = 2048
+
+
+def _code_dtype(n_classes: int) -> type:
+    """The smallest signed integer type that numbers n_classes classes."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n_classes <= np.iinfo(dtype).max:
+            return dtype
+    return np.int64
+
+
+def _chunks(n: int) -> range:
+    return range(0, n, _LABEL_CHUNK)
+
+
 def encode_labels(
     y: object, classes: np.ndarray | None, n_samples: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(classes, codes): the sorted distinct labels and each sample's index among them.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(classes, codes, labels): the sorted distinct labels, each sample's index among them
+    (the smallest integer dtype that holds them), and y as the checked 1-D array.
 
-    With ``classes`` given (partial_fit), y's labels must all be among them.
+    With ``classes`` given (partial_fit), y's labels must all be among them. Works through y
+    in chunks: the extra memory is the codes (one byte a sample for up to 127 classes) and
+    temporaries of a few chunks.
     """
     labels = _one_d(y, "y")
     _check_length("y", labels, n_samples)
-    if labels.dtype.kind == "f":
-        if not np.isfinite(labels).all():
-            raise ValueError("Input y contains NaN or infinity")
-        if (labels != np.round(labels)).any():
-            raise ValueError(
-                "Unknown label type: continuous. A classifier needs class labels (strings, "
-                "ints or bools), got floats with fractional parts"
-            )
-    elif labels.dtype.kind == "O":
+    kind = labels.dtype.kind
+    if kind == "O":
         if any(v is None or (isinstance(v, float) and not math.isfinite(v)) for v in labels):
             raise ValueError("Input y contains NaN, infinity or None")
-    elif labels.dtype.kind not in "biuUS":
+    elif kind not in "biuUSf":
         raise ValueError(f"Unknown label type: y has dtype {labels.dtype}")
-    seen, codes = np.unique(labels, return_inverse=True)
+    seen: np.ndarray | None = None
+    for start in _chunks(len(labels)):
+        chunk = labels[start:start + _LABEL_CHUNK]
+        if seen is not None:  # only labels not seen yet need checking and sorting
+            if len(seen) <= 2:
+                new = (chunk != seen[0]) & (chunk != seen[-1])
+            else:
+                at = np.searchsorted(seen, chunk)
+                np.minimum(at, len(seen) - 1, out=at)
+                new = seen[at] != chunk
+            if not new.any():
+                continue
+            chunk = chunk[new]
+        if kind == "f":
+            if not np.isfinite(chunk).all():
+                raise ValueError("Input y contains NaN or infinity")
+            if (chunk != np.round(chunk)).any():
+                raise ValueError(
+                    "Unknown label type: continuous. A classifier needs class labels (strings, "
+                    "ints or bools), got floats with fractional parts"
+                )
+        distinct = np.unique(chunk)
+        seen = distinct if seen is None else np.union1d(seen, distinct)
+    assert seen is not None  # (_one_d and _check_length: at least one sample)
     if classes is None:
-        return seen, codes.astype(np.int64).reshape(-1)
-    unknown = np.setdiff1d(seen, classes)
-    if unknown.size:
-        raise ValueError(
-            f"y has labels {unknown.tolist()} that are not in classes {classes.tolist()}"
+        classes = seen
+    else:
+        unknown = np.setdiff1d(seen, classes)
+        if unknown.size:
+            raise ValueError(
+                f"y has labels {unknown.tolist()} that are not in classes {classes.tolist()}"
+            )
+    codes = np.empty(len(labels), dtype=_code_dtype(len(classes)))
+    if len(classes) == 2:  # code 1 where the label is the second class, written in place
+        np.equal(labels, classes[1], out=codes.view(np.bool_))
+        return classes, codes, labels
+    for start in _chunks(len(labels)):
+        codes[start:start + _LABEL_CHUNK] = np.searchsorted(
+            classes, labels[start:start + _LABEL_CHUNK]
         )
-    return classes, np.searchsorted(classes, labels).astype(np.int64).reshape(-1)
+    return classes, codes, labels
+
+
+def class_totals(
+    codes: np.ndarray, n_classes: int, sample_weight: np.ndarray | None = None
+) -> np.ndarray:
+    """The (sample-weighted) number of samples of each class, float64 (n_classes,):
+    np.bincount a chunk at a time (its int conversion of the codes stays small)."""
+    totals = np.zeros(n_classes)
+    for start in _chunks(len(codes)):
+        part = slice(start, start + _LABEL_CHUNK)
+        totals += np.bincount(codes[part], minlength=n_classes,
+                              weights=None if sample_weight is None else sample_weight[part])
+    return totals
+
+
+def binary_target(labels: np.ndarray, codes: np.ndarray, classes: np.ndarray,
+                  dtype: np.dtype) -> np.ndarray:
+    """The 0/1 target of a two-class fit in ``dtype``: the labels themselves (no copy) when
+    they already are that (a C-contiguous array of dtype holding only 0 and 1), else the
+    codes converted."""
+    if (
+        labels.dtype == dtype
+        and labels.flags.c_contiguous
+        and classes[0] == 0
+        and classes[1] == 1
+    ):
+        return labels
+    return codes.astype(dtype)
 
 
 def class_weight_per_class(
@@ -315,7 +393,7 @@ def class_weight_per_class(
         return None
     n_classes = len(classes)
     if isinstance(class_weight, str) and class_weight == "balanced":
-        counts = np.bincount(codes, weights=sample_weight, minlength=n_classes)
+        counts = class_totals(codes, n_classes, sample_weight)
         with np.errstate(divide="ignore"):
             weights = counts.sum() / (n_classes * counts)
         return np.where(counts > 0, weights, 0.0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import math
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -32,11 +33,13 @@ from ._scaling import (
 from ._validation import (
     as_float_matrix,
     as_vector_like,
+    binary_target,
     check_choice,
     check_feature_names,
     check_int,
     check_real,
     check_sample_weight,
+    class_totals,
     class_weight_per_class,
     encode_labels,
     feature_names_of,
@@ -108,6 +111,27 @@ def _bar_wanted(verbose: bool | int | None) -> bool | None:
 def _prints_epochs(verbose: bool | int | None) -> bool:
     """Whether an estimator's ``verbose`` asks for a line per epoch (2 and more)."""
     return verbose is not None and not isinstance(verbose, bool) and verbose >= 2
+
+
+# ---------------------------------------------------------------------- the update rule
+# The compiled rules of the optimizers named by a string, made once per thread: making one
+# through descend.optim checks every hyperparameter in Python (tens of microseconds, a
+# third of a small fit's cost). A fit sets the rule's lr and passes it to the C++ loop, which
+# copies it; rules are per thread, so fits in other threads never see that lr.
+_NAMED_RULES = threading.local()
+
+
+def _compiled_rule(optimizer: object) -> Any:
+    """The C++ rule of ``optimizer`` (a name of descend.optim.OPTIMIZER_NAMES, or an optim
+    instance, whose hyperparameters are read afresh at every call); its lr is the caller's to
+    set before each use."""
+    if not isinstance(optimizer, str):
+        return optim._estimator_rule(optimizer, 1.0)
+    rules = _NAMED_RULES.__dict__.setdefault("rules", {})
+    rule = rules.get(optimizer)
+    if rule is None:
+        rule = rules[optimizer] = optim._estimator_rule(optimizer, 1.0)
+    return rule
 
 
 # ---------------------------------------------------------------------- the carried state
@@ -291,7 +315,7 @@ class _Settings:
     average: int
     validation_fraction: float | None
     fit_intercept: bool
-    rule: Any  # the compiled update rule, made once per call (lr still to be set)
+    rule: Any  # the compiled update rule (_compiled_rule; lr still to be set)
 
 
 # ---------------------------------------------------------------------- the shared base
@@ -314,8 +338,7 @@ class _LinearModel(BaseEstimator):
                 "InvScaling, StepDecay, Exponential, Cosine, LinearWarmup, ReduceOnPlateau), "
                 f"got {self.schedule!r}"
             )
-        # the compiled rule (refuses an unknown optimizer by name); its lr is set by _fit
-        rule = optim._estimator_rule(self.optimizer, 1.0)
+        rule = _compiled_rule(self.optimizer)  # refuses an unknown optimizer by name
         batch_size = None if self.batch_size is None else check_int(
             "batch_size", self.batch_size, 1
         )
@@ -468,7 +491,6 @@ class _LinearModel(BaseEstimator):
         if continuing:
             run = self._fit_state
             rule = settings.rule
-            rule.lr = run.lr
             if rule.state_slots != run.state.shape[0]:
                 raise ValueError(
                     f"optimizer={self.optimizer!r} keeps {rule.state_slots} state arrays, the "
@@ -498,7 +520,6 @@ class _LinearModel(BaseEstimator):
             else:
                 lr = float(self.learning_rate)
             rule = settings.rule
-            rule.lr = lr
             schedule = Constant(lr) if self.schedule is None else copy.deepcopy(self.schedule)
             run = _FitState(theta, rule, settings.average, seed, schedule, lr, labels, scaling)
 
@@ -518,12 +539,15 @@ class _LinearModel(BaseEstimator):
         last_epoch = solver.epoch + 1 if partial else settings.max_iter
         status = "running"
         early_stopping = validation_rows is not None
+        called = False  # whether the C++ loop has run (and changed run's arrays)
         try:
             with Progress(
                 total=last_epoch - solver.epoch, desc=type(self).__name__, unit="epoch",
-                verbose=_bar_wanted(self.verbose),
+                verbose=_bar_wanted(self.verbose), lazy=True,
             ) as progress:
                 while status == "running" and solver.epoch < last_epoch:
+                    rule.lr = run.lr  # (set at each call: the rule may serve other fits)
+                    called = True
                     status, losses, validation_losses = _core.fit_linear(
                         X, target, weight, run.theta, run.state, run.average, rule,
                         run.schedule_core, options, solver, last_epoch - solver.epoch,
@@ -538,14 +562,16 @@ class _LinearModel(BaseEstimator):
                         **run.scaling_arguments(),
                     )
                     self._report(run, losses, validation_losses)
-                    if losses:
+                    # (a fit done in one slice never sets up the bar and Ctrl-C handler)
+                    if losses and (progress.started or status == "running"):
                         progress.update(len(losses), loss=losses[-1])
                     if progress.interrupted:
                         break
         except KeyboardInterrupt:
-            # Ctrl-C outside the Progress flag (another SIGINT handler, a second Ctrl-C, a
-            # fit in a thread): keep what the finished slices reached, then stop.
-            if run.losses:
+            # Ctrl-C outside the Progress flag (in the first slice, before the handler is set
+            # up; another SIGINT handler; a second Ctrl-C; a fit in a thread): keep what the
+            # finished slices reached (the epochs the solver counts), then stop.
+            if called:
                 self._stop_interrupted(run, names, X.shape[1], early_stopping)
             raise
         if progress.interrupted:
@@ -567,7 +593,12 @@ class _LinearModel(BaseEstimator):
     ) -> None:
         """Commit a run cut short by Ctrl-C at a slice boundary (whole epochs done), with the
         parameters of its best validation epoch when early stopping, and status_
-        "interrupted"."""
+        "interrupted". Epochs whose losses the interruption lost (it came as the C++ loop
+        returned them) get NaN in loss_curve_, so that it keeps one entry per epoch."""
+        missing = int(run.solver.epoch) - len(run.losses)
+        run.losses.extend([math.nan] * missing)
+        if early_stopping:
+            run.validation_losses.extend([math.nan] * missing)
         best = run.solver.best_theta
         if early_stopping and len(best) == run.theta.size:
             run.theta[...] = np.asarray(best).reshape(run.theta.shape)
@@ -682,7 +713,10 @@ class _LinearModel(BaseEstimator):
             if state["n_iter_"] != run.solver.epoch or state["t_"] != run.solver.step:
                 raise _refuse("n_iter_ and t_", f"the solver's epoch {run.solver.epoch} and "
                               f"step {run.solver.step}", (state["n_iter_"], state["t_"]))
-            if state["loss_curve_"] != run.losses:
+            curve = state["loss_curve_"]
+            if not isinstance(curve, list) or len(curve) != len(run.losses) or not all(
+                a == b or (a != a and b != b) for a, b in zip(curve, run.losses, strict=True)
+            ):  # (NaN: an epoch whose loss a Ctrl-C lost)
                 raise _refuse("loss_curve_", "the fit's losses", "other values")
         names = state.get("feature_names_in_")
         if names is not None and (not isinstance(names, np.ndarray) or names.shape != (
@@ -1129,14 +1163,14 @@ Examples
                     "will occur)"
                 )
             known = np.unique(np.asarray(classes))
-        labels, codes = encode_labels(y, known, X.shape[0])
+        labels, codes, values = encode_labels(y, known, X.shape[0])
         if len(labels) < 2:
             raise ValueError(
                 f"{name} needs samples of at least 2 classes; y has 1 class: {labels.tolist()}"
             )
-        if len(labels) == 2:
-            return codes.astype(X.dtype), codes, 1, labels
-        return codes, codes, len(labels), labels
+        if len(labels) == 2:  # 0/1 in X's dtype: y itself when it already is that
+            return binary_target(values, codes, labels, X.dtype), codes, 1, labels
+        return codes.astype(np.int64), codes, len(labels), labels
 
     def _weights(
         self,
@@ -1160,7 +1194,7 @@ Examples
                 folded = folded * sample_weight
             sample_weight = np.ascontiguousarray(folded, dtype=dtype)
         if not partial:
-            per_label = np.bincount(codes, weights=sample_weight, minlength=len(labels))
+            per_label = class_totals(codes, len(labels), sample_weight)
             if np.count_nonzero(per_label) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs at least 2 classes with positive sample "
