@@ -26,6 +26,8 @@ REPLACEMENTS = {
     "run: ...,": "run: Minimizer,",
     "LinearWarmup | ...:": "LinearWarmup | ReduceOnPlateau:",
     "-> tuple:": "-> tuple[typing.Any, ...]:",
+    "def __eq__(self, other: typing.Any) -> typing.Any:":
+        "def __eq__(self, other: object) -> bool:",
     "-> dict:": "-> dict[str, typing.Any]:",
     ": tuple) -> None": ": tuple[typing.Any, ...]) -> None",
     "y: typing.Any, theta: typing.Any, grad: typing.Any, *, sample_weight: typing.Any = None, "
@@ -39,10 +41,23 @@ REPLACEMENTS = {
 }
 
 
+# after formatting: pybind11 sets __hash__ = None beside a generated __eq__ (the objects are
+# mutable); a stub says so with an ignore, as typeshed does
+AFTER = {
+    "__hash__: typing.ClassVar[None] = None":
+        "__hash__: typing.ClassVar[None]  # type: ignore[assignment]",
+}
+
+
 class _DropDocstrings(ast.NodeTransformer):
+    """Drops docstrings, and the private class attributes (the field tables' ``_fields`` and
+    ``_state``, for descend's own code)."""
+
     def _drop(self, node: ast.FunctionDef | ast.ClassDef) -> ast.AST:
         self.generic_visit(node)
-        node.body = [n for n in node.body if not _is_docstring(n)] or [ast.Expr(ast.Constant(...))]
+        node.body = [
+            n for n in node.body if not _is_docstring(n) and not _is_private_attribute(n)
+        ] or [ast.Expr(ast.Constant(...))]
         return node
 
     visit_FunctionDef = _drop
@@ -54,6 +69,15 @@ def _is_docstring(node: ast.stmt) -> bool:
         isinstance(node, ast.Expr)
         and isinstance(node.value, ast.Constant)
         and isinstance(node.value.value, str)
+    )
+
+
+def _is_private_attribute(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and node.target.id.startswith("_")
+        and not node.target.id.startswith("__")
     )
 
 
@@ -75,6 +99,10 @@ def main() -> None:
     STUB.write_text(HEADER + "\n" + ast.unparse(tree) + "\n")
     subprocess.run([sys.executable, "-m", "ruff", "check", "--fix", "-q", str(STUB)], check=True)
     subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(STUB)], check=True)
+    text = STUB.read_text()
+    for old, new in AFTER.items():
+        text = text.replace(old, new)
+    STUB.write_text(text)
 
 
 if __name__ == "__main__":

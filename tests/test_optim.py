@@ -18,7 +18,7 @@ import pytest
 
 import descend
 from descend import kernels, optim
-from descend.schedules import InverseTime
+from descend.schedules import Exponential, InverseTime
 
 # ---------------------------------------------------------------- the same step, by kernels
 
@@ -571,7 +571,12 @@ FIT_LR = dict(sgd=0.1, momentum=0.1, nesterov=0.1, adagrad=0.3, rmsprop=0.1, ada
 
 @pytest.mark.parametrize("name", optim.OPTIMIZER_NAMES)
 def test_every_rule_fits_a_linear_regression(name):
-    if name == "adamw":
+    if name == "lion":
+        # every coordinate moves by lr: only a decaying rate settles
+        model = descend.LinearRegression(optimizer=name, schedule=Exponential(0.05, 0.998),
+                                         max_iter=5000, tol=None).fit(X, Y)
+        atol = 1e-3
+    elif name == "adamw":
         # its decoupled weight decay (1e-2) moves the fixed point a little toward zero
         model = descend.LinearRegression(optimizer=name, learning_rate=0.1, max_iter=3000,
                                          tol=None).fit(X, Y)
@@ -612,6 +617,42 @@ def test_named_momentum_and_nesterov_are_sgd_with_momentum_0_9():
 
     assert np.array_equal(fit("momentum"), fit(optim.SGD(momentum=0.9)))
     assert np.array_equal(fit("nesterov"), fit(optim.SGD(momentum=0.9, nesterov=True)))
+
+
+RULE_CLASSES = [descend._core.SGD, descend._core.Adagrad, descend._core.RMSprop,
+                descend._core.Adam, descend._core.AdamW, descend._core.NAdam,
+                descend._core.RAdam, descend._core.Adamax, descend._core.Lion]
+
+
+@pytest.mark.parametrize("rule_class", RULE_CLASSES, ids=lambda c: c.__name__)
+def test_a_compiled_rule_pickles_copies_and_compares_by_its_fields(rule_class):
+    rule = rule_class(lr=0.125, maximize=True)
+    for restored in (pickle.loads(pickle.dumps(rule)), copy.copy(rule), copy.deepcopy(rule)):
+        assert type(restored) is rule_class and restored == rule and restored is not rule
+        assert repr(restored) == repr(rule)
+    assert rule != rule_class(lr=0.125) and rule != rule_class(lr=0.25, maximize=True)
+    assert (rule == "a string") is False
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(rule)
+    with pytest.raises(ValueError, match="lr must be"):
+        rule_class.__new__(rule_class).__setstate__((-1.0,) + rule.__getstate__()[1:])
+    # the keyword-only constructor's defaults are the struct's initializers
+    assert rule_class() == rule_class(**{name: getattr(rule_class(), name)
+                                         for name in rule_class._fields})
+
+
+def test_lion_is_named_by_the_estimators_and_by_minimize():
+    assert "lion" in optim.OPTIMIZER_NAMES
+    by_name = descend.LinearRegression(optimizer="lion", learning_rate=0.01, max_iter=30,
+                                       tol=None).fit(X, Y).coef_
+    by_instance = descend.LinearRegression(optimizer=optim.Lion(), learning_rate=0.01,
+                                           max_iter=30, tol=None).fit(X, Y).coef_
+    assert np.array_equal(by_name, by_instance)
+    res = descend.minimize(lambda x: float(np.sum((x - 1.0) ** 2)), np.zeros(3), method="lion",
+                           jac=lambda x: 2 * (x - 1.0), tol=None,
+                           options=dict(schedule=Exponential(0.1, 0.99), max_iter=3000))
+    assert res.success
+    np.testing.assert_allclose(res.x, 1.0, atol=1e-5)
 
 
 def test_an_unknown_optimizer_name_is_refused_with_the_list_of_names():

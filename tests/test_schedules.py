@@ -371,6 +371,42 @@ def test_repr_rebuilds_an_equal_schedule(schedule):
     assert repr(rebuilt) == repr(schedule)
 
 
+@pytest.mark.parametrize("schedule", SCHEDULES, ids=repr)
+def test_the_compiled_schedule_pickles_and_compares_by_its_fields_and_state(schedule):
+    core = copy.deepcopy(schedule)._core
+    for loss in [1.0, 1.0, 1.0, 0.5, 0.5, 0.5]:
+        if hasattr(core, "epoch_end"):
+            core.epoch_end(loss)
+    restored = pickle.loads(pickle.dumps(core))
+    assert type(restored) is type(core) and restored == core and restored is not core
+    assert repr(restored) == repr(core)
+    assert (core == "a string") is False
+    first = next(name for name in core._fields if name != "schedule")
+    changed = core.__copy__()
+    setattr(changed, first, getattr(changed, first) + 1)
+    assert changed != core
+    if "ReduceOnPlateau" in repr(core):  # the state counts too, wrapped state included
+        later = core.__copy__()
+        later.epoch_end(1e9)
+        assert later != core and pickle.loads(pickle.dumps(later)) == later
+
+
+def test_the_compiled_schedules_take_their_fields_from_the_c_table():
+    assert _core.ReduceOnPlateau._fields == (
+        "schedule", "factor", "patience", "threshold", "cooldown", "min_lr"
+    )
+    assert _core.ReduceOnPlateau._state == ("scale", "best", "num_bad_epochs", "cooldown_counter")
+    assert _core.InverseTime() == _core.InverseTime(5.0, 50.0)  # the struct's initializers
+    with pytest.raises(TypeError):
+        _core.Constant()  # lr is required
+    with pytest.raises(TypeError):
+        _core.ReduceOnPlateau(_core.Constant(0.1), 0.5)  # factor is keyword-only
+    with pytest.raises(ValueError, match="factor must be in"):
+        _core.ReduceOnPlateau(_core.Constant(0.1), factor=2.0)
+    with pytest.raises(ValueError, match="expected a pickled state of 10 values"):
+        _core.ReduceOnPlateau.__new__(_core.ReduceOnPlateau).__setstate__((1.0,))
+
+
 def test_a_wrapper_holds_a_copy_of_the_schedule_it_is_given():
     inner = ReduceOnPlateau(0.1, factor=0.5, patience=0)
     outer = LinearWarmup(inner, 2)

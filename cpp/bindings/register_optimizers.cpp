@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "checks.hpp"
+#include "field_class.hpp"
 #include "multiversion.hpp"
 #include "register.hpp"
 
@@ -25,6 +26,20 @@ namespace py = pybind11;
 using namespace py::literals;
 
 namespace {
+
+// The rule list: each update rule of descend::Optimizer (optimizers/optimizer.hpp) once, with
+// the prefix of its kernels (<name>_step, <name>_step_groups) and the implementation whose
+// names and defaults it follows. Everything below is made from it.
+#define DESCEND_RULES(X)                \
+    X(SGD, sgd, "torch.optim.SGD")      \
+    X(Adam, adam, "torch.optim.Adam")   \
+    X(Adagrad, adagrad, "torch.optim.Adagrad") \
+    X(RMSprop, rmsprop, "torch.optim.RMSprop") \
+    X(AdamW, adamw, "torch.optim.AdamW") \
+    X(NAdam, nadam, "torch.optim.NAdam") \
+    X(RAdam, radam, "torch.optim.RAdam") \
+    X(Adamax, adamax, "torch.optim.Adamax") \
+    X(Lion, lion, "lion-pytorch")
 
 constexpr std::size_t max_state_slots = 3;  // Adam with amsgrad, RMSprop centered with momentum
 
@@ -67,7 +82,7 @@ void run_updates(const Rule& rule, const Update* updates, std::size_t count) {
     }
 }
 
-#define DESCEND_RUN_RULE(Rule)                                                               \
+#define DESCEND_RUN_RULE(Rule, name, reference)                                              \
     DESCEND_MULTIVERSION void run_##Rule(const Rule& rule, const Update* updates,            \
                                          std::size_t count) {                                \
         run_updates(rule, updates, count);                                                   \
@@ -76,15 +91,7 @@ void run_updates(const Rule& rule, const Update* updates, std::size_t count) {
         run_##Rule(rule, updates, count);                                                    \
     }
 
-DESCEND_RUN_RULE(SGD)
-DESCEND_RUN_RULE(Adam)
-DESCEND_RUN_RULE(Adagrad)
-DESCEND_RUN_RULE(RMSprop)
-DESCEND_RUN_RULE(AdamW)
-DESCEND_RUN_RULE(NAdam)
-DESCEND_RUN_RULE(RAdam)
-DESCEND_RUN_RULE(Adamax)
-DESCEND_RUN_RULE(Lion)
+DESCEND_RULES(DESCEND_RUN_RULE)
 #undef DESCEND_RUN_RULE
 
 /// Index of the first update whose gradient holds a NaN or infinity, or `count` if none.
@@ -421,57 +428,24 @@ void step_groups(const py::handle& groups, const py::handle& grads, const py::ha
 
 // ------------------------------------------------------------------ registration helpers
 
-/// The Python class of a rule: validate(), state_slots, state_names, copy and equality.
-template <class Rule>
-py::class_<Rule> rule_class(py::module_& m, const char* name, const char* doc) {
-    py::class_<Rule> cls(m, name, doc);
-    cls.def("validate", &Rule::validate, "Raises ValueError naming the first impossible value.")
-        .def_property_readonly("state_slots", &Rule::state_slots,
+/// The Python type of update rule R: from its field table (R::fields()), a keyword-only
+/// constructor (validated), a property per field, repr, equality and pickling
+/// (def_field_class); then validate(), state_slots and state_names.
+template <class R>
+py::class_<R> register_rule(py::module_& m, const char* name, const char* doc) {
+    py::class_<R> cls(m, name, doc);
+    def_field_class<true>(cls);
+    cls.def("validate", &R::validate, "Raises ValueError naming the first impossible value.")
+        .def_property_readonly("state_slots", &R::state_slots,
                                "Number of state arrays (each shaped like the parameter).")
         .def_property_readonly(
             "state_names",
-            [](const Rule& rule) {
+            [](const R& rule) {
                 py::tuple names(rule.state_slots());
                 for (std::size_t k = 0; k < rule.state_slots(); ++k) names[k] = rule.state_name(k);
                 return names;
             },
             "Names of the state arrays, in slot order (torch's state keys).");
-    return cls;
-}
-
-/// The constructor (keyword-only, the struct's defaults, validated), a property per field
-/// and repr of rule R, from its field table.
-template <class R, class Fields, std::size_t... I>
-void def_fields(py::class_<R>& cls, const Fields& fields, std::index_sequence<I...>) {
-    const R defaults{};
-    cls.def(py::init([fields](typename std::tuple_element_t<I, Fields>::value_type... values) {
-                R rule{};
-                ((rule.*(std::get<I>(fields).member) = values), ...);
-                rule.validate();
-                return rule;
-            }),
-            py::kw_only(),
-            (py::arg(std::get<I>(fields).name) = defaults.*(std::get<I>(fields).member))...);
-    (cls.def_readwrite(std::get<I>(fields).name, std::get<I>(fields).member,
-                       std::get<I>(fields).doc),
-     ...);
-    cls.def("__repr__", [fields](const R& rule) {
-        std::string out = py::str(py::type::of<R>().attr("__name__"));
-        out += "(";
-        ((out += std::string(I == 0 ? "" : ", ") + std::get<I>(fields).name + "=" +
-                 std::string(py::repr(py::cast(rule.*(std::get<I>(fields).member))))),
-         ...);
-        return out + ")";
-    });
-}
-
-/// The Python type of update rule R, made from its field table (R::fields()): constructor,
-/// properties and repr (def_fields), validate(), state_slots and state_names (rule_class).
-template <class R>
-py::class_<R> register_rule(py::module_& m, const char* name, const char* doc) {
-    py::class_<R> cls = rule_class<R>(m, name, doc);
-    constexpr auto fields = R::fields();
-    def_fields(cls, fields, std::make_index_sequence<std::tuple_size_v<decltype(fields)>>{});
     return cls;
 }
 
@@ -512,36 +486,15 @@ void register_optimizers(py::module_& m) {
         "arrays"_a,
         "(i, j), i < j, for two of the C-contiguous arrays that share memory, or None: the "
         "check every in-place kernel makes before writing.");
-    register_rule<SGD>(m, "SGD", "Hyperparameters of SGD (torch.optim.SGD's names and defaults).");
-    register_rule<Adam>(m, "Adam",
-                        "Hyperparameters of Adam (torch.optim.Adam's names and defaults).");
-    register_rule<Adagrad>(
-        m, "Adagrad", "Hyperparameters of Adagrad (torch.optim.Adagrad's names and defaults).");
-    register_rule<RMSprop>(
-        m, "RMSprop", "Hyperparameters of RMSprop (torch.optim.RMSprop's names and defaults).");
-    register_rule<AdamW>(m, "AdamW",
-                         "Hyperparameters of AdamW (torch.optim.AdamW's names and defaults).");
-    register_rule<NAdam>(m, "NAdam",
-                         "Hyperparameters of NAdam (torch.optim.NAdam's names and defaults).")
+#define DESCEND_REGISTER_RULE(Rule, name, reference)                                         \
+    register_rule<Rule>(m, #Rule,                                                            \
+                        "Hyperparameters of " #Rule " (" reference "'s names and defaults)."); \
+    def_kernels<Rule>(m, #name);
+    DESCEND_RULES(DESCEND_REGISTER_RULE)
+#undef DESCEND_REGISTER_RULE
+    py::reinterpret_borrow<py::class_<NAdam>>(m.attr("NAdam"))
         .def("mu_product", &NAdam::mu_product, "t"_a,
              "prod_{i=1}^{t} mu_i, the scalar torch keeps in its NAdam state as mu_product.");
-    register_rule<RAdam>(m, "RAdam",
-                         "Hyperparameters of RAdam (torch.optim.RAdam's names and defaults).");
-    register_rule<Adamax>(m, "Adamax",
-                          "Hyperparameters of Adamax (torch.optim.Adamax's names and defaults).");
-    register_rule<Lion>(m, "Lion",
-                        "Hyperparameters of Lion (lion-pytorch's names and defaults): the sign of "
-                        "an interpolated momentum, with decoupled weight decay.");
-
-    def_kernels<SGD>(m, "sgd");
-    def_kernels<Adam>(m, "adam");
-    def_kernels<Adagrad>(m, "adagrad");
-    def_kernels<RMSprop>(m, "rmsprop");
-    def_kernels<AdamW>(m, "adamw");
-    def_kernels<NAdam>(m, "nadam");
-    def_kernels<RAdam>(m, "radam");
-    def_kernels<Adamax>(m, "adamax");
-    def_kernels<Lion>(m, "lion");
 }
 
 }  // namespace descend::bindings

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -24,11 +24,11 @@ __all__ = ["MAX_STEP", "check_flag", "check_int", "check_real", "core_rule", "st
 MAX_STEP: int = int(_core.MAX_STEP)
 
 
-def _is_real(value: object) -> bool:
+def _is_real(value: object) -> TypeGuard[numbers.Real]:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[numbers.Integral]:
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
@@ -55,7 +55,7 @@ def check_real(
     if not _is_real(value):
         raise TypeError(f"{name} must be a real number, got {_given(value)}")
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
     except OverflowError:
         raise ValueError(f"{name} must be a number that fits a float64, got {value!r}") from None
     if not finite and low == -math.inf and high == math.inf:
@@ -77,7 +77,7 @@ def check_int(name: str, value: object, minimum: int, maximum: int | None = None
     as 1.5 or 1.0), ValueError out of range."""
     if not _is_int(value):
         raise TypeError(f"{name} must be an int, got {_given(value)}")
-    number = int(value)  # type: ignore[call-overload]
+    number = int(value)
     if number < minimum or (maximum is not None and number > maximum):
         bound = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
         raise ValueError(f"{name} must be an int {bound}, got {number}")

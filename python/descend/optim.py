@@ -1088,6 +1088,7 @@ _NAMED: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {
     "nadam": (NAdam, {}),
     "radam": (RAdam, {}),
     "adamax": (Adamax, {}),
+    "lion": (Lion, {}),
 }
 #: The names the estimators accept for ``optimizer``.
 OPTIMIZER_NAMES: tuple[str, ...] = tuple(_NAMED)

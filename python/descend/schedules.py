@@ -40,7 +40,7 @@ Examples
 from __future__ import annotations
 
 import numbers
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -94,12 +94,12 @@ def _as_schedule(value: object) -> _Schedule:
 class _Schedule:
     """A schedule: a view of a compiled ``descend._core`` schedule, configuration read-only.
 
-    Subclasses name their configuration (``_fields``, in constructor order) and build their
-    compiled object in ``__init__``; everything else delegates to it.
+    Subclasses build their compiled object in ``__init__``; everything else delegates to it.
+    The compiled type's field table names the configuration (``_fields``, in constructor
+    order) and the state (``_state``), and gives repr, equality and pickling.
     """
 
     __slots__ = ("_core",)
-    _fields: ClassVar[tuple[str, ...]] = ()
     _core: Any
 
     def __init__(self, core: Any) -> None:
@@ -117,8 +117,9 @@ class _Schedule:
         return float(self._core(t))
 
     def __getattr__(self, name: str) -> Any:
-        if name in type(self)._fields:
-            return getattr(self._core, name)
+        core = self._core
+        if name in core._fields or name in core._state:
+            return getattr(core, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -127,22 +128,15 @@ class _Schedule:
         )
 
     def _configuration(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self._fields)
+        return tuple(getattr(self, name) for name in self._core._fields)
 
     def __repr__(self) -> str:
-        fields = ", ".join(
-            f"{name}={value!r}"
-            for name, value in zip(self._fields, self._configuration(), strict=True)
-        )
-        return f"{type(self).__name__}({fields})"
+        return repr(self._core)
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self is other or (
-            self._configuration() == other._configuration()
-            and self.state_dict() == other.state_dict()
-        )
+        return bool(self._core == other._core)
 
     def __hash__(self) -> int:
         return hash((type(self), self._configuration()))
@@ -154,7 +148,7 @@ class _Schedule:
         return self.__copy__()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (type(self), self._configuration(), self.state_dict()))
+        return (_Schedule._view, (self._core,))
 
     def _to_core(self) -> Any:
         """An independent copy of the compiled schedule, state included (for the solver)."""
@@ -179,15 +173,6 @@ class _Schedule:
             )
 
 
-def _restore(
-    cls: type[_Schedule], configuration: tuple[Any, ...], state: dict[str, Any]
-) -> _Schedule:
-    """Unpickles a schedule: built from its configuration, then its state loaded."""
-    schedule = cls(*configuration)
-    schedule.load_state_dict(state)
-    return schedule
-
-
 # ---------------------------------------------------------------------- closed forms
 class Constant(_Schedule):
     """A constant learning rate: ``eta_t = lr``.
@@ -205,7 +190,6 @@ class Constant(_Schedule):
     """
 
     __slots__ = ()
-    _fields = ("lr",)
 
     def __init__(self, lr: float) -> None:
         super().__init__(_core.Constant(_real("lr", lr)))
@@ -233,7 +217,6 @@ class InverseTime(_Schedule):
     """
 
     __slots__ = ()
-    _fields = ("t0", "t1")
 
     def __init__(self, t0: float = 5.0, t1: float = 50.0) -> None:
         super().__init__(_core.InverseTime(_real("t0", t0), _real("t1", t1)))
@@ -263,7 +246,6 @@ class InvScaling(_Schedule):
     """
 
     __slots__ = ()
-    _fields = ("eta0", "power_t")
 
     def __init__(self, eta0: float = 0.01, power_t: float = 0.25) -> None:
         super().__init__(_core.InvScaling(_real("eta0", eta0), _real("power_t", power_t)))
@@ -293,7 +275,6 @@ class StepDecay(_Schedule):
     """
 
     __slots__ = ()
-    _fields = ("lr", "step_size", "gamma")
 
     def __init__(self, lr: float, step_size: int, gamma: float = 0.1) -> None:
         super().__init__(
@@ -322,7 +303,6 @@ class Exponential(_Schedule):
     """
 
     __slots__ = ()
-    _fields = ("lr", "gamma")
 
     def __init__(self, lr: float, gamma: float) -> None:
         super().__init__(_core.Exponential(_real("lr", lr), _real("gamma", gamma)))
@@ -355,7 +335,6 @@ class Cosine(_Schedule):
     """
 
     __slots__ = ()
-    _fields = ("lr", "T_max", "eta_min")
 
     def __init__(self, lr: float, T_max: int, eta_min: float = 0.0) -> None:  # noqa: N803
         super().__init__(
@@ -413,7 +392,6 @@ class LinearWarmup(_Wrapper):
     """
 
     __slots__ = ()
-    _fields = ("schedule", "warmup_steps")
 
     def __init__(self, schedule: Schedule | float, warmup_steps: int) -> None:
         super().__init__(
@@ -475,8 +453,6 @@ class ReduceOnPlateau(_Wrapper):
     """
 
     __slots__ = ()
-    _fields = ("schedule", "factor", "patience", "threshold", "cooldown", "min_lr")
-    _state: ClassVar[tuple[str, ...]] = ("scale", "best", "num_bad_epochs", "cooldown_counter")
 
     def __init__(
         self,
@@ -499,49 +475,34 @@ class ReduceOnPlateau(_Wrapper):
             )
         )
 
-    def __getattr__(self, name: str) -> Any:
-        if name in self._state:
-            return getattr(self._core, name)
-        return super().__getattr__(name)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        configuration = dict(zip(self._fields, self._configuration(), strict=True))
-        return (_restore_plateau, (configuration, self.state_dict()))
-
     def state_dict(self) -> dict[str, Any]:
         """The state as a plain dict: scale, best, num_bad_epochs, cooldown_counter, and the
         base schedule's state under ``"schedule"``."""
-        return {**{name: getattr(self._core, name) for name in self._state}, **super().state_dict()}
+        return {**{name: getattr(self._core, name) for name in self._core._state},
+                **super().state_dict()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restores the state of :meth:`state_dict` (checked before anything changes)."""
-        scale, best = _real("scale", state["scale"]), _real("best", state["best"])
-        num_bad_epochs = _count("num_bad_epochs", state["num_bad_epochs"])
-        cooldown_counter = _count("cooldown_counter", state["cooldown_counter"])
+        values = {
+            name: (_real if isinstance(getattr(self._core, name), float) else _count)(
+                name, state[name]
+            )
+            for name in self._core._state
+        }
         trial = self._to_core()
-        _set_plateau_state(trial, scale, best, num_bad_epochs, cooldown_counter)
+        for name, value in values.items():
+            setattr(trial, name, value)
         trial.validate()
         super().load_state_dict(state)
-        self._set_state(scale, best, num_bad_epochs, cooldown_counter)
+        for name, value in values.items():
+            setattr(self._core, name, value)
 
     def _set_state(
         self, scale: float, best: float, num_bad_epochs: int, cooldown_counter: int
     ) -> None:
-        _set_plateau_state(self._core, scale, best, num_bad_epochs, cooldown_counter)
-
-
-def _set_plateau_state(
-    core: Any, scale: float, best: float, num_bad_epochs: int, cooldown_counter: int
-) -> None:
-    core.scale, core.best = scale, best
-    core.num_bad_epochs, core.cooldown_counter = num_bad_epochs, cooldown_counter
-
-
-def _restore_plateau(configuration: dict[str, Any], state: dict[str, Any]) -> ReduceOnPlateau:
-    """Unpickles a ReduceOnPlateau (its options are keyword-only)."""
-    schedule = ReduceOnPlateau(**configuration)
-    schedule.load_state_dict(state)
-    return schedule
+        core = self._core
+        core.scale, core.best = scale, best
+        core.num_bad_epochs, core.cooldown_counter = num_bad_epochs, cooldown_counter
 
 
 Schedule = (

@@ -13,6 +13,8 @@ namespace descend {
 template <class T>
 class Boxed {
 public:
+    /// Holds a value-initialized T.
+    Boxed() : held_(std::make_unique<T>()) {}
     /// Holds a T constructed from `value` (anything T can be built from).
     template <class U, class = std::enable_if_t<!std::is_same_v<std::decay_t<U>, Boxed>>>
     Boxed(U&& value) : held_(std::make_unique<T>(std::forward<U>(value))) {}

@@ -4,12 +4,20 @@
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "../optimizers/field.hpp"
 
 namespace descend {
 
 /// eta_t = lr
 struct Constant {
-    double lr = 0.01;  ///< the step size
+    double lr = 0.01;
+
+    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
+    static constexpr auto fields() {
+        return std::make_tuple(required_field("lr", &Constant::lr, "the step size"));
+    }
 
     /// Throws std::invalid_argument unless lr is finite and >= 0.
     void validate() const {

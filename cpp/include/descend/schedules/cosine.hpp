@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "../optimizers/field.hpp"
 
 namespace descend {
 
@@ -13,9 +16,17 @@ namespace descend {
 /// back to lr at t = 2 T_max and keeps oscillating with period 2 T_max. To stay at eta_min,
 /// choose T_max >= the number of steps of the run.
 struct Cosine {
-    double lr = 0.01;            ///< learning rate of the first step (torch's base lr)
-    std::int64_t T_max = 1000;   ///< steps from lr down to eta_min (half a period)
-    double eta_min = 0.0;        ///< learning rate at t = T_max
+    double lr = 0.01;
+    std::int64_t T_max = 1000;
+    double eta_min = 0.0;
+
+    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
+    static constexpr auto fields() {
+        return std::make_tuple(
+            required_field("lr", &Cosine::lr, "learning rate of the first step (torch's base lr)"),
+            required_field("T_max", &Cosine::T_max, "steps from lr down to eta_min (half a period)"),
+            field("eta_min", &Cosine::eta_min, "learning rate at t = T_max"));
+    }
 
     /// Throws std::invalid_argument naming the first impossible parameter.
     void validate() const {

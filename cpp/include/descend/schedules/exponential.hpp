@@ -5,14 +5,24 @@
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "../optimizers/field.hpp"
 
 namespace descend {
 
 /// eta_t = lr * gamma^t, torch.optim.lr_scheduler.ExponentialLR's closed form with t counting
 /// optimizer steps.
 struct Exponential {
-    double lr = 0.01;     ///< learning rate of the first step
-    double gamma = 0.999; ///< factor applied every step
+    double lr = 0.01;
+    double gamma = 0.999;
+
+    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
+    static constexpr auto fields() {
+        return std::make_tuple(
+            required_field("lr", &Exponential::lr, "learning rate of the first step"),
+            required_field("gamma", &Exponential::gamma, "factor applied every step"));
+    }
 
     /// Throws std::invalid_argument naming the first impossible parameter.
     void validate() const {

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "../optimizers/field.hpp"
 
 namespace descend {
 
@@ -11,8 +14,14 @@ namespace descend {
 /// own counter starting at 1 for the first update (SGD's t_ starts at 1.0 and grows by one
 /// per sample); our t starts at 0, hence t + 1. Defaults are SGDRegressor's.
 struct InvScaling {
-    double eta0 = 0.01;    ///< learning rate of the first step
-    double power_t = 0.25; ///< exponent of the decay
+    double eta0 = 0.01;
+    double power_t = 0.25;
+
+    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
+    static constexpr auto fields() {
+        return std::make_tuple(field("eta0", &InvScaling::eta0, "learning rate of the first step"),
+                               field("power_t", &InvScaling::power_t, "exponent of the decay"));
+    }
 
     /// Throws std::invalid_argument unless eta0 > 0 and power_t >= 0, both finite.
     void validate() const {

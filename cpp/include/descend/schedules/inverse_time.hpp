@@ -4,13 +4,22 @@
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "../optimizers/field.hpp"
 
 namespace descend {
 
 /// eta_t = t0 / (t + t1): the tutorial's SGD schedule (t0 = 5, t1 = 50).
 struct InverseTime {
-    double t0 = 5.0;   ///< numerator
-    double t1 = 50.0;  ///< offset of the step count
+    double t0 = 5.0;
+    double t1 = 50.0;
+
+    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
+    static constexpr auto fields() {
+        return std::make_tuple(field("t0", &InverseTime::t0, "numerator"),
+                               field("t1", &InverseTime::t1, "offset of the step count"));
+    }
 
     /// Throws std::invalid_argument unless t0 and t1 are finite and > 0.
     void validate() const {

@@ -3,6 +3,9 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "../optimizers/field.hpp"
 
 #include "boxed.hpp"
 #include "schedule.hpp"
@@ -20,8 +23,18 @@ namespace descend {
 /// The first step gets s(0) / warmup_steps, the last warm-up step s(0). warmup_steps = 0 is
 /// the wrapped schedule itself.
 struct LinearWarmup {
-    Boxed<Schedule> schedule;       ///< the schedule s that follows the warm-up
-    std::int64_t warmup_steps = 0;  ///< length of the ramp, in steps
+    Boxed<Schedule> schedule;
+    std::int64_t warmup_steps = 0;
+
+    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
+    /// (Calls qualified: argument-dependent lookup would need Schedule complete.)
+    static constexpr auto fields() {
+        return std::make_tuple(
+            descend::required_field("schedule", &LinearWarmup::schedule,
+                                    "the schedule s that follows the warm-up (a reference into this one)"),
+            descend::required_field("warmup_steps", &LinearWarmup::warmup_steps,
+                                    "length of the ramp, in steps"));
+    }
 
     /// Throws std::invalid_argument naming the first impossible parameter (wrapped one included).
     void validate() const {

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "../optimizers/field.hpp"
 
 #include "boxed.hpp"
 #include "schedule.hpp"
@@ -26,17 +29,36 @@ namespace descend {
 ///   if num_bad_epochs > patience: scale *= factor, cooldown_counter = cooldown, num_bad_epochs = 0
 /// The last four members are the state, carried from one solver call to the next.
 struct ReduceOnPlateau {
-    Boxed<Schedule> schedule;       ///< the base schedule s whose rate is scaled
-    double factor = 0.1;            ///< multiplier of each reduction, in (0, 1)
-    std::int64_t patience = 10;     ///< bad epochs tolerated before a reduction
-    double threshold = 1e-4;        ///< relative improvement that counts as better
-    std::int64_t cooldown = 0;      ///< epochs after a reduction during which bad epochs are ignored
-    double min_lr = 0.0;            ///< reductions never take the rate below this
+    Boxed<Schedule> schedule;
+    double factor = 0.1;
+    std::int64_t patience = 10;
+    double threshold = 1e-4;
+    std::int64_t cooldown = 0;
+    double min_lr = 0.0;
 
-    double scale = 1.0;                 ///< product of the reductions so far
-    double best = INFINITY;             ///< lowest loss seen (the reference for improvement)
-    std::int64_t num_bad_epochs = 0;    ///< epochs in a row without improvement
-    std::int64_t cooldown_counter = 0;  ///< cooldown epochs still to go
+    double scale = 1.0;
+    double best = INFINITY;
+    std::int64_t num_bad_epochs = 0;
+    std::int64_t cooldown_counter = 0;
+
+    /// The parameters and the state, each once (see ../optimizers/field.hpp); the Python type
+    /// is made from it. (Calls qualified: argument-dependent lookup would need Schedule complete.)
+    static constexpr auto fields() {
+        using S = ReduceOnPlateau;
+        return std::make_tuple(
+            descend::required_field("schedule", &S::schedule,
+                                    "the base schedule s whose rate is scaled (a reference into this one)"),
+            descend::keyword_field("factor", &S::factor, "multiplier of each reduction, in (0, 1)"),
+            descend::keyword_field("patience", &S::patience, "bad epochs tolerated before a reduction"),
+            descend::keyword_field("threshold", &S::threshold, "relative improvement that counts as better"),
+            descend::keyword_field("cooldown", &S::cooldown,
+                                   "epochs after a reduction during which bad epochs are ignored"),
+            descend::keyword_field("min_lr", &S::min_lr, "reductions never take the rate below this"),
+            descend::state_field("scale", &S::scale, "product of the reductions so far"),
+            descend::state_field("best", &S::best, "lowest loss seen (the reference for improvement)"),
+            descend::state_field("num_bad_epochs", &S::num_bad_epochs, "epochs in a row without improvement"),
+            descend::state_field("cooldown_counter", &S::cooldown_counter, "cooldown epochs still to go"));
+    }
 
     /// Throws std::invalid_argument naming the first impossible parameter or state value.
     void validate() const {

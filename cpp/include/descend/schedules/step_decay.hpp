@@ -4,15 +4,26 @@
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
+#include <tuple>
+
+#include "../optimizers/field.hpp"
 
 namespace descend {
 
 /// eta_t = lr * gamma^floor(t / step_size), torch.optim.lr_scheduler.StepLR's closed form
 /// with t counting optimizer steps (not epochs).
 struct StepDecay {
-    double lr = 0.01;               ///< learning rate of the first step_size steps
-    std::int64_t step_size = 1000;  ///< steps between two drops
-    double gamma = 0.1;             ///< factor of each drop
+    double lr = 0.01;
+    std::int64_t step_size = 1000;
+    double gamma = 0.1;
+
+    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
+    static constexpr auto fields() {
+        return std::make_tuple(
+            required_field("lr", &StepDecay::lr, "learning rate of the first step_size steps"),
+            required_field("step_size", &StepDecay::step_size, "steps between two drops"),
+            field("gamma", &StepDecay::gamma, "factor of each drop"));
+    }
 
     /// Throws std::invalid_argument naming the first impossible parameter.
     void validate() const {
