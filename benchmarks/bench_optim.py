@@ -54,6 +54,7 @@ RULES: dict[str, tuple[type, dict, int]] = {
 # Each updates p and its state in place from g at step t, with torch's default
 # hyperparameters, as one would write it in NumPy (temporaries and all).
 
+
 def numpy_sgd(p, g, s, t, lr=1e-3):
     p -= lr * g
 
@@ -165,13 +166,15 @@ def torch_step(name: str, n: int, dtype: str, variant: str) -> Callable[[], None
 
 # ---------------------------------------------------------------- timing
 
+
 def cell(seconds: float | None, scale: float) -> str:
     """A table cell: the time scaled to the table's unit, or '-' when not measured."""
     return f"{'-':>9s}" if seconds is None else f"{seconds * scale:9.3f}"
 
 
-def median_seconds(fns: dict[str, Callable[[], None] | None], calls: int,
-                   repeats: int) -> dict[str, float | None]:
+def median_seconds(
+    fns: dict[str, Callable[[], None] | None], calls: int, repeats: int
+) -> dict[str, float | None]:
     """For each function, the median over `repeats` runs of the time of one call, each run
     timing up to `calls` calls (fewer for a slow function: about 20 ms a run). The runs of
     the functions alternate, so that a change in the load of the machine affects them alike."""
@@ -233,8 +236,11 @@ def add_floor(n: int, dtype: str) -> Callable[[], None]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1e3,1e5,1e7",
-                        help="comma-separated numbers of parameters (default 1e3,1e5,1e7)")
+    parser.add_argument(
+        "--sizes",
+        default="1e3,1e5,1e7",
+        help="comma-separated numbers of parameters (default 1e3,1e5,1e7)",
+    )
     parser.add_argument("--dtypes", default="float32,float64")
     parser.add_argument("--rules", default=",".join(RULES))
     parser.add_argument("--no-torch", action="store_true", help="skip torch even if installed")
@@ -252,8 +258,10 @@ def main() -> None:
     except ImportError:
         pass
 
-    print(f"descend {descend.__version__}, NumPy {np.__version__}, "
-          f"torch {torch.__version__ if use_torch else 'not used'}; one thread")
+    print(
+        f"descend {descend.__version__}, NumPy {np.__version__}, "
+        f"torch {torch.__version__ if use_torch else 'not used'}; one thread"
+    )
     goals: list[str] = []
     for n in sizes:
         calls, repeats = plan(n)
@@ -262,11 +270,12 @@ def main() -> None:
         for dtype in dtypes:
             itemsize = np.dtype(dtype).itemsize
             print(f"\nN = {n:.0e}, {dtype}")
-            print(f"{'':9s} {unit:>9s} {'GB/s':>6s} {'GB/s':>6s} {unit:>9s} {unit:>9s} "
-                  f"{unit:>9s}")
-            print(f"{'rule':9s} {'descend':>9s} {'':>6s} {'a+=b':>6s} {'numpy':>9s} "
-                  f"{'foreach':>9s} {'fused':>9s}  {'numpy/d':>7s} {'torch/d':>7s} "
-                  f"{'d/floor':>7s}")
+            print(f"{'':9s} {unit:>9s} {'GB/s':>6s} {'GB/s':>6s} {unit:>9s} {unit:>9s} {unit:>9s}")
+            print(
+                f"{'rule':9s} {'descend':>9s} {'':>6s} {'a+=b':>6s} {'numpy':>9s} "
+                f"{'foreach':>9s} {'fused':>9s}  {'numpy/d':>7s} {'torch/d':>7s} "
+                f"{'d/floor':>7s}"
+            )
             for name in rules:
                 _, _, slots = RULES[name]
                 fns = {
@@ -287,23 +296,31 @@ def main() -> None:
                 best_torch = min(torch_times) if torch_times else None
                 scale = 1e6 if small else 1e9 / n
                 torch_ratio = f"{best_torch / d:7.2f}" if best_torch else f"{'-':>7s}"
-                print(f"{name:9s} {cell(d, scale)} {gbs:6.1f} {floor_gbs:6.1f} "
-                      f"{cell(t['numpy'], scale)} {cell(t.get('foreach'), scale)} "
-                      f"{cell(t.get('fused'), scale)}  {t['numpy'] / d:7.2f} {torch_ratio} "
-                      f"{gbs / floor_gbs:7.2f}")
+                print(
+                    f"{name:9s} {cell(d, scale)} {gbs:6.1f} {floor_gbs:6.1f} "
+                    f"{cell(t['numpy'], scale)} {cell(t.get('foreach'), scale)} "
+                    f"{cell(t.get('fused'), scale)}  {t['numpy'] / d:7.2f} {torch_ratio} "
+                    f"{gbs / floor_gbs:7.2f}"
+                )
                 if n >= 10_000_000 and dtype == "float32":
                     ok_torch = best_torch is None or d <= best_torch
                     ok_floor = gbs >= 0.9 * floor_gbs
                     verdict = "as fast as" if ok_torch else "SLOWER than"
-                    goals.append(f"N=1e7 float32 {name}: {verdict} torch's fastest "
-                                 f"({torch_ratio.strip()}x), {gbs / floor_gbs:.0%} of a += b "
-                                 f"GB/s -> {'met' if ok_torch and ok_floor else 'NOT met'}")
+                    goals.append(
+                        f"N=1e7 float32 {name}: {verdict} torch's fastest "
+                        f"({torch_ratio.strip()}x), {gbs / floor_gbs:.0%} of a += b "
+                        f"GB/s -> {'met' if ok_torch and ok_floor else 'NOT met'}"
+                    )
                 if n == 1000 and dtype == "float32" and name == "adam":
-                    goals.append(f"N=1e3 float32 adam: {d * 1e6:.2f} us per opt.step"
-                                 f" -> {'met' if d < 2e-6 else 'NOT met'} (goal < 2 us)")
-    print("\nGB/s counts each array read once and written once; a+=b is the in-place add "
-          "measured alongside each rule.\nratios: numpy/d and torch/d = their time over "
-          "descend's (> 1: descend faster); d/floor = descend's GB/s over a += b's")
+                    goals.append(
+                        f"N=1e3 float32 adam: {d * 1e6:.2f} us per opt.step"
+                        f" -> {'met' if d < 2e-6 else 'NOT met'} (goal < 2 us)"
+                    )
+    print(
+        "\nGB/s counts each array read once and written once; a+=b is the in-place add "
+        "measured alongside each rule.\nratios: numpy/d and torch/d = their time over "
+        "descend's (> 1: descend faster); d/floor = descend's GB/s over a += b's"
+    )
     if goals:
         print("\nGoals of issue 3:")
         for line in goals:

@@ -24,10 +24,10 @@ docstrings dropped: help() shows the module's own); mypy.stubtest checks them in
 # what pybind11-stubgen leaves unresolved, and the public kernels' argument types
 REPLACEMENTS = {
     "run: ...,": "run: Minimizer,",
+    "sums: collections.abc.Callable,": "sums: collections.abc.Callable[..., typing.Any],",
     "LinearWarmup | ...:": "LinearWarmup | ReduceOnPlateau:",
     "-> tuple:": "-> tuple[typing.Any, ...]:",
-    "def __eq__(self, other: typing.Any) -> typing.Any:":
-        "def __eq__(self, other: object) -> bool:",
+    "(self, other: typing.Any) -> typing.Any:": "(self, other: object) -> bool:",
     "-> dict:": "-> dict[str, typing.Any]:",
     ": tuple) -> None": ": tuple[typing.Any, ...]) -> None",
     "y: typing.Any, theta: typing.Any, grad: typing.Any, *, sample_weight: typing.Any = None, "
@@ -44,8 +44,9 @@ REPLACEMENTS = {
 # after formatting: pybind11 sets __hash__ = None beside a generated __eq__ (the objects are
 # mutable); a stub says so with an ignore, as typeshed does
 AFTER = {
-    "__hash__: typing.ClassVar[None] = None":
-        "__hash__: typing.ClassVar[None]  # type: ignore[assignment]",
+    "__hash__: typing.ClassVar[None] = None": (
+        "__hash__: typing.ClassVar[None]  # type: ignore[assignment]"
+    ),
 }
 
 

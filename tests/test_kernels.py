@@ -19,8 +19,18 @@ from descend import _core, kernels
 # torch does) and t (1 for the first step), and returns the new parameter.
 
 
-def ref_sgd(p, g, s, t, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
-            nesterov=False, maximize=False):
+def ref_sgd(
+    p,
+    g,
+    s,
+    t,
+    lr=1e-3,
+    momentum=0.0,
+    dampening=0.0,
+    weight_decay=0.0,
+    nesterov=False,
+    maximize=False,
+):
     g = (-g if maximize else g) + weight_decay * p
     if momentum != 0:
         b = g.copy() if t == 1 else momentum * s["momentum_buffer"] + (1 - dampening) * g
@@ -29,16 +39,37 @@ def ref_sgd(p, g, s, t, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
     return p - lr * g
 
 
-def ref_adagrad(p, g, s, t, lr=1e-2, lr_decay=0.0, weight_decay=0.0,
-                initial_accumulator_value=0.0, eps=1e-10, maximize=False):
+def ref_adagrad(
+    p,
+    g,
+    s,
+    t,
+    lr=1e-2,
+    lr_decay=0.0,
+    weight_decay=0.0,
+    initial_accumulator_value=0.0,
+    eps=1e-10,
+    maximize=False,
+):
     g = (-g if maximize else g) + weight_decay * p
     clr = lr / (1 + (t - 1) * lr_decay)
     s["sum"] = s.get("sum", np.full_like(p, initial_accumulator_value)) + g * g
     return p - clr * g / (np.sqrt(s["sum"]) + eps)
 
 
-def ref_rmsprop(p, g, s, t, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
-                centered=False, maximize=False):
+def ref_rmsprop(
+    p,
+    g,
+    s,
+    t,
+    lr=1e-2,
+    alpha=0.99,
+    eps=1e-8,
+    weight_decay=0.0,
+    momentum=0.0,
+    centered=False,
+    maximize=False,
+):
     g = (-g if maximize else g) + weight_decay * p
     s["square_avg"] = alpha * s.get("square_avg", 0.0) + (1 - alpha) * g * g
     v = s["square_avg"]
@@ -51,8 +82,20 @@ def ref_rmsprop(p, g, s, t, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, mom
     return p - lr * g / (np.sqrt(v) + eps)
 
 
-def ref_adam(p, g, s, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
-             amsgrad=False, maximize=False, decoupled_weight_decay=False):
+def ref_adam(
+    p,
+    g,
+    s,
+    t,
+    lr=1e-3,
+    beta1=0.9,
+    beta2=0.999,
+    eps=1e-8,
+    weight_decay=0.0,
+    amsgrad=False,
+    maximize=False,
+    decoupled_weight_decay=False,
+):
     g = -g if maximize else g
     if decoupled_weight_decay:
         p = p - lr * weight_decay * p
@@ -73,8 +116,20 @@ def ref_adamw(p, g, s, t, weight_decay=1e-2, **hyper):
     return ref_adam(p, g, s, t, weight_decay=weight_decay, decoupled_weight_decay=True, **hyper)
 
 
-def ref_nadam(p, g, s, t, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
-              momentum_decay=4e-3, decoupled_weight_decay=False, maximize=False):
+def ref_nadam(
+    p,
+    g,
+    s,
+    t,
+    lr=2e-3,
+    beta1=0.9,
+    beta2=0.999,
+    eps=1e-8,
+    weight_decay=0.0,
+    momentum_decay=4e-3,
+    decoupled_weight_decay=False,
+    maximize=False,
+):
     g = -g if maximize else g
     if decoupled_weight_decay:
         p = p - lr * weight_decay * p
@@ -85,14 +140,26 @@ def ref_nadam(p, g, s, t, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_deca
     s["mu_product"] = s.get("mu_product", 1.0) * mu  # a scalar, as torch keeps it
     s["exp_avg"] = beta1 * s.get("exp_avg", 0.0) + (1 - beta1) * g
     s["exp_avg_sq"] = beta2 * s.get("exp_avg_sq", 0.0) + (1 - beta2) * g * g
-    m_hat = (mu_next * s["exp_avg"] / (1 - s["mu_product"] * mu_next)
-             + (1 - mu) * g / (1 - s["mu_product"]))
+    m_hat = mu_next * s["exp_avg"] / (1 - s["mu_product"] * mu_next) + (1 - mu) * g / (
+        1 - s["mu_product"]
+    )
     v_hat = s["exp_avg_sq"] / (1 - beta2**t)
     return p - lr * m_hat / (np.sqrt(v_hat) + eps)
 
 
-def ref_radam(p, g, s, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
-              decoupled_weight_decay=False, maximize=False):
+def ref_radam(
+    p,
+    g,
+    s,
+    t,
+    lr=1e-3,
+    beta1=0.9,
+    beta2=0.999,
+    eps=1e-8,
+    weight_decay=0.0,
+    decoupled_weight_decay=False,
+    maximize=False,
+):
     g = -g if maximize else g
     if decoupled_weight_decay:
         p = p - lr * weight_decay * p
@@ -105,14 +172,16 @@ def ref_radam(p, g, s, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_deca
     rho_t = rho_inf - 2 * t * beta2**t / (1 - beta2**t)
     if rho_t > 5:
         adaptive = math.sqrt(1 - beta2**t) / (np.sqrt(s["exp_avg_sq"]) + eps)
-        rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
-                         / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+        rect = math.sqrt(
+            (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+        )
         return p - lr * m_hat * rect * adaptive
     return p - lr * m_hat
 
 
-def ref_adamax(p, g, s, t, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
-               maximize=False):
+def ref_adamax(
+    p, g, s, t, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, maximize=False
+):
     g = (-g if maximize else g) + weight_decay * p
     s["exp_avg"] = beta1 * s.get("exp_avg", 0.0) + (1 - beta1) * g
     s["exp_inf"] = np.maximum(beta2 * s.get("exp_inf", 0.0), np.abs(g) + eps)
@@ -121,6 +190,7 @@ def ref_adamax(p, g, s, t, lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_dec
 
 # ---------------------------------------------------------------- calling the kernels
 # The kernel of each rule, called with a dict holding every state array the rule may use.
+
 
 def call_sgd(p, g, s, t, **hyper):
     kernels.sgd_step(p, g, s["momentum_buffer"], t, **hyper)
@@ -131,18 +201,27 @@ def call_adagrad(p, g, s, t, **hyper):
 
 
 def call_rmsprop(p, g, s, t, **hyper):
-    kernels.rmsprop_step(p, g, s["square_avg"], t, momentum_buffer=s["momentum_buffer"],
-                         grad_avg=s["grad_avg"], **hyper)
+    kernels.rmsprop_step(
+        p,
+        g,
+        s["square_avg"],
+        t,
+        momentum_buffer=s["momentum_buffer"],
+        grad_avg=s["grad_avg"],
+        **hyper,
+    )
 
 
 def call_adam(p, g, s, t, **hyper):
-    kernels.adam_step(p, g, s["exp_avg"], s["exp_avg_sq"], t,
-                      max_exp_avg_sq=s["max_exp_avg_sq"], **hyper)
+    kernels.adam_step(
+        p, g, s["exp_avg"], s["exp_avg_sq"], t, max_exp_avg_sq=s["max_exp_avg_sq"], **hyper
+    )
 
 
 def call_adamw(p, g, s, t, **hyper):
-    kernels.adamw_step(p, g, s["exp_avg"], s["exp_avg_sq"], t,
-                       max_exp_avg_sq=s["max_exp_avg_sq"], **hyper)
+    kernels.adamw_step(
+        p, g, s["exp_avg"], s["exp_avg_sq"], t, max_exp_avg_sq=s["max_exp_avg_sq"], **hyper
+    )
 
 
 def call_nadam(p, g, s, t, **hyper):
@@ -329,8 +408,14 @@ def assert_refused(error, match, param, grad, exp_avg, exp_avg_sq, **kwargs):
 
 def test_dtype_mismatch_between_param_and_grad_is_refused():
     p, g, m, v = adam_arrays()
-    assert_refused(TypeError, r"grad: expected dtype float64 \(the dtype of param\), got float32",
-                   p, g.astype(np.float32), m, v)
+    assert_refused(
+        TypeError,
+        r"grad: expected dtype float64 \(the dtype of param\), got float32",
+        p,
+        g.astype(np.float32),
+        m,
+        v,
+    )
 
 
 def test_dtype_mismatch_of_a_state_array_is_refused():
@@ -340,8 +425,14 @@ def test_dtype_mismatch_of_a_state_array_is_refused():
 
 def test_unsupported_dtype_is_refused():
     p, g, m, v = adam_arrays()
-    assert_refused(TypeError, "param: expected dtype float32 or float64, got int64",
-                   p.astype(np.int64), g, m, v)
+    assert_refused(
+        TypeError,
+        "param: expected dtype float32 or float64, got int64",
+        p.astype(np.int64),
+        g,
+        m,
+        v,
+    )
 
 
 def test_non_array_is_refused():
@@ -435,10 +526,27 @@ def test_a_rule_changed_after_construction_is_validated_before_use():
     assert np.array_equal(p, before)
 
 
+@pytest.mark.parametrize("name", [n for n in kernels.__all__ if n.endswith("_step")])
+def test_each_step_kernel_takes_its_rules_fields_with_the_c_defaults(name):
+    import inspect
+
+    prefix = name.removesuffix("_step")
+    rule_class = next(
+        c for c in vars(_core).values() if isinstance(c, type) and c.__name__.lower() == prefix
+    )
+    parameters = inspect.signature(getattr(kernels, name)).parameters
+    default = rule_class()
+    for field in rule_class._fields:
+        assert parameters[field].kind is inspect.Parameter.KEYWORD_ONLY
+        assert parameters[field].default == getattr(default, field), field
+
+
 def test_missing_state_arrays_are_refused():
     p, g, m, v = adam_arrays()
-    with pytest.raises(ValueError, match="max_exp_avg_sq: an array is required when amsgrad"):
+    with pytest.raises(ValueError, match="max_exp_avg_sq: an array is required: .*amsgrad=True"):
         kernels.adam_step(p, g, m, v, 1, amsgrad=True)
+    with pytest.raises(ValueError, match="grad_avg: an array is required: .*centered=True"):
+        kernels.rmsprop_step(p, g, v, 1, centered=True)
     with pytest.raises(ValueError, match="momentum_buffer: an array is required"):
         kernels.sgd_step(p, g, None, 1, momentum=0.9)
     with pytest.raises(ValueError, match=r"expected 2 arrays \(exp_avg, exp_avg_sq\), got 1"):
@@ -451,8 +559,9 @@ def test_check_finite_refuses_a_non_finite_gradient_before_any_write(bad, where)
     for dtype in (np.float32, np.float64):
         p, g, m, v = adam_arrays(dtype, shape=(1033,))
         g[where] = bad
-        assert_refused(FloatingPointError, "grad contains NaN or infinity", p, g, m, v,
-                       check_finite=True)
+        assert_refused(
+            FloatingPointError, "grad contains NaN or infinity", p, g, m, v, check_finite=True
+        )
 
 
 def test_check_finite_accepts_finite_extremes():
@@ -502,24 +611,69 @@ def test_a_state_array_that_is_the_parameter_is_refused():
 
 _HYPER_RANGES = {
     # the hyperparameters each rule draws from, within their valid ranges
-    "sgd": dict(momentum=(0.0, 0.99), dampening=(0.0, 1.0), weight_decay=(0.0, 0.5),
-                nesterov=None, maximize=None),
-    "adagrad": dict(lr_decay=(0.0, 0.1), weight_decay=(0.0, 0.5),
-                    initial_accumulator_value=(0.0, 1.0), eps=(1e-10, 1e-3), maximize=None),
-    "rmsprop": dict(alpha=(0.5, 0.999), eps=(1e-8, 1e-3), weight_decay=(0.0, 0.5),
-                    momentum=(0.0, 0.9), centered=None, maximize=None),
-    "adam": dict(beta1=(0.0, 0.99), beta2=(0.5, 0.9999), eps=(1e-8, 1e-3),
-                 weight_decay=(0.0, 0.5), amsgrad=None, maximize=None,
-                 decoupled_weight_decay=None),
-    "adamw": dict(beta1=(0.0, 0.99), beta2=(0.5, 0.9999), eps=(1e-8, 1e-3),
-                  weight_decay=(0.0, 0.5), amsgrad=None, maximize=None),
-    "nadam": dict(beta1=(0.0, 0.99), beta2=(0.5, 0.9999), eps=(1e-8, 1e-3),
-                  weight_decay=(0.0, 0.5), momentum_decay=(0.0, 0.1),
-                  decoupled_weight_decay=None, maximize=None),
-    "radam": dict(beta1=(0.0, 0.99), beta2=(0.5, 0.9999), eps=(1e-8, 1e-3),
-                  weight_decay=(0.0, 0.5), decoupled_weight_decay=None, maximize=None),
-    "adamax": dict(beta1=(0.0, 0.99), beta2=(0.5, 0.9999), eps=(1e-8, 1e-3),
-                   weight_decay=(0.0, 0.5), maximize=None),
+    "sgd": dict(
+        momentum=(0.0, 0.99),
+        dampening=(0.0, 1.0),
+        weight_decay=(0.0, 0.5),
+        nesterov=None,
+        maximize=None,
+    ),
+    "adagrad": dict(
+        lr_decay=(0.0, 0.1),
+        weight_decay=(0.0, 0.5),
+        initial_accumulator_value=(0.0, 1.0),
+        eps=(1e-10, 1e-3),
+        maximize=None,
+    ),
+    "rmsprop": dict(
+        alpha=(0.5, 0.999),
+        eps=(1e-8, 1e-3),
+        weight_decay=(0.0, 0.5),
+        momentum=(0.0, 0.9),
+        centered=None,
+        maximize=None,
+    ),
+    "adam": dict(
+        beta1=(0.0, 0.99),
+        beta2=(0.5, 0.9999),
+        eps=(1e-8, 1e-3),
+        weight_decay=(0.0, 0.5),
+        amsgrad=None,
+        maximize=None,
+        decoupled_weight_decay=None,
+    ),
+    "adamw": dict(
+        beta1=(0.0, 0.99),
+        beta2=(0.5, 0.9999),
+        eps=(1e-8, 1e-3),
+        weight_decay=(0.0, 0.5),
+        amsgrad=None,
+        maximize=None,
+    ),
+    "nadam": dict(
+        beta1=(0.0, 0.99),
+        beta2=(0.5, 0.9999),
+        eps=(1e-8, 1e-3),
+        weight_decay=(0.0, 0.5),
+        momentum_decay=(0.0, 0.1),
+        decoupled_weight_decay=None,
+        maximize=None,
+    ),
+    "radam": dict(
+        beta1=(0.0, 0.99),
+        beta2=(0.5, 0.9999),
+        eps=(1e-8, 1e-3),
+        weight_decay=(0.0, 0.5),
+        decoupled_weight_decay=None,
+        maximize=None,
+    ),
+    "adamax": dict(
+        beta1=(0.0, 0.99),
+        beta2=(0.5, 0.9999),
+        eps=(1e-8, 1e-3),
+        weight_decay=(0.0, 0.5),
+        maximize=None,
+    ),
 }
 
 
@@ -647,8 +801,10 @@ def test_a_numpy_bool_fit_intercept_is_accepted():
     X, y, theta, grad = linear_problem()
     expected = np.zeros_like(grad)
     loss = kernels.squared_error_loss_and_gradient(X, y, theta, expected, fit_intercept=False)
-    assert kernels.squared_error_loss_and_gradient(
-        X, y, theta, grad, fit_intercept=np.bool_(False)) == loss
+    assert (
+        kernels.squared_error_loss_and_gradient(X, y, theta, grad, fit_intercept=np.bool_(False))
+        == loss
+    )
     assert np.array_equal(grad, expected) and grad[0] == 0.0
 
 
@@ -666,8 +822,17 @@ def test_lion_propagates_a_nan_gradient_as_torch_sign_does():
     assert np.isnan(w[0]) and w[1] == 0.9
 
 
-RULE_TYPES = [_core.SGD, _core.Adam, _core.Adagrad, _core.RMSprop, _core.AdamW, _core.NAdam,
-              _core.RAdam, _core.Adamax, _core.Lion]
+RULE_TYPES = [
+    _core.SGD,
+    _core.Adam,
+    _core.Adagrad,
+    _core.RMSprop,
+    _core.AdamW,
+    _core.NAdam,
+    _core.RAdam,
+    _core.Adamax,
+    _core.Lion,
+]
 
 
 @pytest.mark.parametrize("rule_type", RULE_TYPES, ids=lambda t: t.__name__)

@@ -48,8 +48,7 @@ def make_problem(loss: str, dtype=np.float64, seed: int = 0, density: float = 1.
     return X.astype(dtype), y, theta.astype(dtype)
 
 
-def reference(loss, X, y, theta, sample_weight=None, rows=None, fit_intercept=True,
-              epsilon=0.1):
+def reference(loss, X, y, theta, sample_weight=None, rows=None, fit_intercept=True, epsilon=0.1):
     """Loss and gradient in float64 NumPy, straight from the formulas in the docstrings."""
     X = np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
     theta = np.asarray(theta, dtype=np.float64)
@@ -123,8 +122,9 @@ def test_loss_and_gradient_match_numpy_formula(loss, weighted, fit_intercept):
     X, y, theta = make_problem(loss)
     weights = np.random.default_rng(1).uniform(0.2, 3.0, N_ROWS) if weighted else None
     value, grad = run(loss, X, y, theta, sample_weight=weights, fit_intercept=fit_intercept)
-    expected_value, expected_grad = reference(loss, X, y, theta, weights,
-                                              fit_intercept=fit_intercept, epsilon=EPSILON)
+    expected_value, expected_grad = reference(
+        loss, X, y, theta, weights, fit_intercept=fit_intercept, epsilon=EPSILON
+    )
     assert value == pytest.approx(expected_value, rel=1e-13)
     np.testing.assert_allclose(grad, expected_grad, rtol=1e-12, atol=1e-14)
 
@@ -144,8 +144,10 @@ def test_gradient_matches_central_differences(loss, weighted):
         plus, minus = theta.copy(), theta.copy()
         plus[j] += h
         minus[j] -= h
-        numeric[j] = (run(loss, X, y, plus, sample_weight=weights)[0]
-                      - run(loss, X, y, minus, sample_weight=weights)[0]) / (2 * h)
+        numeric[j] = (
+            run(loss, X, y, plus, sample_weight=weights)[0]
+            - run(loss, X, y, minus, sample_weight=weights)[0]
+        ) / (2 * h)
     assert relative_error(grad, numeric) < 1e-7
 
 
@@ -237,11 +239,13 @@ def test_integer_sample_weights_equal_repeated_rows(loss):
 def test_batch_rows_are_normalized_by_batch_size_times_mean_weight(loss, weighted):
     X, y, theta = make_problem(loss)
     weights = np.random.default_rng(1).uniform(0.2, 3.0, N_ROWS) if weighted else None
-    for rows in (np.array([3]), np.array([9, 2, 2, 40, 17, 60, 0]),
-                 np.random.default_rng(6).permutation(N_ROWS)[:32]):
+    for rows in (
+        np.array([3]),
+        np.array([9, 2, 2, 40, 17, 60, 0]),
+        np.random.default_rng(6).permutation(N_ROWS)[:32],
+    ):
         value, grad = run(loss, X, y, theta, sample_weight=weights, rows=rows)
-        expected_value, expected_grad = reference(loss, X, y, theta, weights, rows,
-                                                  epsilon=EPSILON)
+        expected_value, expected_grad = reference(loss, X, y, theta, weights, rows, epsilon=EPSILON)
         assert value == pytest.approx(expected_value, rel=1e-13)
         np.testing.assert_allclose(grad, expected_grad, rtol=1e-12, atol=1e-14)
 
@@ -469,51 +473,125 @@ def refusal_cases():
         ls("X no rows", (X[:0], y[:0], theta, grad), ValueError, "at least one row"),
         ls("X csc", (sp.csc_matrix(X), y, theta, grad), TypeError, "csc"),
         ls("X Fortran", (np.asfortranarray(X), y, theta, grad), ValueError, "C-contiguous"),
-        ls("y float32", (X, y.astype(np.float32), theta, grad), TypeError,
-           "y: expected dtype float64"),
+        ls(
+            "y float32",
+            (X, y.astype(np.float32), theta, grad),
+            TypeError,
+            "y: expected dtype float64",
+        ),
         ls("y short", (X, y[:-1], theta, grad), ValueError, "y: expected shape (61,)"),
         ls("theta short", (X, y, theta[:-1], grad), ValueError, "theta: expected shape (6,)"),
         ls("grad float32", (X, y, theta, grad.astype(np.float32)), TypeError, "grad"),
         ls("grad read-only", (X, y, theta, read_only), ValueError, "grad: expected a writeable"),
-        ls("grad strided", (X, y, theta, np.full(12, 7.0)[::2]), ValueError,
-           "grad: expected a C-contiguous"),
-        ls("weight negative", (X, y, theta, grad), ValueError, "sample_weight",
-           sample_weight=negative_w),
+        ls(
+            "grad strided",
+            (X, y, theta, np.full(12, 7.0)[::2]),
+            ValueError,
+            "grad: expected a C-contiguous",
+        ),
+        ls(
+            "weight negative",
+            (X, y, theta, grad),
+            ValueError,
+            "sample_weight",
+            sample_weight=negative_w,
+        ),
         ls("weight nan", (X, y, theta, grad), ValueError, "sample_weight", sample_weight=nan_w),
-        ls("weight zero sum", (X, y, theta, grad), ValueError, "positive sum",
-           sample_weight=0 * w),
-        ls("weight float32", (X, y, theta, grad), TypeError, "sample_weight",
-           sample_weight=w.astype(np.float32)),
-        ls("rows out of range", (X, y, theta, grad), ValueError,
-           "rows: expected row numbers in [0, 61)", rows=np.array([0, N_ROWS])),
+        ls("weight zero sum", (X, y, theta, grad), ValueError, "positive sum", sample_weight=0 * w),
+        ls(
+            "weight float32",
+            (X, y, theta, grad),
+            TypeError,
+            "sample_weight",
+            sample_weight=w.astype(np.float32),
+        ),
+        ls(
+            "rows out of range",
+            (X, y, theta, grad),
+            ValueError,
+            "rows: expected row numbers in [0, 61)",
+            rows=np.array([0, N_ROWS]),
+        ),
         ls("rows negative", (X, y, theta, grad), ValueError, "rows", rows=np.array([-1])),
-        ls("rows empty", (X, y, theta, grad), ValueError, "rows",
-           rows=np.array([], dtype=np.int64)),
-        ls("rows int32", (X, y, theta, grad), TypeError, "rows: expected dtype int64",
-           rows=np.array([1], dtype=np.int32)),
+        ls(
+            "rows empty", (X, y, theta, grad), ValueError, "rows", rows=np.array([], dtype=np.int64)
+        ),
+        ls(
+            "rows int32",
+            (X, y, theta, grad),
+            TypeError,
+            "rows: expected dtype int64",
+            rows=np.array([1], dtype=np.int32),
+        ),
         ls("rows float", (X, y, theta, grad), TypeError, "rows", rows=np.array([1.0])),
         ls("csr column out of range", (bad_indices, y, theta, grad), ValueError, "X.indices"),
         ls("csr indptr decreasing", (bad_indptr, y, theta, grad), ValueError, "X.indptr"),
-        ls("csr index dtypes differ", (mixed_index, y, theta, grad), TypeError,
-           "X.indptr: expected dtype int32"),
-        ls("csr data int", (sp.csr_matrix(X.astype(np.int64)), y, theta, grad), TypeError,
-           "X.data"),
-        ("huber epsilon", "huber", (X, y, theta, grad), {"epsilon": -1.0}, ValueError,
-         "epsilon"),
-        ("logistic labels", "logistic", (X, y, theta, grad), {}, ValueError,
-         "y: expected labels 0 or 1"),
-        ("logistic weights", "logistic", (X, yb, theta, grad), {"sample_weight": negative_w},
-         ValueError, "sample_weight"),
-        ("softmax class", "softmax", (Xc, np.full(N_ROWS, N_CLASSES), thetac, gradc), {},
-         ValueError, "y: expected class indices in [0, 3)"),
-        ("softmax y float", "softmax", (Xc, yc.astype(np.float64), thetac, gradc), {},
-         TypeError, "y: expected dtype int64"),
-        ("softmax theta 1-D", "softmax", (Xc, yc, thetac.ravel(), gradc), {}, ValueError,
-         "theta: expected shape (6, n)"),
-        ("softmax grad shape", "softmax", (Xc, yc, thetac, gradc[:, :2]), {}, ValueError,
-         "grad: expected shape (6, 3)"),
-        ("softmax no classes", "softmax", (Xc, yc, thetac[:, :0], gradc[:, :0]), {},
-         ValueError, "at least one class"),
+        ls(
+            "csr index dtypes differ",
+            (mixed_index, y, theta, grad),
+            TypeError,
+            "X.indptr: expected dtype int32",
+        ),
+        ls(
+            "csr data int", (sp.csr_matrix(X.astype(np.int64)), y, theta, grad), TypeError, "X.data"
+        ),
+        ("huber epsilon", "huber", (X, y, theta, grad), {"epsilon": -1.0}, ValueError, "epsilon"),
+        (
+            "logistic labels",
+            "logistic",
+            (X, y, theta, grad),
+            {},
+            ValueError,
+            "y: expected labels 0 or 1",
+        ),
+        (
+            "logistic weights",
+            "logistic",
+            (X, yb, theta, grad),
+            {"sample_weight": negative_w},
+            ValueError,
+            "sample_weight",
+        ),
+        (
+            "softmax class",
+            "softmax",
+            (Xc, np.full(N_ROWS, N_CLASSES), thetac, gradc),
+            {},
+            ValueError,
+            "y: expected class indices in [0, 3)",
+        ),
+        (
+            "softmax y float",
+            "softmax",
+            (Xc, yc.astype(np.float64), thetac, gradc),
+            {},
+            TypeError,
+            "y: expected dtype int64",
+        ),
+        (
+            "softmax theta 1-D",
+            "softmax",
+            (Xc, yc, thetac.ravel(), gradc),
+            {},
+            ValueError,
+            "theta: expected shape (6, n)",
+        ),
+        (
+            "softmax grad shape",
+            "softmax",
+            (Xc, yc, thetac, gradc[:, :2]),
+            {},
+            ValueError,
+            "grad: expected shape (6, 3)",
+        ),
+        (
+            "softmax no classes",
+            "softmax",
+            (Xc, yc, thetac[:, :0], gradc[:, :0]),
+            {},
+            ValueError,
+            "at least one class",
+        ),
     ]
 
 
@@ -551,8 +629,11 @@ def test_refused_penalty_calls_leave_arrays_untouched():
         (lambda: _core.proximal_step(l1, theta.astype(np.int64), 0.1), TypeError, "theta"),
         (lambda: _core.proximal_step(l1, theta[None, None], 0.1), ValueError, "3-D"),
         (lambda: _core.add_penalty_gradient(l1, theta, grad[:2]), ValueError, "grad: expected"),
-        (lambda: _core.add_penalty_gradient(l1, theta, grad.astype(np.float32)), TypeError,
-         "grad: expected dtype float64"),
+        (
+            lambda: _core.add_penalty_gradient(l1, theta, grad.astype(np.float32)),
+            TypeError,
+            "grad: expected dtype float64",
+        ),
         (lambda: _core.penalty_value(l1, theta[:0]), ValueError, "at least one"),
     ]
     for call, exception, fragment in calls:

@@ -47,8 +47,15 @@ def kernel_step(cls: type, p, g, s, t, hyper):
     elif name == "Adagrad":
         kernels.adagrad_step(p, g, s["sum"], t, **h)
     elif name == "RMSprop":
-        kernels.rmsprop_step(p, g, s["square_avg"], t, momentum_buffer=s["momentum_buffer"],
-                             grad_avg=s["grad_avg"], **h)
+        kernels.rmsprop_step(
+            p,
+            g,
+            s["square_avg"],
+            t,
+            momentum_buffer=s["momentum_buffer"],
+            grad_avg=s["grad_avg"],
+            **h,
+        )
     elif name in ("Adam", "AdamW"):
         step = kernels.adam_step if name == "Adam" else kernels.adamw_step
         step(p, g, s["exp_avg"], s["exp_avg_sq"], t, max_exp_avg_sq=s["max_exp_avg_sq"], **h)
@@ -89,8 +96,17 @@ CASES = [
     (optim.Lion, dict(lr=0.01, betas=(0.5, 0.9), weight_decay=0.3, maximize=True)),
 ]
 CASE_IDS = [f"{cls.__name__}-{i}" for i, (cls, _) in enumerate(CASES)]
-ALL_CLASSES = [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam, optim.AdamW, optim.NAdam,
-               optim.RAdam, optim.Adamax, optim.Lion]
+ALL_CLASSES = [
+    optim.SGD,
+    optim.Adagrad,
+    optim.RMSprop,
+    optim.Adam,
+    optim.AdamW,
+    optim.NAdam,
+    optim.RAdam,
+    optim.Adamax,
+    optim.Lion,
+]
 # A setting of each class that uses every state array it has.
 FULL_STATE = {
     optim.SGD: dict(lr=0.02, momentum=0.9),
@@ -141,11 +157,25 @@ def test_optimizer_takes_exactly_the_kernel_steps_on_arrays_of_several_shapes(cl
 
 
 def test_defaults_are_torchs():
-    assert optim.SGD().defaults == dict(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
-                                        nesterov=False, maximize=False, schedule=None)
-    assert optim.Adam().defaults == dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
-                                         weight_decay=0.0, amsgrad=False, maximize=False,
-                                         decoupled_weight_decay=False, schedule=None)
+    assert optim.SGD().defaults == dict(
+        lr=1e-3,
+        momentum=0.0,
+        dampening=0.0,
+        weight_decay=0.0,
+        nesterov=False,
+        maximize=False,
+        schedule=None,
+    )
+    assert optim.Adam().defaults == dict(
+        lr=1e-3,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=0.0,
+        amsgrad=False,
+        maximize=False,
+        decoupled_weight_decay=False,
+        schedule=None,
+    )
     assert optim.AdamW().defaults["weight_decay"] == 1e-2
     assert optim.Adagrad().defaults["eps"] == 1e-10 and optim.Adagrad().defaults["lr"] == 1e-2
     assert optim.RMSprop().defaults["alpha"] == 0.99 and optim.RMSprop().defaults["lr"] == 1e-2
@@ -460,8 +490,9 @@ def assert_unchanged(opt, params, before):
 
 def two_group_adam():
     params = random_params(shapes=[(3, 2), (4,), (5,)])
-    opt = optim.Adam([{"params": params[:2]}, {"params": params[2:], "lr": 0.5}], lr=0.1,
-                     check_finite=True)
+    opt = optim.Adam(
+        [{"params": params[:2]}, {"params": params[2:], "lr": 0.5}], lr=0.1, check_finite=True
+    )
     opt.step(random_grads(params, seed=0))
     return opt, params
 
@@ -469,23 +500,38 @@ def two_group_adam():
 @pytest.mark.parametrize(
     ("make_grads", "error", "match"),
     [
-        (lambda g: [g[0].astype(np.float32), g[1], g[2]], TypeError,
-         r"grads\[0\]: expected dtype float64 \(the dtype of params\[0\]\), got float32"),
+        (
+            lambda g: [g[0].astype(np.float32), g[1], g[2]],
+            TypeError,
+            r"grads\[0\]: expected dtype float64 \(the dtype of params\[0\]\), got float32",
+        ),
         (lambda g: [g[0], g[1], g[2].astype(np.float32)], TypeError, r"grads\[2\]"),
-        (lambda g: [g[0], g[1], np.zeros(4)], ValueError,
-         r"grads\[2\]: expected shape \(5,\) \(the shape of params\[2\]\), got \(4,\)"),
+        (
+            lambda g: [g[0], g[1], np.zeros(4)],
+            ValueError,
+            r"grads\[2\]: expected shape \(5,\) \(the shape of params\[2\]\), got \(4,\)",
+        ),
         (lambda g: [g[0].reshape(2, 3), g[1], g[2]], ValueError, r"grads\[0\]: expected shape"),
-        (lambda g: [np.asfortranarray(np.ones((3, 2))), g[1], g[2]], ValueError,
-         r"grads\[0\]: expected a C-contiguous array"),
+        (
+            lambda g: [np.asfortranarray(np.ones((3, 2))), g[1], g[2]],
+            ValueError,
+            r"grads\[0\]: expected a C-contiguous array",
+        ),
         (lambda g: [g[0], np.ones(8)[::2], g[2]], ValueError, r"grads\[1\]: expected a C-contig"),
         (lambda g: [g[0], g[1]], ValueError, "grads: expected 3 gradients"),
         (lambda g: g + [g[0]], ValueError, "grads: expected 3 gradients"),
         (lambda g: g[0], TypeError, "grads: expected a list or tuple"),
         (lambda g: [g[0], g[1].tolist(), g[2]], TypeError, r"grads\[1\]: expected a numpy.ndarray"),
-        (lambda g: [g[0], g[1], np.full(5, np.nan)], FloatingPointError,
-         r"grads\[2\] contains NaN or infinity"),
-        (lambda g: [g[0], np.array([0, 1, np.inf, 0]), g[2]], FloatingPointError,
-         r"grads\[1\] contains NaN or infinity"),
+        (
+            lambda g: [g[0], g[1], np.full(5, np.nan)],
+            FloatingPointError,
+            r"grads\[2\] contains NaN or infinity",
+        ),
+        (
+            lambda g: [g[0], np.array([0, 1, np.inf, 0]), g[2]],
+            FloatingPointError,
+            r"grads\[1\] contains NaN or infinity",
+        ),
     ],
 )
 def test_a_refused_step_changes_no_array_in_any_group(make_grads, error, match):
@@ -509,7 +555,8 @@ def test_a_refused_step_changes_no_array_in_any_group(make_grads, error, match):
     ],
 )
 def test_an_impossible_hyperparameter_set_between_steps_is_refused_and_changes_nothing(
-        key, value, match):
+    key, value, match
+):
     opt, params = two_group_adam()
     before = snapshot(opt, params)
     opt.param_groups[1][key] = value
@@ -565,63 +612,90 @@ EXACT = np.linalg.lstsq(np.c_[np.ones(200), X], Y, rcond=None)[0]
 
 
 # learning rates under which each rule's full-batch fit settles (tol=1e-10)
-FIT_LR = dict(sgd=0.1, momentum=0.1, nesterov=0.1, adagrad=0.3, rmsprop=0.1, adam=0.1,
-              nadam=0.03, radam=0.1, adamax=0.1)
+FIT_LR = dict(
+    sgd=0.1,
+    momentum=0.1,
+    nesterov=0.1,
+    adagrad=0.3,
+    rmsprop=0.1,
+    adam=0.1,
+    nadam=0.03,
+    radam=0.1,
+    adamax=0.1,
+)
 
 
 @pytest.mark.parametrize("name", optim.OPTIMIZER_NAMES)
 def test_every_rule_fits_a_linear_regression(name):
     if name == "lion":
         # every coordinate moves by lr: only a decaying rate settles
-        model = descend.LinearRegression(optimizer=name, schedule=Exponential(0.05, 0.998),
-                                         max_iter=5000, tol=None).fit(X, Y)
+        model = descend.LinearRegression(
+            optimizer=name, schedule=Exponential(0.05, 0.998), max_iter=5000, tol=None
+        ).fit(X, Y)
         atol = 1e-3
     elif name == "adamw":
         # its decoupled weight decay (1e-2) moves the fixed point a little toward zero
-        model = descend.LinearRegression(optimizer=name, learning_rate=0.1, max_iter=3000,
-                                         tol=None).fit(X, Y)
+        model = descend.LinearRegression(
+            optimizer=name, learning_rate=0.1, max_iter=3000, tol=None
+        ).fit(X, Y)
         atol = 2e-2
     else:
-        model = descend.LinearRegression(optimizer=name, learning_rate=FIT_LR[name],
-                                         max_iter=5000, tol=1e-10).fit(X, Y)
+        model = descend.LinearRegression(
+            optimizer=name, learning_rate=FIT_LR[name], max_iter=5000, tol=1e-10
+        ).fit(X, Y)
         assert model.converged_
         atol = 1e-3
     np.testing.assert_allclose(np.r_[model.intercept_, model.coef_], EXACT, atol=atol)
 
 
 def test_an_optimizer_instance_gives_its_hyperparameters_to_the_estimator():
-    model = descend.LinearRegression(optimizer=optim.AdamW(weight_decay=0.0), learning_rate=0.1,
-                                     max_iter=5000, tol=1e-10).fit(X, Y)
+    model = descend.LinearRegression(
+        optimizer=optim.AdamW(weight_decay=0.0), learning_rate=0.1, max_iter=5000, tol=1e-10
+    ).fit(X, Y)
     np.testing.assert_allclose(np.r_[model.intercept_, model.coef_], EXACT, atol=1e-3)
     # betas differ from the default: a different path
     a = descend.LinearRegression(optimizer="adam", learning_rate=0.1, max_iter=20, tol=None)
-    b = descend.LinearRegression(optimizer=optim.Adam(betas=(0.5, 0.9)), learning_rate=0.1,
-                                 max_iter=20, tol=None)
+    b = descend.LinearRegression(
+        optimizer=optim.Adam(betas=(0.5, 0.9)), learning_rate=0.1, max_iter=20, tol=None
+    )
     assert not np.array_equal(a.fit(X, Y).coef_, b.fit(X, Y).coef_)
 
 
 def test_the_estimators_learning_rate_overrides_the_instances_lr():
     instance = optim.Adam(lr=123.0, betas=(0.5, 0.9))
-    fitted = descend.LinearRegression(optimizer=instance, learning_rate=0.05, max_iter=50,
-                                      tol=None).fit(X, Y)
-    same = descend.LinearRegression(optimizer=optim.Adam(betas=(0.5, 0.9)), learning_rate=0.05,
-                                    max_iter=50, tol=None).fit(X, Y)
+    fitted = descend.LinearRegression(
+        optimizer=instance, learning_rate=0.05, max_iter=50, tol=None
+    ).fit(X, Y)
+    same = descend.LinearRegression(
+        optimizer=optim.Adam(betas=(0.5, 0.9)), learning_rate=0.05, max_iter=50, tol=None
+    ).fit(X, Y)
     assert np.array_equal(fitted.coef_, same.coef_)
     assert instance.defaults["lr"] == 123.0 and instance.param_groups == []
 
 
 def test_named_momentum_and_nesterov_are_sgd_with_momentum_0_9():
     def fit(optimizer):
-        return descend.LinearRegression(optimizer=optimizer, learning_rate=0.05, max_iter=30,
-                                        tol=None).fit(X, Y).coef_
+        return (
+            descend.LinearRegression(optimizer=optimizer, learning_rate=0.05, max_iter=30, tol=None)
+            .fit(X, Y)
+            .coef_
+        )
 
     assert np.array_equal(fit("momentum"), fit(optim.SGD(momentum=0.9)))
     assert np.array_equal(fit("nesterov"), fit(optim.SGD(momentum=0.9, nesterov=True)))
 
 
-RULE_CLASSES = [descend._core.SGD, descend._core.Adagrad, descend._core.RMSprop,
-                descend._core.Adam, descend._core.AdamW, descend._core.NAdam,
-                descend._core.RAdam, descend._core.Adamax, descend._core.Lion]
+RULE_CLASSES = [
+    descend._core.SGD,
+    descend._core.Adagrad,
+    descend._core.RMSprop,
+    descend._core.Adam,
+    descend._core.AdamW,
+    descend._core.NAdam,
+    descend._core.RAdam,
+    descend._core.Adamax,
+    descend._core.Lion,
+]
 
 
 @pytest.mark.parametrize("rule_class", RULE_CLASSES, ids=lambda c: c.__name__)
@@ -637,20 +711,66 @@ def test_a_compiled_rule_pickles_copies_and_compares_by_its_fields(rule_class):
     with pytest.raises(ValueError, match="lr must be"):
         rule_class.__new__(rule_class).__setstate__((-1.0,) + rule.__getstate__()[1:])
     # the keyword-only constructor's defaults are the struct's initializers
-    assert rule_class() == rule_class(**{name: getattr(rule_class(), name)
-                                         for name in rule_class._fields})
+    assert rule_class() == rule_class(
+        **{name: getattr(rule_class(), name) for name in rule_class._fields}
+    )
+
+
+def test_each_optimizer_signature_comes_from_its_rule_table_with_torchs_keywords():
+    import inspect
+
+    params = "params: 'Iterable[np.ndarray] | Iterable[dict[str, Any]] | None' = None"
+    options = (
+        "schedule: 'Callable[[int], float] | None' = None, check_finite: 'bool' = False, "
+        "on_nonfinite: 'str | None' = None) -> 'None'"
+    )
+    assert str(inspect.signature(optim.Adam)) == (
+        f"({params}, lr: 'float' = 0.001, betas: 'tuple[float, float]' = (0.9, 0.999), "
+        "eps: 'float' = 1e-08, weight_decay: 'float' = 0.0, amsgrad: 'bool' = False, *, "
+        f"maximize: 'bool' = False, decoupled_weight_decay: 'bool' = False, {options}"
+    )
+    assert str(inspect.signature(optim.SGD)) == (
+        f"({params}, lr: 'float' = 0.001, momentum: 'float' = 0.0, dampening: 'float' = 0.0, "
+        "weight_decay: 'float' = 0.0, nesterov: 'bool' = False, *, maximize: 'bool' = False, "
+        f"{options}"
+    )
+    for cls in ALL_CLASSES:
+        signature = inspect.signature(cls)
+        rule = cls._rule_class()
+        for name in cls._hyperparameters:
+            default = signature.parameters[name].default
+            expected = (rule.beta1, rule.beta2) if name == "betas" else getattr(rule, name)
+            assert default == expected and cls().defaults[name] == expected, (cls, name)
+        assert signature.parameters["maximize"].kind is inspect.Parameter.KEYWORD_ONLY
+    # positional hyperparameters in torch's order; unknown keywords refused
+    assert optim.Adam(None, 0.5, (0.8, 0.9)).defaults["betas"] == (0.8, 0.9)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'beta1'"):
+        optim.Adam(beta1=0.5)
+    with pytest.raises(TypeError):
+        optim.Adam(None, 0.5, (0.8, 0.9), 1e-8, 0.0, False, True)  # maximize is keyword-only
 
 
 def test_lion_is_named_by_the_estimators_and_by_minimize():
     assert "lion" in optim.OPTIMIZER_NAMES
-    by_name = descend.LinearRegression(optimizer="lion", learning_rate=0.01, max_iter=30,
-                                       tol=None).fit(X, Y).coef_
-    by_instance = descend.LinearRegression(optimizer=optim.Lion(), learning_rate=0.01,
-                                           max_iter=30, tol=None).fit(X, Y).coef_
+    by_name = (
+        descend.LinearRegression(optimizer="lion", learning_rate=0.01, max_iter=30, tol=None)
+        .fit(X, Y)
+        .coef_
+    )
+    by_instance = (
+        descend.LinearRegression(optimizer=optim.Lion(), learning_rate=0.01, max_iter=30, tol=None)
+        .fit(X, Y)
+        .coef_
+    )
     assert np.array_equal(by_name, by_instance)
-    res = descend.minimize(lambda x: float(np.sum((x - 1.0) ** 2)), np.zeros(3), method="lion",
-                           jac=lambda x: 2 * (x - 1.0), tol=None,
-                           options=dict(schedule=Exponential(0.1, 0.99), max_iter=3000))
+    res = descend.minimize(
+        lambda x: float(np.sum((x - 1.0) ** 2)),
+        np.zeros(3),
+        method="lion",
+        jac=lambda x: 2 * (x - 1.0),
+        tol=None,
+        options=dict(schedule=Exponential(0.1, 0.99), max_iter=3000),
+    )
     assert res.success
     np.testing.assert_allclose(res.x, 1.0, atol=1e-5)
 
@@ -664,8 +784,9 @@ def test_estimator_fit_in_float32_with_every_rule():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for name in optim.OPTIMIZER_NAMES:
-            model = descend.LinearRegression(optimizer=name, learning_rate=0.1, max_iter=50,
-                                             tol=None).fit(X.astype(np.float32), Y)
+            model = descend.LinearRegression(
+                optimizer=name, learning_rate=0.1, max_iter=50, tol=None
+            ).fit(X.astype(np.float32), Y)
             assert model.coef_.dtype == np.float32 and np.isfinite(model.coef_).all()
 
 
@@ -702,8 +823,13 @@ def test_an_interrupted_step_leaves_lr_and_counts_unchanged():
             raise KeyboardInterrupt
         return 0.5
 
-    opt = optim.SGD([{"params": params[:1], "schedule": lambda t: 0.1 / (t + 1)},
-                     {"params": params[1:], "schedule": interrupting}], lr=0.3)
+    opt = optim.SGD(
+        [
+            {"params": params[:1], "schedule": lambda t: 0.1 / (t + 1)},
+            {"params": params[1:], "schedule": interrupting},
+        ],
+        lr=0.3,
+    )
     opt.step(random_grads(params, seed=0))
     before = [dict(g) for g in opt.param_groups], opt.state_dict(), [p.copy() for p in params]
     with pytest.raises(KeyboardInterrupt):
@@ -719,8 +845,11 @@ def test_an_interrupted_step_leaves_lr_and_counts_unchanged():
 def test_a_schedule_returning_an_impossible_lr_is_refused_naming_the_group():
     w = np.ones(2)
     opt = optim.SGD([w], lr=0.1, schedule=lambda t: -1.0)
-    with pytest.raises(ValueError, match=r"param_groups\[0\]: schedule\(0\) must be a finite "
-                                         r"number >= 0, got -1.0"):
+    with pytest.raises(
+        ValueError,
+        match=r"param_groups\[0\]: schedule\(0\) must be a finite "
+        r"number >= 0, got -1.0",
+    ):
         opt.step([np.ones(2)])
     assert opt.param_groups[0]["lr"] == 0.1
     assert np.array_equal(w, np.ones(2))

@@ -393,7 +393,12 @@ def test_the_compiled_schedule_pickles_and_compares_by_its_fields_and_state(sche
 
 def test_the_compiled_schedules_take_their_fields_from_the_c_table():
     assert _core.ReduceOnPlateau._fields == (
-        "schedule", "factor", "patience", "threshold", "cooldown", "min_lr"
+        "schedule",
+        "factor",
+        "patience",
+        "threshold",
+        "cooldown",
+        "min_lr",
     )
     assert _core.ReduceOnPlateau._state == ("scale", "best", "num_bad_epochs", "cooldown_counter")
     assert _core.InverseTime() == _core.InverseTime(5.0, 50.0)  # the struct's initializers
@@ -595,7 +600,17 @@ def core_fit(X, y, schedule, slices, options):
     losses = []
     for epochs in slices:
         _, chunk, _ = _core.fit_linear(
-            X, y, None, theta, state, None, _core.SGD(lr=1.0), schedule, options, run, epochs,
+            X,
+            y,
+            None,
+            theta,
+            state,
+            None,
+            _core.SGD(lr=1.0),
+            schedule,
+            options,
+            run,
+            epochs,
             loss="squared_error",
         )
         losses.extend(chunk)

@@ -18,7 +18,12 @@ def test_the_wheel_carries_py_typed_and_the_stubs_of_the_compiled_module():
 
 def test_the_stubs_name_every_public_name_of_the_compiled_module():
     stub = (PACKAGE / "_core.pyi").read_text()
-    missing = [name for name in dir(_core) if not name.startswith("_")
-               and f"def {name}(" not in stub and f"class {name}:" not in stub
-               and f"{name}: " not in stub]
+    missing = [
+        name
+        for name in dir(_core)
+        if not name.startswith("_")
+        and f"def {name}(" not in stub
+        and f"class {name}:" not in stub
+        and f"{name}: " not in stub
+    ]
     assert missing == []

@@ -111,9 +111,7 @@ def core_rule(rule_class: type, owner: str = "", **values: object) -> Any:
     checked: dict[str, object] = {}
     for key, value in values.items():
         if not hasattr(default, key):
-            raise TypeError(
-                f"{owner}{key} is not a hyperparameter of {rule_class.__name__}"
-            )
+            raise TypeError(f"{owner}{key} is not a hyperparameter of {rule_class.__name__}")
         name = f"{owner}{key}"
         if isinstance(getattr(default, key), bool):
             checked[key] = check_flag(name, value)

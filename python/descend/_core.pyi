@@ -1171,7 +1171,7 @@ def fit_linear_from_sums(
     feature_scale: typing.Any = None,
 ) -> list[float]: ...
 def fit_linear_remote(
-    sums: collections.abc.Callable,
+    sums: collections.abc.Callable[..., typing.Any],
     theta: typing.Any,
     state: typing.Any,
     average: typing.Any,

@@ -39,6 +39,8 @@ array([3.784, 3.098])
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import _core
@@ -67,10 +69,43 @@ __all__ = [
 ]
 
 
-def _required(name: str, array: np.ndarray | None, reason: str) -> np.ndarray:
-    if array is None:
-        raise ValueError(f"{name}: an array is required {reason}")
-    return array
+# The kernels' names of state arrays whose argument is not torch's state key.
+_STATE_ARGUMENTS = {"sum": "state_sum"}
+
+
+# Per compiled rule class: its fields and its kernel (looked up once).
+_RULES: dict[type, tuple[tuple[str, ...], Any]] = {}
+
+
+def _run(rule_class: type, arguments: dict[str, Any]) -> None:
+    """One step of the rule: its compiled object made from the wrapper's `arguments` (its
+    hyperparameters are the rule's fields, checked), the state arrays it keeps taken from
+    them in its order, then ``descend._core.<rule>_step``."""
+    known = _RULES.get(rule_class)
+    if known is None:
+        known = _RULES[rule_class] = (
+            rule_class._fields,  # type: ignore[attr-defined]
+            getattr(_core, f"{rule_class.__name__.lower()}_step"),
+        )
+    fields, kernel = known
+    rule = core_rule(rule_class, **{name: arguments[name] for name in fields})
+    state = []
+    for name in rule.state_names:
+        array = arguments[_STATE_ARGUMENTS.get(name, name)]
+        if array is None:
+            raise ValueError(
+                f"{_STATE_ARGUMENTS.get(name, name)}: an array is required: {rule!r} keeps the "
+                f"state arrays {', '.join(rule.state_names)}"
+            )
+        state.append(array)
+    kernel(
+        arguments["param"],
+        arguments["grad"],
+        state,
+        step_number(arguments["step"]),
+        rule,
+        check_flag("check_finite", arguments["check_finite"]),
+    )
 
 
 def sgd_step(
@@ -96,23 +131,7 @@ def sgd_step(
 
     ``momentum_buffer`` may be None when ``momentum == 0``; its content is ignored on step 1.
     """
-    rule = core_rule(
-        _core.SGD,
-        lr=lr,
-        momentum=momentum,
-        dampening=dampening,
-        weight_decay=weight_decay,
-        nesterov=nesterov,
-        maximize=maximize,
-    )
-    state = (
-        []
-        if rule.state_slots == 0
-        else [_required("momentum_buffer", momentum_buffer, "when momentum != 0")]
-    )
-    _core.sgd_step(
-        param, grad, state, step_number(step), rule, check_flag("check_finite", check_finite)
-    )
+    _run(_core.SGD, locals())
 
 
 def adagrad_step(
@@ -137,18 +156,7 @@ def adagrad_step(
 
     The content of ``state_sum`` (torch's state key "sum") is ignored on step 1.
     """
-    rule = core_rule(
-        _core.Adagrad,
-        lr=lr,
-        lr_decay=lr_decay,
-        weight_decay=weight_decay,
-        initial_accumulator_value=initial_accumulator_value,
-        eps=eps,
-        maximize=maximize,
-    )
-    _core.adagrad_step(
-        param, grad, [state_sum], step_number(step), rule, check_flag("check_finite", check_finite)
-    )
+    _run(_core.Adagrad, locals())
 
 
 def rmsprop_step(
@@ -180,24 +188,7 @@ def rmsprop_step(
     ``momentum_buffer`` is required when ``momentum > 0``, ``grad_avg`` when ``centered``.
     RMSprop has no bias correction: ``step`` is only checked.
     """
-    rule = core_rule(
-        _core.RMSprop,
-        lr=lr,
-        alpha=alpha,
-        eps=eps,
-        weight_decay=weight_decay,
-        momentum=momentum,
-        centered=centered,
-        maximize=maximize,
-    )
-    state = [square_avg]
-    if momentum > 0:
-        state.append(_required("momentum_buffer", momentum_buffer, "when momentum > 0"))
-    if centered:
-        state.append(_required("grad_avg", grad_avg, "when centered=True"))
-    _core.rmsprop_step(
-        param, grad, state, step_number(step), rule, check_flag("check_finite", check_finite)
-    )
+    _run(_core.RMSprop, locals())
 
 
 def adam_step(
@@ -229,23 +220,7 @@ def adam_step(
 
     ``max_exp_avg_sq`` is required when ``amsgrad``.
     """
-    rule = core_rule(
-        _core.Adam,
-        lr=lr,
-        beta1=beta1,
-        beta2=beta2,
-        eps=eps,
-        weight_decay=weight_decay,
-        amsgrad=amsgrad,
-        maximize=maximize,
-        decoupled_weight_decay=decoupled_weight_decay,
-    )
-    state = [exp_avg, exp_avg_sq]
-    if amsgrad:
-        state.append(_required("max_exp_avg_sq", max_exp_avg_sq, "when amsgrad=True"))
-    _core.adam_step(
-        param, grad, state, step_number(step), rule, check_flag("check_finite", check_finite)
-    )
+    _run(_core.Adam, locals())
 
 
 def adamw_step(
@@ -276,22 +251,7 @@ def adamw_step(
 
     ``max_exp_avg_sq`` is required when ``amsgrad``.
     """
-    rule = core_rule(
-        _core.AdamW,
-        lr=lr,
-        beta1=beta1,
-        beta2=beta2,
-        eps=eps,
-        weight_decay=weight_decay,
-        amsgrad=amsgrad,
-        maximize=maximize,
-    )
-    state = [exp_avg, exp_avg_sq]
-    if amsgrad:
-        state.append(_required("max_exp_avg_sq", max_exp_avg_sq, "when amsgrad=True"))
-    _core.adamw_step(
-        param, grad, state, step_number(step), rule, check_flag("check_finite", check_finite)
-    )
+    _run(_core.AdamW, locals())
 
 
 def nadam_step(
@@ -325,25 +285,7 @@ def nadam_step(
     recomputed from ``step`` (``descend._core.NAdam(...).mu_product(t)``), assuming the same
     ``beta1`` and ``momentum_decay`` in every step.
     """
-    rule = core_rule(
-        _core.NAdam,
-        lr=lr,
-        beta1=beta1,
-        beta2=beta2,
-        eps=eps,
-        weight_decay=weight_decay,
-        momentum_decay=momentum_decay,
-        decoupled_weight_decay=decoupled_weight_decay,
-        maximize=maximize,
-    )
-    _core.nadam_step(
-        param,
-        grad,
-        [exp_avg, exp_avg_sq],
-        step_number(step),
-        rule,
-        check_flag("check_finite", check_finite),
-    )
+    _run(_core.NAdam, locals())
 
 
 def radam_step(
@@ -378,24 +320,7 @@ def radam_step(
 
     with ``t = step``.
     """
-    rule = core_rule(
-        _core.RAdam,
-        lr=lr,
-        beta1=beta1,
-        beta2=beta2,
-        eps=eps,
-        weight_decay=weight_decay,
-        decoupled_weight_decay=decoupled_weight_decay,
-        maximize=maximize,
-    )
-    _core.radam_step(
-        param,
-        grad,
-        [exp_avg, exp_avg_sq],
-        step_number(step),
-        rule,
-        check_flag("check_finite", check_finite),
-    )
+    _run(_core.RAdam, locals())
 
 
 def adamax_step(
@@ -422,23 +347,7 @@ def adamax_step(
 
     ``exp_inf`` (torch's state key) is the decayed infinity norm of the gradients.
     """
-    rule = core_rule(
-        _core.Adamax,
-        lr=lr,
-        beta1=beta1,
-        beta2=beta2,
-        eps=eps,
-        weight_decay=weight_decay,
-        maximize=maximize,
-    )
-    _core.adamax_step(
-        param,
-        grad,
-        [exp_avg, exp_inf],
-        step_number(step),
-        rule,
-        check_flag("check_finite", check_finite),
-    )
+    _run(_core.Adamax, locals())
 
 
 def lion_step(
@@ -463,9 +372,4 @@ def lion_step(
 
     Lion has no bias correction: ``step`` is only checked.
     """
-    rule = core_rule(
-        _core.Lion, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, maximize=maximize
-    )
-    _core.lion_step(
-        param, grad, [exp_avg], step_number(step), rule, check_flag("check_finite", check_finite)
-    )
+    _run(_core.Lion, locals())

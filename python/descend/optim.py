@@ -59,6 +59,7 @@ can be added later with ``add_param_group``.
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -107,8 +108,10 @@ def _check_param(param: object, name: str) -> np.ndarray:
     if param.dtype not in _FLOAT_DTYPES:
         order = ""
         if param.dtype.kind == "f" and not param.dtype.isnative:
-            order = (" (the other byte order than this machine's; convert it once with "
-                     "a.astype(a.dtype.newbyteorder('=')))")
+            order = (
+                " (the other byte order than this machine's; convert it once with "
+                "a.astype(a.dtype.newbyteorder('=')))"
+            )
         raise TypeError(f"{name}: expected dtype float32 or float64, got {param.dtype}{order}")
     if not param.flags.c_contiguous:
         raise ValueError(
@@ -123,8 +126,10 @@ def _check_param(param: object, name: str) -> np.ndarray:
 def _betas(value: object, owner: str = "") -> tuple[float, float]:
     if isinstance(value, str) or not (isinstance(value, Sequence) and len(value) == 2):
         raise TypeError(f"{owner}betas: expected a pair (beta1, beta2), got {value!r}")
-    return (check_real(f"{owner}betas[0]", value[0], finite=False),
-            check_real(f"{owner}betas[1]", value[1], finite=False))
+    return (
+        check_real(f"{owner}betas[0]", value[0], finite=False),
+        check_real(f"{owner}betas[1]", value[1], finite=False),
+    )
 
 
 def _check_schedule(schedule: object, name: str = "schedule") -> None:
@@ -135,7 +140,68 @@ def _check_schedule(schedule: object, name: str = "schedule") -> None:
         )
 
 
-class _ParamGroup(dict):
+# torch's single keywords for pairs of a rule's fields: betas = (beta1, beta2)
+_PAIRS: dict[str, tuple[str, str]] = {"betas": ("beta1", "beta2")}
+_PAIRED = {first: name for name, (first, _) in _PAIRS.items()}
+_SECOND = frozenset(second for _, second in _PAIRS.values())
+# The first of a rule's fields that torch's constructors take by keyword only.
+_KEYWORD_FROM = "maximize"
+# The constructor's keywords that are not the rule's, with their defaults and types.
+_OPTIONS: tuple[tuple[str, object, str], ...] = (
+    ("schedule", None, "Callable[[int], float] | None"),
+    ("check_finite", False, "bool"),
+    ("on_nonfinite", None, "str | None"),
+)
+
+
+def _constructor(cls: type[Optimizer]) -> Callable[..., None]:
+    """The ``__init__`` of an optimizer class, with the signature its rule's table gives:
+    ``(params=None, <hyperparameters with defaults>, *, maximize=..., schedule=None,
+    check_finite=False, on_nonfinite=None)``."""
+    rule = cls._rule_class()
+    parameter = inspect.Parameter
+    parameters = [
+        parameter("self", parameter.POSITIONAL_OR_KEYWORD),
+        parameter(
+            "params",
+            parameter.POSITIONAL_OR_KEYWORD,
+            default=None,
+            annotation="Iterable[np.ndarray] | Iterable[dict[str, Any]] | None",
+        ),
+    ]
+    keyword_only = False
+    for name in cls._hyperparameters:
+        keyword_only = keyword_only or name == _KEYWORD_FROM
+        kind = parameter.KEYWORD_ONLY if keyword_only else parameter.POSITIONAL_OR_KEYWORD
+        if name in _PAIRS:
+            default: object = tuple(getattr(rule, field) for field in _PAIRS[name])
+            annotation = "tuple[float, float]"
+        else:
+            default = getattr(rule, name)
+            annotation = type(default).__name__
+        parameters.append(parameter(name, kind, default=default, annotation=annotation))
+    parameters += [
+        parameter(name, parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+        for name, default, annotation in _OPTIONS
+    ]
+    signature = inspect.Signature(parameters, return_annotation="None")
+
+    def __init__(self: Optimizer, *args: Any, **kwargs: Any) -> None:
+        values = signature.bind(self, *args, **kwargs)
+        values.apply_defaults()
+        arguments = dict(values.arguments)
+        del arguments["self"]
+        params = arguments.pop("params")
+        options = {name: arguments.pop(name) for name, _, _ in _OPTIONS}
+        Optimizer.__init__(self, params, arguments, **options)
+
+    __init__.__signature__ = signature  # type: ignore[attr-defined]
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    __init__.__module__ = cls.__module__
+    return __init__
+
+
+class _ParamGroup(dict[str, Any]):
     """A parameter group: a dict that counts the changes made to it, so that a step can tell
     with one comparison whether its C++ rule is still up to date. (A value changed in place,
     such as an element of a list, is not seen: assign a new value instead.)"""
@@ -146,7 +212,7 @@ class _ParamGroup(dict):
         super().__init__(*args, **kwargs)
         self.version = 0
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         return _ParamGroup, (dict(self),)
 
     def __setitem__(self, key: Any, value: Any) -> None:
@@ -157,7 +223,7 @@ class _ParamGroup(dict):
         super().__delitem__(key)
         self.version += 1
 
-    def __ior__(self, other: Any) -> _ParamGroup:
+    def __ior__(self, other: Any) -> _ParamGroup:  # type: ignore[override,misc]  # dict: Self
         super().__ior__(other)
         self.version += 1
         return self
@@ -192,8 +258,18 @@ class _GroupRecord:
     dropped when pickled).
     """
 
-    __slots__ = ("arrays", "steps", "offset", "index", "params", "snapshot", "n", "values",
-                 "version", "rule")
+    __slots__ = (
+        "arrays",
+        "steps",
+        "offset",
+        "index",
+        "params",
+        "snapshot",
+        "n",
+        "values",
+        "version",
+        "rule",
+    )
 
     def __init__(self, index: int, offset: int) -> None:
         self.arrays: list[dict[str, np.ndarray]] = []
@@ -203,17 +279,17 @@ class _GroupRecord:
         self._forget()
 
     def _forget(self) -> None:
-        self.params: object = None  # the group's "params" list, as last seen
-        self.snapshot: tuple = ()  # its arrays then, in the order of `arrays`
+        self.params: Any = None  # the group's "params" list, as last seen
+        self.snapshot: tuple[Any, ...] = ()  # its arrays then, in the order of `arrays`
         self.n = -1
-        self.values: tuple | None = None  # the group's hyperparameters, as last seen
+        self.values: tuple[Any, ...] | None = None  # the group's hyperparameters, as last seen
         self.version = -1  # the group's version then
         self.rule: Any = None
 
-    def __getstate__(self) -> tuple:
+    def __getstate__(self) -> tuple[Any, ...]:
         return self.arrays, self.steps, self.offset, self.index
 
-    def __setstate__(self, saved: tuple) -> None:
+    def __setstate__(self, saved: tuple[Any, ...]) -> None:
         self.arrays, self.steps, self.offset, self.index = saved
         self._forget()
 
@@ -221,9 +297,11 @@ class _GroupRecord:
 class Optimizer:
     """Base class of the optimizers: parameter groups, state, ``step``, ``state_dict``.
 
-    Subclasses name their compiled rule (``_rule_class``, whose fields are the
-    hyperparameters, torch's ``betas`` split into ``beta1`` and ``beta2``) and their
-    hyperparameters; the kernel is the rule's ``<name>_step_groups``.
+    A subclass names its compiled rule (``_rule_class``, e.g. ``descend._core.Adam``); the
+    rest comes from the rule's field table: the hyperparameters (the rule's fields, in its
+    order, with torch's ``betas`` for ``beta1`` and ``beta2``), their defaults (the C++
+    initializers), the constructor (keyword-only from ``maximize`` on, as torch; its
+    ``__signature__`` shows the real keywords), and the kernel (``<name>_step_groups``).
     """
 
     #: the compiled rule (descend._core.Adam, ...): validation and the update itself
@@ -233,13 +311,21 @@ class Optimizer:
     #: hyperparameter keys of a group, lr first
     _hyperparameters: tuple[str, ...]
     #: a group's hyperparameters as a tuple, in the order of _hyperparameters
-    _getter: Callable[[dict[str, Any]], tuple]
+    _getter: Callable[[dict[str, Any]], tuple[Any, ...]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        rule = cls._rule_class
+        cls._hyperparameters = tuple(
+            _PAIRED.get(name, name)
+            for name in rule._fields
+            if name not in _SECOND  # type: ignore[attr-defined]
+        )
         cls._getter = itemgetter(*cls._hyperparameters)
-        kernel = getattr(_core, f"{cls._rule_class.__name__.lower()}_step_groups")
-        cls._kernel = staticmethod(kernel)  # type: ignore[assignment]
+        kernel = getattr(_core, f"{rule.__name__.lower()}_step_groups")
+        cls._kernel = staticmethod(kernel)
+        if "__init__" not in cls.__dict__:
+            cls.__init__ = _constructor(cls)  # type: ignore[method-assign]
 
     def __init__(
         self,
@@ -252,9 +338,7 @@ class Optimizer:
     ) -> None:
         _check_schedule(schedule)
         if on_nonfinite not in _ON_NONFINITE:
-            raise ValueError(
-                f"on_nonfinite must be one of {_ON_NONFINITE}, got {on_nonfinite!r}"
-            )
+            raise ValueError(f"on_nonfinite must be one of {_ON_NONFINITE}, got {on_nonfinite!r}")
         self.defaults: dict[str, Any] = dict(defaults, schedule=schedule)
         self.check_finite = check_flag("check_finite", check_finite)
         if self.check_finite and on_nonfinite not in (None, "raise"):
@@ -265,10 +349,10 @@ class Optimizer:
         self.nonfinite_steps = 0  # steps not taken for a NaN or infinite gradient
         self.stopped = False  # on_nonfinite="stop" met a non-finite gradient
         self._core_rule(self.defaults)  # refuse impossible hyperparameters now
-        self.param_groups: list[dict[str, Any]] = []
+        self.param_groups: list[_ParamGroup] = []
         self._records: list[_GroupRecord] = []
-        self._pairs: list[tuple[dict[str, Any], _GroupRecord]] = []  # (group, record)
-        self._groups: list[tuple | None] = []  # what the C++ kernel takes, one per group
+        self._pairs: list[tuple[_ParamGroup, _GroupRecord]] = []  # (group, record)
+        self._groups: list[tuple[Any, ...] | None] = []  # what the C++ kernel takes, one per group
         # calls of step(): incremented by the C++ kernel together with the updates, so that
         # an interrupted step (Ctrl-C) leaves it consistent with the per-parameter counts
         self._counter = np.zeros(1, dtype=np.int64)
@@ -286,15 +370,16 @@ class Optimizer:
                 "params: expected a list of numpy arrays or of dicts (parameter groups), got "
                 f"{type(params).__name__}"
             )
-        params = list(params)
-        if not params:
+        items: list[Any] = list(params)
+        if not items:
             raise ValueError(
                 "params is an empty list; pass None for an optimizer without parameters"
             )
-        if not (all(isinstance(p, dict) for p in params)
-                or not any(isinstance(p, dict) for p in params)):
+        if not (
+            all(isinstance(p, dict) for p in items) or not any(isinstance(p, dict) for p in items)
+        ):
             raise TypeError("params: expected a list of arrays or a list of dicts, got a mix")
-        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        groups = items if isinstance(items[0], dict) else [{"params": items}]
         for group in groups:
             self.add_param_group(group)
 
@@ -373,8 +458,9 @@ class Optimizer:
         offset = sum(len(g["params"]) for g in self.param_groups[:k])
         for i, param in enumerate(params):
             _check_param(param, f"params[{offset + i}]")
-        everything = [p for j, g in enumerate(self.param_groups)
-                      for p in (params if j == k else g["params"])]
+        everything = [
+            p for j, g in enumerate(self.param_groups) for p in (params if j == k else g["params"])
+        ]
         pair = _core.first_overlap(everything)
         if pair is not None:
             raise ValueError(
@@ -386,10 +472,13 @@ class Optimizer:
         arrays, steps = [], np.zeros(len(params), dtype=np.int64)
         for i, param in enumerate(params):
             j = old.get(id(param))
-            kept = j is not None and all(a.shape == param.shape and a.dtype == param.dtype
-                                         for a in record.arrays[j].values())
-            arrays.append(record.arrays[j] if kept else {})
-            steps[i] = record.steps[j] if kept else 0
+            if j is not None and all(
+                a.shape == param.shape and a.dtype == param.dtype for a in record.arrays[j].values()
+            ):
+                arrays.append(record.arrays[j])
+                steps[i] = record.steps[j]
+            else:
+                arrays.append({})
         record.arrays, record.steps = arrays, steps
         record.params, record.snapshot, record.n = params, tuple(params), len(params)
 
@@ -505,8 +594,12 @@ class Optimizer:
                 entry.update((name, array.copy()) for name, array in arrays.items())
                 state[index + i] = entry
             index += record.n
-        return {"state": state, "param_groups": groups, "optimizer": type(self).__name__,
-                "format_version": _STATE_FORMAT}
+        return {
+            "state": state,
+            "param_groups": groups,
+            "optimizer": type(self).__name__,
+            "format_version": _STATE_FORMAT,
+        }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a ``state_dict()``: hyperparameters, step counts, schedule positions and
@@ -543,7 +636,7 @@ class Optimizer:
             record.values = None  # rebuild the C++ state list from the new arrays
             self._refresh(k)
 
-    def _prepared_state(self, state_dict: object) -> list[tuple]:
+    def _prepared_state(self, state_dict: object) -> list[tuple[Any, ...]]:
         """load_state_dict's checks: per group (hyperparameters, step, state arrays, step
         counts, schedule state), all converted, nothing changed."""
         name = type(self).__name__
@@ -618,8 +711,11 @@ class Optimizer:
                     f"param_groups[{k}] has {len(params)} parameters, the state_dict's has "
                     f"{len(indices)}"
                 )
-            hyper = {key: value for key, value in saved.items()
-                     if key not in ("params", "step", "schedule_state")}
+            hyper = {
+                key: value
+                for key, value in saved.items()
+                if key not in ("params", "step", "schedule_state")
+            }
             if "betas" in hyper and isinstance(hyper["betas"], list):
                 hyper["betas"] = tuple(hyper["betas"])  # JSON turns tuples into lists
             rule = self._core_rule({**group, **hyper}, f"{where}: ")
@@ -702,26 +798,6 @@ class SGD(Optimizer):
     """
 
     _rule_class = _core.SGD
-    _hyperparameters = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
-
-    def __init__(
-        self,
-        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
-        lr: float = 1e-3,
-        momentum: float = 0.0,
-        dampening: float = 0.0,
-        weight_decay: float = 0.0,
-        nesterov: bool = False,
-        *,
-        maximize: bool = False,
-        schedule: Callable[[int], float] | None = None,
-        check_finite: bool = False,
-        on_nonfinite: str | None = None,
-    ) -> None:
-        defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
-                        weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
-                         on_nonfinite=on_nonfinite)
 
 
 class Adagrad(Optimizer):
@@ -742,29 +818,6 @@ class Adagrad(Optimizer):
     """
 
     _rule_class = _core.Adagrad
-    _hyperparameters = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps",
-                        "maximize")
-
-    def __init__(
-        self,
-        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
-        lr: float = 1e-2,
-        lr_decay: float = 0.0,
-        weight_decay: float = 0.0,
-        initial_accumulator_value: float = 0.0,
-        eps: float = 1e-10,
-        *,
-        maximize: bool = False,
-        schedule: Callable[[int], float] | None = None,
-        check_finite: bool = False,
-        on_nonfinite: str | None = None,
-    ) -> None:
-        defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-                        initial_accumulator_value=initial_accumulator_value, eps=eps,
-                        maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
-                         on_nonfinite=on_nonfinite)
-
 
     def _initial_state(self, name: str, param: np.ndarray, group: dict[str, Any]) -> np.ndarray:
         return np.full_like(param, group["initial_accumulator_value"])
@@ -790,27 +843,6 @@ class RMSprop(Optimizer):
     """
 
     _rule_class = _core.RMSprop
-    _hyperparameters = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
-
-    def __init__(
-        self,
-        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
-        lr: float = 1e-2,
-        alpha: float = 0.99,
-        eps: float = 1e-8,
-        weight_decay: float = 0.0,
-        momentum: float = 0.0,
-        centered: bool = False,
-        *,
-        maximize: bool = False,
-        schedule: Callable[[int], float] | None = None,
-        check_finite: bool = False,
-        on_nonfinite: str | None = None,
-    ) -> None:
-        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                        momentum=momentum, centered=centered, maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
-                         on_nonfinite=on_nonfinite)
 
 
 class Adam(Optimizer):
@@ -833,28 +865,6 @@ class Adam(Optimizer):
     """
 
     _rule_class = _core.Adam
-    _hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize",
-                        "decoupled_weight_decay")
-
-    def __init__(
-        self,
-        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
-        lr: float = 1e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0.0,
-        amsgrad: bool = False,
-        *,
-        maximize: bool = False,
-        decoupled_weight_decay: bool = False,
-        schedule: Callable[[int], float] | None = None,
-        check_finite: bool = False,
-        on_nonfinite: str | None = None,
-    ) -> None:
-        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                        maximize=maximize, decoupled_weight_decay=decoupled_weight_decay)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
-                         on_nonfinite=on_nonfinite)
 
 
 class AdamW(Optimizer):
@@ -877,26 +887,6 @@ class AdamW(Optimizer):
     """
 
     _rule_class = _core.AdamW
-    _hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")
-
-    def __init__(
-        self,
-        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
-        lr: float = 1e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 1e-2,
-        amsgrad: bool = False,
-        *,
-        maximize: bool = False,
-        schedule: Callable[[int], float] | None = None,
-        check_finite: bool = False,
-        on_nonfinite: str | None = None,
-    ) -> None:
-        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                        maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
-                         on_nonfinite=on_nonfinite)
 
 
 class NAdam(Optimizer):
@@ -922,29 +912,6 @@ class NAdam(Optimizer):
     """
 
     _rule_class = _core.NAdam
-    _hyperparameters = ("lr", "betas", "eps", "weight_decay", "momentum_decay",
-                        "decoupled_weight_decay", "maximize")
-
-    def __init__(
-        self,
-        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
-        lr: float = 2e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0.0,
-        momentum_decay: float = 4e-3,
-        decoupled_weight_decay: bool = False,
-        *,
-        maximize: bool = False,
-        schedule: Callable[[int], float] | None = None,
-        check_finite: bool = False,
-        on_nonfinite: str | None = None,
-    ) -> None:
-        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                        momentum_decay=momentum_decay,
-                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
-                         on_nonfinite=on_nonfinite)
 
 
 class RAdam(Optimizer):
@@ -971,27 +938,6 @@ class RAdam(Optimizer):
     """
 
     _rule_class = _core.RAdam
-    _hyperparameters = ("lr", "betas", "eps", "weight_decay", "decoupled_weight_decay",
-                        "maximize")
-
-    def __init__(
-        self,
-        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
-        lr: float = 1e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0.0,
-        decoupled_weight_decay: bool = False,
-        *,
-        maximize: bool = False,
-        schedule: Callable[[int], float] | None = None,
-        check_finite: bool = False,
-        on_nonfinite: str | None = None,
-    ) -> None:
-        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
-                         on_nonfinite=on_nonfinite)
 
 
 class Adamax(Optimizer):
@@ -1012,25 +958,6 @@ class Adamax(Optimizer):
     """
 
     _rule_class = _core.Adamax
-    _hyperparameters = ("lr", "betas", "eps", "weight_decay", "maximize")
-
-    def __init__(
-        self,
-        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
-        lr: float = 2e-3,
-        betas: tuple[float, float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0.0,
-        *,
-        maximize: bool = False,
-        schedule: Callable[[int], float] | None = None,
-        check_finite: bool = False,
-        on_nonfinite: str | None = None,
-    ) -> None:
-        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                        maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
-                         on_nonfinite=on_nonfinite)
 
 
 class Lion(Optimizer):
@@ -1056,23 +983,6 @@ class Lion(Optimizer):
     """
 
     _rule_class = _core.Lion
-    _hyperparameters = ("lr", "betas", "weight_decay", "maximize")
-
-    def __init__(
-        self,
-        params: Iterable[np.ndarray] | Iterable[dict[str, Any]] | None = None,
-        lr: float = 1e-4,
-        betas: tuple[float, float] = (0.9, 0.99),
-        weight_decay: float = 0.0,
-        *,
-        maximize: bool = False,
-        schedule: Callable[[int], float] | None = None,
-        check_finite: bool = False,
-        on_nonfinite: str | None = None,
-    ) -> None:
-        defaults = dict(lr=lr, betas=betas, weight_decay=weight_decay, maximize=maximize)
-        super().__init__(params, defaults, schedule=schedule, check_finite=check_finite,
-                         on_nonfinite=on_nonfinite)
 
 
 # The update rules by name, the one table of them: the estimators' `optimizer` names and

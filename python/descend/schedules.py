@@ -40,6 +40,7 @@ Examples
 from __future__ import annotations
 
 import numbers
+import typing
 from typing import Any
 
 import numpy as np
@@ -478,8 +479,10 @@ class ReduceOnPlateau(_Wrapper):
     def state_dict(self) -> dict[str, Any]:
         """The state as a plain dict: scale, best, num_bad_epochs, cooldown_counter, and the
         base schedule's state under ``"schedule"``."""
-        return {**{name: getattr(self._core, name) for name in self._core._state},
-                **super().state_dict()}
+        return {
+            **{name: getattr(self._core, name) for name in self._core._state},
+            **super().state_dict(),
+        }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restores the state of :meth:`state_dict` (checked before anything changes)."""
@@ -517,16 +520,8 @@ Schedule = (
 )
 """Any of the schedules above."""
 
-_SCHEDULES = (
-    Constant,
-    InverseTime,
-    InvScaling,
-    StepDecay,
-    Exponential,
-    Cosine,
-    LinearWarmup,
-    ReduceOnPlateau,
-)
+# The schedule classes, as a tuple (for isinstance).
+_SCHEDULES: tuple[type[_Schedule], ...] = typing.get_args(Schedule)
 
 # The schedule class showing each compiled type (same names).
 _PYTHON_TYPES: dict[type, type[_Schedule]] = {
