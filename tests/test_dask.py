@@ -349,9 +349,13 @@ def test_solver_refuses_sums_computed_at_another_theta():
     assert not theta.any()
 
 
-def test_a_worker_killed_mid_fit_gives_the_correct_model_or_a_clear_error(client):
+@pytest.mark.parametrize("batch_size, epochs", [(None, 300), (32, 60)])
+def test_a_worker_killed_mid_fit_gives_the_correct_model_or_a_clear_error(
+    client, batch_size, epochs
+):
     X, y, _ = _data()
-    params = dict(learning_rate=0.02, max_iter=300, tol=None)
+    params = dict(learning_rate=0.02, batch_size=batch_size, max_iter=epochs, tol=None,
+                  random_state=0)
     local = descend.LinearRegression(**params).fit(X, y)
     outcome = {}
 

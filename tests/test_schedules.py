@@ -412,6 +412,31 @@ def test_the_compiled_schedules_take_their_fields_from_the_c_table():
         _core.ReduceOnPlateau.__new__(_core.ReduceOnPlateau).__setstate__((1.0,))
 
 
+@pytest.mark.parametrize("cls", descend.schedules._SCHEDULES, ids=lambda c: c.__name__)
+def test_each_schedule_signature_matches_its_c_table(cls):
+    import inspect
+
+    core = getattr(_core, cls.__name__)
+    parameters = inspect.signature(cls).parameters
+    assert tuple(parameters) == core._fields
+    required = {
+        name: (Constant(0.1) if name == "schedule" else 1)
+        for name, p in parameters.items()
+        if p.default is inspect.Parameter.empty
+    }
+    made = cls(**required)
+    defaults = core(**{k: v._core if k == "schedule" else v for k, v in required.items()})
+    for name, p in parameters.items():
+        if p.default is not inspect.Parameter.empty:
+            assert p.default == getattr(defaults, name) == getattr(made, name), name
+
+
+def test_a_schedule_whose_constructor_failed_has_no_attributes_rather_than_recursing():
+    half_built = object.__new__(Exponential)  # what a refused __init__ leaves
+    with pytest.raises(AttributeError, match="_core"):
+        _ = half_built.lr
+
+
 def test_a_wrapper_holds_a_copy_of_the_schedule_it_is_given():
     inner = ReduceOnPlateau(0.1, factor=0.5, patience=0)
     outer = LinearWarmup(inner, 2)

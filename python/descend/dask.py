@@ -7,9 +7,14 @@ to the actors, which return, in one round trip, the weighted loss and gradient s
 their chunks computed by the C++ kernels (GIL released). The driver adds them up in chunk order,
 divides by the global weight and hands them to ``descend._core.fit_linear_from_sums``, which
 runs one full-batch epoch of the very loop of a single-machine fit (update rule, penalty and its
-l1 prox, schedule, averaging, stopping rules, divergence). A distributed fit therefore equals
-the single-machine fit on the same rows up to the rounding of the chunk sums, whatever the
-chunks' placement.
+l1 prox, schedule, averaging, stopping rules, divergence). With ``batch_size`` set, the loop
+(``descend._core.fit_linear_remote``) picks each step's rows as ``estimator.fit`` does and asks
+the actors for the sums over the rows of the batch they hold (theta and the row numbers out,
+one round trip per step). A distributed fit therefore equals the single-machine fit on the
+same rows up to the rounding of the chunk sums, whatever the chunks' placement.
+``learning_rate="auto"`` computes its scaling and step from the chunks' moments
+(``_moments_data``). The user guide's page "Beyond one machine: Dask" says what travels and
+what a lost worker does.
 
 Needs the optional extra ``descend[dask]`` (``dask[array,dataframe]`` and ``distributed``)::
 
@@ -225,25 +230,60 @@ class _Cluster:
         self.prepared: list[Any] = []
 
     def start(self) -> None:
-        """One actor per worker holding the chunks that live there."""
+        """One actor per worker holding the chunks that live there. A worker lost meanwhile
+        (its chunks are then recomputed elsewhere) makes it start over, at most _RELOADS
+        times; then WorkerLostError."""
+        for attempt in range(_RELOADS + 1):
+            try:
+                self._place()
+                return
+            except OSError as error:  # a worker gone: connection closed, or left the cluster
+                if attempt == _RELOADS:
+                    raise WorkerLostError(
+                        f"descend.dask.fit: workers were lost {_RELOADS + 1} times while the "
+                        f"chunks were being loaded ({error!r}); the fit was abandoned"
+                    ) from error
+                time.sleep(0.1)
+
+    def _place(self) -> None:
         wait([f for part in self.parts for f in part])
         who_has = self.client.who_has(self.parts[0])
         by_worker: dict[str, list[int]] = {}
         for i, future in enumerate(self.parts[0]):
-            by_worker.setdefault(sorted(who_has[future.key])[0], []).append(i)
+            holders = sorted(who_has[future.key])
+            if not holders:
+                raise ConnectionError(f"chunk {i} was lost with its worker")
+            by_worker.setdefault(holders[0], []).append(i)
         self.actors = []
         for worker, chunks in sorted(by_worker.items()):
             arrays = [part[i] for part in self.parts for i in chunks]
             actor = self.client.submit(
                 _Chunks, chunks, *arrays, workers=[worker], actor=True, pure=False
-            ).result()
-            self.actors.append((worker, actor))
+            )
+            self.actors.append((worker, self._result_on(actor, worker)))
+
+    def _result_on(self, future: Any, worker: str) -> Any:
+        """The result of a task bound to `worker`; ConnectionError once the worker has left
+        the cluster (the task would wait for it forever)."""
+        while True:
+            try:
+                return future.result(timeout=0.1)
+            except TimeoutError:
+                if worker not in self.client.scheduler_info()["workers"]:
+                    self.client.cancel(future)
+                    raise ConnectionError(f"worker {worker} left the cluster") from None
 
     def call(self, method: str, *args: Any) -> list[Any]:
         """The per-chunk results of the method on every actor (called concurrently), in
-        chunk order."""
+        chunk order; WorkerLostError if a worker is lost meanwhile."""
         calls = [getattr(actor, method)(*args) for _, actor in self.actors]
-        return _chunk_order([c.result() for c in calls])
+        try:
+            return _chunk_order([c.result() for c in calls])
+        except OSError as error:
+            raise WorkerLostError(
+                f"descend.dask.fit: a worker holding row chunks was lost while they were being "
+                f"prepared ({error!r}); the fit was abandoned"
+            ) from error
 
     def prepare(self, *args: Any) -> list[Any]:
         """The actors' prepare(*args), remembered so that a reload can repeat it."""
@@ -369,12 +409,13 @@ def fit(
     ----------
     estimator : descend.LinearRegression or descend.LogisticRegression
         The model and its settings (every loss and penalty, any update rule and schedule,
-        averaging, tol, max_iter, class_weight, warm_start). Full batch only
-        (``batch_size=None``); no early stopping. ``learning_rate="auto"`` (the default) does
-        what it does in ``estimator.fit``: the feature scaling and step of
-        ``descend._scaling`` from the column means and covariance of X, which the workers
-        compute chunk by chunk (one extra round trip; O(n_features^2) floats per chunk), and
-        the fit in those internal coordinates. Fitted in place.
+        averaging, tol, max_iter, class_weight, warm_start, batch_size and sampling); no
+        early stopping. ``learning_rate="auto"`` (the default) does what it does in
+        ``estimator.fit``: the feature scaling and step of ``descend._scaling`` from the
+        column means and covariance of X, which the workers compute chunk by chunk (one extra
+        round trip; O(n_features^2) floats per chunk), and the fit in those internal
+        coordinates; for full-batch fits only (with ``batch_size``, give a number or a
+        schedule). Fitted in place.
     X : dask.array.Array or dask.dataframe.DataFrame of shape (n_samples, n_features)
         Training data; a DataFrame's column names become ``feature_names_in_``.
     y : dask.array.Array or dask.dataframe.Series of shape (n_samples,)

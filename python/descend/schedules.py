@@ -118,7 +118,7 @@ class _Schedule:
         return float(self._core(t))
 
     def __getattr__(self, name: str) -> Any:
-        core = self._core
+        core = object.__getattribute__(self, "_core")  # AttributeError while not built
         if name in core._fields or name in core._state:
             return getattr(core, name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
