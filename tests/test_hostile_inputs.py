@@ -1475,12 +1475,6 @@ def test_the_case_ids_are_unique():
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeWarning,
-    reason="float32 X with a finite y beyond float32's range: NumPy's overflow "
-    "warning, then 'y contains NaN or infinity' (reported to the estimators' owner)",
-)
 def test_a_finite_y_that_overflows_float32_is_refused_by_name():
     X = np.ones((6, 2), dtype=np.float32)
     y = np.full(6, 1e300)

@@ -712,3 +712,15 @@ def test_elasticnet_without_l1_part_takes_any_rule(rng):
     X, y = rng.standard_normal((20, 2)), rng.standard_normal(20)
     descend.LinearRegression(penalty="elasticnet", l1_ratio=0.0, optimizer="adam",
                              max_iter=3, tol=None).fit(X, y)
+
+
+def test_float32_x_with_targets_beyond_float32_names_the_range_not_nan(rng):
+    X = rng.standard_normal((20, 2)).astype(np.float32)
+    y = np.full(20, 1e300)
+    with pytest.raises(ValueError, match="y: expected values within the range of float32"):
+        descend.LinearRegression().fit(X, y)
+    with pytest.raises(ValueError, match="sample_weight: expected values within the range"):
+        descend.LinearRegression().fit(X, np.ones(20), sample_weight=np.full(20, 1e300))
+    y[3] = np.nan
+    with pytest.raises(ValueError, match="y contains NaN or infinity"):
+        descend.LinearRegression().fit(X, y)

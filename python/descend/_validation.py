@@ -255,9 +255,19 @@ def as_vector_like(values: object, name: str, n_samples: int, dtype: np.dtype) -
             raise ValueError(f"{name} must hold real numbers: {error}") from error
     if array.dtype.kind not in "biuf":
         raise ValueError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    array = np.ascontiguousarray(array, dtype=dtype)
-    check_finite(name, array)
-    return array
+    with np.errstate(over="ignore"):  # (an overflow to float32 is refused just below)
+        converted = np.ascontiguousarray(array, dtype=dtype)
+    if not _core.all_finite(converted):
+        original = np.asarray(array, dtype=np.float64)
+        if np.isfinite(original).all():  # finite numbers that overflow X's float32
+            dtype_name = np.dtype(dtype).name
+            raise ValueError(
+                f"{name}: expected values within the range of {dtype_name}, the dtype of X "
+                f"(largest magnitude {float(np.finfo(dtype).max):.3g}), got a largest magnitude "
+                f"of {np.abs(original).max():.3g}; pass X as float64 or rescale {name}"
+            )
+        check_finite(name, converted)
+    return converted
 
 
 def check_sample_weight(sample_weight: object, n_samples: int, dtype: np.dtype) -> np.ndarray:

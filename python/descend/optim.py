@@ -316,10 +316,9 @@ class Optimizer:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         rule = cls._rule_class
+        fields: tuple[str, ...] = rule._fields  # type: ignore[attr-defined]
         cls._hyperparameters = tuple(
-            _PAIRED.get(name, name)
-            for name in rule._fields
-            if name not in _SECOND  # type: ignore[attr-defined]
+            _PAIRED.get(name, name) for name in fields if name not in _SECOND
         )
         cls._getter = itemgetter(*cls._hyperparameters)
         kernel = getattr(_core, f"{rule.__name__.lower()}_step_groups")
