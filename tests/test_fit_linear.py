@@ -536,3 +536,62 @@ def test_an_l1_part_with_a_rule_other_than_plain_sgd_is_refused_before_any_write
         fit.run(5, penalty=penalty, alpha=0.01)
     for a, b in zip(fit.arrays(), before, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+# ---------------------------------------------------------------- threads (speed's tests)
+
+@pytest.mark.parametrize("loss", LOSSES)
+@pytest.mark.parametrize("kind", ["dense", "csr", "train_rows", "scaled"])
+def test_a_threaded_full_batch_fit_is_bit_identical_for_a_given_n_threads(loss, kind):
+    X, y = make_data(loss, m=61)
+    args = {}
+    if kind == "csr":
+        X = sparse.csr_matrix(X)
+    elif kind == "train_rows":
+        args["train_rows"] = np.arange(3, 58, dtype=np.int64)
+    elif kind == "scaled":
+        args["feature_offset"], args["feature_scale"] = X.mean(axis=0), X.std(axis=0) + 0.5
+
+    def fitted(n_threads):
+        fit = Fit(X, y, loss=loss, optimizer=_core.Adam(), max_iter=30)
+        fit.run(30, n_threads=n_threads, **args)
+        return fit
+
+    one = fitted(1)
+    # small data: None (automatic) runs on one thread, exactly the one-thread fit
+    np.testing.assert_array_equal(fitted(None).theta, one.theta)
+    for n_threads in (2, 3, 7):
+        first, second = fitted(n_threads), fitted(n_threads)
+        for a, b in zip(first.arrays(), second.arrays(), strict=True):
+            np.testing.assert_array_equal(a, b)
+        assert first.losses == second.losses
+        # blocks summed in another order than one pass: equal up to rounding
+        np.testing.assert_allclose(first.theta, one.theta, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(first.losses, one.losses, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("n_threads", "error", "message"),
+                         [(0, ValueError, "n_threads: expected None or an int >= 1, got 0"),
+                          (-2, ValueError, "n_threads: expected None or an int >= 1, got -2"),
+                          (True, TypeError, "n_threads: expected None or an int >= 1, got bool"),
+                          (2.0, TypeError, "n_threads: expected None or an int >= 1, got float")])
+def test_a_bad_n_threads_is_refused_before_any_write(n_threads, error, message):
+    X, y = make_data("squared_error")
+    fit = Fit(X, y, max_iter=5)
+    before = fit.arrays()
+    with pytest.raises(error, match=message):
+        fit.run(5, n_threads=n_threads)
+    for a, b in zip(before, fit.arrays(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_an_unknown_optimizer_is_refused_naming_every_compiled_rule():
+    X, y = make_data("squared_error")
+    fit = Fit(X, y, max_iter=5)
+    fit.optimizer = "adam"
+    with pytest.raises(TypeError) as refused:
+        fit.run(1)
+    # the names come from the rule types themselves: every rule of _core, Lion included
+    listed = str(refused.value).split("(")[1].split(")")[0].split(", ")
+    rules = [name for name in dir(_core) if hasattr(getattr(_core, name), "state_slots")]
+    assert "Lion" in listed and sorted(listed) == sorted(rules)

@@ -1,13 +1,19 @@
 """descend.minimize: scipy's interface, the C++ fast path and the Python path, stopping rules,
 divergence, callbacks, and the tutorial's two traps (a local minimum, a saddle point)."""
 
+import io
 import math
+import os
+import signal
+import sys
+import threading
 
 import numpy as np
 import pytest
 
 import descend
 from descend import functions as F
+from descend.optim import _NAMED
 from descend.schedules import Exponential, InverseTime
 
 SCIPY_FIELDS = {"x", "fun", "jac", "nit", "nfev", "njev", "success", "status", "message"}
@@ -458,3 +464,92 @@ def test_bad_points_and_function_outputs_are_refused():
         descend.minimize(lambda x: 0.0, [1.0, 2.0], jac=lambda x: np.zeros(3))
     with pytest.raises(ValueError, match="fun must return a tuple"):
         descend.minimize(lambda x: 0.0, [1.0, 2.0], jac=True)
+
+
+# ------------------------------------------------- the C++ loop's running bias corrections
+
+
+@pytest.mark.parametrize("method", ["adam", "adamw", "radam", "adamax"])
+def test_running_bias_corrections_follow_the_pow_formula_of_descend_optim(method):
+    # minimize keeps beta1^t, beta2^t as running products (within 1 ulp of pow, see
+    # cpp/include/descend/optimizers/bias_powers.hpp); descend.optim keeps torch's pow. The
+    # two paths agree to rounding over 3000 steps, and minimize's paths agree exactly.
+    steps, lr = 3000, 1e-3
+    res = descend.minimize(F.rosenbrock, [-1.5, 2.0], method=method, tol=None,
+                           options=dict(lr=lr, gtol=None, max_iter=steps))  # fmt: skip
+    python = descend.minimize(lambda x: F.rosenbrock.value_and_grad(x), [-1.5, 2.0],
+                              method=method, jac=True, tol=None,
+                              options=dict(lr=lr, gtol=None, max_iter=steps))  # fmt: skip
+    np.testing.assert_array_equal(res.history, python.history)
+    optimizer_class, presets = _NAMED[method]
+    x = np.array([-1.5, 2.0])
+    optimizer = optimizer_class([x], **{**presets, "lr": lr})
+    for _ in range(steps):
+        optimizer.step([F.rosenbrock.grad(x)])
+    np.testing.assert_allclose(res.x, x, rtol=1e-11, atol=0)
+
+
+# ------------------------------------------------------------- progress bar and Ctrl-C
+
+
+def _interrupt_after(seconds):
+    """A timer thread that sends this process SIGINT (as Ctrl-C does) after `seconds`."""
+    timer = threading.Timer(seconds, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    return timer
+
+
+LONG_RUN = dict(lr=1e-6, gtol=None, max_iter=10**9)  # minutes of steps: only Ctrl-C ends it
+
+
+@pytest.mark.parametrize("path", ["landscape", "python function", "landscape with callback"])
+def test_ctrl_c_stops_a_run_cleanly_and_returns_the_iterate_reached(path):
+    kwargs = {}
+    fun = F.rosenbrock
+    if path == "python function":
+        fun, kwargs = python_rosenbrock, dict(jac=True)
+    elif path == "landscape with callback":
+        kwargs = dict(callback=lambda xk: None)
+    timer = _interrupt_after(0.5)
+    try:
+        res = descend.minimize(fun, [-1.5, 2.0], tol=None, options=LONG_RUN, **kwargs)
+    finally:
+        timer.cancel()
+    assert res.status == 4 and res.success is False
+    assert res.message.startswith(f"Interrupted (Ctrl-C) at iteration {res.nit}")
+    assert 0 < res.nit < LONG_RUN["max_iter"] and len(res.history) == res.nit + 1
+    f, g = python_rosenbrock(res.x)
+    assert res.fun == res.history[-1] == pytest.approx(f, rel=1e-15)
+    np.testing.assert_allclose(res.jac, g, rtol=1e-14)
+    assert res.fun < python_rosenbrock(np.array([-1.5, 2.0]))[0]  # it did make progress
+    # the handler is back: a later Ctrl-C raises as usual
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize(("disp", "shown"), [(True, True), (False, False), (None, False)])
+def test_a_long_run_draws_a_bar_on_stderr_only_when_asked(disp, shown, monkeypatch):
+    pytest.importorskip("tqdm")
+    stream = io.StringIO()  # not a terminal: disp=None draws nothing
+    monkeypatch.setattr(sys, "stderr", stream)
+    timer = _interrupt_after(1.6)  # the bar appears after a second
+    try:
+        res = descend.minimize(F.rosenbrock, [-1.5, 2.0], tol=None,
+                               options=dict(LONG_RUN, disp=disp))  # fmt: skip
+    finally:
+        timer.cancel()
+    assert res.status == 4
+    drawn = stream.getvalue()
+    assert ("minimize (adam)" in drawn and "f=" in drawn) is shown
+    assert (drawn == "") is not shown
+
+
+def test_a_short_run_draws_no_bar_even_when_asked(monkeypatch):
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    res = descend.minimize(F.rosenbrock, [-1.5, 2.0], options=dict(disp=True, max_iter=2000))
+    assert res.nit == 2000 and stream.getvalue() == ""
+
+
+def test_disp_must_be_none_or_a_flag():
+    with pytest.raises(TypeError, match=r"options\['disp'\] must be None, True or False"):
+        descend.minimize(F.rosenbrock, [-1.5, 2.0], options=dict(disp="yes"))

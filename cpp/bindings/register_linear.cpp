@@ -118,9 +118,18 @@ Optimizer optimizer_from_object(const py::handle& obj, std::index_sequence<I...>
         (!rule && py::isinstance<std::variant_alternative_t<I, Optimizer>>(obj)
              ? (rule.emplace(obj.cast<const std::variant_alternative_t<I, Optimizer>&>()), 0)
              : 0)...};
-    if (!rule)
-        throw py::type_error("optimizer: expected a descend._core update rule (SGD, Adam, Adagrad, "
-                             "RMSprop, AdamW, NAdam, RAdam, Adamax), got " + type_name(obj));
+    if (!rule) {
+        // The rules' names as registered (register_optimizers.cpp), in the variant's order.
+        std::string names;
+        (void)std::initializer_list<int>{
+            (names += std::string(I == 0 ? "" : ", ") +
+                      py::type::of<std::variant_alternative_t<I, Optimizer>>()
+                          .attr("__name__")
+                          .template cast<std::string>(),
+             0)...};
+        throw py::type_error("optimizer: expected a descend._core update rule (" + names +
+                             "), got " + type_name(obj));
+    }
     return *rule;
 }
 
@@ -479,7 +488,8 @@ k >= 1 average the iterates from step k on (scikit-learn's average=k).)doc")
            const py::handle& epsilon, const py::handle& penalty, const py::handle& alpha,
            const py::handle& l1_ratio, const py::handle& fit_intercept,
            const py::handle& train_rows, const py::handle& validation_rows,
-           const py::handle& feature_offset, const py::handle& feature_scale) {
+           const py::handle& feature_offset, const py::handle& feature_scale,
+           const py::handle& n_threads) {
             FitArguments a{X, y, sample_weight, theta, state, average, train_rows,
                            validation_rows, feature_offset, feature_scale,
                            optimizer_from_object(optimizer, std::make_index_sequence<std::variant_size_v<Optimizer>>{})};
@@ -487,7 +497,9 @@ k >= 1 average the iterates from step k on (scikit-learn's average=k).)doc")
             Schedule schedule = schedule_from_object(schedule_obj, "schedule");
             validate_schedule(schedule);
             a.schedule = &schedule;
-            a.options = &core_object<SolverOptions>(options, "options", "SolverOptions");
+            SolverOptions with_threads = core_object<SolverOptions>(options, "options", "SolverOptions");
+            with_threads.n_threads = checked_n_threads(n_threads);
+            a.options = &with_threads;
             a.run = &core_object<SolverState>(solver_state, "solver_state", "SolverState");
             a.epochs = count_argument(epochs, "epochs", 1);
             a.loss = loss_from_name(str_argument(loss, "loss"));
@@ -518,6 +530,7 @@ k >= 1 average the iterates from step k on (scikit-learn's average=k).)doc")
         "epsilon"_a = 0.1, "penalty"_a = "none", "alpha"_a = 1e-4, "l1_ratio"_a = 0.15,
         "fit_intercept"_a = true, "train_rows"_a = py::none(), "validation_rows"_a = py::none(),
         "feature_offset"_a = py::none(), "feature_scale"_a = py::none(),
+        "n_threads"_a = py::none(),
         R"doc(Runs up to `epochs` more epochs of the solver loop on a linear model, in place.
 
 Returns (status, losses, validation_losses). status: 'running' (the epochs or the time slice ran
@@ -550,8 +563,13 @@ restores theta, state and average to the start of the diverging epoch.
 feature_offset / feature_scale: None or float64 (n_features,) (scales > 0; an offset needs
 fit_intercept): the fit runs in internal coordinates theta' (descend/objectives/scaled.hpp):
 w_j = theta'_j / scale_j, b = b' - sum_j offset_j w_j; theta, state, average and the best
-parameters are then in those coordinates (descend._scaling maps them). Every argument is
-checked before anything is written; the GIL is released while the loop runs.)doc");
+parameters are then in those coordinates (descend._scaling maps them).
+n_threads: None or an int >= 1: threads of each full-batch pass over the training rows (cut
+into fixed blocks of consecutive rows, their sums combined in block order: the result is
+bit-identical for a given n_threads, whatever the scheduling); None uses every processor once a
+pass reads at least _core.build_config()'s parallel_min_entries entries of X, else one. Stochastic
+and mini-batch steps run on one thread. Every argument is checked before anything is written;
+the GIL is released while the loop runs.)doc");
 
     m.def(
         "all_finite",

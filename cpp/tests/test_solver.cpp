@@ -334,3 +334,29 @@ TEST_CASE(divergence_restores_state_and_average_with_theta) {
     CHECK(average == average2);
     CHECK_EQ(run.step, run2.step);
 }
+
+TEST_CASE(a_threaded_full_batch_run_is_bit_identical_for_a_given_number_of_threads) {
+    const Problem p;
+    descend::Adam adam;
+    adam.lr = 0.1;
+    const descend::SolverOptions one = options_with(50, -1.0);
+    Run single{adam};
+    single.run(p, descend::Constant{0.1}, one, 50);
+    for (const std::size_t threads : {std::size_t{2}, std::size_t{3}, std::size_t{7}}) {
+        descend::SolverOptions options = one;
+        options.n_threads = threads;
+        Run a{adam}, b{adam};
+        a.run(p, descend::Constant{0.1}, options, 50);
+        b.run(p, descend::Constant{0.1}, options, 50);
+        CHECK(a.theta == b.theta && a.history == b.history && a.slots == b.slots);
+        // the blocks' sums in block order: equal to the one-thread run up to rounding
+        for (std::size_t j = 0; j < 2; ++j)
+            CHECK(std::fabs(a.theta[j] - single.theta[j]) <= 1e-12 * (1.0 + std::fabs(single.theta[j])));
+    }
+    // automatic on this small problem: one thread, exactly the one-thread run
+    descend::SolverOptions automatic = one;
+    automatic.n_threads = 0;
+    Run c{adam};
+    c.run(p, descend::Constant{0.1}, automatic, 50);
+    CHECK(c.theta == single.theta && c.history == single.history);
+}

@@ -1149,6 +1149,7 @@ def fit_linear(
     validation_rows: typing.Any = None,
     feature_offset: typing.Any = None,
     feature_scale: typing.Any = None,
+    n_threads: typing.Any = None,
 ) -> tuple[typing.Any, ...]: ...
 def fit_linear_from_sums(
     loss: typing.SupportsFloat | typing.SupportsIndex,

@@ -5,6 +5,11 @@
 // The caller may evaluate f itself (Minimizer::observe / Minimizer::step, as the Python layer
 // does for a Python function), or hand a C++ function object to minimize_steps(), which runs
 // the whole loop. Both take exactly the same arithmetic path, so they give the same numbers.
+// The update rule is chosen once per call (minimize_steps, step), not once per step: the loop
+// is a template over the function and the rule. The Adam family's bias corrections use
+// running powers beta1^t, beta2^t (optimizers/bias_powers.hpp: within 1 ulp of std::pow over
+// 10^6 steps) instead of two pow per step, so a run here can differ in the last bits from the
+// same steps taken with descend.optim, which keeps torch's formula.
 #pragma once
 
 #include <algorithm>
@@ -14,13 +19,25 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "optimizers/bias_powers.hpp"
 #include "optimizers/optimizer.hpp"
 #include "progress.hpp"
 #include "schedules.hpp"
 
 namespace descend {
+
+/// True for the rules whose step can take beta1^t and beta2^t from the caller (bias_powers.hpp).
+template <class Rule, class = void>
+struct has_bias_powers : std::false_type {};
+template <class Rule>
+struct has_bias_powers<Rule, std::void_t<decltype(std::declval<const Rule&>().step(
+                                 std::declval<double*>(), std::declval<const double*>(),
+                                 std::declval<double* const*>(), std::size_t{}, std::int64_t{},
+                                 0.0, 0.0))>> : std::true_type {};
 
 /// Where a minimize run stands.
 enum class MinimizeStatus {
@@ -77,7 +94,13 @@ public:
           last_x_(n), gradient_(n), spare_x_(n), spare_gradient_(n),
           clipped_(options.clip_norm > 0.0 ? n : 0),
           saved_state_(options.on_nonfinite == OnNonFinite::skip ? state_.size() : 0) {
-        std::visit([](const auto& rule) { rule.validate(); }, optimizer);
+        std::visit(
+            [this](const auto& rule) {
+                rule.validate();
+                if constexpr (has_bias_powers<std::decay_t<decltype(rule)>>::value)
+                    powers_ = BiasPowers(rule.beta1, rule.beta2);
+            },
+            optimizer);
         std::visit([](const auto& s) { s.validate(); }, schedule);
         options.validate();
         for (std::size_t k = 0; k < state_rows_.size(); ++k) state_rows_[k] = state_.data() + k * n;
@@ -130,24 +153,16 @@ public:
     void step(double* x) {
         if (status_ != MinimizeStatus::running || history_.empty())
             throw std::logic_error("step: the run is finished or nothing has been observed yet");
-        const double* g = gradient_.data();
-        if (options_.clip_norm > 0.0) {
-            double squares = 0.0;
-            for (std::size_t i = 0; i < n_; ++i) squares += gradient_[i] * gradient_[i];
-            const double norm = std::sqrt(squares);
-            const double c = options_.clip_norm / (norm + 1e-6);
-            const double scale = c < 1.0 ? c : 1.0;
-            for (std::size_t i = 0; i < n_; ++i) clipped_[i] = gradient_[i] * scale;
-            g = clipped_.data();
-        }
-        const double lr = learning_rate(schedule_, iterations_);
-        ++iterations_;
-        if (options_.on_nonfinite == OnNonFinite::skip)
-            std::copy(state_.begin(), state_.end(), saved_state_.begin());
-        // The rule counts the steps it took (its bias corrections follow its state); the
-        // schedule and max_iter count every step, skipped ones included.
-        optimizer_step(optimizer_, lr, x, g, state_rows_.data(), n_,
-                       iterations_ - nonfinite_steps_);
+        std::visit([&](const auto& rule) { step_with(rule, x); }, optimizer_);
+    }
+
+    /// Continues the run on `function` (see minimize_steps below), the rule chosen once.
+    template <class Function, class Callback>
+    MinimizeStatus run_steps(const Function& function, double* x, std::int64_t steps,
+                             const Callback& on_iteration) {
+        return std::visit(
+            [&](const auto& rule) { return run_with(rule, function, x, steps, on_iteration); },
+            optimizer_);
     }
 
     std::size_t size() const { return n_; }                       ///< number of variables
@@ -171,6 +186,59 @@ public:
     }
 
 private:
+    // step() with the rule known.
+    template <class Rule>
+    void step_with(const Rule& rule, double* x) {
+        const double* g = gradient_.data();
+        if (options_.clip_norm > 0.0) {
+            double squares = 0.0;
+            for (std::size_t i = 0; i < n_; ++i) squares += gradient_[i] * gradient_[i];
+            const double norm = std::sqrt(squares);
+            const double c = options_.clip_norm / (norm + 1e-6);
+            const double scale = c < 1.0 ? c : 1.0;
+            for (std::size_t i = 0; i < n_; ++i) clipped_[i] = gradient_[i] * scale;
+            g = clipped_.data();
+        }
+        const double lr = learning_rate(schedule_, iterations_);
+        ++iterations_;
+        if (options_.on_nonfinite == OnNonFinite::skip) {
+            std::copy(state_.begin(), state_.end(), saved_state_.begin());
+            saved_powers_ = powers_;
+        }
+        // The rule counts the steps it took (its bias corrections follow its state); the
+        // schedule and max_iter count every step, skipped ones included.
+        Rule scheduled = rule;
+        scheduled.lr = lr;
+        const std::int64_t t = iterations_ - nonfinite_steps_;
+        if constexpr (has_bias_powers<Rule>::value) {
+            powers_.advance();
+            scheduled.step(x, g, state_rows_.data(), n_, t, powers_.beta1_t.value(),
+                           powers_.beta2_t.value());
+        } else {
+            scheduled.step(x, g, state_rows_.data(), n_, t);
+        }
+    }
+
+    // minimize_steps with the rule known: evaluate x first if nothing was observed yet, then
+    // up to `steps` steps, each followed by an evaluation.
+    template <class Rule, class Function, class Callback>
+    MinimizeStatus run_with(const Rule& rule, const Function& function, double* x,
+                            std::int64_t steps, const Callback& on_iteration) {
+        std::vector<double> grad(n_);
+        bool go_on = true;
+        auto evaluate = [&] {
+            const double f = function.value_and_gradient(x, grad.data());
+            if (observe(x, f, grad.data()) != MinimizeStatus::diverged)
+                go_on = on_iteration(progress());
+        };
+        if (evaluations_ == 0) evaluate();
+        for (std::int64_t k = 0; k < steps && go_on && status_ == MinimizeStatus::running; ++k) {
+            step_with(rule, x);
+            evaluate();
+        }
+        return status_;
+    }
+
     // observe() met a NaN or infinity: x back to the last finite iterate, then the policy.
     MinimizeStatus refuse_nonfinite(double* x) {
         if (history_.empty()) {
@@ -193,6 +261,7 @@ private:
         // Skip: the rule's state as before the step; the iterate of this iteration is the last
         // finite one again (its f heard by the schedule, recorded). Only max_iter may stop.
         std::copy(saved_state_.begin(), saved_state_.end(), state_.begin());
+        powers_ = saved_powers_;
         history_.push_back(fun_);
         schedule_epoch_end(schedule_, fun_);
         if (options_.record_path) path_.insert(path_.end(), x, x + n_);
@@ -208,6 +277,7 @@ private:
     std::vector<double*> state_rows_;
     std::vector<double> last_x_, gradient_, spare_x_, spare_gradient_, clipped_;
     std::vector<double> saved_state_;      // the rule's state before the last step (skip only)
+    BiasPowers powers_, saved_powers_;     // beta1^t, beta2^t of the rule's last step (Adam family)
     std::vector<double> history_, path_;
     std::int64_t iterations_ = 0, evaluations_ = 0, nonfinite_steps_ = 0;
     double fun_ = std::numeric_limits<double>::quiet_NaN();
@@ -222,19 +292,7 @@ private:
 template <class Function, class Callback = NoCallback>
 MinimizeStatus minimize_steps(const Function& function, double* x, Minimizer& run,
                               std::int64_t steps, const Callback& on_iteration = Callback{}) {
-    std::vector<double> grad(run.size());
-    bool go_on = true;
-    auto evaluate = [&] {
-        const double f = function.value_and_gradient(x, grad.data());
-        if (run.observe(x, f, grad.data()) != MinimizeStatus::diverged)
-            go_on = on_iteration(run.progress());
-    };
-    if (run.evaluations() == 0) evaluate();
-    for (std::int64_t k = 0; k < steps && go_on && run.status() == MinimizeStatus::running; ++k) {
-        run.step(x);
-        evaluate();
-    }
-    return run.status();
+    return run.run_steps(function, x, steps, on_iteration);
 }
 
 /// Minimizes `function` from x (n = function.dimension() values, overwritten with the result)

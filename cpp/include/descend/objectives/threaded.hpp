@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "../parallel.hpp"
@@ -41,7 +43,9 @@ std::size_t entries_per_row(const CsrView<T, Index>& X) {
 /// The objective on rows [begin, end) of its data: X, y and sample_weight advanced to row
 /// `begin`; everything else (mean_weight included) kept, so its batch normalization stays
 /// that of the whole data set.
-template <class Objective>
+template <class Objective, class = std::void_t<decltype(std::declval<Objective&>().X),
+                                               decltype(std::declval<Objective&>().y),
+                                               decltype(std::declval<Objective&>().sample_weight)>>
 Objective row_block(const Objective& objective, std::size_t begin, std::size_t end) {
     Objective part = objective;
     part.X = row_block(objective.X, begin, end);
@@ -49,6 +53,25 @@ Objective row_block(const Objective& objective, std::size_t begin, std::size_t e
     if (part.sample_weight != nullptr) part.sample_weight += begin;
     return part;
 }
+
+/// Stored entries of X a pass over `count` rows of the objective reads, counted once per
+/// parameter column (softmax reads each entry once per class): what resolve_threads weighs.
+template <class Objective, class = decltype(std::declval<const Objective&>().X.cols)>
+std::size_t pass_entries(const Objective& objective, std::size_t count) {
+    const std::size_t per_column = objective.n_params() / (objective.X.cols + 1);
+    return count * entries_per_row(objective.X) * per_column;
+}
+
+/// True for the objectives threaded_loss_and_gradient can split into row blocks (those with
+/// row_block and pass_entries, found also by argument-dependent lookup).
+template <class Objective, class = void>
+struct splits_by_rows : std::false_type {};
+template <class Objective>
+struct splits_by_rows<Objective,
+                      std::void_t<decltype(row_block(std::declval<const Objective&>(),
+                                                     std::size_t{}, std::size_t{})),
+                                  decltype(pass_entries(std::declval<const Objective&>(),
+                                                        std::size_t{}))>> : std::true_type {};
 
 /// Evaluates an objective on a batch: objective.loss_and_gradient(rows, count, theta, grad).
 struct CallLossAndGradient {
@@ -60,8 +83,8 @@ struct CallLossAndGradient {
 };
 
 /// objective.loss_and_gradient(rows, count, theta, grad) on `n_threads` threads (0: automatic,
-/// see resolve_threads; the entries a pass reads are counted as rows x entries per row x
-/// parameters per column of X). With one thread this is exactly the objective's own call.
+/// see resolve_threads; the entries a pass reads are pass_entries). With one thread this is
+/// exactly the objective's own call.
 /// With B = min(n_threads, count) threads, the batch is cut into B blocks of consecutive
 /// batch rows (block_range); block b's mean loss L_b and gradient g_b come from the objective,
 /// and the results are
@@ -76,9 +99,7 @@ double threaded_loss_and_gradient(const Objective& objective, const std::size_t*
                                   std::size_t count, const T* theta, double* grad,
                                   std::size_t n_threads, const Evaluate& evaluate = {}) {
     const std::size_t p = objective.n_params();
-    const std::size_t per_column = p / (objective.X.cols + 1);
-    const std::size_t threads =
-        resolve_threads(n_threads, count * entries_per_row(objective.X) * per_column);
+    const std::size_t threads = resolve_threads(n_threads, pass_entries(objective, count));
     const std::size_t blocks = std::min(threads, count);
     if (blocks <= 1) return evaluate(objective, rows, count, theta, grad);
     // Each block's gradient on cache lines of its own (8 doubles), so no two threads write

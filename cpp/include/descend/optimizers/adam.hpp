@@ -60,10 +60,19 @@ struct Adam {
     /// One step over n parameters; `step` = t counts steps including this one (1 first).
     template <class T>
     void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
+        const double t = static_cast<double>(step);
+        this->step(param, grad, state, n, step, std::pow(beta1, t), std::pow(beta2, t));
+    }
+
+    /// The same step given beta1^t and beta2^t (a loop keeps them as running products,
+    /// bias_powers.hpp, instead of two pow per step).
+    template <class T>
+    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t /*step*/,
+              double beta1_t, double beta2_t) const {
         if (amsgrad)
-            update<T, true>(param, grad, state, n, step);
+            update<T, true>(param, grad, state, n, beta1_t, beta2_t);
         else
-            update<T, false>(param, grad, state, n, step);
+            update<T, false>(param, grad, state, n, beta1_t, beta2_t);
     }
 
   private:
@@ -74,10 +83,10 @@ struct Adam {
     //   vmax = max(vmax, v)                          (amsgrad; then v -> vmax below)
     //   theta = shrink * theta - gamma / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
     template <class T, bool Amsgrad>
-    void update(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
-        const double t = static_cast<double>(step);
-        const T step_size = static_cast<T>(lr / (1.0 - std::pow(beta1, t)));
-        const T inv_bias2_sqrt = static_cast<T>(1.0 / std::sqrt(1.0 - std::pow(beta2, t)));
+    void update(T* param, const T* grad, T* const* state, std::size_t n, double beta1_t,
+                double beta2_t) const {
+        const T step_size = static_cast<T>(lr / (1.0 - beta1_t));
+        const T inv_bias2_sqrt = static_cast<T>(1.0 / std::sqrt(1.0 - beta2_t));
         const T sign = maximize ? T(-1) : T(1);
         const T lambda2 = static_cast<T>(decoupled_weight_decay ? 0.0 : weight_decay);
         const T shrink = static_cast<T>(decoupled_weight_decay ? 1.0 - lr * weight_decay : 1.0);

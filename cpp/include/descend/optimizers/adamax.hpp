@@ -59,7 +59,15 @@ struct Adamax {
     //   theta = theta - gamma / (1 - beta1^t) * m / u
     template <class T>
     void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
-        const T step_size = static_cast<T>(lr / (1.0 - std::pow(beta1, static_cast<double>(step))));
+        this->step(param, grad, state, n, step, std::pow(beta1, static_cast<double>(step)), 0.0);
+    }
+
+    /// The same step given beta1^t (a loop keeps it as a running product, bias_powers.hpp);
+    /// beta2^t is not used: the infinity norm u needs no bias correction.
+    template <class T>
+    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t /*step*/,
+              double beta1_t, double /*beta2_t*/) const {
+        const T step_size = static_cast<T>(lr / (1.0 - beta1_t));
         const T sign = maximize ? T(-1) : T(1);
         const T lambda = static_cast<T>(weight_decay);
         const T b1 = static_cast<T>(beta1), one_minus_b1 = static_cast<T>(1.0 - beta1);

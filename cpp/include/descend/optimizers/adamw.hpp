@@ -61,6 +61,13 @@ struct AdamW {
     void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
         as_adam().step(param, grad, state, n, step);
     }
+
+    /// The same step given beta1^t and beta2^t (see Adam).
+    template <class T>
+    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step,
+              double beta1_t, double beta2_t) const {
+        as_adam().step(param, grad, state, n, step, beta1_t, beta2_t);
+    }
 };
 
 }  // namespace descend

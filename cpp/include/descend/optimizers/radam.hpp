@@ -68,10 +68,19 @@ struct RAdam {
     template <class T>
     void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
         const double t = static_cast<double>(step);
-        const double bias1 = 1.0 - std::pow(beta1, t);
-        const double bias2 = 1.0 - std::pow(beta2, t);
+        this->step(param, grad, state, n, step, std::pow(beta1, t), std::pow(beta2, t));
+    }
+
+    /// The same step given beta1^t and beta2^t (a loop keeps them as running products,
+    /// bias_powers.hpp, instead of pow).
+    template <class T>
+    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step,
+              double beta1_t, double beta2_t) const {
+        const double t = static_cast<double>(step);
+        const double bias1 = 1.0 - beta1_t;
+        const double bias2 = 1.0 - beta2_t;
         const double rho_inf = 2.0 / (1.0 - beta2) - 1.0;
-        const double rho_t = rho_inf - 2.0 * t * std::pow(beta2, t) / bias2;
+        const double rho_t = rho_inf - 2.0 * t * beta2_t / bias2;
         const bool adaptive = rho_t > 5.0;
         const double rect = adaptive ? std::sqrt((rho_t - 4.0) * (rho_t - 2.0) * rho_inf /
                                                  ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
