@@ -82,8 +82,14 @@ def measure(client: Client, m: int, n: int, repeat: int) -> list[str]:
     finally:
         os.sched_setaffinity(0, cpus)
     overhead = t_dask - t_descend / 2
-    return [f"{m}x{n}", f"{t_dask * 1e3:.2f}", f"{t_descend * 1e3:.2f}", f"{t_numpy * 1e3:.2f}",
-            f"{overhead * 1e3:.2f}", f"{setup:.2f}"]
+    return [
+        f"{m}x{n}",
+        f"{t_dask * 1e3:.2f}",
+        f"{t_descend * 1e3:.2f}",
+        f"{t_numpy * 1e3:.2f}",
+        f"{overhead * 1e3:.2f}",
+        f"{setup:.2f}",
+    ]
 
 
 def main() -> None:
@@ -92,8 +98,13 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=["2000000x50", "10000x50"])
     args = parser.parse_args()
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                     dashboard_address="127.0.0.1:0") as cluster,
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+        ) as cluster,
         Client(cluster) as client,
     ):
         cpus = sorted(os.sched_getaffinity(0))
@@ -102,8 +113,17 @@ def main() -> None:
             client.run(os.sched_setaffinity, 0, {cpus[k % len(cpus)]}, workers=[worker])
         rows = [measure(client, *map(int, size.split("x")), args.repeat) for size in args.sizes]
     print(f"ms per full-batch iteration (median of {args.repeat}; epochs {K1} vs {K2})")
-    print_table(["rows x cols", "dask (2 workers)", "descend (1 process)", "NumPy",
-                 "dask fixed overhead", "dask setup s"], rows)
+    print_table(
+        [
+            "rows x cols",
+            "dask (2 workers)",
+            "descend (1 process)",
+            "NumPy",
+            "dask fixed overhead",
+            "dask setup s",
+        ],
+        rows,
+    )
     print("fixed overhead = dask - descend / 2 (the goal: <= 10 ms)")
 
 

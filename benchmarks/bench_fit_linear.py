@@ -31,8 +31,20 @@ def descend_epoch(X, y, batch_size: int):
     options = _core.SolverOptions(batch_size=batch_size, max_iter=10**9, tol=-1.0)
 
     def run():
-        _core.fit_linear(X, y, None, theta, state, None, _core.SGD(), _core.Constant(LR),
-                         options, _core.SolverState(0), 1, loss="squared_error")
+        _core.fit_linear(
+            X,
+            y,
+            None,
+            theta,
+            state,
+            None,
+            _core.SGD(),
+            _core.Constant(LR),
+            options,
+            _core.SolverState(0),
+            1,
+            loss="squared_error",
+        )
 
     return run
 
@@ -55,8 +67,9 @@ def sklearn_epoch(X, y):
         from sklearn.linear_model import SGDRegressor
     except ImportError:
         return None
-    model = SGDRegressor(penalty=None, learning_rate="constant", eta0=LR, shuffle=True,
-                         random_state=0)
+    model = SGDRegressor(
+        penalty=None, learning_rate="constant", eta0=LR, shuffle=True, random_state=0
+    )
     return lambda: model.partial_fit(X, y)
 
 
@@ -71,6 +84,7 @@ def main() -> None:
     y = X @ rng.standard_normal(args.cols) + rng.standard_normal(args.rows)
     try:
         from threadpoolctl import threadpool_limits
+
         one_thread = threadpool_limits(1)
     except ImportError:
         one_thread = contextlib.nullcontext()
@@ -82,10 +96,19 @@ def main() -> None:
         ]:
             ours = median_seconds(descend_epoch(X, y, batch_size), args.repeat)
             theirs = median_seconds(other, args.repeat) if other is not None else float("nan")
-            rows.append([name, f"{ours * 1e3:.2f}", alternative, f"{theirs * 1e3:.2f}",
-                         f"{theirs / ours:.2f}"])
-    print(f"one epoch of least squares, {args.rows} x {args.cols} float64, ms "
-          f"(median of {args.repeat})")
+            rows.append(
+                [
+                    name,
+                    f"{ours * 1e3:.2f}",
+                    alternative,
+                    f"{theirs * 1e3:.2f}",
+                    f"{theirs / ours:.2f}",
+                ]
+            )
+    print(
+        f"one epoch of least squares, {args.rows} x {args.cols} float64, ms "
+        f"(median of {args.repeat})"
+    )
     print_table(["epoch", "fit_linear", "alternative", "alternative ms", "speedup"], rows)
 
 

@@ -29,8 +29,21 @@ def fit_seconds(
     state = np.zeros((2, theta.size))
     options = _core.SolverOptions(max_iter=epochs, tol=-1.0)
     started = time.perf_counter()
-    _core.fit_linear(X, y, None, theta, state, None, _core.Adam(), _core.Constant(0.01), options,
-                     _core.SolverState(0), epochs, loss="squared_error", n_threads=n_threads)
+    _core.fit_linear(
+        X,
+        y,
+        None,
+        theta,
+        state,
+        None,
+        _core.Adam(),
+        _core.Constant(0.01),
+        options,
+        _core.SolverState(0),
+        epochs,
+        loss="squared_error",
+        n_threads=n_threads,
+    )
     return (time.perf_counter() - started) / epochs, theta
 
 
@@ -58,10 +71,17 @@ def main() -> None:
     for k in counts:
         speedups = [a / b for a, b in zip(times[1], times[k], strict=True)]
         spread = f"({min(speedups):.2f}-{max(speedups):.2f})"
-        table.append([k, f"{statistics.median(times[k]) * 1e3:.1f} ms",
-                      f"{statistics.median(speedups):.2f}x {spread}"])
-    print(f"full-batch Adam fit, X {args.rows} x {args.features} float64, {args.epochs} epochs, "
-          f"{args.rounds} rounds; per epoch, median (min-max of the speedup over rounds)")
+        table.append(
+            [
+                k,
+                f"{statistics.median(times[k]) * 1e3:.1f} ms",
+                f"{statistics.median(speedups):.2f}x {spread}",
+            ]
+        )
+    print(
+        f"full-batch Adam fit, X {args.rows} x {args.features} float64, {args.epochs} epochs, "
+        f"{args.rounds} rounds; per epoch, median (min-max of the speedup over rounds)"
+    )
     print_table(["n_threads", "per epoch", "speedup over 1"], table)
 
 

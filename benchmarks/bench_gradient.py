@@ -78,25 +78,41 @@ def gradient_table(m: int, n: int, rounds: int, threads: int) -> None:
         gb = X.nbytes / 1e9
         for k in sorted({1, threads}):
             with threadpool_limits(limits=k):
-                times = rounds_of({
-                    "numpy": numpy_gradient,
-                    "descend": lambda k=k: descend_gradient(k),
-                    "sum": lambda X=X, k=k: plain_sum(X, pool, k),
-                }, rounds)
+                times = rounds_of(
+                    {
+                        "numpy": numpy_gradient,
+                        "descend": lambda k=k: descend_gradient(k),
+                        "sum": lambda X=X, k=k: plain_sum(X, pool, k),
+                    },
+                    rounds,
+                )
             med = {name: statistics.median(t) for name, t in times.items()}
-            table.append([
-                np.dtype(dtype).name, k,
-                f"{med['numpy'] * 1e3:.1f} ms", f"{med['descend'] * 1e3:.1f} ms",
-                ratio(times, "numpy", "descend"),
-                f"{gb / med['descend']:.1f}", f"{gb / med['sum']:.1f}",
-                ratio(times, "sum", "descend"),
-            ])
+            table.append(
+                [
+                    np.dtype(dtype).name,
+                    k,
+                    f"{med['numpy'] * 1e3:.1f} ms",
+                    f"{med['descend'] * 1e3:.1f} ms",
+                    ratio(times, "numpy", "descend"),
+                    f"{gb / med['descend']:.1f}",
+                    f"{gb / med['sum']:.1f}",
+                    ratio(times, "sum", "descend"),
+                ]
+            )
         del X
     blas = ", ".join(f"{p['internal_api']} {p.get('architecture', '')}" for p in threadpool_info())
     print(f"X: {m} x {n}; BLAS: {blas}; {rounds} rounds; ratios: median (min-max) over rounds")
     print_table(
-        ["dtype", "threads", "NumPy X^T(X theta - y)", "descend one pass", "speedup",
-         "descend GB/s", "plain sum GB/s", "descend / sum speed"],
+        [
+            "dtype",
+            "threads",
+            "NumPy X^T(X theta - y)",
+            "descend one pass",
+            "speedup",
+            "descend GB/s",
+            "plain sum GB/s",
+            "descend / sum speed",
+        ],
         table,
     )
 
@@ -111,14 +127,23 @@ def threshold_table(n: int, rounds: int, threads: int) -> None:
         y = rng.standard_normal(m)
         theta = rng.standard_normal(n + 1)
         grad = np.empty_like(theta)
-        times = rounds_of({
-            str(k): lambda k=k, X=X, y=y, theta=theta, grad=grad:
-                _core.squared_error_loss_and_gradient(X, y, theta, grad, n_threads=k)
-            for k in (1, threads)
-        }, rounds)
-        table.append([entries, f"{statistics.median(times['1']) * 1e6:.0f} us",
-                      f"{statistics.median(times[str(threads)]) * 1e6:.0f} us",
-                      ratio(times, "1", str(threads))])
+        times = rounds_of(
+            {
+                str(k): lambda k=k, X=X, y=y, theta=theta, grad=grad: (
+                    _core.squared_error_loss_and_gradient(X, y, theta, grad, n_threads=k)
+                )
+                for k in (1, threads)
+            },
+            rounds,
+        )
+        table.append(
+            [
+                entries,
+                f"{statistics.median(times['1']) * 1e6:.0f} us",
+                f"{statistics.median(times[str(threads)]) * 1e6:.0f} us",
+                ratio(times, "1", str(threads)),
+            ]
+        )
     print(f"X: m x {n} float64; {rounds} rounds; speedup of {threads} threads over 1")
     print_table(["entries", "1 thread", f"{threads} threads", "speedup"], table)
 

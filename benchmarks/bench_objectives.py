@@ -74,9 +74,20 @@ def sgd_epoch(X, y, batch_size):
     options = _core.SolverOptions(batch_size=batch_size, max_iter=10**9, tol=-1.0)
 
     def run():
-        _core.fit_linear(X, y, None, theta, state, None, _core.SGD(lr=1e-4),
-                         _core.Constant(1e-4), options, _core.SolverState(0), 1,
-                         loss="squared_error")
+        _core.fit_linear(
+            X,
+            y,
+            None,
+            theta,
+            state,
+            None,
+            _core.SGD(lr=1e-4),
+            _core.Constant(1e-4),
+            options,
+            _core.SolverState(0),
+            1,
+            loss="squared_error",
+        )
 
     return run
 
@@ -85,8 +96,10 @@ def problem(loss, X, rng):
     """Targets and parameters for `loss` on X, in X's dtype."""
     dtype = X.dtype
     if loss == "softmax":
-        return (rng.integers(0, CLASSES, X.shape[0]).astype(np.int64),
-                (0.01 * rng.standard_normal((COLS + 1, CLASSES))).astype(dtype))
+        return (
+            rng.integers(0, CLASSES, X.shape[0]).astype(np.int64),
+            (0.01 * rng.standard_normal((COLS + 1, CLASSES))).astype(dtype),
+        )
     z = X @ rng.standard_normal(COLS) + rng.standard_normal(X.shape[0])
     y = (z > 0).astype(dtype) if loss == "logistic" else z.astype(dtype)
     return y, (0.1 * rng.standard_normal(COLS + 1)).astype(dtype)
@@ -99,30 +112,43 @@ def main() -> None:
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     X64 = rng.standard_normal((ROWS, COLS))
-    sparse64 = sp.random(ROWS, COLS, density=0.01, format="csr", random_state=0,
-                         data_rvs=rng.standard_normal)
+    sparse64 = sp.random(
+        ROWS, COLS, density=0.01, format="csr", random_state=0, data_rvs=rng.standard_normal
+    )
     table = []
     with threadpool_limits(1):
         for loss in args.losses.split(","):
-            for label, X in (("dense float64", X64), ("dense float32", X64.astype(np.float32)),
-                             ("CSR 1% float64", sparse64)):
+            for label, X in (
+                ("dense float64", X64),
+                ("dense float32", X64.astype(np.float32)),
+                ("CSR 1% float64", sparse64),
+            ):
                 y, theta = problem(loss, X, rng)
                 ours = median_seconds(descend_kernel(loss, X, y, theta), args.repeat)
-                alternative = median_seconds(lambda loss=loss, X=X, y=y, theta=theta:
-                                             numpy_loss_and_gradient(loss, X, y, theta),
-                                             args.repeat)
+                alternative = median_seconds(
+                    lambda loss=loss, X=X, y=y, theta=theta: numpy_loss_and_gradient(
+                        loss, X, y, theta
+                    ),
+                    args.repeat,
+                )
                 table.append((f"{loss}, full batch, {label}", ours, alternative))
                 if loss == "squared_error" and not sp.issparse(X):
                     for batch_size in (1, 256):
                         epoch = median_seconds(sgd_epoch(X, y, batch_size), args.repeat)
-                        table.append((f"{loss}, SGD epoch, batch {batch_size}, {label}", epoch,
-                                      None))
-    print(f"{ROWS} x {COLS} ({CLASSES} classes for softmax), median of {args.repeat}, "
-          "NumPy/SciPy with 1 thread")
+                        table.append(
+                            (f"{loss}, SGD epoch, batch {batch_size}, {label}", epoch, None)
+                        )
+    print(
+        f"{ROWS} x {COLS} ({CLASSES} classes for softmax), median of {args.repeat}, "
+        "NumPy/SciPy with 1 thread"
+    )
     print(f"{'kernel':<48} {'descend ms':>11} {'NumPy ms':>10} {'NumPy/descend':>14}")
     for name, ours, alternative in table:
-        other = (f"{1e3 * alternative:10.2f} {alternative / ours:14.2f}" if alternative
-                 else f"{'':>10} {'':>14}")
+        other = (
+            f"{1e3 * alternative:10.2f} {alternative / ours:14.2f}"
+            if alternative
+            else f"{'':>10} {'':>14}"
+        )
         print(f"{name:<48} {1e3 * ours:11.2f} {other}")
 
 

@@ -65,8 +65,9 @@ def make_data(rows: int, folder: Path) -> None:
     rng = np.random.default_rng(0)
     w = rng.standard_normal(COLS)
     dense = rng.standard_normal((rows, COLS))
-    sparse = sp.random(rows, COLS, density=DENSITY, format="csr", random_state=1,
-                       data_rvs=rng.standard_normal)
+    sparse = sp.random(
+        rows, COLS, density=DENSITY, format="csr", random_state=1, data_rvs=rng.standard_normal
+    )
     for layout, X in (("dense", dense), ("csr", sparse)):
         signal = np.asarray(X @ w).ravel()
         y = signal + 0.5 * rng.standard_normal(rows)
@@ -121,10 +122,22 @@ def descend_settings(task: str) -> tuple[str, float, float]:
 def sklearn_fit(task: str, X, y, epochs: int, seed: int):
     from sklearn.linear_model import SGDClassifier, SGDRegressor
 
-    settings = dict(penalty="l2", alpha=ALPHA, learning_rate="invscaling", eta0=ETA0,
-                    power_t=POWER_T, max_iter=epochs, tol=None, shuffle=True, random_state=seed)
-    model = (SGDRegressor(**settings) if task == "regressor"
-             else SGDClassifier(loss="log_loss", **settings))
+    settings = dict(
+        penalty="l2",
+        alpha=ALPHA,
+        learning_rate="invscaling",
+        eta0=ETA0,
+        power_t=POWER_T,
+        max_iter=epochs,
+        tol=None,
+        shuffle=True,
+        random_state=seed,
+    )
+    model = (
+        SGDRegressor(**settings)
+        if task == "regressor"
+        else SGDClassifier(loss="log_loss", **settings)
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model.fit(X, y)
@@ -145,8 +158,9 @@ def fused_fit(task: str, X, y, epochs: int, seed: int):
     return float(theta[0]), theta[1:]
 
 
-def loop_fit(task: str, X, y, epochs: int, seed: int, optimizer=None, batch_size: int = 1,
-             schedule=None):
+def loop_fit(
+    task: str, X, y, epochs: int, seed: int, optimizer=None, batch_size: int = 1, schedule=None
+):
     """The fit loop `_core.fit_linear` (SGD with batch_size 1 unless told otherwise)."""
     loss, alpha, eta0 = descend_settings(task)
     theta = np.zeros(X.shape[1] + 1, dtype=X.dtype)
@@ -154,8 +168,22 @@ def loop_fit(task: str, X, y, epochs: int, seed: int, optimizer=None, batch_size
     state = np.zeros((optimizer.state_slots, theta.size), dtype=X.dtype)
     schedule = schedule or _core.InvScaling(eta0=eta0, power_t=POWER_T)
     options = _core.SolverOptions(batch_size=batch_size, max_iter=10**9, tol=-1.0)
-    _core.fit_linear(X, y, None, theta, state, None, optimizer, schedule, options,
-                     _core.SolverState(seed), epochs, loss=loss, penalty="l2", alpha=alpha)
+    _core.fit_linear(
+        X,
+        y,
+        None,
+        theta,
+        state,
+        None,
+        optimizer,
+        schedule,
+        options,
+        _core.SolverState(seed),
+        epochs,
+        loss=loss,
+        penalty="l2",
+        alpha=alpha,
+    )
     return float(theta[0]), theta[1:]
 
 
@@ -173,8 +201,15 @@ def estimator_class(task: str):
 def estimator_fit(task: str, X, y, epochs: int, seed: int):
     loss, alpha, eta0 = descend_settings(task)
     schedule = descend.schedules.InvScaling(eta0=eta0, power_t=POWER_T)
-    settings = dict(penalty="l2", alpha=alpha, batch_size=1, tol=None, max_iter=epochs,
-                    random_state=seed, schedule=schedule)
+    settings = dict(
+        penalty="l2",
+        alpha=alpha,
+        batch_size=1,
+        tol=None,
+        max_iter=epochs,
+        random_state=seed,
+        schedule=schedule,
+    )
     if task == "regressor":
         settings["loss"] = loss
     with warnings.catch_warnings():
@@ -189,8 +224,9 @@ FITS = {"sklearn": sklearn_fit, "fused": fused_fit, "loop": loop_fit, "estimator
 # ------------------------------------------------------------------ memory (fresh process)
 
 
-def measure_memory(folder: Path, task: str, layout: str, dtype: str, side: str,
-                   epochs: int) -> dict:
+def measure_memory(
+    folder: Path, task: str, layout: str, dtype: str, side: str, epochs: int
+) -> dict:
     """Peak extra memory of one fit, in this (fresh) process: tracemalloc and ru_maxrss."""
     X, y, label = load(folder, layout, dtype)
     targets = y if task == "regressor" else label
@@ -204,10 +240,20 @@ def measure_memory(folder: Path, task: str, layout: str, dtype: str, side: str,
     return {"tracemalloc": peak, "maxrss": 1024 * grown, "X": nbytes(X)}
 
 
-def memory_in_subprocess(folder: Path, task: str, layout: str, dtype: str, side: str,
-                         epochs: int) -> dict:
-    command = [sys.executable, __file__, "--memory", str(folder), task, layout, dtype, side,
-               str(epochs)]
+def memory_in_subprocess(
+    folder: Path, task: str, layout: str, dtype: str, side: str, epochs: int
+) -> dict:
+    command = [
+        sys.executable,
+        __file__,
+        "--memory",
+        str(folder),
+        task,
+        layout,
+        dtype,
+        side,
+        str(epochs),
+    ]
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -251,11 +297,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_data(rows, folder)
-        print(f"{rows:,} x {COLS} rows, {epochs} epochs, median of {repeat}; "
-              f"l2 alpha={ALPHA}, invscaling eta0={ETA0} power_t={POWER_T}, batch_size=1, shuffle")
-        header = ["task", "X", "dtype", "sklearn s/epoch", "fused s/epoch", "loop s/epoch",
-                  "estimator s/epoch", "ratio", "goal", "sklearn objective",
-                  "estimator objective"]
+        print(
+            f"{rows:,} x {COLS} rows, {epochs} epochs, median of {repeat}; "
+            f"l2 alpha={ALPHA}, invscaling eta0={ETA0} power_t={POWER_T}, batch_size=1, shuffle"
+        )
+        header = [
+            "task",
+            "X",
+            "dtype",
+            "sklearn s/epoch",
+            "fused s/epoch",
+            "loop s/epoch",
+            "estimator s/epoch",
+            "ratio",
+            "goal",
+            "sklearn objective",
+            "estimator objective",
+        ]
         if not args.no_memory:
             header += ["X MiB", "sklearn extra MiB (tracemalloc/rss)", "estimator extra MiB"]
         table = []
@@ -268,19 +326,30 @@ def main() -> None:
                     seconds, fitted = time_sides(sides, task, X, targets, epochs, repeat)
                     ours = sides[-1]  # the estimator (what users call), else the fit loop
                     ratio = seconds["sklearn"] / seconds[ours]
-                    row = [task, layout, dtype, f"{seconds['sklearn']:.4f}",
-                           f"{seconds['fused']:.4f}", f"{seconds['loop']:.4f}",
-                           f"{seconds['estimator']:.4f}" if "estimator" in seconds else "n/a",
-                           f"{ratio:.2f}x", "met" if ratio >= GOAL else "NOT met",
-                           f"{objective(task, X, targets, *fitted['sklearn']):.6f}",
-                           f"{objective(task, X, targets, *fitted[ours]):.6f}"]
+                    row = [
+                        task,
+                        layout,
+                        dtype,
+                        f"{seconds['sklearn']:.4f}",
+                        f"{seconds['fused']:.4f}",
+                        f"{seconds['loop']:.4f}",
+                        f"{seconds['estimator']:.4f}" if "estimator" in seconds else "n/a",
+                        f"{ratio:.2f}x",
+                        "met" if ratio >= GOAL else "NOT met",
+                        f"{objective(task, X, targets, *fitted['sklearn']):.6f}",
+                        f"{objective(task, X, targets, *fitted[ours]):.6f}",
+                    ]
                     if not args.no_memory:
-                        memory = {side: memory_in_subprocess(folder, task, layout, dtype, side, 1)
-                                  for side in ("sklearn", ours)}
+                        memory = {
+                            side: memory_in_subprocess(folder, task, layout, dtype, side, 1)
+                            for side in ("sklearn", ours)
+                        }
                         row.append(megabytes(nbytes(X)))
                         for side in ("sklearn", ours):
-                            row.append(f"{megabytes(memory[side]['tracemalloc'])}/"
-                                       f"{megabytes(memory[side]['maxrss'])}")
+                            row.append(
+                                f"{megabytes(memory[side]['tracemalloc'])}/"
+                                f"{megabytes(memory[side]['maxrss'])}"
+                            )
                     table.append(row)
                     print(" ", *row, flush=True)
         print()
@@ -307,15 +376,48 @@ def adam_table(folder: Path, epochs_quick: bool) -> None:
         reached, epochs, elapsed = float("inf"), 0, 0.0
         while reached > target and epochs < (20 if epochs_quick else 200):
             started = time.process_time()
-            _core.fit_linear(X, y, None, theta, state, None, optimizer, _core.Constant(1e-2),
-                             options, run, 1, loss=loss, penalty="l2", alpha=alpha)
+            _core.fit_linear(
+                X,
+                y,
+                None,
+                theta,
+                state,
+                None,
+                optimizer,
+                _core.Constant(1e-2),
+                options,
+                run,
+                1,
+                loss=loss,
+                penalty="l2",
+                alpha=alpha,
+            )
             elapsed += time.process_time() - started
             epochs += 1
             reached = objective("regressor", X, y, theta[0], theta[1:])
-        rows.append([layout, f"{target:.6f}", f"{sklearn_seconds:.3f}", f"{reached:.6f}", epochs,
-                     f"{elapsed:.3f}", f"{sklearn_seconds / elapsed:.2f}x"])
-    print_table(["X", "sklearn 10-epoch objective", "sklearn s", "Adam objective", "Adam epochs",
-                 "Adam s", "ratio"], rows)
+        rows.append(
+            [
+                layout,
+                f"{target:.6f}",
+                f"{sklearn_seconds:.3f}",
+                f"{reached:.6f}",
+                epochs,
+                f"{elapsed:.3f}",
+                f"{sklearn_seconds / elapsed:.2f}x",
+            ]
+        )
+    print_table(
+        [
+            "X",
+            "sklearn 10-epoch objective",
+            "sklearn s",
+            "Adam objective",
+            "Adam epochs",
+            "Adam s",
+            "ratio",
+        ],
+        rows,
+    )
 
 
 if __name__ == "__main__":

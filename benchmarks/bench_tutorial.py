@@ -53,8 +53,12 @@ def main() -> None:
 
     gd = descend.LinearRegression(learning_rate=ETA, max_iter=GD_ITERATIONS, tol=None)
     sgd = descend.LinearRegression(
-        batch_size=1, sampling="replacement", schedule=InverseTime(5, 50), max_iter=SGD_EPOCHS,
-        tol=None, random_state=0,
+        batch_size=1,
+        sampling="replacement",
+        schedule=InverseTime(5, 50),
+        max_iter=SGD_EPOCHS,
+        tol=None,
+        random_state=0,
     )
     rows = []
     for name, steps, numpy_run, descend_run, repeats in [
@@ -70,17 +74,19 @@ def main() -> None:
         t_numpy = median_seconds(numpy_run, repeats=repeats)
         t_descend = median_seconds(descend_run, repeats=max(repeats, 15))
         ratio = t_numpy / t_descend
-        rows.append([
-            name,
-            steps,
-            f"{t_numpy * 1e3:.1f} ms",
-            f"{t_numpy / steps * 1e6:.2f} us",
-            f"{t_descend * 1e3:.3f} ms",
-            f"{t_descend / steps * 1e9:.1f} ns",
-            f"{ratio:.0f}x",
-            f">= {GOALS[name]}x",
-            "met" if ratio >= GOALS[name] else "NOT met",
-        ])
+        rows.append(
+            [
+                name,
+                steps,
+                f"{t_numpy * 1e3:.1f} ms",
+                f"{t_numpy / steps * 1e6:.2f} us",
+                f"{t_descend * 1e3:.3f} ms",
+                f"{t_descend / steps * 1e9:.1f} ns",
+                f"{ratio:.0f}x",
+                f">= {GOALS[name]}x",
+                "met" if ratio >= GOALS[name] else "NOT met",
+            ]
+        )
     print(__doc__.split("\n\n")[0])
     print_table(
         ["run", "steps", "NumPy", "per step", "descend fit", "per step", "speedup", "goal", ""],

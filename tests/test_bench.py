@@ -7,8 +7,18 @@ import json
 
 from descend import _bench
 
-ROW_KEYS = {"name", "alternative", "goal", "descend_seconds", "alternative_seconds", "speedup",
-            "speedup_min", "speedup_max", "note", "met"}
+ROW_KEYS = {
+    "name",
+    "alternative",
+    "goal",
+    "descend_seconds",
+    "alternative_seconds",
+    "speedup",
+    "speedup_min",
+    "speedup_max",
+    "note",
+    "met",
+}
 
 
 def test_quick_json_has_every_row_with_times_ratios_and_goals(capsys):
@@ -19,8 +29,16 @@ def test_quick_json_has_every_row_with_times_ratios_and_goals(capsys):
     assert report["memory"] is None
     assert report["config"]["threads"] >= 1
     names = [row["name"] for row in report["rows"]]
-    for fragment in ("tutorial GD", "tutorial SGD", "float32, 1 thread", "float64, all threads",
-                     "Adam step", "optim.Adam.step", "minimize", "SGD epoch"):
+    for fragment in (
+        "tutorial GD",
+        "tutorial SGD",
+        "float32, 1 thread",
+        "float64, all threads",
+        "Adam step",
+        "optim.Adam.step",
+        "minimize",
+        "SGD epoch",
+    ):
         assert any(fragment in name for name in names), fragment
     for row in report["rows"]:
         assert set(row) == ROW_KEYS

@@ -20,8 +20,18 @@ dd = pytest.importorskip("dask.dataframe")
 pd = pytest.importorskip("pandas")
 descend_dask = pytest.importorskip("descend.dask")
 
-RULES = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam",
-         "adamax"]
+RULES = [
+    "sgd",
+    "momentum",
+    "nesterov",
+    "adagrad",
+    "rmsprop",
+    "adam",
+    "adamw",
+    "nadam",
+    "radam",
+    "adamax",
+]
 # uneven row chunks, so that the workers hold different numbers of rows
 CHUNKS = (70, 100, 30, 100)
 
@@ -29,7 +39,10 @@ CHUNKS = (70, 100, 30, 100)
 @pytest.fixture(scope="module")
 def client():
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
         # a free port for the scheduler's HTTP server: with 8787 taken (another cluster on
         # the machine) distributed would warn, and warnings are errors here
         dashboard_address="127.0.0.1:0",
@@ -60,8 +73,7 @@ def _assert_same_fit(distributed_model, local_model):
     for name in ("coef_", "intercept_"):
         got, want = getattr(distributed_model, name), getattr(local_model, name)
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(distributed_model.loss_curve_, local_model.loss_curve_,
-                               rtol=1e-10)
+    np.testing.assert_allclose(distributed_model.loss_curve_, local_model.loss_curve_, rtol=1e-10)
     assert distributed_model.n_iter_ == local_model.n_iter_
     assert distributed_model.t_ == local_model.t_
 
@@ -69,21 +81,36 @@ def _assert_same_fit(distributed_model, local_model):
 @pytest.mark.parametrize("rule", RULES)
 def test_full_batch_fit_on_a_dask_array_equals_the_single_machine_fit_for_every_rule(client, rule):
     X, y, weight = _data()
-    params = dict(optimizer=rule, learning_rate=0.05, penalty="l2", alpha=0.01, max_iter=25,
-                  tol=None)
+    params = dict(
+        optimizer=rule, learning_rate=0.05, penalty="l2", alpha=0.01, max_iter=25, tol=None
+    )
     local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
-    model = descend_dask.fit(descend.LinearRegression(**params), *_dask(X, y), *_dask(weight),
-                             client=client)
+    model = descend_dask.fit(
+        descend.LinearRegression(**params), *_dask(X, y), *_dask(weight), client=client
+    )
     _assert_same_fit(model, local)
 
 
 @pytest.mark.parametrize(
     "params",
     [
-        dict(loss="huber", epsilon=0.5, penalty="elasticnet", alpha=0.05, l1_ratio=0.5,
-             optimizer="sgd", learning_rate=0.05, average=5),
-        dict(penalty="l1", alpha=0.05, optimizer="sgd", learning_rate=0.02,
-             schedule=descend.schedules.ReduceOnPlateau(descend.schedules.Constant(0.02))),
+        dict(
+            loss="huber",
+            epsilon=0.5,
+            penalty="elasticnet",
+            alpha=0.05,
+            l1_ratio=0.5,
+            optimizer="sgd",
+            learning_rate=0.05,
+            average=5,
+        ),
+        dict(
+            penalty="l1",
+            alpha=0.05,
+            optimizer="sgd",
+            learning_rate=0.02,
+            schedule=descend.schedules.ReduceOnPlateau(descend.schedules.Constant(0.02)),
+        ),
     ],
 )
 def test_regression_losses_penalties_averaging_and_schedules_equal_the_single_machine_fit(
@@ -91,8 +118,9 @@ def test_regression_losses_penalties_averaging_and_schedules_equal_the_single_ma
 ):
     X, y, _ = _data()
     local = descend.LinearRegression(max_iter=40, tol=None, **params).fit(X, y)
-    model = descend_dask.fit(descend.LinearRegression(max_iter=40, tol=None, **params),
-                             *_dask(X, y), client=client)
+    model = descend_dask.fit(
+        descend.LinearRegression(max_iter=40, tol=None, **params), *_dask(X, y), client=client
+    )
     _assert_same_fit(model, local)
     if params["penalty"] in ("l1", "elasticnet"):
         assert np.array_equal(model.coef_ == 0, local.coef_ == 0)
@@ -118,10 +146,12 @@ def test_learning_rate_auto_fits_in_the_same_internal_coordinates_as_the_single_
     X, y, weight = _raw_data()
     params = dict(optimizer=rule, penalty=penalty, alpha=0.01, max_iter=40, tol=None)
     local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
-    model = descend_dask.fit(descend.LinearRegression(**params), *_dask(X, y, weight),
-                             client=client)
-    np.testing.assert_allclose(model._fit_state.scaling.feature_scale,
-                               local._fit_state.scaling.feature_scale, rtol=1e-12)
+    model = descend_dask.fit(
+        descend.LinearRegression(**params), *_dask(X, y, weight), client=client
+    )
+    np.testing.assert_allclose(
+        model._fit_state.scaling.feature_scale, local._fit_state.scaling.feature_scale, rtol=1e-12
+    )
     assert model._fit_state.lr == pytest.approx(local._fit_state.lr, rel=1e-12)
     _assert_same_fit(model, local)
 
@@ -142,8 +172,9 @@ def test_learning_rate_auto_logistic_regression_equals_the_single_machine_fit(
     X, y, weight = _raw_data(classes)
     params = dict(fit_intercept=fit_intercept, max_iter=30, tol=None)
     local = descend.LogisticRegression(**params).fit(X, y, sample_weight=weight)
-    model = descend_dask.fit(descend.LogisticRegression(**params), *_dask(X, y, weight),
-                             client=client)
+    model = descend_dask.fit(
+        descend.LogisticRegression(**params), *_dask(X, y, weight), client=client
+    )
     _assert_same_fit(model, local)
 
 
@@ -164,8 +195,7 @@ def test_float32_data_with_auto_stays_float32_and_close_to_the_single_machine_fi
     X32, y32 = X.astype(np.float32), y.astype(np.float32)
     params = dict(max_iter=30, tol=None)
     local = descend.LinearRegression(**params).fit(X32, y32)
-    model = descend_dask.fit(descend.LinearRegression(**params), *_dask(X32, y32),
-                             client=client)
+    model = descend_dask.fit(descend.LinearRegression(**params), *_dask(X32, y32), client=client)
     assert model.coef_.dtype == np.float32
     # float32 sums: the chunked and the one-pass sums round differently
     np.testing.assert_allclose(model.coef_, local.coef_, rtol=1e-4, atol=1e-6)
@@ -177,11 +207,22 @@ def test_mini_batch_fit_picks_the_rows_of_the_single_machine_fit_and_equals_it(
     client, sampling, rule
 ):
     X, y, weight = _data()
-    params = dict(optimizer=rule, learning_rate=0.01, batch_size=32, sampling=sampling,
-                  penalty="l2", alpha=0.01, average=20, max_iter=4, tol=None, random_state=3)
+    params = dict(
+        optimizer=rule,
+        learning_rate=0.01,
+        batch_size=32,
+        sampling=sampling,
+        penalty="l2",
+        alpha=0.01,
+        average=20,
+        max_iter=4,
+        tol=None,
+        random_state=3,
+    )
     local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
-    model = descend_dask.fit(descend.LinearRegression(**params), *_dask(X, y, weight),
-                             client=client)
+    model = descend_dask.fit(
+        descend.LinearRegression(**params), *_dask(X, y, weight), client=client
+    )
     assert model.t_ == 4 * 10  # ceil(300 / 32) steps per epoch
     _assert_same_fit(model, local)
 
@@ -206,10 +247,18 @@ def test_mini_batch_fit_converges_to_the_full_batch_optimum(client):
     # the weighted least-squares optimum
     A = np.column_stack([np.ones(len(X)), X]) * np.sqrt(weight)[:, None]
     optimum = np.linalg.lstsq(A, y * np.sqrt(weight), rcond=None)[0]
-    params = dict(optimizer="momentum", batch_size=32, learning_rate=0.01, average=20 * 10,
-                  max_iter=100, tol=None, random_state=0)
-    model = descend_dask.fit(descend.LinearRegression(**params), *_dask(X, y, weight),
-                             client=client)
+    params = dict(
+        optimizer="momentum",
+        batch_size=32,
+        learning_rate=0.01,
+        average=20 * 10,
+        max_iter=100,
+        tol=None,
+        random_state=0,
+    )
+    model = descend_dask.fit(
+        descend.LinearRegression(**params), *_dask(X, y, weight), client=client
+    )
     # the average of the iterates of the last 80 epochs: within 2e-3 of the optimum's scale
     # (5e-4 measured)
     tolerance = 2e-3 * np.abs(optimum).max()
@@ -234,11 +283,24 @@ def test_remote_loop_asks_each_epochs_rows_as_documented(sampling):
     theta, state = np.zeros(n + 1), np.zeros((0, n + 1))
     options = _core.SolverOptions(batch_size=batch, sampling=sampling, max_iter=3, tol=-1.0)
     solver = _core.SolverState(seed_from_random_state(7))
-    losses = _core.fit_linear_remote(sums, theta, state, None, _core.SGD(lr=0.05),
-                                     _core.Constant(lr=0.05), options, solver, 3, n_samples=m)
+    losses = _core.fit_linear_remote(
+        sums,
+        theta,
+        state,
+        None,
+        _core.SGD(lr=0.05),
+        _core.Constant(lr=0.05),
+        options,
+        solver,
+        3,
+        n_samples=m,
+    )
     assert len(losses) == 3 and solver.step == 3 * 11
-    assert [len(rows) for rows in asked] == ([10] * 10 + [3]) * 3 if sampling == "shuffle" \
+    assert (
+        [len(rows) for rows in asked] == ([10] * 10 + [3]) * 3
+        if sampling == "shuffle"
         else [10] * 33
+    )
     for epoch in range(3):
         seen = np.sort(np.concatenate(asked[11 * epoch : 11 * (epoch + 1)]))
         if sampling == "shuffle":  # every row once per epoch
@@ -246,9 +308,16 @@ def test_remote_loop_asks_each_epochs_rows_as_documented(sampling):
         else:  # draws with replacement: rows in range, some repeated
             assert seen.min() >= 0 and seen.max() < m and len(np.unique(seen)) < len(seen)
     # the same rows and steps as the single-machine loop
-    local = descend.LinearRegression(optimizer="sgd", learning_rate=0.05, batch_size=batch,
-                                     sampling=sampling, penalty=None, max_iter=3, tol=None,
-                                     random_state=7)
+    local = descend.LinearRegression(
+        optimizer="sgd",
+        learning_rate=0.05,
+        batch_size=batch,
+        sampling=sampling,
+        penalty=None,
+        max_iter=3,
+        tol=None,
+        random_state=7,
+    )
     local.fit(X, y)
     np.testing.assert_allclose(theta[1:], local.coef_, rtol=1e-12)
 
@@ -264,8 +333,12 @@ def test_stopping_on_tol_stops_at_the_same_epoch(client):
 
 @pytest.mark.parametrize(
     "classes, class_weight",
-    [(["no", "yes"], None), (["no", "yes"], "balanced"), ([3, 5, 7], {5: 2.0}),
-     ([3, 5, 7], "balanced")],
+    [
+        (["no", "yes"], None),
+        (["no", "yes"], "balanced"),
+        ([3, 5, 7], {5: 2.0}),
+        ([3, 5, 7], "balanced"),
+    ],
 )
 def test_logistic_regression_binary_and_multiclass_equals_the_single_machine_fit(
     client, classes, class_weight
@@ -273,11 +346,13 @@ def test_logistic_regression_binary_and_multiclass_equals_the_single_machine_fit
     X, y, weight = _data(classes)
     # not Adam: balanced weights zero the intercept gradient at the start, and Adam turns its
     # rounding noise into steps of size lr
-    params = dict(optimizer="momentum", learning_rate=0.05, class_weight=class_weight, max_iter=30,
-                  tol=None)
+    params = dict(
+        optimizer="momentum", learning_rate=0.05, class_weight=class_weight, max_iter=30, tol=None
+    )
     local = descend.LogisticRegression(**params).fit(X, y, sample_weight=weight)
-    model = descend_dask.fit(descend.LogisticRegression(**params), *_dask(X, y, weight),
-                             client=client)
+    model = descend_dask.fit(
+        descend.LogisticRegression(**params), *_dask(X, y, weight), client=client
+    )
     assert model.classes_.tolist() == sorted(classes)
     _assert_same_fit(model, local)
     assert np.array_equal(model.predict(X), local.predict(X))
@@ -288,8 +363,11 @@ def test_classes_are_found_across_all_chunks(client):
     X, _, _ = _data()
     y = np.where(np.arange(300) < 150, 0, 1)
     y[-10:] = 2
-    model = descend_dask.fit(descend.LogisticRegression(learning_rate=0.1, max_iter=5, tol=None),
-                             *_dask(X, y), client=client)
+    model = descend_dask.fit(
+        descend.LogisticRegression(learning_rate=0.1, max_iter=5, tol=None),
+        *_dask(X, y),
+        client=client,
+    )
     assert model.classes_.tolist() == [0, 1, 2]
     assert model.coef_.shape == (3, 5)
 
@@ -322,10 +400,15 @@ def test_misaligned_chunks_and_bad_input_are_refused_with_clear_errors(client):
     with pytest.raises(TypeError, match="estimator: expected a descend.LinearRegression"):
         descend_dask.fit(object(), dX, dy, client=client)
     with pytest.raises(ValueError, match="penalty: 'l1' .* needs the plain 'sgd' optimizer"):
-        descend_dask.fit(descend.LinearRegression(learning_rate=0.1, penalty="l1",
-                                                  optimizer="momentum"), dX, dy, client=client)
-    with pytest.raises(ValueError, match="learning_rate: descend.dask.fit takes 'auto' for "
-                       "full-batch fits only"):
+        descend_dask.fit(
+            descend.LinearRegression(learning_rate=0.1, penalty="l1", optimizer="momentum"),
+            dX,
+            dy,
+            client=client,
+        )
+    with pytest.raises(
+        ValueError, match="learning_rate: descend.dask.fit takes 'auto' for full-batch fits only"
+    ):
         descend_dask.fit(descend.LinearRegression(batch_size=10), dX, dy, client=client)
     bad = X.copy()
     bad[250, 2] = np.nan
@@ -343,8 +426,17 @@ def test_solver_refuses_sums_computed_at_another_theta():
     state = np.zeros((0, 3))
     with pytest.raises(ValueError, match="computed at another theta"):
         _core.fit_linear_from_sums(
-            1.0, np.ones(3), np.full(3, 0.5), theta, state, None, _core.SGD(lr=0.1),
-            _core.Constant(lr=0.1), _core.SolverOptions(), _core.SolverState(0), n_samples=10,
+            1.0,
+            np.ones(3),
+            np.full(3, 0.5),
+            theta,
+            state,
+            None,
+            _core.SGD(lr=0.1),
+            _core.Constant(lr=0.1),
+            _core.SolverOptions(),
+            _core.SolverState(0),
+            n_samples=10,
         )
     assert not theta.any()
 
@@ -354,15 +446,17 @@ def test_a_worker_killed_mid_fit_gives_the_correct_model_or_a_clear_error(
     client, batch_size, epochs
 ):
     X, y, _ = _data()
-    params = dict(learning_rate=0.02, batch_size=batch_size, max_iter=epochs, tol=None,
-                  random_state=0)
+    params = dict(
+        learning_rate=0.02, batch_size=batch_size, max_iter=epochs, tol=None, random_state=0
+    )
     local = descend.LinearRegression(**params).fit(X, y)
     outcome = {}
 
     def run():
         try:
-            outcome["model"] = descend_dask.fit(descend.LinearRegression(**params),
-                                                *_dask(X, y), client=client)
+            outcome["model"] = descend_dask.fit(
+                descend.LinearRegression(**params), *_dask(X, y), client=client
+            )
         except Exception as error:  # noqa: BLE001 - the test looks at what it was
             outcome["error"] = error
 

@@ -31,8 +31,13 @@ def test_scikit_learn_estimator_checks(estimator, check):
 def test_clone_keeps_the_hyperparameters_and_drops_the_fit(rng):
     X = rng.standard_normal((50, 3))
     model = descend.LogisticRegression(
-        penalty="l2", alpha=1e-3, optimizer=descend.optim.Adam(betas=(0.8, 0.99)),
-        schedule=descend.schedules.InvScaling(0.1), batch_size=8, max_iter=5, tol=None,
+        penalty="l2",
+        alpha=1e-3,
+        optimizer=descend.optim.Adam(betas=(0.8, 0.99)),
+        schedule=descend.schedules.InvScaling(0.1),
+        batch_size=8,
+        max_iter=5,
+        tol=None,
         random_state=0,
     ).fit(X, X[:, 0] > 0)
     copy = clone(model)

@@ -42,8 +42,18 @@ def theta_shape(loss: str, n: int) -> tuple[int, ...]:
 class Fit:
     """The arrays and carried state of one fit, and a method running more epochs of it."""
 
-    def __init__(self, X, y, *, loss="squared_error", optimizer=None, schedule=None,
-                 seed=0, averaging=False, **options):
+    def __init__(
+        self,
+        X,
+        y,
+        *,
+        loss="squared_error",
+        optimizer=None,
+        schedule=None,
+        seed=0,
+        averaging=False,
+        **options,
+    ):
         self.X, self.y, self.loss = X, y, loss
         dtype = X.dtype
         n = X.shape[1]
@@ -62,9 +72,18 @@ class Fit:
     def run(self, epochs: int, **kwargs) -> str:
         kwargs.setdefault("loss", self.loss)
         self.status, losses, validation = _core.fit_linear(
-            self.X, self.y, kwargs.pop("sample_weight", None), self.theta, self.state,
-            self.average, self.optimizer, self.schedule, self.options, self.solver_state,
-            epochs, **kwargs,
+            self.X,
+            self.y,
+            kwargs.pop("sample_weight", None),
+            self.theta,
+            self.state,
+            self.average,
+            self.optimizer,
+            self.schedule,
+            self.options,
+            self.solver_state,
+            epochs,
+            **kwargs,
         )
         self.losses += losses
         self.validation_losses += validation
@@ -74,8 +93,9 @@ class Fit:
         return [a.copy() for a in (self.theta, self.state, self.average) if a is not None]
 
 
-def objective(X, y, theta, *, loss, penalty="none", alpha=1e-4, l1_ratio=0.15, epsilon=0.1,
-              sample_weight=None):
+def objective(
+    X, y, theta, *, loss, penalty="none", alpha=1e-4, l1_ratio=0.15, epsilon=0.1, sample_weight=None
+):
     """The penalized objective, written from the formulas in NumPy (float64)."""
     X = np.asarray(X.todense()) if sparse.issparse(X) else X
     s = np.ones(len(X)) if sample_weight is None else sample_weight
@@ -101,6 +121,7 @@ def objective(X, y, theta, *, loss, penalty="none", alpha=1e-4, l1_ratio=0.15, e
 
 
 # ---------------------------------------------------------------- stopping rules
+
 
 def test_tol_zero_runs_exactly_max_iter_epochs_even_when_the_loss_stops_changing():
     X, y = make_data("squared_error")
@@ -145,8 +166,15 @@ def test_the_fit_stops_at_exactly_the_n_iter_no_change_th_quiet_epoch(n_iter_no_
 def test_divergence_leaves_the_parameters_of_the_same_fit_stopped_one_epoch_earlier():
     X, y = make_data("squared_error")
     X *= 3.0
-    kwargs = dict(optimizer=_core.SGD(momentum=0.5), schedule=_core.Constant(0.3),
-                  batch_size=5, average=3, seed=4, averaging=True, max_iter=200)
+    kwargs = dict(
+        optimizer=_core.SGD(momentum=0.5),
+        schedule=_core.Constant(0.3),
+        batch_size=5,
+        average=3,
+        seed=4,
+        averaging=True,
+        max_iter=200,
+    )
     diverging = Fit(X, y, **kwargs)
     assert diverging.run(200) == "diverged"
     k = diverging.solver_state.diverged_epoch
@@ -161,6 +189,7 @@ def test_divergence_leaves_the_parameters_of_the_same_fit_stopped_one_epoch_earl
 
 
 # ---------------------------------------------------------------- sampling
+
 
 def test_train_rows_restrict_training_to_those_rows():
     X, y = make_data("squared_error", m=30)
@@ -213,6 +242,7 @@ def test_replacement_sampling_draws_every_row_including_the_last(batch_size):
 
 # ---------------------------------------------------------------- averaging
 
+
 @pytest.mark.parametrize("start", [1, 4])
 def test_the_average_is_the_mean_of_the_iterates_from_step_start_on(start):
     X, y = make_data("log_loss")
@@ -223,15 +253,16 @@ def test_the_average_is_the_mean_of_the_iterates_from_step_start_on(start):
         if fit.status != "running":
             break
     assert len(iterates) == 12
-    np.testing.assert_allclose(fit.average, np.mean(iterates[start - 1:], axis=0), rtol=1e-13)
+    np.testing.assert_allclose(fit.average, np.mean(iterates[start - 1 :], axis=0), rtol=1e-13)
 
 
 def test_averaging_stochastic_steps_settles_closer_to_the_optimum():
     X, y = make_data("squared_error", m=200)
     plain = Fit(X, y, batch_size=1, max_iter=30, schedule=_core.Constant(0.05))
     plain.run(30)
-    averaged = Fit(X, y, batch_size=1, max_iter=30, schedule=_core.Constant(0.05),
-                   averaging=True, average=200)
+    averaged = Fit(
+        X, y, batch_size=1, max_iter=30, schedule=_core.Constant(0.05), averaging=True, average=200
+    )
     averaged.run(30)
     np.testing.assert_array_equal(averaged.theta, plain.theta)  # averaging only reads theta
     best = np.linalg.lstsq(np.c_[np.ones(200), X], y, rcond=None)[0]
@@ -239,6 +270,7 @@ def test_averaging_stochastic_steps_settles_closer_to_the_optimum():
 
 
 # ---------------------------------------------------------------- penalties
+
 
 def test_l1_sets_irrelevant_coefficients_to_exact_zeros():
     rng = np.random.default_rng(0)
@@ -284,17 +316,38 @@ def test_the_full_batch_step_follows_the_gradient_of_the_penalized_objective(los
 
 # ---------------------------------------------------------------- slices, CSR, float32
 
+
 def run_pieces(pieces, **kwargs):
     X, y = make_data("softmax", m=31)
-    fit = Fit(X, y, loss="softmax", optimizer=_core.Adam(amsgrad=True), averaging=True,
-              schedule=_core.InvScaling(eta0=0.05, power_t=0.3),
-              batch_size=4, average=10, seed=17, max_iter=40, early_stopping=True, tol=1e-3,
-              n_iter_no_change=4)
+    fit = Fit(
+        X,
+        y,
+        loss="softmax",
+        optimizer=_core.Adam(amsgrad=True),
+        averaging=True,
+        schedule=_core.InvScaling(eta0=0.05, power_t=0.3),
+        batch_size=4,
+        average=10,
+        seed=17,
+        max_iter=40,
+        early_stopping=True,
+        tol=1e-3,
+        n_iter_no_change=4,
+    )
     validation = np.arange(0, 31, 3, dtype=np.int64)
     train = np.setdiff1d(np.arange(31), validation).astype(np.int64)
     for epochs in pieces:
-        if fit.run(epochs, train_rows=train, validation_rows=validation, penalty="l2",
-                   alpha=1e-3, **kwargs) != "running":
+        if (
+            fit.run(
+                epochs,
+                train_rows=train,
+                validation_rows=validation,
+                penalty="l2",
+                alpha=1e-3,
+                **kwargs,
+            )
+            != "running"
+        ):
             break
     return fit
 
@@ -312,11 +365,29 @@ def test_slices_give_one_run_bit_for_bit():
 
 def test_a_pickled_solver_state_continues_the_same_run():
     X, y = make_data("huber")
-    a = Fit(X, y, loss="huber", optimizer=_core.Adam(), batch_size=3, seed=2, max_iter=20,
-            averaging=True, average=5)
+    a = Fit(
+        X,
+        y,
+        loss="huber",
+        optimizer=_core.Adam(),
+        batch_size=3,
+        seed=2,
+        max_iter=20,
+        averaging=True,
+        average=5,
+    )
     a.run(6)
-    b = Fit(X, y, loss="huber", optimizer=_core.Adam(), batch_size=3, seed=99, max_iter=20,
-            averaging=True, average=5)
+    b = Fit(
+        X,
+        y,
+        loss="huber",
+        optimizer=_core.Adam(),
+        batch_size=3,
+        seed=99,
+        max_iter=20,
+        averaging=True,
+        average=5,
+    )
     b.theta[...], b.state[...], b.average[...] = a.theta, a.state, a.average
     b.solver_state = pickle.loads(pickle.dumps(a.solver_state))
     a.run(20)
@@ -329,16 +400,25 @@ def test_a_pickled_solver_state_continues_the_same_run():
 @pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
 @pytest.mark.parametrize("batch_size", [0, 1, 7])
 # sgd with batch 1: the fused path; an l1 part only with plain sgd
-@pytest.mark.parametrize(("rule", "penalty"),
-                         [("adam", "l2"), ("sgd", "l2"), ("sgd", "elasticnet")])
+@pytest.mark.parametrize(
+    ("rule", "penalty"), [("adam", "l2"), ("sgd", "l2"), ("sgd", "elasticnet")]
+)
 def test_a_csr_fit_equals_the_dense_fit(loss, index_dtype, batch_size, rule, penalty):
     X, y = make_data(loss)
     A = sparse.csr_matrix(X)
     A.indices = A.indices.astype(index_dtype)
     A.indptr = A.indptr.astype(index_dtype)
     optimizer = _core.Adam() if rule == "adam" else _core.SGD()
-    kwargs = dict(loss=loss, batch_size=batch_size, max_iter=15, seed=5, averaging=True,
-                  average=3, optimizer=optimizer, schedule=_core.Constant(0.01))
+    kwargs = dict(
+        loss=loss,
+        batch_size=batch_size,
+        max_iter=15,
+        seed=5,
+        averaging=True,
+        average=3,
+        optimizer=optimizer,
+        schedule=_core.Constant(0.01),
+    )
     dense, csr = Fit(X, y, **kwargs), Fit(A, y, **kwargs)
     dense.run(15, penalty=penalty, alpha=0.01)
     csr.run(15, penalty=penalty, alpha=0.01)
@@ -369,10 +449,12 @@ def test_sample_weights_weight_the_mean_over_the_training_rows():
     rows = slice(10, 40)
     assert fit.losses[0] == pytest.approx(
         objective(X[rows], y[rows], np.full(6, 0.1), loss="squared_error", sample_weight=w[rows]),
-        rel=1e-13)
+        rel=1e-13,
+    )
 
 
 # ---------------------------------------------------------------- internal coordinates
+
 
 def test_a_scaled_fit_mapped_to_caller_units_reaches_the_unscaled_optimum():
     X, y = make_data("squared_error", m=60, n=3)
@@ -394,12 +476,20 @@ def test_a_scaled_fit_mapped_to_caller_units_reaches_the_unscaled_optimum():
 
 # ---------------------------------------------------------------- early stopping
 
+
 def test_early_stopping_stops_on_the_validation_loss_and_restores_the_best_epoch():
     X, y = make_data("log_loss", m=60)
     validation = np.arange(40, 60, dtype=np.int64)
     train = np.arange(40, dtype=np.int64)
-    kwargs = dict(loss="log_loss", batch_size=2, seed=8, schedule=_core.Constant(1.0),
-                  max_iter=80, averaging=True, average=1)
+    kwargs = dict(
+        loss="log_loss",
+        batch_size=2,
+        seed=8,
+        schedule=_core.Constant(1.0),
+        max_iter=80,
+        averaging=True,
+        average=1,
+    )
     free = Fit(X, y, **kwargs)  # the same run without stopping, epoch by epoch
     thetas, averages = [], []
     for _ in range(80):
@@ -431,13 +521,20 @@ def test_validation_losses_are_the_mean_data_loss_on_the_held_out_rows():
     w = np.random.default_rng(2).uniform(0.5, 1.5, len(y))
     validation = np.arange(30, 40, dtype=np.int64)
     fit = Fit(X, y, loss="softmax", max_iter=3)
-    fit.run(3, sample_weight=w, train_rows=np.arange(30, dtype=np.int64),
-            validation_rows=validation, penalty="l2", alpha=0.1)
+    fit.run(
+        3,
+        sample_weight=w,
+        train_rows=np.arange(30, dtype=np.int64),
+        validation_rows=validation,
+        penalty="l2",
+        alpha=0.1,
+    )
     expected = objective(X[30:], y[30:], fit.theta, loss="softmax", sample_weight=w[30:])
     assert fit.validation_losses[-1] == pytest.approx(expected, rel=1e-13)
 
 
 # ---------------------------------------------------------------- refusals
+
 
 def bad_calls():
     """(what to change, exception, message) for calls that must be refused."""
@@ -463,28 +560,49 @@ def bad_calls():
     yield dict(theta=np.zeros(6, dtype=np.float32)), TypeError, "theta: expected dtype float64"
     yield dict(state=np.zeros((2, 6))), ValueError, "state: expected shape"
     yield dict(average=np.zeros(7)), ValueError, "average: expected shape"
-    yield (dict(options=_core.SolverOptions(average=2), average=None), ValueError,
-           "average: expected an array")
-    yield (dict(options=_core.SolverOptions(early_stopping=True)), ValueError,
-           "validation_rows: expected")
+    yield (
+        dict(options=_core.SolverOptions(average=2), average=None),
+        ValueError,
+        "average: expected an array",
+    )
+    yield (
+        dict(options=_core.SolverOptions(early_stopping=True)),
+        ValueError,
+        "validation_rows: expected",
+    )
     yield dict(options=None), TypeError, "options: expected a descend._core.SolverOptions"
     yield dict(solver_state=3), TypeError, "solver_state: expected a descend._core.SolverState"
     yield dict(optimizer="sgd"), TypeError, "optimizer: expected a descend._core update rule"
     yield dict(schedule=0.1), TypeError, "schedule: expected a descend._core schedule"
     yield dict(train_rows=np.array([0, 1, 1])), ValueError, "train_rows: expected distinct"
     yield dict(train_rows=np.array([0, 40])), ValueError, "train_rows: expected row numbers in"
-    yield (dict(train_rows=np.array([0, 1], dtype=np.int32)), TypeError,
-           "train_rows: expected dtype int64")
-    yield (dict(train_rows=np.arange(5), validation_rows=np.array([3, 7])), ValueError,
-           "validation_rows: expected rows disjoint from train_rows")
-    yield (dict(sample_weight=np.r_[np.zeros(10), np.ones(30)], train_rows=np.arange(10)),
-           ValueError, "sample_weight: the weights of the training rows")
+    yield (
+        dict(train_rows=np.array([0, 1], dtype=np.int32)),
+        TypeError,
+        "train_rows: expected dtype int64",
+    )
+    yield (
+        dict(train_rows=np.arange(5), validation_rows=np.array([3, 7])),
+        ValueError,
+        "validation_rows: expected rows disjoint from train_rows",
+    )
+    yield (
+        dict(sample_weight=np.r_[np.zeros(10), np.ones(30)], train_rows=np.arange(10)),
+        ValueError,
+        "sample_weight: the weights of the training rows",
+    )
     yield dict(feature_scale=np.zeros(5)), ValueError, "feature_scale: expected finite values > 0"
-    yield (dict(feature_scale=np.ones(5, dtype=np.float32)), TypeError,
-           "feature_scale: expected dtype")
+    yield (
+        dict(feature_scale=np.ones(5, dtype=np.float32)),
+        TypeError,
+        "feature_scale: expected dtype",
+    )
     yield dict(feature_offset=np.ones(4)), ValueError, "feature_offset: expected shape"
-    yield (dict(feature_offset=np.ones(5), fit_intercept=False), ValueError,
-           "feature_offset: expected None when fit_intercept is False")
+    yield (
+        dict(feature_offset=np.ones(5), fit_intercept=False),
+        ValueError,
+        "feature_offset: expected None when fit_intercept is False",
+    )
 
 
 @pytest.mark.parametrize("change, error, message", list(bad_calls()))
@@ -494,15 +612,38 @@ def test_a_refused_call_names_the_problem_and_leaves_every_array_untouched(chang
     theta = rng.standard_normal(6)
     state = rng.standard_normal((1, 6))
     average = rng.standard_normal(6)
-    args = dict(X=X, y=y, sample_weight=None, theta=theta, state=state, average=average,
-                optimizer=_core.SGD(momentum=0.9), schedule=_core.Constant(0.1),
-                options=_core.SolverOptions(), solver_state=_core.SolverState(0), epochs=3,
-                loss="squared_error")
+    args = dict(
+        X=X,
+        y=y,
+        sample_weight=None,
+        theta=theta,
+        state=state,
+        average=average,
+        optimizer=_core.SGD(momentum=0.9),
+        schedule=_core.Constant(0.1),
+        options=_core.SolverOptions(),
+        solver_state=_core.SolverState(0),
+        epochs=3,
+        loss="squared_error",
+    )
     args.update(change)
     before = [a.copy() for a in (theta, state, average, X, y)]
-    positional = [args.pop(k) for k in ("X", "y", "sample_weight", "theta", "state", "average",
-                                        "optimizer", "schedule", "options", "solver_state",
-                                        "epochs")]
+    positional = [
+        args.pop(k)
+        for k in (
+            "X",
+            "y",
+            "sample_weight",
+            "theta",
+            "state",
+            "average",
+            "optimizer",
+            "schedule",
+            "options",
+            "solver_state",
+            "epochs",
+        )
+    ]
     with pytest.raises(error, match=message):
         _core.fit_linear(*positional, **args)
     for a, b in zip(before, (theta, state, average, X, y), strict=True):
@@ -514,21 +655,44 @@ def test_arrays_the_loop_writes_must_not_share_memory():
     block = np.zeros((2, 6))
     shared = "theta: expected an array of its own, got one sharing memory with state"
     with pytest.raises(ValueError, match=shared):
-        _core.fit_linear(X, y, None, block[0], block[None, 0], None, _core.SGD(momentum=0.9),
-                         _core.Constant(0.1), _core.SolverOptions(), _core.SolverState(0), 1,
-                         loss="squared_error")
+        _core.fit_linear(
+            X,
+            y,
+            None,
+            block[0],
+            block[None, 0],
+            None,
+            _core.SGD(momentum=0.9),
+            _core.Constant(0.1),
+            _core.SolverOptions(),
+            _core.SolverState(0),
+            1,
+            loss="squared_error",
+        )
     theta = np.zeros(6)
     theta.flags.writeable = False
     with pytest.raises(ValueError, match="theta: expected a writeable array"):
-        _core.fit_linear(X, y, None, theta, np.zeros((0, 6)), None, _core.SGD(),
-                         _core.Constant(0.1), _core.SolverOptions(), _core.SolverState(0), 1,
-                         loss="squared_error")
+        _core.fit_linear(
+            X,
+            y,
+            None,
+            theta,
+            np.zeros((0, 6)),
+            None,
+            _core.SGD(),
+            _core.Constant(0.1),
+            _core.SolverOptions(),
+            _core.SolverState(0),
+            1,
+            loss="squared_error",
+        )
 
 
 @pytest.mark.parametrize("optimizer", [_core.Adam(), _core.SGD(momentum=0.9), _core.Adagrad()])
 @pytest.mark.parametrize("penalty", ["l1", "elasticnet"])
-def test_an_l1_part_with_a_rule_other_than_plain_sgd_is_refused_before_any_write(optimizer,
-                                                                                 penalty):
+def test_an_l1_part_with_a_rule_other_than_plain_sgd_is_refused_before_any_write(
+    optimizer, penalty
+):
     X, y = make_data("squared_error")
     fit = Fit(X, y, optimizer=optimizer, max_iter=5)
     before = [a.copy() for a in fit.arrays()]
@@ -539,6 +703,7 @@ def test_an_l1_part_with_a_rule_other_than_plain_sgd_is_refused_before_any_write
 
 
 # ---------------------------------------------------------------- threads (speed's tests)
+
 
 @pytest.mark.parametrize("loss", LOSSES)
 @pytest.mark.parametrize("kind", ["dense", "csr", "train_rows", "scaled"])
@@ -570,11 +735,15 @@ def test_a_threaded_full_batch_fit_is_bit_identical_for_a_given_n_threads(loss, 
         np.testing.assert_allclose(first.losses, one.losses, rtol=1e-12)
 
 
-@pytest.mark.parametrize(("n_threads", "error", "message"),
-                         [(0, ValueError, "n_threads: expected None or an int >= 1, got 0"),
-                          (-2, ValueError, "n_threads: expected None or an int >= 1, got -2"),
-                          (True, TypeError, "n_threads: expected None or an int >= 1, got bool"),
-                          (2.0, TypeError, "n_threads: expected None or an int >= 1, got float")])
+@pytest.mark.parametrize(
+    ("n_threads", "error", "message"),
+    [
+        (0, ValueError, "n_threads: expected None or an int >= 1, got 0"),
+        (-2, ValueError, "n_threads: expected None or an int >= 1, got -2"),
+        (True, TypeError, "n_threads: expected None or an int >= 1, got bool"),
+        (2.0, TypeError, "n_threads: expected None or an int >= 1, got float"),
+    ],
+)
 def test_a_bad_n_threads_is_refused_before_any_write(n_threads, error, message):
     X, y = make_data("squared_error")
     fit = Fit(X, y, max_iter=5)

@@ -55,12 +55,32 @@ def test_fused_epoch_equals_the_step_formula(data, sparse, loss, kind):
     average = None if sparse and penalty.l1_strength else np.zeros(7)
     expected_average = None if average is None else average.copy()
     expected_loss, expected_step = eager_steps(
-        X, target, expected, rows, 3, lambda t: 0.05 / (t + 1) ** 0.25, loss,
-        penalty.l1_strength, penalty.l2_strength, weight, expected_average, start=10)
+        X,
+        target,
+        expected,
+        rows,
+        3,
+        lambda t: 0.05 / (t + 1) ** 0.25,
+        loss,
+        penalty.l1_strength,
+        penalty.l2_strength,
+        weight,
+        expected_average,
+        start=10,
+    )
     total, step = _core._fused_sgd_epoch(
-        sp.csr_matrix(X) if sparse else X, target, theta, rows, 3,
-        _core.InvScaling(eta0=0.05, power_t=0.25), penalty, loss=loss, sample_weight=weight,
-        average=average, average_start=10)
+        sp.csr_matrix(X) if sparse else X,
+        target,
+        theta,
+        rows,
+        3,
+        _core.InvScaling(eta0=0.05, power_t=0.25),
+        penalty,
+        loss=loss,
+        sample_weight=weight,
+        average=average,
+        average_start=10,
+    )
     assert step == expected_step == 103
     np.testing.assert_allclose(total, expected_loss, rtol=1e-12)
     np.testing.assert_allclose(theta, expected, rtol=1e-12, atol=1e-14)
@@ -82,8 +102,9 @@ def test_fused_epoch_refuses_bad_arguments_before_any_write(data):
     with pytest.raises(ValueError, match="rows"):
         _core._fused_sgd_epoch(X, y, theta, np.array([0, 40]), 0, schedule, l2)
     with pytest.raises(ValueError, match="average"):
-        _core._fused_sgd_epoch(sp.csr_matrix(X), y, theta, rows, 0, schedule,
-                               _core.Penalty("l1"), average=np.zeros(7))
+        _core._fused_sgd_epoch(
+            sp.csr_matrix(X), y, theta, rows, 0, schedule, _core.Penalty("l1"), average=np.zeros(7)
+        )
     with pytest.raises(ValueError, match="average"):
         _core._fused_sgd_epoch(X, y, theta, rows, 0, schedule, l2, average=theta)
     read_only = theta.copy()

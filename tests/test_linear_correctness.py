@@ -46,9 +46,9 @@ class Problem:
 
     name: str
     X: np.ndarray
-    y: np.ndarray           # targets (regression) or class codes 0 .. K-1
-    loss: str               # "squared_error", "huber", "log_loss", "softmax"
-    n_outputs: int          # 1, or K for softmax
+    y: np.ndarray  # targets (regression) or class codes 0 .. K-1
+    loss: str  # "squared_error", "huber", "log_loss", "softmax"
+    n_outputs: int  # 1, or K for softmax
     penalty: str | None
     alpha: float
     l1_ratio: float = 0.15
@@ -64,8 +64,15 @@ def load(name: str, standardized: bool) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(X, dtype=np.float64), y
 
 
-def problem(name: str, standardized: bool, *, loss: str | None = None,
-            penalty: str | None = "l2", alpha: float = 1e-3, l1_ratio: float = 0.15) -> Problem:
+def problem(
+    name: str,
+    standardized: bool,
+    *,
+    loss: str | None = None,
+    penalty: str | None = "l2",
+    alpha: float = 1e-3,
+    l1_ratio: float = 0.15,
+) -> Problem:
     X, y = load(name, standardized)
     if loss is None:
         loss = {"diabetes": "squared_error", "breast_cancer": "log_loss"}.get(name, "softmax")
@@ -147,10 +154,10 @@ def reference(p: Problem) -> tuple[np.ndarray, float]:
 
     def unpack(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         b_ = x[:K]
-        w_ = x[K:K + n * K] - (x[K + n * K:] if split else 0.0)
+        w_ = x[K : K + n * K] - (x[K + n * K :] if split else 0.0)
         w_ = w_.reshape(n, K)
         w = w_ / sigma[:, None]
-        return np.r_[b_ - mu @ w][None, :], w   # (1, K), (n, K)
+        return np.r_[b_ - mu @ w][None, :], w  # (1, K), (n, K)
 
     def f(x: np.ndarray) -> tuple[float, np.ndarray]:
         b, w = unpack(x)
@@ -163,18 +170,24 @@ def reference(p: Problem) -> tuple[np.ndarray, float]:
         g_b = slope.mean(axis=0)
         g_w = X.T @ slope / m + l2 * w
         value = values.mean() + 0.5 * l2 * (w * w).sum()
-        g_w_ = (g_w - np.outer(mu, g_b)) / sigma[:, None]   # chain rule to w'
+        g_w_ = (g_w - np.outer(mu, g_b)) / sigma[:, None]  # chain rule to w'
         if not split:
             return value, np.r_[g_b, g_w_.ravel()]
-        u, v = x[K:K + n * K], x[K + n * K:]
+        u, v = x[K : K + n * K], x[K + n * K :]
         weights = np.repeat(l1 / sigma, K)
         value += float(weights @ (u + v))
         return value, np.r_[g_b, g_w_.ravel() + weights, -g_w_.ravel() + weights]
 
     size = K + n * K * (2 if split else 1)
     bounds = [(None, None)] * K + [(0.0, None)] * (size - K) if split else None
-    result = minimize(f, np.zeros(size), jac=True, method="L-BFGS-B", bounds=bounds,
-                      options=dict(maxiter=100000, maxcor=50, ftol=1e-16, gtol=1e-11))
+    result = minimize(
+        f,
+        np.zeros(size),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options=dict(maxiter=100000, maxcor=50, ftol=1e-16, gtol=1e-11),
+    )
     b, w = unpack(result.x)
     theta = np.vstack([b, w])
     theta = theta[:, 0] if K == 1 else theta
@@ -190,6 +203,8 @@ def gap(p: Problem, theta: np.ndarray) -> float:
 # ---------------------------------------------------------------- the cases
 
 FULL_BATCH = dict(batch_size=None, max_iter=100000, tol=0.0, n_iter_no_change=1)
+
+
 def case(name, standardized, *, xfail: str | None = None, **kwargs):
     p = problem(name, standardized, **kwargs)
     marks = [pytest.mark.xfail(strict=True, reason=xfail)] if xfail else []
@@ -197,8 +212,10 @@ def case(name, standardized, *, xfail: str | None = None, **kwargs):
 
 
 def full_batch_fit(p: Problem, X=None, **kwargs):
-    settings = dict(optimizer="nesterov", batch_size=None, max_iter=20000, tol=1e-15,
-                    n_iter_no_change=10) | kwargs
+    settings = (
+        dict(optimizer="nesterov", batch_size=None, max_iter=20000, tol=1e-15, n_iter_no_change=10)
+        | kwargs
+    )
     return estimator(p, **settings).fit(p.X if X is None else X, p.y)
 
 
@@ -210,9 +227,13 @@ FULL_BATCH_CASES = [
     case("wine", True, alpha=1e-2),
     case("diabetes", False),
     case("diabetes", False, loss="huber"),
-    case("breast_cancer", False, alpha=1e-2,
-         xfail="relative gap 4e-5 after 20000 epochs: the internal scaling's step is set by the "
-               "log-loss curvature bound 1/4, far above its value near this optimum"),
+    case(
+        "breast_cancer",
+        False,
+        alpha=1e-2,
+        xfail="relative gap 4e-5 after 20000 epochs: the internal scaling's step is set by the "
+        "log-loss curvature bound 1/4, far above its value near this optimum",
+    ),
     case("iris", False, alpha=1e-2),
     case("wine", False, alpha=1e-2),
 ]
@@ -254,8 +275,7 @@ def test_csr_fit_equals_the_dense_fit(p, batch_size):
     # half the step 1 / L of the unscaled problem: stable on raw data too
     lambda_max, _ = _core.smoothness(p.X, iterations=100)
     lr = 0.5 / (_core.loss_curvature(p.loss) * lambda_max)
-    settings = dict(optimizer="sgd", learning_rate=lr, batch_size=batch_size, max_iter=20,
-                    tol=None)
+    settings = dict(optimizer="sgd", learning_rate=lr, batch_size=batch_size, max_iter=20, tol=None)
     dense = estimator(p, **settings).fit(p.X, p.y)
     sparse = estimator(p, **settings).fit(sp.csr_matrix(p.X), p.y)
     np.testing.assert_allclose(sparse.coef_, dense.coef_, rtol=1e-9, atol=1e-12)
@@ -271,8 +291,11 @@ def test_raw_data_converges_about_as_fast_as_standardized_data():
 
 
 STOCHASTIC_CASES = [
-    pytest.param(problem(name, standardized, **kwargs), batch_size,
-                 id=f"{problem(name, standardized, **kwargs).name}-batch{batch_size}")
+    pytest.param(
+        problem(name, standardized, **kwargs),
+        batch_size,
+        id=f"{problem(name, standardized, **kwargs).name}-batch{batch_size}",
+    )
     for name, standardized, kwargs, batch_size in [
         ("diabetes", False, {}, 1),
         ("diabetes", False, {}, 16),
@@ -286,8 +309,14 @@ STOCHASTIC_CASES = [
 @pytest.mark.parametrize(("p", "batch_size"), STOCHASTIC_CASES)
 def test_averaged_stochastic_fit_comes_within_1e_3(p, batch_size):
     steps_per_epoch = -(-len(p.y) // batch_size)
-    model = estimator(p, optimizer="sgd", batch_size=batch_size, max_iter=100, tol=None,
-                      average=20 * steps_per_epoch).fit(p.X, p.y)
+    model = estimator(
+        p,
+        optimizer="sgd",
+        batch_size=batch_size,
+        max_iter=100,
+        tol=None,
+        average=20 * steps_per_epoch,
+    ).fit(p.X, p.y)
     measured = gap(p, fitted_theta(model, p))
     assert measured <= 1e-3, f"relative gap {measured:.1e}"
 

@@ -17,8 +17,9 @@ _Y = _X @ np.array([1.0, -2.0, 0.5]) + 0.3
 
 def _fitted(kind):
     if kind == "regressor":
-        return descend.LinearRegression(optimizer="adam", average=True, batch_size=8,
-                                        max_iter=5, tol=None, random_state=0).fit(_X, _Y)
+        return descend.LinearRegression(
+            optimizer="adam", average=True, batch_size=8, max_iter=5, tol=None, random_state=0
+        ).fit(_X, _Y)
     if kind == "binary":
         return descend.LogisticRegression(max_iter=5, tol=None).fit(_X, _Y > 0)
     return descend.LogisticRegression(max_iter=5, tol=None).fit(_X, np.digitize(_Y, [-1, 1]))
@@ -62,18 +63,26 @@ def _delete_run(key):
 TAMPERED = {
     "a hyperparameter missing": (lambda state, run: state.pop("alpha"), "hyperparameters"),
     "coef_ missing": (lambda state, run: state.pop("coef_"), "fitted attributes missing"),
-    "coef_ of another length": (lambda state, run: state.__setitem__(
-        "coef_", np.append(state["coef_"], 1.0)), "coef_"),
-    "coef_ changed": (lambda state, run: state.__setitem__("coef_", state["coef_"] + 1),
-                      "coef_ and intercept_"),
+    "coef_ of another length": (
+        lambda state, run: state.__setitem__("coef_", np.append(state["coef_"], 1.0)),
+        "coef_",
+    ),
+    "coef_ changed": (
+        lambda state, run: state.__setitem__("coef_", state["coef_"] + 1),
+        "coef_ and intercept_",
+    ),
     "n_iter_ changed": (lambda state, run: state.__setitem__("n_iter_", 99), "n_iter_"),
     "n_features_in_ a string": (_set("n_features_in_", "3"), "n_features_in_"),
     "a fit state of another type": (_set("_fit_state", {"theta": 1}), "_fit_state"),
     "theta with NaN": (lambda state, run: run["theta"].__setitem__(0, np.nan), "theta"),
-    "theta of another dtype": (lambda state, run: run.__setitem__(
-        "theta", run["theta"].astype(np.float32)), "optimizer state"),
-    "optimizer state of another shape": (lambda state, run: run.__setitem__(
-        "state", run["state"][..., :-1]), "optimizer state"),
+    "theta of another dtype": (
+        lambda state, run: run.__setitem__("theta", run["theta"].astype(np.float32)),
+        "optimizer state",
+    ),
+    "optimizer state of another shape": (
+        lambda state, run: run.__setitem__("state", run["state"][..., :-1]),
+        "optimizer state",
+    ),
     "averaging_from missing": (_delete_run("averaging_from"), "fit state fields"),
     "averaging_from negative": (_set_run("averaging_from", -1), "averaging_from"),
     "average without averaging": (_set_run("averaging_from", 0), "average"),
@@ -113,5 +122,6 @@ def test_an_unfitted_estimator_and_a_model_read_from_a_file_still_pickle(tmp_pat
     path = tmp_path / "model.json"
     save_model(path, _fitted("multiclass"), ["a", "b", "c"], "y")
     loaded = load_model(path)[0]
-    np.testing.assert_array_equal(pickle.loads(pickle.dumps(loaded)).predict(_X),
-                                  loaded.predict(_X))
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(loaded)).predict(_X), loaded.predict(_X)
+    )

@@ -37,8 +37,18 @@ def theta_of(model):
 
 
 # ---------------------------------------------------------------------- NumPy references
-def objective(theta, X, y, *, loss="squared_error", epsilon=0.1, penalty=None, alpha=1e-4,
-              l1_ratio=0.15, weight=None):
+def objective(
+    theta,
+    X,
+    y,
+    *,
+    loss="squared_error",
+    epsilon=0.1,
+    penalty=None,
+    alpha=1e-4,
+    l1_ratio=0.15,
+    weight=None,
+):
     """The estimator's objective written from its docstring, in float64."""
     r = with_intercept(X) @ theta - y
     if loss == "squared_error":
@@ -50,9 +60,7 @@ def objective(theta, X, y, *, loss="squared_error", epsilon=0.1, penalty=None, a
     w = theta[1:]
     l1 = {None: 0.0, "l2": 0.0, "l1": 1.0, "elasticnet": l1_ratio}[penalty]
     l2 = {None: 0.0, "l2": 1.0, "l1": 0.0, "elasticnet": 1 - l1_ratio}[penalty]
-    return np.sum(weight * point) / np.sum(weight) + alpha * (
-        l1 * np.abs(w).sum() + l2 * w @ w / 2
-    )
+    return np.sum(weight * point) / np.sum(weight) + alpha * (l1 * np.abs(w).sum() + l2 * w @ w / 2)
 
 
 def smooth_optimum(X, y, **kw):
@@ -64,14 +72,19 @@ def smooth_optimum(X, y, **kw):
 
     def gradient(theta):
         r = Xb @ theta - y
-        slope = 2 * r if kw.get("loss", "squared_error") == "squared_error" else np.clip(
-            r, -epsilon, epsilon
+        slope = (
+            2 * r
+            if kw.get("loss", "squared_error") == "squared_error"
+            else np.clip(r, -epsilon, epsilon)
         )
         return Xb.T @ slope / len(y) + l2 * np.r_[0.0, theta[1:]]
 
     result = scipy_optimize.minimize(
-        lambda theta: objective(theta, X, y, **kw), np.zeros(X.shape[1] + 1), jac=gradient,
-        method="L-BFGS-B", options=dict(maxiter=10_000, ftol=1e-15, gtol=1e-12),
+        lambda theta: objective(theta, X, y, **kw),
+        np.zeros(X.shape[1] + 1),
+        jac=gradient,
+        method="L-BFGS-B",
+        options=dict(maxiter=10_000, ftol=1e-15, gtol=1e-12),
     )
     return result.fun
 
@@ -208,7 +221,11 @@ def test_averaging_settles_a_constant_rate_sgd_near_the_optimum(rng):
 
     def fit(average):
         return descend.LinearRegression(
-            batch_size=1, learning_rate=0.02, average=average, max_iter=30, tol=None,
+            batch_size=1,
+            learning_rate=0.02,
+            average=average,
+            max_iter=30,
+            tol=None,
             random_state=1,
         ).fit(X, y)
 
@@ -247,8 +264,14 @@ def sparse_problem(rng, m=400, n=30, density=0.1):
 @pytest.mark.parametrize("batch_size", [None, 1, 8])
 def test_csr_fits_equal_dense_fits(rng, batch_size):
     X, y = sparse_problem(rng)
-    params = dict(batch_size=batch_size, penalty="elasticnet", learning_rate=0.05,
-                  max_iter=30, tol=None, random_state=0)
+    params = dict(
+        batch_size=batch_size,
+        penalty="elasticnet",
+        learning_rate=0.05,
+        max_iter=30,
+        tol=None,
+        random_state=0,
+    )
     on_csr = descend.LinearRegression(**params).fit(X, y)
     on_dense = descend.LinearRegression(**params).fit(X.toarray(), y)
     # same steps; only the order of the additions may differ (zeros skipped)
@@ -267,8 +290,9 @@ def test_other_sparse_formats_and_csr_arrays_give_the_csr_fit(rng):
 
 def test_sparse_x_is_never_densified(rng):
     # 4000 x 2000 at 0.5%: 64 MB dense, 0.5 MB as CSR; the fit allocates far less than dense
-    X = sparse.random(4000, 2000, density=0.005, format="csr",
-                      random_state=np.random.RandomState(1))
+    X = sparse.random(
+        4000, 2000, density=0.005, format="csr", random_state=np.random.RandomState(1)
+    )
     y = np.asarray(X.sum(axis=1)).ravel()
     tracemalloc.start()
     try:
@@ -560,8 +584,18 @@ def test_solver_in_slices_equals_one_run():
         losses = []
         for epochs in slices:
             _, chunk, _ = _core.fit_linear(
-                X, y, None, theta, state, None, _core.Adam(lr=0.05), _core.Constant(0.05),
-                options, solver, epochs, loss="squared_error",
+                X,
+                y,
+                None,
+                theta,
+                state,
+                None,
+                _core.Adam(lr=0.05),
+                _core.Constant(0.05),
+                options,
+                solver,
+                epochs,
+                loss="squared_error",
             )
             losses += chunk
         return theta, losses
@@ -599,7 +633,10 @@ def test_early_stopping_restores_the_epoch_with_the_best_validation_loss(rng):
 
     X, y = overfitting_problem(rng)
     model = descend.LinearRegression(
-        early_stopping=True, validation_fraction=0.25, n_iter_no_change=4, learning_rate=0.05,
+        early_stopping=True,
+        validation_fraction=0.25,
+        n_iter_no_change=4,
+        learning_rate=0.05,
         random_state=5,
     ).fit(X, y)
     scores = model.validation_scores_
@@ -690,10 +727,12 @@ def test_auto_scaling_is_fixed_at_the_first_partial_fit_and_pickled(rng):
 def test_schedule_makes_auto_a_no_op_in_caller_units(rng):
     X, y = _raw_data(rng)
     schedule = InvScaling(eta0=1e-9, power_t=0.25)
-    model = descend.LinearRegression(schedule=schedule, batch_size=1, max_iter=2, tol=None,
-                                     random_state=0).fit(X, y)
-    explicit = descend.LinearRegression(schedule=schedule, learning_rate=0.5, batch_size=1,
-                                        max_iter=2, tol=None, random_state=0).fit(X, y)
+    model = descend.LinearRegression(
+        schedule=schedule, batch_size=1, max_iter=2, tol=None, random_state=0
+    ).fit(X, y)
+    explicit = descend.LinearRegression(
+        schedule=schedule, learning_rate=0.5, batch_size=1, max_iter=2, tol=None, random_state=0
+    ).fit(X, y)
     assert model._fit_state.scaling is None
     np.testing.assert_array_equal(model.coef_, explicit.coef_)
 
@@ -710,8 +749,9 @@ def test_l1_part_with_a_rule_other_than_plain_sgd_is_refused(rng, optimizer, pen
 
 def test_elasticnet_without_l1_part_takes_any_rule(rng):
     X, y = rng.standard_normal((20, 2)), rng.standard_normal(20)
-    descend.LinearRegression(penalty="elasticnet", l1_ratio=0.0, optimizer="adam",
-                             max_iter=3, tol=None).fit(X, y)
+    descend.LinearRegression(
+        penalty="elasticnet", l1_ratio=0.0, optimizer="adam", max_iter=3, tol=None
+    ).fit(X, y)
 
 
 def test_float32_x_with_targets_beyond_float32_names_the_range_not_nan(rng):

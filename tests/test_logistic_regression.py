@@ -25,8 +25,7 @@ def theta_block(model):
     return np.vstack([model.intercept_[None, :], model.coef_.T])
 
 
-def objective(flat, X, codes, n_classes, *, penalty="l2", alpha=1e-4, l1_ratio=0.15,
-              weight=None):
+def objective(flat, X, codes, n_classes, *, penalty="l2", alpha=1e-4, l1_ratio=0.15, weight=None):
     """The classifier's objective written from its docstring, in float64."""
     Xb = np.c_[np.ones(len(X)), X]
     weight = np.ones(len(X)) if weight is None else weight
@@ -64,7 +63,9 @@ def scipy_optimum(X, codes, n_classes, **kw):
 
     result = scipy_optimize.minimize(
         lambda flat: objective(flat, X, codes, n_classes, **kw),
-        np.zeros((X.shape[1] + 1) * outputs), jac=gradient, method="L-BFGS-B",
+        np.zeros((X.shape[1] + 1) * outputs),
+        jac=gradient,
+        method="L-BFGS-B",
         options=dict(maxiter=20_000, ftol=1e-15, gtol=1e-11),
     )
     return result.fun
@@ -101,8 +102,14 @@ def test_mini_batch_adam_with_averaging_gets_within_1e_3():
     # 1000 steps (of 3600), past the transient from zero.
     X, y = standardized("load_breast_cancer")
     model = descend.LogisticRegression(
-        alpha=1e-2, optimizer="adam", learning_rate=0.01, batch_size=32, average=1000,
-        max_iter=200, tol=None, random_state=0,
+        alpha=1e-2,
+        optimizer="adam",
+        learning_rate=0.01,
+        batch_size=32,
+        average=1000,
+        max_iter=200,
+        tol=None,
+        random_state=0,
     ).fit(X, y)
     reached = objective(theta_block(model).ravel(), X, y, 2, alpha=1e-2)
     assert reached == pytest.approx(scipy_optimum(X, y, 2, alpha=1e-2), rel=1e-3)
@@ -111,8 +118,13 @@ def test_mini_batch_adam_with_averaging_gets_within_1e_3():
 # ---------------------------------------------------------------------- labels and shapes
 @pytest.mark.parametrize(
     "labels",
-    [np.array(["cat", "dog"]), np.array([False, True]), np.array([-3, 7]),
-     np.array(["a", "b", "c"]), np.array([2.0, 5.0, 9.0])],
+    [
+        np.array(["cat", "dog"]),
+        np.array([False, True]),
+        np.array([-3, 7]),
+        np.array(["a", "b", "c"]),
+        np.array([2.0, 5.0, 9.0]),
+    ],
 )
 def test_any_labels_are_learned_and_returned(rng, labels):
     X, codes = blobs(rng, k=len(labels), spread=0.3)
@@ -228,13 +240,21 @@ def test_k_partial_fit_calls_equal_a_fit_of_k_epochs_bit_for_bit(rng):
 def test_csr_fits_equal_dense_fits(rng, k):
     X = sparse.random(300, 20, density=0.2, format="csr", random_state=np.random.RandomState(0))
     y = np.arange(300) % k
-    params = dict(penalty="l1", alpha=1e-3, batch_size=4, learning_rate=0.1, max_iter=10,
-                  tol=None, random_state=0)
+    params = dict(
+        penalty="l1",
+        alpha=1e-3,
+        batch_size=4,
+        learning_rate=0.1,
+        max_iter=10,
+        tol=None,
+        random_state=0,
+    )
     on_csr = descend.LogisticRegression(**params).fit(X, y)
     on_dense = descend.LogisticRegression(**params).fit(X.toarray(), y)
     np.testing.assert_allclose(on_csr.coef_, on_dense.coef_, rtol=1e-10, atol=1e-13)
-    np.testing.assert_allclose(on_csr.predict_proba(X), on_dense.predict_proba(X.toarray()),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        on_csr.predict_proba(X), on_dense.predict_proba(X.toarray()), rtol=1e-10
+    )
 
 
 def test_float32_data_is_fitted_in_float32():
@@ -286,9 +306,13 @@ def test_labels_are_encoded_chunk_by_chunk_as_np_unique_would(kind):
     n = 3 * _LABEL_CHUNK + 17
     codes = rng.integers(0, 4, n)
     codes[-1] = 4  # a class seen only in the last chunk
-    values = {"int": np.array([-3, 0, 2, 7, 100]), "str": np.array(["a", "b", "c", "d", "e"]),
-              "bool": np.array([False, True]), "float": np.array([-1.0, 0.0, 1.0, 2.0, 5.0]),
-              "partial": np.array([0, 1, 2, 3, 4, 5])}[kind]
+    values = {
+        "int": np.array([-3, 0, 2, 7, 100]),
+        "str": np.array(["a", "b", "c", "d", "e"]),
+        "bool": np.array([False, True]),
+        "float": np.array([-1.0, 0.0, 1.0, 2.0, 5.0]),
+        "partial": np.array([0, 1, 2, 3, 4, 5]),
+    }[kind]
     y = values[codes % len(values)]
     known = values if kind == "partial" else None
     classes, encoded, checked = encode_labels(y, known, n)
@@ -320,8 +344,9 @@ def test_binary_float_labels_of_x_dtype_are_the_target_without_a_copy(rng, dtype
     clf = descend.LogisticRegression()
     target, _, outputs, classes = clf._targets(y, X, partial=False, classes=None)
     assert target is y and outputs == 1 and classes.tolist() == [0.0, 1.0]
-    other = clf._targets(y.astype(np.float64 if dtype == np.float32 else np.float32), X,
-                         partial=False, classes=None)[0]
+    other = clf._targets(
+        y.astype(np.float64 if dtype == np.float32 else np.float32), X, partial=False, classes=None
+    )[0]
     assert other.dtype == dtype and not np.shares_memory(other, y)
     np.testing.assert_array_equal(other, y)
     np.testing.assert_array_equal(clf.set_params(max_iter=5, tol=None).fit(X, y).classes_, [0, 1])

@@ -379,8 +379,11 @@ def test_on_nonfinite_gives_the_same_run_on_the_fast_and_the_python_path(policy)
         return
     fast, slow = runs
     assert fast.nonfinite_steps >= 1
-    assert (fast.status, fast.nit, fast.nonfinite_steps) == (slow.status, slow.nit,
-                                                             slow.nonfinite_steps)
+    assert (fast.status, fast.nit, fast.nonfinite_steps) == (
+        slow.status,
+        slow.nit,
+        slow.nonfinite_steps,
+    )
     np.testing.assert_array_equal(fast.x, slow.x)
     np.testing.assert_array_equal(fast.history, slow.history)
 
@@ -434,8 +437,11 @@ def test_callback_is_called_after_every_iteration_with_xk():
     [
         (dict(method="lbfgs"), ValueError, "method must be one of 'gd', 'sgd'"),
         (dict(options=dict(lr=0.1, schedule=InverseTime())), ValueError, "lr or schedule"),
-        (dict(options=dict(betas=(0.9, 0.99))), TypeError,
-         r"options: betas is not a hyperparameter of Adam \(method='adam'\)"),
+        (
+            dict(options=dict(betas=(0.9, 0.99))),
+            TypeError,
+            r"options: betas is not a hyperparameter of Adam \(method='adam'\)",
+        ),
         (dict(options=dict(maximize=True)), ValueError, "maximize"),
         (dict(options=dict(lr=-1.0)), ValueError, "lr must be finite and >= 0"),
         (dict(options=dict(max_iter=-1)), ValueError, r"options\['max_iter'\] must be an int"),

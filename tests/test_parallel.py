@@ -90,8 +90,9 @@ def test_numpy_integers_are_accepted_as_thread_counts():
     ],
 )
 @pytest.mark.parametrize("loss", ALL_LOSSES)
-def test_refused_thread_counts_name_the_argument_and_write_nothing(loss, n_threads, exception,
-                                                                    message):
+def test_refused_thread_counts_name_the_argument_and_write_nothing(
+    loss, n_threads, exception, message
+):
     X, y, theta = make_problem(loss)
     if loss == "logistic":
         y = (y > 0).astype(y.dtype)

@@ -26,8 +26,9 @@ def test_wants_bar_follows_verbose_and_the_terminal():
 
 def test_bar_shows_units_and_postfix_on_stderr(capsys):
     pytest.importorskip("tqdm")
-    with Progress(total=10, desc="fit", unit="epoch", verbose=True, delay=0,
-                  mininterval=0) as progress:
+    with Progress(
+        total=10, desc="fit", unit="epoch", verbose=True, delay=0, mininterval=0
+    ) as progress:
         progress.update(4, loss=0.125)
     err = capsys.readouterr().err
     assert "fit" in err and "4/10" in err and "epoch" in err and "loss=0.125" in err
@@ -158,8 +159,12 @@ def test_ctrl_c_mid_fit_keeps_the_finished_epochs_and_says_interrupted(batch_siz
 def test_ctrl_c_with_early_stopping_keeps_the_best_validation_epoch():
     X, y = _regression()
     model = descend.LogisticRegression(
-        learning_rate=1.0, batch_size=1, early_stopping=True, n_iter_no_change=10**9,
-        max_iter=10**9, random_state=0,
+        learning_rate=1.0,
+        batch_size=1,
+        early_stopping=True,
+        n_iter_no_change=10**9,
+        max_iter=10**9,
+        random_state=0,
     )
     _interrupted_fit(model, X, y > 0)
     assert model.status_ == "interrupted"
@@ -176,8 +181,9 @@ def test_ctrl_c_in_the_first_slice_leaves_a_consistent_interrupted_fit():
     import pickle
 
     X, y = _regression()
-    model = descend.LinearRegression(learning_rate=1e-4, batch_size=1, max_iter=10**9,
-                                     tol=None, random_state=0)
+    model = descend.LinearRegression(
+        learning_rate=1e-4, batch_size=1, max_iter=10**9, tol=None, random_state=0
+    )
     timer = threading.Timer(0.02, signal.raise_signal, (signal.SIGINT,))
     timer.start()
     try:

@@ -89,8 +89,7 @@ def test_column_moments_count_repeated_csr_columns_once(rng):
         data += [0.75 * csr.data[row][::-1], 0.25 * csr.data[row]]
         indices += [csr.indices[row][::-1], csr.indices[row]]
     indptr = np.r_[0, np.cumsum(2 * counts)]
-    repeated = sp.csr_matrix((np.concatenate(data), np.concatenate(indices), indptr),
-                             shape=X.shape)
+    repeated = sp.csr_matrix((np.concatenate(data), np.concatenate(indices), indptr), shape=X.shape)
     assert repeated.nnz == 2 * csr.nnz  # scipy keeps the repeats
     mean, std = _core.column_moments(repeated)
     ref_mean, ref_std = reference_moments(X, None)
@@ -107,14 +106,25 @@ def test_smoothness_matches_eigvalsh_and_the_largest_row_norm(rng, sparse, fit_i
     X = raw_matrix(rng)
     w = rng.random(len(X))
     given = sp.csr_matrix(X) if sparse else X
-    settings = auto_settings(given, w, loss="squared_error", n_classes=1,
-                             fit_intercept=fit_intercept, batch_size=None, adaptive=False)
+    settings = auto_settings(
+        given,
+        w,
+        loss="squared_error",
+        n_classes=1,
+        fit_intercept=fit_intercept,
+        batch_size=None,
+        adaptive=False,
+    )
     Z = scaled_rows(X, settings, fit_intercept)
     H = (Z * w[:, None]).T @ Z / w.sum()
     top = np.linalg.eigvalsh(H)[-1]
     norms = (w / w.mean()) * (Z * Z).sum(axis=1)
-    kwargs = dict(sample_weight=w, feature_offset=settings.feature_offset,
-                  feature_scale=settings.feature_scale, fit_intercept=fit_intercept)
+    kwargs = dict(
+        sample_weight=w,
+        feature_offset=settings.feature_offset,
+        feature_scale=settings.feature_scale,
+        fit_intercept=fit_intercept,
+    )
     lam, row_norm2 = _core.smoothness(given, iterations=500, **kwargs)
     np.testing.assert_allclose(lam, top, rtol=1e-9)
     np.testing.assert_allclose(row_norm2, norms.max(), rtol=1e-12)
@@ -126,8 +136,9 @@ def test_smoothness_of_centered_csr_rows_counts_implicit_zeros(rng):
     X = raw_matrix(rng)
     mu, sigma = X.mean(axis=0), np.full(5, 2.0)
     dense = _core.smoothness(X, feature_offset=mu, feature_scale=sigma, iterations=300)
-    sparse = _core.smoothness(sp.csr_matrix(X), feature_offset=mu, feature_scale=sigma,
-                              iterations=300)
+    sparse = _core.smoothness(
+        sp.csr_matrix(X), feature_offset=mu, feature_scale=sigma, iterations=300
+    )
     np.testing.assert_allclose(sparse, dense, rtol=1e-10)
 
 
@@ -136,7 +147,7 @@ def test_loss_curvatures_bound_the_second_derivatives():
     sigmoid = 1 / (1 + np.exp(-z))
     assert _core.loss_curvature("log_loss") == pytest.approx((sigmoid * (1 - sigmoid)).max())
     assert _core.loss_curvature("squared_error") == 2.0  # (z - y)^2
-    assert _core.loss_curvature("huber") == 1.0          # (z - y)^2 / 2 near y
+    assert _core.loss_curvature("huber") == 1.0  # (z - y)^2 / 2 near y
     p = np.random.default_rng(0).dirichlet(np.ones(4), size=2000)
     top = max(np.linalg.eigvalsh(np.diag(q) - np.outer(q, q))[-1] for q in p)
     assert top <= _core.loss_curvature("softmax") == 0.5
@@ -149,20 +160,32 @@ def test_loss_curvatures_bound_the_second_derivatives():
 @pytest.mark.parametrize("shape", [(6,), (6, 3)])
 @pytest.mark.parametrize("centered", [False, True])
 def test_to_caller_units_then_back_is_the_identity(rng, dtype, shape, centered):
-    settings = AutoSettings(rng.standard_normal(5) * 100 if centered else None,
-                            10.0 ** rng.uniform(-3, 3, 5), 1.0)
+    settings = AutoSettings(
+        rng.standard_normal(5) * 100 if centered else None, 10.0 ** rng.uniform(-3, 3, 5), 1.0
+    )
     theta = rng.standard_normal(shape).astype(dtype)
     back = to_internal_units(to_caller_units(theta, settings), settings)
     assert back.dtype == dtype and back.shape == shape
-    np.testing.assert_allclose(back, theta, rtol=1e-5 if dtype == np.float32 else 1e-12,
-                               atol=1e-3 if dtype == np.float32 else 1e-9)
+    np.testing.assert_allclose(
+        back,
+        theta,
+        rtol=1e-5 if dtype == np.float32 else 1e-12,
+        atol=1e-3 if dtype == np.float32 else 1e-9,
+    )
 
 
 @pytest.mark.parametrize("shape", [(6,), (6, 3)])
 def test_caller_model_at_mapped_theta_predicts_as_the_internal_model(rng, shape):
     X = raw_matrix(rng)[:, :5]
-    settings = auto_settings(X, None, loss="squared_error", n_classes=1, fit_intercept=True,
-                             batch_size=None, adaptive=False)
+    settings = auto_settings(
+        X,
+        None,
+        loss="squared_error",
+        n_classes=1,
+        fit_intercept=True,
+        batch_size=None,
+        adaptive=False,
+    )
     internal = rng.standard_normal(shape)
     caller = to_caller_units(internal, settings)
     Z = scaled_rows(X, settings)
@@ -174,22 +197,32 @@ def test_map_in_place_equals_the_map_into_a_new_array(rng):
     settings = AutoSettings(rng.standard_normal(4), rng.uniform(0.5, 2, 4), 1.0)
     theta = rng.standard_normal((5, 2))
     expected = to_caller_units(theta, settings)
-    _core.scaled_to_caller(theta, theta, feature_offset=settings.feature_offset,
-                           feature_scale=settings.feature_scale)
+    _core.scaled_to_caller(
+        theta, theta, feature_offset=settings.feature_offset, feature_scale=settings.feature_scale
+    )
     np.testing.assert_array_equal(theta, expected)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        (dict(feature_scale=np.array([1.0, 0.0, 1.0])), ValueError,
-         "feature_scale: expected finite values > 0"),
+        (
+            dict(feature_scale=np.array([1.0, 0.0, 1.0])),
+            ValueError,
+            "feature_scale: expected finite values > 0",
+        ),
         (dict(feature_scale=np.array([1.0, np.nan, 1.0])), ValueError, "feature_scale"),
-        (dict(feature_offset=np.array([1.0, np.inf, 1.0])), ValueError,
-         "feature_offset: expected finite"),
+        (
+            dict(feature_offset=np.array([1.0, np.inf, 1.0])),
+            ValueError,
+            "feature_offset: expected finite",
+        ),
         (dict(feature_scale=np.ones(2)), ValueError, r"feature_scale: expected shape \(3,\)"),
-        (dict(feature_scale=np.ones(3, dtype=np.float32)), TypeError,
-         "feature_scale: expected dtype float64"),
+        (
+            dict(feature_scale=np.ones(3, dtype=np.float32)),
+            TypeError,
+            "feature_scale: expected dtype float64",
+        ),
     ],
 )
 def test_map_refuses_bad_scalings_and_writes_nothing(kwargs, error, match):
@@ -204,8 +237,9 @@ def test_map_refuses_bad_scalings_and_writes_nothing(kwargs, error, match):
 def test_map_refuses_partly_overlapping_and_read_only_outputs():
     buffer = np.arange(6.0)
     with pytest.raises(ValueError, match="overlap"):
-        _core.caller_to_scaled(buffer[:4], buffer[1:5], feature_offset=None,
-                               feature_scale=np.ones(3))
+        _core.caller_to_scaled(
+            buffer[:4], buffer[1:5], feature_offset=None, feature_scale=np.ones(3)
+        )
     read_only = np.zeros(4)
     read_only.flags.writeable = False
     with pytest.raises(ValueError, match="out: expected a writeable array"):
@@ -229,8 +263,15 @@ def test_kernels_refuse_bad_arguments():
 
 def test_auto_settings_center_dense_and_scale_by_std_constant_columns_get_1(rng):
     X = raw_matrix(rng)
-    s = auto_settings(X, None, loss="squared_error", n_classes=1, fit_intercept=True,
-                      batch_size=None, adaptive=False)
+    s = auto_settings(
+        X,
+        None,
+        loss="squared_error",
+        n_classes=1,
+        fit_intercept=True,
+        batch_size=None,
+        adaptive=False,
+    )
     mean, std = reference_moments(X, None)
     np.testing.assert_allclose(s.feature_offset, mean, rtol=1e-12)
     np.testing.assert_allclose(s.feature_scale[:4], std[:4], rtol=1e-9)
@@ -242,8 +283,15 @@ def test_auto_settings_without_centering_scale_by_root_mean_square(rng, sparse):
     X = raw_matrix(rng)
     X[:, 4] = 0.0
     given = sp.csr_matrix(X) if sparse else X
-    s = auto_settings(given, None, loss="log_loss", n_classes=1, fit_intercept=sparse,
-                      batch_size=None, adaptive=False)
+    s = auto_settings(
+        given,
+        None,
+        loss="log_loss",
+        n_classes=1,
+        fit_intercept=sparse,
+        batch_size=None,
+        adaptive=False,
+    )
     assert s.feature_offset is None
     rms = np.sqrt((X * X).mean(axis=0))
     np.testing.assert_allclose(s.feature_scale[:4], rms[:4], rtol=1e-9)
@@ -253,26 +301,53 @@ def test_auto_settings_without_centering_scale_by_root_mean_square(rng, sparse):
 @pytest.mark.parametrize("loss", ["squared_error", "huber", "log_loss", "softmax"])
 def test_full_batch_step_is_one_over_curvature_times_lambda_max(rng, loss):
     X = raw_matrix(rng)
-    s = auto_settings(X, None, loss=loss, n_classes=3, fit_intercept=True, batch_size=None,
-                      adaptive=False)
+    s = auto_settings(
+        X, None, loss=loss, n_classes=3, fit_intercept=True, batch_size=None, adaptive=False
+    )
     Z = scaled_rows(X, s)
     L = _core.loss_curvature(loss) * np.linalg.eigvalsh(Z.T @ Z / len(Z))[-1]
     assert 1 / L <= s.learning_rate < 2 / L  # the estimate never exceeds L; GD is stable below 2/L
     for momentum in (0.0, 0.9):  # full batch: momentum keeps the step
-        assert auto_settings(X, None, loss=loss, n_classes=3, fit_intercept=True, batch_size=0,
-                             adaptive=False, momentum=momentum).learning_rate == s.learning_rate
+        assert (
+            auto_settings(
+                X,
+                None,
+                loss=loss,
+                n_classes=3,
+                fit_intercept=True,
+                batch_size=0,
+                adaptive=False,
+                momentum=momentum,
+            ).learning_rate
+            == s.learning_rate
+        )
 
 
 def test_mini_batch_step_is_one_over_expected_smoothness(rng):
     X = raw_matrix(rng)
     m = len(X)
-    full = auto_settings(X, None, loss="squared_error", n_classes=1, fit_intercept=True,
-                         batch_size=None, adaptive=False)
+    full = auto_settings(
+        X,
+        None,
+        loss="squared_error",
+        n_classes=1,
+        fit_intercept=True,
+        batch_size=None,
+        adaptive=False,
+    )
     Z = scaled_rows(X, full)
     L, L_max = 1 / full.learning_rate, 2 * (Z * Z).sum(axis=1).max()
     for b in (1, 7, m - 1):
-        s = auto_settings(X, None, loss="squared_error", n_classes=1, fit_intercept=True,
-                          batch_size=b, adaptive=False, momentum=0.5)
+        s = auto_settings(
+            X,
+            None,
+            loss="squared_error",
+            n_classes=1,
+            fit_intercept=True,
+            batch_size=b,
+            adaptive=False,
+            momentum=0.5,
+        )
         L_b = m * (b - 1) / (b * (m - 1)) * L + (m - b) / (b * (m - 1)) * L_max
         assert s.learning_rate == pytest.approx(0.5 / L_b, rel=1e-12)
     assert expected_smoothness(L, L_max, 1, m) == pytest.approx(L_max)
@@ -281,8 +356,7 @@ def test_mini_batch_step_is_one_over_expected_smoothness(rng):
 
 def test_l2_penalty_balances_the_scales_and_adds_its_curvature(rng):
     X = raw_matrix(rng)
-    kwargs = dict(loss="log_loss", n_classes=1, fit_intercept=True, batch_size=None,
-                  adaptive=False)
+    kwargs = dict(loss="log_loss", n_classes=1, fit_intercept=True, batch_size=None, adaptive=False)
     penalty = _core.Penalty("elasticnet", alpha=0.1, l1_ratio=0.25)
     s = auto_settings(X, None, penalty=penalty, **kwargs)
     l2, c = 0.1 * 0.75, 0.25
@@ -293,8 +367,9 @@ def test_l2_penalty_balances_the_scales_and_adds_its_curvature(rng):
     lam, _ = _core.smoothness(X, feature_offset=s.feature_offset, feature_scale=s.feature_scale)
     assert 1 / s.learning_rate == pytest.approx(c * lam + l2 / s.feature_scale.min() ** 2)
     l1_only = auto_settings(X, None, penalty=_core.Penalty("l1", alpha=0.1), **kwargs)
-    np.testing.assert_array_equal(l1_only.feature_scale,
-                                  auto_settings(X, None, **kwargs).feature_scale)
+    np.testing.assert_array_equal(
+        l1_only.feature_scale, auto_settings(X, None, **kwargs).feature_scale
+    )
 
 
 def test_adaptive_step_follows_the_target_scale_and_the_batch(rng):
@@ -321,8 +396,10 @@ def test_adaptive_step_follows_the_target_scale_and_the_batch(rng):
     ],
 )
 def test_auto_settings_refuse_impossible_arguments(kwargs, error, match):
-    args = dict(loss="squared_error", n_classes=1, fit_intercept=True, batch_size=None,
-                adaptive=False) | kwargs
+    args = (
+        dict(loss="squared_error", n_classes=1, fit_intercept=True, batch_size=None, adaptive=False)
+        | kwargs
+    )
     with pytest.raises(error, match=match):
         auto_settings(np.ones((4, 2)), None, **args)
 
@@ -372,12 +449,18 @@ def gd_iterations(f, theta, lr, f_star, gap, max_iter):
 
 def optimum(f, shape):
     """min F by scipy's L-BFGS in the same coordinates."""
+
     def flat(t):
         value, grad = f(t.reshape(shape))
         return value, grad.ravel()
 
-    result = minimize(flat, np.zeros(int(np.prod(shape))), jac=True, method="L-BFGS-B",
-                      options=dict(maxiter=20000, maxcor=30, gtol=1e-12, ftol=1e-16))
+    result = minimize(
+        flat,
+        np.zeros(int(np.prod(shape))),
+        jac=True,
+        method="L-BFGS-B",
+        options=dict(maxiter=20000, maxcor=30, gtol=1e-12, ftol=1e-16),
+    )
     return result.fun
 
 
@@ -396,23 +479,35 @@ def load(name: str) -> tuple[np.ndarray, np.ndarray]:
     return X, (y == 0).astype(np.float64) if name == "binary" else y.astype(np.int64)
 
 
-@pytest.mark.parametrize(("name", "loss", "n_classes"),
-                         [("diabetes", "squared_error", 1), ("binary", "log_loss", 1),
-                          ("classes", "softmax", 3)])
+@pytest.mark.parametrize(
+    ("name", "loss", "n_classes"),
+    [("diabetes", "squared_error", 1), ("binary", "log_loss", 1), ("classes", "softmax", 3)],
+)
 @pytest.mark.parametrize("alpha", [0.0, 1e-2])
 def test_gradient_descent_at_the_auto_step_converges_on_raw_data_as_on_standardized(
-        name, loss, n_classes, alpha):
+    name, loss, n_classes, alpha
+):
     X, y = load(name)
     shape = (X.shape[1] + 1, n_classes) if loss == "softmax" else (X.shape[1] + 1,)
     max_iter = 5000
     iterations = []
     for data in (np.ascontiguousarray(X), (X - X.mean(axis=0)) / X.std(axis=0)):
-        settings = auto_settings(data, None, loss=loss, n_classes=n_classes,
-                                 fit_intercept=True, batch_size=None, adaptive=False,
-                                 penalty=_core.Penalty("l2", alpha=alpha))
+        settings = auto_settings(
+            data,
+            None,
+            loss=loss,
+            n_classes=n_classes,
+            fit_intercept=True,
+            batch_size=None,
+            adaptive=False,
+            penalty=_core.Penalty("l2", alpha=alpha),
+        )
         f = internal_objective(data, y, loss, settings, alpha)
-        iterations.append(gd_iterations(f, np.zeros(shape), settings.learning_rate,
-                                        optimum(f, shape), 1e-6, max_iter))
+        iterations.append(
+            gd_iterations(
+                f, np.zeros(shape), settings.learning_rate, optimum(f, shape), 1e-6, max_iter
+            )
+        )
     raw, standardized = iterations
     assert raw < max_iter
     if alpha == 0.0:  # the same problem in internal coordinates

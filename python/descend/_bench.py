@@ -43,10 +43,10 @@ class Row:
 
     name: str
     alternative: str
-    goal: float | None = None          # the speedup the row should reach (alternative / descend)
+    goal: float | None = None  # the speedup the row should reach (alternative / descend)
     descend_seconds: float | None = None
     alternative_seconds: float | None = None
-    speedup: float | None = None       # median over rounds of alternative / descend
+    speedup: float | None = None  # median over rounds of alternative / descend
     speedup_min: float | None = None
     speedup_max: float | None = None
     note: str = ""
@@ -73,12 +73,19 @@ def _calls_for(run: Callable[[], object], min_seconds: float) -> int:
         calls *= 2
 
 
-def _rounds(descend: Callable[[], object], alternative: Callable[[], object], rounds: int,
-            row: Row, min_seconds: float = 0.02) -> Row:
+def _rounds(
+    descend: Callable[[], object],
+    alternative: Callable[[], object],
+    rounds: int,
+    row: Row,
+    min_seconds: float = 0.02,
+) -> Row:
     """Times both, in turn, for `rounds` rounds (each time over enough calls to last
     `min_seconds`); fills `row` with the medians per call and the per-round ratios."""
-    plan = [(descend, _calls_for(descend, min_seconds), []),
-            (alternative, _calls_for(alternative, min_seconds), [])]
+    plan = [
+        (descend, _calls_for(descend, min_seconds), []),
+        (alternative, _calls_for(alternative, min_seconds), []),
+    ]
     for _ in range(rounds):
         for run, calls, times in plan:
             started = time.perf_counter()
@@ -143,12 +150,18 @@ def _tutorial_sgd(epochs: int, rounds: int) -> Row:
         for epoch in range(epochs):
             for i in range(m):
                 k = rng.integers(m)
-                xi, yi = X_b[k:k + 1], y_col[k:k + 1]
+                xi, yi = X_b[k : k + 1], y_col[k : k + 1]
                 theta = theta - 5 / (epoch * m + i + 50) * 2 * xi.T.dot(xi.dot(theta) - yi)
         return theta
 
-    model = LinearRegression(batch_size=1, sampling="replacement", schedule=InverseTime(5, 50),
-                             max_iter=epochs, tol=None, random_state=0)
+    model = LinearRegression(
+        batch_size=1,
+        sampling="replacement",
+        schedule=InverseTime(5, 50),
+        max_iter=epochs,
+        tol=None,
+        random_state=0,
+    )
     row = Row(f"tutorial SGD, {epochs * m:,} one-row steps, whole fit", "NumPy loop", 500.0)
     return _rounds(lambda: model.fit(X, y), numpy_sgd, rounds, row)
 
@@ -169,8 +182,11 @@ def _gradient(m: int, n: int, dtype: type, threads: int | None, rounds: int) -> 
 
     label = "1 thread" if threads == 1 else "all threads"
     goal = 2.0 if threads == 1 and dtype == np.float32 else 3.0 if threads is None else None
-    row = Row(f"LS gradient {m:,}x{n} {np.dtype(dtype).name}, {label}",
-              f"NumPy X.T @ (X @ w - y), {label}", goal)
+    row = Row(
+        f"LS gradient {m:,}x{n} {np.dtype(dtype).name}, {label}",
+        f"NumPy X.T @ (X @ w - y), {label}",
+        goal,
+    )
     with _thread_limit(threads):
         _rounds(ours, numpy_gradient, rounds, row)
     assert row.descend_seconds is not None
@@ -238,8 +254,13 @@ def _minimize(steps: int, rounds: int) -> Row:
         return x
 
     def ours():
-        return minimize(functions.rosenbrock, x0, method="adam", tol=None,
-                        options=dict(lr=lr, gtol=None, max_iter=steps))
+        return minimize(
+            functions.rosenbrock,
+            x0,
+            method="adam",
+            tol=None,
+            options=dict(lr=lr, gtol=None, max_iter=steps),
+        )
 
     row = Row(f"minimize, {steps:,} Adam steps, 2-D Rosenbrock", "NumPy Adam loop", 1000.0)
     return _rounds(ours, numpy_adam, rounds, row)
@@ -257,16 +278,25 @@ def _sgd_epoch(m: int, n: int, rounds: int) -> Row:
     rng = np.random.default_rng(0)
     X = rng.standard_normal((m, n))
     y = X @ rng.standard_normal(n) + 0.1 * rng.standard_normal(m)
-    ours = LinearRegression(optimizer="sgd", learning_rate=1e-3, batch_size=1, max_iter=1,
-                            tol=None, random_state=0)
-    theirs = SGDRegressor(penalty=None, learning_rate="constant", eta0=1e-3, max_iter=1,
-                          tol=None, shuffle=True, random_state=0)
+    ours = LinearRegression(
+        optimizer="sgd", learning_rate=1e-3, batch_size=1, max_iter=1, tol=None, random_state=0
+    )
+    theirs = SGDRegressor(
+        penalty=None,
+        learning_rate="constant",
+        eta0=1e-3,
+        max_iter=1,
+        tol=None,
+        shuffle=True,
+        random_state=0,
+    )
 
     def quiet(fit: Callable[[], object]) -> Callable[[], object]:
         def run() -> object:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # both warn that one epoch did not converge
                 return fit()
+
         return run
 
     return _rounds(quiet(lambda: ours.fit(X, y)), quiet(lambda: theirs.fit(X, y)), rounds, row)
@@ -299,8 +329,12 @@ print(json.dumps({"X_bytes": X.nbytes, "tracemalloc_peak_bytes": peak,
 
 def _memory(m: int, n: int) -> dict[str, Any]:
     """Peak memory of a full-batch fit on m x n float64, in a fresh process."""
-    out = subprocess.run([sys.executable, "-c", _MEMORY_SCRIPT, str(m), str(n)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _MEMORY_SCRIPT, str(m), str(n)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result = json.loads(out.stdout)
     extra = max(result["tracemalloc_peak_bytes"], result["rss_growth_bytes"])
     result["extra_fraction_of_X"] = extra / result["X_bytes"]
@@ -315,6 +349,7 @@ def _memory(m: int, n: int) -> dict[str, Any]:
 
 def _plan(quick: bool, scale: float) -> list[tuple[str, Callable[[], Row]]]:
     """(progress label, workload) for every row, sized for the mode."""
+
     def size(full: int, fast: int) -> int:
         return max(1, int((fast if quick else full) * scale))
 
@@ -324,16 +359,17 @@ def _plan(quick: bool, scale: float) -> list[tuple[str, Callable[[], Row]]]:
     return [
         ("tutorial GD", lambda: _tutorial_gd(size(1000, 1000), rounds)),
         ("tutorial SGD", lambda: _tutorial_sgd(size(1000, 200), slow)),
-        ("gradient float32, 1 thread",
-         lambda: _gradient(m, 100, np.float32, 1, rounds)),
-        ("gradient float64, 1 thread",
-         lambda: _gradient(m, 100, np.float64, 1, rounds)),
-        ("gradient float64, all threads",
-         lambda: _gradient(m, 100, np.float64, None, rounds)),
-        ("Adam vs PyTorch, 1 thread",
-         lambda: _adam_vs_torch(size(10_000_000, 1_000_000), 1, rounds)),
-        ("Adam vs PyTorch, all threads",
-         lambda: _adam_vs_torch(size(10_000_000, 1_000_000), None, rounds)),
+        ("gradient float32, 1 thread", lambda: _gradient(m, 100, np.float32, 1, rounds)),
+        ("gradient float64, 1 thread", lambda: _gradient(m, 100, np.float64, 1, rounds)),
+        ("gradient float64, all threads", lambda: _gradient(m, 100, np.float64, None, rounds)),
+        (
+            "Adam vs PyTorch, 1 thread",
+            lambda: _adam_vs_torch(size(10_000_000, 1_000_000), 1, rounds),
+        ),
+        (
+            "Adam vs PyTorch, all threads",
+            lambda: _adam_vs_torch(size(10_000_000, 1_000_000), None, rounds),
+        ),
         ("Adam step vs np.add", lambda: _adam_vs_add(rounds)),
         ("minimize vs NumPy", lambda: _minimize(size(10_000, 2_000), slow)),
         ("SGD epoch vs scikit-learn", lambda: _sgd_epoch(size(100_000, 20_000), 20, slow)),
@@ -351,13 +387,23 @@ def _cell(seconds: float | None) -> str:
 def _print_table(rows: Sequence[Row], memory: dict[str, Any] | None, header: str) -> None:
     cells = [["workload", "descend", "alternative", "time", "speedup (range)", "goal", ""]]
     for r in rows:
-        speedup = "-" if r.speedup is None else (
-            f"{r.speedup:.2f}x ({r.speedup_min:.2f}-{r.speedup_max:.2f})")
+        speedup = (
+            "-"
+            if r.speedup is None
+            else (f"{r.speedup:.2f}x ({r.speedup_min:.2f}-{r.speedup_max:.2f})")
+        )
         met = {True: "met", False: "NOT met", None: ""}[r.met]
-        cells.append([r.name, _cell(r.descend_seconds), r.alternative,
-                      _cell(r.alternative_seconds), speedup,
-                      "" if r.goal is None else f">= {r.goal:g}x", met + (
-                          f"  {r.note}" if r.note else "")])
+        cells.append(
+            [
+                r.name,
+                _cell(r.descend_seconds),
+                r.alternative,
+                _cell(r.alternative_seconds),
+                speedup,
+                "" if r.goal is None else f">= {r.goal:g}x",
+                met + (f"  {r.note}" if r.note else ""),
+            ]
+        )
     widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]) - 1)]
     print(header)
     for k, row in enumerate(cells):
@@ -366,19 +412,24 @@ def _print_table(rows: Sequence[Row], memory: dict[str, Any] | None, header: str
             print("  ".join("-" * w for w in widths))
     if memory is not None:
         m, n = memory["shape"]
-        print(f"\nmemory, full-batch fit on {m:,}x{n} float64 (X = {memory['X_bytes'] / 1e6:.0f}"
-              f" MB): tracemalloc peak {memory['tracemalloc_peak_bytes'] / 1e6:.1f} MB, peak "
-              f"RSS growth {memory['rss_growth_bytes'] / 1e6:.1f} MB: "
-              f"{100 * memory['extra_fraction_of_X']:.1f}% of X (goal <= 5%: "
-              f"{'met' if memory['met'] else 'NOT met'})")
+        print(
+            f"\nmemory, full-batch fit on {m:,}x{n} float64 (X = {memory['X_bytes'] / 1e6:.0f}"
+            f" MB): tracemalloc peak {memory['tracemalloc_peak_bytes'] / 1e6:.1f} MB, peak "
+            f"RSS growth {memory['rss_growth_bytes'] / 1e6:.1f} MB: "
+            f"{100 * memory['extra_fraction_of_X']:.1f}% of X (goal <= 5%: "
+            f"{'met' if memory['met'] else 'NOT met'})"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table (or JSON with --json); returns the exit status."""
-    parser = argparse.ArgumentParser(prog="descend bench", description=(
-        "descend beside NumPy, scikit-learn and PyTorch on this machine"))
-    parser.add_argument("--quick", action="store_true",
-                        help="smaller sizes and fewer rounds (about 30 s)")
+    parser = argparse.ArgumentParser(
+        prog="descend bench",
+        description=("descend beside NumPy, scikit-learn and PyTorch on this machine"),
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller sizes and fewer rounds (about 30 s)"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -395,23 +446,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append(workload())
     memory = None
     if not args.quick:
-        print("\r[memory] full-batch fit in a fresh process ...".ljust(60), end="",
-              file=sys.stderr, flush=True)
+        print(
+            "\r[memory] full-batch fit in a fresh process ...".ljust(60),
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
         memory = _memory(max(1, int(1_000_000 * args.scale)), 100)
     print("\r".ljust(61) + "\r", end="", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
 
     if args.json:
-        print(json.dumps({
-            "descend": config["version"], "quick": args.quick, "seconds": seconds,
-            "machine": platform.machine(), "config": config,
-            "rows": [dict(asdict(r), met=r.met) for r in rows], "memory": memory,
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "descend": config["version"],
+                    "quick": args.quick,
+                    "seconds": seconds,
+                    "machine": platform.machine(),
+                    "config": config,
+                    "rows": [dict(asdict(r), met=r.met) for r in rows],
+                    "memory": memory,
+                },
+                indent=2,
+            )
+        )
     else:
-        _print_table(rows, memory, (
-            f"descend {config['version']} on {config['threads']} threads, "
-            f"{config['code_path']}; speedup = alternative time / descend time, median "
-            f"(min-max) over rounds; {seconds:.0f} s"))
+        _print_table(
+            rows,
+            memory,
+            (
+                f"descend {config['version']} on {config['threads']} threads, "
+                f"{config['code_path']}; speedup = alternative time / descend time, median "
+                f"(min-max) over rounds; {seconds:.0f} s"
+            ),
+        )
     return 0
 
 

@@ -91,9 +91,7 @@ except ImportError:  # pragma: no cover - exercised by the no-scikit-learn test 
             """R² = 1 - Σ s_i (y_i - ŷ_i)² / Σ s_i (y_i - ȳ)² of ``self.predict(X)``."""
             prediction = np.asarray(self.predict(X), dtype=np.float64)  # type: ignore[attr-defined]
             y = np.asarray(y, dtype=np.float64).reshape(prediction.shape)
-            weight = (
-                np.ones_like(y) if sample_weight is None else np.asarray(sample_weight, float)
-            )
+            weight = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight, float)
             residual = np.sum(weight * (y - prediction) ** 2)
             total = np.sum(weight * (y - np.average(y, weights=weight)) ** 2)
             if total == 0:

@@ -124,8 +124,14 @@ class Progress:
             from tqdm import tqdm
 
             self._bar = tqdm(
-                total=self.total, desc=self.desc, unit=self.unit, delay=self.delay,
-                mininterval=self.mininterval, file=sys.stderr, leave=False, dynamic_ncols=True,
+                total=self.total,
+                desc=self.desc,
+                unit=self.unit,
+                delay=self.delay,
+                mininterval=self.mininterval,
+                file=sys.stderr,
+                leave=False,
+                dynamic_ncols=True,
             )
         if (
             self.catch_interrupt

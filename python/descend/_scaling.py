@@ -238,8 +238,13 @@ def auto_settings(
     # One-row steps: L_1 = L_max, lambda_max does not enter (one power iteration, not 16).
     fewer = {"iterations": 1} if batch == 1 else {}
     lambda_max, max_row_norm2 = _core.smoothness(
-        X, sample_weight=sample_weight, feature_offset=offset, feature_scale=scale,
-        fit_intercept=fit_intercept, **fewer)
+        X,
+        sample_weight=sample_weight,
+        feature_offset=offset,
+        feature_scale=scale,
+        fit_intercept=fit_intercept,
+        **fewer,
+    )
     stiffest = l2 / float(np.min(scale)) ** 2  # the l2 part's largest Hessian entry, <= c
     L = curvature * lambda_max + stiffest
     L_max = curvature * max_row_norm2 + stiffest
@@ -247,15 +252,17 @@ def auto_settings(
         return AutoSettings(offset, scale, 1.0)
     if batch >= n_samples:
         return AutoSettings(offset, scale, 1.0 / L)
-    return AutoSettings(offset, scale,
-                        (1.0 - momentum) / expected_smoothness(L, L_max, batch, n_samples))
+    return AutoSettings(
+        offset, scale, (1.0 - momentum) / expected_smoothness(L, L_max, batch, n_samples)
+    )
 
 
 def _mapped(theta: np.ndarray, settings: AutoSettings, to_caller: bool) -> np.ndarray:
     out = np.empty_like(theta)
     mapping = _core.scaled_to_caller if to_caller else _core.caller_to_scaled
-    mapping(theta, out, feature_offset=settings.feature_offset,
-            feature_scale=settings.feature_scale)
+    mapping(
+        theta, out, feature_offset=settings.feature_offset, feature_scale=settings.feature_scale
+    )
     return out
 
 

@@ -58,8 +58,10 @@ def check_real(
         isinstance(value, numbers.Real) and not isinstance(value, bool)
     ):
         number = float(value)
-        if math.isfinite(number) and (number > low if low_open else number >= low) and (
-            number <= high
+        if (
+            math.isfinite(number)
+            and (number > low if low_open else number >= low)
+            and (number <= high)
         ):
             return number
     bound = (
@@ -116,9 +118,7 @@ def _as_csr(X: Any, name: str) -> Any:
             raise ValueError(f"{name} must hold real numbers, got sparse dtype {X.data.dtype}")
         X = X.astype(np.float64)
     if X.indices.dtype not in _INDEX_DTYPES or X.indptr.dtype not in _INDEX_DTYPES:
-        raise ValueError(
-            f"{name}: expected int32 or int64 sparse indices, got {X.indices.dtype}"
-        )
+        raise ValueError(f"{name}: expected int32 or int64 sparse indices, got {X.indices.dtype}")
     check_finite(name, np.ascontiguousarray(X.data))
     return X
 
@@ -201,8 +201,7 @@ def check_feature_names(fitted: np.ndarray | None, X: object, estimator: str) ->
         return
     if names is None:
         warnings.warn(
-            f"X does not have valid feature names, but {estimator} was fitted with feature "
-            "names",
+            f"X does not have valid feature names, but {estimator} was fitted with feature names",
             UserWarning,
             stacklevel=3,
         )
@@ -322,7 +321,7 @@ def encode_labels(
         raise ValueError(f"Unknown label type: y has dtype {labels.dtype}")
     seen: np.ndarray | None = None
     for start in _chunks(len(labels)):
-        chunk = labels[start:start + _LABEL_CHUNK]
+        chunk = labels[start : start + _LABEL_CHUNK]
         if seen is not None:  # only labels not seen yet need checking and sorting
             if len(seen) <= 2:
                 new = (chunk != seen[0]) & (chunk != seen[-1])
@@ -357,8 +356,8 @@ def encode_labels(
         np.equal(labels, classes[1], out=codes.view(np.bool_))
         return classes, codes, labels
     for start in _chunks(len(labels)):
-        codes[start:start + _LABEL_CHUNK] = np.searchsorted(
-            classes, labels[start:start + _LABEL_CHUNK]
+        codes[start : start + _LABEL_CHUNK] = np.searchsorted(
+            classes, labels[start : start + _LABEL_CHUNK]
         )
     return classes, codes, labels
 
@@ -371,22 +370,21 @@ def class_totals(
     totals = np.zeros(n_classes)
     for start in _chunks(len(codes)):
         part = slice(start, start + _LABEL_CHUNK)
-        totals += np.bincount(codes[part], minlength=n_classes,
-                              weights=None if sample_weight is None else sample_weight[part])
+        totals += np.bincount(
+            codes[part],
+            minlength=n_classes,
+            weights=None if sample_weight is None else sample_weight[part],
+        )
     return totals
 
 
-def binary_target(labels: np.ndarray, codes: np.ndarray, classes: np.ndarray,
-                  dtype: np.dtype) -> np.ndarray:
+def binary_target(
+    labels: np.ndarray, codes: np.ndarray, classes: np.ndarray, dtype: np.dtype
+) -> np.ndarray:
     """The 0/1 target of a two-class fit in ``dtype``: the labels themselves (no copy) when
     they already are that (a C-contiguous array of dtype holding only 0 and 1), else the
     codes converted."""
-    if (
-        labels.dtype == dtype
-        and labels.flags.c_contiguous
-        and classes[0] == 0
-        and classes[1] == 1
-    ):
+    if labels.dtype == dtype and labels.flags.c_contiguous and classes[0] == 0 and classes[1] == 1:
         return labels
     return codes.astype(dtype)
 
@@ -459,9 +457,11 @@ def validation_split(
             "early stopping needs at least 1 validation and 1 training sample"
         )
     rng = np.random.default_rng([seed, 1])
-    groups = [np.arange(n_samples)] if codes is None else [
-        np.flatnonzero(codes == k) for k in range(int(codes.max()) + 1)
-    ]
+    groups = (
+        [np.arange(n_samples)]
+        if codes is None
+        else [np.flatnonzero(codes == k) for k in range(int(codes.max()) + 1)]
+    )
     sizes = np.array([len(g) for g in groups])
     quota = fraction * sizes
     take = np.minimum(np.floor(quota).astype(np.int64), np.maximum(sizes - 1, 0))

@@ -436,8 +436,11 @@ def fit(
             f"{type(estimator).__name__}"
         )
     settings = estimator._settings()
-    if (settings.batch_size is not None and isinstance(estimator.learning_rate, str)
-            and estimator.schedule is None):
+    if (
+        settings.batch_size is not None
+        and isinstance(estimator.learning_rate, str)
+        and estimator.schedule is None
+    ):
         raise ValueError(
             "learning_rate: descend.dask.fit takes 'auto' for full-batch fits only (its "
             "mini-batch step needs the largest row norm and the row count, not gathered from "
@@ -494,8 +497,9 @@ def _fit_on(
         raise ValueError("sample_weight must not be all zero: at least one weight must be > 0")
     if classifier:
         counts = np.sum([entry[3] for entry in prepared], axis=0)
-        estimator._weights(counts, np.arange(len(classes)), classes, np.dtype(np.float64),
-                           partial=False)  # refuses weights leaving fewer than 2 classes
+        estimator._weights(
+            counts, np.arange(len(classes)), classes, np.dtype(np.float64), partial=False
+        )  # refuses weights leaving fewer than 2 classes
 
     n_outputs = 1 if classes is None or len(classes) == 2 else len(classes)
     loss = estimator._loss_name(n_outputs)
@@ -538,11 +542,33 @@ def _fit_on(
     epsilon = float(getattr(estimator, "epsilon", 0.1))
     penalty = dict(penalty=settings.penalty, alpha=settings.alpha, l1_ratio=settings.l1_ratio)
     if settings.batch_size is not None:
-        _run_batches(estimator, run, rule, cluster, options, loss, epsilon,
-                     settings.fit_intercept, total, n_samples, penalty)
+        _run_batches(
+            estimator,
+            run,
+            rule,
+            cluster,
+            options,
+            loss,
+            epsilon,
+            settings.fit_intercept,
+            total,
+            n_samples,
+            penalty,
+        )
     else:
-        _run_full_batch(estimator, run, rule, cluster, options, loss, epsilon,
-                        settings.fit_intercept, total, n_samples, penalty)
+        _run_full_batch(
+            estimator,
+            run,
+            rule,
+            cluster,
+            options,
+            loss,
+            epsilon,
+            settings.fit_intercept,
+            total,
+            n_samples,
+            penalty,
+        )
     status = run.solver.status
     estimator._commit(run, names, n_features, False, status)
     estimator._warn(status, settings, False)
@@ -550,8 +576,17 @@ def _fit_on(
 
 
 def _run_full_batch(
-    estimator: Any, run: _FitState, rule: Any, cluster: _Cluster, options: Any, loss: str,
-    epsilon: float, fit_intercept: bool, total: float, n_samples: int, penalty: dict,
+    estimator: Any,
+    run: _FitState,
+    rule: Any,
+    cluster: _Cluster,
+    options: Any,
+    loss: str,
+    epsilon: float,
+    fit_intercept: bool,
+    total: float,
+    n_samples: int,
+    penalty: dict,
 ) -> None:
     """Full-batch epochs: the sums of all rows at theta, one round trip, then the epoch's step
     in C++ (_core.fit_linear_from_sums), until the solver stops."""
@@ -560,9 +595,19 @@ def _run_full_batch(
         at = np.array(run.in_caller_units(run.theta))  # a copy: the loop updates run.theta
         sums = _added(cluster.sums(at, loss, epsilon, fit_intercept)) / total
         losses = _core.fit_linear_from_sums(
-            float(sums[0]), sums[1:].reshape(shape), at, run.theta, run.state, run.average,
-            rule, run.schedule_core, options, run.solver, n_samples=n_samples,
-            **penalty, **run.scaling_arguments(),
+            float(sums[0]),
+            sums[1:].reshape(shape),
+            at,
+            run.theta,
+            run.state,
+            run.average,
+            rule,
+            run.schedule_core,
+            options,
+            run.solver,
+            n_samples=n_samples,
+            **penalty,
+            **run.scaling_arguments(),
         )
         estimator._report(run, losses, [])
         if run.solver.status != "running":
@@ -570,8 +615,17 @@ def _run_full_batch(
 
 
 def _run_batches(
-    estimator: Any, run: _FitState, rule: Any, cluster: _Cluster, options: Any, loss: str,
-    epsilon: float, fit_intercept: bool, total: float, n_samples: int, penalty: dict,
+    estimator: Any,
+    run: _FitState,
+    rule: Any,
+    cluster: _Cluster,
+    options: Any,
+    loss: str,
+    epsilon: float,
+    fit_intercept: bool,
+    total: float,
+    n_samples: int,
+    penalty: dict,
 ) -> None:
     """Mini-batch epochs: the C++ loop (_core.fit_linear_remote) picks each step's rows as
     estimator.fit does (its shuffled permutation or draws with replacement, from the run's
@@ -588,8 +642,18 @@ def _run_batches(
 
     while True:
         losses = _core.fit_linear_remote(
-            batch_sums, run.theta, run.state, run.average, rule, run.schedule_core, options,
-            run.solver, 1, n_samples=n_samples, **penalty, **run.scaling_arguments(),
+            batch_sums,
+            run.theta,
+            run.state,
+            run.average,
+            rule,
+            run.schedule_core,
+            options,
+            run.solver,
+            1,
+            n_samples=n_samples,
+            **penalty,
+            **run.scaling_arguments(),
         )
         estimator._report(run, losses, [])
         if run.solver.status != "running":

@@ -293,9 +293,7 @@ class Beale(Landscape):
     and steep walls; minimum 0 at (3, 0.5)."""
 
     def __init__(self) -> None:
-        super().__init__(
-            _core.Beale(), minima=[Minimum((3.0, 0.5), 0.0)], bounds=[(-4.5, 4.5)] * 2
-        )
+        super().__init__(_core.Beale(), minima=[Minimum((3.0, 0.5), 0.0)], bounds=[(-4.5, 4.5)] * 2)
 
 
 class Saddle(Landscape):
@@ -312,9 +310,7 @@ class MonkeySaddle(Landscape):
     Hessian) with three valleys going down from it; no minimum."""
 
     def __init__(self) -> None:
-        super().__init__(
-            _core.MonkeySaddle(), saddle_points=[(0.0, 0.0)], bounds=[(-2.0, 2.0)] * 2
-        )
+        super().__init__(_core.MonkeySaddle(), saddle_points=[(0.0, 0.0)], bounds=[(-2.0, 2.0)] * 2)
 
 
 class DoubleWell(Landscape):
@@ -360,9 +356,7 @@ class Rastrigin(Landscape):
 
     def __init__(self, dim: int = 2) -> None:
         dim = _dim(dim)
-        super().__init__(
-            _core.Rastrigin(dim), minima=_origin(dim), bounds=[(-5.12, 5.12)] * dim
-        )
+        super().__init__(_core.Rastrigin(dim), minima=_origin(dim), bounds=[(-5.12, 5.12)] * dim)
 
     def __repr__(self) -> str:
         return f"Rastrigin(dim={self.dim})"
@@ -491,8 +485,9 @@ def check_grad(
     if eps is not None:
         eps = check_real("eps", eps, 0.0, low_open=True)
     if not callable(fun) or not callable(jac):
-        raise TypeError(f"fun and jac must be callable, got {type(fun).__name__} and "
-                        f"{type(jac).__name__}")
+        raise TypeError(
+            f"fun and jac must be callable, got {type(fun).__name__} and {type(jac).__name__}"
+        )
     exact = _vector(jac(x.copy()), x.size)
     approx = _central_difference(fun, x, eps=eps)
     for label, values in (("jac(x0)", exact), ("the finite differences of fun", approx)):

@@ -192,8 +192,10 @@ class _FitState:
         """fit_linear's feature_offset / feature_scale for this run."""
         if self.scaling is None:
             return {"feature_offset": None, "feature_scale": None}
-        return {"feature_offset": self.scaling.feature_offset,
-                "feature_scale": self.scaling.feature_scale}
+        return {
+            "feature_offset": self.scaling.feature_offset,
+            "feature_scale": self.scaling.feature_scale,
+        }
 
     def __getstate__(self) -> dict[str, Any]:
         # The C++ schedule is not picklable: its state goes into a Python copy instead.
@@ -210,10 +212,21 @@ class _FitState:
 
 
 # ---------------------------------------------------------------------- unpickling checks
-_FIT_STATE_KEYS = frozenset({
-    "theta", "scaling", "classes", "state", "average", "averaging_from", "solver", "schedule",
-    "lr", "losses", "validation_losses",
-})
+_FIT_STATE_KEYS = frozenset(
+    {
+        "theta",
+        "scaling",
+        "classes",
+        "state",
+        "average",
+        "averaging_from",
+        "solver",
+        "schedule",
+        "lr",
+        "losses",
+        "validation_losses",
+    }
+)
 
 
 def _refuse(what: str, expected: str, got: object) -> ValueError:
@@ -225,8 +238,11 @@ def _check_array(name: str, value: object, shape: tuple[int, ...], dtype: np.dty
     if not isinstance(value, np.ndarray):
         raise _refuse(name, "an ndarray", type(value).__name__)
     if value.shape != shape or value.dtype != dtype or not value.flags.c_contiguous:
-        raise _refuse(name, f"a C-contiguous {dtype} array of shape {shape}",
-                      f"{value.dtype} of shape {value.shape}")
+        raise _refuse(
+            name,
+            f"a C-contiguous {dtype} array of shape {shape}",
+            f"{value.dtype} of shape {value.shape}",
+        )
     if not np.isfinite(value).all():
         raise _refuse(name, "finite values", "NaN or infinity")
 
@@ -235,34 +251,50 @@ def _check_fit_state(state: object) -> None:
     """Refuse a pickled _FitState whose fields are missing, of the wrong type, or disagree
     with one another (shapes, dtypes, classes, the optimizer state, the scaling)."""
     if not isinstance(state, dict):
-        raise TypeError(f"unpickled estimator: fit state: expected a dict, got "
-                        f"{type(state).__name__}")
+        raise TypeError(
+            f"unpickled estimator: fit state: expected a dict, got {type(state).__name__}"
+        )
     keys = set(state)
     if keys != _FIT_STATE_KEYS:
-        raise _refuse("fit state fields", sorted(_FIT_STATE_KEYS),
-                      f"missing {sorted(_FIT_STATE_KEYS - keys)}, unknown "
-                      f"{sorted(map(str, keys - _FIT_STATE_KEYS))}")
+        raise _refuse(
+            "fit state fields",
+            sorted(_FIT_STATE_KEYS),
+            f"missing {sorted(_FIT_STATE_KEYS - keys)}, unknown "
+            f"{sorted(map(str, keys - _FIT_STATE_KEYS))}",
+        )
     theta = state["theta"]
-    if not isinstance(theta, np.ndarray) or theta.dtype not in (np.float32, np.float64) or (
-        theta.ndim not in (1, 2) or theta.shape[0] < 2
+    if (
+        not isinstance(theta, np.ndarray)
+        or theta.dtype not in (np.float32, np.float64)
+        or (theta.ndim not in (1, 2) or theta.shape[0] < 2)
     ):
-        raise _refuse("theta", "a float32/float64 array of shape (n_features + 1,) or "
-                      "(n_features + 1, n_classes)", repr(theta)[:80])
+        raise _refuse(
+            "theta",
+            "a float32/float64 array of shape (n_features + 1,) or (n_features + 1, n_classes)",
+            repr(theta)[:80],
+        )
     _check_array("theta", theta, theta.shape, theta.dtype)
     state_array = state["state"]
     if not isinstance(state_array, np.ndarray) or state_array.ndim != theta.ndim + 1:
-        raise _refuse("optimizer state", f"an array of shape (slots, *{theta.shape})",
-                      getattr(state_array, "shape", type(state_array).__name__))
-    _check_array("optimizer state", state_array, (state_array.shape[0], *theta.shape),
-                 theta.dtype)
+        raise _refuse(
+            "optimizer state",
+            f"an array of shape (slots, *{theta.shape})",
+            getattr(state_array, "shape", type(state_array).__name__),
+        )
+    _check_array("optimizer state", state_array, (state_array.shape[0], *theta.shape), theta.dtype)
     averaging_from = state["averaging_from"]
-    if not isinstance(averaging_from, int) or isinstance(averaging_from, bool) or (
-        averaging_from < 0
+    if (
+        not isinstance(averaging_from, int)
+        or isinstance(averaging_from, bool)
+        or (averaging_from < 0)
     ):
         raise _refuse("averaging_from", "an int >= 0", repr(averaging_from))
     if (state["average"] is None) != (averaging_from == 0):
-        raise _refuse("average", "an array exactly when averaging_from > 0",
-                      f"{type(state['average']).__name__} with averaging_from={averaging_from}")
+        raise _refuse(
+            "average",
+            "an array exactly when averaging_from > 0",
+            f"{type(state['average']).__name__} with averaging_from={averaging_from}",
+        )
     if state["average"] is not None:
         _check_array("average", state["average"], theta.shape, theta.dtype)
     classes = state["classes"]
@@ -271,8 +303,11 @@ def _check_fit_state(state: object) -> None:
             raise _refuse("classes", "a 1-D array", repr(classes)[:80])
         needed = 2 if theta.ndim == 1 else theta.shape[1]
         if len(classes) != needed or needed < 2 or len(np.unique(classes)) != needed:
-            raise _refuse("classes", f"{needed} distinct labels for theta of shape "
-                          f"{theta.shape}", classes.tolist())
+            raise _refuse(
+                "classes",
+                f"{needed} distinct labels for theta of shape {theta.shape}",
+                classes.tolist(),
+            )
     elif theta.ndim != 1:
         raise _refuse("classes", f"labels for theta of shape {theta.shape}", None)
     if not isinstance(state["solver"], _core.SolverState):
@@ -290,15 +325,16 @@ def _check_fit_state(state: object) -> None:
     if scaling is not None:
         n_features = theta.shape[0] - 1
         if not isinstance(scaling, AutoSettings):
-            raise _refuse("scaling", "None or descend._scaling.AutoSettings",
-                          type(scaling).__name__)
-        _check_array("feature_scale", scaling.feature_scale, (n_features,),
-                     np.dtype(np.float64))
+            raise _refuse(
+                "scaling", "None or descend._scaling.AutoSettings", type(scaling).__name__
+            )
+        _check_array("feature_scale", scaling.feature_scale, (n_features,), np.dtype(np.float64))
         if not (scaling.feature_scale > 0).all():
             raise _refuse("feature_scale", "values > 0", "a value <= 0")
         if scaling.feature_offset is not None:
-            _check_array("feature_offset", scaling.feature_offset, (n_features,),
-                         np.dtype(np.float64))
+            _check_array(
+                "feature_offset", scaling.feature_offset, (n_features,), np.dtype(np.float64)
+            )
 
 
 @dataclass(frozen=True)
@@ -339,8 +375,8 @@ class _LinearModel(BaseEstimator):
                 f"got {self.schedule!r}"
             )
         rule = _compiled_rule(self.optimizer)  # refuses an unknown optimizer by name
-        batch_size = None if self.batch_size is None else check_int(
-            "batch_size", self.batch_size, 1
+        batch_size = (
+            None if self.batch_size is None else check_int("batch_size", self.batch_size, 1)
         )
         check_choice("sampling", self.sampling, _SAMPLINGS)
         average = self.average
@@ -351,8 +387,9 @@ class _LinearModel(BaseEstimator):
         check_choice("early_stopping", self.early_stopping, (False, True))
         fraction = None
         if self.early_stopping:
-            fraction = check_real("validation_fraction", self.validation_fraction, 0.0, 1.0,
-                                  low_open=True)
+            fraction = check_real(
+                "validation_fraction", self.validation_fraction, 0.0, 1.0, low_open=True
+            )
             if fraction >= 1.0:
                 raise ValueError(
                     f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}"
@@ -542,15 +579,27 @@ class _LinearModel(BaseEstimator):
         called = False  # whether the C++ loop has run (and changed run's arrays)
         try:
             with Progress(
-                total=last_epoch - solver.epoch, desc=type(self).__name__, unit="epoch",
-                verbose=_bar_wanted(self.verbose), lazy=True,
+                total=last_epoch - solver.epoch,
+                desc=type(self).__name__,
+                unit="epoch",
+                verbose=_bar_wanted(self.verbose),
+                lazy=True,
             ) as progress:
                 while status == "running" and solver.epoch < last_epoch:
                     rule.lr = run.lr  # (set at each call: the rule may serve other fits)
                     called = True
                     status, losses, validation_losses = _core.fit_linear(
-                        X, target, weight, run.theta, run.state, run.average, rule,
-                        run.schedule_core, options, solver, last_epoch - solver.epoch,
+                        X,
+                        target,
+                        weight,
+                        run.theta,
+                        run.state,
+                        run.average,
+                        rule,
+                        run.schedule_core,
+                        options,
+                        solver,
+                        last_epoch - solver.epoch,
                         loss=loss,
                         epsilon=float(getattr(self, "epsilon", 0.1)),
                         penalty=settings.penalty,
@@ -612,9 +661,7 @@ class _LinearModel(BaseEstimator):
         run.validation_losses.extend(validation_losses)
         if _prints_epochs(self.verbose):
             for k, value in enumerate(losses):
-                held = (
-                    f", validation loss {validation_losses[k]:.6g}" if validation_losses else ""
-                )
+                held = f", validation loss {validation_losses[k]:.6g}" if validation_losses else ""
                 print(f"-- Epoch {first + k}: loss {value:.6g}{held}")
 
     def _commit(
@@ -680,8 +727,9 @@ class _LinearModel(BaseEstimator):
     def _check_pickled(self, state: object) -> None:
         name = type(self).__name__
         if not isinstance(state, dict):
-            raise TypeError(f"unpickled {name}: expected a dict of attributes, got "
-                            f"{type(state).__name__}")
+            raise TypeError(
+                f"unpickled {name}: expected a dict of attributes, got {type(state).__name__}"
+            )
         params = set(self._get_param_names())
         fitted = set(self._FITTED) | set(self._FITTED_BY_SOLVER) | set(self._fitted_extra())
         missing = params - set(state)
@@ -694,8 +742,9 @@ class _LinearModel(BaseEstimator):
         if "_fit_state" in state or present - needed:
             needed = fitted
         if needed - present:
-            raise ValueError(f"unpickled {name}: fitted attributes missing "
-                             f"{sorted(needed - present)}")
+            raise ValueError(
+                f"unpickled {name}: fitted attributes missing {sorted(needed - present)}"
+            )
         n_features = state["n_features_in_"]
         if not isinstance(n_features, int) or isinstance(n_features, bool) or n_features < 1:
             raise _refuse("n_features_in_", "an int >= 1", repr(n_features))
@@ -708,20 +757,28 @@ class _LinearModel(BaseEstimator):
                 raise _refuse(key, "an int >= 0", repr(state[key]))
         if run is not None:
             if run.theta.shape[0] != n_features + 1:
-                raise _refuse("n_features_in_", f"{run.theta.shape[0] - 1} (theta's rows - 1)",
-                              n_features)
+                raise _refuse(
+                    "n_features_in_", f"{run.theta.shape[0] - 1} (theta's rows - 1)", n_features
+                )
             if state["n_iter_"] != run.solver.epoch or state["t_"] != run.solver.step:
-                raise _refuse("n_iter_ and t_", f"the solver's epoch {run.solver.epoch} and "
-                              f"step {run.solver.step}", (state["n_iter_"], state["t_"]))
+                raise _refuse(
+                    "n_iter_ and t_",
+                    f"the solver's epoch {run.solver.epoch} and step {run.solver.step}",
+                    (state["n_iter_"], state["t_"]),
+                )
             curve = state["loss_curve_"]
-            if not isinstance(curve, list) or len(curve) != len(run.losses) or not all(
-                a == b or (a != a and b != b) for a, b in zip(curve, run.losses, strict=True)
+            if (
+                not isinstance(curve, list)
+                or len(curve) != len(run.losses)
+                or not all(
+                    a == b or (a != a and b != b) for a, b in zip(curve, run.losses, strict=True)
+                )
             ):  # (NaN: an epoch whose loss a Ctrl-C lost)
                 raise _refuse("loss_curve_", "the fit's losses", "other values")
         names = state.get("feature_names_in_")
-        if names is not None and (not isinstance(names, np.ndarray) or names.shape != (
-            n_features,
-        )):
+        if names is not None and (
+            not isinstance(names, np.ndarray) or names.shape != (n_features,)
+        ):
             raise _refuse("feature_names_in_", f"an array of {n_features} names", repr(names)[:80])
 
     def _fitted_extra(self) -> tuple[str, ...]:
@@ -1006,11 +1063,16 @@ Examples
             raise _refuse("intercept_", "a finite float", repr(intercept))
         if run is not None:
             if run.classes is not None or run.theta.dtype != dtype:
-                raise _refuse("_fit_state", f"a regression fit in {dtype}",
-                              f"{run.theta.dtype} with classes {run.classes}")
+                raise _refuse(
+                    "_fit_state",
+                    f"a regression fit in {dtype}",
+                    f"{run.theta.dtype} with classes {run.classes}",
+                )
             theta = run.parameters()
-            if theta.shape != (n_features + 1,) or not np.array_equal(theta[1:], coef) or (
-                float(theta[0]) != intercept
+            if (
+                theta.shape != (n_features + 1,)
+                or not np.array_equal(theta[1:], coef)
+                or (float(theta[0]) != intercept)
             ):
                 raise _refuse("coef_ and intercept_", "the fit's parameters", "other values")
 
@@ -1219,11 +1281,15 @@ Examples
     def _check_pickled_parameters(self, state: dict[str, Any], run: _FitState | None) -> None:
         coef, intercept, classes = state["coef_"], state["intercept_"], state["classes_"]
         n_features = state["n_features_in_"]
-        if not isinstance(classes, np.ndarray) or classes.ndim != 1 or len(classes) < 2 or (
-            len(np.unique(classes)) != len(classes)
+        if (
+            not isinstance(classes, np.ndarray)
+            or classes.ndim != 1
+            or len(classes) < 2
+            or (len(np.unique(classes)) != len(classes))
         ):
-            raise _refuse("classes_", "a 1-D array of at least 2 distinct labels",
-                          repr(classes)[:80])
+            raise _refuse(
+                "classes_", "a 1-D array of at least 2 distinct labels", repr(classes)[:80]
+            )
         outputs = 1 if len(classes) == 2 else len(classes)
         dtype = coef.dtype if isinstance(coef, np.ndarray) else np.dtype(np.float64)
         if dtype not in (np.float32, np.float64):
@@ -1231,16 +1297,23 @@ Examples
         _check_array("coef_", coef, (outputs, n_features), dtype)
         _check_array("intercept_", intercept, (outputs,), dtype)
         if run is not None:
-            if run.classes is None or not np.array_equal(run.classes, classes) or (
-                run.theta.dtype != dtype
+            if (
+                run.classes is None
+                or not np.array_equal(run.classes, classes)
+                or (run.theta.dtype != dtype)
             ):
-                raise _refuse("_fit_state", f"a fit of classes {classes.tolist()} in {dtype}",
-                              f"{run.theta.dtype} with classes {run.classes}")
+                raise _refuse(
+                    "_fit_state",
+                    f"a fit of classes {classes.tolist()} in {dtype}",
+                    f"{run.theta.dtype} with classes {run.classes}",
+                )
             theta = run.parameters()
             theta = theta[:, None] if theta.ndim == 1 else theta
-            if theta.shape != (n_features + 1, outputs) or not np.array_equal(
-                theta[1:].T, coef
-            ) or not np.array_equal(theta[0], intercept):
+            if (
+                theta.shape != (n_features + 1, outputs)
+                or not np.array_equal(theta[1:].T, coef)
+                or not np.array_equal(theta[0], intercept)
+            ):
                 raise _refuse("coef_ and intercept_", "the fit's parameters", "other values")
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegression:

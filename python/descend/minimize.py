@@ -107,9 +107,7 @@ class OptimizeResult(dict):
 def _rule(method: object, options: dict[str, Any]) -> Any:
     """The compiled update rule for `method`, with the rule's hyperparameters from options."""
     if not isinstance(method, str) or method.lower() not in _METHODS:
-        raise ValueError(
-            f"method must be one of {', '.join(map(repr, _METHODS))}, got {method!r}"
-        )
+        raise ValueError(f"method must be one of {', '.join(map(repr, _METHODS))}, got {method!r}")
     if "maximize" in options:
         raise ValueError("options: 'maximize' is not supported by minimize(); minimize -f")
     optimizer_class, presets = _METHODS[method.lower()]
@@ -165,9 +163,7 @@ def _settings(
     elif hasattr(schedule, "_to_core"):
         core_schedule = schedule._to_core()
     else:
-        raise TypeError(
-            f"options['schedule'] must be a descend.schedules object, got {schedule!r}"
-        )
+        raise TypeError(f"options['schedule'] must be a descend.schedules object, got {schedule!r}")
     max_iter = check_int("options['max_iter']", max_iter, 0, MAX_STEP)
     if clip_norm is not None and not (
         isinstance(clip_norm, numbers.Real) and clip_norm > 0 and math.isfinite(clip_norm)
@@ -346,8 +342,10 @@ def _negative_curvature(
     forward = values(x + h * directions)
     backward = values(x - h * directions)
     second = forward - 2.0 * fx + backward
-    noise = 16 * np.finfo(np.float64).eps * np.maximum(
-        abs(fx), np.maximum(np.abs(forward), np.abs(backward))
+    noise = (
+        16
+        * np.finfo(np.float64).eps
+        * np.maximum(abs(fx), np.maximum(np.abs(forward), np.abs(backward)))
     )
     negative = np.isfinite(second) & (second < -noise)
     if not negative.any():
