@@ -20,18 +20,7 @@ dd = pytest.importorskip("dask.dataframe")
 pd = pytest.importorskip("pandas")
 descend_dask = pytest.importorskip("descend.dask")
 
-RULES = [
-    "sgd",
-    "momentum",
-    "nesterov",
-    "adagrad",
-    "rmsprop",
-    "adam",
-    "adamw",
-    "nadam",
-    "radam",
-    "adamax",
-]
+RULES = list(descend.optim.OPTIMIZER_NAMES)
 # uneven row chunks, so that the workers hold different numbers of rows
 CHUNKS = (70, 100, 30, 100)
 

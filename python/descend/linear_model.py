@@ -817,7 +817,8 @@ l1_ratio : float, default=0.15
 optimizer : str or descend.optim.Optimizer, default="sgd"
     The update rule, by name: "sgd" (θ ← θ - η g), "momentum" (SGD with momentum 0.9),
     "nesterov" (with Nesterov momentum 0.9), "adagrad", "rmsprop", "adam", "adamw", "nadam",
-    "radam", "adamax" (each with torch.optim's defaults), or a ``descend.optim`` instance
+    "radam", "adamax", "lion" (each with torch.optim's defaults; the list is
+    ``descend.optim.OPTIMIZER_NAMES``), or a ``descend.optim`` instance
     such as ``descend.optim.Adam(betas=(0.8, 0.99))``, of which only the hyperparameters are
     used (its lr is replaced by the estimator's step size; its parameters and state are left
     alone).
