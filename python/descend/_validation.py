@@ -353,7 +353,12 @@ def encode_labels(
             )
     codes = np.empty(len(labels), dtype=_code_dtype(len(classes)))
     if len(classes) == 2:  # code 1 where the label is the second class, written in place
-        np.equal(labels, classes[1], out=codes.view(np.bool_))
+        if labels.dtype.kind in "US":  # NumPy < 1.25 has no np.equal loop for strings
+            for start in _chunks(len(labels)):
+                end = start + _LABEL_CHUNK
+                codes.view(np.bool_)[start:end] = labels[start:end] == classes[1]
+        else:
+            np.equal(labels, classes[1], out=codes.view(np.bool_))
         return classes, codes, labels
     for start in _chunks(len(labels)):
         codes[start : start + _LABEL_CHUNK] = np.searchsorted(

@@ -26,6 +26,7 @@ Needs the optional extra ``descend[dask]`` (``dask[array,dataframe]`` and ``dist
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import time
 from typing import Any
@@ -268,7 +269,7 @@ class _Cluster:
         while True:
             try:
                 return future.result(timeout=0.1)
-            except TimeoutError:
+            except (TimeoutError, asyncio.TimeoutError):  # distinct classes before Python 3.11
                 if worker not in self.client.scheduler_info()["workers"]:
                     self.client.cancel(future)
                     raise ConnectionError(f"worker {worker} left the cluster") from None
