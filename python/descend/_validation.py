@@ -352,17 +352,13 @@ def encode_labels(
                 f"y has labels {unknown.tolist()} that are not in classes {classes.tolist()}"
             )
     codes = np.empty(len(labels), dtype=_code_dtype(len(classes)))
-    if len(classes) == 2:  # code 1 where the label is the second class, written in place
-        if labels.dtype.kind in "US":  # NumPy < 1.25 has no np.equal loop for strings
-            for start in _chunks(len(labels)):
-                end = start + _LABEL_CHUNK
-                codes.view(np.bool_)[start:end] = labels[start:end] == classes[1]
-        else:
-            np.equal(labels, classes[1], out=codes.view(np.bool_))
-        return classes, codes, labels
+    binary = len(classes) == 2
     for start in _chunks(len(labels)):
-        codes[start : start + _LABEL_CHUNK] = np.searchsorted(
-            classes, labels[start : start + _LABEL_CHUNK]
+        chunk = labels[start : start + _LABEL_CHUNK]
+        # binary: 1 where the label is the second class (`==`, not np.equal: NumPy < 1.25 has no
+        # np.equal loop for strings); otherwise the label's index in classes
+        codes[start : start + _LABEL_CHUNK] = (
+            chunk == classes[1] if binary else np.searchsorted(classes, chunk)
         )
     return classes, codes, labels
 
