@@ -76,6 +76,15 @@ _LOST_SECONDS = 30.0
 _BLOCK_ROWS = 4096
 
 
+def _worker_lost(error: Exception) -> bool:
+    """Whether an actor call failed because its worker is gone: the connection closed
+    (OSError), or distributed's ValueError "Worker holding Actor was lost" (raised instead by
+    some releases, and by others depending on when the loss is noticed)."""
+    return isinstance(error, OSError) or (
+        isinstance(error, ValueError) and "Worker holding Actor was lost" in str(error)
+    )
+
+
 class WorkerLostError(RuntimeError):
     """A worker holding row chunks was lost during a fit and its chunks could not be reloaded."""
 
@@ -280,7 +289,9 @@ class _Cluster:
         calls = [getattr(actor, method)(*args) for _, actor in self.actors]
         try:
             return _chunk_order([c.result() for c in calls])
-        except OSError as error:
+        except (OSError, ValueError) as error:
+            if not _worker_lost(error):
+                raise
             raise WorkerLostError(
                 f"descend.dask.fit: a worker holding row chunks was lost while they were being "
                 f"prepared ({error!r}); the fit was abandoned"
@@ -302,7 +313,9 @@ class _Cluster:
             for worker, call in calls:
                 try:
                     results.append(call.result())
-                except OSError as error:  # the worker's connection is gone
+                except (OSError, ValueError) as error:
+                    if not _worker_lost(error):
+                        raise
                     failed.append((worker, error))
             if not failed:
                 return _chunk_order(results)
