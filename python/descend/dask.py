@@ -78,10 +78,11 @@ _BLOCK_ROWS = 4096
 
 def _worker_lost(error: Exception) -> bool:
     """Whether an actor call failed because its worker is gone: the connection closed
-    (OSError), or distributed's ValueError "Worker holding Actor was lost" (raised instead by
-    some releases, and by others depending on when the loss is noticed)."""
+    (OSError), or distributed's "Worker holding Actor was lost" (a ValueError or RuntimeError,
+    depending on the release and on when the loss is noticed)."""
     return isinstance(error, OSError) or (
-        isinstance(error, ValueError) and "Worker holding Actor was lost" in str(error)
+        isinstance(error, (ValueError, RuntimeError))
+        and "Worker holding Actor was lost" in str(error)
     )
 
 
@@ -289,7 +290,7 @@ class _Cluster:
         calls = [getattr(actor, method)(*args) for _, actor in self.actors]
         try:
             return _chunk_order([c.result() for c in calls])
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, RuntimeError) as error:
             if not _worker_lost(error):
                 raise
             raise WorkerLostError(
@@ -313,7 +314,7 @@ class _Cluster:
             for worker, call in calls:
                 try:
                     results.append(call.result())
-                except (OSError, ValueError) as error:
+                except (OSError, ValueError, RuntimeError) as error:
                     if not _worker_lost(error):
                         raise
                     failed.append((worker, error))
