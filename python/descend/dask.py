@@ -248,7 +248,11 @@ class _Cluster:
             try:
                 self._place()
                 return
-            except OSError as error:  # a worker gone: connection closed, or left the cluster
+            except (OSError, ValueError, RuntimeError) as error:
+                # a worker gone (connection closed, left the cluster, or died holding the
+                # actor being created); anything else is not ours to retry
+                if not _worker_lost(error):
+                    raise
                 if attempt == _RELOADS:
                     raise WorkerLostError(
                         f"descend.dask.fit: workers were lost {_RELOADS + 1} times while the "
@@ -284,40 +288,35 @@ class _Cluster:
                     self.client.cancel(future)
                     raise ConnectionError(f"worker {worker} left the cluster") from None
 
+    def _ask(self, method: str, *args: Any) -> tuple[list[Any], list[tuple[str, Exception]]]:
+        """The method's result on every actor (called concurrently), and (worker, error) for
+        each worker found lost: when the call is made (its actor's task has failed) or while
+        it runs (connection closed). Any other error is raised."""
+        pending, failed = [], []
+        for worker, actor in self.actors:
+            try:
+                pending.append((worker, getattr(actor, method)(*args)))
+            except (OSError, ValueError, RuntimeError) as error:
+                if not _worker_lost(error):
+                    raise
+                failed.append((worker, error))
+        results = []
+        for worker, call in pending:
+            try:
+                results.append(call.result())
+            except (OSError, ValueError, RuntimeError) as error:
+                if not _worker_lost(error):
+                    raise
+                failed.append((worker, error))
+        return results, failed
+
     def call(self, method: str, *args: Any) -> list[Any]:
-        """The per-chunk results of the method on every actor (called concurrently), in
-        chunk order; WorkerLostError if a worker is lost meanwhile."""
-        calls = [getattr(actor, method)(*args) for _, actor in self.actors]
-        try:
-            return _chunk_order([c.result() for c in calls])
-        except (OSError, ValueError, RuntimeError) as error:
-            if not _worker_lost(error):
-                raise
-            raise WorkerLostError(
-                f"descend.dask.fit: a worker holding row chunks was lost while they were being "
-                f"prepared ({error!r}); the fit was abandoned"
-            ) from error
-
-    def prepare(self, *args: Any) -> list[Any]:
-        """The actors' prepare(*args), remembered so that a reload can repeat it."""
-        self.preparation = args
-        self.prepared = self.call("prepare", *args)
-        return self.prepared
-
-    def sums(self, *args: Any) -> list[Any]:
-        """The actors' sums(*args). When workers holding chunks are lost, the scheduler is
-        waited for to notice it, the chunks are reloaded into new actors (Dask recomputes the
-        lost ones) and the sums asked again, at most _RELOADS times; then WorkerLostError."""
+        """The per-chunk results of the method on every actor, in chunk order. When workers
+        holding chunks are lost, the scheduler is waited for to notice it, the chunks are
+        reloaded into new actors (Dask recomputes the lost ones), prepared again, and the
+        method asked again, at most _RELOADS times; then WorkerLostError."""
         for attempt in range(_RELOADS + 1):
-            calls = [(worker, actor.sums(*args)) for worker, actor in self.actors]
-            results, failed = [], []
-            for worker, call in calls:
-                try:
-                    results.append(call.result())
-                except (OSError, ValueError, RuntimeError) as error:
-                    if not _worker_lost(error):
-                        raise
-                    failed.append((worker, error))
+            results, failed = self._ask(method, *args)
             if not failed:
                 return _chunk_order(results)
             lost = [worker for worker, _ in failed]
@@ -329,9 +328,21 @@ class _Cluster:
             self._reload(lost, failed[0][1])
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def prepare(self, *args: Any) -> list[Any]:
+        """The actors' prepare(*args), remembered so that a reload can repeat it."""
+        self.preparation = ()  # a reload during this call loads the chunks unprepared
+        self.prepared = self.call("prepare", *args)
+        self.preparation = args
+        return self.prepared
+
+    def sums(self, *args: Any) -> list[Any]:
+        """The actors' sums(*args) (see call for lost workers)."""
+        return self.call("sums", *args)
+
     def _reload(self, lost: list[str], error: Exception) -> None:
-        """New actors for every chunk once the scheduler has dropped the `lost` workers;
-        WorkerLostError if that does not happen within _LOST_SECONDS or the reload fails."""
+        """New actors for every chunk once the scheduler has dropped the `lost` workers, with
+        the last preparation repeated; WorkerLostError if that does not happen within
+        _LOST_SECONDS, the reload fails, or the recomputed chunks differ from the lost ones."""
         deadline = time.monotonic() + _LOST_SECONDS
         while set(lost) & set(self.client.scheduler_info()["workers"]):
             if time.monotonic() > deadline:
@@ -342,13 +353,16 @@ class _Cluster:
             time.sleep(0.05)
         try:
             self.start()
-            prepared = self.call("prepare", *self.preparation)
+            if self.preparation:
+                prepared, failed = self._ask("prepare", *self.preparation)
+                if failed:
+                    raise failed[0][1]
         except Exception as reload_error:
             raise WorkerLostError(
                 f"descend.dask.fit: worker(s) {lost} holding row chunks were lost ({error!r}) "
                 f"and the chunks could not be reloaded ({reload_error!r}); the fit was abandoned"
             ) from reload_error
-        if prepared != self.prepared:
+        if self.preparation and not _same_entries(_chunk_order(prepared), self.prepared):
             raise WorkerLostError(
                 f"descend.dask.fit: worker(s) {lost} holding row chunks were lost and the "
                 "recomputed chunks differ from the lost ones; the fit was abandoned"
@@ -359,6 +373,14 @@ class _Cluster:
         the caller's persisted arrays, may share their keys)."""
         self.actors = []
         self.parts = []
+
+
+def _same_entries(first: list[Any], second: list[Any]) -> bool:
+    """Whether two lists of per-chunk tuples (numbers, arrays or None) hold equal values."""
+    return len(first) == len(second) and all(
+        len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+        for a, b in zip(first, second, strict=True)
+    )
 
 
 def _chunk_order(results: list[Any]) -> list[Any]:
