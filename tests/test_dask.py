@@ -162,6 +162,26 @@ def test_learning_rate_auto_fits_in_the_same_internal_coordinates_as_the_single_
     _assert_same_fit(model, local)
 
 
+@pytest.mark.parametrize("rule", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("batch_size", [1, 32])
+def test_learning_rate_auto_with_mini_batches_takes_the_single_machine_step(
+    client, rule, batch_size
+):
+    # sgd's step needs the largest scaled row norm over all chunks (weighted: the heaviest
+    # row is the largest), adam's only the row count
+    X, y, weight = _raw_data()
+    weight[17] = 40.0
+    params = dict(
+        optimizer=rule, batch_size=batch_size, penalty="l2", max_iter=3, tol=None, random_state=0
+    )
+    local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
+    model = descend_dask.fit(
+        descend.LinearRegression(**params), *_dask(X, y, weight), client=client
+    )
+    assert model._fit_state.lr == pytest.approx(local._fit_state.lr, rel=1e-12)
+    _assert_same_fit(model, local)
+
+
 def test_the_default_estimator_fits_on_a_cluster_as_on_one_machine(client):
     X, y, _ = _raw_data(constant=True)  # a constant column keeps the scale 1 (plain sgd)
     local = descend.LinearRegression().fit(X, y)
@@ -412,10 +432,6 @@ def test_misaligned_chunks_and_bad_input_are_refused_with_clear_errors(client):
             dy,
             client=client,
         )
-    with pytest.raises(
-        ValueError, match="learning_rate: descend.dask.fit takes 'auto' for full-batch fits only"
-    ):
-        descend_dask.fit(descend.LinearRegression(batch_size=10), dX, dy, client=client)
     bad = X.copy()
     bad[250, 2] = np.nan
     with pytest.raises(ValueError, match="NaN"):

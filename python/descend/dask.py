@@ -13,8 +13,8 @@ the actors for the sums over the rows of the batch they hold (theta and the row 
 one round trip per step). A distributed fit therefore equals the single-machine fit on the
 same rows up to the rounding of the chunk sums, whatever the chunks' placement.
 ``learning_rate="auto"`` computes its scaling and step from the chunks' moments
-(``_moments_data``). The user guide's page "Beyond one machine: Dask" says what travels and
-what a lost worker does.
+(``_moments_data``) and, for mini-batches, their largest scaled row norm. The user guide's
+page "Beyond one machine: Dask" says what travels and what a lost worker does.
 
 Needs the optional extra ``descend[dask]`` (``dask[array,dataframe]`` and ``distributed``)::
 
@@ -171,6 +171,28 @@ class _Chunks:
                 target = y.astype(np.float64)
                 square = float(target @ (target if w is None else target * w))
             out.append((index, total, mean, scatter, square))
+        return out
+
+    def largest_row_norms(
+        self, feature_offset: np.ndarray | None, feature_scale: np.ndarray, fit_intercept: bool
+    ) -> list[tuple[int, float]]:
+        """(chunk index, max_i s_i ||x~_i||^2) of each chunk with a positive weight: x~_i the
+        scaled row with its leading 1 (``_core.smoothness``, whose value is relative to the
+        chunk's mean weight, multiplied back by it)."""
+        out = []
+        chunks = zip(self.indices, self.X, self.weights, self.totals, strict=True)
+        for index, X, w, total in chunks:
+            if total == 0.0:
+                continue
+            _, largest = _core.smoothness(
+                X,
+                sample_weight=w,
+                feature_offset=feature_offset,
+                feature_scale=feature_scale,
+                fit_intercept=fit_intercept,
+                iterations=1,
+            )
+            out.append((index, largest * total / X.shape[0]))
         return out
 
     def sums(
@@ -450,9 +472,9 @@ def fit(
         early stopping. ``learning_rate="auto"`` (the default) does what it does in
         ``estimator.fit``: the feature scaling and step of ``descend._scaling`` from the
         column means and covariance of X, which the workers compute chunk by chunk (one extra
-        round trip; O(n_features^2) floats per chunk), and the fit in those internal
-        coordinates; for full-batch fits only (with ``batch_size``, give a number or a
-        schedule). Fitted in place.
+        round trip; O(n_features^2) floats per chunk) and, with ``batch_size``, the largest
+        scaled row norm (one more), and the fit in those internal coordinates. Fitted in
+        place.
     X : dask.array.Array or dask.dataframe.DataFrame of shape (n_samples, n_features)
         Training data; a DataFrame's column names become ``feature_names_in_``.
     y : dask.array.Array or dask.dataframe.Series of shape (n_samples,)
@@ -473,17 +495,6 @@ def fit(
             f"{type(estimator).__name__}"
         )
     settings = estimator._settings()
-    if (
-        settings.batch_size is not None
-        and isinstance(estimator.learning_rate, str)
-        and estimator.schedule is None
-    ):
-        raise ValueError(
-            "learning_rate: descend.dask.fit takes 'auto' for full-batch fits only (its "
-            "mini-batch step needs the largest row norm and the row count, not gathered from "
-            "the workers yet); with batch_size give a number or a schedule, got 'auto' with "
-            f"batch_size={estimator.batch_size!r}"
-        )
     if settings.validation_fraction is not None:
         raise ValueError("early_stopping: descend.dask.fit does not hold out rows; got True")
     client = default_client() if client is None else client
@@ -557,7 +568,22 @@ def _fit_on(
     scaling = None
     if isinstance(estimator.learning_rate, str) and estimator.schedule is None:
         Z, target = _moments_data(cluster.call("moments"))
-        scaling = estimator._auto_settings(Z, target, None, loss, n_outputs, settings)
+
+        def max_row_norm2(offset: np.ndarray | None, scale: np.ndarray) -> float:
+            """max_i (s_i / mean(s)) ||x~_i||^2 over all rows, from the chunks' maxima."""
+            norms = cluster.call("largest_row_norms", offset, scale, settings.fit_intercept)
+            return max(value for _, value in norms) * n_samples / total
+
+        scaling = estimator._auto_settings(
+            Z,
+            target,
+            None,
+            loss,
+            n_outputs,
+            settings,
+            n_samples=n_samples,
+            max_row_norm2=max_row_norm2,
+        )
         lr = scaling.learning_rate
         theta = to_internal_units(theta, scaling)
     elif isinstance(estimator.learning_rate, str):  # the schedule sets every step
