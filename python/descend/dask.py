@@ -109,7 +109,7 @@ class _Chunks:
         self.weights: list[np.ndarray | None] = []
         self.totals: list[float] = []
 
-    def labels(self) -> list[np.ndarray]:
+    def labels(self) -> list[tuple[int, np.ndarray]]:
         """(chunk index, its distinct labels) of each chunk (y checked as class labels)."""
         return [
             (index, encode_labels(y, None, X.shape[0])[0])
@@ -121,7 +121,7 @@ class _Chunks:
         model: Any,
         dtype: str,
         classes: np.ndarray | None,
-        class_weight: dict | None,
+        class_weight: dict[Any, float] | None,
     ) -> list[tuple[int, int, float, np.ndarray | None]]:
         """Encode y and fold the class weights into the sample weights, chunk by chunk, as
         ``model`` (an unfitted copy of the estimator) does for one chunk of partial_fit.
@@ -209,7 +209,7 @@ class _Chunks:
         batch, repeats counted) that fall in it (chunk k holds rows starts[k] .. starts[k+1]-1).
         """
         kernel = getattr(_core, _KERNELS[loss])
-        options = {"fit_intercept": fit_intercept}
+        options: dict[str, Any] = {"fit_intercept": fit_intercept}
         if loss == "huber":
             options["epsilon"] = epsilon
         out = np.zeros((len(self.X), 1 + theta.size))
@@ -245,7 +245,8 @@ def _as_dask_array(value: Any, name: str, ndim: int) -> da.Array:
             f"{name}: expected a {ndim}-D array, got {value.ndim}-D with shape {value.shape}"
         )
     if any(np.isnan(c) for c in value.chunks[0]):
-        value = value.compute_chunk_sizes()
+        sized: da.Array = value.compute_chunk_sizes()
+        return sized
     return value
 
 
@@ -259,7 +260,7 @@ class _Cluster:
             client.compute(list(a.to_delayed().ravel())) for a in (X, y, w) if a is not None
         ]
         self.actors: list[tuple[str, Any]] = []
-        self.preparation: tuple = ()
+        self.preparation: tuple[Any, ...] = ()
         self.prepared: list[Any] = []
 
     def start(self) -> None:
@@ -314,7 +315,8 @@ class _Cluster:
         """The method's result on every actor (called concurrently), and (worker, error) for
         each worker found lost: when the call is made (its actor's task has failed) or while
         it runs (connection closed). Any other error is raised."""
-        pending, failed = [], []
+        pending: list[tuple[str, Any]] = []
+        failed: list[tuple[str, Exception]] = []
         for worker, actor in self.actors:
             try:
                 pending.append((worker, getattr(actor, method)(*args)))
@@ -517,7 +519,10 @@ def fit(
     cluster = _Cluster(client, X, y, w)
     try:
         cluster.start()
-        return _fit_on(estimator, settings, cluster, names, int(X.shape[1]), dtype)
+        fitted: LinearRegression | LogisticRegression = _fit_on(
+            estimator, settings, cluster, names, int(X.shape[1]), dtype
+        )
+        return fitted
     finally:
         cluster.close()
 
@@ -525,25 +530,26 @@ def fit(
 def _fit_on(
     estimator: Any, settings: Any, cluster: _Cluster, names: Any, n_features: int, dtype: Any
 ) -> Any:
-    classifier = isinstance(estimator, LogisticRegression)
     model = type(estimator)(**estimator.get_params())
-    classes = class_weight = None
-    if classifier:
+    classes: np.ndarray | None = None
+    class_weight: dict[Any, float] | None = None
+    if isinstance(estimator, LogisticRegression):
         classes = np.unique(np.concatenate([labels for _, labels in cluster.call("labels")]))
     prepared = cluster.prepare(model, dtype.name, classes, None)
-    if classifier and estimator.class_weight is not None:
+    if classes is not None and estimator.class_weight is not None:
         # the per-class weights from the global (weighted) class counts, then once more
         counts = np.sum([entry[3] for entry in prepared], axis=0)
         per_class = class_weight_per_class(
             estimator.class_weight, classes, np.arange(len(classes)), counts
         )
+        assert per_class is not None  # class_weight is not None
         class_weight = dict(zip(classes.tolist(), per_class.tolist(), strict=True))
         prepared = cluster.prepare(model, dtype.name, classes, class_weight)
     total = float(np.sum([entry[2] for entry in prepared]))
     n_samples = int(np.sum([entry[1] for entry in prepared]))
     if not total > 0.0:
         raise ValueError("sample_weight must not be all zero: at least one weight must be > 0")
-    if classifier:
+    if classes is not None:
         counts = np.sum([entry[3] for entry in prepared], axis=0)
         estimator._weights(
             counts, np.arange(len(classes)), classes, np.dtype(np.float64), partial=False
@@ -572,7 +578,7 @@ def _fit_on(
         def max_row_norm2(offset: np.ndarray | None, scale: np.ndarray) -> float:
             """max_i (s_i / mean(s)) ||x~_i||^2 over all rows, from the chunks' maxima."""
             norms = cluster.call("largest_row_norms", offset, scale, settings.fit_intercept)
-            return max(value for _, value in norms) * n_samples / total
+            return float(max(value for _, value in norms)) * n_samples / total
 
         scaling = estimator._auto_settings(
             Z,
@@ -602,64 +608,58 @@ def _fit_on(
         n_iter_no_change=settings.n_iter_no_change,
         average=run.averaging_from,
     )
-    epsilon = float(getattr(estimator, "epsilon", 0.1))
-    penalty = dict(penalty=settings.penalty, alpha=settings.alpha, l1_ratio=settings.l1_ratio)
-    if settings.batch_size is not None:
-        _run_batches(
-            estimator,
-            run,
-            rule,
-            cluster,
-            options,
-            loss,
-            epsilon,
-            settings.fit_intercept,
-            total,
-            n_samples,
-            penalty,
-        )
-    else:
-        _run_full_batch(
-            estimator,
-            run,
-            rule,
-            cluster,
-            options,
-            loss,
-            epsilon,
-            settings.fit_intercept,
-            total,
-            n_samples,
-            penalty,
-        )
+    kernel = (loss, float(getattr(estimator, "epsilon", 0.1)), settings.fit_intercept)
+    _run_epochs(estimator, run, rule, settings, cluster, options, kernel, total, n_samples)
     status = run.solver.status
     estimator._commit(run, names, n_features, False, status)
     estimator._warn(status, settings, False)
     return estimator
 
 
-def _run_full_batch(
+def _run_epochs(
     estimator: Any,
     run: _FitState,
     rule: Any,
+    settings: Any,
     cluster: _Cluster,
     options: Any,
-    loss: str,
-    epsilon: float,
-    fit_intercept: bool,
+    kernel: tuple[str, float, bool],
     total: float,
     n_samples: int,
-    penalty: dict,
 ) -> None:
-    """Full-batch epochs: the sums of all rows at theta, one round trip, then the epoch's step
-    in C++ (_core.fit_linear_from_sums), until the solver stops."""
-    shape = run.theta.shape
-    while True:
+    """The fit's epochs, until the solver stops.
+
+    Full batch: each epoch, the sums of all rows at theta (one round trip), then the epoch's
+    step in C++ (``_core.fit_linear_from_sums``). Mini-batches: the C++ loop
+    (``_core.fit_linear_remote``) picks each step's rows as ``estimator.fit`` does (its
+    shuffled permutation or draws with replacement, from the run's seeded generator), and each
+    step sends theta and the batch's row numbers to every actor, which return the sums of the
+    rows they hold (one round trip per step); the batch mean is divided by
+    |B| * mean(sample_weight), the global weighting of the library's objectives. kernel is
+    (loss, epsilon, fit_intercept) as ``_Chunks.sums`` takes them."""
+    scaling = run.scaling_arguments()
+    common = dict(
+        n_samples=n_samples,
+        penalty=settings.penalty,
+        alpha=settings.alpha,
+        l1_ratio=settings.l1_ratio,
+        feature_offset=scaling["feature_offset"],
+        feature_scale=scaling["feature_scale"],
+    )
+    starts = np.concatenate([[0], np.cumsum([entry[1] for entry in cluster.prepared])])
+    mean_weight = total / n_samples
+
+    def batch_sums(rows: np.ndarray | None, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        sums = _added(cluster.sums(theta, *kernel, rows, starts))
+        sums /= total if rows is None else rows.size * mean_weight
+        return float(sums[0]), sums[1:]
+
+    def full_batch_epoch() -> Any:
         at = np.array(run.in_caller_units(run.theta))  # a copy: the loop updates run.theta
-        sums = _added(cluster.sums(at, loss, epsilon, fit_intercept)) / total
-        losses = _core.fit_linear_from_sums(
+        sums = _added(cluster.sums(at, *kernel)) / total
+        return _core.fit_linear_from_sums(
             float(sums[0]),
-            sums[1:].reshape(shape),
+            sums[1:].reshape(run.theta.shape),
             at,
             run.theta,
             run.state,
@@ -668,43 +668,11 @@ def _run_full_batch(
             run.schedule_core,
             options,
             run.solver,
-            n_samples=n_samples,
-            **penalty,
-            **run.scaling_arguments(),
+            **common,
         )
-        estimator._report(run, losses, [])
-        if run.solver.status != "running":
-            break
 
-
-def _run_batches(
-    estimator: Any,
-    run: _FitState,
-    rule: Any,
-    cluster: _Cluster,
-    options: Any,
-    loss: str,
-    epsilon: float,
-    fit_intercept: bool,
-    total: float,
-    n_samples: int,
-    penalty: dict,
-) -> None:
-    """Mini-batch epochs: the C++ loop (_core.fit_linear_remote) picks each step's rows as
-    estimator.fit does (its shuffled permutation or draws with replacement, from the run's
-    seeded generator), and each step sends theta and the batch's row numbers to every actor,
-    which return the sums of the rows they hold (one round trip per step). The batch mean is
-    divided by |B| * mean(sample_weight), the global weighting of the library's objectives."""
-    starts = np.concatenate([[0], np.cumsum([entry[1] for entry in cluster.prepared])])
-    mean_weight = total / n_samples
-
-    def batch_sums(rows: np.ndarray | None, theta: np.ndarray) -> tuple[float, np.ndarray]:
-        sums = _added(cluster.sums(theta, loss, epsilon, fit_intercept, rows, starts))
-        sums /= total if rows is None else rows.size * mean_weight
-        return float(sums[0]), sums[1:]
-
-    while True:
-        losses = _core.fit_linear_remote(
+    def mini_batch_epoch() -> Any:
+        return _core.fit_linear_remote(
             batch_sums,
             run.theta,
             run.state,
@@ -714,11 +682,12 @@ def _run_batches(
             options,
             run.solver,
             1,
-            n_samples=n_samples,
-            **penalty,
-            **run.scaling_arguments(),
+            **common,
         )
-        estimator._report(run, losses, [])
+
+    epoch = full_batch_epoch if settings.batch_size is None else mini_batch_epoch
+    while True:
+        estimator._report(run, epoch(), [])
         if run.solver.status != "running":
             break
 
