@@ -5,6 +5,7 @@ import contextlib
 import os
 import pickle
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -461,6 +462,29 @@ def test_solver_refuses_sums_computed_at_another_theta():
             n_samples=10,
         )
     assert not theta.any()
+
+
+class _InterruptedAtEpoch3(descend.LinearRegression):
+    """Sends itself SIGINT (as Ctrl-C does) while the fit reports its third epoch."""
+
+    def _report(self, run, losses, validation_losses):
+        super()._report(run, losses, validation_losses)
+        if len(run.losses) == 3:
+            signal.raise_signal(signal.SIGINT)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself")
+@pytest.mark.parametrize("batch_size", [None, 32])
+def test_ctrl_c_stops_a_cluster_fit_at_the_end_of_an_epoch_and_keeps_it(client, batch_size):
+    X, y, _ = _data()
+    params = dict(learning_rate=0.01, batch_size=batch_size, tol=None, random_state=0)
+    before = signal.getsignal(signal.SIGINT)
+    model = _InterruptedAtEpoch3(max_iter=10**9, **params)
+    with pytest.raises(KeyboardInterrupt, match="interrupted .* after 3 epochs"):
+        descend_dask.fit(model, *_dask(X, y), client=client)
+    assert signal.getsignal(signal.SIGINT) is before
+    assert model.status_ == "interrupted" and model.n_iter_ == 3
+    _assert_same_fit(model, descend.LinearRegression(max_iter=3, **params).fit(X, y))
 
 
 # Killed after 0.5 s: mid-fit (most runs); at once: while the chunks are loaded and prepared.

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from . import _core, optim
+from ._progress import Progress
 from ._scaling import to_internal_units
 from ._validation import (
     as_float_matrix,
@@ -44,7 +45,7 @@ from ._validation import (
     feature_names_of,
     seed_from_random_state,
 )
-from .linear_model import LinearRegression, LogisticRegression, _FitState
+from .linear_model import LinearRegression, LogisticRegression, _bar_wanted, _FitState
 from .schedules import Constant
 
 try:
@@ -475,8 +476,8 @@ def fit(
         ``estimator.fit``: the feature scaling and step of ``descend._scaling`` from the
         column means and covariance of X, which the workers compute chunk by chunk (one extra
         round trip; O(n_features^2) floats per chunk) and, with ``batch_size``, the largest
-        scaled row norm (one more), and the fit in those internal coordinates. Fitted in
-        place.
+        scaled row norm (one more), and the fit in those internal coordinates. ``verbose``
+        as in ``estimator.fit`` (a progress bar, or a line per epoch). Fitted in place.
     X : dask.array.Array or dask.dataframe.DataFrame of shape (n_samples, n_features)
         Training data; a DataFrame's column names become ``feature_names_in_``.
     y : dask.array.Array or dask.dataframe.Series of shape (n_samples,)
@@ -490,6 +491,17 @@ def fit(
     -------
     estimator
         The fitted estimator: predict on NumPy data, pickle it, as after ``estimator.fit``.
+
+    Raises
+    ------
+    WorkerLostError
+        Workers holding row chunks were lost and the chunks could not be reloaded (see the
+        user guide's page on Dask).
+    KeyboardInterrupt
+        Ctrl-C: from the end of the first epoch on, the fit stops at the end of the epoch
+        under way and the estimator keeps the parameters reached, with
+        ``status_ == "interrupted"`` (as ``estimator.fit``); before it, or at a second Ctrl-C,
+        at once, and the estimator is left as it was.
     """
     if not isinstance(estimator, LinearRegression | LogisticRegression):
         raise TypeError(
@@ -609,9 +621,25 @@ def _fit_on(
         average=run.averaging_from,
     )
     kernel = (loss, float(getattr(estimator, "epsilon", 0.1)), settings.fit_intercept)
-    _run_epochs(estimator, run, rule, settings, cluster, options, kernel, total, n_samples)
+    with Progress(
+        total=settings.max_iter,
+        desc=f"descend.dask.fit {type(estimator).__name__}",
+        unit="epoch",
+        verbose=_bar_wanted(estimator.verbose),
+        lazy=True,
+    ) as progress:
+        _run_epochs(
+            estimator, run, rule, settings, cluster, options, kernel, total, n_samples, progress
+        )
     status = run.solver.status
+    if progress.interrupted and status == "running":
+        estimator._stop_interrupted(run, names, n_features, False)
+        progress.raise_if_interrupted(
+            f"descend.dask.fit interrupted (Ctrl-C) after {estimator.n_iter_} epochs: the "
+            "estimator keeps the parameters they reached (status_='interrupted')"
+        )
     estimator._commit(run, names, n_features, False, status)
+    progress.raise_if_interrupted()  # the fit had finished anyway: its result stands
     estimator._warn(status, settings, False)
     return estimator
 
@@ -626,8 +654,11 @@ def _run_epochs(
     kernel: tuple[str, float, bool],
     total: float,
     n_samples: int,
+    progress: Progress,
 ) -> None:
-    """The fit's epochs, until the solver stops.
+    """The fit's epochs, until the solver stops or Ctrl-C is caught by progress (from the
+    end of the first epoch on; before, it raises KeyboardInterrupt and the estimator is left
+    as it was).
 
     Full batch: each epoch, the sums of all rows at theta (one round trip), then the epoch's
     step in C++ (``_core.fit_linear_from_sums``). Mini-batches: the C++ loop
@@ -687,8 +718,11 @@ def _run_epochs(
 
     epoch = full_batch_epoch if settings.batch_size is None else mini_batch_epoch
     while True:
-        estimator._report(run, epoch(), [])
-        if run.solver.status != "running":
+        losses = epoch()
+        estimator._report(run, losses, [])
+        if losses:
+            progress.update(len(losses), loss=losses[-1])
+        if run.solver.status != "running" or progress.interrupted:
             break
 
 
