@@ -26,7 +26,6 @@ Needs the optional extra ``descend[dask]`` (``dask[array,dataframe]`` and ``dist
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import time
 from typing import Any
@@ -303,14 +302,18 @@ class _Cluster:
 
     def _result_on(self, future: Any, worker: str) -> Any:
         """The result of a task bound to `worker`; ConnectionError once the worker has left
-        the cluster (the task would wait for it forever)."""
-        while True:
-            try:
-                return future.result(timeout=0.1)
-            except (TimeoutError, asyncio.TimeoutError):  # distinct classes before Python 3.11
-                if worker not in self.client.scheduler_info()["workers"]:
-                    self.client.cancel(future)
-                    raise ConnectionError(f"worker {worker} left the cluster") from None
+        the cluster (the task would wait for it forever) or the task was cancelled (its worker
+        lost). Polled, not waited for with ``future.result(timeout)``: distributed's sync()
+        turns a future cancelled meanwhile into an UnboundLocalError (its CancelledError is
+        not an Exception)."""
+        while not future.done():
+            if worker not in self.client.scheduler_info()["workers"]:
+                self.client.cancel(future)
+                raise ConnectionError(f"worker {worker} left the cluster")
+            time.sleep(0.02)
+        if future.status in ("cancelled", "lost"):
+            raise ConnectionError(f"the task on worker {worker} was {future.status}")
+        return future.result()
 
     def _ask(self, method: str, *args: Any) -> tuple[list[Any], list[tuple[str, Exception]]]:
         """The method's result on every actor (called concurrently), and (worker, error) for
