@@ -47,6 +47,7 @@ from ._validation import (
     validation_split,
 )
 from .exceptions import ConvergenceWarning
+from .minimize import _ON_NONFINITE
 from .schedules import _SCHEDULES, Constant, LinearWarmup, ReduceOnPlateau, Schedule
 
 __all__ = ["LinearRegression", "LogisticRegression"]
@@ -354,6 +355,7 @@ class _Settings:
     n_iter_no_change: int
     average: int
     validation_fraction: float | None
+    on_nonfinite: str
     fit_intercept: bool
     rule: Any  # the compiled update rule (_compiled_rule; lr still to be set)
 
@@ -398,6 +400,7 @@ class _LinearModel(BaseEstimator):
                 raise ValueError(
                     f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}"
                 )
+        on_nonfinite = check_choice("on_nonfinite", self.on_nonfinite, _ON_NONFINITE)
         check_choice("fit_intercept", self.fit_intercept, (False, True))
         check_choice("warm_start", self.warm_start, (False, True))
         if self.verbose is not None and not isinstance(self.verbose, bool):
@@ -412,6 +415,7 @@ class _LinearModel(BaseEstimator):
             n_iter_no_change=n_iter_no_change,
             average=average,
             validation_fraction=fraction,
+            on_nonfinite=on_nonfinite,
             fit_intercept=bool(self.fit_intercept),
             rule=rule,
         )
@@ -573,8 +577,10 @@ class _LinearModel(BaseEstimator):
             slice_seconds=_SLICE_SECONDS,
             average=run.averaging_from,
             early_stopping=validation_rows is not None,
+            on_nonfinite=settings.on_nonfinite,
         )
         solver = run.solver
+        skipped_before = solver.nonfinite_steps
         if partial and solver.status != "running":
             solver.status = "running"  # partial_fit after fit: the fit's stop does not apply
         last_epoch = solver.epoch + 1 if partial else settings.max_iter
@@ -638,7 +644,7 @@ class _LinearModel(BaseEstimator):
                 f"they reached (status_={self.status_!r})"
             )
         self._commit(run, names, X.shape[1], early_stopping, status)
-        self._warn(status, settings, partial)
+        self._warn(status, settings, partial, solver.nonfinite_steps - skipped_before)
         return self
 
     def _stop_interrupted(
@@ -686,6 +692,7 @@ class _LinearModel(BaseEstimator):
             del self.feature_names_in_
         self.n_iter_ = int(run.solver.epoch)
         self.t_ = int(run.solver.step)
+        self.nonfinite_steps_ = int(run.solver.nonfinite_steps)
         self.converged_ = status in ("converged", "early_stopped")
         self.status_ = status
         self.loss_curve_ = list(run.losses)
@@ -694,13 +701,26 @@ class _LinearModel(BaseEstimator):
         elif hasattr(self, "validation_scores_"):
             del self.validation_scores_
 
-    def _warn(self, status: str, settings: _Settings, partial: bool) -> None:
+    def _warn(self, status: str, settings: _Settings, partial: bool, skipped: int = 0) -> None:
+        """Tell what the caller should know about the fit that ended with `status`: a
+        ConvergenceWarning, or under on_nonfinite="raise" a FloatingPointError for a divergence
+        (the estimator already keeps the parameters the warning would name)."""
         name = type(self).__name__
         if status == "diverged":
-            warnings.warn(
+            message = (
                 f"{name} diverged at epoch {self._fit_state.solver.diverged_epoch}: the loss or "
                 "the parameters became NaN or infinite. The parameters are those at the start "
-                "of that epoch. Try a smaller learning_rate (or learning_rate='auto').",
+                "of that epoch (status_='diverged'). Try a smaller learning_rate (or "
+                "learning_rate='auto')."
+            )
+            if settings.on_nonfinite == "raise":
+                raise FloatingPointError(f"{message} (on_nonfinite='raise')")
+            warnings.warn(message, ConvergenceWarning, stacklevel=4)
+        elif skipped:
+            warnings.warn(
+                f"{name}: {skipped} step(s) led to a NaN or infinite loss, gradient or "
+                "parameters and were skipped (on_nonfinite='skip'; nonfinite_steps_ counts "
+                "them). Try a smaller learning_rate (or learning_rate='auto').",
                 ConvergenceWarning,
                 stacklevel=4,
             )
@@ -714,7 +734,15 @@ class _LinearModel(BaseEstimator):
 
     # ------------------------------------------------------------------ pickling
     _FITTED = ("coef_", "intercept_", "n_features_in_")
-    _FITTED_BY_SOLVER = ("n_iter_", "t_", "converged_", "status_", "loss_curve_", "_fit_state")
+    _FITTED_BY_SOLVER = (
+        "n_iter_",
+        "t_",
+        "nonfinite_steps_",
+        "converged_",
+        "status_",
+        "loss_curve_",
+        "_fit_state",
+    )
     # status_ of a fit: the solver's reasons to stop, and Ctrl-C's.
     _STATUSES = ("running", "converged", "early_stopped", "max_iter", "diverged", "interrupted")
 
@@ -758,7 +786,7 @@ class _LinearModel(BaseEstimator):
         if run is not None and not isinstance(run, _FitState):
             raise _refuse("_fit_state", "a _FitState", type(run).__name__)
         self._check_pickled_parameters(state, run)
-        for key in ("n_iter_", "t_"):
+        for key in ("n_iter_", "t_", "nonfinite_steps_"):
             if key in state and (not isinstance(state[key], int) or state[key] < 0):
                 raise _refuse(key, "an int >= 0", repr(state[key]))
         if run is not None:
@@ -766,11 +794,14 @@ class _LinearModel(BaseEstimator):
                 raise _refuse(
                     "n_features_in_", f"{run.theta.shape[0] - 1} (theta's rows - 1)", n_features
                 )
-            if state["n_iter_"] != run.solver.epoch or state["t_"] != run.solver.step:
+            counts = (state["n_iter_"], state["t_"], state["nonfinite_steps_"])
+            solver = run.solver
+            if counts != (solver.epoch, solver.step, solver.nonfinite_steps):
                 raise _refuse(
-                    "n_iter_ and t_",
-                    f"the solver's epoch {run.solver.epoch} and step {run.solver.step}",
-                    (state["n_iter_"], state["t_"]),
+                    "n_iter_, t_ and nonfinite_steps_",
+                    f"the solver's epoch {solver.epoch}, step {solver.step} and "
+                    f"nonfinite_steps {solver.nonfinite_steps}",
+                    counts,
                 )
             curve = state["loss_curve_"]
             if (
@@ -882,6 +913,18 @@ early_stopping : bool, default=False
     restore the parameters of the epoch with the best validation loss.
 validation_fraction : float, default=0.1
     The held-out fraction for early stopping, in (0, 1).
+on_nonfinite : {"stop", "skip", "raise"}, default="stop"
+    What a NaN or infinity (in a loss, a gradient or the parameters: a learning rate too
+    large) does, as in ``descend.minimize``: "stop" ends the fit with the parameters of the
+    start of that epoch, the last finite ones (``status_`` "diverged"; a ConvergenceWarning
+    names the epoch); "raise" does the same, then raises FloatingPointError; "skip" undoes
+    each step that meets one (for full batches also a step whose result has a NaN or
+    infinite loss, as ``descend.minimize`` judges a step; the update rule's state too),
+    counts it in ``nonfinite_steps_`` and goes on with the next batch. The schedule counts
+    skipped steps, the update rule (its bias corrections) does not; an epoch whose every
+    step was skipped never counts as converged; a ConvergenceWarning says how many were
+    skipped. "skip" checks every step, so one-row plain-SGD fits leave their fused fast
+    path for it.
 fit_intercept : bool, default=True
     Whether to fit an intercept; if False it is held at zero.
 warm_start : bool, default=False
@@ -936,7 +979,10 @@ status_ : str
     "diverged", "interrupted" (Ctrl-C; see the notes), or "running" after a partial_fit call
     (the run goes on with the next call).
 t_ : int
-    Update steps taken, the schedule's position (scikit-learn's SGD counts t_ from 1).
+    Update steps taken, the schedule's position (scikit-learn's SGD counts t_ from 1; with
+    on_nonfinite="skip", skipped steps included).
+nonfinite_steps_ : int
+    Steps skipped by on_nonfinite="skip" because they led to NaN or infinity (0 otherwise).
 loss_curve_ : list of float
     The training objective of every epoch: for the full batch its value at the start of the
     epoch; for stochastic and mini-batch fits the weighted mean of the step losses over the
@@ -1025,6 +1071,7 @@ Examples
         n_iter_no_change: int = 5,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
+        on_nonfinite: str = "stop",
         fit_intercept: bool = True,
         warm_start: bool = False,
         random_state: int | np.random.Generator | None = None,
@@ -1046,6 +1093,7 @@ Examples
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.on_nonfinite = on_nonfinite
         self.fit_intercept = fit_intercept
         self.warm_start = warm_start
         self.random_state = random_state
@@ -1195,6 +1243,7 @@ Examples
         n_iter_no_change: int = 5,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
+        on_nonfinite: str = "stop",
         fit_intercept: bool = True,
         warm_start: bool = False,
         random_state: int | np.random.Generator | None = None,
@@ -1215,6 +1264,7 @@ Examples
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.on_nonfinite = on_nonfinite
         self.fit_intercept = fit_intercept
         self.warm_start = warm_start
         self.random_state = random_state
