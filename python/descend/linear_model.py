@@ -428,9 +428,11 @@ class _LinearModel(BaseEstimator):
         loss: str,
         n_outputs: int,
         settings: _Settings,
+        **data_set: Any,
     ) -> AutoSettings:
         """learning_rate="auto" without a schedule: descend._scaling.auto_settings for this
-        fit (the internal feature scaling and the step in those coordinates)."""
+        fit (the internal feature scaling and the step in those coordinates). data_set:
+        auto_settings' n_samples and max_row_norm2, when X stands for a larger data set."""
         probe = settings.rule
         plain = isinstance(probe, _core.SGD)
         return auto_settings(
@@ -444,6 +446,7 @@ class _LinearModel(BaseEstimator):
             momentum=probe.momentum if plain else 0.0,
             penalty=self._core_penalty(settings),
             y=target if loss in ("squared_error", "huber") else None,
+            **data_set,
         )
 
     def _core_penalty(self, settings: _Settings) -> Any:
