@@ -96,8 +96,8 @@ def _auto_learning_rate(
     m = X.shape[0]
     b = m if batch_size is None else min(batch_size, m)
     if b >= m:
-        return 1.0 / smooth
-    return (1.0 - rule.momentum) / expected_smoothness(smooth, worst, b, m)
+        return float(1.0 / smooth)
+    return float((1.0 - rule.momentum) / expected_smoothness(smooth, worst, b, m))
 
 
 # ---------------------------------------------------------------------- verbose
@@ -136,7 +136,7 @@ def _compiled_rule(optimizer: object) -> Any:
 
 
 # ---------------------------------------------------------------------- the carried state
-def _read_schedule_state(core: Any, schedule: Schedule) -> None:
+def _read_schedule_state(core: Any, schedule: object) -> None:
     """Copy the state the C++ solver keeps in `core` into the Python schedule it was made from
     (only ReduceOnPlateau has state; wrappers are followed)."""
     if isinstance(schedule, ReduceOnPlateau):
@@ -259,7 +259,7 @@ def _check_fit_state(state: object) -> None:
     if keys != _FIT_STATE_KEYS:
         raise _refuse(
             "fit state fields",
-            sorted(_FIT_STATE_KEYS),
+            str(sorted(_FIT_STATE_KEYS)),
             f"missing {sorted(_FIT_STATE_KEYS - keys)}, unknown "
             f"{sorted(map(str, keys - _FIT_STATE_KEYS))}",
         )
@@ -363,6 +363,32 @@ class _Settings:
 # ---------------------------------------------------------------------- the shared base
 class _LinearModel(BaseEstimator):
     """What LinearRegression and LogisticRegression share: checks, the fit loop, pickling."""
+
+    # The hyperparameters, set by the subclasses' __init__ as given (scikit-learn's rule;
+    # _settings checks them), and the fitted attributes (_commit, _publish).
+    penalty: str | None
+    alpha: float
+    l1_ratio: float
+    optimizer: Any
+    learning_rate: str | float
+    schedule: Schedule | None
+    batch_size: int | None
+    sampling: str
+    average: bool | int
+    max_iter: int
+    tol: float | None
+    n_iter_no_change: int
+    early_stopping: bool
+    validation_fraction: float
+    on_nonfinite: str
+    fit_intercept: bool
+    warm_start: bool
+    random_state: int | np.random.Generator | None
+    verbose: bool | int | None
+    coef_: np.ndarray
+    intercept_: Any  # a float (regressor) or an array (classifier)
+    n_features_in_: int
+    _fit_state: _FitState
 
     # ------------------------------------------------------------------ hyperparameters
     def _settings(self) -> _Settings:
@@ -498,8 +524,8 @@ class _LinearModel(BaseEstimator):
             )
 
     def _fit(
-        self, X: object, y: object, sample_weight: object, *, partial: bool, classes: object
-    ) -> _LinearModel:
+        self, X: Any, y: object, sample_weight: object, *, partial: bool, classes: object
+    ) -> None:
         """fit (partial=False) and partial_fit (partial=True): check everything, then run."""
         settings = self._settings()
         if y is None:
@@ -550,7 +576,9 @@ class _LinearModel(BaseEstimator):
             theta = np.zeros(shape, dtype=X.dtype)
             if self.warm_start and not partial and self._is_fitted():
                 previous = self._fit_state
-                same_classes = labels is None or np.array_equal(previous.classes, labels)
+                same_classes = labels is None or (
+                    previous.classes is not None and np.array_equal(previous.classes, labels)
+                )
                 if previous.theta.shape != shape or not same_classes:
                     raise ValueError(
                         f"warm_start=True: the previous fit has parameters of shape "
@@ -564,6 +592,7 @@ class _LinearModel(BaseEstimator):
                 lr = scaling.learning_rate
                 theta = to_internal_units(theta, scaling)
             elif isinstance(self.learning_rate, str):  # the schedule sets every step
+                assert self.schedule is not None
                 lr = float(self.schedule(0))
             else:
                 lr = float(self.learning_rate)
@@ -648,7 +677,6 @@ class _LinearModel(BaseEstimator):
             )
         self._commit(run, names, X.shape[1], early_stopping, status)
         self._warn(status, settings, partial, solver.nonfinite_steps - skipped_before)
-        return self
 
     def _stop_interrupted(
         self, run: _FitState, names: np.ndarray | None, n_features: int, early_stopping: bool
@@ -849,7 +877,8 @@ class _LinearModel(BaseEstimator):
         check_feature_names(getattr(self, "feature_names_in_", None), X, type(self).__name__)
         X = as_float_matrix(X)
         self._check_n_features(X)
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        scores: np.ndarray = np.asarray(X @ self.coef_.T) + self.intercept_
+        return scores
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()  # type: ignore[misc]
@@ -1160,7 +1189,8 @@ Examples
         -------
         self
         """
-        return self._fit(X, y, sample_weight, partial=False, classes=None)
+        self._fit(X, y, sample_weight, partial=False, classes=None)
+        return self
 
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearRegression:
         """One epoch over (X, y), continuing the previous partial_fit calls.
@@ -1168,7 +1198,8 @@ Examples
         The optimizer state, schedule position and generator carry over; see the class notes.
         Parameters and return as :meth:`fit`.
         """
-        return self._fit(X, y, sample_weight, partial=True, classes=None)
+        self._fit(X, y, sample_weight, partial=True, classes=None)
+        return self
 
     def predict(self, X: Any) -> np.ndarray:
         """Predicted targets ``X @ coef_ + intercept_`` (X dense or sparse)."""
@@ -1176,6 +1207,7 @@ Examples
 
 
 class LogisticRegression(ClassifierMixin, _LinearModel):
+    classes_: np.ndarray  # (fitted)
     __doc__ = _document(
         """Logistic regression — binary, or multinomial (softmax) for three or more classes,
 never one-vs-rest — fitted by gradient descent, SGD, mini-batches or any update rule of
@@ -1234,7 +1266,7 @@ Examples
         *,
         alpha: float = 1e-4,
         l1_ratio: float = 0.15,
-        class_weight: dict | str | None = None,
+        class_weight: dict[Any, float] | str | None = None,
         optimizer: Any = "sgd",
         learning_rate: str | float = "auto",
         schedule: Schedule | None = None,
@@ -1283,7 +1315,7 @@ Examples
         known = None
         if partial and self._is_fitted():
             known = self.classes_
-            if classes is not None and not np.array_equal(np.unique(classes), known):
+            if classes is not None and not np.array_equal(np.unique(np.asarray(classes)), known):
                 raise ValueError(
                     f"classes={np.asarray(classes).tolist()} differs from the classes of the "
                     f"first partial_fit call, {known.tolist()}"
@@ -1337,6 +1369,7 @@ Examples
 
     def _publish(self, run: _FitState) -> None:
         theta = run.parameters()
+        assert run.classes is not None  # (a classifier's run)
         self.classes_ = run.classes
         if theta.ndim == 1:
             self.coef_ = theta[None, 1:].copy()
@@ -1402,7 +1435,8 @@ Examples
         -------
         self
         """
-        return self._fit(X, y, sample_weight, partial=False, classes=None)
+        self._fit(X, y, sample_weight, partial=False, classes=None)
+        return self
 
     def partial_fit(
         self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None
@@ -1412,7 +1446,8 @@ Examples
         ``classes`` (every label that will occur) is required on the first call; later calls
         may pass the same labels or None. See the class notes for what carries over.
         """
-        return self._fit(X, y, sample_weight, partial=True, classes=classes)
+        self._fit(X, y, sample_weight, partial=True, classes=classes)
+        return self
 
     def decision_function(self, X: Any) -> np.ndarray:
         """The scores z = X @ coef_ᵀ + intercept_: shape (n_samples,) for two classes (> 0
@@ -1424,17 +1459,21 @@ Examples
         """The most probable class of each sample, as a label of classes_."""
         scores = self.decision_function(X)
         index = (scores > 0).astype(np.intp) if scores.ndim == 1 else scores.argmax(axis=1)
-        return self.classes_[index]
+        labels: np.ndarray = self.classes_[index]
+        return labels
 
     def predict_log_proba(self, X: Any) -> np.ndarray:
         """log P(class | x), shape (n_samples, n_classes), computed without overflow."""
         scores = self.decision_function(X)
         if scores.ndim == 1:
             # log σ(z) = -log(1 + exp(-z)), log(1 - σ(z)) = -log(1 + exp(z))
-            return -np.logaddexp(0, np.stack([scores, -scores], axis=1))
+            log_proba: np.ndarray = -np.logaddexp(0, np.stack([scores, -scores], axis=1))
+            return log_proba
         top = scores.max(axis=1, keepdims=True)
-        return scores - top - np.log(np.exp(scores - top).sum(axis=1, keepdims=True))
+        log_proba = scores - top - np.log(np.exp(scores - top).sum(axis=1, keepdims=True))
+        return log_proba
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """P(class | x), shape (n_samples, n_classes): σ(z) for two classes, else softmax."""
-        return np.exp(self.predict_log_proba(X))
+        proba: np.ndarray = np.exp(self.predict_log_proba(X))
+        return proba
