@@ -90,6 +90,10 @@ TAMPERED = {
     "schedule not a schedule": (_set_run("schedule", 0.1), "schedule"),
     "lr not positive": (_set_run("lr", -1.0), "lr"),
     "losses not floats": (_set_run("losses", ["a"]), "losses"),
+    "status_ unknown": (_set("status_", "done"), "status_"),
+    "status_ missing": (lambda state, run: state.pop("status_"), "fitted attributes missing"),
+    "converged_ disagreeing with status_": (_set("converged_", True), "converged_"),
+    "validation_scores_ not the fit's": (_set("validation_scores_", [1.0]), "validation_scores_"),
 }
 
 
@@ -125,3 +129,47 @@ def test_an_unfitted_estimator_and_a_model_read_from_a_file_still_pickle(tmp_pat
     np.testing.assert_array_equal(
         pickle.loads(pickle.dumps(loaded)).predict(_X), loaded.predict(_X)
     )
+
+
+def _solver_fields(**changes):
+    """A fitted estimator's pickled SolverState fields (the tuple of its __getstate__), with
+    the fields at the given positions replaced."""
+    fields = list(_fitted("regressor")._fit_state.solver.__getstate__())
+    for position, value in changes.items():
+        fields[int(position.lstrip("_"))] = value
+    return tuple(fields)
+
+
+@pytest.mark.parametrize(
+    ("fields", "error", "named"),
+    [
+        (_solver_fields()[:-1], ValueError, "13 fields"),
+        (_solver_fields(_0="1"), TypeError, "random_state"),
+        (_solver_fields(_1=-1), ValueError, "random_state"),
+        (_solver_fields(_2=2**64), ValueError, "random_state"),
+        (_solver_fields(_0=0, _1=0, _2=0, _3=0), ValueError, "not all zero"),
+        (_solver_fields(_4=1.5), TypeError, "step"),
+        (_solver_fields(_4=True), TypeError, "step"),
+        (_solver_fields(_5=2**63), ValueError, "epoch"),
+        (_solver_fields(_6=1), TypeError, "previous_loss"),
+        (_solver_fields(_7=10**6), ValueError, "no_change"),
+        (_solver_fields(_8=3), TypeError, "status"),
+        (_solver_fields(_8="done"), ValueError, "status"),
+        (_solver_fields(_9=10**6), ValueError, "diverged_epoch"),
+        (_solver_fields(_10="inf"), TypeError, "best_validation_loss"),
+        (_solver_fields(_11=(1.0,)), TypeError, "best_theta"),
+        (_solver_fields(_12=[float("nan")]), ValueError, "best_average"),
+    ],
+)
+def test_a_damaged_solver_state_pickle_is_refused_naming_the_field(fields, error, named):
+    blank = descend._core.SolverState.__new__(descend._core.SolverState)
+    with pytest.raises(error, match=named):
+        blank.__setstate__(fields)
+
+
+def test_a_solver_state_with_best_parameters_of_another_size_is_refused():
+    fields = _solver_fields(_11=[0.0] * 3)
+    solver = descend._core.SolverState.__new__(descend._core.SolverState)
+    solver.__setstate__(fields)
+    with pytest.raises(ValueError, match="best_theta"):
+        _loaded(_fitted("regressor"), _set_run("solver", solver))

@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -53,6 +54,77 @@ Status status_from_name(const std::string& name) {
                      Status::early_stopped})
         if (name == status_name(s)) return s;
     throw py::value_error("status: unknown value '" + name + "'");
+}
+
+// ------------------------------------------------------------------ SolverState pickles
+
+/// The error of a damaged SolverState pickle: `field`, what was expected, what was given.
+template <class Error>
+Error unpickled_error(const char* field, const std::string& expected, const py::handle& got) {
+    return Error("unpickled SolverState: " + std::string(field) + ": expected " + expected +
+                 ", got " + std::string(py::repr(got)).substr(0, 80));
+}
+
+/// A pickled unsigned count in [0, most].
+std::uint64_t pickled_count(const py::handle& obj, const char* field, std::uint64_t most) {
+    const std::string expected = "an int in [0, " + std::to_string(most) + "]";
+    if (PyBool_Check(obj.ptr()) || !PyLong_Check(obj.ptr()))
+        throw unpickled_error<py::type_error>(field, expected, obj);
+    const unsigned long long value = PyLong_AsUnsignedLongLong(obj.ptr());
+    if (PyErr_Occurred()) {  // negative or beyond 64 bits
+        PyErr_Clear();
+        throw unpickled_error<py::value_error>(field, expected, obj);
+    }
+    if (value > most) throw unpickled_error<py::value_error>(field, expected, obj);
+    return static_cast<std::uint64_t>(value);
+}
+
+/// A pickled float (NaN and infinity allowed: "no loss yet" and "no best yet").
+double pickled_float(const py::handle& obj, const char* field) {
+    if (!PyFloat_Check(obj.ptr())) throw unpickled_error<py::type_error>(field, "a float", obj);
+    return PyFloat_AsDouble(obj.ptr());
+}
+
+/// A pickled list of finite floats.
+std::vector<double> pickled_floats(const py::handle& obj, const char* field) {
+    if (!PyList_Check(obj.ptr()))
+        throw unpickled_error<py::type_error>(field, "a list of floats", obj);
+    std::vector<double> values;
+    for (const py::handle item : py::reinterpret_borrow<py::list>(obj)) {
+        const double value = pickled_float(item, field);
+        if (!std::isfinite(value))
+            throw unpickled_error<py::value_error>(field, "finite floats", item);
+        values.push_back(value);
+    }
+    return values;
+}
+
+/// SolverState from its pickle (the tuple its __getstate__ makes), every field checked:
+/// TypeError/ValueError naming the field, never a half-made state.
+SolverState unpickled_solver_state(const py::tuple& t) {
+    constexpr std::size_t fields = 13;
+    if (t.size() != fields)
+        throw py::value_error("unpickled SolverState: expected a tuple of " +
+                              std::to_string(fields) + " fields, got " + std::to_string(t.size()));
+    constexpr std::uint64_t all = std::numeric_limits<std::uint64_t>::max();
+    constexpr auto int64_max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    SolverState s;
+    for (std::size_t k = 0; k < 4; ++k) s.random.state[k] = pickled_count(t[k], "random_state", all);
+    if ((s.random.state[0] | s.random.state[1] | s.random.state[2] | s.random.state[3]) == 0)
+        throw unpickled_error<py::value_error>("random_state", "a state not all zero",
+                                               py::make_tuple(0, 0, 0, 0));
+    s.step = static_cast<std::int64_t>(pickled_count(t[4], "step", int64_max));
+    s.epoch = static_cast<std::size_t>(pickled_count(t[5], "epoch", int64_max));
+    s.previous_loss = pickled_float(t[6], "previous_loss");
+    s.no_change = static_cast<std::size_t>(pickled_count(t[7], "no_change", s.epoch));
+    if (!PyUnicode_Check(t[8].ptr()))
+        throw unpickled_error<py::type_error>("status", "a str", t[8]);
+    s.status = status_from_name(t[8].cast<std::string>());
+    s.diverged_epoch = static_cast<std::size_t>(pickled_count(t[9], "diverged_epoch", s.epoch));
+    s.best_validation_loss = pickled_float(t[10], "best_validation_loss");
+    s.best_theta = pickled_floats(t[11], "best_theta");
+    s.best_average = pickled_floats(t[12], "best_average");
+    return s;
 }
 
 // ------------------------------------------------------------------ fit_linear
@@ -463,21 +535,7 @@ k >= 1 average the iterates from step k on (scikit-learn's average=k).)doc")
                                       s.no_change, status_name(s.status), s.diverged_epoch,
                                       s.best_validation_loss, s.best_theta, s.best_average);
             },
-            [](const py::tuple& t) {
-                if (t.size() != 13) throw py::value_error("SolverState: bad pickle");
-                SolverState s;
-                for (std::size_t k = 0; k < 4; ++k) s.random.state[k] = t[k].cast<std::uint64_t>();
-                s.step = t[4].cast<std::int64_t>();
-                s.epoch = t[5].cast<std::size_t>();
-                s.previous_loss = t[6].cast<double>();
-                s.no_change = t[7].cast<std::size_t>();
-                s.status = status_from_name(t[8].cast<std::string>());
-                s.diverged_epoch = t[9].cast<std::size_t>();
-                s.best_validation_loss = t[10].cast<double>();
-                s.best_theta = t[11].cast<std::vector<double>>();
-                s.best_average = t[12].cast<std::vector<double>>();
-                return s;
-            }));
+            [](const py::tuple& t) { return unpickled_solver_state(t); }));
 
     m.def(
         "fit_linear",

@@ -26,7 +26,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -82,7 +82,7 @@ def _rounds(
 ) -> Row:
     """Times both, in turn, for `rounds` rounds (each time over enough calls to last
     `min_seconds`); fills `row` with the medians per call and the per-round ratios."""
-    plan = [
+    plan: list[tuple[Callable[[], object], int, list[float]]] = [
         (descend, _calls_for(descend, min_seconds), []),
         (alternative, _calls_for(alternative, min_seconds), []),
     ]
@@ -101,13 +101,14 @@ def _rounds(
     return row
 
 
-def _thread_limit(n: int | None):
+def _thread_limit(n: int | None) -> AbstractContextManager[object]:
     """Limits BLAS to n threads (None: leave it) when threadpoolctl is installed."""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
         return nullcontext()
-    return threadpool_limits(limits=n)
+    limits: AbstractContextManager[object] = threadpool_limits(limits=n)
+    return limits
 
 
 # ---------------------------------------------------------------- the workloads
@@ -125,7 +126,7 @@ def _tutorial_gd(iterations: int, rounds: int) -> Row:
     X, y = _tutorial_data()
     X_b, y_col = np.c_[np.ones(len(X)), X], y[:, None]
 
-    def numpy_gd():  # the tutorial's loop
+    def numpy_gd() -> np.ndarray:  # the tutorial's loop
         theta = np.zeros((2, 1))
         for _ in range(iterations):
             theta = theta - 0.1 * (2 / len(X_b) * X_b.T.dot(X_b.dot(theta) - y_col))
@@ -144,7 +145,8 @@ def _tutorial_sgd(epochs: int, rounds: int) -> Row:
     X_b, y_col = np.c_[np.ones(len(X)), X], y[:, None]
     m = len(X_b)
 
-    def numpy_sgd():  # the tutorial's loop: one random row per step, eta_t = 5 / (t + 50)
+    # the tutorial's loop: one random row per step, eta_t = 5 / (t + 50)
+    def numpy_sgd() -> np.ndarray:
         rng = np.random.default_rng(0)
         theta = np.zeros((2, 1))
         for epoch in range(epochs):
@@ -168,16 +170,16 @@ def _tutorial_sgd(epochs: int, rounds: int) -> Row:
 
 def _gradient(m: int, n: int, dtype: type, threads: int | None, rounds: int) -> Row:
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((m, n)).astype(dtype)
-    y = rng.standard_normal(m).astype(dtype)
-    theta = rng.standard_normal(n + 1).astype(dtype)
+    X: np.ndarray = rng.standard_normal((m, n)).astype(dtype)
+    y: np.ndarray = rng.standard_normal(m).astype(dtype)
+    theta: np.ndarray = rng.standard_normal(n + 1).astype(dtype)
     grad = np.empty_like(theta)
 
-    def numpy_gradient():
+    def numpy_gradient() -> tuple[float, np.ndarray]:
         r = X @ theta[1:] + theta[0] - y
         return np.mean(r * r), 2 / m * np.r_[r.sum(), X.T @ r]
 
-    def ours():
+    def ours() -> float:
         return _core.squared_error_loss_and_gradient(X, y, theta, grad, n_threads=threads)
 
     label = "1 thread" if threads == 1 else "all threads"
@@ -207,7 +209,7 @@ def _adam_vs_torch(n: int, threads: int | None, rounds: int) -> Row:
     rng = np.random.default_rng(0)
     w = np.zeros(n, dtype=np.float32)
     g = rng.standard_normal(n).astype(np.float32)
-    ours = Adam([w], lr=1e-3)
+    ours = Adam([w], lr=1e-3)  # type: ignore[call-arg]  # (optim's generated constructor)
     param = torch.nn.Parameter(torch.zeros(n, dtype=torch.float32))
     param.grad = torch.from_numpy(g.copy())
     theirs = torch.optim.Adam([param], lr=1e-3, fused=True)
@@ -226,12 +228,12 @@ def _adam_vs_add(rounds: int) -> Row:
     w = np.zeros(n, dtype=np.float32)
     g = np.ones(n, dtype=np.float32)
     a, b = np.zeros(n, dtype=np.float32), np.ones(n, dtype=np.float32)
-    opt = Adam([w], lr=1e-3)
+    opt = Adam([w], lr=1e-3)  # type: ignore[call-arg]  # (optim's generated constructor)
 
-    def steps():
+    def steps() -> None:
         opt.step([g])
 
-    def adds():
+    def adds() -> None:
         np.add(a, b, out=a)
 
     row = Row("optim.Adam.step, 1,000 float32", "np.add(a, b, out=a) on the same size", 1.0)
@@ -243,7 +245,7 @@ def _minimize(steps: int, rounds: int) -> Row:
 
     x0, lr = (-1.5, 2.0), 1e-3
 
-    def numpy_adam():  # torch.optim.Adam's formula, written in NumPy
+    def numpy_adam() -> np.ndarray:  # torch.optim.Adam's formula, written in NumPy
         x, m, v = np.array(x0), np.zeros(2), np.zeros(2)
         for t in range(1, steps + 1):
             d = x[1] - x[0] ** 2
@@ -253,7 +255,7 @@ def _minimize(steps: int, rounds: int) -> Row:
             x = x - lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
         return x
 
-    def ours():
+    def ours() -> object:
         return minimize(
             functions.rosenbrock,
             x0,
@@ -335,7 +337,7 @@ def _memory(m: int, n: int) -> dict[str, Any]:
         text=True,
         check=True,
     )
-    result = json.loads(out.stdout)
+    result: dict[str, Any] = json.loads(out.stdout)
     extra = max(result["tracemalloc_peak_bytes"], result["rss_growth_bytes"])
     result["extra_fraction_of_X"] = extra / result["X_bytes"]
     result["goal_extra_fraction"] = 0.05

@@ -78,6 +78,7 @@ systems (through ``_core``), for coefficients reported to the caller and for war
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,6 +176,8 @@ def auto_settings(
     momentum: float = 0.0,
     penalty: _core.Penalty | None = None,
     y: np.ndarray | None = None,
+    n_samples: int | None = None,
+    max_row_norm2: Callable[[np.ndarray | None, np.ndarray], float] | None = None,
 ) -> AutoSettings:
     """The feature scaling and step size of ``learning_rate="auto"`` for a fit on X.
 
@@ -206,6 +209,13 @@ def auto_settings(
     y : ndarray of shape (n_samples,) or None, default None
         Regression targets: their weighted root mean square sets the adaptive rules' step
         (ignored for log_loss and softmax).
+    n_samples : int or None, default None
+        The number of rows of the data set that X stands for: ``descend.dask`` passes a small
+        X with the column moments of the rows held on its workers, and their count here.
+        None: ``X.shape[0]``.
+    max_row_norm2 : callable or None, default None
+        ``max_row_norm2(feature_offset, feature_scale)`` -> max_i (s_i / mean(s)) ||x~_i||^2
+        over the data set that X stands for (see ``n_samples``). None: computed from X.
 
     Returns
     -------
@@ -218,7 +228,8 @@ def auto_settings(
     if loss == "softmax" and not (integral and n_classes >= 2):
         raise ValueError(f"n_classes: expected an int >= 2 for softmax, got {n_classes!r}")
     momentum = _check_fraction("momentum", momentum)
-    n_samples = int(X.shape[0])  # type: ignore[attr-defined]
+    if n_samples is None:
+        n_samples = int(X.shape[0])  # type: ignore[attr-defined]
     batch = _batch_rows(batch_size, n_samples)
 
     mean, std = _core.column_moments(X, sample_weight=sample_weight)
@@ -237,7 +248,7 @@ def auto_settings(
 
     # One-row steps: L_1 = L_max, lambda_max does not enter (one power iteration, not 16).
     fewer = {"iterations": 1} if batch == 1 else {}
-    lambda_max, max_row_norm2 = _core.smoothness(
+    lambda_max, largest_row = _core.smoothness(
         X,
         sample_weight=sample_weight,
         feature_offset=offset,
@@ -245,9 +256,11 @@ def auto_settings(
         fit_intercept=fit_intercept,
         **fewer,
     )
+    if max_row_norm2 is not None:  # X stands for a larger data set
+        largest_row = max_row_norm2(offset, scale)
     stiffest = l2 / float(np.min(scale)) ** 2  # the l2 part's largest Hessian entry, <= c
     L = curvature * lambda_max + stiffest
-    L_max = curvature * max_row_norm2 + stiffest
+    L_max = curvature * largest_row + stiffest
     if not (L > 0.0):  # X~ = 0 (no intercept, all-zero X): nothing to fit, any step is safe
         return AutoSettings(offset, scale, 1.0)
     if batch >= n_samples:

@@ -13,8 +13,8 @@ the actors for the sums over the rows of the batch they hold (theta and the row 
 one round trip per step). A distributed fit therefore equals the single-machine fit on the
 same rows up to the rounding of the chunk sums, whatever the chunks' placement.
 ``learning_rate="auto"`` computes its scaling and step from the chunks' moments
-(``_moments_data``). The user guide's page "Beyond one machine: Dask" says what travels and
-what a lost worker does.
+(``_moments_data``) and, for mini-batches, their largest scaled row norm. The user guide's
+page "Beyond one machine: Dask" says what travels and what a lost worker does.
 
 Needs the optional extra ``descend[dask]`` (``dask[array,dataframe]`` and ``distributed``)::
 
@@ -109,7 +109,7 @@ class _Chunks:
         self.weights: list[np.ndarray | None] = []
         self.totals: list[float] = []
 
-    def labels(self) -> list[np.ndarray]:
+    def labels(self) -> list[tuple[int, np.ndarray]]:
         """(chunk index, its distinct labels) of each chunk (y checked as class labels)."""
         return [
             (index, encode_labels(y, None, X.shape[0])[0])
@@ -121,7 +121,7 @@ class _Chunks:
         model: Any,
         dtype: str,
         classes: np.ndarray | None,
-        class_weight: dict | None,
+        class_weight: dict[Any, float] | None,
     ) -> list[tuple[int, int, float, np.ndarray | None]]:
         """Encode y and fold the class weights into the sample weights, chunk by chunk, as
         ``model`` (an unfitted copy of the estimator) does for one chunk of partial_fit.
@@ -173,6 +173,28 @@ class _Chunks:
             out.append((index, total, mean, scatter, square))
         return out
 
+    def largest_row_norms(
+        self, feature_offset: np.ndarray | None, feature_scale: np.ndarray, fit_intercept: bool
+    ) -> list[tuple[int, float]]:
+        """(chunk index, max_i s_i ||x~_i||^2) of each chunk with a positive weight: x~_i the
+        scaled row with its leading 1 (``_core.smoothness``, whose value is relative to the
+        chunk's mean weight, multiplied back by it)."""
+        out = []
+        chunks = zip(self.indices, self.X, self.weights, self.totals, strict=True)
+        for index, X, w, total in chunks:
+            if total == 0.0:
+                continue
+            _, largest = _core.smoothness(
+                X,
+                sample_weight=w,
+                feature_offset=feature_offset,
+                feature_scale=feature_scale,
+                fit_intercept=fit_intercept,
+                iterations=1,
+            )
+            out.append((index, largest * total / X.shape[0]))
+        return out
+
     def sums(
         self,
         theta: np.ndarray,
@@ -187,7 +209,7 @@ class _Chunks:
         batch, repeats counted) that fall in it (chunk k holds rows starts[k] .. starts[k+1]-1).
         """
         kernel = getattr(_core, _KERNELS[loss])
-        options = {"fit_intercept": fit_intercept}
+        options: dict[str, Any] = {"fit_intercept": fit_intercept}
         if loss == "huber":
             options["epsilon"] = epsilon
         out = np.zeros((len(self.X), 1 + theta.size))
@@ -223,7 +245,8 @@ def _as_dask_array(value: Any, name: str, ndim: int) -> da.Array:
             f"{name}: expected a {ndim}-D array, got {value.ndim}-D with shape {value.shape}"
         )
     if any(np.isnan(c) for c in value.chunks[0]):
-        value = value.compute_chunk_sizes()
+        sized: da.Array = value.compute_chunk_sizes()
+        return sized
     return value
 
 
@@ -237,7 +260,7 @@ class _Cluster:
             client.compute(list(a.to_delayed().ravel())) for a in (X, y, w) if a is not None
         ]
         self.actors: list[tuple[str, Any]] = []
-        self.preparation: tuple = ()
+        self.preparation: tuple[Any, ...] = ()
         self.prepared: list[Any] = []
 
     def start(self) -> None:
@@ -248,7 +271,11 @@ class _Cluster:
             try:
                 self._place()
                 return
-            except OSError as error:  # a worker gone: connection closed, or left the cluster
+            except (OSError, ValueError, RuntimeError) as error:
+                # a worker gone (connection closed, left the cluster, or died holding the
+                # actor being created); anything else is not ours to retry
+                if not _worker_lost(error):
+                    raise
                 if attempt == _RELOADS:
                     raise WorkerLostError(
                         f"descend.dask.fit: workers were lost {_RELOADS + 1} times while the "
@@ -284,40 +311,36 @@ class _Cluster:
                     self.client.cancel(future)
                     raise ConnectionError(f"worker {worker} left the cluster") from None
 
+    def _ask(self, method: str, *args: Any) -> tuple[list[Any], list[tuple[str, Exception]]]:
+        """The method's result on every actor (called concurrently), and (worker, error) for
+        each worker found lost: when the call is made (its actor's task has failed) or while
+        it runs (connection closed). Any other error is raised."""
+        pending: list[tuple[str, Any]] = []
+        failed: list[tuple[str, Exception]] = []
+        for worker, actor in self.actors:
+            try:
+                pending.append((worker, getattr(actor, method)(*args)))
+            except (OSError, ValueError, RuntimeError) as error:
+                if not _worker_lost(error):
+                    raise
+                failed.append((worker, error))
+        results = []
+        for worker, call in pending:
+            try:
+                results.append(call.result())
+            except (OSError, ValueError, RuntimeError) as error:
+                if not _worker_lost(error):
+                    raise
+                failed.append((worker, error))
+        return results, failed
+
     def call(self, method: str, *args: Any) -> list[Any]:
-        """The per-chunk results of the method on every actor (called concurrently), in
-        chunk order; WorkerLostError if a worker is lost meanwhile."""
-        calls = [getattr(actor, method)(*args) for _, actor in self.actors]
-        try:
-            return _chunk_order([c.result() for c in calls])
-        except (OSError, ValueError, RuntimeError) as error:
-            if not _worker_lost(error):
-                raise
-            raise WorkerLostError(
-                f"descend.dask.fit: a worker holding row chunks was lost while they were being "
-                f"prepared ({error!r}); the fit was abandoned"
-            ) from error
-
-    def prepare(self, *args: Any) -> list[Any]:
-        """The actors' prepare(*args), remembered so that a reload can repeat it."""
-        self.preparation = args
-        self.prepared = self.call("prepare", *args)
-        return self.prepared
-
-    def sums(self, *args: Any) -> list[Any]:
-        """The actors' sums(*args). When workers holding chunks are lost, the scheduler is
-        waited for to notice it, the chunks are reloaded into new actors (Dask recomputes the
-        lost ones) and the sums asked again, at most _RELOADS times; then WorkerLostError."""
+        """The per-chunk results of the method on every actor, in chunk order. When workers
+        holding chunks are lost, the scheduler is waited for to notice it, the chunks are
+        reloaded into new actors (Dask recomputes the lost ones), prepared again, and the
+        method asked again, at most _RELOADS times; then WorkerLostError."""
         for attempt in range(_RELOADS + 1):
-            calls = [(worker, actor.sums(*args)) for worker, actor in self.actors]
-            results, failed = [], []
-            for worker, call in calls:
-                try:
-                    results.append(call.result())
-                except (OSError, ValueError, RuntimeError) as error:
-                    if not _worker_lost(error):
-                        raise
-                    failed.append((worker, error))
+            results, failed = self._ask(method, *args)
             if not failed:
                 return _chunk_order(results)
             lost = [worker for worker, _ in failed]
@@ -329,9 +352,21 @@ class _Cluster:
             self._reload(lost, failed[0][1])
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def prepare(self, *args: Any) -> list[Any]:
+        """The actors' prepare(*args), remembered so that a reload can repeat it."""
+        self.preparation = ()  # a reload during this call loads the chunks unprepared
+        self.prepared = self.call("prepare", *args)
+        self.preparation = args
+        return self.prepared
+
+    def sums(self, *args: Any) -> list[Any]:
+        """The actors' sums(*args) (see call for lost workers)."""
+        return self.call("sums", *args)
+
     def _reload(self, lost: list[str], error: Exception) -> None:
-        """New actors for every chunk once the scheduler has dropped the `lost` workers;
-        WorkerLostError if that does not happen within _LOST_SECONDS or the reload fails."""
+        """New actors for every chunk once the scheduler has dropped the `lost` workers, with
+        the last preparation repeated; WorkerLostError if that does not happen within
+        _LOST_SECONDS, the reload fails, or the recomputed chunks differ from the lost ones."""
         deadline = time.monotonic() + _LOST_SECONDS
         while set(lost) & set(self.client.scheduler_info()["workers"]):
             if time.monotonic() > deadline:
@@ -342,13 +377,16 @@ class _Cluster:
             time.sleep(0.05)
         try:
             self.start()
-            prepared = self.call("prepare", *self.preparation)
+            if self.preparation:
+                prepared, failed = self._ask("prepare", *self.preparation)
+                if failed:
+                    raise failed[0][1]
         except Exception as reload_error:
             raise WorkerLostError(
                 f"descend.dask.fit: worker(s) {lost} holding row chunks were lost ({error!r}) "
                 f"and the chunks could not be reloaded ({reload_error!r}); the fit was abandoned"
             ) from reload_error
-        if prepared != self.prepared:
+        if self.preparation and not _same_entries(_chunk_order(prepared), self.prepared):
             raise WorkerLostError(
                 f"descend.dask.fit: worker(s) {lost} holding row chunks were lost and the "
                 "recomputed chunks differ from the lost ones; the fit was abandoned"
@@ -359,6 +397,14 @@ class _Cluster:
         the caller's persisted arrays, may share their keys)."""
         self.actors = []
         self.parts = []
+
+
+def _same_entries(first: list[Any], second: list[Any]) -> bool:
+    """Whether two lists of per-chunk tuples (numbers, arrays or None) hold equal values."""
+    return len(first) == len(second) and all(
+        len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+        for a, b in zip(first, second, strict=True)
+    )
 
 
 def _chunk_order(results: list[Any]) -> list[Any]:
@@ -428,9 +474,9 @@ def fit(
         early stopping. ``learning_rate="auto"`` (the default) does what it does in
         ``estimator.fit``: the feature scaling and step of ``descend._scaling`` from the
         column means and covariance of X, which the workers compute chunk by chunk (one extra
-        round trip; O(n_features^2) floats per chunk), and the fit in those internal
-        coordinates; for full-batch fits only (with ``batch_size``, give a number or a
-        schedule). Fitted in place.
+        round trip; O(n_features^2) floats per chunk) and, with ``batch_size``, the largest
+        scaled row norm (one more), and the fit in those internal coordinates. Fitted in
+        place.
     X : dask.array.Array or dask.dataframe.DataFrame of shape (n_samples, n_features)
         Training data; a DataFrame's column names become ``feature_names_in_``.
     y : dask.array.Array or dask.dataframe.Series of shape (n_samples,)
@@ -451,17 +497,6 @@ def fit(
             f"{type(estimator).__name__}"
         )
     settings = estimator._settings()
-    if (
-        settings.batch_size is not None
-        and isinstance(estimator.learning_rate, str)
-        and estimator.schedule is None
-    ):
-        raise ValueError(
-            "learning_rate: descend.dask.fit takes 'auto' for full-batch fits only (its "
-            "mini-batch step needs the largest row norm and the row count, not gathered from "
-            "the workers yet); with batch_size give a number or a schedule, got 'auto' with "
-            f"batch_size={estimator.batch_size!r}"
-        )
     if settings.validation_fraction is not None:
         raise ValueError("early_stopping: descend.dask.fit does not hold out rows; got True")
     client = default_client() if client is None else client
@@ -484,7 +519,10 @@ def fit(
     cluster = _Cluster(client, X, y, w)
     try:
         cluster.start()
-        return _fit_on(estimator, settings, cluster, names, int(X.shape[1]), dtype)
+        fitted: LinearRegression | LogisticRegression = _fit_on(
+            estimator, settings, cluster, names, int(X.shape[1]), dtype
+        )
+        return fitted
     finally:
         cluster.close()
 
@@ -492,25 +530,26 @@ def fit(
 def _fit_on(
     estimator: Any, settings: Any, cluster: _Cluster, names: Any, n_features: int, dtype: Any
 ) -> Any:
-    classifier = isinstance(estimator, LogisticRegression)
     model = type(estimator)(**estimator.get_params())
-    classes = class_weight = None
-    if classifier:
+    classes: np.ndarray | None = None
+    class_weight: dict[Any, float] | None = None
+    if isinstance(estimator, LogisticRegression):
         classes = np.unique(np.concatenate([labels for _, labels in cluster.call("labels")]))
     prepared = cluster.prepare(model, dtype.name, classes, None)
-    if classifier and estimator.class_weight is not None:
+    if classes is not None and estimator.class_weight is not None:
         # the per-class weights from the global (weighted) class counts, then once more
         counts = np.sum([entry[3] for entry in prepared], axis=0)
         per_class = class_weight_per_class(
             estimator.class_weight, classes, np.arange(len(classes)), counts
         )
+        assert per_class is not None  # class_weight is not None
         class_weight = dict(zip(classes.tolist(), per_class.tolist(), strict=True))
         prepared = cluster.prepare(model, dtype.name, classes, class_weight)
     total = float(np.sum([entry[2] for entry in prepared]))
     n_samples = int(np.sum([entry[1] for entry in prepared]))
     if not total > 0.0:
         raise ValueError("sample_weight must not be all zero: at least one weight must be > 0")
-    if classifier:
+    if classes is not None:
         counts = np.sum([entry[3] for entry in prepared], axis=0)
         estimator._weights(
             counts, np.arange(len(classes)), classes, np.dtype(np.float64), partial=False
@@ -535,7 +574,22 @@ def _fit_on(
     scaling = None
     if isinstance(estimator.learning_rate, str) and estimator.schedule is None:
         Z, target = _moments_data(cluster.call("moments"))
-        scaling = estimator._auto_settings(Z, target, None, loss, n_outputs, settings)
+
+        def max_row_norm2(offset: np.ndarray | None, scale: np.ndarray) -> float:
+            """max_i (s_i / mean(s)) ||x~_i||^2 over all rows, from the chunks' maxima."""
+            norms = cluster.call("largest_row_norms", offset, scale, settings.fit_intercept)
+            return float(max(value for _, value in norms)) * n_samples / total
+
+        scaling = estimator._auto_settings(
+            Z,
+            target,
+            None,
+            loss,
+            n_outputs,
+            settings,
+            n_samples=n_samples,
+            max_row_norm2=max_row_norm2,
+        )
         lr = scaling.learning_rate
         theta = to_internal_units(theta, scaling)
     elif isinstance(estimator.learning_rate, str):  # the schedule sets every step
@@ -554,64 +608,58 @@ def _fit_on(
         n_iter_no_change=settings.n_iter_no_change,
         average=run.averaging_from,
     )
-    epsilon = float(getattr(estimator, "epsilon", 0.1))
-    penalty = dict(penalty=settings.penalty, alpha=settings.alpha, l1_ratio=settings.l1_ratio)
-    if settings.batch_size is not None:
-        _run_batches(
-            estimator,
-            run,
-            rule,
-            cluster,
-            options,
-            loss,
-            epsilon,
-            settings.fit_intercept,
-            total,
-            n_samples,
-            penalty,
-        )
-    else:
-        _run_full_batch(
-            estimator,
-            run,
-            rule,
-            cluster,
-            options,
-            loss,
-            epsilon,
-            settings.fit_intercept,
-            total,
-            n_samples,
-            penalty,
-        )
+    kernel = (loss, float(getattr(estimator, "epsilon", 0.1)), settings.fit_intercept)
+    _run_epochs(estimator, run, rule, settings, cluster, options, kernel, total, n_samples)
     status = run.solver.status
     estimator._commit(run, names, n_features, False, status)
     estimator._warn(status, settings, False)
     return estimator
 
 
-def _run_full_batch(
+def _run_epochs(
     estimator: Any,
     run: _FitState,
     rule: Any,
+    settings: Any,
     cluster: _Cluster,
     options: Any,
-    loss: str,
-    epsilon: float,
-    fit_intercept: bool,
+    kernel: tuple[str, float, bool],
     total: float,
     n_samples: int,
-    penalty: dict,
 ) -> None:
-    """Full-batch epochs: the sums of all rows at theta, one round trip, then the epoch's step
-    in C++ (_core.fit_linear_from_sums), until the solver stops."""
-    shape = run.theta.shape
-    while True:
+    """The fit's epochs, until the solver stops.
+
+    Full batch: each epoch, the sums of all rows at theta (one round trip), then the epoch's
+    step in C++ (``_core.fit_linear_from_sums``). Mini-batches: the C++ loop
+    (``_core.fit_linear_remote``) picks each step's rows as ``estimator.fit`` does (its
+    shuffled permutation or draws with replacement, from the run's seeded generator), and each
+    step sends theta and the batch's row numbers to every actor, which return the sums of the
+    rows they hold (one round trip per step); the batch mean is divided by
+    |B| * mean(sample_weight), the global weighting of the library's objectives. kernel is
+    (loss, epsilon, fit_intercept) as ``_Chunks.sums`` takes them."""
+    scaling = run.scaling_arguments()
+    common = dict(
+        n_samples=n_samples,
+        penalty=settings.penalty,
+        alpha=settings.alpha,
+        l1_ratio=settings.l1_ratio,
+        feature_offset=scaling["feature_offset"],
+        feature_scale=scaling["feature_scale"],
+    )
+    starts = np.concatenate([[0], np.cumsum([entry[1] for entry in cluster.prepared])])
+    mean_weight = total / n_samples
+
+    def batch_sums(rows: np.ndarray | None, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        sums = _added(cluster.sums(theta, *kernel, rows, starts))
+        sums /= total if rows is None else rows.size * mean_weight
+        return float(sums[0]), sums[1:]
+
+    def full_batch_epoch() -> Any:
         at = np.array(run.in_caller_units(run.theta))  # a copy: the loop updates run.theta
-        sums = _added(cluster.sums(at, loss, epsilon, fit_intercept)) / total
-        losses = _core.fit_linear_from_sums(
+        sums = _added(cluster.sums(at, *kernel)) / total
+        return _core.fit_linear_from_sums(
             float(sums[0]),
-            sums[1:].reshape(shape),
+            sums[1:].reshape(run.theta.shape),
             at,
             run.theta,
             run.state,
@@ -620,43 +668,11 @@ def _run_full_batch(
             run.schedule_core,
             options,
             run.solver,
-            n_samples=n_samples,
-            **penalty,
-            **run.scaling_arguments(),
+            **common,
         )
-        estimator._report(run, losses, [])
-        if run.solver.status != "running":
-            break
 
-
-def _run_batches(
-    estimator: Any,
-    run: _FitState,
-    rule: Any,
-    cluster: _Cluster,
-    options: Any,
-    loss: str,
-    epsilon: float,
-    fit_intercept: bool,
-    total: float,
-    n_samples: int,
-    penalty: dict,
-) -> None:
-    """Mini-batch epochs: the C++ loop (_core.fit_linear_remote) picks each step's rows as
-    estimator.fit does (its shuffled permutation or draws with replacement, from the run's
-    seeded generator), and each step sends theta and the batch's row numbers to every actor,
-    which return the sums of the rows they hold (one round trip per step). The batch mean is
-    divided by |B| * mean(sample_weight), the global weighting of the library's objectives."""
-    starts = np.concatenate([[0], np.cumsum([entry[1] for entry in cluster.prepared])])
-    mean_weight = total / n_samples
-
-    def batch_sums(rows: np.ndarray | None, theta: np.ndarray) -> tuple[float, np.ndarray]:
-        sums = _added(cluster.sums(theta, loss, epsilon, fit_intercept, rows, starts))
-        sums /= total if rows is None else rows.size * mean_weight
-        return float(sums[0]), sums[1:]
-
-    while True:
-        losses = _core.fit_linear_remote(
+    def mini_batch_epoch() -> Any:
+        return _core.fit_linear_remote(
             batch_sums,
             run.theta,
             run.state,
@@ -666,11 +682,12 @@ def _run_batches(
             options,
             run.solver,
             1,
-            n_samples=n_samples,
-            **penalty,
-            **run.scaling_arguments(),
+            **common,
         )
-        estimator._report(run, losses, [])
+
+    epoch = full_batch_epoch if settings.batch_size is None else mini_batch_epoch
+    while True:
+        estimator._report(run, epoch(), [])
         if run.solver.status != "running":
             break
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -84,6 +85,17 @@ class Minimum:
     is_global: bool = True
 
 
+class _CoreLandscape(Protocol):
+    """What a compiled landscape of ``descend._core`` offers (``_core.Rosenbrock``, ...)."""
+
+    @property
+    def dim(self) -> int: ...
+    def value(self, x: Any, out: Any) -> None: ...
+    def grad(self, x: Any, out: Any) -> None: ...
+    def value_and_grad(self, x: Any, value: Any, grad: Any) -> None: ...
+    def minimize_steps(self, x: Any, run: _core.Minimizer, steps: int) -> str: ...
+
+
 class Landscape:
     """A test function of ``dim`` variables whose value and gradient are computed in C++.
 
@@ -103,7 +115,7 @@ class Landscape:
 
     def __init__(
         self,
-        core: object,
+        core: _CoreLandscape,
         *,
         minima: Sequence[Minimum] = (),
         saddle_points: Sequence[Sequence[float]] = (),
@@ -240,16 +252,13 @@ class IllConditionedQuadratic(Landscape):
     def __init__(self, dim: int = 2, condition: float = 100.0) -> None:
         dim = _dim(dim)
         condition = check_real("condition", condition, finite=False)
-        super().__init__(
-            _core.IllConditionedQuadratic(dim, condition),
-            minima=_origin(dim),
-            bounds=[(-2.0, 2.0)] * dim,
-        )
+        self._quadratic = _core.IllConditionedQuadratic(dim, condition)
+        super().__init__(self._quadratic, minima=_origin(dim), bounds=[(-2.0, 2.0)] * dim)
 
     @property
     def condition(self) -> float:
         """The condition number κ of the Hessian."""
-        return float(self._core.condition)
+        return float(self._quadratic.condition)
 
     def __repr__(self) -> str:
         return f"IllConditionedQuadratic(dim={self.dim}, condition={self.condition!r})"
@@ -406,7 +415,7 @@ def _vector(value: object, n: int, name: str = "jac") -> np.ndarray:
 
 
 def _central_difference(
-    fun: Callable[..., object], x: np.ndarray, args: tuple = (), eps: float | None = None
+    fun: Callable[..., object], x: np.ndarray, args: tuple[Any, ...] = (), eps: float | None = None
 ) -> np.ndarray:
     """Central finite-difference gradient of the scalar function ``fun(x, *args)`` at x:
 

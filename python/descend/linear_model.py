@@ -310,8 +310,12 @@ def _check_fit_state(state: object) -> None:
             )
     elif theta.ndim != 1:
         raise _refuse("classes", f"labels for theta of shape {theta.shape}", None)
-    if not isinstance(state["solver"], _core.SolverState):
-        raise _refuse("solver", "a descend._core.SolverState", type(state["solver"]).__name__)
+    solver = state["solver"]
+    if not isinstance(solver, _core.SolverState):
+        raise _refuse("solver", "a descend._core.SolverState", type(solver).__name__)
+    for name, held in (("best_theta", solver.best_theta), ("best_average", solver.best_average)):
+        if len(held) not in (0, theta.size):  # (SolverState's pickle checks their values)
+            raise _refuse(f"solver.{name}", f"0 or {theta.size} values", len(held))
     if not isinstance(state["schedule"], _SCHEDULES):
         raise _refuse("schedule", "a descend.schedules object", type(state["schedule"]).__name__)
     lr = state["lr"]
@@ -420,9 +424,11 @@ class _LinearModel(BaseEstimator):
         loss: str,
         n_outputs: int,
         settings: _Settings,
+        **data_set: Any,
     ) -> AutoSettings:
         """learning_rate="auto" without a schedule: descend._scaling.auto_settings for this
-        fit (the internal feature scaling and the step in those coordinates)."""
+        fit (the internal feature scaling and the step in those coordinates). data_set:
+        auto_settings' n_samples and max_row_norm2, when X stands for a larger data set."""
         probe = settings.rule
         plain = isinstance(probe, _core.SGD)
         return auto_settings(
@@ -436,6 +442,7 @@ class _LinearModel(BaseEstimator):
             momentum=probe.momentum if plain else 0.0,
             penalty=self._core_penalty(settings),
             y=target if loss in ("squared_error", "huber") else None,
+            **data_set,
         )
 
     def _core_penalty(self, settings: _Settings) -> Any:
@@ -710,7 +717,9 @@ class _LinearModel(BaseEstimator):
 
     # ------------------------------------------------------------------ pickling
     _FITTED = ("coef_", "intercept_", "n_features_in_")
-    _FITTED_BY_SOLVER = ("n_iter_", "t_", "converged_", "loss_curve_", "_fit_state")
+    _FITTED_BY_SOLVER = ("n_iter_", "t_", "converged_", "status_", "loss_curve_", "_fit_state")
+    # status_ of a fit: the solver's reasons to stop, and Ctrl-C's.
+    _STATUSES = ("running", "converged", "early_stopped", "max_iter", "diverged", "interrupted")
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Unpickle, after checking the state: every hyperparameter present, and the fitted
@@ -775,6 +784,16 @@ class _LinearModel(BaseEstimator):
                 )
             ):  # (NaN: an epoch whose loss a Ctrl-C lost)
                 raise _refuse("loss_curve_", "the fit's losses", "other values")
+            status = state["status_"]
+            if not isinstance(status, str) or status not in self._STATUSES:
+                raise _refuse("status_", f"one of {self._STATUSES}", repr(status)[:80])
+            converged = status in ("converged", "early_stopped")
+            if state["converged_"] is not converged:
+                got = repr(state["converged_"])[:80]
+                raise _refuse("converged_", f"{converged} (status_={status!r})", got)
+            scores = state.get("validation_scores_")
+            if scores is not None and scores != run.validation_losses:
+                raise _refuse("validation_scores_", "the fit's validation losses", "other values")
         names = state.get("feature_names_in_")
         if names is not None and (
             not isinstance(names, np.ndarray) or names.shape != (n_features,)

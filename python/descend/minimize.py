@@ -45,7 +45,7 @@ _SLICE_SECONDS = 0.1
 _PROBE_DIRECTIONS = 8
 
 
-class OptimizeResult(dict):
+class OptimizeResult(dict[str, Any]):
     """The result of :func:`minimize`: a dict whose keys are also attributes, like
     ``scipy.optimize.OptimizeResult``.
 
@@ -124,14 +124,14 @@ def _rule(method: object, options: dict[str, Any]) -> Any:
 def _nonnegative(name: str, value: object, *, none_is: float) -> float:
     if value is None:
         return none_is
-    if not isinstance(value, numbers.Real) or not (value >= 0 and math.isfinite(value)):
+    if not isinstance(value, numbers.Real) or not (float(value) >= 0 and math.isfinite(value)):
         raise ValueError(f"{name} must be None or a finite number >= 0, got {value!r}")
     return float(value)
 
 
 def _settings(
     method: object, tol: object, options: object
-) -> tuple[Any, Any, dict[str, Any], bool | int | None]:
+) -> tuple[Any, Any, dict[str, Any], bool | None]:
     """(update rule, schedule, Minimizer keyword arguments, disp) from minimize's arguments."""
     if options is None:
         options = {}
@@ -166,7 +166,7 @@ def _settings(
         raise TypeError(f"options['schedule'] must be a descend.schedules object, got {schedule!r}")
     max_iter = check_int("options['max_iter']", max_iter, 0, MAX_STEP)
     if clip_norm is not None and not (
-        isinstance(clip_norm, numbers.Real) and clip_norm > 0 and math.isfinite(clip_norm)
+        isinstance(clip_norm, numbers.Real) and float(clip_norm) > 0 and math.isfinite(clip_norm)
     ):
         raise ValueError(f"clip_norm must be None or a finite number > 0, got {clip_norm!r}")
     loop = {
@@ -177,7 +177,7 @@ def _settings(
         "record_path": check_flag("options['record_path']", record_path),
         "on_nonfinite": on_nonfinite,
     }
-    return rule, core_schedule, loop, disp
+    return rule, core_schedule, loop, None if disp is None else bool(disp)
 
 
 class _Counts:
@@ -189,7 +189,7 @@ class _Counts:
 
 
 def _evaluator(
-    fun: Callable[..., Any], jac: object, args: tuple, n: int, counts: _Counts
+    fun: Callable[..., Any], jac: object, args: tuple[Any, ...], n: int, counts: _Counts
 ) -> tuple[Callable[[np.ndarray], tuple[float, np.ndarray]], Callable[[np.ndarray], float]]:
     """(evaluate: x -> (f, g), value: x -> f) for a Python function; both count."""
 
@@ -270,7 +270,7 @@ def _run_landscape(
     landscape: Landscape,
     x: np.ndarray,
     run: Any,
-    notify: Callable | None,
+    notify: Callable[[Any, np.ndarray], bool] | None,
     progress: _progress.Progress,
 ) -> bool:
     """The C++ loop over a landscape; True if the callback stopped it. Without a callback it
@@ -305,7 +305,7 @@ def _run_python(
     evaluate: Callable[[np.ndarray], tuple[float, np.ndarray]],
     x: np.ndarray,
     run: Any,
-    notify: Callable | None,
+    notify: Callable[[Any, np.ndarray], bool] | None,
     progress: _progress.Progress,
 ) -> bool:
     """The Python loop: f and g from Python, the rest in C++; True if the callback stopped it.
@@ -357,7 +357,7 @@ def _negative_curvature(
 def minimize(
     fun: Callable[..., Any],
     x0: object,
-    args: tuple = (),
+    args: tuple[Any, ...] = (),
     method: str = "adam",
     jac: Callable[..., Any] | bool | None = None,
     tol: float | None = 1e-6,
@@ -493,14 +493,16 @@ def minimize(
         args = (args,)
 
     own_grad = getattr(jac, "__self__", None) is fun and getattr(jac, "__name__", "") == "grad"
-    fast = isinstance(fun, Landscape) and not args and (jac is None or jac is False or own_grad)
-    if fast:
-        if fun.dim != n:
-            raise ValueError(f"x0: expected {fun.dim} values for {fun!r}, got {n}")
+    whole_loop_in_cpp = not args and (jac is None or jac is False or own_grad)
+    landscape = fun if isinstance(fun, Landscape) and whole_loop_in_cpp else None
+    fast = landscape is not None
+    if landscape is not None:
+        if landscape.dim != n:
+            raise ValueError(f"x0: expected {landscape.dim} values for {landscape!r}, got {n}")
 
         def values(points: np.ndarray) -> np.ndarray:
             counts.nfev += points.shape[0]
-            return fun(points)
+            return np.asarray(landscape(points))
 
     else:
         if not callable(fun):
@@ -513,8 +515,8 @@ def minimize(
     # entered by the loops: a bar (after a second, if disp asks for it) and the Ctrl-C flag
     progress = _progress.Progress(total=loop["max_iter"], desc=f"minimize ({method})",
                                   verbose=disp)  # fmt: skip
-    if fast:
-        stopped = _run_landscape(fun, x, run, notify, progress)
+    if landscape is not None:
+        stopped = _run_landscape(landscape, x, run, notify, progress)
     else:
         stopped = _run_python(evaluate, x, run, notify, progress)
     interrupted = progress.interrupted and run.status == "running"
