@@ -27,19 +27,8 @@ using namespace py::literals;
 
 namespace {
 
-// The rule list: each update rule of descend::Optimizer (optimizers/optimizer.hpp) once, with
-// the prefix of its kernels (<name>_step, <name>_step_groups) and the implementation whose
-// names and defaults it follows. Everything below is made from it.
-#define DESCEND_RULES(X)                \
-    X(SGD, sgd, "torch.optim.SGD")      \
-    X(Adam, adam, "torch.optim.Adam")   \
-    X(Adagrad, adagrad, "torch.optim.Adagrad") \
-    X(RMSprop, rmsprop, "torch.optim.RMSprop") \
-    X(AdamW, adamw, "torch.optim.AdamW") \
-    X(NAdam, nadam, "torch.optim.NAdam") \
-    X(RAdam, radam, "torch.optim.RAdam") \
-    X(Adamax, adamax, "torch.optim.Adamax") \
-    X(Lion, lion, "lion-pytorch")
+// Everything below is made from the rule list, DESCEND_RULES (optimizers/optimizer.hpp), the
+// list the Optimizer variant is made from too.
 
 constexpr std::size_t max_state_slots = 3;  // Adam with amsgrad, RMSprop centered with momentum
 

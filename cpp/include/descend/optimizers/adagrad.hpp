@@ -6,10 +6,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "field.hpp"
+#include "rows.hpp"
 
 namespace descend {
 
@@ -24,31 +24,21 @@ struct Adagrad {
     double eps = 1e-10;
     bool maximize = false;
 
-    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
-    /// above, bounds are checked by validate()); the Python type is made from this table.
+    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
+    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
         return std::make_tuple(
-            field("lr", &Adagrad::lr, "step size gamma"),
-            field("lr_decay", &Adagrad::lr_decay, "eta: gamma_t = gamma / (1 + (t - 1) eta)"),
-            field("weight_decay", &Adagrad::weight_decay,
-                  "lambda (L2 penalty added to the gradient)"),
+            rows::lr<Adagrad>(),
+            field("lr_decay", &Adagrad::lr_decay, "eta: gamma_t = gamma / (1 + (t - 1) eta)",
+                  finite_nonnegative),
+            rows::l2_weight_decay<Adagrad>(),
             field("initial_accumulator_value", &Adagrad::initial_accumulator_value,
-                  "the sum before the first step"),
-            field("eps", &Adagrad::eps, "added to the denominator"),
-            field("maximize", &Adagrad::maximize, "ascend instead of descend"));
+                  "the sum before the first step", finite_nonnegative),
+            rows::eps<Adagrad>(), rows::maximize<Adagrad>());
     }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const {
-        if (!(lr >= 0.0 && std::isfinite(lr))) throw std::invalid_argument("lr must be finite and >= 0");
-        if (!(lr_decay >= 0.0 && std::isfinite(lr_decay)))
-            throw std::invalid_argument("lr_decay must be finite and >= 0");
-        if (!(weight_decay >= 0.0 && std::isfinite(weight_decay)))
-            throw std::invalid_argument("weight_decay must be finite and >= 0");
-        if (!(initial_accumulator_value >= 0.0 && std::isfinite(initial_accumulator_value)))
-            throw std::invalid_argument("initial_accumulator_value must be finite and >= 0");
-        if (!(eps > 0.0 && std::isfinite(eps))) throw std::invalid_argument("eps must be finite and > 0");
-    }
+    void validate() const { check_fields(*this); }
 
     /// Number of state arrays this configuration needs (each the size of the parameter).
     std::size_t state_slots() const { return 1; }

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "field.hpp"
+#include "rows.hpp"
 
 namespace descend {
 
@@ -22,28 +22,18 @@ struct Adamax {
     double weight_decay = 0.0;
     bool maximize = false;
 
-    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
-    /// above, bounds are checked by validate()); the Python type is made from this table.
+    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
+    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
         return std::make_tuple(
-            field("lr", &Adamax::lr, "step size gamma"),
-            field("beta1", &Adamax::beta1, "decay of the first moment"),
-            field("beta2", &Adamax::beta2, "decay of the infinity norm"),
-            field("eps", &Adamax::eps, "added to |g|"),
-            field("weight_decay", &Adamax::weight_decay,
-                  "lambda (L2 penalty added to the gradient)"),
-            field("maximize", &Adamax::maximize, "ascend instead of descend"));
+            rows::lr<Adamax>(), field("beta1", &Adamax::beta1, "decay of the first moment", below_one),
+            field("beta2", &Adamax::beta2, "decay of the infinity norm", below_one),
+            field("eps", &Adamax::eps, "added to |g|", finite_positive), rows::l2_weight_decay<Adamax>(),
+            rows::maximize<Adamax>());
     }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const {
-        if (!(lr >= 0.0 && std::isfinite(lr))) throw std::invalid_argument("lr must be finite and >= 0");
-        if (!(beta1 >= 0.0 && beta1 < 1.0)) throw std::invalid_argument("beta1 must be in [0, 1)");
-        if (!(beta2 >= 0.0 && beta2 < 1.0)) throw std::invalid_argument("beta2 must be in [0, 1)");
-        if (!(eps > 0.0 && std::isfinite(eps))) throw std::invalid_argument("eps must be finite and > 0");
-        if (!(weight_decay >= 0.0 && std::isfinite(weight_decay)))
-            throw std::invalid_argument("weight_decay must be finite and >= 0");
-    }
+    void validate() const { check_fields(*this); }
 
     /// Number of state arrays this configuration needs (each the size of the parameter).
     std::size_t state_slots() const { return 2; }

@@ -7,8 +7,8 @@
 #include <tuple>
 
 #include "adam.hpp"
-
 #include "field.hpp"
+#include "rows.hpp"
 
 namespace descend {
 
@@ -23,25 +23,23 @@ struct AdamW {
     bool amsgrad = false;
     bool maximize = false;
 
-    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
-    /// above, bounds are checked by validate()); the Python type is made from this table.
+    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
+    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
-        return std::make_tuple(
-            field("lr", &AdamW::lr, "step size gamma"),
-            field("beta1", &AdamW::beta1, "decay of the first moment"),
-            field("beta2", &AdamW::beta2, "decay of the second moment"),
-            field("eps", &AdamW::eps, "added to the denominator"),
-            field("weight_decay", &AdamW::weight_decay,
-                  "lambda: theta shrinks by gamma lambda theta each step"),
-            field("amsgrad", &AdamW::amsgrad, "use the running maximum of v"),
-            field("maximize", &AdamW::maximize, "ascend instead of descend"));
+        return std::tuple_cat(
+            rows::adam_moments<AdamW>(),
+            std::make_tuple(field("weight_decay", &AdamW::weight_decay,
+                                  "lambda: theta shrinks by gamma lambda theta each step",
+                                  finite_nonnegative),
+                            field("amsgrad", &AdamW::amsgrad, "use the running maximum of v"),
+                            rows::maximize<AdamW>()));
     }
 
     /// The same rule as an Adam with decoupled_weight_decay.
     Adam as_adam() const { return Adam{lr, beta1, beta2, eps, weight_decay, amsgrad, maximize, true}; }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const { as_adam().validate(); }
+    void validate() const { check_fields(*this); }
 
     /// Number of state arrays this configuration needs (each the size of the parameter).
     std::size_t state_slots() const { return amsgrad ? 3 : 2; }

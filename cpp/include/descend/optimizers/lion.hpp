@@ -6,10 +6,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "field.hpp"
+#include "rows.hpp"
 
 namespace descend {
 
@@ -22,26 +22,20 @@ struct Lion {
     double weight_decay = 0.0;
     bool maximize = false;
 
-    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
-    /// above, bounds are checked by validate()); the Python type is made from this table.
+    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
+    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
         return std::make_tuple(
-            field("lr", &Lion::lr, "step size gamma"),
-            field("beta1", &Lion::beta1, "weight of m in the interpolation that is signed"),
-            field("beta2", &Lion::beta2, "decay of the momentum m"),
-            field("weight_decay", &Lion::weight_decay,
-                  "lambda, decoupled: theta shrinks by gamma lambda"),
-            field("maximize", &Lion::maximize, "ascend instead of descend"));
+            rows::lr<Lion>(),
+            field("beta1", &Lion::beta1, "weight of m in the interpolation that is signed", unit_interval),
+            field("beta2", &Lion::beta2, "decay of the momentum m", unit_interval),
+            field("weight_decay", &Lion::weight_decay, "lambda, decoupled: theta shrinks by gamma lambda",
+                  finite_nonnegative),
+            rows::maximize<Lion>());
     }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const {
-        if (!(lr >= 0.0 && std::isfinite(lr))) throw std::invalid_argument("lr must be finite and >= 0");
-        if (!(beta1 >= 0.0 && beta1 <= 1.0)) throw std::invalid_argument("beta1 must be in [0, 1]");
-        if (!(beta2 >= 0.0 && beta2 <= 1.0)) throw std::invalid_argument("beta2 must be in [0, 1]");
-        if (!(weight_decay >= 0.0 && std::isfinite(weight_decay)))
-            throw std::invalid_argument("weight_decay must be finite and >= 0");
-    }
+    void validate() const { check_fields(*this); }
 
     /// Number of state arrays this configuration needs (each the size of the parameter).
     std::size_t state_slots() const { return 1; }

@@ -5,10 +5,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "field.hpp"
+#include "moments.hpp"
+#include "rows.hpp"
 
 namespace descend {
 
@@ -27,33 +28,19 @@ struct NAdam {
     bool decoupled_weight_decay = false;
     bool maximize = false;
 
-    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
-    /// above, bounds are checked by validate()); the Python type is made from this table.
+    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
+    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
-        return std::make_tuple(
-            field("lr", &NAdam::lr, "step size gamma"),
-            field("beta1", &NAdam::beta1, "decay of the first moment"),
-            field("beta2", &NAdam::beta2, "decay of the second moment"),
-            field("eps", &NAdam::eps, "added to the denominator"),
-            field("weight_decay", &NAdam::weight_decay, "lambda"),
-            field("momentum_decay", &NAdam::momentum_decay,
-                  "psi, in mu_t = beta1 (1 - 0.96^(t psi) / 2)"),
-            field("decoupled_weight_decay", &NAdam::decoupled_weight_decay,
-                  "shrink theta by gamma lambda instead of L2"),
-            field("maximize", &NAdam::maximize, "ascend instead of descend"));
+        return std::tuple_cat(
+            rows::adam_moments<NAdam>(),
+            std::make_tuple(field("weight_decay", &NAdam::weight_decay, "lambda", finite_nonnegative),
+                            field("momentum_decay", &NAdam::momentum_decay,
+                                  "psi, in mu_t = beta1 (1 - 0.96^(t psi) / 2)", finite_nonnegative),
+                            rows::decoupled_weight_decay<NAdam>(), rows::maximize<NAdam>()));
     }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const {
-        if (!(lr >= 0.0 && std::isfinite(lr))) throw std::invalid_argument("lr must be finite and >= 0");
-        if (!(beta1 >= 0.0 && beta1 < 1.0)) throw std::invalid_argument("beta1 must be in [0, 1)");
-        if (!(beta2 >= 0.0 && beta2 < 1.0)) throw std::invalid_argument("beta2 must be in [0, 1)");
-        if (!(eps > 0.0 && std::isfinite(eps))) throw std::invalid_argument("eps must be finite and > 0");
-        if (!(weight_decay >= 0.0 && std::isfinite(weight_decay)))
-            throw std::invalid_argument("weight_decay must be finite and >= 0");
-        if (!(momentum_decay >= 0.0 && std::isfinite(momentum_decay)))
-            throw std::invalid_argument("momentum_decay must be finite and >= 0");
-    }
+    void validate() const { check_fields(*this); }
 
     /// Number of state arrays this configuration needs (each the size of the parameter).
     std::size_t state_slots() const { return 2; }
@@ -91,10 +78,8 @@ struct NAdam {
     }
 
     /// One step over n parameters; `step` = t counts steps including this one (1 first).
-    //   g = (maximize ? -grad : grad) + lambda_2 * theta    lambda_2 = decoupled ? 0 : lambda
+    //   g, m and v as in Moments (moments.hpp)
     //   theta = (1 - gamma lambda) * theta                  (decoupled only)
-    //   m = beta1 * m + (1 - beta1) * g
-    //   v = beta2 * v + (1 - beta2) * g^2
     //   theta = theta - gamma * (c_g g + c_m m) / (sqrt(v / (1 - beta2^t)) + eps)
     //     c_g = (1 - mu_t) / (1 - prod_{i<=t} mu_i),  c_m = mu_{t+1} / (1 - prod_{i<=t+1} mu_i)
     template <class T>
@@ -104,21 +89,13 @@ struct NAdam {
         const T c_g = static_cast<T>(lr * (1.0 - mu_t) / (1.0 - product));
         const T c_m = static_cast<T>(lr * mu_next / (1.0 - product * mu_next));
         const T inv_bias2 = static_cast<T>(1.0 / (1.0 - std::pow(beta2, static_cast<double>(step))));
-        const T sign = maximize ? T(-1) : T(1);
-        const T lambda2 = static_cast<T>(decoupled_weight_decay ? 0.0 : weight_decay);
-        const T shrink = static_cast<T>(decoupled_weight_decay ? 1.0 - lr * weight_decay : 1.0);
-        const T b1 = static_cast<T>(beta1), one_minus_b1 = static_cast<T>(1.0 - beta1);
-        const T b2 = static_cast<T>(beta2), one_minus_b2 = static_cast<T>(1.0 - beta2);
-        const T epsilon = static_cast<T>(eps);
+        const auto coef = Moments<T>::of(*this);
         T* m = state[0];
         T* v = state[1];
         for (std::size_t i = 0; i < n; ++i) {
-            const T g = sign * grad[i] + lambda2 * param[i];
-            const T m_i = b1 * m[i] + one_minus_b1 * g;
-            const T v_i = b2 * v[i] + one_minus_b2 * g * g;
-            m[i] = m_i;
-            v[i] = v_i;
-            param[i] = shrink * param[i] - (c_g * g + c_m * m_i) / (std::sqrt(v_i * inv_bias2) + epsilon);
+            const auto moments = coef.update(grad[i], param[i], m[i], v[i]);
+            param[i] = coef.shrink * param[i] - (c_g * moments.g + c_m * moments.m) /
+                                                 (std::sqrt(moments.v * inv_bias2) + coef.epsilon);
         }
     }
 };

@@ -23,8 +23,35 @@ namespace descend {
 /// letting t + 1 wrap around (at a billion steps a second, 2^53 steps take 285 years).
 inline constexpr std::int64_t max_step = std::int64_t{1} << 53;
 
-/// One of the update rules; each alternative holds its hyperparameters.
-using Optimizer = std::variant<SGD, Adam, Adagrad, RMSprop, AdamW, NAdam, RAdam, Adamax, Lion>;
+/// The rule list: each update rule once, as X(type, name, reference), with the lower-case name
+/// of its Python kernels (<name>_step, <name>_step_groups) and the implementation whose
+/// hyperparameter names and defaults it follows. The Optimizer variant below and the Python
+/// bindings (cpp/bindings/register_optimizers.cpp) are made from it; adding a rule is its
+/// header, its #include above and one line here.
+#define DESCEND_RULES(X)                       \
+    X(SGD, sgd, "torch.optim.SGD")             \
+    X(Adam, adam, "torch.optim.Adam")          \
+    X(Adagrad, adagrad, "torch.optim.Adagrad") \
+    X(RMSprop, rmsprop, "torch.optim.RMSprop") \
+    X(AdamW, adamw, "torch.optim.AdamW")       \
+    X(NAdam, nadam, "torch.optim.NAdam")       \
+    X(RAdam, radam, "torch.optim.RAdam")       \
+    X(Adamax, adamax, "torch.optim.Adamax")    \
+    X(Lion, lion, "lion-pytorch")
+
+namespace detail {
+/// std::variant<R...> from the list <void, R...> (the leading void lets each entry of the rule
+/// list add ", Rule").
+template <class Void, class... R>
+struct variant_of_rules {
+    using type = std::variant<R...>;
+};
+}  // namespace detail
+
+/// One of the update rules of DESCEND_RULES; each alternative holds its hyperparameters.
+#define DESCEND_RULE_TYPE(Rule, name, reference) , Rule
+using Optimizer = detail::variant_of_rules<void DESCEND_RULES(DESCEND_RULE_TYPE)>::type;
+#undef DESCEND_RULE_TYPE
 
 /// Number of state arrays (each the size of the parameter) the rule needs.
 inline std::size_t state_slots(const Optimizer& optimizer) {

@@ -6,10 +6,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "field.hpp"
+#include "moments.hpp"
+#include "rows.hpp"
 
 namespace descend {
 
@@ -24,29 +25,17 @@ struct RAdam {
     bool decoupled_weight_decay = false;
     bool maximize = false;
 
-    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
-    /// above, bounds are checked by validate()); the Python type is made from this table.
+    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
+    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
-        return std::make_tuple(
-            field("lr", &RAdam::lr, "step size gamma"),
-            field("beta1", &RAdam::beta1, "decay of the first moment"),
-            field("beta2", &RAdam::beta2, "decay of the second moment"),
-            field("eps", &RAdam::eps, "added to the denominator"),
-            field("weight_decay", &RAdam::weight_decay, "lambda"),
-            field("decoupled_weight_decay", &RAdam::decoupled_weight_decay,
-                  "shrink theta by gamma lambda instead of L2"),
-            field("maximize", &RAdam::maximize, "ascend instead of descend"));
+        return std::tuple_cat(
+            rows::adam_moments<RAdam>(),
+            std::make_tuple(field("weight_decay", &RAdam::weight_decay, "lambda", finite_nonnegative),
+                            rows::decoupled_weight_decay<RAdam>(), rows::maximize<RAdam>()));
     }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const {
-        if (!(lr >= 0.0 && std::isfinite(lr))) throw std::invalid_argument("lr must be finite and >= 0");
-        if (!(beta1 >= 0.0 && beta1 < 1.0)) throw std::invalid_argument("beta1 must be in [0, 1)");
-        if (!(beta2 >= 0.0 && beta2 < 1.0)) throw std::invalid_argument("beta2 must be in [0, 1)");
-        if (!(eps > 0.0 && std::isfinite(eps))) throw std::invalid_argument("eps must be finite and > 0");
-        if (!(weight_decay >= 0.0 && std::isfinite(weight_decay)))
-            throw std::invalid_argument("weight_decay must be finite and >= 0");
-    }
+    void validate() const { check_fields(*this); }
 
     /// Number of state arrays this configuration needs (each the size of the parameter).
     std::size_t state_slots() const { return 2; }
@@ -55,10 +44,8 @@ struct RAdam {
     const char* state_name(std::size_t k) const { return k == 0 ? "exp_avg" : "exp_avg_sq"; }
 
     /// One step over n parameters; `step` = t counts steps including this one (1 first).
-    //   g = (maximize ? -grad : grad) + lambda_2 * theta    lambda_2 = decoupled ? 0 : lambda
+    //   g, m and v as in Moments (moments.hpp)
     //   theta = (1 - gamma lambda) * theta                  (decoupled only)
-    //   m = beta1 * m + (1 - beta1) * g
-    //   v = beta2 * v + (1 - beta2) * g^2
     //   rho_inf = 2 / (1 - beta2) - 1,  rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t)
     //   if rho_t > 5:
     //     r_t = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
@@ -85,33 +72,21 @@ struct RAdam {
         const double rect = adaptive ? std::sqrt((rho_t - 4.0) * (rho_t - 2.0) * rho_inf /
                                                  ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
                                      : 0.0;
-        const T sign = maximize ? T(-1) : T(1);
-        const T lambda2 = static_cast<T>(decoupled_weight_decay ? 0.0 : weight_decay);
-        const T shrink = static_cast<T>(decoupled_weight_decay ? 1.0 - lr * weight_decay : 1.0);
-        const T b1 = static_cast<T>(beta1), one_minus_b1 = static_cast<T>(1.0 - beta1);
-        const T b2 = static_cast<T>(beta2), one_minus_b2 = static_cast<T>(1.0 - beta2);
-        const T epsilon = static_cast<T>(eps);
+        const auto coef = Moments<T>::of(*this);
         T* m = state[0];
         T* v = state[1];
         if (adaptive) {
             const T step_size = static_cast<T>(lr * rect * std::sqrt(bias2) / bias1);
             for (std::size_t i = 0; i < n; ++i) {
-                const T g = sign * grad[i] + lambda2 * param[i];
-                const T m_i = b1 * m[i] + one_minus_b1 * g;
-                const T v_i = b2 * v[i] + one_minus_b2 * g * g;
-                m[i] = m_i;
-                v[i] = v_i;
-                param[i] = shrink * param[i] - step_size * m_i / (std::sqrt(v_i) + epsilon);
+                const auto moments = coef.update(grad[i], param[i], m[i], v[i]);
+                param[i] = coef.shrink * param[i] - step_size * moments.m / (std::sqrt(moments.v) + coef.epsilon);
             }
             return;
         }
         const T step_size = static_cast<T>(lr / bias1);
         for (std::size_t i = 0; i < n; ++i) {
-            const T g = sign * grad[i] + lambda2 * param[i];
-            const T m_i = b1 * m[i] + one_minus_b1 * g;
-            m[i] = m_i;
-            v[i] = b2 * v[i] + one_minus_b2 * g * g;
-            param[i] = shrink * param[i] - step_size * m_i;
+            const auto moments = coef.update(grad[i], param[i], m[i], v[i]);
+            param[i] = coef.shrink * param[i] - step_size * moments.m;
         }
     }
 };

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "field.hpp"
+#include "rows.hpp"
 
 namespace descend {
 
@@ -23,31 +23,21 @@ struct RMSprop {
     bool centered = false;
     bool maximize = false;
 
-    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
-    /// above, bounds are checked by validate()); the Python type is made from this table.
+    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
+    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
         return std::make_tuple(
-            field("lr", &RMSprop::lr, "step size gamma"),
-            field("alpha", &RMSprop::alpha, "smoothing constant of the averages"),
-            field("eps", &RMSprop::eps, "added to the denominator"),
-            field("weight_decay", &RMSprop::weight_decay,
-                  "lambda (L2 penalty added to the gradient)"),
-            field("momentum", &RMSprop::momentum, "mu"),
+            rows::lr<RMSprop>(),
+            field("alpha", &RMSprop::alpha, "smoothing constant of the averages", unit_interval),
+            rows::eps<RMSprop>(), rows::l2_weight_decay<RMSprop>(),
+            field("momentum", &RMSprop::momentum, "mu", finite_nonnegative),
             field("centered", &RMSprop::centered,
                   "divide by the estimated variance instead of the mean square"),
-            field("maximize", &RMSprop::maximize, "ascend instead of descend"));
+            rows::maximize<RMSprop>());
     }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const {
-        if (!(lr >= 0.0 && std::isfinite(lr))) throw std::invalid_argument("lr must be finite and >= 0");
-        if (!(alpha >= 0.0 && alpha <= 1.0)) throw std::invalid_argument("alpha must be in [0, 1]");
-        if (!(eps > 0.0 && std::isfinite(eps))) throw std::invalid_argument("eps must be finite and > 0");
-        if (!(weight_decay >= 0.0 && std::isfinite(weight_decay)))
-            throw std::invalid_argument("weight_decay must be finite and >= 0");
-        if (!(momentum >= 0.0 && std::isfinite(momentum)))
-            throw std::invalid_argument("momentum must be finite and >= 0");
-    }
+    void validate() const { check_fields(*this); }
 
     /// Number of state arrays this configuration needs (each the size of the parameter).
     std::size_t state_slots() const { return 1 + (momentum > 0.0 ? 1 : 0) + (centered ? 1 : 0); }

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "field.hpp"
+#include "rows.hpp"
 
 namespace descend {
 
@@ -22,27 +23,19 @@ struct SGD {
     bool nesterov = false;
     bool maximize = false;
 
-    /// The hyperparameters, each once: name, member and meaning (defaults are the initializers
-    /// above, bounds are checked by validate()); the Python type is made from this table.
+    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
+    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
-        return std::make_tuple(
-            field("lr", &SGD::lr, "step size gamma"),
-            field("momentum", &SGD::momentum, "mu"),
-            field("dampening", &SGD::dampening, "tau"),
-            field("weight_decay", &SGD::weight_decay, "lambda (L2 penalty added to the gradient)"),
-            field("nesterov", &SGD::nesterov, "use Nesterov momentum"),
-            field("maximize", &SGD::maximize, "ascend instead of descend"));
+        return std::make_tuple(rows::lr<SGD>(), field("momentum", &SGD::momentum, "mu", finite_nonnegative),
+                               field("dampening", &SGD::dampening, "tau", unit_interval),
+                               rows::l2_weight_decay<SGD>(),
+                               field("nesterov", &SGD::nesterov, "use Nesterov momentum"),
+                               rows::maximize<SGD>());
     }
 
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
     void validate() const {
-        if (!(lr >= 0.0 && std::isfinite(lr))) throw std::invalid_argument("lr must be finite and >= 0");
-        if (!(momentum >= 0.0 && std::isfinite(momentum)))
-            throw std::invalid_argument("momentum must be finite and >= 0");
-        if (!(dampening >= 0.0 && dampening <= 1.0))
-            throw std::invalid_argument("dampening must be in [0, 1]");
-        if (!(weight_decay >= 0.0 && std::isfinite(weight_decay)))
-            throw std::invalid_argument("weight_decay must be finite and >= 0");
+        check_fields(*this);
         if (nesterov && (momentum <= 0.0 || dampening != 0.0))
             throw std::invalid_argument("nesterov requires momentum > 0 and dampening = 0");
     }

@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "../optimizers/field.hpp"
@@ -16,13 +15,11 @@ struct Constant {
 
     /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
     static constexpr auto fields() {
-        return std::make_tuple(required_field("lr", &Constant::lr, "the step size"));
+        return std::make_tuple(required_field("lr", &Constant::lr, "the step size", nonnegative_number));
     }
 
     /// Throws std::invalid_argument unless lr is finite and >= 0.
-    void validate() const {
-        if (!(lr >= 0.0 && lr < INFINITY)) throw std::invalid_argument("lr must be a finite number >= 0");
-    }
+    void validate() const { check_fields(*this); }
     /// The learning rate of step t.
     double operator()(std::int64_t) const { return lr; }
 };

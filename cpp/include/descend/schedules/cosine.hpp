@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "../optimizers/field.hpp"
@@ -23,18 +22,15 @@ struct Cosine {
     /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
     static constexpr auto fields() {
         return std::make_tuple(
-            required_field("lr", &Cosine::lr, "learning rate of the first step (torch's base lr)"),
-            required_field("T_max", &Cosine::T_max, "steps from lr down to eta_min (half a period)"),
-            field("eta_min", &Cosine::eta_min, "learning rate at t = T_max"));
+            required_field("lr", &Cosine::lr, "learning rate of the first step (torch's base lr)",
+                           nonnegative_number),
+            required_field("T_max", &Cosine::T_max, "steps from lr down to eta_min (half a period)",
+                           positive_count),
+            field("eta_min", &Cosine::eta_min, "learning rate at t = T_max", nonnegative_number));
     }
 
     /// Throws std::invalid_argument naming the first impossible parameter.
-    void validate() const {
-        if (!(lr >= 0.0 && lr < INFINITY)) throw std::invalid_argument("lr must be a finite number >= 0");
-        if (!(T_max >= 1)) throw std::invalid_argument("T_max must be >= 1");
-        if (!(eta_min >= 0.0 && eta_min < INFINITY))
-            throw std::invalid_argument("eta_min must be a finite number >= 0");
-    }
+    void validate() const { check_fields(*this); }
     /// The learning rate of step t.
     double operator()(std::int64_t t) const {
         constexpr double pi = 3.141592653589793;

@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "../optimizers/field.hpp"
@@ -20,15 +19,12 @@ struct Exponential {
     /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
     static constexpr auto fields() {
         return std::make_tuple(
-            required_field("lr", &Exponential::lr, "learning rate of the first step"),
-            required_field("gamma", &Exponential::gamma, "factor applied every step"));
+            required_field("lr", &Exponential::lr, "learning rate of the first step", nonnegative_number),
+            required_field("gamma", &Exponential::gamma, "factor applied every step", decay_factor));
     }
 
     /// Throws std::invalid_argument naming the first impossible parameter.
-    void validate() const {
-        if (!(lr >= 0.0 && lr < INFINITY)) throw std::invalid_argument("lr must be a finite number >= 0");
-        if (!(gamma > 0.0 && gamma <= 1.0)) throw std::invalid_argument("gamma must be in (0, 1]");
-    }
+    void validate() const { check_fields(*this); }
     /// The learning rate of step t.
     double operator()(std::int64_t t) const { return lr * std::pow(gamma, static_cast<double>(t)); }
 };

@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "../optimizers/field.hpp"
@@ -19,16 +18,13 @@ struct InvScaling {
 
     /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
     static constexpr auto fields() {
-        return std::make_tuple(field("eta0", &InvScaling::eta0, "learning rate of the first step"),
-                               field("power_t", &InvScaling::power_t, "exponent of the decay"));
+        return std::make_tuple(
+            field("eta0", &InvScaling::eta0, "learning rate of the first step", positive_number),
+            field("power_t", &InvScaling::power_t, "exponent of the decay", nonnegative_number));
     }
 
     /// Throws std::invalid_argument unless eta0 > 0 and power_t >= 0, both finite.
-    void validate() const {
-        if (!(eta0 > 0.0 && eta0 < INFINITY)) throw std::invalid_argument("eta0 must be a finite number > 0");
-        if (!(power_t >= 0.0 && power_t < INFINITY))
-            throw std::invalid_argument("power_t must be a finite number >= 0");
-    }
+    void validate() const { check_fields(*this); }
     /// The learning rate of step t.
     double operator()(std::int64_t t) const {
         return eta0 / std::pow(static_cast<double>(t) + 1.0, power_t);

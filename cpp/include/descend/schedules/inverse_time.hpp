@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "../optimizers/field.hpp"
@@ -17,15 +16,12 @@ struct InverseTime {
 
     /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
     static constexpr auto fields() {
-        return std::make_tuple(field("t0", &InverseTime::t0, "numerator"),
-                               field("t1", &InverseTime::t1, "offset of the step count"));
+        return std::make_tuple(field("t0", &InverseTime::t0, "numerator", positive_number),
+                               field("t1", &InverseTime::t1, "offset of the step count", positive_number));
     }
 
     /// Throws std::invalid_argument unless t0 and t1 are finite and > 0.
-    void validate() const {
-        if (!(t0 > 0.0 && t0 < INFINITY)) throw std::invalid_argument("t0 must be a finite number > 0");
-        if (!(t1 > 0.0 && t1 < INFINITY)) throw std::invalid_argument("t1 must be a finite number > 0");
-    }
+    void validate() const { check_fields(*this); }
     /// The learning rate of step t.
     double operator()(std::int64_t t) const { return t0 / (static_cast<double>(t) + t1); }
 };

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "../optimizers/field.hpp"
@@ -33,12 +32,12 @@ struct LinearWarmup {
             descend::required_field("schedule", &LinearWarmup::schedule,
                                     "the schedule s that follows the warm-up (a reference into this one)"),
             descend::required_field("warmup_steps", &LinearWarmup::warmup_steps,
-                                    "length of the ramp, in steps"));
+                                    "length of the ramp, in steps", nonnegative_count));
     }
 
     /// Throws std::invalid_argument naming the first impossible parameter (wrapped one included).
     void validate() const {
-        if (!(warmup_steps >= 0)) throw std::invalid_argument("warmup_steps must be >= 0");
+        descend::check_fields(*this);
         descend::validate_schedule(schedule.get());
     }
     /// The learning rate of step t.

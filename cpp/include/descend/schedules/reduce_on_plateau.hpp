@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "../optimizers/field.hpp"
@@ -48,31 +47,29 @@ struct ReduceOnPlateau {
         return std::make_tuple(
             descend::required_field("schedule", &S::schedule,
                                     "the base schedule s whose rate is scaled (a reference into this one)"),
-            descend::keyword_field("factor", &S::factor, "multiplier of each reduction, in (0, 1)"),
-            descend::keyword_field("patience", &S::patience, "bad epochs tolerated before a reduction"),
-            descend::keyword_field("threshold", &S::threshold, "relative improvement that counts as better"),
+            descend::keyword_field("factor", &S::factor, "multiplier of each reduction, in (0, 1)",
+                                   reduction_factor),
+            descend::keyword_field("patience", &S::patience, "bad epochs tolerated before a reduction",
+                                   nonnegative_count),
+            descend::keyword_field("threshold", &S::threshold, "relative improvement that counts as better",
+                                   below_one),
             descend::keyword_field("cooldown", &S::cooldown,
-                                   "epochs after a reduction during which bad epochs are ignored"),
-            descend::keyword_field("min_lr", &S::min_lr, "reductions never take the rate below this"),
-            descend::state_field("scale", &S::scale, "product of the reductions so far"),
-            descend::state_field("best", &S::best, "lowest loss seen (the reference for improvement)"),
-            descend::state_field("num_bad_epochs", &S::num_bad_epochs, "epochs in a row without improvement"),
-            descend::state_field("cooldown_counter", &S::cooldown_counter, "cooldown epochs still to go"));
+                                   "epochs after a reduction during which bad epochs are ignored",
+                                   nonnegative_count),
+            descend::keyword_field("min_lr", &S::min_lr, "reductions never take the rate below this",
+                                   nonnegative_number),
+            descend::state_field("scale", &S::scale, "product of the reductions so far", unit_interval),
+            descend::state_field("best", &S::best, "lowest loss seen (the reference for improvement)",
+                                 not_nan),
+            descend::state_field("num_bad_epochs", &S::num_bad_epochs, "epochs in a row without improvement",
+                                 nonnegative_count),
+            descend::state_field("cooldown_counter", &S::cooldown_counter, "cooldown epochs still to go",
+                                 nonnegative_count));
     }
 
     /// Throws std::invalid_argument naming the first impossible parameter or state value.
     void validate() const {
-        if (!(factor > 0.0 && factor < 1.0)) throw std::invalid_argument("factor must be in (0, 1)");
-        if (!(patience >= 0)) throw std::invalid_argument("patience must be >= 0");
-        if (!(threshold >= 0.0 && threshold < 1.0))
-            throw std::invalid_argument("threshold must be in [0, 1)");
-        if (!(cooldown >= 0)) throw std::invalid_argument("cooldown must be >= 0");
-        if (!(min_lr >= 0.0 && min_lr < INFINITY))
-            throw std::invalid_argument("min_lr must be a finite number >= 0");
-        if (!(scale >= 0.0 && scale <= 1.0)) throw std::invalid_argument("scale must be in [0, 1]");
-        if (std::isnan(best)) throw std::invalid_argument("best must not be NaN");
-        if (!(num_bad_epochs >= 0)) throw std::invalid_argument("num_bad_epochs must be >= 0");
-        if (!(cooldown_counter >= 0)) throw std::invalid_argument("cooldown_counter must be >= 0");
+        descend::check_fields(*this);
         descend::validate_schedule(schedule.get());
     }
     /// The learning rate of step t.

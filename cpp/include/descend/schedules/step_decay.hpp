@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <stdexcept>
 #include <tuple>
 
 #include "../optimizers/field.hpp"
@@ -20,17 +19,14 @@ struct StepDecay {
     /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
     static constexpr auto fields() {
         return std::make_tuple(
-            required_field("lr", &StepDecay::lr, "learning rate of the first step_size steps"),
-            required_field("step_size", &StepDecay::step_size, "steps between two drops"),
-            field("gamma", &StepDecay::gamma, "factor of each drop"));
+            required_field("lr", &StepDecay::lr, "learning rate of the first step_size steps",
+                           nonnegative_number),
+            required_field("step_size", &StepDecay::step_size, "steps between two drops", positive_count),
+            field("gamma", &StepDecay::gamma, "factor of each drop", decay_factor));
     }
 
     /// Throws std::invalid_argument naming the first impossible parameter.
-    void validate() const {
-        if (!(lr >= 0.0 && lr < INFINITY)) throw std::invalid_argument("lr must be a finite number >= 0");
-        if (!(step_size >= 1)) throw std::invalid_argument("step_size must be >= 1");
-        if (!(gamma > 0.0 && gamma <= 1.0)) throw std::invalid_argument("gamma must be in (0, 1]");
-    }
+    void validate() const { check_fields(*this); }
     /// The learning rate of step t.
     double operator()(std::int64_t t) const {
         return lr * std::pow(gamma, static_cast<double>(t / step_size));
