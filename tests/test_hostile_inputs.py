@@ -524,6 +524,15 @@ _LOAD_CASES = [
         "['step'] must be an int in [0, ",
     ),
     (
+        "group-step-missing",
+        lambda s: {
+            **s,
+            "param_groups": [{k: v for k, v in s["param_groups"][0].items() if k != "step"}],
+        },
+        ValueError,
+        "state_dict['param_groups'][0]: the 'step' count is missing",
+    ),
+    (
         "group-step-float",
         _with(["param_groups", 0, "step"], 2.0),
         TypeError,
@@ -545,6 +554,15 @@ _LOAD_CASES = [
     ("count-negative", _with(["state", 0, "step"], -1), ValueError, "must be an int in [0, "),
     ("count-2**53", _with(["state", 0, "step"], MAX_STEP), ValueError, "must be an int in [0, "),
     ("count-bool", _with(["state", 0, "step"], True), TypeError, "must be an int, got bool"),
+    (
+        "count-missing",
+        lambda s: {
+            **s,
+            "state": {**s["state"], 0: {k: v for k, v in s["state"][0].items() if k != "step"}},
+        },
+        ValueError,
+        "state_dict['state'][0]: the 'step' count is missing",
+    ),
     (
         "unknown-state-name",
         _with(["state", 0, "velocity"], np.zeros(3)),

@@ -609,6 +609,11 @@ def test_a_state_array_that_is_the_parameter_is_refused():
 
 # ---------------------------------------------------------------- property: any shape, any rule
 
+# The ranges drawn for the hyperparameters the Adam family shares.
+_ADAM_RANGES = dict(
+    beta1=(0.0, 0.99), beta2=(0.5, 0.9999), eps=(1e-8, 1e-3), weight_decay=(0.0, 0.5)
+)
+
 _HYPER_RANGES = {
     # the hyperparameters each rule draws from, within their valid ranges
     "sgd": dict(
@@ -634,44 +639,29 @@ _HYPER_RANGES = {
         maximize=None,
     ),
     "adam": dict(
-        beta1=(0.0, 0.99),
-        beta2=(0.5, 0.9999),
-        eps=(1e-8, 1e-3),
-        weight_decay=(0.0, 0.5),
+        **_ADAM_RANGES,
         amsgrad=None,
         maximize=None,
         decoupled_weight_decay=None,
     ),
     "adamw": dict(
-        beta1=(0.0, 0.99),
-        beta2=(0.5, 0.9999),
-        eps=(1e-8, 1e-3),
-        weight_decay=(0.0, 0.5),
+        **_ADAM_RANGES,
         amsgrad=None,
         maximize=None,
     ),
     "nadam": dict(
-        beta1=(0.0, 0.99),
-        beta2=(0.5, 0.9999),
-        eps=(1e-8, 1e-3),
-        weight_decay=(0.0, 0.5),
+        **_ADAM_RANGES,
         momentum_decay=(0.0, 0.1),
         decoupled_weight_decay=None,
         maximize=None,
     ),
     "radam": dict(
-        beta1=(0.0, 0.99),
-        beta2=(0.5, 0.9999),
-        eps=(1e-8, 1e-3),
-        weight_decay=(0.0, 0.5),
+        **_ADAM_RANGES,
         decoupled_weight_decay=None,
         maximize=None,
     ),
     "adamax": dict(
-        beta1=(0.0, 0.99),
-        beta2=(0.5, 0.9999),
-        eps=(1e-8, 1e-3),
-        weight_decay=(0.0, 0.5),
+        **_ADAM_RANGES,
         maximize=None,
     ),
 }

@@ -7,9 +7,30 @@
 #include <cstdio>
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "check.hpp"
+
+/// The rule with its default hyperparameters but lr.
+template <class Rule>
+Rule with_lr(double lr) {
+    Rule rule;
+    rule.lr = lr;
+    return rule;
+}
+
+/// Checks that rule.validate() refuses the rule with std::invalid_argument naming `name` first.
+template <class Rule>
+void check_refused(const Rule& rule, const std::string& name) {
+    try {
+        rule.validate();
+        CHECK(false);
+    } catch (const std::invalid_argument& error) {
+        CHECK(std::string(error.what()).find(name) == 0);
+    }
+}
 
 /// theta after each of three steps.
 using Trajectory = std::array<std::array<double, 2>, 3>;
@@ -17,6 +38,42 @@ using Trajectory = std::array<std::array<double, 2>, 3>;
 /// The gradients of the three steps.
 inline std::array<std::array<double, 2>, 3> default_gradients() {
     return {{{0.5, -1.0}, {0.25, 0.5}, {-1.0, 2.0}}};
+}
+
+/// theta after each of `steps` steps of a rule's algorithm box, worked out one coordinate at a
+/// time in long double from theta_0 = (1, -2) with `gradients` (repeated after three steps):
+/// each coordinate starts with its own copy of `start`, the box's state; step t negates g
+/// under rule.maximize, then `box(theta, g, t, state)` does the rest of the step.
+template <class Rule, class State, class Box>
+std::vector<std::array<double, 2>> expected_steps(const Rule& rule, const State& start, Box box,
+                                                  std::size_t steps,
+                                                  const std::array<std::array<double, 2>, 3>& gradients =
+                                                      default_gradients()) {
+    std::vector<std::array<double, 2>> expected(steps);
+    for (std::size_t i = 0; i < 2; ++i) {
+        long double theta = i == 0 ? 1.0L : -2.0L;
+        State state = start;
+        for (std::size_t t = 1; t <= steps; ++t) {
+            long double g = gradients[(t - 1) % 3][i];
+            if (rule.maximize) g = -g;
+            box(theta, g, t, state);
+            expected[t - 1][i] = static_cast<double>(theta);
+        }
+    }
+    return expected;
+}
+
+/// The first three of them.
+inline Trajectory first_three(const std::vector<std::array<double, 2>>& steps) {
+    return {steps[0], steps[1], steps[2]};
+}
+
+/// The same for three steps.
+template <class Rule, class State, class Box>
+Trajectory expected_trajectory(const Rule& rule, const State& start, Box box,
+                               const std::array<std::array<double, 2>, 3>& gradients =
+                                   default_gradients()) {
+    return first_three(expected_steps(rule, start, box, 3, gradients));
 }
 
 /// Runs three steps of `rule` in precision T from theta_0 = (1, -2) and zeroed state.

@@ -18,45 +18,36 @@
 static Trajectory expected_adamw(const descend::AdamW& rule,
                                  const std::array<std::array<double, 2>, 3>& gradients =
                                      default_gradients()) {
-    Trajectory expected{};
-    for (std::size_t i = 0; i < 2; ++i) {
-        long double theta = i == 0 ? 1.0L : -2.0L;
-        long double m = 0.0L, v = 0.0L, vmax = 0.0L;
-        const long double b1 = rule.beta1, b2 = rule.beta2;
-        for (std::size_t t = 1; t <= 3; ++t) {
-            long double g = gradients[t - 1][i];
-            if (rule.maximize) g = -g;
+    struct Box {
+        long double m, v, vmax;
+    };
+    const long double b1 = rule.beta1, b2 = rule.beta2;
+    return expected_trajectory(
+        rule, Box{0.0L, 0.0L, 0.0L},
+        [&](long double& theta, long double g, std::size_t t, Box& s) {
             theta -= rule.lr * rule.weight_decay * theta;
-            m = b1 * m + (1.0L - b1) * g;
-            v = b2 * v + (1.0L - b2) * g * g;
-            vmax = std::max(vmax, v);
-            const long double second = rule.amsgrad ? vmax : v;
-            const long double m_hat = m / (1.0L - std::pow(b1, static_cast<long double>(t)));
+            s.m = b1 * s.m + (1.0L - b1) * g;
+            s.v = b2 * s.v + (1.0L - b2) * g * g;
+            s.vmax = std::max(s.vmax, s.v);
+            const long double second = rule.amsgrad ? s.vmax : s.v;
+            const long double m_hat = s.m / (1.0L - std::pow(b1, static_cast<long double>(t)));
             const long double v_hat = second / (1.0L - std::pow(b2, static_cast<long double>(t)));
             theta -= rule.lr * m_hat / (std::sqrt(v_hat) + rule.eps);
-            expected[t - 1][i] = static_cast<double>(theta);
-        }
-    }
-    return expected;
-}
-
-static descend::AdamW adamw_with_lr(double lr) {
-    descend::AdamW adamw;
-    adamw.lr = lr;
-    return adamw;
+        },
+        gradients);
 }
 
 TEST_CASE(adamw_first_step_shrinks_then_moves_lr_against_the_gradient) {
     // Step 1 by hand (default lambda 0.01): theta = 1 - 0.1 * 0.01 * 1 = 0.999, then
     // m_hat = g, v_hat = g^2: 0.999 - 0.1 * 0.5 / (0.5 + 1e-8).
-    const Trajectory expected = expected_adamw(adamw_with_lr(0.1));
+    const Trajectory expected = expected_adamw(with_lr<descend::AdamW>(0.1));
     CHECK_CLOSE(expected[0][0], 0.999 - 0.1 * 0.5 / (0.5 + 1e-8), 1e-15);
     CHECK_CLOSE(expected[0][1], -1.998 + 0.1 * 1.0 / (1.0 + 1e-8), 1e-15);
-    check_three_steps(adamw_with_lr(0.1), expected);
+    check_three_steps(with_lr<descend::AdamW>(0.1), expected);
 }
 
 TEST_CASE(adamw_is_adam_with_decoupled_weight_decay) {
-    descend::AdamW adamw = adamw_with_lr(0.1);
+    descend::AdamW adamw = with_lr<descend::AdamW>(0.1);
     adamw.weight_decay = 0.5;
     const Trajectory expected = expected_adamw(adamw);
     check_three_steps(adamw, expected);
@@ -67,7 +58,7 @@ TEST_CASE(adamw_is_adam_with_decoupled_weight_decay) {
 TEST_CASE(adamw_amsgrad_and_maximize) {
     // A large first gradient, then small ones, with beta2 = 0.5: the running maximum matters.
     const std::array<std::array<double, 2>, 3> gradients = {{{2.0, -2.0}, {0.1, 0.1}, {0.1, -0.1}}};
-    descend::AdamW adamw = adamw_with_lr(0.1);
+    descend::AdamW adamw = with_lr<descend::AdamW>(0.1);
     adamw.beta2 = 0.5;
     adamw.amsgrad = true;
     CHECK_EQ(adamw.state_slots(), 3);
@@ -85,10 +76,5 @@ TEST_CASE(adamw_validate_names_the_impossible_hyperparameter) {
     descend::AdamW adamw;
     adamw.validate();
     adamw.beta2 = 1.0;
-    try {
-        adamw.validate();
-        CHECK(false);
-    } catch (const std::invalid_argument& error) {
-        CHECK(std::string(error.what()).find("beta2") == 0);
-    }
+    check_refused(adamw, "beta2");
 }

@@ -41,7 +41,8 @@ position; a group's ``"step"`` is the position of its schedule, and a schedule w
 ``state_dict()`` method (such as a plateau rule) adds its own as ``"schedule_state"``.
 ``load_state_dict()`` checks all of it (layout, class, version, hyperparameters, step counts,
 state arrays' names, shapes and values) before restoring it, so the optimizer continues
-bit-identically; a dict that went through JSON is accepted.
+bit-identically; a dict that went through JSON is accepted. Every group and every state entry
+must have its ``"step"``; a parameter with no entry at all has not stepped (torch's meaning).
 
 Step counts are at most 2**53 (``descend._checks.MAX_STEP``); a step beyond is refused
 rather than wrapped. A refused or interrupted step (an exception, Ctrl-C) changes nothing:
@@ -606,7 +607,8 @@ class Optimizer:
 
         Everything is checked before anything changes: the layout (keys, the optimizer class
         and format version that wrote it), the hyperparameters, step counts (ints in
-        [0, 2**53)), and each state array's name, shape, dtype (real numbers) and values
+        [0, 2**53), required in every group and every state entry; a parameter without an
+        entry has not stepped), and each state array's name, shape, dtype (real numbers) and values
         (finite; second moments >= 0). A dict that went through JSON (string keys, lists for
         arrays and tuples) is accepted. Anything else raises TypeError or ValueError and leaves
         the optimizer as it was.
@@ -718,16 +720,25 @@ class Optimizer:
             if "betas" in hyper and isinstance(hyper["betas"], list):
                 hyper["betas"] = tuple(hyper["betas"])  # JSON turns tuples into lists
             rule = self._core_rule({**group, **hyper}, f"{where}: ")
-            t = check_int(f"{where}['step']", saved.get("step", 0), 0, MAX_STEP)
+            if "step" not in saved:
+                raise ValueError(f"{where}: the 'step' count is missing")
+            t = check_int(f"{where}['step']", saved["step"], 0, MAX_STEP)
             arrays, steps = [], np.zeros(len(params), dtype=np.int64)
             for i, (param, key) in enumerate(zip(params, indices, strict=True)):
                 key = check_int(f"{where}['params'][{i}]", key, 0)
                 if key in used:
                     raise ValueError(f"{where}['params']: index {key} appears twice")
                 used.add(key)
-                entry = state.get(key, {})
+                # No entry at all: the parameter has not stepped (torch's meaning). An entry
+                # says how far it got.
+                entry = state.get(key, {"step": 0})
                 at = f"state_dict['state'][{key}]"
-                steps[i] = check_int(f"{at}['step']", entry.get("step", 0), 0, MAX_STEP - 1)
+                if "step" not in entry:
+                    raise ValueError(
+                        f"{at}: the 'step' count is missing (a parameter that has not stepped "
+                        "has no entry at all)"
+                    )
+                steps[i] = check_int(f"{at}['step']", entry["step"], 0, MAX_STEP - 1)
                 names = set(entry) - {"step"}
                 if names and names != set(rule.state_names):
                     raise ValueError(
