@@ -474,13 +474,14 @@ def fit(
     ----------
     estimator : descend.LinearRegression or descend.LogisticRegression
         The model and its settings (every loss and penalty, any update rule and schedule,
-        averaging, tol, max_iter, class_weight, warm_start, batch_size and sampling); no
-        early stopping. ``learning_rate="auto"`` (the default) does what it does in
-        ``estimator.fit``: the feature scaling and step of ``descend._scaling`` from the
-        column means and covariance of X, which the workers compute chunk by chunk (one extra
-        round trip; O(n_features^2) floats per chunk) and, with ``batch_size``, the largest
-        scaled row norm (one more), and the fit in those internal coordinates. ``verbose``
-        as in ``estimator.fit`` (a progress bar, or a line per epoch). Fitted in place.
+        averaging, tol, max_iter, class_weight, warm_start, batch_size, sampling and
+        on_nonfinite); no early stopping, nor on_nonfinite="skip" without batch_size.
+        ``learning_rate="auto"`` (the default) does what it does in ``estimator.fit``: the
+        feature scaling and step of ``descend._scaling`` from the column means and
+        covariance of X, which the workers compute chunk by chunk (one extra round trip;
+        O(n_features^2) floats per chunk) and, with ``batch_size``, the largest scaled row
+        norm (one more), and the fit in those internal coordinates. ``verbose`` as in
+        ``estimator.fit`` (a progress bar, or a line per epoch). Fitted in place.
     X : dask.array.Array or dask.dataframe.DataFrame of shape (n_samples, n_features)
         Training data; a DataFrame's column names become ``feature_names_in_``.
     y : dask.array.Array or dask.dataframe.Series of shape (n_samples,)
@@ -514,6 +515,12 @@ def fit(
     settings = estimator._settings()
     if settings.validation_fraction is not None:
         raise ValueError("early_stopping: descend.dask.fit does not hold out rows; got True")
+    if settings.on_nonfinite == "skip" and settings.batch_size is None:
+        raise ValueError(
+            "on_nonfinite: descend.dask.fit takes 'skip' with batch_size only (a skipped "
+            "full-batch step is judged by the loss at the new parameters, which the workers "
+            "would compute in a round trip of their own); use 'stop' or 'raise', got 'skip'"
+        )
     client = default_client() if client is None else client
     names = feature_names_of(X)
     X = _as_dask_array(X, "X", 2)
@@ -622,6 +629,7 @@ def _fit_on(
         tol=settings.tol,
         n_iter_no_change=settings.n_iter_no_change,
         average=run.averaging_from,
+        on_nonfinite=settings.on_nonfinite,
     )
     kernel = (loss, float(getattr(estimator, "epsilon", 0.1)), settings.fit_intercept)
     with Progress(
