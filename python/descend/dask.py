@@ -629,7 +629,8 @@ def _fit_on(
         tol=settings.tol,
         n_iter_no_change=settings.n_iter_no_change,
         average=run.averaging_from,
-        on_nonfinite=settings.on_nonfinite,
+        # "raise" ends the loop as "stop" does; estimator._warn then raises, as after fit
+        on_nonfinite="skip" if settings.on_nonfinite == "skip" else "stop",
     )
     kernel = (loss, float(getattr(estimator, "epsilon", 0.1)), settings.fit_intercept)
     with Progress(
