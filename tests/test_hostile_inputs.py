@@ -300,6 +300,96 @@ def _group_change(cls, key, value):
     return make
 
 
+def _group_deleted(cls, key):
+    def make():
+        opt, params = _stepped(cls)
+        del opt.param_groups[0][key]
+        grads = _grads(params)
+        # (without "params", the optimizer is not compared: its state_dict() refuses too)
+        return Call(lambda: opt.step(grads), params + grads, opt if key != "params" else None)
+
+    return make
+
+
+def _group_params_replaced(cls, value):
+    def make():
+        opt, params = _stepped(cls)
+        opt.param_groups[0]["params"] = value
+        # (the optimizer is not compared: its state_dict() would refuse the same "params")
+        return Call(lambda: opt.step([np.ones(3), np.ones((2, 2))]), params)
+
+    return make
+
+
+class _LyingList(list):
+    """A list whose len() says 2, whatever it holds."""
+
+    def __len__(self):
+        return 2
+
+
+def _special_step_cases(cls):
+    """step() calls that need the optimizer's parameters or state to build the hostile input."""
+
+    def grad_is(choose):
+        def make():
+            opt, params = _stepped(cls)
+            grads = [choose(params), np.ones((2, 2))]
+            return Call(lambda: opt.step(grads), params + grads[1:], opt)
+
+        return make
+
+    def lying(count):
+        def make():
+            opt, params = _stepped(cls)
+            grads = _LyingList(np.ones(3) for _ in range(count))
+            return Call(lambda: opt.step(grads), params + list(grads), opt)
+
+        return make
+
+    def at_most_steps():
+        opt, params = _stepped(cls)
+        saved = opt.state_dict()
+        saved["param_groups"][0]["step"] = MAX_STEP
+        opt.load_state_dict(saved)
+        grads = _grads(params)
+        return Call(lambda: opt.step(grads), params + grads, opt)
+
+    name = cls.__name__
+    return [
+        Case(
+            f"{name}-step-grad-is-param",
+            grad_is(lambda p: p[0]),
+            ValueError,
+            "params[0] and grads[0]: expected separate arrays",
+        ),
+        Case(
+            f"{name}-step-grad-view-of-other-param",
+            grad_is(lambda p: p[1].reshape(-1)[:3]),
+            ValueError,
+            "grads[0] and params[1]: expected separate arrays",
+        ),
+        Case(
+            f"{name}-step-grads-lie-about-their-length-1",
+            lying(1),
+            ValueError,
+            "grads: expected 2 gradients (one per parameter, None to skip one), got 1",
+        ),
+        Case(
+            f"{name}-step-grads-lie-about-their-length-3",
+            lying(3),
+            ValueError,
+            "grads: expected 2 gradients (one per parameter, None to skip one), got 3",
+        ),
+        Case(
+            f"{name}-step-group-at-2**53-steps",
+            at_most_steps,
+            ValueError,
+            f"param_groups[0]: {MAX_STEP} steps taken, the most a group counts (2**53)",
+        ),
+    ]
+
+
 def _load_call(cls, edit):
     def make():
         opt, params = _stepped(cls)
@@ -524,6 +614,15 @@ _LOAD_CASES = [
         "['step'] must be an int in [0, ",
     ),
     (
+        "group-step-missing",
+        lambda s: {
+            **s,
+            "param_groups": [{k: v for k, v in s["param_groups"][0].items() if k != "step"}],
+        },
+        ValueError,
+        "state_dict['param_groups'][0]: the 'step' count is missing",
+    ),
+    (
         "group-step-float",
         _with(["param_groups", 0, "step"], 2.0),
         TypeError,
@@ -546,6 +645,15 @@ _LOAD_CASES = [
     ("count-2**53", _with(["state", 0, "step"], MAX_STEP), ValueError, "must be an int in [0, "),
     ("count-bool", _with(["state", 0, "step"], True), TypeError, "must be an int, got bool"),
     (
+        "count-missing",
+        lambda s: {
+            **s,
+            "state": {**s["state"], 0: {k: v for k, v in s["state"][0].items() if k != "step"}},
+        },
+        ValueError,
+        "state_dict['state'][0]: the 'step' count is missing",
+    ),
+    (
         "unknown-state-name",
         _with(["state", 0, "velocity"], np.zeros(3)),
         ValueError,
@@ -566,6 +674,24 @@ _LOAD_CASES = [
     ),
     ("state-overflows-float32", None, ValueError, "expected finite values (in float32)"),
     ("second-moment-negative", _set_second_moment(-1.0), ValueError, "expected values >= 0"),
+    (
+        "state-masked",
+        _set_state_array(lambda a: np.ma.array(a, mask=np.ones(a.shape, bool))),
+        TypeError,
+        "got a numpy.ma.MaskedArray (its mask would be ignored)",
+    ),
+    (
+        "state-ragged",
+        _set_state_array(lambda a: [[1.0, 2.0], [3.0]]),
+        ValueError,
+        "state_dict['state'][0]['",
+    ),
+    (
+        "schedule_state-without-a-schedule",
+        _with(["param_groups", 0, "schedule_state"], {"scale": 1.0}),
+        ValueError,
+        "['schedule_state']: this group's schedule (None) keeps no state",
+    ),
 ]
 
 
@@ -712,8 +838,45 @@ OPTIM_CASES = (
             ("lr", -1.0, ValueError, "param_groups[0]: lr must be finite"),
             ("lr", "0.1", TypeError, "param_groups[0]: lr must be a real number"),
             ("maximize", "yes", TypeError, "maximize must be True or False"),
+            ("lr", True, TypeError, "param_groups[0]: lr must be a real number, got bool"),
+            ("weight_decay", math.nan, ValueError, "weight_decay must be finite"),
+            ("foo", 1, ValueError, "param_groups[0]: unknown keys ['foo']"),
+            (
+                "schedule",
+                5,
+                TypeError,
+                'param_groups[0]["schedule"]: expected None or a callable',
+            ),
         ]
     ]
+    + [
+        Case(f"{cls.__name__}-group-{key}-deleted", _group_deleted(cls, key), error, fragment)
+        for cls in _CLASSES
+        for key, error, fragment in [
+            ("lr", ValueError, "param_groups[0]: the entries ['lr'] are missing"),
+            ("schedule", ValueError, "param_groups[0]: the entries ['schedule'] are missing"),
+            ("params", ValueError, "param_groups[0]: the entries ['params'] are missing"),
+        ]
+    ]
+    + [
+        Case(
+            f"{cls.__name__}-group-params-{label}",
+            _group_params_replaced(cls, value),
+            error,
+            fragment,
+        )
+        for cls in _CLASSES
+        for label, value, error, fragment in [
+            (
+                "None",
+                None,
+                TypeError,
+                'param_groups[0]["params"]: expected an array or a list of arrays, got NoneType',
+            ),
+            ("int", 3, TypeError, 'param_groups[0]["params"]: expected an array or a list'),
+        ]
+    ]
+    + [case for cls in _CLASSES for case in _special_step_cases(cls)]
     + [
         _load_case(cls, *row)
         for cls in _CLASSES

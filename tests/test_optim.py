@@ -251,10 +251,11 @@ def test_every_way_of_changing_a_group_dict_is_seen():
     changes = {
         2: lambda: group.update(lr=0.05),
         3: lambda: group.__ior__({"betas": (0.5, 0.9)}),
-        4: lambda: group.setdefault("note", "not a hyperparameter"),
+        # (dict's own deletion is not seen: only setdefault's insertion tells the step)
+        4: lambda: (dict.__delitem__(group, "eps"), group.setdefault("eps", 1e-4)),
         5: lambda: group.update({"eps": 1e-3}),
     }
-    effects = {2: dict(lr=0.05), 3: dict(betas=(0.5, 0.9)), 4: {}, 5: dict(eps=1e-3)}
+    effects = {2: dict(lr=0.05), 3: dict(betas=(0.5, 0.9)), 4: dict(eps=1e-4), 5: dict(eps=1e-3)}
     for t in range(1, 7):
         if t in changes:
             changes[t]()
@@ -263,6 +264,18 @@ def test_every_way_of_changing_a_group_dict_is_seen():
         opt.step([g])
         kernel_step(optim.Adam, expected, g, state, t, hyper)
         assert np.array_equal(w, expected), t
+
+
+def test_a_key_added_to_a_group_that_is_not_a_hyperparameter_is_refused_at_the_next_step():
+    w = np.ones(4)
+    opt = optim.Adam([w], lr=0.1)
+    opt.param_groups[0]["learning_rate"] = 0.5  # a typo would otherwise be ignored silently
+    with pytest.raises(ValueError, match=r"param_groups\[0\]: unknown keys \['learning_rate'\]"):
+        opt.step([np.ones(4)])
+    assert np.array_equal(w, np.ones(4))
+    del opt.param_groups[0]["learning_rate"]
+    opt.step([np.ones(4)])
+    assert not np.array_equal(w, np.ones(4))
 
 
 def test_momentum_turned_on_later_creates_its_buffer():

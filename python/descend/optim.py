@@ -19,7 +19,9 @@ gradient must have its parameter's dtype and shape. A refused step changes nothi
 
 Parameter groups work as in torch: pass a list of dicts, each with ``"params"`` and any
 hyperparameters that differ from the defaults; ``opt.param_groups[k]["lr"] = 0.01`` (or any
-other hyperparameter) takes effect at the next step. Keyword arguments beyond torch's:
+other hyperparameter) takes effect at the next step. Unlike torch, a group holds exactly
+``"params"``, the hyperparameters and ``"schedule"``: a key added (a typo would be ignored) or
+deleted is refused at the next step, naming it. Keyword arguments beyond torch's:
 
 ``schedule``
     A learning-rate schedule (any object callable as ``schedule(t) -> lr``, such as those of
@@ -41,7 +43,8 @@ position; a group's ``"step"`` is the position of its schedule, and a schedule w
 ``state_dict()`` method (such as a plateau rule) adds its own as ``"schedule_state"``.
 ``load_state_dict()`` checks all of it (layout, class, version, hyperparameters, step counts,
 state arrays' names, shapes and values) before restoring it, so the optimizer continues
-bit-identically; a dict that went through JSON is accepted.
+bit-identically; a dict that went through JSON is accepted. Every group and every state entry
+must have its ``"step"``; a parameter with no entry at all has not stepped (torch's meaning).
 
 Step counts are at most 2**53 (``descend._checks.MAX_STEP``); a step beyond is refused
 rather than wrapped. A refused or interrupted step (an exception, Ctrl-C) changes nothing:
@@ -97,6 +100,17 @@ _ON_NONFINITE = (None, "raise", "skip", "stop")
 _NONNEGATIVE_STATE = frozenset({"exp_avg_sq", "max_exp_avg_sq", "sum", "square_avg", "exp_inf"})
 
 
+def _params_list(params: object, name: str) -> list[Any]:
+    """A group's "params" as a list: an array, or an iterable of them (checked later)."""
+    if isinstance(params, np.ndarray):
+        return [params]
+    if isinstance(params, (str, bytes, Mapping)) or not isinstance(params, Iterable):
+        raise TypeError(
+            f"{name}: expected an array or a list of arrays, got {type(params).__name__}"
+        )
+    return list(params)
+
+
 def _check_param(param: object, name: str) -> np.ndarray:
     if not isinstance(param, np.ndarray):
         raise TypeError(f"{name}: expected a numpy.ndarray, got {type(param).__name__}")
@@ -132,8 +146,12 @@ def _betas(value: object, owner: str = "") -> tuple[float, float]:
     )
 
 
+def _schedule_ok(schedule: object) -> bool:
+    return schedule is None or callable(schedule)
+
+
 def _check_schedule(schedule: object, name: str = "schedule") -> None:
-    if schedule is not None and not callable(schedule):
+    if not _schedule_ok(schedule):
         raise TypeError(
             f"{name}: expected None or a callable t -> lr (such as a descend.schedules "
             f"object), got {type(schedule).__name__} {schedule!r}"
@@ -415,23 +433,11 @@ class Optimizer:
             raise TypeError(f"param_group must be a dict, got {type(param_group).__name__}")
         if "params" not in param_group:
             raise ValueError('param_group must have a "params" entry')
-        unknown = sorted(set(map(str, param_group)) - {*self.defaults, "params"})
-        if unknown:
-            raise ValueError(
-                f"param_group: unknown keys {unknown}; expected 'params' and any of "
-                f"{sorted(self.defaults)}"
-            )
         group = _ParamGroup(param_group)
-        params = group["params"]
-        if isinstance(params, (str, bytes, Mapping)) or not isinstance(params, Iterable):
-            raise TypeError(
-                'param_group["params"]: expected an array or a list of arrays, got '
-                f"{type(params).__name__}"
-            )
-        group["params"] = [params] if isinstance(params, np.ndarray) else list(params)
         for key, value in self.defaults.items():
             group.setdefault(key, value)
-        _check_schedule(group["schedule"], 'param_group["schedule"]')
+        self._check_group(group, "param_group")
+        group["params"] = _params_list(group["params"], 'param_group["params"]')
         self._core_rule(group)
         record = _GroupRecord(len(self.param_groups), self._count)
         self.param_groups.append(group)
@@ -447,13 +453,27 @@ class Optimizer:
             self._groups.pop()
             raise
 
+    def _check_group(self, group: dict[str, Any], where: str) -> None:
+        """A group's keys (exactly "params" and those of ``defaults``) and its schedule."""
+        allowed = {*self.defaults, "params"}
+        unknown = sorted(map(str, set(group) - allowed))
+        if unknown:
+            raise ValueError(
+                f"{where}: unknown keys {unknown}; expected 'params' and any of "
+                f"{sorted(self.defaults)}"
+            )
+        missing = sorted(allowed - set(group))
+        if missing:
+            raise ValueError(f"{where}: the entries {missing} are missing")
+        _check_schedule(group["schedule"], f'{where}["schedule"]')
+
     def _adopt_params(self, k: int) -> None:
         """Make group k's record follow its "params" list: check the arrays, keep the state
         of arrays already there, start the new ones."""
         group, record = self.param_groups[k], self._records[k]
         params = group["params"]
         if not isinstance(params, list):
-            params = group["params"] = [params] if isinstance(params, np.ndarray) else list(params)
+            params = group["params"] = _params_list(params, f'param_groups[{k}]["params"]')
         offset = sum(len(g["params"]) for g in self.param_groups[:k])
         for i, param in enumerate(params):
             _check_param(param, f"params[{offset + i}]")
@@ -485,7 +505,15 @@ class Optimizer:
         """Bring group k's C++ rule, state list and step counts up to date with the group
         dict (after a change of hyperparameters or of its "params" list)."""
         group, record = self.param_groups[k], self._records[k]
-        values = self._getter(group)
+        try:
+            values = self._getter(group)
+            schedule = group["schedule"]
+        except KeyError:
+            self._check_group(group, f"param_groups[{k}]")  # names the missing entry
+            raise
+        # (the full check only when a key may have been added, or the schedule changed)
+        if len(group) != len(self.defaults) + 1 or not _schedule_ok(schedule):
+            self._check_group(group, f"param_groups[{k}]")
         same_params = group["params"] is record.params and len(record.params) == record.n
         if same_params and record.values is not None and values[1:] == record.values[1:]:
             # only the learning rate changed
@@ -553,9 +581,14 @@ class Optimizer:
             for group, record in self._pairs:
                 if group.version != record.version:
                     self._refresh(record.index)
+                t = count - record.offset
+                if t >= MAX_STEP:
+                    raise ValueError(
+                        f"param_groups[{record.index}]: {t} steps taken, the most a group "
+                        "counts (2**53); a step beyond is refused rather than wrapped"
+                    )
                 schedule = group["schedule"]
                 if schedule is not None:
-                    t = count - record.offset
                     lr = schedule(t)
                     if lr != group["lr"]:
                         lr = check_real(f"param_groups[{record.index}]: schedule({t})", lr, 0.0)
@@ -579,12 +612,12 @@ class Optimizer:
         index = 0
         for k, group in enumerate(self.param_groups):
             record = self._records[k]
-            if group["params"] is not record.params or len(record.params) != record.n:
+            if group.get("params") is not record.params or len(record.params) != record.n:
                 self._refresh(k)
             saved = {key: value for key, value in group.items() if key not in _GROUP_ONLY}
             saved["params"] = list(range(index, index + record.n))
             saved["step"] = self._count - record.offset
-            schedule = group["schedule"]
+            schedule = group.get("schedule")
             if schedule is not None and hasattr(schedule, "state_dict"):
                 saved["schedule_state"] = schedule.state_dict()
             groups.append(saved)
@@ -606,7 +639,8 @@ class Optimizer:
 
         Everything is checked before anything changes: the layout (keys, the optimizer class
         and format version that wrote it), the hyperparameters, step counts (ints in
-        [0, 2**53)), and each state array's name, shape, dtype (real numbers) and values
+        [0, 2**53), required in every group and every state entry; a parameter without an
+        entry has not stepped), and each state array's name, shape, dtype (real numbers) and values
         (finite; second moments >= 0). A dict that went through JSON (string keys, lists for
         arrays and tuples) is accepted. Anything else raises TypeError or ValueError and leaves
         the optimizer as it was.
@@ -718,16 +752,25 @@ class Optimizer:
             if "betas" in hyper and isinstance(hyper["betas"], list):
                 hyper["betas"] = tuple(hyper["betas"])  # JSON turns tuples into lists
             rule = self._core_rule({**group, **hyper}, f"{where}: ")
-            t = check_int(f"{where}['step']", saved.get("step", 0), 0, MAX_STEP)
+            if "step" not in saved:
+                raise ValueError(f"{where}: the 'step' count is missing")
+            t = check_int(f"{where}['step']", saved["step"], 0, MAX_STEP)
             arrays, steps = [], np.zeros(len(params), dtype=np.int64)
             for i, (param, key) in enumerate(zip(params, indices, strict=True)):
                 key = check_int(f"{where}['params'][{i}]", key, 0)
                 if key in used:
                     raise ValueError(f"{where}['params']: index {key} appears twice")
                 used.add(key)
-                entry = state.get(key, {})
+                # No entry at all: the parameter has not stepped (torch's meaning). An entry
+                # says how far it got.
+                entry = state.get(key, {"step": 0})
                 at = f"state_dict['state'][{key}]"
-                steps[i] = check_int(f"{at}['step']", entry.get("step", 0), 0, MAX_STEP - 1)
+                if "step" not in entry:
+                    raise ValueError(
+                        f"{at}: the 'step' count is missing (a parameter that has not stepped "
+                        "has no entry at all)"
+                    )
+                steps[i] = check_int(f"{at}['step']", entry["step"], 0, MAX_STEP - 1)
                 names = set(entry) - {"step"}
                 if names and names != set(rule.state_names):
                     raise ValueError(
@@ -736,8 +779,17 @@ class Optimizer:
                     )
                 own = {}
                 for state_name in rule.state_names if names else ():
-                    value = as_array(entry[state_name])
                     label = f"{at}[{state_name!r}]"
+                    value = entry[state_name]
+                    if isinstance(value, np.ma.MaskedArray):
+                        raise TypeError(
+                            f"{label}: expected an array, got a numpy.ma.MaskedArray (its mask "
+                            "would be ignored)"
+                        )
+                    try:
+                        value = as_array(value)
+                    except ValueError as error:
+                        raise ValueError(f"{label}: {error}") from None
                     if value.dtype.kind not in "biuf":
                         raise TypeError(f"{label}: expected real numbers, got dtype {value.dtype}")
                     if value.shape != param.shape:
@@ -755,7 +807,13 @@ class Optimizer:
                         raise ValueError(f"{label}: expected values >= 0, got negative ones")
                     own[state_name] = copy
                 arrays.append(own)
-            prepared.append((hyper, t, arrays, steps, saved.get("schedule_state")))
+            schedule_state = saved.get("schedule_state")
+            if schedule_state is not None and not hasattr(group["schedule"], "load_state_dict"):
+                raise ValueError(
+                    f"{where}['schedule_state']: this group's schedule ({group['schedule']!r}) "
+                    "keeps no state to load it into (saved with another schedule?)"
+                )
+            prepared.append((hyper, t, arrays, steps, schedule_state))
         extra = sorted(set(state) - used)
         if extra:
             raise ValueError(
