@@ -143,7 +143,8 @@ def _solver_fields(**changes):
 @pytest.mark.parametrize(
     ("fields", "error", "named"),
     [
-        (_solver_fields()[:-1], ValueError, "13 fields"),
+        (_solver_fields()[:-1], ValueError, "14 fields"),
+        (_solver_fields(_13=10**9), ValueError, "nonfinite_steps"),
         (_solver_fields(_0="1"), TypeError, "random_state"),
         (_solver_fields(_1=-1), ValueError, "random_state"),
         (_solver_fields(_2=2**64), ValueError, "random_state"),

@@ -49,6 +49,25 @@ const char* status_name(Status status) {
     return "unknown";
 }
 
+/// The names of OnNonFinite (minimize.hpp), as Python spells them.
+constexpr std::pair<OnNonFinite, const char*> nonfinite_policies[] = {
+    {OnNonFinite::stop, "stop"}, {OnNonFinite::skip, "skip"}, {OnNonFinite::raise, "raise"}};
+
+const char* on_nonfinite_name(OnNonFinite policy) {
+    for (const auto& [known, name] : nonfinite_policies)
+        if (known == policy) return name;
+    return "unknown";
+}
+
+OnNonFinite on_nonfinite_from_name(const std::string& name) {
+    std::string known;
+    for (const auto& [policy, policy_name] : nonfinite_policies) {
+        if (name == policy_name) return policy;
+        known += std::string(known.empty() ? "'" : ", '") + policy_name + "'";
+    }
+    throw py::value_error("on_nonfinite: expected one of " + known + ", got '" + name + "'");
+}
+
 Status status_from_name(const std::string& name) {
     for (Status s : {Status::running, Status::converged, Status::max_iter, Status::diverged,
                      Status::early_stopped})
@@ -102,7 +121,7 @@ std::vector<double> pickled_floats(const py::handle& obj, const char* field) {
 /// SolverState from its pickle (the tuple its __getstate__ makes), every field checked:
 /// TypeError/ValueError naming the field, never a half-made state.
 SolverState unpickled_solver_state(const py::tuple& t) {
-    constexpr std::size_t fields = 13;
+    constexpr std::size_t fields = 14;
     if (t.size() != fields)
         throw py::value_error("unpickled SolverState: expected a tuple of " +
                               std::to_string(fields) + " fields, got " + std::to_string(t.size()));
@@ -124,6 +143,8 @@ SolverState unpickled_solver_state(const py::tuple& t) {
     s.best_validation_loss = pickled_float(t[10], "best_validation_loss");
     s.best_theta = pickled_floats(t[11], "best_theta");
     s.best_average = pickled_floats(t[12], "best_average");
+    s.nonfinite_steps = static_cast<std::int64_t>(
+        pickled_count(t[13], "nonfinite_steps", static_cast<std::uint64_t>(s.step)));
     return s;
 }
 
@@ -392,8 +413,14 @@ py::tuple fit_objective(const FitArguments& a, Data data,
         Status status;
         {
             py::gil_scoped_release release;
-            status = run_fit(fitted, train_set, validation, iterate, a.optimizer, *a.schedule,
-                             *a.options, *a.run, a.epochs, history);
+            try {
+                status = run_fit(fitted, train_set, validation, iterate, a.optimizer,
+                                 *a.schedule, *a.options, *a.run, a.epochs, history);
+            } catch (const NonFiniteError&) {
+                // on_nonfinite="raise": the loop stopped as for "stop" (status diverged); the
+                // caller raises, with the epochs before in hand
+                status = a.run->status;
+            }
         }
         return py::make_tuple(status_name(status), history.losses, history.validation_losses);
     };
@@ -456,7 +483,8 @@ void register_linear(py::module_& m) {
     py::class_<SolverOptions>(m, "SolverOptions", "Settings of the solver loop.")
         .def(py::init([](std::size_t batch_size, const std::string& sampling, std::size_t max_iter,
                          double tol, std::size_t n_iter_no_change, double slice_seconds,
-                         std::size_t average, bool early_stopping) {
+                         std::size_t average, bool early_stopping,
+                         const std::string& on_nonfinite) {
                  if (sampling != "shuffle" && sampling != "replacement")
                      throw py::value_error("sampling: expected 'shuffle' or 'replacement', got '" +
                                            sampling + "'");
@@ -468,11 +496,11 @@ void register_linear(py::module_& m) {
                  return SolverOptions{batch_size,
                                       sampling == "shuffle" ? Sampling::shuffle : Sampling::replacement,
                                       max_iter, tol, n_iter_no_change, slice_seconds, average,
-                                      early_stopping};
+                                      early_stopping, 1, on_nonfinite_from_name(on_nonfinite)};
              }),
              py::kw_only(), "batch_size"_a = 0, "sampling"_a = "shuffle", "max_iter"_a = 1000,
              "tol"_a = 1e-6, "n_iter_no_change"_a = 1, "slice_seconds"_a = 0.0, "average"_a = 0,
-             "early_stopping"_a = false,
+             "early_stopping"_a = false, "on_nonfinite"_a = "stop",
              R"doc(Settings of the solver loop (see fit_linear).
 
 batch_size: rows per step, 0 = full batch over the training rows. sampling: 'shuffle' (a fresh
@@ -480,7 +508,12 @@ permutation every epoch, every row once) or 'replacement'. max_iter: epochs in a
 is quiet iff the loss changed by less than tol (strictly; < 0 disables), or with early_stopping
 iff the validation loss is above the best one minus tol; n_iter_no_change quiet epochs in a row
 stop the fit. slice_seconds > 0: a call returns 'running' after about that long. average: 0 off,
-k >= 1 average the iterates from step k on (scikit-learn's average=k).)doc")
+k >= 1 average the iterates from step k on (scikit-learn's average=k). on_nonfinite: what a NaN
+or infinity does: 'stop' (the fit ends, status 'diverged', theta, state and average set back to
+the start of that epoch), 'raise' (the same; the caller raises), 'skip' (each step whose batch
+loss or gradient is not finite, that leaves a NaN/Inf in theta, or for full batches whose result
+has a NaN/Inf loss or gradient, is undone and counted in SolverState.nonfinite_steps; the fit
+goes on).)doc")
         .def_readonly("batch_size", &SolverOptions::batch_size)
         .def_property_readonly("sampling",
                                [](const SolverOptions& o) {
@@ -491,7 +524,10 @@ k >= 1 average the iterates from step k on (scikit-learn's average=k).)doc")
         .def_readonly("n_iter_no_change", &SolverOptions::n_iter_no_change)
         .def_readonly("slice_seconds", &SolverOptions::slice_seconds)
         .def_readonly("average", &SolverOptions::average)
-        .def_readonly("early_stopping", &SolverOptions::early_stopping);
+        .def_readonly("early_stopping", &SolverOptions::early_stopping)
+        .def_property_readonly("on_nonfinite", [](const SolverOptions& o) {
+            return on_nonfinite_name(o.on_nonfinite);
+        });
 
     py::class_<SolverState>(m, "SolverState",
                             "What the solver carries between calls: generator, counters, status.")
@@ -506,6 +542,8 @@ k >= 1 average the iterates from step k on (scikit-learn's average=k).)doc")
         .def_readwrite("previous_loss", &SolverState::previous_loss)
         .def_readwrite("no_change", &SolverState::no_change)
         .def_readwrite("diverged_epoch", &SolverState::diverged_epoch)
+        .def_readwrite("nonfinite_steps", &SolverState::nonfinite_steps,
+                       "steps undone by on_nonfinite='skip' (counted in step)")
         .def_readwrite("best_validation_loss", &SolverState::best_validation_loss)
         .def_readonly("best_theta", &SolverState::best_theta,
                       "theta at the best validation loss so far (early stopping), flattened")
@@ -533,7 +571,8 @@ k >= 1 average the iterates from step k on (scikit-learn's average=k).)doc")
                 return py::make_tuple(s.random.state[0], s.random.state[1], s.random.state[2],
                                       s.random.state[3], s.step, s.epoch, s.previous_loss,
                                       s.no_change, status_name(s.status), s.diverged_epoch,
-                                      s.best_validation_loss, s.best_theta, s.best_average);
+                                      s.best_validation_loss, s.best_theta, s.best_average,
+                                      s.nonfinite_steps);
             },
             [](const py::tuple& t) { return unpickled_solver_state(t); }));
 
@@ -617,7 +656,8 @@ uses train_rows only; validation_losses holds the mean data loss on validation_r
 epoch (of the average once averaging has begun). With options.early_stopping the fit stops at
 the n_iter_no_change-th epoch in a row whose validation loss is above the best minus tol, and
 theta (and average) are restored to the best epoch's. Divergence (a non-finite loss or theta)
-restores theta, state and average to the start of the diverging epoch.
+restores theta, state and average to the start of the diverging epoch (options.on_nonfinite
+'stop' or 'raise'; 'skip' undoes the failing steps instead).
 feature_offset / feature_scale: None or float64 (n_features,) (scales > 0; an offset needs
 fit_intercept): the fit runs in internal coordinates theta' (descend/objectives/scaled.hpp):
 w_j = theta'_j / scale_j, b = b' - sum_j offset_j w_j; theta, state, average and the best

@@ -10,7 +10,7 @@ Without it they derive from the small classes below, which give the same ``get_p
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,7 +24,6 @@ __all__ = [
 ]
 
 try:
-    from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
     from sklearn.exceptions import DataConversionWarning, NotFittedError
 
     HAVE_SKLEARN = True
@@ -37,73 +36,86 @@ except ImportError:  # pragma: no cover - exercised by the no-scikit-learn test 
     class DataConversionWarning(UserWarning):  # type: ignore[no-redef]
         """Input data was converted (e.g. a column vector y to 1-D)."""
 
-    class BaseEstimator:  # type: ignore[no-redef]
-        """get_params / set_params over the keyword arguments of ``__init__``."""
 
-        @classmethod
-        def _get_param_names(cls) -> list[str]:
-            signature = inspect.signature(cls.__init__)
-            return sorted(
-                name
-                for name, p in signature.parameters.items()
-                if name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-            )
+# The base classes without scikit-learn (and for mypy, which has no types of scikit-learn's).
+class _BaseEstimator:
+    """get_params / set_params over the keyword arguments of ``__init__``."""
 
-        def get_params(self, deep: bool = True) -> dict[str, Any]:
-            """The estimator's hyperparameters, by name."""
-            return {name: getattr(self, name) for name in self._get_param_names()}
+    @classmethod
+    def _get_param_names(cls) -> list[str]:
+        signature = inspect.signature(cls.__init__)
+        return sorted(
+            name
+            for name, p in signature.parameters.items()
+            if name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        )
 
-        def set_params(self, **params: Any) -> BaseEstimator:
-            """Set hyperparameters by name; unknown names raise ValueError."""
-            valid = self._get_param_names()
-            for name, value in params.items():
-                if name not in valid:
-                    raise ValueError(
-                        f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
-                        f"Valid parameters are: {valid}."
-                    )
-                setattr(self, name, value)
-            return self
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The estimator's hyperparameters, by name."""
+        return {name: getattr(self, name) for name in self._get_param_names()}
 
-        def __repr__(self) -> str:
-            defaults = inspect.signature(type(self).__init__).parameters
-            changed = [
-                f"{name}={value!r}"
-                for name, value in self.get_params().items()
-                if not _same(defaults[name].default, value)
-            ]
-            return f"{type(self).__name__}({', '.join(changed)})"
+    def set_params(self, **params: Any) -> _BaseEstimator:
+        """Set hyperparameters by name; unknown names raise ValueError."""
+        valid = self._get_param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
+                    f"Valid parameters are: {valid}."
+                )
+            setattr(self, name, value)
+        return self
 
-    def _same(default: Any, value: Any) -> bool:
-        if default is value:
-            return True
-        try:
-            return bool(default == value)
-        except (TypeError, ValueError):
-            return False
+    def __repr__(self) -> str:
+        defaults = inspect.signature(type(self).__init__).parameters
+        changed = [
+            f"{name}={value!r}"
+            for name, value in self.get_params().items()
+            if not _same(defaults[name].default, value)
+        ]
+        return f"{type(self).__name__}({', '.join(changed)})"
 
-    class RegressorMixin:  # type: ignore[no-redef]
-        """Marks a regressor; score is the coefficient of determination R²."""
 
-        _estimator_type = "regressor"
+def _same(default: Any, value: Any) -> bool:
+    if default is value:
+        return True
+    try:
+        return bool(default == value)
+    except (TypeError, ValueError):
+        return False
 
-        def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-            """R² = 1 - Σ s_i (y_i - ŷ_i)² / Σ s_i (y_i - ȳ)² of ``self.predict(X)``."""
-            prediction = np.asarray(self.predict(X), dtype=np.float64)  # type: ignore[attr-defined]
-            y = np.asarray(y, dtype=np.float64).reshape(prediction.shape)
-            weight = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight, float)
-            residual = np.sum(weight * (y - prediction) ** 2)
-            total = np.sum(weight * (y - np.average(y, weights=weight)) ** 2)
-            if total == 0:
-                return 1.0 if residual == 0 else 0.0
-            return float(1.0 - residual / total)
 
-    class ClassifierMixin:  # type: ignore[no-redef]
-        """Marks a classifier; score is the (weighted) accuracy."""
+class _RegressorMixin:
+    """Marks a regressor; score is the coefficient of determination R²."""
 
-        _estimator_type = "classifier"
+    _estimator_type = "regressor"
 
-        def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
-            """The (sample-weighted) fraction of ``self.predict(X)`` equal to y."""
-            correct = np.asarray(self.predict(X)) == np.asarray(y)  # type: ignore[attr-defined]
-            return float(np.average(correct, weights=sample_weight))
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """R² = 1 - Σ s_i (y_i - ŷ_i)² / Σ s_i (y_i - ȳ)² of ``self.predict(X)``."""
+        prediction = np.asarray(self.predict(X), dtype=np.float64)  # type: ignore[attr-defined]
+        y = np.asarray(y, dtype=np.float64).reshape(prediction.shape)
+        weight = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight, float)
+        residual = np.sum(weight * (y - prediction) ** 2)
+        total = np.sum(weight * (y - np.average(y, weights=weight)) ** 2)
+        if total == 0:
+            return 1.0 if residual == 0 else 0.0
+        return float(1.0 - residual / total)
+
+
+class _ClassifierMixin:
+    """Marks a classifier; score is the (weighted) accuracy."""
+
+    _estimator_type = "classifier"
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """The (sample-weighted) fraction of ``self.predict(X)`` equal to y."""
+        correct = np.asarray(self.predict(X)) == np.asarray(y)  # type: ignore[attr-defined]
+        return float(np.average(correct, weights=sample_weight))
+
+
+if TYPE_CHECKING or not HAVE_SKLEARN:
+    BaseEstimator = _BaseEstimator
+    RegressorMixin = _RegressorMixin
+    ClassifierMixin = _ClassifierMixin
+else:
+    from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin

@@ -44,7 +44,11 @@ _INDEX_DTYPES = (np.dtype(np.int32), np.dtype(np.int64))
 # ---------------------------------------------------------------------- hyperparameters
 def check_int(name: str, value: object, minimum: int) -> int:
     """value as an int >= minimum (bools refused)."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= minimum:
+    if (
+        isinstance(value, numbers.Integral)
+        and not isinstance(value, bool)
+        and int(value) >= minimum
+    ):
         return int(value)
     raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
 
@@ -54,9 +58,7 @@ def check_real(
 ) -> float:
     """value as a finite float in [low, high] (or (low, high] with low_open)."""
     # (float and int first: the numbers.Real check is an ABC look-up, slow on small fits)
-    if type(value) in (float, int) or (
-        isinstance(value, numbers.Real) and not isinstance(value, bool)
-    ):
+    if not isinstance(value, bool) and isinstance(value, (float, int, numbers.Real)):
         number = float(value)
         if (
             math.isfinite(number)
@@ -351,7 +353,7 @@ def encode_labels(
             raise ValueError(
                 f"y has labels {unknown.tolist()} that are not in classes {classes.tolist()}"
             )
-    codes = np.empty(len(labels), dtype=_code_dtype(len(classes)))
+    codes: np.ndarray = np.empty(len(labels), dtype=_code_dtype(len(classes)))
     binary = len(classes) == 2
     for start in _chunks(len(labels)):
         chunk = labels[start : start + _LABEL_CHUNK]
@@ -429,7 +431,7 @@ def seed_from_random_state(random_state: object) -> int:
     if random_state is None:
         return secrets.randbits(63)
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        if random_state < 0 or random_state >= 2**64:
+        if not 0 <= int(random_state) < 2**64:
             raise ValueError(f"random_state must be in [0, 2**64), got {random_state}")
         return int(random_state)
     if isinstance(random_state, np.random.Generator):

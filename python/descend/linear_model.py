@@ -47,6 +47,7 @@ from ._validation import (
     validation_split,
 )
 from .exceptions import ConvergenceWarning
+from .minimize import _ON_NONFINITE
 from .schedules import _SCHEDULES, Constant, LinearWarmup, ReduceOnPlateau, Schedule
 
 __all__ = ["LinearRegression", "LogisticRegression"]
@@ -95,8 +96,8 @@ def _auto_learning_rate(
     m = X.shape[0]
     b = m if batch_size is None else min(batch_size, m)
     if b >= m:
-        return 1.0 / smooth
-    return (1.0 - rule.momentum) / expected_smoothness(smooth, worst, b, m)
+        return float(1.0 / smooth)
+    return float((1.0 - rule.momentum) / expected_smoothness(smooth, worst, b, m))
 
 
 # ---------------------------------------------------------------------- verbose
@@ -135,7 +136,7 @@ def _compiled_rule(optimizer: object) -> Any:
 
 
 # ---------------------------------------------------------------------- the carried state
-def _read_schedule_state(core: Any, schedule: Schedule) -> None:
+def _read_schedule_state(core: Any, schedule: object) -> None:
     """Copy the state the C++ solver keeps in `core` into the Python schedule it was made from
     (only ReduceOnPlateau has state; wrappers are followed)."""
     if isinstance(schedule, ReduceOnPlateau):
@@ -258,7 +259,7 @@ def _check_fit_state(state: object) -> None:
     if keys != _FIT_STATE_KEYS:
         raise _refuse(
             "fit state fields",
-            sorted(_FIT_STATE_KEYS),
+            str(sorted(_FIT_STATE_KEYS)),
             f"missing {sorted(_FIT_STATE_KEYS - keys)}, unknown "
             f"{sorted(map(str, keys - _FIT_STATE_KEYS))}",
         )
@@ -354,6 +355,7 @@ class _Settings:
     n_iter_no_change: int
     average: int
     validation_fraction: float | None
+    on_nonfinite: str
     fit_intercept: bool
     rule: Any  # the compiled update rule (_compiled_rule; lr still to be set)
 
@@ -361,6 +363,32 @@ class _Settings:
 # ---------------------------------------------------------------------- the shared base
 class _LinearModel(BaseEstimator):
     """What LinearRegression and LogisticRegression share: checks, the fit loop, pickling."""
+
+    # The hyperparameters, set by the subclasses' __init__ as given (scikit-learn's rule;
+    # _settings checks them), and the fitted attributes (_commit, _publish).
+    penalty: str | None
+    alpha: float
+    l1_ratio: float
+    optimizer: Any
+    learning_rate: str | float
+    schedule: Schedule | None
+    batch_size: int | None
+    sampling: str
+    average: bool | int
+    max_iter: int
+    tol: float | None
+    n_iter_no_change: int
+    early_stopping: bool
+    validation_fraction: float
+    on_nonfinite: str
+    fit_intercept: bool
+    warm_start: bool
+    random_state: int | np.random.Generator | None
+    verbose: bool | int | None
+    coef_: np.ndarray
+    intercept_: Any  # a float (regressor) or an array (classifier)
+    n_features_in_: int
+    _fit_state: _FitState
 
     # ------------------------------------------------------------------ hyperparameters
     def _settings(self) -> _Settings:
@@ -398,6 +426,7 @@ class _LinearModel(BaseEstimator):
                 raise ValueError(
                     f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}"
                 )
+        on_nonfinite = check_choice("on_nonfinite", self.on_nonfinite, _ON_NONFINITE)
         check_choice("fit_intercept", self.fit_intercept, (False, True))
         check_choice("warm_start", self.warm_start, (False, True))
         if self.verbose is not None and not isinstance(self.verbose, bool):
@@ -412,6 +441,7 @@ class _LinearModel(BaseEstimator):
             n_iter_no_change=n_iter_no_change,
             average=average,
             validation_fraction=fraction,
+            on_nonfinite=on_nonfinite,
             fit_intercept=bool(self.fit_intercept),
             rule=rule,
         )
@@ -494,8 +524,8 @@ class _LinearModel(BaseEstimator):
             )
 
     def _fit(
-        self, X: object, y: object, sample_weight: object, *, partial: bool, classes: object
-    ) -> _LinearModel:
+        self, X: Any, y: object, sample_weight: object, *, partial: bool, classes: object
+    ) -> None:
         """fit (partial=False) and partial_fit (partial=True): check everything, then run."""
         settings = self._settings()
         if y is None:
@@ -546,7 +576,9 @@ class _LinearModel(BaseEstimator):
             theta = np.zeros(shape, dtype=X.dtype)
             if self.warm_start and not partial and self._is_fitted():
                 previous = self._fit_state
-                same_classes = labels is None or np.array_equal(previous.classes, labels)
+                same_classes = labels is None or (
+                    previous.classes is not None and np.array_equal(previous.classes, labels)
+                )
                 if previous.theta.shape != shape or not same_classes:
                     raise ValueError(
                         f"warm_start=True: the previous fit has parameters of shape "
@@ -560,6 +592,7 @@ class _LinearModel(BaseEstimator):
                 lr = scaling.learning_rate
                 theta = to_internal_units(theta, scaling)
             elif isinstance(self.learning_rate, str):  # the schedule sets every step
+                assert self.schedule is not None
                 lr = float(self.schedule(0))
             else:
                 lr = float(self.learning_rate)
@@ -576,8 +609,10 @@ class _LinearModel(BaseEstimator):
             slice_seconds=_SLICE_SECONDS,
             average=run.averaging_from,
             early_stopping=validation_rows is not None,
+            on_nonfinite=settings.on_nonfinite,
         )
         solver = run.solver
+        skipped_before = solver.nonfinite_steps
         if partial and solver.status != "running":
             solver.status = "running"  # partial_fit after fit: the fit's stop does not apply
         last_epoch = solver.epoch + 1 if partial else settings.max_iter
@@ -641,8 +676,7 @@ class _LinearModel(BaseEstimator):
                 f"they reached (status_={self.status_!r})"
             )
         self._commit(run, names, X.shape[1], early_stopping, status)
-        self._warn(status, settings, partial)
-        return self
+        self._warn(status, settings, partial, solver.nonfinite_steps - skipped_before)
 
     def _stop_interrupted(
         self, run: _FitState, names: np.ndarray | None, n_features: int, early_stopping: bool
@@ -689,6 +723,7 @@ class _LinearModel(BaseEstimator):
             del self.feature_names_in_
         self.n_iter_ = int(run.solver.epoch)
         self.t_ = int(run.solver.step)
+        self.nonfinite_steps_ = int(run.solver.nonfinite_steps)
         self.converged_ = status in ("converged", "early_stopped")
         self.status_ = status
         self.loss_curve_ = list(run.losses)
@@ -697,13 +732,26 @@ class _LinearModel(BaseEstimator):
         elif hasattr(self, "validation_scores_"):
             del self.validation_scores_
 
-    def _warn(self, status: str, settings: _Settings, partial: bool) -> None:
+    def _warn(self, status: str, settings: _Settings, partial: bool, skipped: int = 0) -> None:
+        """Tell what the caller should know about the fit that ended with `status`: a
+        ConvergenceWarning, or under on_nonfinite="raise" a FloatingPointError for a divergence
+        (the estimator already keeps the parameters the warning would name)."""
         name = type(self).__name__
         if status == "diverged":
-            warnings.warn(
+            message = (
                 f"{name} diverged at epoch {self._fit_state.solver.diverged_epoch}: the loss or "
                 "the parameters became NaN or infinite. The parameters are those at the start "
-                "of that epoch. Try a smaller learning_rate (or learning_rate='auto').",
+                "of that epoch (status_='diverged'). Try a smaller learning_rate (or "
+                "learning_rate='auto')."
+            )
+            if settings.on_nonfinite == "raise":
+                raise FloatingPointError(f"{message} (on_nonfinite='raise')")
+            warnings.warn(message, ConvergenceWarning, stacklevel=4)
+        elif skipped:
+            warnings.warn(
+                f"{name}: {skipped} step(s) led to a NaN or infinite loss, gradient or "
+                "parameters and were skipped (on_nonfinite='skip'; nonfinite_steps_ counts "
+                "them). Try a smaller learning_rate (or learning_rate='auto').",
                 ConvergenceWarning,
                 stacklevel=4,
             )
@@ -717,7 +765,15 @@ class _LinearModel(BaseEstimator):
 
     # ------------------------------------------------------------------ pickling
     _FITTED = ("coef_", "intercept_", "n_features_in_")
-    _FITTED_BY_SOLVER = ("n_iter_", "t_", "converged_", "status_", "loss_curve_", "_fit_state")
+    _FITTED_BY_SOLVER = (
+        "n_iter_",
+        "t_",
+        "nonfinite_steps_",
+        "converged_",
+        "status_",
+        "loss_curve_",
+        "_fit_state",
+    )
     # status_ of a fit: the solver's reasons to stop, and Ctrl-C's.
     _STATUSES = ("running", "converged", "early_stopped", "max_iter", "diverged", "interrupted")
 
@@ -761,7 +817,7 @@ class _LinearModel(BaseEstimator):
         if run is not None and not isinstance(run, _FitState):
             raise _refuse("_fit_state", "a _FitState", type(run).__name__)
         self._check_pickled_parameters(state, run)
-        for key in ("n_iter_", "t_"):
+        for key in ("n_iter_", "t_", "nonfinite_steps_"):
             if key in state and (not isinstance(state[key], int) or state[key] < 0):
                 raise _refuse(key, "an int >= 0", repr(state[key]))
         if run is not None:
@@ -769,11 +825,14 @@ class _LinearModel(BaseEstimator):
                 raise _refuse(
                     "n_features_in_", f"{run.theta.shape[0] - 1} (theta's rows - 1)", n_features
                 )
-            if state["n_iter_"] != run.solver.epoch or state["t_"] != run.solver.step:
+            counts = (state["n_iter_"], state["t_"], state["nonfinite_steps_"])
+            solver = run.solver
+            if counts != (solver.epoch, solver.step, solver.nonfinite_steps):
                 raise _refuse(
-                    "n_iter_ and t_",
-                    f"the solver's epoch {run.solver.epoch} and step {run.solver.step}",
-                    (state["n_iter_"], state["t_"]),
+                    "n_iter_, t_ and nonfinite_steps_",
+                    f"the solver's epoch {solver.epoch}, step {solver.step} and "
+                    f"nonfinite_steps {solver.nonfinite_steps}",
+                    counts,
                 )
             curve = state["loss_curve_"]
             if (
@@ -818,7 +877,8 @@ class _LinearModel(BaseEstimator):
         check_feature_names(getattr(self, "feature_names_in_", None), X, type(self).__name__)
         X = as_float_matrix(X)
         self._check_n_features(X)
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        scores: np.ndarray = np.asarray(X @ self.coef_.T) + self.intercept_
+        return scores
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()  # type: ignore[misc]
@@ -885,6 +945,18 @@ early_stopping : bool, default=False
     restore the parameters of the epoch with the best validation loss.
 validation_fraction : float, default=0.1
     The held-out fraction for early stopping, in (0, 1).
+on_nonfinite : {"stop", "skip", "raise"}, default="stop"
+    What a NaN or infinity (in a loss, a gradient or the parameters: a learning rate too
+    large) does, as in ``descend.minimize``: "stop" ends the fit with the parameters of the
+    start of that epoch, the last finite ones (``status_`` "diverged"; a ConvergenceWarning
+    names the epoch); "raise" does the same, then raises FloatingPointError; "skip" undoes
+    each step that meets one (for full batches also a step whose result has a NaN or
+    infinite loss, as ``descend.minimize`` judges a step; the update rule's state too),
+    counts it in ``nonfinite_steps_`` and goes on with the next batch. The schedule counts
+    skipped steps, the update rule (its bias corrections) does not; an epoch whose every
+    step was skipped never counts as converged; a ConvergenceWarning says how many were
+    skipped. "skip" checks every step, so one-row plain-SGD fits leave their fused fast
+    path for it.
 fit_intercept : bool, default=True
     Whether to fit an intercept; if False it is held at zero.
 warm_start : bool, default=False
@@ -939,7 +1011,10 @@ status_ : str
     "diverged", "interrupted" (Ctrl-C; see the notes), or "running" after a partial_fit call
     (the run goes on with the next call).
 t_ : int
-    Update steps taken, the schedule's position (scikit-learn's SGD counts t_ from 1).
+    Update steps taken, the schedule's position (scikit-learn's SGD counts t_ from 1; with
+    on_nonfinite="skip", skipped steps included).
+nonfinite_steps_ : int
+    Steps skipped by on_nonfinite="skip" because they led to NaN or infinity (0 otherwise).
 loss_curve_ : list of float
     The training objective of every epoch: for the full batch its value at the start of the
     epoch; for stochastic and mini-batch fits the weighted mean of the step losses over the
@@ -1028,6 +1103,7 @@ Examples
         n_iter_no_change: int = 5,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
+        on_nonfinite: str = "stop",
         fit_intercept: bool = True,
         warm_start: bool = False,
         random_state: int | np.random.Generator | None = None,
@@ -1049,6 +1125,7 @@ Examples
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.on_nonfinite = on_nonfinite
         self.fit_intercept = fit_intercept
         self.warm_start = warm_start
         self.random_state = random_state
@@ -1112,7 +1189,8 @@ Examples
         -------
         self
         """
-        return self._fit(X, y, sample_weight, partial=False, classes=None)
+        self._fit(X, y, sample_weight, partial=False, classes=None)
+        return self
 
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearRegression:
         """One epoch over (X, y), continuing the previous partial_fit calls.
@@ -1120,7 +1198,8 @@ Examples
         The optimizer state, schedule position and generator carry over; see the class notes.
         Parameters and return as :meth:`fit`.
         """
-        return self._fit(X, y, sample_weight, partial=True, classes=None)
+        self._fit(X, y, sample_weight, partial=True, classes=None)
+        return self
 
     def predict(self, X: Any) -> np.ndarray:
         """Predicted targets ``X @ coef_ + intercept_`` (X dense or sparse)."""
@@ -1128,6 +1207,7 @@ Examples
 
 
 class LogisticRegression(ClassifierMixin, _LinearModel):
+    classes_: np.ndarray  # (fitted)
     __doc__ = _document(
         """Logistic regression — binary, or multinomial (softmax) for three or more classes,
 never one-vs-rest — fitted by gradient descent, SGD, mini-batches or any update rule of
@@ -1186,7 +1266,7 @@ Examples
         *,
         alpha: float = 1e-4,
         l1_ratio: float = 0.15,
-        class_weight: dict | str | None = None,
+        class_weight: dict[Any, float] | str | None = None,
         optimizer: Any = "sgd",
         learning_rate: str | float = "auto",
         schedule: Schedule | None = None,
@@ -1198,6 +1278,7 @@ Examples
         n_iter_no_change: int = 5,
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
+        on_nonfinite: str = "stop",
         fit_intercept: bool = True,
         warm_start: bool = False,
         random_state: int | np.random.Generator | None = None,
@@ -1218,6 +1299,7 @@ Examples
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.on_nonfinite = on_nonfinite
         self.fit_intercept = fit_intercept
         self.warm_start = warm_start
         self.random_state = random_state
@@ -1233,7 +1315,7 @@ Examples
         known = None
         if partial and self._is_fitted():
             known = self.classes_
-            if classes is not None and not np.array_equal(np.unique(classes), known):
+            if classes is not None and not np.array_equal(np.unique(np.asarray(classes)), known):
                 raise ValueError(
                     f"classes={np.asarray(classes).tolist()} differs from the classes of the "
                     f"first partial_fit call, {known.tolist()}"
@@ -1287,6 +1369,7 @@ Examples
 
     def _publish(self, run: _FitState) -> None:
         theta = run.parameters()
+        assert run.classes is not None  # (a classifier's run)
         self.classes_ = run.classes
         if theta.ndim == 1:
             self.coef_ = theta[None, 1:].copy()
@@ -1352,7 +1435,8 @@ Examples
         -------
         self
         """
-        return self._fit(X, y, sample_weight, partial=False, classes=None)
+        self._fit(X, y, sample_weight, partial=False, classes=None)
+        return self
 
     def partial_fit(
         self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None
@@ -1362,7 +1446,8 @@ Examples
         ``classes`` (every label that will occur) is required on the first call; later calls
         may pass the same labels or None. See the class notes for what carries over.
         """
-        return self._fit(X, y, sample_weight, partial=True, classes=classes)
+        self._fit(X, y, sample_weight, partial=True, classes=classes)
+        return self
 
     def decision_function(self, X: Any) -> np.ndarray:
         """The scores z = X @ coef_ᵀ + intercept_: shape (n_samples,) for two classes (> 0
@@ -1374,17 +1459,21 @@ Examples
         """The most probable class of each sample, as a label of classes_."""
         scores = self.decision_function(X)
         index = (scores > 0).astype(np.intp) if scores.ndim == 1 else scores.argmax(axis=1)
-        return self.classes_[index]
+        labels: np.ndarray = self.classes_[index]
+        return labels
 
     def predict_log_proba(self, X: Any) -> np.ndarray:
         """log P(class | x), shape (n_samples, n_classes), computed without overflow."""
         scores = self.decision_function(X)
         if scores.ndim == 1:
             # log σ(z) = -log(1 + exp(-z)), log(1 - σ(z)) = -log(1 + exp(z))
-            return -np.logaddexp(0, np.stack([scores, -scores], axis=1))
+            log_proba: np.ndarray = -np.logaddexp(0, np.stack([scores, -scores], axis=1))
+            return log_proba
         top = scores.max(axis=1, keepdims=True)
-        return scores - top - np.log(np.exp(scores - top).sum(axis=1, keepdims=True))
+        log_proba = scores - top - np.log(np.exp(scores - top).sum(axis=1, keepdims=True))
+        return log_proba
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """P(class | x), shape (n_samples, n_classes): σ(z) for two classes, else softmax."""
-        return np.exp(self.predict_log_proba(X))
+        proba: np.ndarray = np.exp(self.predict_log_proba(X))
+        return proba

@@ -66,12 +66,16 @@ Status fit(const Objective& objective, std::vector<T>& theta, FitResult<T>& resu
     for (std::size_t k = 0; k < rows.size(); ++k) rows[k] = result.state.data() + k * p;
     History history;
     history.losses.swap(result.losses);
-    const Status status = run_epochs(objective, RowSet{}, Validation<Objective>{},
-                                     Iterate<T>{theta.data(), rows.data(), nullptr},
-                                     result.optimizer, result.schedule, result.options,
-                                     result.solver, epochs, history, on_epoch);
+    try {
+        run_epochs(objective, RowSet{}, Validation<Objective>{},
+                   Iterate<T>{theta.data(), rows.data(), nullptr}, result.optimizer,
+                   result.schedule, result.options, result.solver, epochs, history, on_epoch);
+    } catch (...) {  // (OnNonFinite::raise's NonFiniteError, a callback's exception)
+        result.losses.swap(history.losses);
+        throw;
+    }
     result.losses.swap(history.losses);
-    return status;
+    return result.status();
 }
 
 /// Fits `objective` from theta (n_params() values, updated in place; empty: zeros) with

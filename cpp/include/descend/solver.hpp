@@ -1,7 +1,8 @@
 // The solver loop: epochs of full-batch, stochastic or mini-batch steps of any update rule
 // under any schedule, on any objective (a Penalized one gets its l1 proximal step after each
 // update), with a training-row subset, Polyak-Ruppert averaging, the stopping rules (loss
-// change, early stopping on held-out rows, divergence) and the per-epoch loss history. The
+// change, early stopping on held-out rows, divergence and its policy) and the per-epoch loss
+// history. The
 // loop can be run in slices (a few epochs per call): everything it carries between calls is in
 // SolverState and the caller's arrays, so many short calls give the numbers of one long one,
 // bit for bit.
@@ -14,8 +15,10 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "minimize.hpp"  // OnNonFinite, NonFiniteError
 #include "objectives/penalties.hpp"
 #include "objectives/scaled.hpp"
 #include "objectives/threaded.hpp"
@@ -59,6 +62,12 @@ struct SolverOptions {
     /// others run on one): 0 automatic (all processors above parallel.hpp's size threshold),
     /// k >= 1 exactly k. The result is bit-identical for a given value, whatever the scheduling.
     std::size_t n_threads = 1;
+    /// A NaN or infinity (minimize.hpp's policy, per epoch or per step): stop ends the run
+    /// (diverged) with theta, state and average set back to the start of that epoch; raise does
+    /// the same, then throws NonFiniteError; skip undoes each step that meets a NaN/Inf (in its
+    /// batch loss or gradient, theta, or for full batches the loss at its result) and the run
+    /// goes on (see run_epochs).
+    OnNonFinite on_nonfinite = OnNonFinite::stop;
 };
 
 /// What the loop carries from one call to the next.
@@ -70,6 +79,9 @@ struct SolverState {
     std::size_t no_change = 0;           ///< quiet epochs in a row so far
     Status status = Status::running;     ///< why the last call stopped
     std::size_t diverged_epoch = 0;      ///< 1-based epoch in which the run diverged, or 0
+    /// Steps undone by OnNonFinite::skip. They count in `step` (the schedule's position), not
+    /// in the update rule's own count, step - nonfinite_steps (its bias corrections).
+    std::int64_t nonfinite_steps = 0;
     /// Early stopping: the best validation loss so far, and theta (and the average) then.
     double best_validation_loss = std::numeric_limits<double>::infinity();
     std::vector<double> best_theta;      ///< empty until a validation loss was recorded
@@ -190,9 +202,17 @@ double data_loss_and_gradient(const Scaled<Penalized<Objective>, T>& scaled,
 /// |previous loss - loss| < tol (strictly; tol < 0 never), or with early stopping iff
 /// validation loss > best validation loss - tol; the run stops at the n_iter_no_change-th
 /// quiet epoch in a row (converged / early_stopped, the latter restoring theta and the average
-/// of the best validation epoch). A non-finite loss or theta restores theta, state, average
-/// and the step count to the start of that epoch (diverged). One-row steps of plain SGD on a
-/// penalized linear loss run fused (solver_fused.hpp): same rows, same order, same rates.
+/// of the best validation epoch). A non-finite loss or theta (or validation loss) restores
+/// theta, state, average and the step count to the start of that epoch (diverged; under
+/// OnNonFinite::raise, NonFiniteError is then thrown, `history` holding the epochs before).
+/// Under OnNonFinite::skip a step whose batch loss or gradient is not finite, or that leaves a
+/// NaN/Inf in theta, or (full batch, as minimize) whose result has a NaN/Inf loss or gradient,
+/// is undone instead (theta and state as before it; the average and the
+/// schedule take it as a step that stayed in place) and counted in run.nonfinite_steps; the
+/// epoch loss is then over the steps with a finite batch loss (an epoch without any records the
+/// previous epoch's loss again, NaN if none), and an epoch whose every step was undone is never
+/// quiet, so only max_iter ends a run that cannot move. One-row steps of plain SGD on a penalized linear loss run fused
+/// (solver_fused.hpp; not under skip): same rows, same order, same rates.
 /// After each recorded epoch, on_epoch(const EpochProgress<T>&) is called; false stops the
 /// run there, with status running (a stopping rule firing in that epoch takes precedence).
 template <class T, class Objective, class Callback = NoCallback>
@@ -214,10 +234,19 @@ Status run_epochs(const Objective& objective, const RowSet& train,
     const bool early_stopping = options.early_stopping && validating;
     T* const theta = iterate.theta;
     T* const average = iterate.average;
+    const bool skip = options.on_nonfinite == OnNonFinite::skip;
 
     std::vector<double> grad_sum(p), validation_grad(validating ? p : 0);
     std::vector<T> grad(p), start_theta(p), start_state(slots * p), start_average(averaging ? p : 0);
-    const bool fused = !full_batch && batch == 1 && takes_fused_sgd(objective, optimizer, averaging);
+    const bool fused =
+        !full_batch && batch == 1 && !skip && takes_fused_sgd(objective, optimizer, averaging);
+    // skip: theta and the state before each step, to undo it; full batch, the loss and gradient
+    // at the result of the last step of this call (which judged the step, and which the next
+    // epoch starts from: recomputed after a slice boundary, to the same bits)
+    std::vector<T> step_theta(skip ? p : 0), step_state(skip ? slots * p : 0);
+    std::vector<double> next_grad(skip && full_batch ? p : 0);
+    bool carried = false;
+    double carried_loss = 0.0;
     // The row numbers of the next steps, `chunk` at a time (the fused path: at least as many
     // as the columns, so its O(columns) setup per call is O(1) per step): a shuffled epoch
     // evaluates its permutation as it goes, so the loop never holds m row numbers.
@@ -239,7 +268,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
             run.status = Status::max_iter;
             break;
         }
-        const std::int64_t start_step = run.step;
+        const std::int64_t start_step = run.step, start_nonfinite = run.nonfinite_steps;
         std::copy(theta, theta + p, start_theta.begin());
         for (std::size_t k = 0; k < slots; ++k)
             std::copy(iterate.state[k], iterate.state[k] + p, start_state.data() + k * p);
@@ -272,17 +301,58 @@ Status run_epochs(const Objective& objective, const RowSet& train,
             } else {
                 start_penalty = penalty_at(objective, theta);
             }
-            const double loss = data_loss_and_gradient(objective, batch_rows, count, theta,
-                                                       grad_sum.data(),
-                                                       full_batch ? options.n_threads : 1);
-            finite = std::isfinite(loss);
-            weighted_loss += loss * static_cast<double>(count);
-            rows_seen += static_cast<double>(count);
+            const double loss =
+                carried ? carried_loss
+                        : data_loss_and_gradient(objective, batch_rows, count, theta,
+                                                 grad_sum.data(), full_batch ? options.n_threads : 1);
+            bool step_finite = std::isfinite(loss);
+            if (step_finite) {
+                weighted_loss += loss * static_cast<double>(count);
+                rows_seen += static_cast<double>(count);
+            }
             for (std::size_t j = 0; j < p; ++j) grad[j] = static_cast<T>(grad_sum[j]);
             const double lr = learning_rate(schedule, run.step);
             ++run.step;
-            optimizer_step(optimizer, lr, theta, grad.data(), iterate.state, p, run.step);
-            apply_proximal_step(objective, theta, lr);
+            // the rule's own count: the steps it took (skipped ones are not)
+            const std::int64_t rule_step = run.step - run.nonfinite_steps;
+            if (!skip) {
+                finite = step_finite;  // stop, raise: the epoch is undone below
+                optimizer_step(optimizer, lr, theta, grad.data(), iterate.state, p, rule_step);
+                apply_proximal_step(objective, theta, lr);
+            } else {
+                step_finite = step_finite && all_finite(grad.data(), p);
+                if (step_finite) {
+                    std::copy(theta, theta + p, step_theta.begin());
+                    for (std::size_t k = 0; k < slots; ++k)
+                        std::copy(iterate.state[k], iterate.state[k] + p,
+                                  step_state.data() + k * p);
+                    optimizer_step(optimizer, lr, theta, grad.data(), iterate.state, p, rule_step);
+                    apply_proximal_step(objective, theta, lr);
+                    step_finite = all_finite(theta, p);
+                    if (step_finite && full_batch) {
+                        // judged, as minimize judges a step, by the loss and gradient at its result
+                        const double next = data_loss_and_gradient(
+                            objective, batch_rows, count, theta, next_grad.data(), options.n_threads);
+                        step_finite = std::isfinite(next + penalty_at(objective, theta)) &&
+                                      all_finite(next_grad.data(), p);
+                        if (step_finite) {
+                            grad_sum.swap(next_grad);
+                            carried_loss = next;
+                        }
+                    }
+                    if (!step_finite) {
+                        std::copy(step_theta.begin(), step_theta.end(), theta);
+                        for (std::size_t k = 0; k < slots; ++k)
+                            std::copy(step_state.data() + k * p, step_state.data() + (k + 1) * p,
+                                      iterate.state[k]);
+                    }
+                }
+                if (!step_finite) {
+                    ++run.nonfinite_steps;
+                    carried_loss = loss;  // theta, and grad_sum, as at the start of the step
+                }
+                carried = full_batch;
+            }
             if (averaging && run.step >= average_from) {
                 // the mean of the iterates of steps k .. t
                 const double n_averaged = static_cast<double>(run.step - average_from + 1);
@@ -295,13 +365,18 @@ Status run_epochs(const Objective& objective, const RowSet& train,
                                                           n_averaged);
             }
         }
-        const double epoch_loss = weighted_loss / rows_seen +
-                                  (full_batch ? start_penalty : penalty_at(objective, theta));
+        // skip: an epoch without a finite batch loss records the previous epoch's loss again;
+        // one whose every step was undone never counts as quiet
+        const bool stuck = skip && run.nonfinite_steps - start_nonfinite == run.step - start_step;
+        const double epoch_loss =
+            skip && !(rows_seen > 0.0) ? run.previous_loss
+                  : weighted_loss / rows_seen +
+                        (full_batch ? start_penalty : penalty_at(objective, theta));
         ++run.epoch;
         // The held-out loss of what the model predicts with: the average once it has begun.
         double validation_loss = 0.0;
         const bool averaged = averaging && run.step >= average_from;
-        if (validating && finite && std::isfinite(epoch_loss) && all_finite(theta, p)) {
+        if (validating && (skip || (finite && std::isfinite(epoch_loss) && all_finite(theta, p)))) {
             const RowSet& held_out = validation.rows;
             const std::size_t count =
                 held_out.rows != nullptr ? held_out.count : validation.objective->n_samples();
@@ -309,8 +384,8 @@ Status run_epochs(const Objective& objective, const RowSet& train,
                                                      averaged ? average : theta,
                                                      validation_grad.data());
         }
-        if (!finite || !std::isfinite(epoch_loss) || !all_finite(theta, p) ||
-            !std::isfinite(validation_loss)) {
+        if (!skip && (!finite || !std::isfinite(epoch_loss) || !all_finite(theta, p) ||
+                      !std::isfinite(validation_loss))) {
             std::copy(start_theta.begin(), start_theta.end(), theta);
             for (std::size_t k = 0; k < slots; ++k)
                 std::copy(start_state.data() + k * p, start_state.data() + (k + 1) * p,
@@ -319,11 +394,15 @@ Status run_epochs(const Objective& objective, const RowSet& train,
             run.step = start_step;
             run.status = Status::diverged;
             run.diverged_epoch = run.epoch;
+            if (options.on_nonfinite == OnNonFinite::raise)
+                throw NonFiniteError("epoch " + std::to_string(run.epoch) +
+                                     " led to a NaN or infinite loss or parameters; the "
+                                     "parameters are set back to the start of that epoch");
             break;
         }
         history.losses.push_back(epoch_loss);
         if (validating) history.validation_losses.push_back(validation_loss);
-        schedule_epoch_end(schedule, epoch_loss);
+        if (std::isfinite(epoch_loss)) schedule_epoch_end(schedule, epoch_loss);
         const bool go_on = on_epoch(EpochProgress<T>{
             run.epoch, run.step, epoch_loss,
             validating ? validation_loss : std::numeric_limits<double>::quiet_NaN(),
@@ -340,7 +419,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
             quiet = options.tol >= 0.0 && std::isfinite(run.previous_loss) &&
                     std::fabs(run.previous_loss - epoch_loss) < options.tol;
         }
-        run.no_change = quiet ? run.no_change + 1 : 0;
+        run.no_change = quiet && !stuck ? run.no_change + 1 : 0;
         run.previous_loss = epoch_loss;
         if (run.no_change >= options.n_iter_no_change) {
             if (early_stopping) {
@@ -371,18 +450,22 @@ Status run_epochs(const Objective& objective, const RowSet& train,
 #endif
 
 /// The common case: all rows, no validation, no averaging; appends each epoch's loss to
-/// `history`.
+/// `history` (also those before a NonFiniteError).
 template <class T, class Objective>
 Status run_epochs(const Objective& objective, T* theta, T* const* state,
                   const Optimizer& optimizer, Schedule& schedule,
                   const SolverOptions& options, SolverState& run, std::size_t epochs,
                   std::vector<double>& history) {
     History h;
-    const Status status = run_epochs(objective, RowSet{}, Validation<Objective>{},
-                                     Iterate<T>{theta, state, nullptr}, optimizer, schedule,
-                                     options, run, epochs, h);
+    try {
+        run_epochs(objective, RowSet{}, Validation<Objective>{}, Iterate<T>{theta, state, nullptr},
+                   optimizer, schedule, options, run, epochs, h);
+    } catch (const NonFiniteError&) {  // OnNonFinite::raise: the epochs before are kept
+        history.insert(history.end(), h.losses.begin(), h.losses.end());
+        throw;
+    }
     history.insert(history.end(), h.losses.begin(), h.losses.end());
-    return status;
+    return run.status;
 }
 
 }  // namespace descend
