@@ -75,21 +75,9 @@ void register_schedule(py::module_& m, const char* name, const char* doc) {
 }  // namespace
 
 void register_schedules(py::module_& m) {
-    register_schedule<Constant>(m, "Constant", "eta_t = lr");
-    register_schedule<InverseTime>(m, "InverseTime", "eta_t = t0 / (t + t1)");
-    register_schedule<InvScaling>(m, "InvScaling",
-                                  "eta_t = eta0 / (t + 1)^power_t (scikit-learn's invscaling)");
-    register_schedule<StepDecay>(m, "StepDecay", "eta_t = lr * gamma^floor(t / step_size)");
-    register_schedule<Exponential>(m, "Exponential", "eta_t = lr * gamma^t");
-    register_schedule<Cosine>(m, "Cosine",
-                              "eta_t = eta_min + (lr - eta_min) * (1 + cos(pi * t / T_max)) / 2");
-    register_schedule<LinearWarmup>(
-        m, "LinearWarmup",
-        "eta_t = s(0) * (t + 1) / warmup_steps for t < warmup_steps, else s(t - warmup_steps)");
-    register_schedule<ReduceOnPlateau>(
-        m, "ReduceOnPlateau",
-        "eta_t = max(scale * s(t), min(s(t), min_lr)); scale *= factor after more than patience "
-        "epochs without relative improvement of the loss by threshold");
+#define DESCEND_REGISTER_SCHEDULE(S, formula) register_schedule<S>(m, #S, formula);
+    DESCEND_SCHEDULES(DESCEND_REGISTER_SCHEDULE)
+#undef DESCEND_REGISTER_SCHEDULE
 }
 
 }  // namespace descend::bindings

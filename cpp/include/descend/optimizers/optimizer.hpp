@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <variant>
 
+#include "../list_variant.hpp"
 #include "adagrad.hpp"
 #include "adam.hpp"
 #include "adamax.hpp"
@@ -39,18 +40,9 @@ inline constexpr std::int64_t max_step = std::int64_t{1} << 53;
     X(Adamax, adamax, "torch.optim.Adamax")    \
     X(Lion, lion, "lion-pytorch")
 
-namespace detail {
-/// std::variant<R...> from the list <void, R...> (the leading void lets each entry of the rule
-/// list add ", Rule").
-template <class Void, class... R>
-struct variant_of_rules {
-    using type = std::variant<R...>;
-};
-}  // namespace detail
-
 /// One of the update rules of DESCEND_RULES; each alternative holds its hyperparameters.
 #define DESCEND_RULE_TYPE(Rule, name, reference) , Rule
-using Optimizer = detail::variant_of_rules<void DESCEND_RULES(DESCEND_RULE_TYPE)>::type;
+using Optimizer = detail::variant_after_void<void DESCEND_RULES(DESCEND_RULE_TYPE)>::type;
 #undef DESCEND_RULE_TYPE
 
 /// Number of state arrays (each the size of the parameter) the rule needs.

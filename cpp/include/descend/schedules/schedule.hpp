@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <variant>
 
+#include "../list_variant.hpp"
 #include "constant.hpp"
 #include "cosine.hpp"
 #include "exponential.hpp"
@@ -18,9 +19,27 @@ namespace descend {
 struct LinearWarmup;
 struct ReduceOnPlateau;
 
-/// Any one schedule, chosen at run time: evaluated once per step, no call into Python.
-using Schedule = std::variant<Constant, InverseTime, InvScaling, StepDecay, Exponential, Cosine,
-                              LinearWarmup, ReduceOnPlateau>;
+/// The schedule list: each schedule once, as X(type, formula). The Schedule variant below and
+/// the Python types (cpp/bindings/register_schedules.cpp, the formula their docstring) are made
+/// from it.
+#define DESCEND_SCHEDULES(X)                                                                   \
+    X(Constant, "eta_t = lr")                                                                  \
+    X(InverseTime, "eta_t = t0 / (t + t1)")                                                    \
+    X(InvScaling, "eta_t = eta0 / (t + 1)^power_t (scikit-learn's invscaling)")                \
+    X(StepDecay, "eta_t = lr * gamma^floor(t / step_size)")                                    \
+    X(Exponential, "eta_t = lr * gamma^t")                                                     \
+    X(Cosine, "eta_t = eta_min + (lr - eta_min) * (1 + cos(pi * t / T_max)) / 2")              \
+    X(LinearWarmup,                                                                            \
+      "eta_t = s(0) * (t + 1) / warmup_steps for t < warmup_steps, else s(t - warmup_steps)")  \
+    X(ReduceOnPlateau,                                                                         \
+      "eta_t = max(scale * s(t), min(s(t), min_lr)); scale *= factor after more than patience " \
+      "epochs without relative improvement of the loss by threshold")
+
+/// Any one schedule of DESCEND_SCHEDULES, chosen at run time: evaluated once per step, no call
+/// into Python.
+#define DESCEND_SCHEDULE_TYPE(S, formula) , S
+using Schedule = detail::variant_after_void<void DESCEND_SCHEDULES(DESCEND_SCHEDULE_TYPE)>::type;
+#undef DESCEND_SCHEDULE_TYPE
 
 /// The learning rate of step t (t = optimizer steps taken so far, 0 for the first step).
 inline double learning_rate(const Schedule& schedule, std::int64_t t);
