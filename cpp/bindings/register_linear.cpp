@@ -413,14 +413,8 @@ py::tuple fit_objective(const FitArguments& a, Data data,
         Status status;
         {
             py::gil_scoped_release release;
-            try {
-                status = run_fit(fitted, train_set, validation, iterate, a.optimizer,
-                                 *a.schedule, *a.options, *a.run, a.epochs, history);
-            } catch (const NonFiniteError&) {
-                // on_nonfinite="raise": the loop stopped as for "stop" (status diverged); the
-                // caller raises, with the epochs before in hand
-                status = a.run->status;
-            }
+            status = run_fit(fitted, train_set, validation, iterate, a.optimizer, *a.schedule,
+                             *a.options, *a.run, a.epochs, history);
         }
         return py::make_tuple(status_name(status), history.losses, history.validation_losses);
     };
@@ -596,6 +590,11 @@ goes on).)doc")
             a.schedule = &schedule;
             SolverOptions with_threads = core_object<SolverOptions>(options, "options", "SolverOptions");
             with_threads.n_threads = checked_n_threads(n_threads);
+            // on_nonfinite="raise" is the caller's to raise, after it has kept the fit: the
+            // loop runs as for "stop" (status diverged). No exception leaves the multiversioned
+            // loop (run_fit): the LTO release build called std::terminate on one.
+            if (with_threads.on_nonfinite == OnNonFinite::raise)
+                with_threads.on_nonfinite = OnNonFinite::stop;
             a.options = &with_threads;
             a.run = &core_object<SolverState>(solver_state, "solver_state", "SolverState");
             a.epochs = count_argument(epochs, "epochs", 1);
