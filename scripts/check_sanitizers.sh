@@ -92,8 +92,13 @@ for file in "$root"/tests/test_*.py; do
 done
 selected+=("$root/tests/test_dask.py::test_remote_loop_asks_each_epochs_rows_as_documented"
            "$root/tests/test_dask.py::test_solver_refuses_sums_computed_at_another_theta")
+# Left out too: the estimators' pickle byte fuzz. Some changed bytes make NumPy unpickle an
+# array whose dtype it then cannot clear ("get_clear_loop not set for the DType '<U3'"), in
+# NumPy, before any code of ours runs; ASan's malloc fill turns that into errors at random
+# later points (the uninstrumented suite runs the fuzz).
 status=0
-(cd "$work" && "$python" -m pytest -q -p no:cacheprovider "${selected[@]}") || status=$?
+(cd "$work" && "$python" -m pytest -q -p no:cacheprovider "${selected[@]}" \
+    -k "not test_an_estimator_pickle_with_changed_bytes_is_refused_or_usable") || status=$?
 if [ "$status" -ne 0 ]; then
   echo "check_sanitizers.sh: pytest exited with status $status"
   cat "$work"/asan.* "$work"/ubsan.* 2>/dev/null || echo "(no sanitizer report file)"
