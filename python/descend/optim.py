@@ -612,7 +612,8 @@ class Optimizer:
         index = 0
         for k, group in enumerate(self.param_groups):
             record = self._records[k]
-            if group.get("params") is not record.params or len(record.params) != record.n:
+            seen = record.params
+            if group.get("params") is not seen or seen is None or len(seen) != record.n:
                 self._refresh(k)
             saved = {key: value for key, value in group.items() if key not in _GROUP_ONLY}
             saved["params"] = list(range(index, index + record.n))
