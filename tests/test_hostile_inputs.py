@@ -20,6 +20,8 @@ import descend
 from descend import clipping, functions, kernels, optim, schedules
 from descend._checks import MAX_STEP
 
+from .conftest import OPTIMIZER_CLASSES, with_every_state
+
 
 @dataclass
 class Call:
@@ -245,30 +247,14 @@ KERNEL_CASES = [
 
 # ---------------------------------------------------------------------- optim
 
-_CLASSES = [
-    optim.SGD,
-    optim.Adagrad,
-    optim.RMSprop,
-    optim.Adam,
-    optim.AdamW,
-    optim.NAdam,
-    optim.RAdam,
-    optim.Adamax,
-    optim.Lion,
-]
-_FULL = {
-    optim.SGD: {"momentum": 0.9},
-    optim.RMSprop: {"momentum": 0.5, "centered": True},
-    optim.Adam: {"amsgrad": True},
-    optim.AdamW: {"amsgrad": True},
-}
+_CLASSES = OPTIMIZER_CLASSES
 
 
 def _stepped(cls, **hyper):
     """An optimizer of class cls over two arrays, after two steps; with its params."""
     rng = np.random.default_rng(1)
     params = [rng.standard_normal(3), rng.standard_normal((2, 2))]
-    opt = cls(params, **{**_FULL.get(cls, {}), **hyper})
+    opt = cls(params, **{**with_every_state(cls), **hyper})
     for seed in range(2):
         opt.step([np.random.default_rng(seed).standard_normal(p.shape) for p in params])
     return opt, params
@@ -421,7 +407,7 @@ def _load_call(cls, edit):
         opt, params = _stepped(cls)
         saved = opt.state_dict()
         fresh_params = [p.copy() for p in params]
-        fresh = cls(fresh_params, **_FULL.get(cls, {}))
+        fresh = cls(fresh_params, **with_every_state(cls))
         fresh.step(_grads(fresh_params))
         saved = edit(saved)
         return Call(lambda: fresh.load_state_dict(saved), fresh_params, fresh)
@@ -732,7 +718,7 @@ def _load_case(cls, label, edit, error, fragment):
 
         def make():
             params = [np.ones(3, np.float32)]
-            opt = cls(params, **_FULL.get(cls, {}))
+            opt = cls(params, **with_every_state(cls))
             opt.step([np.ones(3, np.float32)])
             saved = opt.state_dict()
             name = _first_state_name(saved)
