@@ -1558,6 +1558,18 @@ def _with_nan(key, index):
     return edit
 
 
+# Refused alike by both estimators.
+_SHARED_CASES = [
+    ("sample_weight-negative", {}, {"sample_weight": lambda d: -np.ones(6)}, ValueError,
+     "sample_weight must be non-negative"),
+    ("sample_weight-all-zero", {}, {"sample_weight": lambda d: np.zeros(6)}, ValueError,
+     "sample_weight must not be all zero"),
+    ("X-csr-unsorted", {}, {"X": _csr(_swap_first_two_columns)}, ValueError,
+     "X.indices: expected column indices sorted within each row"),
+    ("X-csr-out-of-range", {}, {"X": _csr(_column_out_of_range)}, ValueError,
+     "X.indices: expected column indices in [0, 2), got 5"),
+]  # fmt: skip
+
 _REGRESSION_CASES = [
     ("X-nan", {}, {"X": _with_nan("X", (1, 1))}, ValueError, "X contains NaN or infinity"),
     (
@@ -1570,20 +1582,6 @@ _REGRESSION_CASES = [
     ("y-nan", {}, {"y": _with_nan("y", 2)}, ValueError, "y contains NaN or infinity"),
     ("y-short", {}, {"y": lambda d: d["y"][:5]}, ValueError, "y has 5 entries but X has 6 samples"),
     ("y-2d", {}, {"y": lambda d: np.ones((6, 2))}, ValueError, "y must be 1-D"),
-    (
-        "sample_weight-negative",
-        {},
-        {"sample_weight": lambda d: -np.ones(6)},
-        ValueError,
-        "sample_weight must be non-negative",
-    ),
-    (
-        "sample_weight-all-zero",
-        {},
-        {"sample_weight": lambda d: np.zeros(6)},
-        ValueError,
-        "sample_weight must not be all zero",
-    ),
     (
         "sample_weight-short",
         {},
@@ -1642,20 +1640,6 @@ _REGRESSION_CASES = [
         ValueError,
         "X has 0 samples",
     ),
-    (
-        "X-csr-unsorted",
-        {},
-        {"X": _csr(_swap_first_two_columns)},
-        ValueError,
-        "X.indices: expected column indices sorted within each row",
-    ),
-    (
-        "X-csr-out-of-range",
-        {},
-        {"X": _csr(_column_out_of_range)},
-        ValueError,
-        "X.indices: expected column indices in [0, 2), got 5",
-    ),
 ]
 
 _CLASSIFICATION_CASES = [
@@ -1683,20 +1667,6 @@ _CLASSIFICATION_CASES = [
         "Unknown label type: continuous",
     ),
     (
-        "sample_weight-negative",
-        {},
-        {"sample_weight": lambda d: -np.ones(6)},
-        ValueError,
-        "sample_weight must be non-negative",
-    ),
-    (
-        "sample_weight-all-zero",
-        {},
-        {"sample_weight": lambda d: np.zeros(6)},
-        ValueError,
-        "sample_weight must not be all zero",
-    ),
-    (
         "penalty-unknown",
         {"penalty": "none"},
         {},
@@ -1704,20 +1674,6 @@ _CLASSIFICATION_CASES = [
         "penalty must be one of None, 'l2', 'l1', 'elasticnet', got 'none'",
     ),
     ("X-3d", {}, {"X": lambda d: d["X"].reshape(6, 1, 2)}, ValueError, "got 3-D"),
-    (
-        "X-csr-unsorted",
-        {},
-        {"X": _csr(_swap_first_two_columns)},
-        ValueError,
-        "expected column indices sorted within each row",
-    ),
-    (
-        "X-csr-out-of-range",
-        {},
-        {"X": _csr(_column_out_of_range)},
-        ValueError,
-        "expected column indices in [0, 2), got 5",
-    ),
 ]
 
 ESTIMATOR_CASES = [
@@ -1727,7 +1683,7 @@ ESTIMATOR_CASES = [
         error,
         fragment,
     )
-    for label, params, changes, error, fragment in _REGRESSION_CASES
+    for label, params, changes, error, fragment in _REGRESSION_CASES + _SHARED_CASES
 ] + [
     Case(
         f"LogisticRegression-{label}",
@@ -1735,7 +1691,7 @@ ESTIMATOR_CASES = [
         error,
         fragment,
     )
-    for label, params, changes, error, fragment in _CLASSIFICATION_CASES
+    for label, params, changes, error, fragment in _CLASSIFICATION_CASES + _SHARED_CASES
 ]
 
 ALL_CASES = (
