@@ -219,7 +219,7 @@ _KERNEL_CASES = [
     ("lr-complex", _set(lr=0.1j), TypeError, "lr must be a real number"),
     ("lr-nan", _set(lr=math.nan), ValueError, "lr must be finite"),
     ("lr-inf", _set(lr=math.inf), ValueError, "lr must be finite"),
-    ("lr-negative", _set(lr=-1.0), ValueError, "lr must be finite and >= 0"),
+    ("lr-negative", _set(lr=-1.0), ValueError, "lr must be finite and >= 0, got -1.0"),
     ("lr-huge-int", _set(lr=10**400), ValueError, "lr must be a number that fits a float64"),
     ("weight_decay-negative", _set(weight_decay=-1.0), ValueError, "weight_decay must be"),
     ("maximize-str", _set(maximize="no"), TypeError, "maximize must be True or False"),
@@ -231,8 +231,8 @@ _KERNEL_CASES = [
 ]
 
 _ADAM_FAMILY_CASES = [
-    ("beta1-1", _set(beta1=1.0), ValueError, "beta1 must be in [0, 1)"),
-    ("beta2-nan", _set(beta2=math.nan), ValueError, "beta2 must be in [0, 1)"),
+    ("beta1-1", _set(beta1=1.0), ValueError, "beta1 must be in [0, 1), got 1.0"),
+    ("beta2-nan", _set(beta2=math.nan), ValueError, "beta2 must be in [0, 1), got nan"),
     ("beta1-str", _set(beta1="0.9"), TypeError, "beta1 must be a real number"),
     ("eps-0", _set(eps=0.0), ValueError, "eps must be finite and > 0"),
 ]
@@ -1367,14 +1367,19 @@ SCHEDULE_CASES = [
         ),
         ("Constant-nan", lambda: schedules.Constant(math.nan), ValueError, "lr must be"),
         ("Constant-bool", lambda: schedules.Constant(True), TypeError, "lr must be a real number"),
-        ("InverseTime-zero", lambda: schedules.InverseTime(0.0, 1.0), ValueError, "t0 must be"),
+        ("InverseTime-zero", lambda: schedules.InverseTime(0.0, 1.0), ValueError, "got 0.0"),
         (
             "StepDecay-float-size",
             lambda: schedules.StepDecay(0.1, 1.5, 0.5),
             TypeError,
             "step_size must be an int",
         ),
-        ("Cosine-T_max-0", lambda: schedules.Cosine(0.1, 0, 0.0), ValueError, "T_max must be"),
+        (
+            "Cosine-T_max-0",
+            lambda: schedules.Cosine(0.1, 0, 0.0),
+            ValueError,
+            "T_max must be >= 1, got 0",
+        ),
         (
             "Exponential-gamma-2",
             lambda: schedules.Exponential(0.1, 2.0),

@@ -123,16 +123,25 @@ def test_estimator_refuses_a_verbose_that_is_not_none_bool_or_int(verbose):
         descend.LinearRegression(verbose=verbose).fit(X, y)
 
 
-def _interrupted_fit(model, X, y, after=0.4):
-    """Fit, with SIGINT delivered (as by Ctrl-C) `after` seconds into the fit."""
-    timer = threading.Timer(after, signal.raise_signal, (signal.SIGINT,))
-    timer.start()
+def _interrupted_fit(model, X, y):
+    """Fit, with SIGINT delivered (as by Ctrl-C) when the fit reports its second slice of
+    epochs, once the first slice has set up the Ctrl-C handler. (A delay in seconds raced the
+    machine: under a sanitizer on a loaded machine it came in the first slice.)"""
+    cls = type(model)
+
+    class InterruptedInItsSecondSlice(cls):
+        def _report(self, run, losses, validation_losses):
+            super()._report(run, losses, validation_losses)
+            run.reports = getattr(run, "reports", 0) + 1
+            if run.reports == 2:
+                signal.raise_signal(signal.SIGINT)
+
+    model.__class__ = InterruptedInItsSecondSlice
     try:
         with pytest.raises(KeyboardInterrupt, match="interrupted"):
             model.fit(X, y)
     finally:
-        timer.cancel()
-        timer.join()
+        model.__class__ = cls
     return model
 
 

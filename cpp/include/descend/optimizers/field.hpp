@@ -6,6 +6,7 @@
 // from the table.
 #pragma once
 
+#include <charconv>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -77,15 +78,34 @@ inline constexpr FieldMaker<FieldKind::required> required_field{};  ///< require
 inline constexpr FieldMaker<FieldKind::keyword> keyword_field{};    ///< keyword-only, with its default
 inline constexpr FieldMaker<FieldKind::state> state_field{};        ///< set by the object itself
 
-/// Throws std::invalid_argument "<name> must be ..." for the first row of Owner's table, in
-/// table order, whose number is outside its bounds.
+/// A number as Python's repr writes it: the shortest digits that read back to the same value
+/// ("0.1", "1e-08", "100.0", "nan", "-inf"; an integer type without a point).
+template <class T>
+std::string number_text(T value) {
+    if constexpr (std::is_integral_v<T>) {
+        return std::to_string(value);
+    } else {
+        if (std::isnan(value)) return "nan";
+        if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+        char digits[32];
+        const auto written = std::to_chars(digits, digits + sizeof digits, value);
+        std::string text(digits, written.ptr);
+        if (text.find_first_of(".e") == std::string::npos) text += ".0";  // "100" -> "100.0"
+        return text;
+    }
+}
+
+/// Throws std::invalid_argument "<name> must be ..., got <value>" for the first row of Owner's
+/// table, in table order, whose number is outside its bounds.
 template <class Owner>
 void check_fields(const Owner& object) {
     const auto check = [&](const auto& row) {
         using T = typename std::decay_t<decltype(row)>::value_type;
         if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
-            if (row.bounds.says != nullptr && !row.bounds.holds(static_cast<double>(object.*(row.member))))
-                throw std::invalid_argument(std::string(row.name) + " " + row.bounds.says);
+            const T value = object.*(row.member);
+            if (row.bounds.says != nullptr && !row.bounds.holds(static_cast<double>(value)))
+                throw std::invalid_argument(std::string(row.name) + " " + row.bounds.says + ", got " +
+                                            number_text(value));
         }
     };
     std::apply([&](const auto&... row) { (check(row), ...); }, Owner::fields());
