@@ -254,6 +254,7 @@ _CLASSES = [
     optim.NAdam,
     optim.RAdam,
     optim.Adamax,
+    optim.Lion,
 ]
 _FULL = {
     optim.SGD: {"momentum": 0.9},
@@ -347,6 +348,13 @@ def _special_step_cases(cls):
 
         return make
 
+    def changed_groups(change):
+        def make():
+            opt, params = _stepped(cls)
+            return Call(lambda: change(opt), params, opt)
+
+        return make
+
     def at_most_steps():
         opt, params = _stepped(cls)
         saved = opt.state_dict()
@@ -380,6 +388,24 @@ def _special_step_cases(cls):
             lying(3),
             ValueError,
             "grads: expected 2 gradients (one per parameter, None to skip one), got 3",
+        ),
+        Case(
+            f"{name}-param_groups-item-replaced",
+            changed_groups(lambda opt: opt.param_groups.__setitem__(0, dict(opt.param_groups[0]))),
+            TypeError,
+            "param_groups cannot be changed as a list",
+        ),
+        Case(
+            f"{name}-param_groups-appended",
+            changed_groups(lambda opt: opt.param_groups.append({"params": [np.ones(2)]})),
+            TypeError,
+            "param_groups cannot be changed as a list",
+        ),
+        Case(
+            f"{name}-param_groups-reassigned",
+            changed_groups(lambda opt: setattr(opt, "param_groups", [])),
+            TypeError,
+            "param_groups cannot be changed as a list",
         ),
         Case(
             f"{name}-step-group-at-2**53-steps",
@@ -687,6 +713,12 @@ _LOAD_CASES = [
         "state_dict['state'][0]['",
     ),
     (
+        "param-step-beyond-its-group",
+        _with(["state", 0, "step"], lambda s: s["param_groups"][0]["step"] + 1),
+        ValueError,
+        "a parameter takes at most its group's steps",
+    ),
+    (
         "schedule_state-without-a-schedule",
         _with(["param_groups", 0, "schedule_state"], {"scale": 1.0}),
         ValueError,
@@ -816,6 +848,7 @@ OPTIM_CASES = (
         for cls in _CLASSES
         if "betas" in cls._hyperparameters
         for label, hyper, error, fragment in _BETAS_CASES
+        if not (cls is optim.Lion and label == "betas-1")  # Lion's beta2 may be 1
     ]
     + [_step_case(cls, *row) for cls in _CLASSES for row in _STEP_CASES]
     + [_nan_grad_with_check(cls) for cls in _CLASSES]
@@ -881,7 +914,7 @@ OPTIM_CASES = (
         _load_case(cls, *row)
         for cls in _CLASSES
         for row in _LOAD_CASES
-        if not (cls is optim.SGD and row[0] == "second-moment-negative")
+        if not (cls in (optim.SGD, optim.Lion) and row[0] == "second-moment-negative")
     ]
     + [
         Case(
@@ -1283,6 +1316,32 @@ MINIMIZE_CASES = [
             "MaskedArray",
         ),
         ("x0-wrong-length", {"x0": lambda: np.ones(3)}, ValueError, "x0: expected 2 values"),
+        ("x0-inf", {"x0": lambda: np.array([np.inf, 1.0])}, ValueError, "x0: expected finite"),
+        ("x0-nan", {"x0": lambda: np.array([1.0, np.nan])}, ValueError, "x0: expected finite"),
+        (
+            "fun-returns-str",
+            {"fun": lambda x: "1.0", "jac": lambda x: 2 * x},
+            TypeError,
+            "fun must return a real number, got str '1.0'",
+        ),
+        (
+            "fun-returns-complex",
+            {"fun": lambda x: complex(x @ x), "jac": lambda x: 2 * x},
+            TypeError,
+            "fun must return a real number, got complex",
+        ),
+        (
+            "fun-returns-None",
+            {"fun": lambda x: None, "jac": lambda x: 2 * x},
+            TypeError,
+            "fun must return a real number, got NoneType",
+        ),
+        (
+            "jac-returns-str",
+            {"fun": lambda x: float(x @ x), "jac": lambda x: "ab"},
+            TypeError,
+            "jac must return an array of 2 real numbers, got str",
+        ),
     ]
 ]
 
@@ -1366,6 +1425,82 @@ SCHEDULE_CASES = [
             ValueError,
             "has no state",
         ),
+    ]
+]
+
+
+def _plateau_call(change, schedule=lambda: schedules.ReduceOnPlateau(0.1, patience=0)):
+    """change(s) on the schedule of a stepped optimizer (whose state_dict holds the schedule's
+    state: it must not change)."""
+
+    def make():
+        w = np.ones(2)
+        opt = optim.Adam([w], schedule=schedule())
+        opt.step([np.ones(2)])
+        opt.param_groups[0]["schedule"].step(1.0)
+        return Call(lambda: change(opt.param_groups[0]["schedule"]), [w], opt)
+
+    return make
+
+
+_WARMED_PLATEAU = lambda: schedules.LinearWarmup(schedules.ReduceOnPlateau(0.1), 2)  # noqa: E731
+
+SCHEDULE_CASES += [
+    Case(f"schedule-state-{label}", _plateau_call(change, *schedule), error, fragment)
+    for label, change, schedule, error, fragment in [
+        ("plateau-nan-loss", lambda s: s.step(math.nan), (), ValueError, "got NaN"),
+        ("plateau-str-loss", lambda s: s.step("1"), (), TypeError, "loss must be a real number"),
+        ("plateau-None-loss", lambda s: s.step(None), (), TypeError, "got NoneType"),
+        ("plateau-bool-loss", lambda s: s.step(True), (), TypeError, "got bool"),
+        (
+            "plateau-load-unknown-key",
+            lambda s: s.load_state_dict({"x": 1}),
+            (),
+            ValueError,
+            "state: expected the keys ['best', 'cooldown_counter', 'num_bad_epochs', 'scale',",
+        ),
+        (
+            "plateau-load-empty",
+            lambda s: s.load_state_dict({}),
+            (),
+            ValueError,
+            "of a ReduceOnPlateau state_dict(), got []",
+        ),
+        (
+            "plateau-load-not-a-dict",
+            lambda s: s.load_state_dict([1]),
+            (),
+            TypeError,
+            "state: expected the dict of a ReduceOnPlateau state_dict()",
+        ),
+        (
+            "plateau-load-nested-unknown-key",
+            lambda s: s.load_state_dict({**s.state_dict(), "schedule": {"x": 1}}),
+            (),
+            ValueError,
+            "Constant has no state",
+        ),
+        (
+            "warmup-load-unknown-key",
+            lambda s: s.load_state_dict({"x": 1}),
+            (_WARMED_PLATEAU,),
+            ValueError,
+            "of a LinearWarmup state_dict(), got ['x']",
+        ),
+        (
+            "warmup-nan-loss",
+            lambda s: s.step(math.nan),
+            (_WARMED_PLATEAU,),
+            ValueError,
+            "got NaN",
+        ),
+    ]
+] + [
+    Case(f"schedule-init-{label}", _plain(make), ValueError, "below 2**63")
+    for label, make in [
+        ("StepDecay-step_size-2**70", lambda: schedules.StepDecay(0.1, 2**70, 0.5)),
+        ("Cosine-T_max-2**63", lambda: schedules.Cosine(0.1, 2**63, 0.0)),
+        ("ReduceOnPlateau-patience-2**64", lambda: schedules.ReduceOnPlateau(0.1, patience=2**64)),
     ]
 ]
 

@@ -18,7 +18,7 @@ import pytest
 
 import descend
 from descend import kernels, optim
-from descend.schedules import Exponential, InverseTime
+from descend.schedules import Exponential, InverseTime, ReduceOnPlateau
 
 # ---------------------------------------------------------------- the same step, by kernels
 
@@ -902,9 +902,12 @@ def test_the_step_count_never_wraps_around():
     with pytest.raises(ValueError, match=r"state_dict\['state'\]\[0\]\['step'\] must be an int"):
         opt.load_state_dict(saved)
     saved["state"][0]["step"] = descend._checks.MAX_STEP - 1
+    with pytest.raises(ValueError, match="a parameter takes at most its group's steps"):
+        opt.load_state_dict(saved)
+    saved["param_groups"][0]["step"] = descend._checks.MAX_STEP - 1
     opt.load_state_dict(saved)
     opt.step([np.ones(2)])  # step 2**53: the last one
-    with pytest.raises(ValueError, match=r"steps\[0\]: expected a step count in \[0, 2\*\*53\)"):
+    with pytest.raises(ValueError, match=r"2\*\*53\); a step beyond is refused"):
         opt.step([np.ones(2)])
     assert np.isfinite(w).all()
 
@@ -936,3 +939,43 @@ def test_on_nonfinite_is_checked():
         optim.SGD([np.ones(2)], on_nonfinite="ignore")
     with pytest.raises(ValueError, match="check_finite=True means on_nonfinite='raise'"):
         optim.SGD([np.ones(2)], check_finite=True, on_nonfinite="skip")
+
+
+def test_a_pickle_is_loaded_through_the_state_dict_checks():
+    w = np.ones(3)
+    opt = optim.Adam([w], lr=0.1)
+    opt.step([np.ones(3)])
+    saved = opt.__getstate__()
+    saved["state_dict"]["state"][0]["exp_avg_sq"][0] = -1.0
+    restored = optim.Adam.__new__(optim.Adam)
+    with pytest.raises(ValueError, match=r"\['exp_avg_sq'\]: expected values >= 0"):
+        restored.__setstate__(saved)
+    with pytest.raises(ValueError, match="not one written by this version of descend"):
+        restored.__setstate__({"param_groups": []})
+    assert not hasattr(restored, "param_groups")  # refused: nothing half loaded
+
+
+def test_a_pickle_of_parameters_with_their_optimizer_keeps_them_together():
+    w = np.arange(3.0)
+    opt = optim.Adam([w], lr=0.1, schedule=ReduceOnPlateau(0.1))
+    opt.step([np.ones(3)])
+    w_loaded, opt_loaded = pickle.loads(pickle.dumps((w, opt)))
+    assert opt_loaded.param_groups[0]["params"][0] is w_loaded
+    for _ in range(3):
+        opt.step([w.copy()])
+        opt_loaded.step([w_loaded.copy()])
+    np.testing.assert_array_equal(w_loaded, w)
+    assert opt_loaded.state_dict()["param_groups"] == opt.state_dict()["param_groups"]
+
+
+def test_param_groups_change_only_in_place():
+    w = np.ones(3)
+    opt = optim.SGD([w], lr=0.1)
+    opt.param_groups[0]["lr"] = 0.5  # the supported way
+    opt.step([np.ones(3)])
+    np.testing.assert_array_equal(w, np.full(3, 0.5))
+    with pytest.raises(TypeError, match="param_groups cannot be changed as a list"):
+        opt.param_groups[0] = {"params": [w], "lr": 1.0}
+    with pytest.raises(TypeError, match="add_param_group"):
+        opt.param_groups = []
+    assert len(opt.param_groups) == 1 and opt.param_groups[0]["lr"] == 0.5
