@@ -20,6 +20,8 @@ import descend
 from descend import clipping, functions, kernels, optim, schedules
 from descend._checks import MAX_STEP
 
+from .conftest import OPTIMIZER_CLASSES, with_every_state
+
 
 @dataclass
 class Call:
@@ -245,30 +247,14 @@ KERNEL_CASES = [
 
 # ---------------------------------------------------------------------- optim
 
-_CLASSES = [
-    optim.SGD,
-    optim.Adagrad,
-    optim.RMSprop,
-    optim.Adam,
-    optim.AdamW,
-    optim.NAdam,
-    optim.RAdam,
-    optim.Adamax,
-    optim.Lion,
-]
-_FULL = {
-    optim.SGD: {"momentum": 0.9},
-    optim.RMSprop: {"momentum": 0.5, "centered": True},
-    optim.Adam: {"amsgrad": True},
-    optim.AdamW: {"amsgrad": True},
-}
+_CLASSES = OPTIMIZER_CLASSES
 
 
 def _stepped(cls, **hyper):
     """An optimizer of class cls over two arrays, after two steps; with its params."""
     rng = np.random.default_rng(1)
     params = [rng.standard_normal(3), rng.standard_normal((2, 2))]
-    opt = cls(params, **{**_FULL.get(cls, {}), **hyper})
+    opt = cls(params, **{**with_every_state(cls), **hyper})
     for seed in range(2):
         opt.step([np.random.default_rng(seed).standard_normal(p.shape) for p in params])
     return opt, params
@@ -421,7 +407,7 @@ def _load_call(cls, edit):
         opt, params = _stepped(cls)
         saved = opt.state_dict()
         fresh_params = [p.copy() for p in params]
-        fresh = cls(fresh_params, **_FULL.get(cls, {}))
+        fresh = cls(fresh_params, **with_every_state(cls))
         fresh.step(_grads(fresh_params))
         saved = edit(saved)
         return Call(lambda: fresh.load_state_dict(saved), fresh_params, fresh)
@@ -732,7 +718,7 @@ def _load_case(cls, label, edit, error, fragment):
 
         def make():
             params = [np.ones(3, np.float32)]
-            opt = cls(params, **_FULL.get(cls, {}))
+            opt = cls(params, **with_every_state(cls))
             opt.step([np.ones(3, np.float32)])
             saved = opt.state_dict()
             name = _first_state_name(saved)
@@ -1572,6 +1558,18 @@ def _with_nan(key, index):
     return edit
 
 
+# Refused alike by both estimators.
+_SHARED_CASES = [
+    ("sample_weight-negative", {}, {"sample_weight": lambda d: -np.ones(6)}, ValueError,
+     "sample_weight must be non-negative"),
+    ("sample_weight-all-zero", {}, {"sample_weight": lambda d: np.zeros(6)}, ValueError,
+     "sample_weight must not be all zero"),
+    ("X-csr-unsorted", {}, {"X": _csr(_swap_first_two_columns)}, ValueError,
+     "X.indices: expected column indices sorted within each row"),
+    ("X-csr-out-of-range", {}, {"X": _csr(_column_out_of_range)}, ValueError,
+     "X.indices: expected column indices in [0, 2), got 5"),
+]  # fmt: skip
+
 _REGRESSION_CASES = [
     ("X-nan", {}, {"X": _with_nan("X", (1, 1))}, ValueError, "X contains NaN or infinity"),
     (
@@ -1584,20 +1582,6 @@ _REGRESSION_CASES = [
     ("y-nan", {}, {"y": _with_nan("y", 2)}, ValueError, "y contains NaN or infinity"),
     ("y-short", {}, {"y": lambda d: d["y"][:5]}, ValueError, "y has 5 entries but X has 6 samples"),
     ("y-2d", {}, {"y": lambda d: np.ones((6, 2))}, ValueError, "y must be 1-D"),
-    (
-        "sample_weight-negative",
-        {},
-        {"sample_weight": lambda d: -np.ones(6)},
-        ValueError,
-        "sample_weight must be non-negative",
-    ),
-    (
-        "sample_weight-all-zero",
-        {},
-        {"sample_weight": lambda d: np.zeros(6)},
-        ValueError,
-        "sample_weight must not be all zero",
-    ),
     (
         "sample_weight-short",
         {},
@@ -1656,20 +1640,6 @@ _REGRESSION_CASES = [
         ValueError,
         "X has 0 samples",
     ),
-    (
-        "X-csr-unsorted",
-        {},
-        {"X": _csr(_swap_first_two_columns)},
-        ValueError,
-        "X.indices: expected column indices sorted within each row",
-    ),
-    (
-        "X-csr-out-of-range",
-        {},
-        {"X": _csr(_column_out_of_range)},
-        ValueError,
-        "X.indices: expected column indices in [0, 2), got 5",
-    ),
 ]
 
 _CLASSIFICATION_CASES = [
@@ -1697,20 +1667,6 @@ _CLASSIFICATION_CASES = [
         "Unknown label type: continuous",
     ),
     (
-        "sample_weight-negative",
-        {},
-        {"sample_weight": lambda d: -np.ones(6)},
-        ValueError,
-        "sample_weight must be non-negative",
-    ),
-    (
-        "sample_weight-all-zero",
-        {},
-        {"sample_weight": lambda d: np.zeros(6)},
-        ValueError,
-        "sample_weight must not be all zero",
-    ),
-    (
         "penalty-unknown",
         {"penalty": "none"},
         {},
@@ -1718,20 +1674,6 @@ _CLASSIFICATION_CASES = [
         "penalty must be one of None, 'l2', 'l1', 'elasticnet', got 'none'",
     ),
     ("X-3d", {}, {"X": lambda d: d["X"].reshape(6, 1, 2)}, ValueError, "got 3-D"),
-    (
-        "X-csr-unsorted",
-        {},
-        {"X": _csr(_swap_first_two_columns)},
-        ValueError,
-        "expected column indices sorted within each row",
-    ),
-    (
-        "X-csr-out-of-range",
-        {},
-        {"X": _csr(_column_out_of_range)},
-        ValueError,
-        "expected column indices in [0, 2), got 5",
-    ),
 ]
 
 ESTIMATOR_CASES = [
@@ -1741,7 +1683,7 @@ ESTIMATOR_CASES = [
         error,
         fragment,
     )
-    for label, params, changes, error, fragment in _REGRESSION_CASES
+    for label, params, changes, error, fragment in _REGRESSION_CASES + _SHARED_CASES
 ] + [
     Case(
         f"LogisticRegression-{label}",
@@ -1749,7 +1691,7 @@ ESTIMATOR_CASES = [
         error,
         fragment,
     )
-    for label, params, changes, error, fragment in _CLASSIFICATION_CASES
+    for label, params, changes, error, fragment in _CLASSIFICATION_CASES + _SHARED_CASES
 ]
 
 ALL_CASES = (

@@ -20,6 +20,8 @@ import descend
 from descend import kernels, optim
 from descend.schedules import Exponential, InverseTime, ReduceOnPlateau
 
+from .conftest import OPTIMIZER_CLASSES
+
 # ---------------------------------------------------------------- the same step, by kernels
 
 STATE_NAMES = {
@@ -96,17 +98,6 @@ CASES = [
     (optim.Lion, dict(lr=0.01, betas=(0.5, 0.9), weight_decay=0.3, maximize=True)),
 ]
 CASE_IDS = [f"{cls.__name__}-{i}" for i, (cls, _) in enumerate(CASES)]
-ALL_CLASSES = [
-    optim.SGD,
-    optim.Adagrad,
-    optim.RMSprop,
-    optim.Adam,
-    optim.AdamW,
-    optim.NAdam,
-    optim.RAdam,
-    optim.Adamax,
-    optim.Lion,
-]
 # A setting of each class that uses every state array it has.
 FULL_STATE = {
     optim.SGD: dict(lr=0.02, momentum=0.9),
@@ -365,7 +356,7 @@ def is_plain(value) -> bool:
     return isinstance(value, (np.ndarray, bool, int, float, str, type(None)))
 
 
-@pytest.mark.parametrize("cls", ALL_CLASSES)
+@pytest.mark.parametrize("cls", OPTIMIZER_CLASSES)
 def test_state_dict_round_trip_continues_bit_identically(cls):
     params = random_params(shapes=[(4, 3), (5,), (0,)])
     opt = cls(params, **FULL_STATE[cls], schedule=InverseTime(t0=0.1, t1=5.0))
@@ -467,7 +458,7 @@ def test_a_bad_state_dict_is_refused_and_changes_nothing(change, match):
             assert np.array_equal(after["state"][i][name], value)
 
 
-@pytest.mark.parametrize("cls", ALL_CLASSES)
+@pytest.mark.parametrize("cls", OPTIMIZER_CLASSES)
 def test_pickled_and_deep_copied_optimizers_continue_identically(cls):
     params = random_params(shapes=[(4,), (2, 2)])
     opt = cls(params, **FULL_STATE[cls])
@@ -747,7 +738,7 @@ def test_each_optimizer_signature_comes_from_its_rule_table_with_torchs_keywords
         "weight_decay: 'float' = 0.0, nesterov: 'bool' = False, *, maximize: 'bool' = False, "
         f"{options}"
     )
-    for cls in ALL_CLASSES:
+    for cls in OPTIMIZER_CLASSES:
         signature = inspect.signature(cls)
         rule = cls._rule_class()
         for name in cls._hyperparameters:

@@ -21,7 +21,9 @@ Parameter groups work as in torch: pass a list of dicts, each with ``"params"`` 
 hyperparameters that differ from the defaults; ``opt.param_groups[k]["lr"] = 0.01`` (or any
 other hyperparameter) takes effect at the next step. Unlike torch, a group holds exactly
 ``"params"``, the hyperparameters and ``"schedule"``: a key added (a typo would be ignored) or
-deleted is refused at the next step, naming it. Keyword arguments beyond torch's:
+deleted is refused at the next step, naming it. The list ``param_groups`` itself cannot be
+changed (a group replaced, appended or removed would not be seen by ``step()``: TypeError);
+``add_param_group`` adds a group. Keyword arguments beyond torch's:
 
 ``schedule``
     A learning-rate schedule (any object callable as ``schedule(t) -> lr``, such as those of
@@ -44,7 +46,10 @@ position; a group's ``"step"`` is the position of its schedule, and a schedule w
 ``load_state_dict()`` checks all of it (layout, class, version, hyperparameters, step counts,
 state arrays' names, shapes and values) before restoring it, so the optimizer continues
 bit-identically; a dict that went through JSON is accepted. Every group and every state entry
-must have its ``"step"``; a parameter with no entry at all has not stepped (torch's meaning).
+must have its ``"step"``, a parameter's at most its group's; a parameter with no entry at all
+has not stepped (torch's meaning). A pickle holds the parameters, their groups and the
+``state_dict()``, and is loaded through the constructor and ``load_state_dict()``: every check
+above applies, and a damaged pickle is refused, never half loaded.
 
 Step counts are at most 2**53 (``descend._checks.MAX_STEP``); a step beyond is refused
 rather than wrapped. A refused or interrupted step (an exception, Ctrl-C) changes nothing:
