@@ -1,4 +1,5 @@
-"""Writes python/descend/_core.pyi, the type stubs of the installed descend._core.
+"""Writes python/descend/_core.pyi, the type stubs of the installed descend._core, and
+python/descend/_signatures.pyi, the constructors of descend.optim for type checkers.
 
     pip install pybind11-stubgen && python scripts/generate_stubs.py
 
@@ -7,6 +8,11 @@ pybind11-stubgen reads the signatures from the module; this script drops the doc
 the public loss-and-gradient kernels, moves what families of classes share into private
 bases, and formats the file with ruff. ``python -m mypy.stubtest descend._core --allowlist
 scripts/stubtest_allowlist.txt`` (in .ci/run) checks the result against the module.
+
+descend.optim makes each optimizer's constructor at run time from its rule's field table, which
+a type checker cannot see: _signatures.pyi writes those signatures out, as bases that
+descend.optim names for type checkers only; tests/test_typing.py checks that they are the
+run-time ones.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "python" / "descend"
 STUB = PACKAGE / "_core.pyi"
+SIGNATURES = PACKAGE / "_signatures.pyi"
 HEADER = '''"""Type stubs of descend._core, written by scripts/generate_stubs.py (pybind11-stubgen,
 docstrings dropped: help() shows the module's own); mypy.stubtest checks them in .ci/run."""
 '''
@@ -151,6 +158,33 @@ def _share_bases(module: ast.Module) -> None:
             cls.bases = [ast.Name(base_name)]
 
 
+def optimizer_signatures() -> str:
+    """_signatures.pyi: per optimizer class X of descend.optim, a class _X with its run-time
+    constructor's signature."""
+    import inspect
+
+    from descend import optim
+
+    text = (
+        '"""The constructors of descend.optim, which it makes at run time from the update\n'
+        "rules' field tables, for type checkers; written by scripts/generate_stubs.py, checked\n"
+        'against the run-time signatures by tests/test_typing.py."""\n\n'
+        "from collections.abc import Callable, Iterable\nfrom typing import Any\n\n"
+        "import numpy as np\n\nfrom .optim import Optimizer\n"
+    )
+    for cls in optim.Optimizer.__subclasses__():
+        parameters = ["self"]
+        for parameter in inspect.signature(cls).parameters.values():
+            if parameter.kind is parameter.KEYWORD_ONLY and "*" not in parameters:
+                parameters.append("*")
+            parameters.append(f"{parameter.name}: {parameter.annotation} = {parameter.default!r}")
+        text += (
+            f"\nclass _{cls.__name__}(Optimizer):\n"
+            f"    def __init__({', '.join(parameters)}) -> None: ...\n"
+        )
+    return text
+
+
 def _format(path: Path) -> None:
     subprocess.run([sys.executable, "-m", "ruff", "check", "--fix", "-q", str(path)], check=True)
     subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(path)], check=True)
@@ -178,6 +212,8 @@ def main() -> None:
     for old, new in AFTER.items():
         text = text.replace(old, new)
     STUB.write_text(text)
+    SIGNATURES.write_text(optimizer_signatures())
+    _format(SIGNATURES)
 
 
 if __name__ == "__main__":
