@@ -219,7 +219,7 @@ _KERNEL_CASES = [
     ("lr-complex", _set(lr=0.1j), TypeError, "lr must be a real number"),
     ("lr-nan", _set(lr=math.nan), ValueError, "lr must be finite"),
     ("lr-inf", _set(lr=math.inf), ValueError, "lr must be finite"),
-    ("lr-negative", _set(lr=-1.0), ValueError, "lr must be finite and >= 0, got -1.0"),
+    ("lr-negative", _set(lr=-1.0), ValueError, "lr must be a finite number >= 0, got -1.0"),
     ("lr-huge-int", _set(lr=10**400), ValueError, "lr must be a number that fits a float64"),
     ("weight_decay-negative", _set(weight_decay=-1.0), ValueError, "weight_decay must be"),
     ("maximize-str", _set(maximize="no"), TypeError, "maximize must be True or False"),
@@ -234,7 +234,7 @@ _ADAM_FAMILY_CASES = [
     ("beta1-1", _set(beta1=1.0), ValueError, "beta1 must be in [0, 1), got 1.0"),
     ("beta2-nan", _set(beta2=math.nan), ValueError, "beta2 must be in [0, 1), got nan"),
     ("beta1-str", _set(beta1="0.9"), TypeError, "beta1 must be a real number"),
-    ("eps-0", _set(eps=0.0), ValueError, "eps must be finite and > 0"),
+    ("eps-0", _set(eps=0.0), ValueError, "eps must be a finite number > 0"),
 ]
 
 KERNEL_CASES = [
@@ -1232,7 +1232,7 @@ MINIMIZE_CASES = [
             "options['max_iter'] must be an int, got bool",
         ),
         ("lr-str", {"options": {"lr": "0.1"}}, TypeError, "options: lr must be a real number"),
-        ("lr-negative", {"options": {"lr": -0.1}}, ValueError, "lr must be finite and >= 0"),
+        ("lr-negative", {"options": {"lr": -0.1}}, ValueError, "lr must be a finite number >= 0"),
         (
             "beta1-str",
             {"options": {"beta1": "x"}},

@@ -451,7 +451,7 @@ def test_callback_is_called_after_every_iteration_with_xk():
             r"options: betas is not a hyperparameter of Adam \(method='adam'\)",
         ),
         (dict(options=dict(maximize=True)), ValueError, "maximize"),
-        (dict(options=dict(lr=-1.0)), ValueError, "lr must be finite and >= 0"),
+        (dict(options=dict(lr=-1.0)), ValueError, "lr must be a finite number >= 0"),
         (dict(options=dict(max_iter=-1)), ValueError, r"options\['max_iter'\] must be an int"),
         (dict(options=dict(gtol=-1.0)), ValueError, "gtol must be"),
         (dict(tol=math.nan), ValueError, "tol must be"),

@@ -550,11 +550,11 @@ def test_a_refused_step_changes_no_array_in_any_group(make_grads, error, match):
 @pytest.mark.parametrize(
     ("key", "value", "match"),
     [
-        ("lr", -0.1, "lr must be finite and >= 0"),
-        ("lr", math.inf, "lr must be finite and >= 0"),
+        ("lr", -0.1, "lr must be a finite number >= 0"),
+        ("lr", math.inf, "lr must be a finite number >= 0"),
         ("betas", (1.0, 0.999), r"beta1 must be in \[0, 1\)"),
         ("betas", (0.9, -0.1), r"beta2 must be in \[0, 1\)"),
-        ("eps", 0.0, "eps must be finite and > 0"),
+        ("eps", 0.0, "eps must be a finite number > 0"),
         ("weight_decay", -1.0, "weight_decay must be"),
     ],
 )

@@ -47,7 +47,7 @@ struct IllConditionedQuadratic {
     void validate() const {
         if (dim < 1) throw std::invalid_argument("dim must be >= 1");
         if (!(condition >= 1.0 && std::isfinite(condition)))
-            throw std::invalid_argument("condition must be finite and >= 1");
+            throw std::invalid_argument("condition must be a finite number >= 1");
     }
     /// Number of variables.
     std::size_t dimension() const { return dim; }

@@ -48,7 +48,7 @@ struct Huber {
     /// Throws std::invalid_argument unless epsilon is finite and >= 0 (sklearn's range).
     void validate() const {
         if (!(epsilon >= 0.0 && std::isfinite(epsilon)))
-            throw std::invalid_argument("epsilon must be finite and >= 0");
+            throw std::invalid_argument("epsilon must be a finite number >= 0");
     }
 
     /// Number of rows of X.

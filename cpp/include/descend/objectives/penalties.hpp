@@ -34,7 +34,7 @@ struct Penalty {
     /// Throws std::invalid_argument naming the first impossible hyperparameter.
     void validate() const {
         if (!(alpha >= 0.0 && std::isfinite(alpha)))
-            throw std::invalid_argument("alpha must be finite and >= 0");
+            throw std::invalid_argument("alpha must be a finite number >= 0");
         if (!(l1_ratio >= 0.0 && l1_ratio <= 1.0))
             throw std::invalid_argument("l1_ratio must be in [0, 1]");
     }

@@ -19,10 +19,10 @@ struct Adagrad : UpdateRule<Adagrad> {
         return std::make_tuple(
             rows::lr<Adagrad>(),
             field("lr_decay", &Adagrad::lr_decay, "eta: gamma_t = gamma / (1 + (t - 1) eta)",
-                  finite_nonnegative),
+                  nonnegative_number),
             rows::l2_weight_decay<Adagrad>(),
             field("initial_accumulator_value", &Adagrad::initial_accumulator_value,
-                  "the sum before the first step", finite_nonnegative),
+                  "the sum before the first step", nonnegative_number),
             rows::eps<Adagrad>(), rows::maximize<Adagrad>());
     }
 

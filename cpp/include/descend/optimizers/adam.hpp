@@ -16,7 +16,7 @@ struct Adam : BiasCorrectedRule<Adam> {
     static constexpr auto fields() {
         return std::tuple_cat(
             rows::adam_moments<Adam>(),
-            std::make_tuple(field("weight_decay", &Adam::weight_decay, "lambda", finite_nonnegative),
+            std::make_tuple(field("weight_decay", &Adam::weight_decay, "lambda", nonnegative_number),
                             field("amsgrad", &Adam::amsgrad, "use the running maximum of v"),
                             rows::maximize<Adam>(),
                             field("decoupled_weight_decay", &Adam::decoupled_weight_decay,

@@ -16,7 +16,7 @@ struct Adamax : BiasCorrectedRule<Adamax> {
         return std::make_tuple(
             rows::lr<Adamax>(), field("beta1", &Adamax::beta1, "decay of the first moment", below_one),
             field("beta2", &Adamax::beta2, "decay of the infinity norm", below_one),
-            field("eps", &Adamax::eps, "added to |g|", finite_positive), rows::l2_weight_decay<Adamax>(),
+            field("eps", &Adamax::eps, "added to |g|", positive_number), rows::l2_weight_decay<Adamax>(),
             rows::maximize<Adamax>());
     }
 

@@ -18,7 +18,7 @@ struct AdamW : BiasCorrectedRule<AdamW> {
             rows::adam_moments<AdamW>(),
             std::make_tuple(field("weight_decay", &AdamW::weight_decay,
                                   "lambda: theta shrinks by gamma lambda theta each step",
-                                  finite_nonnegative),
+                                  nonnegative_number),
                             field("amsgrad", &AdamW::amsgrad, "use the running maximum of v"),
                             rows::maximize<AdamW>()));
     }

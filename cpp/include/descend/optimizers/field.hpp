@@ -30,10 +30,8 @@ struct Bounds {
     }
 };
 
-// The bounds of the update rules' hyperparameters and of the schedules' parameters (the two
-// families word their messages differently).
-inline constexpr Bounds finite_nonnegative{0.0, INFINITY, false, true, "must be finite and >= 0"};
-inline constexpr Bounds finite_positive{0.0, INFINITY, true, true, "must be finite and > 0"};
+// The bounds of the update rules' hyperparameters and of the schedules' parameters, worded
+// as Python's checks (descend._checks.check_real) word theirs.
 inline constexpr Bounds below_one{0.0, 1.0, false, true, "must be in [0, 1)"};
 inline constexpr Bounds unit_interval{0.0, 1.0, false, false, "must be in [0, 1]"};
 inline constexpr Bounds nonnegative_number{0.0, INFINITY, false, true, "must be a finite number >= 0"};

@@ -19,7 +19,7 @@ struct Lion : UpdateRule<Lion> {
             field("beta1", &Lion::beta1, "weight of m in the interpolation that is signed", unit_interval),
             field("beta2", &Lion::beta2, "decay of the momentum m", unit_interval),
             field("weight_decay", &Lion::weight_decay, "lambda, decoupled: theta shrinks by gamma lambda",
-                  finite_nonnegative),
+                  nonnegative_number),
             rows::maximize<Lion>());
     }
 

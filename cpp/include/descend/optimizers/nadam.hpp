@@ -20,9 +20,9 @@ struct NAdam : UpdateRule<NAdam> {
     static constexpr auto fields() {
         return std::tuple_cat(
             rows::adam_moments<NAdam>(),
-            std::make_tuple(field("weight_decay", &NAdam::weight_decay, "lambda", finite_nonnegative),
+            std::make_tuple(field("weight_decay", &NAdam::weight_decay, "lambda", nonnegative_number),
                             field("momentum_decay", &NAdam::momentum_decay,
-                                  "psi, in mu_t = beta1 (1 - 0.96^(t psi) / 2)", finite_nonnegative),
+                                  "psi, in mu_t = beta1 (1 - 0.96^(t psi) / 2)", nonnegative_number),
                             rows::decoupled_weight_decay<NAdam>(), rows::maximize<NAdam>()));
     }
 

@@ -17,7 +17,7 @@ struct RAdam : BiasCorrectedRule<RAdam> {
     static constexpr auto fields() {
         return std::tuple_cat(
             rows::adam_moments<RAdam>(),
-            std::make_tuple(field("weight_decay", &RAdam::weight_decay, "lambda", finite_nonnegative),
+            std::make_tuple(field("weight_decay", &RAdam::weight_decay, "lambda", nonnegative_number),
                             rows::decoupled_weight_decay<RAdam>(), rows::maximize<RAdam>()));
     }
 

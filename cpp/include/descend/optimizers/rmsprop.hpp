@@ -17,7 +17,7 @@ struct RMSprop : UpdateRule<RMSprop> {
             rows::lr<RMSprop>(),
             field("alpha", &RMSprop::alpha, "smoothing constant of the averages", unit_interval),
             rows::eps<RMSprop>(), rows::l2_weight_decay<RMSprop>(),
-            field("momentum", &RMSprop::momentum, "mu", finite_nonnegative),
+            field("momentum", &RMSprop::momentum, "mu", nonnegative_number),
             field("centered", &RMSprop::centered,
                   "divide by the estimated variance instead of the mean square"),
             rows::maximize<RMSprop>());

@@ -10,12 +10,12 @@ namespace descend::rows {
 
 template <class R>
 constexpr auto lr() {
-    return field("lr", &R::lr, "step size gamma", finite_nonnegative);
+    return field("lr", &R::lr, "step size gamma", nonnegative_number);
 }
 
 template <class R>
 constexpr auto eps() {
-    return field("eps", &R::eps, "added to the denominator", finite_positive);
+    return field("eps", &R::eps, "added to the denominator", positive_number);
 }
 
 template <class R>
@@ -27,7 +27,7 @@ constexpr auto maximize() {
 template <class R>
 constexpr auto l2_weight_decay() {
     return field("weight_decay", &R::weight_decay, "lambda (L2 penalty added to the gradient)",
-                 finite_nonnegative);
+                 nonnegative_number);
 }
 
 /// The rows the Adam family (Adam, AdamW, NAdam, RAdam) starts with: lr, beta1, beta2, eps.

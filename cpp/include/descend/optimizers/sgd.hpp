@@ -15,7 +15,7 @@ struct SGD : UpdateRule<SGD> {
     bool nesterov = false, maximize = false;
 
     static constexpr auto fields() {
-        return std::make_tuple(rows::lr<SGD>(), field("momentum", &SGD::momentum, "mu", finite_nonnegative),
+        return std::make_tuple(rows::lr<SGD>(), field("momentum", &SGD::momentum, "mu", nonnegative_number),
                                field("dampening", &SGD::dampening, "tau", unit_interval),
                                rows::l2_weight_decay<SGD>(),
                                field("nesterov", &SGD::nesterov, "use Nesterov momentum"),
