@@ -217,8 +217,8 @@ _KERNEL_CASES = [
     ("lr-None", _set(lr=None), TypeError, "lr must be a real number, got NoneType"),
     ("lr-list", _set(lr=[0.1]), TypeError, "lr must be a real number, got list"),
     ("lr-complex", _set(lr=0.1j), TypeError, "lr must be a real number"),
-    ("lr-nan", _set(lr=math.nan), ValueError, "lr must be finite"),
-    ("lr-inf", _set(lr=math.inf), ValueError, "lr must be finite"),
+    ("lr-nan", _set(lr=math.nan), ValueError, "lr must be a finite number >= 0"),
+    ("lr-inf", _set(lr=math.inf), ValueError, "lr must be a finite number >= 0"),
     ("lr-negative", _set(lr=-1.0), ValueError, "lr must be a finite number >= 0, got -1.0"),
     ("lr-huge-int", _set(lr=10**400), ValueError, "lr must be a number that fits a float64"),
     ("weight_decay-negative", _set(weight_decay=-1.0), ValueError, "weight_decay must be"),
@@ -617,7 +617,12 @@ _LOAD_CASES = [
         TypeError,
         "must be an int",
     ),
-    ("lr-negative", _with(["param_groups", 0, "lr"], -1.0), ValueError, "lr must be finite"),
+    (
+        "lr-negative",
+        _with(["param_groups", 0, "lr"], -1.0),
+        ValueError,
+        "lr must be a finite number >= 0",
+    ),
     ("lr-str", _with(["param_groups", 0, "lr"], "fast"), TypeError, "lr must be a real number"),
     (
         "group-step-negative",
@@ -745,8 +750,20 @@ _CONSTRUCT_CASES = [
     ("param-and-view", None, {}, ValueError, "share memory"),
     ("param-overlapping-views", None, {}, ValueError, "share memory"),
     ("lr-str", lambda: [np.ones(2)], {"lr": "0.1"}, TypeError, "lr must be a real number"),
-    ("lr-negative", lambda: [np.ones(2)], {"lr": -0.1}, ValueError, "lr must be finite"),
-    ("lr-nan", lambda: [np.ones(2)], {"lr": math.nan}, ValueError, "lr must be finite"),
+    (
+        "lr-negative",
+        lambda: [np.ones(2)],
+        {"lr": -0.1},
+        ValueError,
+        "lr must be a finite number >= 0",
+    ),
+    (
+        "lr-nan",
+        lambda: [np.ones(2)],
+        {"lr": math.nan},
+        ValueError,
+        "lr must be a finite number >= 0",
+    ),
     (
         "weight_decay-str",
         lambda: [np.ones(2)],
@@ -854,11 +871,11 @@ OPTIM_CASES = (
         )
         for cls in _CLASSES
         for key, value, error, fragment in [
-            ("lr", -1.0, ValueError, "param_groups[0]: lr must be finite"),
+            ("lr", -1.0, ValueError, "param_groups[0]: lr must be a finite number >= 0"),
             ("lr", "0.1", TypeError, "param_groups[0]: lr must be a real number"),
             ("maximize", "yes", TypeError, "maximize must be True or False"),
             ("lr", True, TypeError, "param_groups[0]: lr must be a real number, got bool"),
-            ("weight_decay", math.nan, ValueError, "weight_decay must be finite"),
+            ("weight_decay", math.nan, ValueError, "weight_decay must be a finite number >= 0"),
             ("foo", 1, ValueError, "param_groups[0]: unknown keys ['foo']"),
             (
                 "schedule",
