@@ -123,6 +123,32 @@ def _members(cls: ast.ClassDef) -> dict[str, list[str]]:
     return members
 
 
+class _UnionsAsBase(ast.NodeTransformer):
+    """Replaces a union of exactly the classes `names` by their base `base`."""
+
+    def __init__(self, names: set[str], base: str) -> None:
+        self.names, self.base = names, base
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        members: list[ast.expr] = []
+        stack: list[ast.expr] = [node]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, ast.BinOp) and isinstance(item.op, ast.BitOr):
+                stack += [item.left, item.right]
+            else:
+                members.append(item)
+        if {ast.unparse(m) for m in members} == self.names and len(members) == len(self.names):
+            return ast.Name(self.base)
+        return self.generic_visit(node)
+
+
+def _name_unions(module: ast.Module, names: set[str], base: str) -> None:
+    """Annotations that list every class of a family (the schedules a wrapper takes) name
+    their base instead."""
+    _UnionsAsBase(names, base).visit(module)
+
+
 def _share_bases(module: ast.Module) -> None:
     """Moves what the classes of each entry of BASES declare alike into that base. First, so
     that it reads alike: ``__getstate__``'s tuple of one Any per field becomes tuple[Any, ...],
@@ -151,6 +177,7 @@ def _share_bases(module: ast.Module) -> None:
         assert isinstance(base, ast.ClassDef)
         base.body = [n for n in family[0].body if _member_name(n) in common]
         module.body.insert(module.body.index(family[0]), base)
+        _name_unions(module, {c.name for c in family}, base_name)
         for cls in family:
             cls.body = [n for n in cls.body if _member_name(n) not in common] or [
                 ast.Expr(ast.Constant(...))

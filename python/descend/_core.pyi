@@ -389,18 +389,7 @@ class LinearWarmup(_Schedule):
     ) -> None: ...
     def epoch_end(self, loss: typing.SupportsFloat | typing.SupportsIndex) -> None: ...
     @property
-    def schedule(
-        self,
-    ) -> (
-        Constant
-        | InverseTime
-        | InvScaling
-        | StepDecay
-        | Exponential
-        | Cosine
-        | LinearWarmup
-        | ReduceOnPlateau
-    ): ...
+    def schedule(self) -> _Schedule: ...
     @property
     def warmup_steps(self) -> int: ...
     @warmup_steps.setter
@@ -451,18 +440,7 @@ class ReduceOnPlateau(_Schedule):
     @scale.setter
     def scale(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None: ...
     @property
-    def schedule(
-        self,
-    ) -> (
-        Constant
-        | InverseTime
-        | InvScaling
-        | StepDecay
-        | Exponential
-        | Cosine
-        | LinearWarmup
-        | ReduceOnPlateau
-    ): ...
+    def schedule(self) -> _Schedule: ...
     @property
     def threshold(self) -> float: ...
     @threshold.setter
@@ -621,15 +599,8 @@ class Ackley(_Landscape):
 class Minimizer:
     def __init__(
         self,
-        optimizer: SGD | Adam | Adagrad | RMSprop | AdamW | NAdam | RAdam | Adamax | Lion,
-        schedule: Constant
-        | InverseTime
-        | InvScaling
-        | StepDecay
-        | Exponential
-        | Cosine
-        | LinearWarmup
-        | ReduceOnPlateau,
+        optimizer: _Rule,
+        schedule: _Schedule,
         n: typing.SupportsInt | typing.SupportsIndex,
         *,
         max_iter: typing.SupportsInt | typing.SupportsIndex = 1000,
@@ -776,7 +747,7 @@ def fit_linear_from_sums(
     theta: typing.Any,
     state: typing.Any,
     average: typing.Any,
-    optimizer: SGD | Adam | Adagrad | RMSprop | AdamW | NAdam | RAdam | Adamax | Lion,
+    optimizer: _Rule,
     schedule: typing.Any,
     options: SolverOptions,
     solver_state: SolverState,
@@ -793,7 +764,7 @@ def fit_linear_remote(
     theta: typing.Any,
     state: typing.Any,
     average: typing.Any,
-    optimizer: SGD | Adam | Adagrad | RMSprop | AdamW | NAdam | RAdam | Adamax | Lion,
+    optimizer: _Rule,
     schedule: typing.Any,
     options: SolverOptions,
     solver_state: SolverState,
