@@ -12,3 +12,26 @@ def rng() -> np.random.Generator:
 def with_intercept(X: np.ndarray) -> np.ndarray:
     """[1, X]: the design matrix of a model with an intercept."""
     return np.c_[np.ones(len(X)), X]
+
+
+# Every optimizer class, from descend.optim's table of rule names (a new rule is tested at
+# once), and the hyperparameters that give each class every state array it has.
+def _optimizer_classes() -> tuple[type, ...]:
+    from descend import optim
+
+    return tuple(dict.fromkeys(cls for cls, _ in optim._NAMED.values()))
+
+
+OPTIMIZER_CLASSES = _optimizer_classes()
+
+
+def with_every_state(cls: type) -> dict[str, object]:
+    """Hyperparameters of `cls` under which it keeps all of its state arrays."""
+    from descend import optim
+
+    return {
+        optim.SGD: {"momentum": 0.9, "nesterov": True},
+        optim.RMSprop: {"momentum": 0.5, "centered": True},
+        optim.Adam: {"amsgrad": True},
+        optim.AdamW: {"amsgrad": True},
+    }.get(cls, {})

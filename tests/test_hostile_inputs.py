@@ -20,6 +20,8 @@ import descend
 from descend import clipping, functions, kernels, optim, schedules
 from descend._checks import MAX_STEP
 
+from .conftest import OPTIMIZER_CLASSES, with_every_state
+
 
 @dataclass
 class Call:
@@ -245,29 +247,14 @@ KERNEL_CASES = [
 
 # ---------------------------------------------------------------------- optim
 
-_CLASSES = [
-    optim.SGD,
-    optim.Adagrad,
-    optim.RMSprop,
-    optim.Adam,
-    optim.AdamW,
-    optim.NAdam,
-    optim.RAdam,
-    optim.Adamax,
-]
-_FULL = {
-    optim.SGD: {"momentum": 0.9},
-    optim.RMSprop: {"momentum": 0.5, "centered": True},
-    optim.Adam: {"amsgrad": True},
-    optim.AdamW: {"amsgrad": True},
-}
+_CLASSES = OPTIMIZER_CLASSES
 
 
 def _stepped(cls, **hyper):
     """An optimizer of class cls over two arrays, after two steps; with its params."""
     rng = np.random.default_rng(1)
     params = [rng.standard_normal(3), rng.standard_normal((2, 2))]
-    opt = cls(params, **{**_FULL.get(cls, {}), **hyper})
+    opt = cls(params, **{**with_every_state(cls), **hyper})
     for seed in range(2):
         opt.step([np.random.default_rng(seed).standard_normal(p.shape) for p in params])
     return opt, params
@@ -347,6 +334,13 @@ def _special_step_cases(cls):
 
         return make
 
+    def changed_groups(change):
+        def make():
+            opt, params = _stepped(cls)
+            return Call(lambda: change(opt), params, opt)
+
+        return make
+
     def at_most_steps():
         opt, params = _stepped(cls)
         saved = opt.state_dict()
@@ -382,6 +376,24 @@ def _special_step_cases(cls):
             "grads: expected 2 gradients (one per parameter, None to skip one), got 3",
         ),
         Case(
+            f"{name}-param_groups-item-replaced",
+            changed_groups(lambda opt: opt.param_groups.__setitem__(0, dict(opt.param_groups[0]))),
+            TypeError,
+            "param_groups cannot be changed as a list",
+        ),
+        Case(
+            f"{name}-param_groups-appended",
+            changed_groups(lambda opt: opt.param_groups.append({"params": [np.ones(2)]})),
+            TypeError,
+            "param_groups cannot be changed as a list",
+        ),
+        Case(
+            f"{name}-param_groups-reassigned",
+            changed_groups(lambda opt: setattr(opt, "param_groups", [])),
+            TypeError,
+            "param_groups cannot be changed as a list",
+        ),
+        Case(
             f"{name}-step-group-at-2**53-steps",
             at_most_steps,
             ValueError,
@@ -395,7 +407,7 @@ def _load_call(cls, edit):
         opt, params = _stepped(cls)
         saved = opt.state_dict()
         fresh_params = [p.copy() for p in params]
-        fresh = cls(fresh_params, **_FULL.get(cls, {}))
+        fresh = cls(fresh_params, **with_every_state(cls))
         fresh.step(_grads(fresh_params))
         saved = edit(saved)
         return Call(lambda: fresh.load_state_dict(saved), fresh_params, fresh)
@@ -687,6 +699,12 @@ _LOAD_CASES = [
         "state_dict['state'][0]['",
     ),
     (
+        "param-step-beyond-its-group",
+        _with(["state", 0, "step"], lambda s: s["param_groups"][0]["step"] + 1),
+        ValueError,
+        "a parameter takes at most its group's steps",
+    ),
+    (
         "schedule_state-without-a-schedule",
         _with(["param_groups", 0, "schedule_state"], {"scale": 1.0}),
         ValueError,
@@ -700,7 +718,7 @@ def _load_case(cls, label, edit, error, fragment):
 
         def make():
             params = [np.ones(3, np.float32)]
-            opt = cls(params, **_FULL.get(cls, {}))
+            opt = cls(params, **with_every_state(cls))
             opt.step([np.ones(3, np.float32)])
             saved = opt.state_dict()
             name = _first_state_name(saved)
@@ -816,6 +834,7 @@ OPTIM_CASES = (
         for cls in _CLASSES
         if "betas" in cls._hyperparameters
         for label, hyper, error, fragment in _BETAS_CASES
+        if not (cls is optim.Lion and label == "betas-1")  # Lion's beta2 may be 1
     ]
     + [_step_case(cls, *row) for cls in _CLASSES for row in _STEP_CASES]
     + [_nan_grad_with_check(cls) for cls in _CLASSES]
@@ -881,7 +900,7 @@ OPTIM_CASES = (
         _load_case(cls, *row)
         for cls in _CLASSES
         for row in _LOAD_CASES
-        if not (cls is optim.SGD and row[0] == "second-moment-negative")
+        if not (cls in (optim.SGD, optim.Lion) and row[0] == "second-moment-negative")
     ]
     + [
         Case(
@@ -1283,6 +1302,32 @@ MINIMIZE_CASES = [
             "MaskedArray",
         ),
         ("x0-wrong-length", {"x0": lambda: np.ones(3)}, ValueError, "x0: expected 2 values"),
+        ("x0-inf", {"x0": lambda: np.array([np.inf, 1.0])}, ValueError, "x0: expected finite"),
+        ("x0-nan", {"x0": lambda: np.array([1.0, np.nan])}, ValueError, "x0: expected finite"),
+        (
+            "fun-returns-str",
+            {"fun": lambda x: "1.0", "jac": lambda x: 2 * x},
+            TypeError,
+            "fun must return a real number, got str '1.0'",
+        ),
+        (
+            "fun-returns-complex",
+            {"fun": lambda x: complex(x @ x), "jac": lambda x: 2 * x},
+            TypeError,
+            "fun must return a real number, got complex",
+        ),
+        (
+            "fun-returns-None",
+            {"fun": lambda x: None, "jac": lambda x: 2 * x},
+            TypeError,
+            "fun must return a real number, got NoneType",
+        ),
+        (
+            "jac-returns-str",
+            {"fun": lambda x: float(x @ x), "jac": lambda x: "ab"},
+            TypeError,
+            "jac must return an array of 2 real numbers, got str",
+        ),
     ]
 ]
 
@@ -1369,6 +1414,82 @@ SCHEDULE_CASES = [
     ]
 ]
 
+
+def _plateau_call(change, schedule=lambda: schedules.ReduceOnPlateau(0.1, patience=0)):
+    """change(s) on the schedule of a stepped optimizer (whose state_dict holds the schedule's
+    state: it must not change)."""
+
+    def make():
+        w = np.ones(2)
+        opt = optim.Adam([w], schedule=schedule())
+        opt.step([np.ones(2)])
+        opt.param_groups[0]["schedule"].step(1.0)
+        return Call(lambda: change(opt.param_groups[0]["schedule"]), [w], opt)
+
+    return make
+
+
+_WARMED_PLATEAU = lambda: schedules.LinearWarmup(schedules.ReduceOnPlateau(0.1), 2)  # noqa: E731
+
+SCHEDULE_CASES += [
+    Case(f"schedule-state-{label}", _plateau_call(change, *schedule), error, fragment)
+    for label, change, schedule, error, fragment in [
+        ("plateau-nan-loss", lambda s: s.step(math.nan), (), ValueError, "got NaN"),
+        ("plateau-str-loss", lambda s: s.step("1"), (), TypeError, "loss must be a real number"),
+        ("plateau-None-loss", lambda s: s.step(None), (), TypeError, "got NoneType"),
+        ("plateau-bool-loss", lambda s: s.step(True), (), TypeError, "got bool"),
+        (
+            "plateau-load-unknown-key",
+            lambda s: s.load_state_dict({"x": 1}),
+            (),
+            ValueError,
+            "state: expected the keys ['best', 'cooldown_counter', 'num_bad_epochs', 'scale',",
+        ),
+        (
+            "plateau-load-empty",
+            lambda s: s.load_state_dict({}),
+            (),
+            ValueError,
+            "of a ReduceOnPlateau state_dict(), got []",
+        ),
+        (
+            "plateau-load-not-a-dict",
+            lambda s: s.load_state_dict([1]),
+            (),
+            TypeError,
+            "state: expected the dict of a ReduceOnPlateau state_dict()",
+        ),
+        (
+            "plateau-load-nested-unknown-key",
+            lambda s: s.load_state_dict({**s.state_dict(), "schedule": {"x": 1}}),
+            (),
+            ValueError,
+            "Constant has no state",
+        ),
+        (
+            "warmup-load-unknown-key",
+            lambda s: s.load_state_dict({"x": 1}),
+            (_WARMED_PLATEAU,),
+            ValueError,
+            "of a LinearWarmup state_dict(), got ['x']",
+        ),
+        (
+            "warmup-nan-loss",
+            lambda s: s.step(math.nan),
+            (_WARMED_PLATEAU,),
+            ValueError,
+            "got NaN",
+        ),
+    ]
+] + [
+    Case(f"schedule-init-{label}", _plain(make), ValueError, "below 2**63")
+    for label, make in [
+        ("StepDecay-step_size-2**70", lambda: schedules.StepDecay(0.1, 2**70, 0.5)),
+        ("Cosine-T_max-2**63", lambda: schedules.Cosine(0.1, 2**63, 0.0)),
+        ("ReduceOnPlateau-patience-2**64", lambda: schedules.ReduceOnPlateau(0.1, patience=2**64)),
+    ]
+]
+
 # ---------------------------------------------------------------------- estimators
 
 
@@ -1437,6 +1558,18 @@ def _with_nan(key, index):
     return edit
 
 
+# Refused alike by both estimators.
+_SHARED_CASES = [
+    ("sample_weight-negative", {}, {"sample_weight": lambda d: -np.ones(6)}, ValueError,
+     "sample_weight must be non-negative"),
+    ("sample_weight-all-zero", {}, {"sample_weight": lambda d: np.zeros(6)}, ValueError,
+     "sample_weight must not be all zero"),
+    ("X-csr-unsorted", {}, {"X": _csr(_swap_first_two_columns)}, ValueError,
+     "X.indices: expected column indices sorted within each row"),
+    ("X-csr-out-of-range", {}, {"X": _csr(_column_out_of_range)}, ValueError,
+     "X.indices: expected column indices in [0, 2), got 5"),
+]  # fmt: skip
+
 _REGRESSION_CASES = [
     ("X-nan", {}, {"X": _with_nan("X", (1, 1))}, ValueError, "X contains NaN or infinity"),
     (
@@ -1449,20 +1582,6 @@ _REGRESSION_CASES = [
     ("y-nan", {}, {"y": _with_nan("y", 2)}, ValueError, "y contains NaN or infinity"),
     ("y-short", {}, {"y": lambda d: d["y"][:5]}, ValueError, "y has 5 entries but X has 6 samples"),
     ("y-2d", {}, {"y": lambda d: np.ones((6, 2))}, ValueError, "y must be 1-D"),
-    (
-        "sample_weight-negative",
-        {},
-        {"sample_weight": lambda d: -np.ones(6)},
-        ValueError,
-        "sample_weight must be non-negative",
-    ),
-    (
-        "sample_weight-all-zero",
-        {},
-        {"sample_weight": lambda d: np.zeros(6)},
-        ValueError,
-        "sample_weight must not be all zero",
-    ),
     (
         "sample_weight-short",
         {},
@@ -1521,20 +1640,6 @@ _REGRESSION_CASES = [
         ValueError,
         "X has 0 samples",
     ),
-    (
-        "X-csr-unsorted",
-        {},
-        {"X": _csr(_swap_first_two_columns)},
-        ValueError,
-        "X.indices: expected column indices sorted within each row",
-    ),
-    (
-        "X-csr-out-of-range",
-        {},
-        {"X": _csr(_column_out_of_range)},
-        ValueError,
-        "X.indices: expected column indices in [0, 2), got 5",
-    ),
 ]
 
 _CLASSIFICATION_CASES = [
@@ -1562,20 +1667,6 @@ _CLASSIFICATION_CASES = [
         "Unknown label type: continuous",
     ),
     (
-        "sample_weight-negative",
-        {},
-        {"sample_weight": lambda d: -np.ones(6)},
-        ValueError,
-        "sample_weight must be non-negative",
-    ),
-    (
-        "sample_weight-all-zero",
-        {},
-        {"sample_weight": lambda d: np.zeros(6)},
-        ValueError,
-        "sample_weight must not be all zero",
-    ),
-    (
         "penalty-unknown",
         {"penalty": "none"},
         {},
@@ -1583,20 +1674,6 @@ _CLASSIFICATION_CASES = [
         "penalty must be one of None, 'l2', 'l1', 'elasticnet', got 'none'",
     ),
     ("X-3d", {}, {"X": lambda d: d["X"].reshape(6, 1, 2)}, ValueError, "got 3-D"),
-    (
-        "X-csr-unsorted",
-        {},
-        {"X": _csr(_swap_first_two_columns)},
-        ValueError,
-        "expected column indices sorted within each row",
-    ),
-    (
-        "X-csr-out-of-range",
-        {},
-        {"X": _csr(_column_out_of_range)},
-        ValueError,
-        "expected column indices in [0, 2), got 5",
-    ),
 ]
 
 ESTIMATOR_CASES = [
@@ -1606,7 +1683,7 @@ ESTIMATOR_CASES = [
         error,
         fragment,
     )
-    for label, params, changes, error, fragment in _REGRESSION_CASES
+    for label, params, changes, error, fragment in _REGRESSION_CASES + _SHARED_CASES
 ] + [
     Case(
         f"LogisticRegression-{label}",
@@ -1614,7 +1691,7 @@ ESTIMATOR_CASES = [
         error,
         fragment,
     )
-    for label, params, changes, error, fragment in _CLASSIFICATION_CASES
+    for label, params, changes, error, fragment in _CLASSIFICATION_CASES + _SHARED_CASES
 ]
 
 ALL_CASES = (

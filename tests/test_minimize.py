@@ -317,10 +317,18 @@ def test_divergence_of_a_python_function_at_a_known_iteration():
     assert res.status == 3 and res.nit == 4 and res.x[0] == 3.0 and res.fun == -3.0
 
 
-def test_non_finite_start_diverges_at_iteration_zero():
-    res = descend.minimize(F.sphere, [np.inf, 0.0])
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_a_non_finite_start_is_refused(bad):
+    x0 = np.array([bad, 0.0])
+    with pytest.raises(ValueError, match="x0: expected finite numbers"):
+        descend.minimize(F.sphere, x0)
+    assert x0[1] == 0.0 and not np.isfinite(x0[0])
+
+
+def test_a_start_where_f_is_not_finite_diverges_at_iteration_zero():
+    res = descend.minimize(interval, [3.0], jac=True)  # f = NaN outside |x| <= 2
     assert res.status == 3 and res.nit == 0 and "iteration 0" in res.message
-    assert math.isnan(res.fun) and np.isnan(res.jac).all()
+    assert math.isnan(res.fun) and np.isnan(res.jac).all() and res.x[0] == 3.0
 
 
 # ---------------------------------------------------------------------- on_nonfinite

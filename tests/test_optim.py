@@ -18,7 +18,9 @@ import pytest
 
 import descend
 from descend import kernels, optim
-from descend.schedules import Exponential, InverseTime
+from descend.schedules import Exponential, InverseTime, ReduceOnPlateau
+
+from .conftest import OPTIMIZER_CLASSES
 
 # ---------------------------------------------------------------- the same step, by kernels
 
@@ -96,17 +98,6 @@ CASES = [
     (optim.Lion, dict(lr=0.01, betas=(0.5, 0.9), weight_decay=0.3, maximize=True)),
 ]
 CASE_IDS = [f"{cls.__name__}-{i}" for i, (cls, _) in enumerate(CASES)]
-ALL_CLASSES = [
-    optim.SGD,
-    optim.Adagrad,
-    optim.RMSprop,
-    optim.Adam,
-    optim.AdamW,
-    optim.NAdam,
-    optim.RAdam,
-    optim.Adamax,
-    optim.Lion,
-]
 # A setting of each class that uses every state array it has.
 FULL_STATE = {
     optim.SGD: dict(lr=0.02, momentum=0.9),
@@ -365,7 +356,7 @@ def is_plain(value) -> bool:
     return isinstance(value, (np.ndarray, bool, int, float, str, type(None)))
 
 
-@pytest.mark.parametrize("cls", ALL_CLASSES)
+@pytest.mark.parametrize("cls", OPTIMIZER_CLASSES)
 def test_state_dict_round_trip_continues_bit_identically(cls):
     params = random_params(shapes=[(4, 3), (5,), (0,)])
     opt = cls(params, **FULL_STATE[cls], schedule=InverseTime(t0=0.1, t1=5.0))
@@ -467,7 +458,7 @@ def test_a_bad_state_dict_is_refused_and_changes_nothing(change, match):
             assert np.array_equal(after["state"][i][name], value)
 
 
-@pytest.mark.parametrize("cls", ALL_CLASSES)
+@pytest.mark.parametrize("cls", OPTIMIZER_CLASSES)
 def test_pickled_and_deep_copied_optimizers_continue_identically(cls):
     params = random_params(shapes=[(4,), (2, 2)])
     opt = cls(params, **FULL_STATE[cls])
@@ -747,7 +738,7 @@ def test_each_optimizer_signature_comes_from_its_rule_table_with_torchs_keywords
         "weight_decay: 'float' = 0.0, nesterov: 'bool' = False, *, maximize: 'bool' = False, "
         f"{options}"
     )
-    for cls in ALL_CLASSES:
+    for cls in OPTIMIZER_CLASSES:
         signature = inspect.signature(cls)
         rule = cls._rule_class()
         for name in cls._hyperparameters:
@@ -902,9 +893,12 @@ def test_the_step_count_never_wraps_around():
     with pytest.raises(ValueError, match=r"state_dict\['state'\]\[0\]\['step'\] must be an int"):
         opt.load_state_dict(saved)
     saved["state"][0]["step"] = descend._checks.MAX_STEP - 1
+    with pytest.raises(ValueError, match="a parameter takes at most its group's steps"):
+        opt.load_state_dict(saved)
+    saved["param_groups"][0]["step"] = descend._checks.MAX_STEP - 1
     opt.load_state_dict(saved)
     opt.step([np.ones(2)])  # step 2**53: the last one
-    with pytest.raises(ValueError, match=r"steps\[0\]: expected a step count in \[0, 2\*\*53\)"):
+    with pytest.raises(ValueError, match=r"2\*\*53\); a step beyond is refused"):
         opt.step([np.ones(2)])
     assert np.isfinite(w).all()
 
@@ -936,3 +930,43 @@ def test_on_nonfinite_is_checked():
         optim.SGD([np.ones(2)], on_nonfinite="ignore")
     with pytest.raises(ValueError, match="check_finite=True means on_nonfinite='raise'"):
         optim.SGD([np.ones(2)], check_finite=True, on_nonfinite="skip")
+
+
+def test_a_pickle_is_loaded_through_the_state_dict_checks():
+    w = np.ones(3)
+    opt = optim.Adam([w], lr=0.1)
+    opt.step([np.ones(3)])
+    saved = opt.__getstate__()
+    saved["state_dict"]["state"][0]["exp_avg_sq"][0] = -1.0
+    restored = optim.Adam.__new__(optim.Adam)
+    with pytest.raises(ValueError, match=r"\['exp_avg_sq'\]: expected values >= 0"):
+        restored.__setstate__(saved)
+    with pytest.raises(ValueError, match="not one written by this version of descend"):
+        restored.__setstate__({"param_groups": []})
+    assert not hasattr(restored, "param_groups")  # refused: nothing half loaded
+
+
+def test_a_pickle_of_parameters_with_their_optimizer_keeps_them_together():
+    w = np.arange(3.0)
+    opt = optim.Adam([w], lr=0.1, schedule=ReduceOnPlateau(0.1))
+    opt.step([np.ones(3)])
+    w_loaded, opt_loaded = pickle.loads(pickle.dumps((w, opt)))
+    assert opt_loaded.param_groups[0]["params"][0] is w_loaded
+    for _ in range(3):
+        opt.step([w.copy()])
+        opt_loaded.step([w_loaded.copy()])
+    np.testing.assert_array_equal(w_loaded, w)
+    assert opt_loaded.state_dict()["param_groups"] == opt.state_dict()["param_groups"]
+
+
+def test_param_groups_change_only_in_place():
+    w = np.ones(3)
+    opt = optim.SGD([w], lr=0.1)
+    opt.param_groups[0]["lr"] = 0.5  # the supported way
+    opt.step([np.ones(3)])
+    np.testing.assert_array_equal(w, np.full(3, 0.5))
+    with pytest.raises(TypeError, match="param_groups cannot be changed as a list"):
+        opt.param_groups[0] = {"params": [w], "lr": 1.0}
+    with pytest.raises(TypeError, match="add_param_group"):
+        opt.param_groups = []
+    assert len(opt.param_groups) == 1 and opt.param_groups[0]["lr"] == 0.5

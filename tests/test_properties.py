@@ -18,24 +18,9 @@ from hypothesis.extra import numpy as hnp
 
 from descend import functions, optim
 
+from .conftest import OPTIMIZER_CLASSES, with_every_state
+
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
-CLASSES = [
-    optim.SGD,
-    optim.Adagrad,
-    optim.RMSprop,
-    optim.Adam,
-    optim.AdamW,
-    optim.NAdam,
-    optim.RAdam,
-    optim.Adamax,
-]
-# Hyperparameters that give each class all of its state arrays.
-FULL = {
-    optim.SGD: {"momentum": 0.9, "nesterov": True},
-    optim.RMSprop: {"momentum": 0.5, "centered": True},
-    optim.Adam: {"amsgrad": True},
-    optim.AdamW: {"amsgrad": True},
-}
 
 
 @SETTINGS
@@ -70,7 +55,7 @@ def test_gradient_descent_on_a_convex_quadratic_never_increases_the_loss(
 
 @SETTINGS
 @given(
-    cls=st.sampled_from(CLASSES),
+    cls=st.sampled_from(OPTIMIZER_CLASSES),
     dtype=st.sampled_from([np.float64, np.float32]),
     shapes=st.lists(
         hnp.array_shapes(min_dims=1, max_dims=2, min_side=0, max_side=4), min_size=1, max_size=3
@@ -89,11 +74,11 @@ def test_a_state_dict_round_trip_continues_bit_identically(
         [rng.standard_normal(shape).astype(dtype) for shape in shapes]
         for _ in range(before + after)
     ]
-    opt = cls(params, lr=lr, **FULL.get(cls, {}))
+    opt = cls(params, lr=lr, **with_every_state(cls))
     for g in grads[:before]:
         opt.step(g)
     twin_params = [p.copy() for p in params]
-    twin = cls(twin_params, lr=lr, **FULL.get(cls, {}))
+    twin = cls(twin_params, lr=lr, **with_every_state(cls))
     twin.load_state_dict(opt.state_dict())
     for g in grads[before:]:
         opt.step(g)
@@ -176,16 +161,16 @@ def _tampered(state, draw):
 
 
 @SETTINGS
-@given(cls=st.sampled_from(CLASSES), data=st.data())
+@given(cls=st.sampled_from(OPTIMIZER_CLASSES), data=st.data())
 def test_a_tampered_state_dict_is_loaded_or_refused_with_nothing_changed(cls, data):
     rng = np.random.default_rng(0)
     params = [rng.standard_normal(3), rng.standard_normal((2, 2))]
-    source = cls(params, **FULL.get(cls, {}))
+    source = cls(params, **with_every_state(cls))
     for _ in range(2):
         source.step([rng.standard_normal(p.shape) for p in params])
     tampered = _tampered(source.state_dict(), data.draw)
     target_params = [p.copy() for p in params]
-    target = cls(target_params, **FULL.get(cls, {}))
+    target = cls(target_params, **with_every_state(cls))
     target.step([np.ones_like(p) for p in target_params])
     before = _snapshot(target)
     try:

@@ -700,33 +700,18 @@ def _run_epochs(
     def full_batch_epoch() -> Any:
         at = np.array(run.in_caller_units(run.theta))  # a copy: the loop updates run.theta
         sums = _added(cluster.sums(at, *kernel)) / total
-        return _core.fit_linear_from_sums(
-            float(sums[0]),
-            sums[1:].reshape(run.theta.shape),
-            at,
-            run.theta,
-            run.state,
-            run.average,
-            rule,
-            run.schedule_core,
-            options,
-            run.solver,
-            **common,
-        )
+        gradient = sums[1:].reshape(run.theta.shape)
+        return _core.fit_linear_from_sums(float(sums[0]), gradient, at, **loop(), **common)
 
     def mini_batch_epoch() -> Any:
-        return _core.fit_linear_remote(
-            batch_sums,
-            run.theta,
-            run.state,
-            run.average,
-            rule,
-            run.schedule_core,
-            options,
-            run.solver,
-            1,
-            **common,
-        )
+        return _core.fit_linear_remote(batch_sums, **loop(), epochs=1, **common)
+
+    def loop() -> dict[str, Any]:
+        """What both C++ loops take besides their data: the run's state, rule and options."""
+        return dict(
+            theta=run.theta, state=run.state, average=run.average, optimizer=rule,
+            schedule=run.schedule_core, options=options, solver_state=run.solver,
+        )  # fmt: skip
 
     epoch = full_batch_epoch if settings.batch_size is None else mini_batch_epoch
     while True:

@@ -400,15 +400,24 @@ ackley = Ackley()
 # ---------------------------------------------------------------------- gradient checks
 
 
+def _real_array(value: object, name: str, expected: str) -> np.ndarray:
+    """What a user's function returned, as float64: TypeError naming the function for a str,
+    a complex number, None or anything else that is not real numbers."""
+    array = np.asarray(value) if not isinstance(value, (str, bytes)) else np.asarray(None)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must return {expected}, got {type(value).__name__} {value!r:.80}")
+    return array.astype(np.float64, copy=False)
+
+
 def _scalar(value: object, name: str = "fun") -> float:
-    array = np.asarray(value, dtype=np.float64)
+    array = _real_array(value, name, "a real number")
     if array.size != 1:
         raise ValueError(f"{name} must return a scalar, got an array of shape {array.shape}")
     return float(array.reshape(()))
 
 
 def _vector(value: object, n: int, name: str = "jac") -> np.ndarray:
-    array = np.ascontiguousarray(value, dtype=np.float64)
+    array = np.ascontiguousarray(_real_array(value, name, f"an array of {n} real numbers"))
     if array.shape != (n,):
         raise ValueError(f"{name} must return an array of shape ({n},), got shape {array.shape}")
     return array

@@ -483,7 +483,7 @@ def minimize(
     >>> round(float(res.x[0]), 2), res.status
     (3.0, 0)
     """
-    x = _point(x0)
+    x = _point(x0, finite=True)
     n = x.size
     rule, schedule, loop, disp = _settings(method, tol, options)
     run = _core.Minimizer(rule, schedule, n, **loop)

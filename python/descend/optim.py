@@ -21,7 +21,9 @@ Parameter groups work as in torch: pass a list of dicts, each with ``"params"`` 
 hyperparameters that differ from the defaults; ``opt.param_groups[k]["lr"] = 0.01`` (or any
 other hyperparameter) takes effect at the next step. Unlike torch, a group holds exactly
 ``"params"``, the hyperparameters and ``"schedule"``: a key added (a typo would be ignored) or
-deleted is refused at the next step, naming it. Keyword arguments beyond torch's:
+deleted is refused at the next step, naming it. The list ``param_groups`` itself cannot be
+changed (a group replaced, appended or removed would not be seen by ``step()``: TypeError);
+``add_param_group`` adds a group. Keyword arguments beyond torch's:
 
 ``schedule``
     A learning-rate schedule (any object callable as ``schedule(t) -> lr``, such as those of
@@ -44,7 +46,10 @@ position; a group's ``"step"`` is the position of its schedule, and a schedule w
 ``load_state_dict()`` checks all of it (layout, class, version, hyperparameters, step counts,
 state arrays' names, shapes and values) before restoring it, so the optimizer continues
 bit-identically; a dict that went through JSON is accepted. Every group and every state entry
-must have its ``"step"``; a parameter with no entry at all has not stepped (torch's meaning).
+must have its ``"step"``, a parameter's at most its group's; a parameter with no entry at all
+has not stepped (torch's meaning). A pickle holds the parameters, their groups and the
+``state_dict()``, and is loaded through the constructor and ``load_state_dict()``: every check
+above applies, and a damaged pickle is refused, never half loaded.
 
 Step counts are at most 2**53 (``descend._checks.MAX_STEP``); a step beyond is refused
 rather than wrapped. A refused or interrupted step (an exception, Ctrl-C) changes nothing:
@@ -267,13 +272,33 @@ class _ParamGroup(dict[str, Any]):
         self.version += 1
 
 
+class _GroupList(list[_ParamGroup]):
+    """``param_groups``: the groups themselves are changed in place (``opt.param_groups[0]["lr"]
+    = 0.01``); the list refuses to have groups replaced, added or removed behind the
+    optimizer's back (the step would not see it): ``add_param_group`` adds one."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            "param_groups cannot be changed as a list: change a group's entries in place "
+            '(opt.param_groups[0]["lr"] = 0.01), add a group with add_param_group(), or make '
+            "a new optimizer"
+        )
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return list, (list(self),)
+
+
 class _GroupRecord:
     """What the optimizer keeps for one parameter group.
 
     ``arrays[i]`` maps state names to the state arrays of parameter i, ``steps[i]`` counts its
     updates; the group has taken ``optimizer._count - offset`` steps. The rest is a cache for
-    the C++ call, rebuilt when the group's hyperparameters or parameter list change (and
-    dropped when pickled).
+    the C++ call, rebuilt when the group's hyperparameters or parameter list change.
     """
 
     __slots__ = (
@@ -303,13 +328,6 @@ class _GroupRecord:
         self.values: tuple[Any, ...] | None = None  # the group's hyperparameters, as last seen
         self.version = -1  # the group's version then
         self.rule: Any = None
-
-    def __getstate__(self) -> tuple[Any, ...]:
-        return self.arrays, self.steps, self.offset, self.index
-
-    def __setstate__(self, saved: tuple[Any, ...]) -> None:
-        self.arrays, self.steps, self.offset, self.index = saved
-        self._forget()
 
 
 class Optimizer:
@@ -366,7 +384,7 @@ class Optimizer:
         self.nonfinite_steps = 0  # steps not taken for a NaN or infinite gradient
         self.stopped = False  # on_nonfinite="stop" met a non-finite gradient
         self._core_rule(self.defaults)  # refuse impossible hyperparameters now
-        self.param_groups: list[_ParamGroup] = []
+        self._param_groups = _GroupList()
         self._records: list[_GroupRecord] = []
         self._pairs: list[tuple[_ParamGroup, _GroupRecord]] = []  # (group, record)
         self._groups: list[tuple[Any, ...] | None] = []  # what the C++ kernel takes, one per group
@@ -399,6 +417,16 @@ class Optimizer:
         groups = items if isinstance(items[0], dict) else [{"params": items}]
         for group in groups:
             self.add_param_group(group)
+
+    @property
+    def param_groups(self) -> list[_ParamGroup]:
+        """The parameter groups, as torch's: dicts of "params" and hyperparameters, changed in
+        place; the list itself cannot be changed (``add_param_group`` adds a group)."""
+        return self._param_groups
+
+    @param_groups.setter
+    def param_groups(self, value: object) -> None:
+        self._param_groups._refuse()
 
     @property
     def _count(self) -> int:
@@ -440,14 +468,14 @@ class Optimizer:
         group["params"] = _params_list(group["params"], 'param_group["params"]')
         self._core_rule(group)
         record = _GroupRecord(len(self.param_groups), self._count)
-        self.param_groups.append(group)
+        list.append(self._param_groups, group)
         self._records.append(record)
         self._pairs.append((group, record))
         self._groups.append(None)
         try:
             self._refresh(len(self.param_groups) - 1)
         except Exception:
-            self.param_groups.pop()
+            list.pop(self._param_groups)
             self._records.pop()
             self._pairs.pop()
             self._groups.pop()
@@ -772,6 +800,11 @@ class Optimizer:
                         "has no entry at all)"
                     )
                 steps[i] = check_int(f"{at}['step']", entry["step"], 0, MAX_STEP - 1)
+                if steps[i] > t:
+                    raise ValueError(
+                        f"{at}['step']: a parameter takes at most its group's steps "
+                        f"({where}['step'] = {t}), got {steps[i]}"
+                    )
                 names = set(entry) - {"step"}
                 if names and names != set(rule.state_names):
                     raise ValueError(
@@ -822,20 +855,51 @@ class Optimizer:
             )
         return prepared
 
+    # ------------------------------------------------------------------ pickling
+    # A pickle holds the parameters, their groups and the state_dict; loading rebuilds the
+    # optimizer through the constructor and load_state_dict, so that a pickle gets every
+    # check a state_dict gets (and a damaged one is refused, never half loaded).
     def __getstate__(self) -> dict[str, Any]:
-        saved = self.__dict__.copy()
-        saved["_groups"] = [None] * len(self._groups)  # holds C++ rule objects
-        del saved["_step_kernel"], saved["_stepping"]
-        return saved
+        return {
+            "format_version": _STATE_FORMAT,
+            "defaults": dict(self.defaults),
+            "param_groups": [dict(group) for group in self.param_groups],
+            "state_dict": self.state_dict(),
+            "options": (self.check_finite, self.on_nonfinite),
+            "nonfinite": (self.nonfinite_steps, self.stopped),
+        }
 
-    def __setstate__(self, saved: dict[str, Any]) -> None:
-        self.__dict__.update(saved)
-        self._step_kernel = self._kernel
-        self._stepping = threading.Lock()
-        for k, record in enumerate(self._records):
-            params = self.param_groups[k]["params"]
-            record.params, record.snapshot, record.n = params, tuple(params), len(params)
-            self._refresh(k)
+    def __setstate__(self, saved: object) -> None:
+        name = type(self).__name__
+        keys = {"format_version", "defaults", "param_groups", "state_dict", "options", "nonfinite"}
+        if not isinstance(saved, dict) or set(saved) != keys:
+            raise ValueError(f"a pickled {name}: not one written by this version of descend")
+        if saved["format_version"] != _STATE_FORMAT:
+            raise ValueError(
+                f"a pickled {name}: format_version {saved['format_version']!r} is not one this "
+                f"version of descend reads ({_STATE_FORMAT})"
+            )
+        defaults, groups = saved["defaults"], saved["param_groups"]
+        if not isinstance(defaults, dict) or set(defaults) != {*self._hyperparameters, "schedule"}:
+            raise ValueError(f"a pickled {name}: its defaults are not {name}'s hyperparameters")
+        if not isinstance(groups, list):
+            raise TypeError(f"a pickled {name}: param_groups is not a list")
+        check_finite, on_nonfinite = saved["options"]
+        nonfinite_steps, stopped = saved["nonfinite"]
+        hyper = {key: value for key, value in defaults.items() if key != "schedule"}
+        rebuilt = Optimizer.__new__(type(self))
+        Optimizer.__init__(
+            rebuilt,
+            groups or None,
+            hyper,
+            schedule=defaults["schedule"],
+            check_finite=check_finite,
+            on_nonfinite=on_nonfinite,
+        )
+        rebuilt.load_state_dict(saved["state_dict"])
+        rebuilt.nonfinite_steps = check_int("nonfinite_steps", nonfinite_steps, 0)
+        rebuilt.stopped = check_flag("stopped", stopped)
+        self.__dict__.update(rebuilt.__dict__)
 
 
 class SGD(Optimizer):

@@ -367,31 +367,33 @@ def demo_figures(
             fit_line(models, X, y, title="Linear regression: y = 4 + 3x + noise"),
             directory / "regression_fit.png",
         ),
-        save(
-            paths(
-                _minimize_runs(functions.double_well, _LOCAL_MINIMUM_RUNS),
-                functions.double_well,
-                title="A non-convex curve: where gradient descent ends depends on the start",
-            ),
-            directory / "local_minimum.png",
+    ]
+    landscapes: list[tuple[str, Any, Any, dict[str, Any]]] = [
+        (
+            "local_minimum.png",
+            functions.double_well,
+            _LOCAL_MINIMUM_RUNS,
+            {"title": "A non-convex curve: where gradient descent ends depends on the start"},
         ),
-        save(
-            paths(
-                _minimize_runs(functions.saddle, _SADDLE_RUNS),
-                functions.saddle,
-                title="The saddle x² − y²: plain GD stalls, momentum and Adam escape",
-            ),
-            directory / "saddle.png",
+        (
+            "saddle.png",
+            functions.saddle,
+            _SADDLE_RUNS,
+            {"title": "The saddle x² − y²: plain GD stalls, momentum and Adam escape"},
         ),
-        save(
-            paths(
-                _minimize_runs(functions.rosenbrock, _ROSENBROCK_RUNS),
-                functions.rosenbrock,
-                mark_every=_ROSENBROCK_MARK_EVERY,
-                title=f"Rosenbrock's valley: {_ROSENBROCK_STEPS} steps from (−1.5, 2), "
+        (
+            "rosenbrock.png",
+            functions.rosenbrock,
+            _ROSENBROCK_RUNS,
+            {
+                "mark_every": _ROSENBROCK_MARK_EVERY,
+                "title": f"Rosenbrock's valley: {_ROSENBROCK_STEPS} steps from (−1.5, 2), "
                 f"a dot every {_ROSENBROCK_MARK_EVERY}",
-            ),
-            directory / "rosenbrock.png",
+            },
         ),
+    ]
+    written += [
+        save(paths(_minimize_runs(landscape, runs), landscape, **labels), directory / name)
+        for name, landscape, runs, labels in landscapes
     ]
     return written

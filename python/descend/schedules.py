@@ -39,8 +39,10 @@ Examples
 
 from __future__ import annotations
 
+import math
 import numbers
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -77,7 +79,27 @@ def _real(name: str, value: object) -> float:
 
 
 def _count(name: str, value: object) -> int:
-    return _check_int(name, value, -(2**63), 2**63 - 1)
+    """An int for a count field; its range is the compiled schedule's check (this one only
+    keeps the value within the 64 bits the field holds)."""
+    number = _check_int(name, value, -(2**63))
+    if number >= 2**63:
+        raise ValueError(f"{name} must be an int below 2**63, got {number}")
+    return number
+
+
+def _check_state_keys(schedule: object, state: object, expected: set[str]) -> None:
+    """TypeError unless `state` is a dict, ValueError unless its keys are `expected` (those of
+    the schedule's state_dict())."""
+    name = type(schedule).__name__
+    if not isinstance(state, Mapping):
+        raise TypeError(f"state: expected the dict of a {name} state_dict(), got {state!r:.80}")
+    if not expected and state:
+        raise ValueError(f"{name} has no state, got a state with keys {sorted(map(str, state))}")
+    if set(state) != expected:
+        raise ValueError(
+            f"state: expected the keys {sorted(expected)} of a {name} state_dict(), got "
+            f"{sorted(map(str, state))}"
+        )
 
 
 def _as_schedule(value: object) -> _Schedule:
@@ -160,6 +182,13 @@ class _Schedule:
         changes)."""
         epoch_end = getattr(self._core, "epoch_end", None)
         if epoch_end is not None:
+            if not isinstance(loss, numbers.Real) or isinstance(loss, (bool, np.bool_)):
+                raise TypeError(f"loss must be a real number, got {type(loss).__name__} {loss!r}")
+            if math.isnan(loss):
+                raise ValueError(
+                    "loss must be a number, got NaN (a diverged epoch: stop, or report the "
+                    "loss of the last finite epoch)"
+                )
             epoch_end(float(loss))
 
     def state_dict(self) -> dict[str, Any]:
@@ -168,10 +197,7 @@ class _Schedule:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Accepts the empty state of :meth:`state_dict`."""
-        if state:
-            raise ValueError(
-                f"{type(self).__name__} has no state, got a state with keys {sorted(state)}"
-            )
+        _check_state_keys(self, state, set())
 
 
 # ---------------------------------------------------------------------- closed forms
@@ -360,6 +386,7 @@ class _Wrapper(_Schedule):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restores the state of :meth:`state_dict`."""
+        _check_state_keys(self, state, {"schedule"})
         self.schedule.load_state_dict(state["schedule"])
 
 
@@ -486,6 +513,7 @@ class ReduceOnPlateau(_Wrapper):
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restores the state of :meth:`state_dict` (checked before anything changes)."""
+        _check_state_keys(self, state, {*self._core._state, "schedule"})
         values = {
             name: (_real if isinstance(getattr(self._core, name), float) else _count)(
                 name, state[name]
@@ -496,7 +524,7 @@ class ReduceOnPlateau(_Wrapper):
         for name, value in values.items():
             setattr(trial, name, value)
         trial.validate()
-        super().load_state_dict(state)
+        self.schedule.load_state_dict(state["schedule"])
         for name, value in values.items():
             setattr(self._core, name, value)
 
