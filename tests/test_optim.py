@@ -124,6 +124,18 @@ def random_grads(params, seed) -> list[np.ndarray]:
     return [np.asarray(rng.standard_normal(p.shape) + 0.5, dtype=p.dtype) for p in params]
 
 
+def assert_step_alike(a, b, seeds):
+    """Steps the optimizers a and b with the same gradients, one set per seed; their
+    parameters must stay bit-identical."""
+    a_params, b_params = ([p for g in o.param_groups for p in g["params"]] for o in (a, b))
+    for seed in seeds:
+        grads = random_grads(a_params, seed)
+        a.step(grads)
+        b.step(grads)
+    for p, q in zip(a_params, b_params, strict=True):
+        assert np.array_equal(p, q)
+
+
 @pytest.mark.parametrize(("cls", "hyper"), CASES, ids=CASE_IDS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_optimizer_takes_exactly_the_kernel_steps_on_arrays_of_several_shapes(cls, hyper, dtype):
@@ -365,15 +377,11 @@ def test_state_dict_round_trip_continues_bit_identically(cls):
     saved = opt.state_dict()
     assert is_plain(saved)
     assert saved["param_groups"][0]["step"] == 25
-    copies = [p.copy() for p in params]
-    restored = cls(copies, **FULL_STATE[cls], schedule=InverseTime(t0=0.1, t1=5.0))
+    restored = cls(
+        [p.copy() for p in params], **FULL_STATE[cls], schedule=InverseTime(t0=0.1, t1=5.0)
+    )
     restored.load_state_dict(saved)
-    for t in range(25, 50):
-        grads = random_grads(params, seed=t)
-        opt.step(grads)
-        restored.step(grads)
-    for p, q in zip(params, copies, strict=True):
-        assert np.array_equal(p, q)
+    assert_step_alike(opt, restored, range(25, 50))
     assert opt.param_groups[0]["lr"] == restored.param_groups[0]["lr"]
 
 
@@ -464,15 +472,7 @@ def test_pickled_and_deep_copied_optimizers_continue_identically(cls):
     opt = cls(params, **FULL_STATE[cls])
     opt.step(random_grads(params, seed=0))
     for twin in (pickle.loads(pickle.dumps(opt)), copy.deepcopy(opt)):
-        twin_params = [p for g in twin.param_groups for p in g["params"]]
-        reference = copy.deepcopy(opt)
-        ref_params = [p for g in reference.param_groups for p in g["params"]]
-        for t in range(1, 4):
-            grads = random_grads(params, seed=t)
-            twin.step(grads)
-            reference.step(grads)
-        for p, q in zip(twin_params, ref_params, strict=True):
-            assert np.array_equal(p, q)
+        assert_step_alike(twin, copy.deepcopy(opt), range(1, 4))
 
 
 # ---------------------------------------------------------------- refusals change nothing

@@ -231,7 +231,7 @@ def _adam_vs_torch(n: int, threads: int | None, rounds: int) -> Row:
     rng = np.random.default_rng(0)
     w = np.zeros(n, dtype=np.float32)
     g = rng.standard_normal(n).astype(np.float32)
-    ours = Adam([w], lr=1e-3)  # type: ignore[call-arg]  # (optim's generated constructor)
+    ours = Adam([w], lr=1e-3)
     param = torch.nn.Parameter(torch.zeros(n, dtype=torch.float32))
     param.grad = torch.from_numpy(g.copy())
     theirs = torch.optim.Adam([param], lr=1e-3, fused=True)
@@ -250,7 +250,7 @@ def _adam_vs_add(rounds: int) -> Row:
     w = np.zeros(n, dtype=np.float32)
     g = np.ones(n, dtype=np.float32)
     a, b = np.zeros(n, dtype=np.float32), np.ones(n, dtype=np.float32)
-    opt = Adam([w], lr=1e-3)  # type: ignore[call-arg]  # (optim's generated constructor)
+    opt = Adam([w], lr=1e-3)
 
     def steps() -> None:
         opt.step([g])

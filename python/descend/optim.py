@@ -72,7 +72,7 @@ import numbers
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -902,7 +902,16 @@ class Optimizer:
         self.__dict__.update(rebuilt.__dict__)
 
 
-class SGD(Optimizer):
+if TYPE_CHECKING:
+    # The constructors __init_subclass__ makes from the rules' tables, written out for type
+    # checkers (by scripts/generate_stubs.py; tests/test_typing.py checks them): each class
+    # below derives from its signature's class there, and from Optimizer at run time.
+    from ._signatures import _SGD, _Adagrad, _Adam, _Adamax, _AdamW, _Lion, _NAdam, _RAdam, _RMSprop
+else:
+    _SGD = _Adagrad = _Adam = _Adamax = _AdamW = _Lion = _NAdam = _RAdam = _RMSprop = Optimizer
+
+
+class SGD(_SGD):
     """Stochastic gradient descent with momentum, as ``torch.optim.SGD``::
 
         g = (-grad if maximize else grad) + weight_decay * w
@@ -922,7 +931,7 @@ class SGD(Optimizer):
     _rule_class = _core.SGD
 
 
-class Adagrad(Optimizer):
+class Adagrad(_Adagrad):
     """Adagrad, as ``torch.optim.Adagrad``::
 
         g = (-grad if maximize else grad) + weight_decay * w
@@ -945,7 +954,7 @@ class Adagrad(Optimizer):
         return np.full_like(param, group["initial_accumulator_value"])
 
 
-class RMSprop(Optimizer):
+class RMSprop(_RMSprop):
     """RMSprop, as ``torch.optim.RMSprop``::
 
         g = (-grad if maximize else grad) + weight_decay * w
@@ -967,7 +976,7 @@ class RMSprop(Optimizer):
     _rule_class = _core.RMSprop
 
 
-class Adam(Optimizer):
+class Adam(_Adam):
     """Adam, as ``torch.optim.Adam``::
 
         g = (-grad if maximize else grad) + weight_decay * w     (L2; not if decoupled)
@@ -989,7 +998,7 @@ class Adam(Optimizer):
     _rule_class = _core.Adam
 
 
-class AdamW(Optimizer):
+class AdamW(_AdamW):
     """AdamW, as ``torch.optim.AdamW``: Adam with decoupled weight decay::
 
         g = -grad if maximize else grad
@@ -1011,7 +1020,7 @@ class AdamW(Optimizer):
     _rule_class = _core.AdamW
 
 
-class NAdam(Optimizer):
+class NAdam(_NAdam):
     """NAdam, as ``torch.optim.NAdam``::
 
         mu_t = beta1 * (1 - 0.5 * 0.96**(t * momentum_decay)),  P_t = mu_1 * ... * mu_t
@@ -1036,7 +1045,7 @@ class NAdam(Optimizer):
     _rule_class = _core.NAdam
 
 
-class RAdam(Optimizer):
+class RAdam(_RAdam):
     """RAdam, as ``torch.optim.RAdam``::
 
         g = (-grad if maximize else grad) + weight_decay * w     (L2; not if decoupled)
@@ -1062,7 +1071,7 @@ class RAdam(Optimizer):
     _rule_class = _core.RAdam
 
 
-class Adamax(Optimizer):
+class Adamax(_Adamax):
     """Adamax, as ``torch.optim.Adamax``::
 
         g = (-grad if maximize else grad) + weight_decay * w
@@ -1082,7 +1091,7 @@ class Adamax(Optimizer):
     _rule_class = _core.Adamax
 
 
-class Lion(Optimizer):
+class Lion(_Lion):
     """Lion (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms"), with the
     names and defaults of lion-pytorch (torch.optim has no Lion)::
 

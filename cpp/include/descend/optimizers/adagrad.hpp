@@ -3,29 +3,18 @@
 // torch.optim.Adagrad.
 #pragma once
 
-#include <cmath>
-#include <cstddef>
-#include <cstdint>
-#include <tuple>
-
-#include "field.hpp"
-#include "rows.hpp"
+#include "rule.hpp"
 
 namespace descend {
 
 /// Hyperparameters of Adagrad; names and defaults are torch.optim.Adagrad's. State: one slot,
 /// the sum of squared gradients. Its content is ignored on step 1, which starts the sum from
 /// initial_accumulator_value, so zero-filled state arrays are a valid start.
-struct Adagrad {
-    double lr = 1e-2;
-    double lr_decay = 0.0;
-    double weight_decay = 0.0;
-    double initial_accumulator_value = 0.0;
-    double eps = 1e-10;
+struct Adagrad : UpdateRule<Adagrad> {
+    double lr = 1e-2, lr_decay = 0.0, weight_decay = 0.0, initial_accumulator_value = 0.0,
+        eps = 1e-10;
     bool maximize = false;
 
-    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
-    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
         return std::make_tuple(
             rows::lr<Adagrad>(),
@@ -37,16 +26,8 @@ struct Adagrad {
             rows::eps<Adagrad>(), rows::maximize<Adagrad>());
     }
 
-    /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const { check_fields(*this); }
+    static constexpr std::array state_names{"sum"};
 
-    /// Number of state arrays this configuration needs (each the size of the parameter).
-    std::size_t state_slots() const { return 1; }
-
-    /// Name of state slot k (torch's state key).
-    const char* state_name(std::size_t) const { return "sum"; }
-
-    /// One step over n parameters; `step` = t counts steps including this one (1 first).
     //   g = (maximize ? -grad : grad) + lambda * theta
     //   sum = (t == 1 ? initial_accumulator_value : sum) + g^2
     //   theta = theta - gamma / (1 + (t - 1) eta) * g / (sqrt(sum) + eps)

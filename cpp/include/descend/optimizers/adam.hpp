@@ -2,31 +2,17 @@
 // algorithm box of torch.optim.Adam: bias-corrected first and second moments.
 #pragma once
 
-#include <cmath>
-#include <cstddef>
-#include <cstdint>
-#include <tuple>
-
-#include "field.hpp"
 #include "moments.hpp"
-#include "rows.hpp"
+#include "rule.hpp"
 
 namespace descend {
 
 /// Hyperparameters of Adam; names and defaults are torch.optim.Adam's. State slots:
 /// exp_avg m, exp_avg_sq v, and with amsgrad max_exp_avg_sq, the running maximum of v.
-struct Adam {
-    double lr = 1e-3;
-    double beta1 = 0.9;
-    double beta2 = 0.999;
-    double eps = 1e-8;
-    double weight_decay = 0.0;
-    bool amsgrad = false;
-    bool maximize = false;
-    bool decoupled_weight_decay = false;
+struct Adam : BiasCorrectedRule<Adam> {
+    double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.0;
+    bool amsgrad = false, maximize = false, decoupled_weight_decay = false;
 
-    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
-    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
         return std::tuple_cat(
             rows::adam_moments<Adam>(),
@@ -37,26 +23,11 @@ struct Adam {
                                   "shrink theta by gamma lambda (AdamW) instead of L2")));
     }
 
-    /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const { check_fields(*this); }
-
-    /// Number of state arrays this configuration needs (each the size of the parameter).
+    static constexpr std::array state_names{"exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
+    /// max_exp_avg_sq only with amsgrad.
     std::size_t state_slots() const { return amsgrad ? 3 : 2; }
+    using BiasCorrectedRule<Adam>::step;
 
-    /// Name of state slot k (torch's state key).
-    const char* state_name(std::size_t k) const {
-        return k == 0 ? "exp_avg" : k == 1 ? "exp_avg_sq" : "max_exp_avg_sq";
-    }
-
-    /// One step over n parameters; `step` = t counts steps including this one (1 first).
-    template <class T>
-    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
-        const double t = static_cast<double>(step);
-        this->step(param, grad, state, n, step, std::pow(beta1, t), std::pow(beta2, t));
-    }
-
-    /// The same step given beta1^t and beta2^t (a loop keeps them as running products,
-    /// bias_powers.hpp, instead of two pow per step).
     template <class T>
     void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t /*step*/,
               double beta1_t, double beta2_t) const {

@@ -2,28 +2,16 @@
 // weight decay and maximize, as in the algorithm box of torch.optim.Adamax.
 #pragma once
 
-#include <cmath>
-#include <cstddef>
-#include <cstdint>
-#include <tuple>
-
-#include "field.hpp"
-#include "rows.hpp"
+#include "rule.hpp"
 
 namespace descend {
 
 /// Hyperparameters of Adamax; names and defaults are torch.optim.Adamax's. State slots:
 /// exp_avg m and exp_inf u.
-struct Adamax {
-    double lr = 2e-3;
-    double beta1 = 0.9;
-    double beta2 = 0.999;
-    double eps = 1e-8;
-    double weight_decay = 0.0;
+struct Adamax : BiasCorrectedRule<Adamax> {
+    double lr = 2e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.0;
     bool maximize = false;
 
-    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
-    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
         return std::make_tuple(
             rows::lr<Adamax>(), field("beta1", &Adamax::beta1, "decay of the first moment", below_one),
@@ -32,28 +20,15 @@ struct Adamax {
             rows::maximize<Adamax>());
     }
 
-    /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const { check_fields(*this); }
+    static constexpr std::array state_names{"exp_avg", "exp_inf"};
+    using BiasCorrectedRule<Adamax>::step;
 
-    /// Number of state arrays this configuration needs (each the size of the parameter).
-    std::size_t state_slots() const { return 2; }
-
-    /// Name of state slot k (torch's state key).
-    const char* state_name(std::size_t k) const { return k == 0 ? "exp_avg" : "exp_inf"; }
-
-    /// One step over n parameters; `step` = t counts steps including this one (1 first).
-    /// The maximum propagates a NaN in |g|, as torch.maximum does.
+    /// The maximum propagates a NaN in |g|, as torch.maximum does; beta2^t is not used (the
+    /// infinity norm u needs no bias correction).
     //   g = (maximize ? -grad : grad) + lambda * theta
     //   m = beta1 * m + (1 - beta1) * g
     //   u = max(beta2 * u, |g| + eps)
     //   theta = theta - gamma / (1 - beta1^t) * m / u
-    template <class T>
-    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
-        this->step(param, grad, state, n, step, std::pow(beta1, static_cast<double>(step)), 0.0);
-    }
-
-    /// The same step given beta1^t (a loop keeps it as a running product, bias_powers.hpp);
-    /// beta2^t is not used: the infinity norm u needs no bias correction.
     template <class T>
     void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t /*step*/,
               double beta1_t, double /*beta2_t*/) const {

@@ -3,27 +3,16 @@
 // Names and defaults are those of the widely used PyTorch implementation (lion-pytorch).
 #pragma once
 
-#include <cmath>
-#include <cstddef>
-#include <cstdint>
-#include <tuple>
-
-#include "field.hpp"
-#include "rows.hpp"
+#include "rule.hpp"
 
 namespace descend {
 
 /// Hyperparameters of Lion. State slot: exp_avg m. Every coordinate moves by exactly lr
 /// (plus the weight decay), so lr is typically 3-10x smaller than Adam's.
-struct Lion {
-    double lr = 1e-4;
-    double beta1 = 0.9;
-    double beta2 = 0.99;
-    double weight_decay = 0.0;
+struct Lion : UpdateRule<Lion> {
+    double lr = 1e-4, beta1 = 0.9, beta2 = 0.99, weight_decay = 0.0;
     bool maximize = false;
 
-    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
-    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
         return std::make_tuple(
             rows::lr<Lion>(),
@@ -34,14 +23,7 @@ struct Lion {
             rows::maximize<Lion>());
     }
 
-    /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const { check_fields(*this); }
-
-    /// Number of state arrays this configuration needs (each the size of the parameter).
-    std::size_t state_slots() const { return 1; }
-
-    /// Name of state slot k.
-    const char* state_name(std::size_t) const { return "exp_avg"; }
+    static constexpr std::array state_names{"exp_avg"};
 
     /// One step over n parameters (Lion has no bias correction: `step` is not used).
     //   g = maximize ? -grad : grad

@@ -2,14 +2,8 @@
 // weight decay, as in the algorithm box of torch.optim.NAdam.
 #pragma once
 
-#include <cmath>
-#include <cstddef>
-#include <cstdint>
-#include <tuple>
-
-#include "field.hpp"
 #include "moments.hpp"
-#include "rows.hpp"
+#include "rule.hpp"
 
 namespace descend {
 
@@ -18,18 +12,11 @@ namespace descend {
 /// its state; here it is recomputed from the step count (nadam_mu_product), so a state is
 /// just arrays and a step count. The product assumes beta1 and momentum_decay were the same
 /// in every step so far.
-struct NAdam {
-    double lr = 2e-3;
-    double beta1 = 0.9;
-    double beta2 = 0.999;
-    double eps = 1e-8;
-    double weight_decay = 0.0;
-    double momentum_decay = 4e-3;
-    bool decoupled_weight_decay = false;
-    bool maximize = false;
+struct NAdam : UpdateRule<NAdam> {
+    double lr = 2e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.0,
+        momentum_decay = 4e-3;
+    bool decoupled_weight_decay = false, maximize = false;
 
-    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
-    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
         return std::tuple_cat(
             rows::adam_moments<NAdam>(),
@@ -39,14 +26,7 @@ struct NAdam {
                             rows::decoupled_weight_decay<NAdam>(), rows::maximize<NAdam>()));
     }
 
-    /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const { check_fields(*this); }
-
-    /// Number of state arrays this configuration needs (each the size of the parameter).
-    std::size_t state_slots() const { return 2; }
-
-    /// Name of state slot k (torch's state key).
-    const char* state_name(std::size_t k) const { return k == 0 ? "exp_avg" : "exp_avg_sq"; }
+    static constexpr std::array state_names{"exp_avg", "exp_avg_sq"};
 
     /// mu_t = beta1 (1 - 0.96^(t psi) / 2), the momentum coefficient of step t.
     double mu(std::int64_t t) const {
@@ -77,7 +57,6 @@ struct NAdam {
         return product;
     }
 
-    /// One step over n parameters; `step` = t counts steps including this one (1 first).
     //   g, m and v as in Moments (moments.hpp)
     //   theta = (1 - gamma lambda) * theta                  (decoupled only)
     //   theta = theta - gamma * (c_g g + c_m m) / (sqrt(v / (1 - beta2^t)) + eps)

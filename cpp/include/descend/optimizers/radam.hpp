@@ -3,30 +3,17 @@
 // in the algorithm box of torch.optim.RAdam.
 #pragma once
 
-#include <cmath>
-#include <cstddef>
-#include <cstdint>
-#include <tuple>
-
-#include "field.hpp"
 #include "moments.hpp"
-#include "rows.hpp"
+#include "rule.hpp"
 
 namespace descend {
 
 /// Hyperparameters of RAdam; names and defaults are torch.optim.RAdam's. State slots:
 /// exp_avg m and exp_avg_sq v.
-struct RAdam {
-    double lr = 1e-3;
-    double beta1 = 0.9;
-    double beta2 = 0.999;
-    double eps = 1e-8;
-    double weight_decay = 0.0;
-    bool decoupled_weight_decay = false;
-    bool maximize = false;
+struct RAdam : BiasCorrectedRule<RAdam> {
+    double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.0;
+    bool decoupled_weight_decay = false, maximize = false;
 
-    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
-    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
         return std::tuple_cat(
             rows::adam_moments<RAdam>(),
@@ -34,16 +21,9 @@ struct RAdam {
                             rows::decoupled_weight_decay<RAdam>(), rows::maximize<RAdam>()));
     }
 
-    /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const { check_fields(*this); }
+    static constexpr std::array state_names{"exp_avg", "exp_avg_sq"};
+    using BiasCorrectedRule<RAdam>::step;
 
-    /// Number of state arrays this configuration needs (each the size of the parameter).
-    std::size_t state_slots() const { return 2; }
-
-    /// Name of state slot k (torch's state key).
-    const char* state_name(std::size_t k) const { return k == 0 ? "exp_avg" : "exp_avg_sq"; }
-
-    /// One step over n parameters; `step` = t counts steps including this one (1 first).
     //   g, m and v as in Moments (moments.hpp)
     //   theta = (1 - gamma lambda) * theta                  (decoupled only)
     //   rho_inf = 2 / (1 - beta2) - 1,  rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t)
@@ -52,14 +32,6 @@ struct RAdam {
     //     theta = theta - gamma r_t sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + eps)
     //   else:
     //     theta = theta - gamma / (1 - beta1^t) * m
-    template <class T>
-    void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step) const {
-        const double t = static_cast<double>(step);
-        this->step(param, grad, state, n, step, std::pow(beta1, t), std::pow(beta2, t));
-    }
-
-    /// The same step given beta1^t and beta2^t (a loop keeps them as running products,
-    /// bias_powers.hpp, instead of pow).
     template <class T>
     void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t step,
               double beta1_t, double beta2_t) const {

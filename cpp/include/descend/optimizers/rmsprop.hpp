@@ -2,29 +2,16 @@
 // centered and with momentum, as in the algorithm box of torch.optim.RMSprop.
 #pragma once
 
-#include <cmath>
-#include <cstddef>
-#include <cstdint>
-#include <tuple>
-
-#include "field.hpp"
-#include "rows.hpp"
+#include "rule.hpp"
 
 namespace descend {
 
 /// Hyperparameters of RMSprop; names and defaults are torch.optim.RMSprop's. State slots, in
 /// this order: square_avg v; momentum_buffer b if momentum > 0; grad_avg if centered.
-struct RMSprop {
-    double lr = 1e-2;
-    double alpha = 0.99;
-    double eps = 1e-8;
-    double weight_decay = 0.0;
-    double momentum = 0.0;
-    bool centered = false;
-    bool maximize = false;
+struct RMSprop : UpdateRule<RMSprop> {
+    double lr = 1e-2, alpha = 0.99, eps = 1e-8, weight_decay = 0.0, momentum = 0.0;
+    bool centered = false, maximize = false;
 
-    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
-    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
         return std::make_tuple(
             rows::lr<RMSprop>(),
@@ -36,20 +23,12 @@ struct RMSprop {
             rows::maximize<RMSprop>());
     }
 
-    /// Throws std::invalid_argument naming the first impossible hyperparameter.
-    void validate() const { check_fields(*this); }
-
-    /// Number of state arrays this configuration needs (each the size of the parameter).
+    static constexpr std::array state_names{"square_avg", "momentum_buffer", "grad_avg"};
+    /// momentum_buffer only with momentum > 0, grad_avg only when centered.
     std::size_t state_slots() const { return 1 + (momentum > 0.0 ? 1 : 0) + (centered ? 1 : 0); }
+    const char* state_name(std::size_t k) const { return state_names[k == 1 && !(momentum > 0.0) ? 2 : k]; }
 
-    /// Name of state slot k (torch's state key).
-    const char* state_name(std::size_t k) const {
-        if (k == 0) return "square_avg";
-        return k == 1 && momentum > 0.0 ? "momentum_buffer" : "grad_avg";
-    }
-
-    /// One step over n parameters; `step` counts steps including this one (unused: RMSprop
-    /// has no bias correction).
+    /// `step` is unused: RMSprop has no bias correction.
     template <class T>
     void step(T* param, const T* grad, T* const* state, std::size_t n, std::int64_t /*step*/) const {
         const bool with_momentum = momentum > 0.0;

@@ -2,29 +2,18 @@
 // maximize, as torch.optim.SGD computes it.
 #pragma once
 
-#include <cmath>
-#include <cstddef>
-#include <cstdint>
 #include <stdexcept>
-#include <tuple>
 
-#include "field.hpp"
-#include "rows.hpp"
+#include "rule.hpp"
 
 namespace descend {
 
 /// Hyperparameters of SGD; names and defaults are torch.optim.SGD's. State: one slot, the
 /// momentum buffer b, used only when momentum != 0; its content is ignored on step 1.
-struct SGD {
-    double lr = 1e-3;
-    double momentum = 0.0;
-    double dampening = 0.0;
-    double weight_decay = 0.0;
-    bool nesterov = false;
-    bool maximize = false;
+struct SGD : UpdateRule<SGD> {
+    double lr = 1e-3, momentum = 0.0, dampening = 0.0, weight_decay = 0.0;
+    bool nesterov = false, maximize = false;
 
-    /// The hyperparameters, each once: name, member, meaning and bounds (defaults are the
-    /// initializers above); the Python type is made from this table.
     static constexpr auto fields() {
         return std::make_tuple(rows::lr<SGD>(), field("momentum", &SGD::momentum, "mu", finite_nonnegative),
                                field("dampening", &SGD::dampening, "tau", unit_interval),
@@ -40,13 +29,10 @@ struct SGD {
             throw std::invalid_argument("nesterov requires momentum > 0 and dampening = 0");
     }
 
-    /// Number of state arrays this configuration needs (each the size of the parameter).
+    static constexpr std::array state_names{"momentum_buffer"};
+    /// Used only with momentum.
     std::size_t state_slots() const { return momentum != 0.0 ? 1 : 0; }
 
-    /// Name of state slot k (torch's state key).
-    const char* state_name(std::size_t) const { return "momentum_buffer"; }
-
-    /// One step over n parameters. `step` counts steps including this one (1 on the first).
     /// maximize negates the gradient before anything else, as torch's implementation does (its
     /// algorithm box adds gamma g at the end instead, which differs when weight_decay != 0).
     //   g  = (maximize ? -grad : grad) + lambda * theta

@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <tuple>
 
 #include "../optimizers/field.hpp"
 
@@ -13,7 +12,6 @@ namespace descend {
 struct Constant {
     double lr = 0.01;
 
-    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
     static constexpr auto fields() {
         return std::make_tuple(required_field("lr", &Constant::lr, "the step size", nonnegative_number));
     }

@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <tuple>
 
 #include "../optimizers/field.hpp"
 
@@ -19,7 +18,6 @@ struct Cosine {
     std::int64_t T_max = 1000;
     double eta_min = 0.0;
 
-    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
     static constexpr auto fields() {
         return std::make_tuple(
             required_field("lr", &Cosine::lr, "learning rate of the first step (torch's base lr)",

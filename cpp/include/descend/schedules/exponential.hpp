@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <tuple>
 
 #include "../optimizers/field.hpp"
 
@@ -13,10 +12,8 @@ namespace descend {
 /// eta_t = lr * gamma^t, torch.optim.lr_scheduler.ExponentialLR's closed form with t counting
 /// optimizer steps.
 struct Exponential {
-    double lr = 0.01;
-    double gamma = 0.999;
+    double lr = 0.01, gamma = 0.999;
 
-    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
     static constexpr auto fields() {
         return std::make_tuple(
             required_field("lr", &Exponential::lr, "learning rate of the first step", nonnegative_number),

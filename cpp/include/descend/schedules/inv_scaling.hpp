@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <tuple>
 
 #include "../optimizers/field.hpp"
 
@@ -13,10 +12,8 @@ namespace descend {
 /// own counter starting at 1 for the first update (SGD's t_ starts at 1.0 and grows by one
 /// per sample); our t starts at 0, hence t + 1. Defaults are SGDRegressor's.
 struct InvScaling {
-    double eta0 = 0.01;
-    double power_t = 0.25;
+    double eta0 = 0.01, power_t = 0.25;
 
-    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
     static constexpr auto fields() {
         return std::make_tuple(
             field("eta0", &InvScaling::eta0, "learning rate of the first step", positive_number),

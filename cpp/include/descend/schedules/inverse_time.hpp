@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <tuple>
 
 #include "../optimizers/field.hpp"
 
@@ -11,10 +10,8 @@ namespace descend {
 
 /// eta_t = t0 / (t + t1): the tutorial's SGD schedule (t0 = 5, t1 = 50).
 struct InverseTime {
-    double t0 = 5.0;
-    double t1 = 50.0;
+    double t0 = 5.0, t1 = 50.0;
 
-    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
     static constexpr auto fields() {
         return std::make_tuple(field("t0", &InverseTime::t0, "numerator", positive_number),
                                field("t1", &InverseTime::t1, "offset of the step count", positive_number));

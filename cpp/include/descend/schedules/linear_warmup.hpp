@@ -25,7 +25,6 @@ struct LinearWarmup {
     Boxed<Schedule> schedule;
     std::int64_t warmup_steps = 0;
 
-    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
     /// (Calls qualified: argument-dependent lookup would need Schedule complete.)
     static constexpr auto fields() {
         return std::make_tuple(

@@ -1,6 +1,8 @@
 // The Schedule type: any one schedule, chosen at run time, and the three operations the
 // solver needs. Declared here (before the wrapper schedules, which hold a Schedule of their
 // own); the operations are defined in ../schedules.hpp once every alternative is complete.
+// Each schedule declares its parameters once, in its table fields() (../optimizers/field.hpp),
+// from which the Python type is made.
 #pragma once
 
 #include <cstdint>

@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <tuple>
 
 #include "../optimizers/field.hpp"
 
@@ -16,7 +15,6 @@ struct StepDecay {
     std::int64_t step_size = 1000;
     double gamma = 0.1;
 
-    /// The parameters, each once (see ../optimizers/field.hpp); the Python type is made from it.
     static constexpr auto fields() {
         return std::make_tuple(
             required_field("lr", &StepDecay::lr, "learning rate of the first step_size steps",
