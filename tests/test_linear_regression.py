@@ -764,3 +764,36 @@ def test_float32_x_with_targets_beyond_float32_names_the_range_not_nan(rng):
     y[3] = np.nan
     with pytest.raises(ValueError, match="y contains NaN or infinity"):
         descend.LinearRegression().fit(X, y)
+
+
+@pytest.mark.parametrize("cls", [descend.LinearRegression, descend.LogisticRegression])
+def test_n_threads_gives_the_same_bits_for_the_same_count(cls):
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((3000, 20))
+    y = X @ rng.standard_normal(20) + 0.1 * rng.standard_normal(3000)
+    if cls is descend.LogisticRegression:
+        y = (y > 0).astype(int)
+    settings = dict(batch_size=None, max_iter=30, tol=None, random_state=0)
+    fits = {n: [cls(n_threads=n, **settings).fit(X, y) for _ in range(2)] for n in (1, 2, 3)}
+    for n, (first, again) in fits.items():
+        assert first.get_params()["n_threads"] == n
+        np.testing.assert_array_equal(first.coef_, again.coef_)
+        np.testing.assert_array_equal(first.intercept_, again.intercept_)
+        # other thread counts sum in other blocks: the same fit up to rounding
+        np.testing.assert_allclose(first.coef_, fits[1][0].coef_, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, "2", True])
+def test_n_threads_other_than_none_or_a_positive_int_is_refused(bad):
+    X, y = np.ones((10, 2)), np.arange(10.0)
+    with pytest.raises(ValueError, match="n_threads"):
+        descend.LinearRegression(n_threads=bad).fit(X, y)
+
+
+def test_n_threads_reaches_the_loop_which_refuses_too_many():
+    X, y = np.ones((10, 2)), np.arange(10.0)
+    model = descend.LinearRegression(max_iter=3, tol=None).fit(X, y)
+    coef = model.coef_.copy()
+    with pytest.raises(ValueError, match="n_threads: expected at most 4096 threads"):
+        model.set_params(n_threads=5000).fit(X, y)
+    np.testing.assert_array_equal(model.coef_, coef)

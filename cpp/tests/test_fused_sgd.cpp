@@ -343,24 +343,57 @@ TEST_CASE(null_rows_mean_every_row_in_order) {
 }
 
 TEST_CASE(a_non_finite_step_loss_is_the_last_step) {
-    // constant-looking huge steps on squared error: the residuals overflow within a few steps
+    // steps so large that the residuals (squared error) or the margins (log-loss: inf, then
+    // NaN) overflow within a few steps
     const Data d(19, 7, 13);
     const std::vector<std::size_t> rows = visits(d, 14);
-    Setup setup;
-    setup.eta0 = 1e30;
-    std::vector<double> theta(8, 0.1), mean(8);
-    std::int64_t t_ref = 0;
-    const double loss_ref = reference(d, setup, rows, t_ref, theta, mean);
-    CHECK(!std::isfinite(loss_ref));
-    CHECK(t_ref < static_cast<std::int64_t>(rows.size()));
-    for (int kind = 0; kind < 2; ++kind) {
-        std::vector<double> theta_f(8, 0.1);
-        std::int64_t t = 0;
+    for (const Loss loss : {Loss::squared, Loss::logistic}) {
+        Setup setup;
+        setup.loss = loss;
+        setup.eta0 = loss == Loss::squared ? 1e30 : 1e308;
+        const std::vector<double>& targets = loss == Loss::squared ? d.y : d.label;
+        std::vector<double> theta(8, 0.1), mean(8);
+        std::int64_t t_ref = 0;
+        const double loss_ref = reference(d, setup, rows, t_ref, theta, mean);
+        CHECK(!std::isfinite(loss_ref));
+        CHECK(t_ref < static_cast<std::int64_t>(rows.size()));
+        for (int kind = 0; kind < 2; ++kind) {
+            std::vector<double> theta_f(8, 0.1);
+            std::int64_t t = 0;
+            const Csr<double, std::int32_t> csr(d);
+            const double fused_loss = kind == 0 ? fused(descend::MatrixView<const double>{d.X.data(), d.m, d.n}, d, targets, d.weight, setup, rows.data(), rows.size(), t, theta_f, mean)
+                                                : fused(csr.view(d), d, targets, d.weight, setup, rows.data(), rows.size(), t, theta_f, mean);
+            CHECK(!std::isfinite(fused_loss));
+            CHECK_EQ(t, t_ref);
+        }
+    }
+}
+
+TEST_CASE(log_loss_sum_over_many_steps_equals_the_sum_of_the_step_losses) {
+    // unweighted log-loss steps sum their logs as the log of a product, 512 factors at a time:
+    // 2,000 steps cross three such blocks; weighted ones take log1p per step
+    const Data d(40, 7, 17);
+    descend::Random random(18);
+    std::vector<std::size_t> rows;
+    for (int k = 0; k < 2000; ++k) rows.push_back(static_cast<std::size_t>(random.below(d.m)));
+    for (const bool weighted : {false, true}) {
+        Setup setup;
+        setup.loss = Loss::logistic;
+        setup.weighted = weighted;
+        setup.eta0 = 0.5;
+        std::vector<double> theta(8, 0.0), mean(8);
+        std::int64_t t_ref = 0;
+        const double loss_ref = reference(d, setup, rows, t_ref, theta, mean);
         const Csr<double, std::int32_t> csr(d);
-        const double loss = kind == 0 ? fused(descend::MatrixView<const double>{d.X.data(), d.m, d.n}, d, d.y, d.weight, setup, rows.data(), rows.size(), t, theta_f, mean)
-                                      : fused(csr.view(d), d, d.y, d.weight, setup, rows.data(), rows.size(), t, theta_f, mean);
-        CHECK(!std::isfinite(loss));
-        CHECK_EQ(t, t_ref);
+        for (int kind = 0; kind < 2; ++kind) {
+            std::vector<double> theta_f(8, 0.0);
+            std::int64_t t = 0;
+            const double loss = kind == 0 ? fused(descend::MatrixView<const double>{d.X.data(), d.m, d.n}, d, d.label, d.weight, setup, rows.data(), rows.size(), t, theta_f, mean)
+                                          : fused(csr.view(d), d, d.label, d.weight, setup, rows.data(), rows.size(), t, theta_f, mean);
+            CHECK_CLOSE(loss, loss_ref, 1e-13);
+            CHECK_EQ(t, t_ref);
+            for (std::size_t j = 0; j < 8; ++j) CHECK_CLOSE(theta_f[j], theta[j], 1e-12);
+        }
     }
 }
 

@@ -60,3 +60,19 @@ TEST_CASE(the_order_is_not_the_identity_and_spreads_the_rows) {
     for (int count : per_tenth) spread &= count > 50 && count < 150;  // 100 expected
     CHECK(spread);
 }
+
+TEST_CASE(fill_gives_the_rows_of_the_permutation_from_any_start) {
+    descend::Random random(5);
+    for (std::uint64_t n : {1ULL, 3ULL, 17ULL, 4097ULL, 100003ULL}) {
+        const descend::RandomPermutation permutation(n, random);
+        const std::vector<std::uint64_t> order = order_of(permutation);
+        for (const std::uint64_t first : {std::uint64_t{0}, n / 3, n - 1}) {
+            const std::size_t count = static_cast<std::size_t>(n - first);
+            std::vector<std::size_t> rows(count + 1, 12345);  // one past the end stays
+            permutation.fill(first, count, rows.data());
+            bool same = rows[count] == 12345;
+            for (std::size_t k = 0; k < count; ++k) same &= rows[k] == order[first + k];
+            CHECK(same);
+        }
+    }
+}

@@ -358,6 +358,7 @@ class _Settings:
     on_nonfinite: str
     fit_intercept: bool
     rule: Any  # the compiled update rule (_compiled_rule; lr still to be set)
+    n_threads: int | None = None
 
 
 # ---------------------------------------------------------------------- the shared base
@@ -385,6 +386,7 @@ class _LinearModel(BaseEstimator):
     warm_start: bool
     random_state: int | np.random.Generator | None
     verbose: bool | int | None
+    n_threads: int | None
     coef_: np.ndarray
     intercept_: Any  # a float (regressor) or an array (classifier)
     n_features_in_: int
@@ -431,6 +433,7 @@ class _LinearModel(BaseEstimator):
         check_choice("warm_start", self.warm_start, (False, True))
         if self.verbose is not None and not isinstance(self.verbose, bool):
             check_int("verbose", self.verbose, 0)
+        n_threads = None if self.n_threads is None else check_int("n_threads", self.n_threads, 1)
         return _Settings(
             penalty="none" if penalty is None else penalty,
             alpha=alpha,
@@ -444,6 +447,7 @@ class _LinearModel(BaseEstimator):
             on_nonfinite=on_nonfinite,
             fit_intercept=bool(self.fit_intercept),
             rule=rule,
+            n_threads=n_threads,
         )
 
     def _auto_settings(
@@ -650,6 +654,7 @@ class _LinearModel(BaseEstimator):
                         fit_intercept=settings.fit_intercept,
                         train_rows=train_rows,
                         validation_rows=validation_rows,
+                        n_threads=settings.n_threads,
                         **run.scaling_arguments(),
                     )
                     self._report(run, losses, validation_losses)
@@ -970,7 +975,14 @@ verbose : bool, int or None, default=None
     loss; tqdm, when installed) for fits that run longer than about a second, only when
     stderr is a terminal; 0 or False, nothing; 1 or True, that bar also when stderr is not a
     terminal (a log file, a notebook); 2 or more, one line per epoch on stdout instead of the
-    bar (``-- Epoch 3: loss 0.25``)."""
+    bar (``-- Epoch 3: loss 0.25``).
+n_threads : int or None, default=None
+    Threads of each full-batch pass over the rows (loss and gradient), cut into fixed
+    blocks of consecutive rows whose sums are combined in block order, so a fit gives the
+    same numbers, bit for bit, for a given n_threads (not across different ones). None uses
+    every processor once a pass reads at least ``descend._core.build_config()``'s
+    ``parallel_min_entries`` entries of X, else one thread. Stochastic and mini-batch steps
+    run on one thread."""
 
 _SOLVER_NOTES = """\
 Every hyperparameter and the data are checked before any work: a bad value raises a
@@ -1108,6 +1120,7 @@ Examples
         warm_start: bool = False,
         random_state: int | np.random.Generator | None = None,
         verbose: bool | int | None = None,
+        n_threads: int | None = None,
     ) -> None:
         self.loss = loss
         self.epsilon = epsilon
@@ -1130,6 +1143,7 @@ Examples
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.n_threads = n_threads
 
     def _settings(self) -> _Settings:
         check_choice("loss", self.loss, ("squared_error", "huber"))
@@ -1283,6 +1297,7 @@ Examples
         warm_start: bool = False,
         random_state: int | np.random.Generator | None = None,
         verbose: bool | int | None = None,
+        n_threads: int | None = None,
     ) -> None:
         self.penalty = penalty
         self.alpha = alpha
@@ -1304,6 +1319,7 @@ Examples
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.n_threads = n_threads
 
     def _loss_name(self, n_classes: int) -> str:
         return "log_loss" if n_classes == 1 else "softmax"

@@ -18,6 +18,7 @@
 #include "objectives/csr.hpp"
 #include "objectives/dense_rows.hpp"
 #include "objectives/linear_pass.hpp"
+#include "objectives/logistic.hpp"
 #include "objectives/penalties.hpp"
 #include "schedules.hpp"
 #include "simd.hpp"
@@ -70,23 +71,86 @@ double dense_dot(const T* x, const double* w, std::size_t n) {
     return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
 }
 
-/// The step's learning rate, the per-row coefficient and the data loss, in the generic loop's
-/// order: z, then (l, l'), then lr = step_size(step) and step += 1.
+/// The sum over the steps of their data losses s_i l(z_i, y_i) / mean_weight, added step by
+/// step ...
+template <class PointLoss>
+class StepLossSum {
+  public:
+    StepLossSum(bool /*weighted*/, double inverse_mean_weight)
+        : inverse_mean_weight_(inverse_mean_weight) {}
+
+    /// Adds the loss of a step at margin z, label y and sample weight s; returns its slope
+    /// coefficient c = s l'(z, y) / mean_weight. `finite`: whether that loss is finite.
+    double add(const PointLoss& point, double z, double y, double s, bool& finite) {
+        const LossAndSlope p = point(z, y);
+        const double loss = s * p.value * inverse_mean_weight_;
+        sum_ += loss;
+        finite = std::isfinite(loss);
+        return s * p.slope * inverse_mean_weight_;
+    }
+    double total() const { return sum_; }
+
+  private:
+    double inverse_mean_weight_, sum_ = 0.0;
+};
+
+/// ... and the log-loss's, whose log1p per step costs as much as the rest of a sparse step.
+/// Without sample weights (every step weighted alike), the logs are summed as one log of a
+/// product, once per 512 steps:
+//   sum_k log1p(e_k) = log(prod_k (1 + e_k)),   1 + e_k in [1, 2]: the product < 2^512
+/// (the product's rounding, at most 512 ulps, is below 1.2e-13 in its log, about what the sum
+/// of 512 log1p values carries anyway).
+template <>
+class StepLossSum<LogisticPoint> {
+  public:
+    StepLossSum(bool weighted, double inverse_mean_weight)
+        : weighted_(weighted), inverse_mean_weight_(inverse_mean_weight) {}
+
+    double add(const LogisticPoint& point, double z, double y, double s, bool& finite) {
+        const LogisticPoint::Parts p = point.parts(z, y);
+        finite = std::isfinite(p.linear);  // log1p(e) is in [0, log 2] or NaN with z
+        if (weighted_) {
+            sum_ += s * (p.linear + std::log1p(p.e)) * inverse_mean_weight_;
+            return s * p.slope * inverse_mean_weight_;
+        }
+        linear_ += p.linear;
+        product_ *= 1.0 + p.e;
+        if (++factors_ == max_factors) {
+            logs_ += std::log(product_);
+            product_ = 1.0;
+            factors_ = 0;
+        }
+        return p.slope * inverse_mean_weight_;
+    }
+    double total() const {
+        return sum_ + (linear_ + (logs_ + std::log(product_))) * inverse_mean_weight_;
+    }
+
+  private:
+    static constexpr int max_factors = 512;
+    bool weighted_;
+    double inverse_mean_weight_, sum_ = 0.0, linear_ = 0.0, logs_ = 0.0, product_ = 1.0;
+    int factors_ = 0;
+};
+
+/// The step's learning rate and per-row coefficient, the data loss added to `losses`, in the
+/// generic loop's order: z, then (l, l'), then lr = step_size(step) and step += 1.
 struct StepScalars {
-    double loss;  ///< s_i l(z_i, y_i) / mean_weight
-    double c;     ///< s_i l'(z_i, y_i) / mean_weight
-    double lr;    ///< step_size(t) at the step counter before the increment
+    double c;      ///< s_i l'(z_i, y_i) / mean_weight
+    double lr;     ///< step_size(t) at the step counter before the increment
+    bool finite;   ///< whether the step's data loss is finite
 };
 
 template <class T, class PointLoss, class StepSize>
 StepScalars step_scalars(const FusedSgdData<T>& data, const PointLoss& point,
                          const StepSize& step_size, std::int64_t& step, std::size_t i,
-                         double z, double inverse_mean_weight) {
-    const LossAndSlope p = point(z, static_cast<double>(data.y[i]));
-    const double s = row_weight(data.sample_weight, i);
-    const double lr = step_size(step);
+                         double z, StepLossSum<PointLoss>& losses) {
+    StepScalars q;
+    q.c = losses.add(point, z, static_cast<double>(data.y[i]), row_weight(data.sample_weight, i),
+                     q.finite);
+    q.lr = step_size(step);
     ++step;
-    return {s * p.value * inverse_mean_weight, s * p.slope * inverse_mean_weight, lr};
+    return q;
 }
 
 /// Asks the processor to start loading address p (a hint; it never faults).
@@ -143,12 +207,11 @@ double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
                    const FusedSgdAverage<T>& average) {
     const std::size_t n = X.cols;
     const double l1 = data.penalty.l1_strength(), l2 = data.penalty.l2_strength();
-    const double inverse_mean_weight = 1.0 / data.mean_weight;
+    StepLossSum<PointLoss> losses(data.sample_weight != nullptr, 1.0 / data.mean_weight);
     std::vector<double> w(theta + 1, theta + 1 + n);
     double b = static_cast<double>(theta[0]);
     std::vector<double> mean;
     if (average.values != nullptr) mean.assign(average.values, average.values + n + 1);
-    double loss = 0.0;
     for (std::size_t k = 0; k < count; ++k) {
         if (k + prefetch_distance < count) {
             const std::size_t ahead = batch_row(rows, k + prefetch_distance);
@@ -160,8 +223,7 @@ double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
         const T* x = X.row(i);
         const StepScalars q = step_scalars(data, point, step_size, step, i,
                                            (data.fit_intercept ? b : 0.0) + dense_dot(x, w.data(), n),
-                                           inverse_mean_weight);
-        loss += q.loss;
+                                           losses);
         //   w <- prox_{lr lambda_1}((1 - lr lambda_2) w - lr c x_i),   b <- b - lr c
         const double decay = 1.0 - q.lr * l2, g = q.lr * q.c;
         double* wp = w.data();
@@ -188,13 +250,13 @@ double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
                 for (std::size_t j = 0; j < n; ++j) mp[j] += (wp[j] - mp[j]) * f;
             }
         }
-        if (!std::isfinite(q.loss)) break;
+        if (!q.finite) break;
     }
     theta[0] = static_cast<T>(b);
     for (std::size_t j = 0; j < n; ++j) theta[j + 1] = static_cast<T>(w[j]);
     if (average.values != nullptr && averaged_count(step, average.start) > 0)
         for (std::size_t j = 0; j <= n; ++j) average.values[j] = static_cast<T>(mean[j]);
-    return loss;
+    return losses.total();
 }
 
 /// CSR rows, touching only each row's stored entries. Invariants between steps:
@@ -213,7 +275,7 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
     static_assert(!(L1 && Average), "lazy averaging under an l1 penalty is not implemented");
     const std::size_t n = X.cols;
     const double l1 = data.penalty.l1_strength(), l2 = data.penalty.l2_strength();
-    const double inverse_mean_weight = 1.0 / data.mean_weight;
+    StepLossSum<PointLoss> losses(data.sample_weight != nullptr, 1.0 / data.mean_weight);
     std::vector<double> v(theta + 1, theta + 1 + n);
     double a = 1.0, b = static_cast<double>(theta[0]);
     // l1: cumulative threshold U on v and the value u_j of U when coordinate j was last shrunk
@@ -253,7 +315,6 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
         a = 1.0, U = 0.0, A = 0.0;
     };
 
-    double loss = 0.0;
     for (std::size_t k = 0; k < count; ++k) {
         if (k + 2 * prefetch_distance < count)
             prefetch_row_start(X, data, batch_row(rows, k + 2 * prefetch_distance));
@@ -268,9 +329,7 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
         for (std::size_t p = begin; p < end; ++p)
             dot += static_cast<double>(values[p]) * v[static_cast<std::size_t>(columns[p])];
         const StepScalars q = step_scalars(data, point, step_size, step, i,
-                                           (data.fit_intercept ? b : 0.0) + a * dot,
-                                           inverse_mean_weight);
-        loss += q.loss;
+                                           (data.fit_intercept ? b : 0.0) + a * dot, losses);
         //   a <- a (1 - lr lambda_2);   v <- v - (lr c / a) x_i;   b <- b - lr c
         const double decay = 1.0 - q.lr * l2;
         if (l2 != 0.0) {
@@ -296,7 +355,7 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
             A += a;
             intercept_sum += b;
         }
-        if (!std::isfinite(q.loss)) break;
+        if (!q.finite) break;
     }
     fold(1.0);
     theta[0] = static_cast<T>(b);
@@ -307,7 +366,7 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
         average.values[0] = static_cast<T>(intercept_sum / N);
         for (std::size_t j = 0; j < n; ++j) average.values[j + 1] = static_cast<T>(sums[j] / N);
     }
-    return loss;
+    return losses.total();
 }
 
 }  // namespace fused_sgd_detail
@@ -317,9 +376,9 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
 /// more than a sparse step itself. For t >= 4096, with A = t rounded down to a multiple of 64:
 //   eta0 (t + 1)^-p = eta0 (A + 1)^-p (1 + x)^-p,   x = (t - A) / (A + 1) < 2^-6
 //   (1 + x)^-p = sum_k binom(-p, k) x^k        (10 terms: the rest is below 1e-18)
-/// with (A + 1)^-p from std::pow once per 64 steps. The value depends on t alone (not on
-/// which steps came before), so runs cut into slices give the same numbers; it differs from
-/// std::pow by a few ulps.
+/// with (A + 1)^-p from std::pow once per 64 steps, and the 64 rates of the block from it in
+/// one loop (which vectorizes). The value depends on t alone (not on which steps came before),
+/// so runs cut into slices give the same numbers; it differs from std::pow by a few ulps.
 class ScheduleStepSize {
   public:
     explicit ScheduleStepSize(const Schedule& schedule) : schedule_(&schedule) {
@@ -334,25 +393,28 @@ class ScheduleStepSize {
     /// The learning rate of step t.
     double operator()(std::int64_t t) const {
         if (inv_scaling_ == nullptr || t < 4096) return learning_rate(*schedule_, t);
-        const std::int64_t anchor = t & ~std::int64_t{63};
+        const std::int64_t anchor = t & ~std::int64_t{block - 1};
         if (anchor != anchor_) {
             anchor_ = anchor;
-            anchor_value_ = (*inv_scaling_)(anchor);
-            anchor_inverse_ = 1.0 / (static_cast<double>(anchor) + 1.0);
+            const double anchor_value = (*inv_scaling_)(anchor);
+            const double anchor_inverse = 1.0 / (static_cast<double>(anchor) + 1.0);
+            for (int q = 0; q < block; ++q) {
+                const double x = static_cast<double>(q) * anchor_inverse;
+                double series = binomial_[terms - 1];
+                for (int k = terms - 2; k >= 0; --k) series = series * x + binomial_[k];
+                rates_[q] = anchor_value * series;
+            }
         }
-        const double x = static_cast<double>(t - anchor) * anchor_inverse_;
-        double series = binomial_[terms - 1];
-        for (int k = terms - 2; k >= 0; --k) series = series * x + binomial_[k];
-        return anchor_value_ * series;
+        return rates_[t - anchor];
     }
 
   private:
-    static constexpr int terms = 10;
+    static constexpr int terms = 10, block = 64;
     const Schedule* schedule_;
     const InvScaling* inv_scaling_ = nullptr;
     double binomial_[terms] = {};
-    mutable std::int64_t anchor_ = -1;   // the block whose (A + 1)^-p is cached
-    mutable double anchor_value_ = 0.0, anchor_inverse_ = 0.0;
+    mutable std::int64_t anchor_ = -1;   // the block whose rates are cached
+    mutable double rates_[block] = {};
 };
 
 /// True when fused_sgd_epoch handles this configuration: everything except Polyak averaging

@@ -38,6 +38,19 @@ class RandomPermutation {
         return x;
     }
 
+    /// Rows first, ..., first + count - 1 of the permutation into out[0 .. count): operator()'s
+    /// values, the network of every k in one branch-free loop (which vectorizes), then the
+    /// values >= n walked on along their cycle one by one.
+    template <class Out>
+    void fill(std::uint64_t first, std::size_t count, Out* out) const {
+        for (std::size_t k = 0; k < count; ++k) out[k] = static_cast<Out>(network(first + k));
+        for (std::size_t k = 0; k < count; ++k) {
+            std::uint64_t x = out[k];
+            while (x >= n_) x = network(x);
+            out[k] = static_cast<Out>(x);
+        }
+    }
+
     /// n: the number of rows permuted.
     std::uint64_t size() const { return n_; }
 

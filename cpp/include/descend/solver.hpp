@@ -13,9 +13,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "minimize.hpp"  // OnNonFinite, NonFiniteError
@@ -118,12 +120,30 @@ struct History {
     std::vector<double> validation_losses;  ///< the held-out mean data loss, with validation
 };
 
-/// True when none of the n values is NaN or infinite.
+/// True when none of the n values is NaN or infinite: a float is iff its exponent bits are
+/// all ones,
+//   (bits & exponent_mask) == exponent_mask
+/// tested without branches over blocks of 4096 values (a loop that vectorizes, at the speed
+/// of a plain sum), the scan stopping after the first block that holds one.
 template <class T>
 bool all_finite(const T* values, std::size_t n) {
-    bool finite = true;
-    for (std::size_t i = 0; i < n; ++i) finite &= std::isfinite(values[i]);
-    return finite;
+    static_assert(std::numeric_limits<T>::is_iec559 && (sizeof(T) == 4 || sizeof(T) == 8),
+                  "all_finite: IEEE float or double");
+    using Bits = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
+    constexpr Bits exponent_mask = sizeof(T) == 8 ? static_cast<Bits>(0x7FF0000000000000ULL)
+                                                  : static_cast<Bits>(0x7F800000U);
+    constexpr std::size_t block = 4096;
+    for (std::size_t begin = 0; begin < n; begin += block) {
+        const std::size_t end = std::min(n, begin + block);
+        Bits bad = 0;
+        for (std::size_t i = begin; i < end; ++i) {
+            Bits bits;
+            std::memcpy(&bits, values + i, sizeof bits);
+            bad |= static_cast<Bits>((bits & exponent_mask) == exponent_mask);
+        }
+        if (bad != 0) return false;
+    }
+    return true;
 }
 
 /// The data term's mean loss over the batch and the gradient of the loss minus the l1 part
@@ -282,7 +302,13 @@ Status run_epochs(const Objective& objective, const RowSet& train,
                 const ScheduleStepSize step_size(schedule);
                 for (std::size_t begin = 0; begin < m && finite; begin += chunk) {
                     const std::size_t count = std::min(chunk, m - begin);
-                    for (std::size_t k = 0; k < count; ++k) rows[k] = epoch_row(begin + k);
+                    if (shuffle) {  // epoch_row's rows, the permutation's a block at a time
+                        order->fill(begin, count, rows.data());
+                        if (train.rows != nullptr)
+                            for (std::size_t k = 0; k < count; ++k) rows[k] = train.rows[rows[k]];
+                    } else {
+                        for (std::size_t k = 0; k < count; ++k) rows[k] = epoch_row(begin + k);
+                    }
                     weighted_loss += fused_sgd_steps(objective, rows.data(), count, step_size,
                                                      run.step, theta,
                                                      averaging ? average : nullptr, average_from);

@@ -22,12 +22,26 @@ namespace descend {
 /// [-1, 1].
 struct LogisticPoint {
     static constexpr double curvature = 0.25;  ///< sup of d2l/dz2 = sigmoid (1 - sigmoid)
+
+    /// l = linear + log1p(e), and dl/dz, with the log left to the caller.
+    struct Parts {
+        double linear;  ///< (1 - y) max(z, 0) + y max(-z, 0): finite iff z is
+        double e;       ///< e^-|z| in [0, 1]
+        double slope;   ///< dl/dz = sigmoid(z) - y
+    };
+
+    /// l's parts at margin z and label y (for a caller that sums many l and takes one log
+    /// of the product of their (1 + e)).
+    Parts parts(double z, double y) const {
+        const double e = std::exp(-std::fabs(z));
+        const double sigmoid = (z >= 0.0 ? 1.0 : e) / (1.0 + e);
+        return {(1.0 - y) * std::max(z, 0.0) + y * std::max(-z, 0.0), e, sigmoid - y};
+    }
+
     /// l(z, y) and dl/dz at margin z and label y.
     LossAndSlope operator()(double z, double y) const {
-        const double e = std::exp(-std::fabs(z));
-        const double value = (1.0 - y) * std::max(z, 0.0) + y * std::max(-z, 0.0) + std::log1p(e);
-        const double sigmoid = (z >= 0.0 ? 1.0 : e) / (1.0 + e);
-        return {value, sigmoid - y};
+        const Parts p = parts(z, y);
+        return {p.linear + std::log1p(p.e), p.slope};
     }
 };
 
