@@ -48,6 +48,10 @@ def test_quick_json_has_every_row_with_times_ratios_and_goals(capsys):
         assert row["descend_seconds"] > 0 and row["alternative_seconds"] > 0
         assert row["speedup_min"] <= row["speedup"] <= row["speedup_max"]
         assert row["met"] is (None if row["goal"] is None else row["speedup"] >= row["goal"])
+    gradient_rows = [row for row in report["rows"] if "LS gradient" in row["name"]]
+    assert len(gradient_rows) == 3
+    for row in gradient_rows:  # each against the read-bandwidth floor, a plain sum of X
+        assert "of a plain sum's speed" in row["note"], row["note"]
     assert "[1/" in captured.err  # the progress line
 
 

@@ -124,6 +124,28 @@ TEST_CASE(the_callback_sees_every_iteration_and_false_stops_a_run_that_can_conti
     CHECK(run.history() == whole.history());
 }
 
+TEST_CASE(a_constant_schedule_takes_the_same_steps_as_the_general_schedule_path) {
+    // minimize_steps runs a Constant schedule through a loop with the schedule type known;
+    // every other schedule through the Schedule variant. Exponential(lr, gamma = 1) is
+    // lr * 1^t = lr exactly, so both must give the same numbers, bit for bit.
+    descend::MinimizeOptions options;
+    options.max_iter = 2000;
+    options.gtol = 0.0;
+    options.tol = 0.0;
+    descend::Adam adam;
+    adam.lr = 1e-2;
+    double x[2] = {-1.5, 2.0}, y[2] = {-1.5, 2.0};
+    const descend::Minimizer constant =
+        descend::minimize(descend::Rosenbrock{2}, x, adam, descend::Constant{1e-2}, options);
+    const descend::Minimizer general = descend::minimize(
+        descend::Rosenbrock{2}, y, adam, descend::Exponential{1e-2, 1.0}, options);
+    CHECK_EQ(constant.iterations(), 2000);
+    CHECK(x[0] == y[0] && x[1] == y[1]);
+    CHECK(constant.history() == general.history());
+    CHECK(constant.gradient() == general.gradient());
+    CHECK(std::fabs(x[0] - 1.0) < 0.1 && std::fabs(x[1] - 1.0) < 0.2);  // it did descend
+}
+
 TEST_CASE(clip_norm_scales_the_first_step) {
     // Gradient descent, lr 1, on the sphere from (3, 4): g = (6, 8), ||g|| = 10; clipped to
     // 1 / (10 + 1e-6) of itself, so the step is g / (10 + 1e-6).

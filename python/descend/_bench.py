@@ -192,8 +192,30 @@ def _gradient(m: int, n: int, dtype: type, threads: int | None, rounds: int) -> 
     with _thread_limit(threads):
         _rounds(ours, numpy_gradient, rounds, row)
     assert row.descend_seconds is not None
-    row.note = f"{X.nbytes / 1e9 / row.descend_seconds:.1f} GB/s reading X once"
+    workers = 1 if threads == 1 else os.cpu_count() or 1
+    floor = _plain_sum_seconds(X, workers, rounds)
+    row.note = (
+        f"X read once at {X.nbytes / 1e9 / row.descend_seconds:.1f} GB/s, "
+        f"{100 * floor / row.descend_seconds:.0f}% of a plain sum's speed (X.sum() on "
+        f"{workers} thread{'s' if workers > 1 else ''}: {X.nbytes / 1e9 / floor:.1f} GB/s)"
+    )
     return row
+
+
+def _plain_sum_seconds(X: np.ndarray, workers: int, rounds: int) -> float:
+    """Median time of the fastest way NumPy reads X once: X.sum() over `workers` blocks of
+    rows at once (NumPy's reductions release the GIL), the read-bandwidth floor of any pass
+    over X."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    blocks = np.array_split(X, workers)
+    times = []
+    with ThreadPoolExecutor(workers) as pool:
+        for _ in range(rounds + 1):  # the first round warms up
+            started = time.perf_counter()
+            list(pool.map(np.sum, blocks))
+            times.append(time.perf_counter() - started)
+    return statistics.median(times[1:])
 
 
 def _adam_vs_torch(n: int, threads: int | None, rounds: int) -> Row:
