@@ -25,6 +25,7 @@ __all__ = [
     "check_choice",
     "check_feature_names",
     "check_finite",
+    "check_finite_matrix",
     "check_int",
     "check_real",
     "check_sample_weight",
@@ -88,6 +89,11 @@ def check_finite(name: str, array: np.ndarray) -> None:
         raise ValueError(f"{name} contains NaN or infinity")
 
 
+def check_finite_matrix(name: str, X: Any) -> None:
+    """check_finite on what as_float_matrix returns: a dense array or a CSR's values."""
+    check_finite(name, np.ascontiguousarray(X.data) if is_sparse(X) else X)
+
+
 def is_sparse(X: object) -> bool:
     """Whether X is a scipy.sparse matrix or array (without importing scipy)."""
     return hasattr(X, "tocsr") and hasattr(X, "nnz") and hasattr(X, "format")
@@ -106,7 +112,7 @@ def _check_shape(name: str, shape: tuple[int, ...]) -> None:
         )
 
 
-def _as_csr(X: Any, name: str) -> Any:
+def _as_csr(X: Any, name: str, finite: bool) -> Any:
     """A CSR matrix or array with float32/float64 data, finite, as the solver takes it."""
     if X.format != "csr":
         # One conversion of another sparse format (CSC, COO, ...); the copy is ours to sort.
@@ -121,12 +127,14 @@ def _as_csr(X: Any, name: str) -> Any:
         X = X.astype(np.float64)
     if X.indices.dtype not in _INDEX_DTYPES or X.indptr.dtype not in _INDEX_DTYPES:
         raise ValueError(f"{name}: expected int32 or int64 sparse indices, got {X.indices.dtype}")
-    check_finite(name, np.ascontiguousarray(X.data))
+    if finite:
+        check_finite_matrix(name, X)
     return X
 
 
-def as_float_matrix(X: object, name: str = "X") -> Any:
-    """X as the solver takes it: a finite 2-D float32/float64 array, C-contiguous, or a CSR.
+def as_float_matrix(X: object, name: str = "X", *, finite: bool = True) -> Any:
+    """X as the solver takes it: a finite 2-D float32/float64 array, C-contiguous, or a CSR
+    (``finite=False``: NaN and infinity not checked here; the caller checks them later).
 
     Dense float32 and float64 arrays keep their dtype and are used without a copy when
     C-contiguous; other layouts are copied once to C order, other real dtypes (ints, bools,
@@ -135,7 +143,7 @@ def as_float_matrix(X: object, name: str = "X") -> Any:
     CSR. Sparse X is never densified.
     """
     if is_sparse(X):
-        return _as_csr(X, name)
+        return _as_csr(X, name, finite)
     if X is None:
         raise ValueError(f"{name} must be a 2-D array of shape (n_samples, n_features), got None")
     array = np.asarray(X)
@@ -162,7 +170,8 @@ def as_float_matrix(X: object, name: str = "X") -> Any:
             raise ValueError(f"{name} must hold real numbers, got dtype {array.dtype}")
     array = np.ascontiguousarray(array)
     _check_shape(name, array.shape)
-    check_finite(name, array)
+    if finite:
+        check_finite(name, array)
     return array
 
 

@@ -38,6 +38,7 @@ from ._validation import (
     binary_target,
     check_choice,
     check_feature_names,
+    check_finite_matrix,
     check_int,
     check_real,
     check_sample_weight,
@@ -583,7 +584,8 @@ class _LinearModel(BaseEstimator):
         if continuing:
             check_feature_names(getattr(self, "feature_names_in_", None), X, type(self).__name__)
         names = feature_names_of(X)
-        X = as_float_matrix(X)
+        deferred = self._defers_finite_check(settings, partial)
+        X = as_float_matrix(X, finite=not deferred)
         if continuing:
             self._check_n_features(X)
             dtype = self._fit_state.theta.dtype
@@ -634,7 +636,7 @@ class _LinearModel(BaseEstimator):
                     )
                 theta[...] = previous.in_caller_units(previous.theta)
             scaling = None
-            if isinstance(self.learning_rate, str) and self.schedule is None:
+            if self._auto_step_size():
                 scaling = self._auto_settings(X, target, weight, loss, n_outputs, settings)
                 lr = scaling.learning_rate
                 theta = to_internal_units(theta, scaling)
@@ -666,6 +668,13 @@ class _LinearModel(BaseEstimator):
         status = "running"
         early_stopping = validation_rows is not None
         called = False  # whether the C++ loop has run (and changed run's arrays)
+
+        def check_deferred() -> None:
+            """X's NaN/Inf check, deferred (see _defers_finite_check): due unless the first
+            epoch's loss, a sum over every row, came out finite."""
+            if deferred and not (run.losses and math.isfinite(run.losses[0])):
+                check_finite_matrix("X", X)
+
         try:
             with Progress(
                 total=last_epoch - solver.epoch,
@@ -711,8 +720,10 @@ class _LinearModel(BaseEstimator):
             # up; another SIGINT handler; a second Ctrl-C; a fit in a thread): keep what the
             # finished slices reached (the epochs the solver counts), then stop.
             if called:
+                check_deferred()
                 self._stop_interrupted(run, names, X.shape[1], early_stopping)
             raise
+        check_deferred()
         if progress.interrupted:
             if status == "running" and solver.epoch < last_epoch:
                 self._stop_interrupted(run, names, X.shape[1], early_stopping)
@@ -725,6 +736,29 @@ class _LinearModel(BaseEstimator):
             )
         self._commit(run, names, X.shape[1], early_stopping, status)
         self._warn(status, settings, partial, solver.nonfinite_steps - skipped_before)
+
+    def _auto_step_size(self) -> bool:
+        """Whether the fit picks its step size (learning_rate "auto" without a schedule)."""
+        return isinstance(self.learning_rate, str) and self.schedule is None
+
+    def _defers_finite_check(self, settings: _Settings, partial: bool) -> bool:
+        """Whether fit may skip its pass over X for NaN/Inf: when the first epoch reads every
+        row of X and nothing else reads X before it. Its loss is then a sum of s_i l(z_i, y_i)
+        over all rows, z_i = b + x_i . w, and a NaN or infinity in x_i makes z_i, hence the
+        loss, NaN or infinite (x_ij w_j is NaN or infinite whatever w_j is; every loss here
+        stays non-finite at such z). So a finite first-epoch loss proves X finite, and
+        otherwise X is checked before anything is kept: a fresh fit (not partial_fit, nothing
+        of it committed before the check), on_nonfinite "stop" (no step skipped), every row
+        visited in the first epoch (shuffled rows or the full batch; no validation rows held
+        out), and no "auto" step size (whose scaling statistics read X first)."""
+        every_row = self.sampling == "shuffle" or settings.batch_size is None
+        return (
+            not partial
+            and not self._auto_step_size()
+            and every_row
+            and settings.validation_fraction is None
+            and settings.on_nonfinite == "stop"
+        )
 
     def _stop_interrupted(
         self, run: _FitState, names: np.ndarray | None, n_features: int, early_stopping: bool

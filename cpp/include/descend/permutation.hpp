@@ -3,15 +3,19 @@
 // (which, as 64-bit integers, was half the size of a 1%-dense CSR X of 100 columns).
 //
 // The bijection is a balanced Feistel network on 2h bits, 2^(2h) >= n the smallest such
-// power of four: x = (L, R), two h-bit halves; each of the `rounds` rounds maps
+// power of four: x = (L, R), two h-bit halves (h <= 32); each of the `rounds` rounds maps
 //   (L, R) -> (R, L xor F_r(R)),   F_r(R) = the low h bits of mix(R xor key_r)
-// (mix: splitmix64's finalizer), a bijection whatever F_r is. Values >= n are walked along
-// their cycle (x -> pi(x) until below n), which restricts a bijection of [0, 2^(2h)) to one of
-// [0, n): every row appears exactly once as k runs over [0, n). 2^(2h) < 4n, so a walk takes
-// fewer than 4 rounds of the network on average. The keys are drawn from the solver's
-// generator (Random), so a seed gives the same epochs on every platform.
+// (mix: a 32-bit integer hash, x ^= x >> 16; x *= 0x7feb352d; x ^= x >> 15; x *= 0x846ca68b;
+// x ^= x >> 16, on the low 32 bits of R xor key_r), a bijection whatever F_r is. Values >= n
+// are walked along their cycle (x -> pi(x) until below n), which restricts a bijection of
+// [0, 2^(2h)) to one of [0, n): every row appears exactly once as k runs over [0, n).
+// 2^(2h) < 4n, so a walk takes fewer than 4 rounds of the network on average. The keys are
+// drawn from the solver's generator (Random), so a seed gives the same epochs on every
+// platform. For n <= 2^32 the network runs on 32-bit words (the same values: every half and
+// mix fits in 32 bits), eight to an AVX2 vector.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -27,7 +31,7 @@ class RandomPermutation {
     RandomPermutation(std::uint64_t n, Random& random) : n_(n) {
         while ((std::uint64_t{1} << (2 * half_bits_)) < n) ++half_bits_;
         half_mask_ = (std::uint64_t{1} << half_bits_) - 1;
-        for (std::uint64_t& key : keys_) key = random.next();
+        for (std::uint32_t& key : keys_) key = static_cast<std::uint32_t>(random.next());
     }
 
     /// The k-th row of the permutation, k in [0, n).
@@ -39,39 +43,67 @@ class RandomPermutation {
     }
 
     /// Rows first, ..., first + count - 1 of the permutation into out[0 .. count): operator()'s
-    /// values, the network of every k in one branch-free loop (which vectorizes), then the
-    /// values >= n walked on along their cycle one by one.
+    /// values, computed a block at a time: the network of every k in one branch-free loop
+    /// (which vectorizes), then the values >= n, gathered, through the network together again
+    /// until none is left (about a quarter of the block, then a quarter of those, ...).
     template <class Out>
     void fill(std::uint64_t first, std::size_t count, Out* out) const {
-        for (std::size_t k = 0; k < count; ++k) out[k] = static_cast<Out>(network(first + k));
-        for (std::size_t k = 0; k < count; ++k) {
-            std::uint64_t x = out[k];
-            while (x >= n_) x = network(x);
-            out[k] = static_cast<Out>(x);
-        }
+        if (n_ <= (std::uint64_t{1} << 32))
+            fill_words<std::uint32_t>(first, count, out);
+        else
+            fill_words<std::uint64_t>(first, count, out);
     }
 
     /// n: the number of rows permuted.
     std::uint64_t size() const { return n_; }
 
   private:
-    std::uint64_t network(std::uint64_t x) const {
-        std::uint64_t left = x >> half_bits_, right = x & half_mask_;
-        for (const std::uint64_t key : keys_) {
-            std::uint64_t z = right ^ key;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-            const std::uint64_t next = left ^ ((z ^ (z >> 31)) & half_mask_);
+    template <class Word, class Out>
+    void fill_words(std::uint64_t first, std::size_t count, Out* out) const {
+        constexpr std::size_t block = 256;
+        Word x[block];               // values still to map, front-packed
+        std::uint32_t at[block];     // their places in the block
+        for (std::size_t start = 0; start < count; start += block) {
+            const std::size_t size = std::min(block, count - start);
+            Out* place = out + start;
+            for (std::size_t k = 0; k < size; ++k) x[k] = network(static_cast<Word>(first + start + k));
+            std::size_t pending = size;
+            for (std::size_t k = 0; k < size; ++k) at[k] = static_cast<std::uint32_t>(k);
+            while (true) {
+                // write every value, keep those still >= n (written again once they are not)
+                std::size_t left = 0;
+                for (std::size_t k = 0; k < pending; ++k) {
+                    place[at[k]] = static_cast<Out>(x[k]);
+                    x[left] = x[k];
+                    at[left] = at[k];
+                    left += x[k] >= n_;
+                }
+                if (left == 0) break;
+                pending = left;
+                for (std::size_t k = 0; k < pending; ++k) x[k] = network(x[k]);
+            }
+        }
+    }
+
+    template <class Word>
+    Word network(Word x) const {
+        const Word mask = static_cast<Word>(half_mask_);
+        Word left = x >> half_bits_, right = x & mask;
+        for (const std::uint32_t key : keys_) {
+            std::uint32_t z = static_cast<std::uint32_t>(right) ^ key;
+            z = (z ^ (z >> 16)) * 0x7feb352dU;
+            z = (z ^ (z >> 15)) * 0x846ca68bU;
+            const Word next = left ^ (static_cast<Word>(z ^ (z >> 16)) & mask);
             left = right;
             right = next;
         }
-        return (left << half_bits_) | right;
+        return static_cast<Word>((left << half_bits_) | right);
     }
 
     std::uint64_t n_;
     int half_bits_ = 0;  // h: 2^(2h) >= n
     std::uint64_t half_mask_ = 0;
-    std::uint64_t keys_[rounds] = {};
+    std::uint32_t keys_[rounds] = {};
 };
 
 }  // namespace descend
