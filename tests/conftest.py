@@ -35,3 +35,20 @@ def with_every_state(cls: type) -> dict[str, object]:
         optim.Adam: {"amsgrad": True},
         optim.AdamW: {"amsgrad": True},
     }.get(cls, {})
+
+
+def fit_in_slices(X, y, rule, schedule, options, slices, seed) -> tuple[np.ndarray, list[float]]:
+    """_core.fit_linear's squared-error fit of [1, X] to y from zeros with `rule` (its state
+    from zeros too), run for `slices[0]` epochs, then `slices[1]` more, and so on: the final
+    theta and the loss of every epoch."""
+    from descend import _core
+
+    theta = np.zeros(X.shape[1] + 1)
+    state = np.zeros((rule.state_slots, theta.size))
+    run = _core.SolverState(seed)
+    losses: list[float] = []
+    for epochs in slices:
+        arguments = (X, y, None, theta, state, None, rule, schedule, options, run, epochs)
+        _, chunk, _ = _core.fit_linear(*arguments, loss="squared_error")
+        losses += chunk
+    return theta, losses

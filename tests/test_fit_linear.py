@@ -69,22 +69,13 @@ class Fit:
         self.validation_losses: list[float] = []
         self.status = "running"
 
-    def run(self, epochs: int, **kwargs) -> str:
-        kwargs.setdefault("loss", self.loss)
-        self.status, losses, validation = _core.fit_linear(
-            self.X,
-            self.y,
-            kwargs.pop("sample_weight", None),
-            self.theta,
-            self.state,
-            self.average,
-            self.optimizer,
-            self.schedule,
-            self.options,
-            self.solver_state,
-            epochs,
-            **kwargs,
-        )
+    def run(self, epochs: int, /, **changes) -> str:
+        """Runs `epochs` more epochs; `changes` replace or add arguments of _core.fit_linear."""
+        arrays = dict(X=self.X, y=self.y, theta=self.theta, state=self.state, average=self.average)
+        rule = dict(optimizer=self.optimizer, schedule=self.schedule, loss=self.loss)
+        loop = dict(options=self.options, solver_state=self.solver_state, epochs=epochs)
+        arguments = arrays | rule | loop | dict(sample_weight=None) | changes
+        self.status, losses, validation = _core.fit_linear(**arguments)
         self.losses += losses
         self.validation_losses += validation
         return self.status
@@ -365,29 +356,9 @@ def test_slices_give_one_run_bit_for_bit():
 
 def test_a_pickled_solver_state_continues_the_same_run():
     X, y = make_data("huber")
-    a = Fit(
-        X,
-        y,
-        loss="huber",
-        optimizer=_core.Adam(),
-        batch_size=3,
-        seed=2,
-        max_iter=20,
-        averaging=True,
-        average=5,
-    )
+    settings = dict(loss="huber", batch_size=3, max_iter=20, averaging=True, average=5)
+    a, b = (Fit(X, y, optimizer=_core.Adam(), seed=seed, **settings) for seed in (2, 99))
     a.run(6)
-    b = Fit(
-        X,
-        y,
-        loss="huber",
-        optimizer=_core.Adam(),
-        batch_size=3,
-        seed=99,
-        max_iter=20,
-        averaging=True,
-        average=5,
-    )
     b.theta[...], b.state[...], b.average[...] = a.theta, a.state, a.average
     b.solver_state = pickle.loads(pickle.dumps(a.solver_state))
     a.run(20)
@@ -608,45 +579,14 @@ def bad_calls():
 @pytest.mark.parametrize("change, error, message", list(bad_calls()))
 def test_a_refused_call_names_the_problem_and_leaves_every_array_untouched(change, error, message):
     X, y = make_data("squared_error")
+    fit = Fit(X, y, optimizer=_core.SGD(momentum=0.9), averaging=True)
     rng = np.random.default_rng(0)
-    theta = rng.standard_normal(6)
-    state = rng.standard_normal((1, 6))
-    average = rng.standard_normal(6)
-    args = dict(
-        X=X,
-        y=y,
-        sample_weight=None,
-        theta=theta,
-        state=state,
-        average=average,
-        optimizer=_core.SGD(momentum=0.9),
-        schedule=_core.Constant(0.1),
-        options=_core.SolverOptions(),
-        solver_state=_core.SolverState(0),
-        epochs=3,
-        loss="squared_error",
-    )
-    args.update(change)
-    before = [a.copy() for a in (theta, state, average, X, y)]
-    positional = [
-        args.pop(k)
-        for k in (
-            "X",
-            "y",
-            "sample_weight",
-            "theta",
-            "state",
-            "average",
-            "optimizer",
-            "schedule",
-            "options",
-            "solver_state",
-            "epochs",
-        )
-    ]
+    for a in (fit.theta, fit.state, fit.average):
+        a[...] = rng.standard_normal(a.shape)
+    before = [a.copy() for a in (fit.theta, fit.state, fit.average, X, y)]
     with pytest.raises(error, match=message):
-        _core.fit_linear(*positional, **args)
-    for a, b in zip(before, (theta, state, average, X, y), strict=True):
+        fit.run(3, **change)
+    for a, b in zip(before, (fit.theta, fit.state, fit.average, X, y), strict=True):
         np.testing.assert_array_equal(a, b)
 
 

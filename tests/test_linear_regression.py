@@ -16,7 +16,7 @@ from descend import _core
 from descend.cli import tutorial_data
 from descend.schedules import Constant, InverseTime, InvScaling, ReduceOnPlateau
 
-from .conftest import with_intercept
+from .conftest import fit_in_slices, with_intercept
 
 scipy_optimize = pytest.importorskip("scipy.optimize")
 sparse = pytest.importorskip("scipy.sparse")
@@ -577,28 +577,8 @@ def test_solver_in_slices_equals_one_run():
     X, y = tutorial_data()
 
     def run(slices):
-        theta = np.zeros(2)
-        state = np.zeros((2, 2))
-        solver = _core.SolverState(5)
         options = _core.SolverOptions(batch_size=3, sampling="shuffle", max_iter=60, tol=-1.0)
-        losses = []
-        for epochs in slices:
-            _, chunk, _ = _core.fit_linear(
-                X,
-                y,
-                None,
-                theta,
-                state,
-                None,
-                _core.Adam(lr=0.05),
-                _core.Constant(0.05),
-                options,
-                solver,
-                epochs,
-                loss="squared_error",
-            )
-            losses += chunk
-        return theta, losses
+        return fit_in_slices(X, y, _core.Adam(lr=0.05), _core.Constant(0.05), options, slices, 5)
 
     one_theta, one_losses = run([60])
     sliced_theta, sliced_losses = run([1, 7, 13, 39])

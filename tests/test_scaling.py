@@ -38,6 +38,18 @@ def reference_moments(X: np.ndarray, w: np.ndarray | None) -> tuple[np.ndarray, 
     return mean, np.sqrt(np.average((X - mean) ** 2, axis=0, weights=w))
 
 
+# auto_settings' arguments in most tests: full batch, squared error, an intercept, the step of
+# plain gradient descent; a test passes only what it changes.
+FULL_BATCH = dict(
+    loss="squared_error", n_classes=1, fit_intercept=True, batch_size=None, adaptive=False
+)
+
+
+def settings_for(X, w: np.ndarray | None = None, **changes) -> AutoSettings:
+    """auto_settings(X, w) with FULL_BATCH's arguments, updated by `changes`."""
+    return auto_settings(X, w, **(FULL_BATCH | changes))
+
+
 def scaled_rows(X, settings: AutoSettings, fit_intercept: bool = True) -> np.ndarray:
     """x~_i = (1, (x_i - mu) / sigma) as a dense float64 matrix."""
     dense = np.asarray(X.todense() if sp.issparse(X) else X, dtype=np.float64)
@@ -106,15 +118,7 @@ def test_smoothness_matches_eigvalsh_and_the_largest_row_norm(rng, sparse, fit_i
     X = raw_matrix(rng)
     w = rng.random(len(X))
     given = sp.csr_matrix(X) if sparse else X
-    settings = auto_settings(
-        given,
-        w,
-        loss="squared_error",
-        n_classes=1,
-        fit_intercept=fit_intercept,
-        batch_size=None,
-        adaptive=False,
-    )
+    settings = settings_for(given, w, fit_intercept=fit_intercept)
     Z = scaled_rows(X, settings, fit_intercept)
     H = (Z * w[:, None]).T @ Z / w.sum()
     top = np.linalg.eigvalsh(H)[-1]
@@ -177,15 +181,7 @@ def test_to_caller_units_then_back_is_the_identity(rng, dtype, shape, centered):
 @pytest.mark.parametrize("shape", [(6,), (6, 3)])
 def test_caller_model_at_mapped_theta_predicts_as_the_internal_model(rng, shape):
     X = raw_matrix(rng)[:, :5]
-    settings = auto_settings(
-        X,
-        None,
-        loss="squared_error",
-        n_classes=1,
-        fit_intercept=True,
-        batch_size=None,
-        adaptive=False,
-    )
+    settings = settings_for(X)
     internal = rng.standard_normal(shape)
     caller = to_caller_units(internal, settings)
     Z = scaled_rows(X, settings)
@@ -263,15 +259,7 @@ def test_kernels_refuse_bad_arguments():
 
 def test_auto_settings_center_dense_and_scale_by_std_constant_columns_get_1(rng):
     X = raw_matrix(rng)
-    s = auto_settings(
-        X,
-        None,
-        loss="squared_error",
-        n_classes=1,
-        fit_intercept=True,
-        batch_size=None,
-        adaptive=False,
-    )
+    s = settings_for(X)
     mean, std = reference_moments(X, None)
     np.testing.assert_allclose(s.feature_offset, mean, rtol=1e-12)
     np.testing.assert_allclose(s.feature_scale[:4], std[:4], rtol=1e-9)
@@ -283,15 +271,7 @@ def test_auto_settings_without_centering_scale_by_root_mean_square(rng, sparse):
     X = raw_matrix(rng)
     X[:, 4] = 0.0
     given = sp.csr_matrix(X) if sparse else X
-    s = auto_settings(
-        given,
-        None,
-        loss="log_loss",
-        n_classes=1,
-        fit_intercept=sparse,
-        batch_size=None,
-        adaptive=False,
-    )
+    s = settings_for(given, loss="log_loss", fit_intercept=sparse)
     assert s.feature_offset is None
     rms = np.sqrt((X * X).mean(axis=0))
     np.testing.assert_allclose(s.feature_scale[:4], rms[:4], rtol=1e-9)
@@ -301,53 +281,23 @@ def test_auto_settings_without_centering_scale_by_root_mean_square(rng, sparse):
 @pytest.mark.parametrize("loss", ["squared_error", "huber", "log_loss", "softmax"])
 def test_full_batch_step_is_one_over_curvature_times_lambda_max(rng, loss):
     X = raw_matrix(rng)
-    s = auto_settings(
-        X, None, loss=loss, n_classes=3, fit_intercept=True, batch_size=None, adaptive=False
-    )
+    s = settings_for(X, loss=loss, n_classes=3)
     Z = scaled_rows(X, s)
     L = _core.loss_curvature(loss) * np.linalg.eigvalsh(Z.T @ Z / len(Z))[-1]
     assert 1 / L <= s.learning_rate < 2 / L  # the estimate never exceeds L; GD is stable below 2/L
     for momentum in (0.0, 0.9):  # full batch: momentum keeps the step
-        assert (
-            auto_settings(
-                X,
-                None,
-                loss=loss,
-                n_classes=3,
-                fit_intercept=True,
-                batch_size=0,
-                adaptive=False,
-                momentum=momentum,
-            ).learning_rate
-            == s.learning_rate
-        )
+        full = settings_for(X, loss=loss, n_classes=3, batch_size=0, momentum=momentum)
+        assert full.learning_rate == s.learning_rate
 
 
 def test_mini_batch_step_is_one_over_expected_smoothness(rng):
     X = raw_matrix(rng)
     m = len(X)
-    full = auto_settings(
-        X,
-        None,
-        loss="squared_error",
-        n_classes=1,
-        fit_intercept=True,
-        batch_size=None,
-        adaptive=False,
-    )
+    full = settings_for(X)
     Z = scaled_rows(X, full)
     L, L_max = 1 / full.learning_rate, 2 * (Z * Z).sum(axis=1).max()
     for b in (1, 7, m - 1):
-        s = auto_settings(
-            X,
-            None,
-            loss="squared_error",
-            n_classes=1,
-            fit_intercept=True,
-            batch_size=b,
-            adaptive=False,
-            momentum=0.5,
-        )
+        s = settings_for(X, batch_size=b, momentum=0.5)
         L_b = m * (b - 1) / (b * (m - 1)) * L + (m - b) / (b * (m - 1)) * L_max
         assert s.learning_rate == pytest.approx(0.5 / L_b, rel=1e-12)
     assert expected_smoothness(L, L_max, 1, m) == pytest.approx(L_max)
@@ -356,9 +306,8 @@ def test_mini_batch_step_is_one_over_expected_smoothness(rng):
 
 def test_l2_penalty_balances_the_scales_and_adds_its_curvature(rng):
     X = raw_matrix(rng)
-    kwargs = dict(loss="log_loss", n_classes=1, fit_intercept=True, batch_size=None, adaptive=False)
     penalty = _core.Penalty("elasticnet", alpha=0.1, l1_ratio=0.25)
-    s = auto_settings(X, None, penalty=penalty, **kwargs)
+    s = settings_for(X, loss="log_loss", penalty=penalty)
     l2, c = 0.1 * 0.75, 0.25
     _, std = reference_moments(X, None)
     np.testing.assert_allclose(s.feature_scale, np.sqrt(std**2 + l2 / c), rtol=1e-9)
@@ -366,22 +315,21 @@ def test_l2_penalty_balances_the_scales_and_adds_its_curvature(rng):
     np.testing.assert_allclose((c * std**2 + l2) / s.feature_scale**2, c, rtol=1e-9)
     lam, _ = _core.smoothness(X, feature_offset=s.feature_offset, feature_scale=s.feature_scale)
     assert 1 / s.learning_rate == pytest.approx(c * lam + l2 / s.feature_scale.min() ** 2)
-    l1_only = auto_settings(X, None, penalty=_core.Penalty("l1", alpha=0.1), **kwargs)
+    l1_only = settings_for(X, loss="log_loss", penalty=_core.Penalty("l1", alpha=0.1))
     np.testing.assert_array_equal(
-        l1_only.feature_scale, auto_settings(X, None, **kwargs).feature_scale
+        l1_only.feature_scale, settings_for(X, loss="log_loss").feature_scale
     )
 
 
 def test_adaptive_step_follows_the_target_scale_and_the_batch(rng):
     X = raw_matrix(rng)
     y = 300.0 + 50.0 * rng.standard_normal(len(X))
-    kwargs = dict(n_classes=1, fit_intercept=True, adaptive=True)
     rms = np.sqrt(np.mean(y * y))
-    s = auto_settings(X, None, loss="squared_error", batch_size=None, y=y, **kwargs)
+    s = settings_for(X, adaptive=True, y=y)
     assert s.learning_rate == pytest.approx(ADAPTIVE_STEP_FRACTION * rms)
-    b = auto_settings(X, None, loss="huber", batch_size=10, y=y, **kwargs)
+    b = settings_for(X, adaptive=True, y=y, loss="huber", batch_size=10)
     assert b.learning_rate == pytest.approx(ADAPTIVE_STEP_FRACTION * rms * np.sqrt(10 / len(X)))
-    c = auto_settings(X, None, loss="log_loss", batch_size=None, y=y, **kwargs)
+    c = settings_for(X, adaptive=True, y=y, loss="log_loss")
     assert c.learning_rate == ADAPTIVE_STEP_FRACTION  # logits: scale 1, y is ignored
 
 
@@ -396,12 +344,8 @@ def test_adaptive_step_follows_the_target_scale_and_the_batch(rng):
     ],
 )
 def test_auto_settings_refuse_impossible_arguments(kwargs, error, match):
-    args = (
-        dict(loss="squared_error", n_classes=1, fit_intercept=True, batch_size=None, adaptive=False)
-        | kwargs
-    )
     with pytest.raises(error, match=match):
-        auto_settings(np.ones((4, 2)), None, **args)
+        settings_for(np.ones((4, 2)), **kwargs)
 
 
 # ---------------------------------------------------------------- gradient descent at the auto step
@@ -492,15 +436,8 @@ def test_gradient_descent_at_the_auto_step_converges_on_raw_data_as_on_standardi
     max_iter = 5000
     iterations = []
     for data in (np.ascontiguousarray(X), (X - X.mean(axis=0)) / X.std(axis=0)):
-        settings = auto_settings(
-            data,
-            None,
-            loss=loss,
-            n_classes=n_classes,
-            fit_intercept=True,
-            batch_size=None,
-            adaptive=False,
-            penalty=_core.Penalty("l2", alpha=alpha),
+        settings = settings_for(
+            data, loss=loss, n_classes=n_classes, penalty=_core.Penalty("l2", alpha=alpha)
         )
         f = internal_objective(data, y, loss, settings, alpha)
         iterations.append(

@@ -14,6 +14,7 @@ import pytest
 
 import descend
 from descend import _core
+from descend.cli import tutorial_data
 from descend.schedules import (
     Constant,
     Cosine,
@@ -24,6 +25,8 @@ from descend.schedules import (
     ReduceOnPlateau,
     StepDecay,
 )
+
+from .conftest import fit_in_slices
 
 STEPS = np.arange(0, 5000)
 
@@ -611,45 +614,14 @@ def test_to_core_carries_the_state():
 
 
 # ---------------------------------------------------------------------- inside the solver
-def tutorial_data(m=100, seed=0):
-    rng = np.random.default_rng(seed)
-    X = 2 * rng.random((m, 1))
-    y = 4 + 3 * X[:, 0] + rng.standard_normal(m)
-    return X, y
-
-
-def core_fit(X, y, schedule, slices, options):
-    theta = np.zeros(X.shape[1] + 1)
-    state = np.zeros((0, theta.size))
-    run = _core.SolverState(7)
-    losses = []
-    for epochs in slices:
-        _, chunk, _ = _core.fit_linear(
-            X,
-            y,
-            None,
-            theta,
-            state,
-            None,
-            _core.SGD(lr=1.0),
-            schedule,
-            options,
-            run,
-            epochs,
-            loss="squared_error",
-        )
-        losses.extend(chunk)
-    return theta, losses
-
-
 def test_solver_reports_every_epoch_loss_to_the_schedule_and_uses_its_rates():
     # Full-batch gradient descent with a plateau rule strict enough (threshold 0.3) to fire:
     # replayed in NumPy with the Python schedule, step by step.
-    X, y = tutorial_data()
+    X, y = tutorial_data(seed=0)
     options = _core.SolverOptions(max_iter=60, tol=-1.0)
     python = ReduceOnPlateau(0.3, factor=0.5, patience=1, threshold=0.3)
     core = python._to_core()
-    theta, losses = core_fit(X, y, core, [60], options)
+    theta, losses = fit_in_slices(X, y, _core.SGD(lr=1.0), core, options, [60], seed=7)
 
     replay = ReduceOnPlateau(0.3, factor=0.5, patience=1, threshold=0.3)
     Xt = np.column_stack([np.ones(len(y)), X])
@@ -669,7 +641,7 @@ def test_solver_reports_every_epoch_loss_to_the_schedule_and_uses_its_rates():
 
 
 def test_solver_carries_plateau_state_between_calls():
-    X, y = tutorial_data()
+    X, y = tutorial_data(seed=0)
     options = _core.SolverOptions(batch_size=10, max_iter=80, tol=-1.0)
 
     def plateau():
@@ -678,9 +650,11 @@ def test_solver_carries_plateau_state_between_calls():
         )._to_core()
 
     whole = plateau()
-    theta_whole, losses_whole = core_fit(X, y, whole, [80], options)
+    theta_whole, losses_whole = fit_in_slices(X, y, _core.SGD(lr=1.0), whole, options, [80], seed=7)
     sliced = plateau()
-    theta_sliced, losses_sliced = core_fit(X, y, sliced, [1, 4, 10, 25, 40], options)
+    theta_sliced, losses_sliced = fit_in_slices(
+        X, y, _core.SGD(lr=1.0), sliced, options, [1, 4, 10, 25, 40], seed=7
+    )
     assert whole.schedule.scale < 1.0
     np.testing.assert_array_equal(theta_sliced, theta_whole)
     assert losses_sliced == losses_whole
@@ -692,9 +666,9 @@ def test_solver_carries_plateau_state_between_calls():
 
 
 def test_solver_refuses_a_non_schedule():
-    X, y = tutorial_data()
+    X, y = tutorial_data(seed=0)
     with pytest.raises(TypeError, match="schedule: expected a descend._core schedule"):
-        core_fit(X, y, 0.1, [1], _core.SolverOptions())
+        fit_in_slices(X, y, _core.SGD(lr=1.0), 0.1, _core.SolverOptions(), [1], seed=7)
 
 
 # ---------------------------------------------------------------------- estimator
@@ -714,7 +688,7 @@ FIT_SCHEDULES = [
 
 @pytest.mark.parametrize("schedule", FIT_SCHEDULES, ids=repr)
 def test_linear_regression_converges_with_every_schedule(schedule):
-    X, y = tutorial_data()
+    X, y = tutorial_data(seed=0)
     exact = np.linalg.lstsq(np.column_stack([np.ones(len(y)), X]), y, rcond=None)[0]
     before = schedule.state_dict()
     model = descend.LinearRegression(schedule=schedule, max_iter=3000, tol=None).fit(X, y)
@@ -726,7 +700,7 @@ def test_linear_regression_converges_with_every_schedule(schedule):
 
 
 def test_linear_regression_stochastic_fit_with_plateau_schedule():
-    X, y = tutorial_data()
+    X, y = tutorial_data(seed=0)
     exact = np.linalg.lstsq(np.column_stack([np.ones(len(y)), X]), y, rcond=None)[0]
     model = descend.LinearRegression(
         batch_size=1,
@@ -740,6 +714,6 @@ def test_linear_regression_stochastic_fit_with_plateau_schedule():
 
 
 def test_linear_regression_refuses_other_schedules():
-    X, y = tutorial_data()
+    X, y = tutorial_data(seed=0)
     with pytest.raises(ValueError, match="schedule must be None or a descend.schedules object"):
         descend.LinearRegression(schedule=lambda t: 0.1).fit(X, y)

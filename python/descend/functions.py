@@ -217,7 +217,23 @@ def _origin(dim: int) -> tuple[Minimum, ...]:
     return (Minimum((0.0,) * dim, 0.0),)
 
 
-class Sphere(Landscape):
+class _AnyDim(Landscape):
+    """A landscape of ``dim`` variables (2 by default) with its minimum 0 at the origin: a
+    subclass names its compiled class and the half width of its plot range per variable."""
+
+    _compiled: Callable[[int], _CoreLandscape]
+    _half_width: float
+
+    def __init__(self, dim: int = 2) -> None:
+        dim = _dim(dim)
+        width = self._half_width
+        super().__init__(self._compiled(dim), minima=_origin(dim), bounds=[(-width, width)] * dim)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(dim={self.dim})"
+
+
+class Sphere(_AnyDim):
     """``f(x) = Σ_i x_i²``; minimum 0 at the origin.
 
     Examples
@@ -227,12 +243,8 @@ class Sphere(Landscape):
     14.0
     """
 
-    def __init__(self, dim: int = 2) -> None:
-        dim = _dim(dim)
-        super().__init__(_core.Sphere(dim), minima=_origin(dim), bounds=[(-2.0, 2.0)] * dim)
-
-    def __repr__(self) -> str:
-        return f"Sphere(dim={self.dim})"
+    _compiled = _core.Sphere
+    _half_width = 2.0
 
 
 class IllConditionedQuadratic(Landscape):
@@ -359,29 +371,21 @@ class Himmelblau(Landscape):
         )
 
 
-class Rastrigin(Landscape):
+class Rastrigin(_AnyDim):
     """``f(x) = 10 n + Σ_i (x_i² − 10 cos 2πx_i)``: a bowl covered in ripples with a local
     minimum near every integer point; global minimum 0 at the origin."""
 
-    def __init__(self, dim: int = 2) -> None:
-        dim = _dim(dim)
-        super().__init__(_core.Rastrigin(dim), minima=_origin(dim), bounds=[(-5.12, 5.12)] * dim)
-
-    def __repr__(self) -> str:
-        return f"Rastrigin(dim={self.dim})"
+    _compiled = _core.Rastrigin
+    _half_width = 5.12
 
 
-class Ackley(Landscape):
+class Ackley(_AnyDim):
     """``f(x) = −20 exp(−0.2 √(Σ x_i² / n)) − exp(Σ cos(2πx_i) / n) + 20 + e``: a nearly flat
     outer region with many local minima and a deep funnel to the global minimum 0 at the
     origin. f has a kink there; its gradient is taken as 0 at the origin."""
 
-    def __init__(self, dim: int = 2) -> None:
-        dim = _dim(dim)
-        super().__init__(_core.Ackley(dim), minima=_origin(dim), bounds=[(-5.0, 5.0)] * dim)
-
-    def __repr__(self) -> str:
-        return f"Ackley(dim={self.dim})"
+    _compiled = _core.Ackley
+    _half_width = 5.0
 
 
 sphere = Sphere()

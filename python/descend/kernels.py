@@ -240,14 +240,10 @@ def adamw_step(
     max_exp_avg_sq: np.ndarray | None = None,
     check_finite: bool = False,
 ) -> None:
-    """One step of AdamW (``torch.optim.AdamW``) in place: Adam with decoupled weight decay::
-
-        g = -grad if maximize else grad
-        param *= 1 - lr * weight_decay
-        exp_avg = beta1 * exp_avg + (1 - beta1) * g
-        exp_avg_sq = beta2 * exp_avg_sq + (1 - beta2) * g**2
-        v = max_exp_avg_sq = maximum(max_exp_avg_sq, exp_avg_sq)   (amsgrad; else v = exp_avg_sq)
-        param -= lr / (1 - beta1**step) * exp_avg / (sqrt(v / (1 - beta2**step)) + eps)
+    """One step of AdamW (``torch.optim.AdamW``) in place: the step of :func:`adam_step` with
+    ``decoupled_weight_decay=True`` (the weight decay shrinks the parameter,
+    ``param *= 1 - lr * weight_decay``, instead of being added to the gradient), and AdamW's
+    default ``weight_decay=1e-2``.
 
     ``max_exp_avg_sq`` is required when ``amsgrad``.
     """
