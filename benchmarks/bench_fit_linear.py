@@ -28,31 +28,30 @@ from _timing import median_seconds, print_table
 from descend import _core
 
 LR = 1e-4
+# the command line: --name value, each an int (--check-rows for check_rows)
+SIZES = dict(repeat=5, rows=100_000, cols=50, check_rows=1_000_000, check_cols=40)
+
+
+def least_squares_fit(X, y, rule, lr: float, batch_size: int = 0, epochs: int = 1, **keywords):
+    """A callable running `epochs` epochs of fit_linear on least squares with `rule` at the
+    constant rate `lr`, from theta = 0 on the first call and from where it stopped on the next
+    (every call with a new SolverState(0)); it returns theta. `keywords` go to fit_linear."""
+    theta = np.zeros(X.shape[1] + 1, dtype=X.dtype)
+    state = np.zeros((rule.state_slots, theta.size), dtype=X.dtype)
+    options = _core.SolverOptions(batch_size=batch_size, max_iter=10**9, tol=-1.0)
+    arguments = (X, y, None, theta, state, None, rule, _core.Constant(lr), options)
+
+    def run() -> np.ndarray:
+        solver_state = _core.SolverState(0)
+        _core.fit_linear(*arguments, solver_state, epochs, loss="squared_error", **keywords)
+        return theta
+
+    return run
 
 
 def descend_epoch(X, y, batch_size: int):
     """One epoch of fit_linear with plain SGD from theta = 0, as a callable."""
-    theta = np.zeros(X.shape[1] + 1)
-    state = np.zeros((0, theta.size))
-    options = _core.SolverOptions(batch_size=batch_size, max_iter=10**9, tol=-1.0)
-
-    def run():
-        _core.fit_linear(
-            X,
-            y,
-            None,
-            theta,
-            state,
-            None,
-            _core.SGD(),
-            _core.Constant(LR),
-            options,
-            _core.SolverState(0),
-            1,
-            loss="squared_error",
-        )
-
-    return run
+    return least_squares_fit(X, y, _core.SGD(), LR, batch_size)
 
 
 def numpy_step(X, y):
@@ -81,11 +80,8 @@ def sklearn_epoch(X, y):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--cols", type=int, default=50)
-    parser.add_argument("--check-rows", type=int, default=1_000_000)
-    parser.add_argument("--check-cols", type=int, default=40)
+    for name, default in SIZES.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=default)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     X = rng.standard_normal((args.rows, args.cols))

@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 from _timing import print_table
+from bench_fit_linear import least_squares_fit
 
 from descend import _core
 
@@ -25,25 +26,9 @@ def fit_seconds(
     X: np.ndarray, y: np.ndarray, epochs: int, n_threads: int
 ) -> tuple[float, np.ndarray]:
     """Seconds per epoch of a full-batch Adam fit, and its coefficients."""
-    theta = np.zeros(X.shape[1] + 1)
-    state = np.zeros((2, theta.size))
-    options = _core.SolverOptions(max_iter=epochs, tol=-1.0)
+    fit = least_squares_fit(X, y, _core.Adam(), 0.01, epochs=epochs, n_threads=n_threads)
     started = time.perf_counter()
-    _core.fit_linear(
-        X,
-        y,
-        None,
-        theta,
-        state,
-        None,
-        _core.Adam(),
-        _core.Constant(0.01),
-        options,
-        _core.SolverState(0),
-        epochs,
-        loss="squared_error",
-        n_threads=n_threads,
-    )
+    theta = fit()
     return (time.perf_counter() - started) / epochs, theta
 
 

@@ -13,27 +13,17 @@ sides use one core.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
 import scipy.sparse as sp
+from _timing import median_seconds
+from bench_fit_linear import least_squares_fit
 from threadpoolctl import threadpool_limits
 
 from descend import _core
 
 ROWS, COLS, CLASSES = 200_000, 100, 5
 LOSSES = ("squared_error", "huber", "logistic", "softmax")
-
-
-def median_seconds(run, repeat: int) -> float:
-    run()  # warm up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def numpy_loss_and_gradient(loss, X, y, theta):
@@ -66,30 +56,6 @@ def descend_kernel(loss, X, y, theta):
     grad = np.empty_like(theta)
     kernel = getattr(_core, f"{loss}_loss_and_gradient")
     return lambda: kernel(X, y, theta, grad)
-
-
-def sgd_epoch(X, y, batch_size):
-    theta = np.zeros(X.shape[1] + 1, dtype=X.dtype)
-    state = np.zeros((0, theta.size), dtype=X.dtype)
-    options = _core.SolverOptions(batch_size=batch_size, max_iter=10**9, tol=-1.0)
-
-    def run():
-        _core.fit_linear(
-            X,
-            y,
-            None,
-            theta,
-            state,
-            None,
-            _core.SGD(lr=1e-4),
-            _core.Constant(1e-4),
-            options,
-            _core.SolverState(0),
-            1,
-            loss="squared_error",
-        )
-
-    return run
 
 
 def problem(loss, X, rng):
@@ -134,7 +100,9 @@ def main() -> None:
                 table.append((f"{loss}, full batch, {label}", ours, alternative))
                 if loss == "squared_error" and not sp.issparse(X):
                     for batch_size in (1, 256):
-                        epoch = median_seconds(sgd_epoch(X, y, batch_size), args.repeat)
+                        epoch = median_seconds(
+                            least_squares_fit(X, y, _core.SGD(), 1e-4, batch_size), args.repeat
+                        )
                         table.append(
                             (f"{loss}, SGD epoch, batch {batch_size}, {label}", epoch, None)
                         )

@@ -167,33 +167,21 @@ def test_l1_fits_satisfy_the_optimality_conditions_with_exact_zeros(rng, penalty
 @pytest.mark.parametrize("batch_size", [1, 16])
 def test_both_sampling_modes_converge(rng, sampling, batch_size):
     X, y = well_conditioned(rng)
-    model = descend.LinearRegression(
-        batch_size=batch_size,
-        sampling=sampling,
-        schedule=InverseTime(5, 50),
-        max_iter=200,
-        tol=None,
-        random_state=3,
-    ).fit(X, y)
+    model = sgd(X, y, 3, sampling, batch_size=batch_size, max_iter=200)
     np.testing.assert_allclose(theta_of(model), lstsq(X, y), atol=2e-2)
     assert model.n_iter_ == 200
 
 
-def sgd(seed, sampling="replacement"):
-    X, y = tutorial_data()
-    return descend.LinearRegression(
-        batch_size=1,
-        sampling=sampling,
-        schedule=InverseTime(5, 50),
-        max_iter=50,
-        tol=None,
-        random_state=seed,
-    ).fit(X, y)
+def sgd(X, y, seed, sampling="replacement", batch_size=1, max_iter=50):
+    """LinearRegression fitted by the tutorial's SGD: rate InverseTime(5, 50), every epoch run."""
+    settings = dict(batch_size=batch_size, sampling=sampling, max_iter=max_iter, random_state=seed)
+    return descend.LinearRegression(schedule=InverseTime(5, 50), tol=None, **settings).fit(X, y)
 
 
 @pytest.mark.parametrize("sampling", ["shuffle", "replacement"])
 def test_sgd_is_identical_for_the_same_seed_and_differs_for_another(sampling):
-    first, again, other = sgd(7, sampling), sgd(7, sampling), sgd(8, sampling)
+    X, y = tutorial_data()
+    first, again, other = (sgd(X, y, seed, sampling) for seed in (7, 7, 8))
     assert first.coef_.tobytes() == again.coef_.tobytes()
     assert first.loss_curve_ == again.loss_curve_
     assert first.coef_[0] != other.coef_[0]
@@ -202,14 +190,7 @@ def test_sgd_is_identical_for_the_same_seed_and_differs_for_another(sampling):
 
 def test_tutorial_sgd_lands_near_the_exact_answer():
     X, y = tutorial_data()
-    model = descend.LinearRegression(
-        batch_size=1,
-        sampling="replacement",
-        schedule=InverseTime(5, 50),
-        max_iter=1000,
-        tol=None,
-        random_state=42,
-    ).fit(X, y)
+    model = sgd(X, y, 42, max_iter=1000)
     np.testing.assert_allclose(theta_of(model), lstsq(X, y), atol=5e-2)
 
 
@@ -264,16 +245,9 @@ def sparse_problem(rng, m=400, n=30, density=0.1):
 @pytest.mark.parametrize("batch_size", [None, 1, 8])
 def test_csr_fits_equal_dense_fits(rng, batch_size):
     X, y = sparse_problem(rng)
-    params = dict(
-        batch_size=batch_size,
-        penalty="elasticnet",
-        learning_rate=0.05,
-        max_iter=30,
-        tol=None,
-        random_state=0,
-    )
-    on_csr = descend.LinearRegression(**params).fit(X, y)
-    on_dense = descend.LinearRegression(**params).fit(X.toarray(), y)
+    params = dict(penalty="elasticnet", learning_rate=0.05, max_iter=30, tol=None, random_state=0)
+    on_csr = descend.LinearRegression(batch_size=batch_size, **params).fit(X, y)
+    on_dense = descend.LinearRegression(batch_size=batch_size, **params).fit(X.toarray(), y)
     # same steps; only the order of the additions may differ (zeros skipped)
     np.testing.assert_allclose(theta_of(on_csr), theta_of(on_dense), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(on_csr.predict(X), on_dense.predict(X.toarray()), rtol=1e-10)

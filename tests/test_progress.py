@@ -3,7 +3,6 @@
 import os
 import signal
 import sys
-import threading
 
 import numpy as np
 import pytest
@@ -123,22 +122,25 @@ def test_estimator_refuses_a_verbose_that_is_not_none_bool_or_int(verbose):
         descend.LinearRegression(verbose=verbose).fit(X, y)
 
 
-def _interrupted_fit(model, X, y):
-    """Fit, with SIGINT delivered (as by Ctrl-C) when the fit reports its second slice of
-    epochs, once the first slice has set up the Ctrl-C handler. (A delay in seconds raced the
-    machine: under a sanitizer on a loaded machine it came in the first slice.)"""
+def _interrupted_fit(model, X, y, report=2, match="interrupted"):
+    """Fit, with SIGINT delivered (as by Ctrl-C) as the C++ loop returns its `report`-th slice
+    of epochs, before the estimator records that slice's losses. From the second slice on, the
+    first has set up the Ctrl-C handler; in the first, no handler is set up yet. (A delay in
+    seconds raced the machine: under a sanitizer on a loaded machine it came in the wrong
+    slice.)"""
     cls = type(model)
+    reports = []
 
-    class InterruptedInItsSecondSlice(cls):
+    class InterruptedInASlice(cls):
         def _report(self, run, losses, validation_losses):
-            super()._report(run, losses, validation_losses)
-            run.reports = getattr(run, "reports", 0) + 1
-            if run.reports == 2:
+            reports.append(len(losses))
+            if len(reports) == report:
                 signal.raise_signal(signal.SIGINT)
+            super()._report(run, losses, validation_losses)
 
-    model.__class__ = InterruptedInItsSecondSlice
+    model.__class__ = InterruptedInASlice
     try:
-        with pytest.raises(KeyboardInterrupt, match="interrupted"):
+        with pytest.raises(KeyboardInterrupt, match=match):
             model.fit(X, y)
     finally:
         model.__class__ = cls
@@ -193,16 +195,10 @@ def test_ctrl_c_in_the_first_slice_leaves_a_consistent_interrupted_fit():
     model = descend.LinearRegression(
         learning_rate=1e-4, batch_size=1, max_iter=10**9, tol=None, random_state=0
     )
-    timer = threading.Timer(0.02, signal.raise_signal, (signal.SIGINT,))
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            model.fit(X, y)
-    finally:
-        timer.cancel()
-        timer.join()
+    model = _interrupted_fit(model, X, y, report=1, match="^$")
     assert model.status_ == "interrupted"
     assert 1 <= model.n_iter_ == len(model.loss_curve_)
+    assert np.isnan(model.loss_curve_).all()  # the first slice's losses were lost
     assert np.all(np.isfinite(model.coef_))
     copy = pickle.loads(pickle.dumps(model))  # (its checks: n_iter_ and losses agree)
     assert copy.partial_fit(X, y).n_iter_ == model.n_iter_ + 1

@@ -64,21 +64,13 @@ def test_inv_scaling_reproduces_sklearn_sgd_regressor_updates():
     rng = np.random.default_rng(1)
     X = rng.standard_normal((40, 3))
     y = X @ np.array([1.0, -2.0, 0.5]) + 0.3
-    sgd = SGDRegressor(
-        loss="squared_error",
-        penalty=None,
-        learning_rate="invscaling",
-        eta0=0.05,
-        power_t=0.4,
-        max_iter=1,
-        tol=None,
-        shuffle=False,
-        average=False,
-    )
+    rate = dict(eta0=0.05, power_t=0.4)
+    plain = dict(loss="squared_error", penalty=None, tol=None, shuffle=False, average=False)
+    sgd = SGDRegressor(learning_rate="invscaling", max_iter=1, **rate, **plain)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         sgd.fit(X, y)
-    schedule = InvScaling(eta0=0.05, power_t=0.4)
+    schedule = InvScaling(**rate)
     w, b = np.zeros(3), 0.0
     for t, (x_row, y_row) in enumerate(zip(X, y, strict=True)):
         eta = schedule(t)

@@ -73,18 +73,19 @@ def test_many_rows_cross_pandas_chunks_and_error_lines_stay_exact(tmp_path, engi
     np.testing.assert_array_equal(table.y, 2 * table.X[:, 0])
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("x,y\n1,2\n\n3,4\n", "line 3"),
-        ("x,y\n1,2\n3\n", "line 3"),
-        ("x,y\n1,2\n3,4,5\n", "line 3"),
-        ("x,y\n1,nan\n", "line 2 (data row 1), column 'y': missing value ('nan')"),
-        ("x,y\n-inf,2\n", "column 'x': '-inf' is not a finite number"),
-        ("x,x,y\n1,2,3\n", "names column 'x' twice"),
-        (",y\n1,2\n", "column 1 has no name"),
-    ],
-)
+# what is wrong with a file: (its text, what the refusal says)
+MALFORMED = {
+    "blank line": ("x,y\n1,2\n\n3,4\n", "line 3"),
+    "short row": ("x,y\n1,2\n3\n", "line 3"),
+    "long row": ("x,y\n1,2\n3,4,5\n", "line 3"),
+    "nan": ("x,y\n1,nan\n", "line 2 (data row 1), column 'y': missing value ('nan')"),
+    "infinity": ("x,y\n-inf,2\n", "column 'x': '-inf' is not a finite number"),
+    "repeated name": ("x,x,y\n1,2,3\n", "names column 'x' twice"),
+    "unnamed column": (",y\n1,2\n", "column 1 has no name"),
+}
+
+
+@pytest.mark.parametrize(("text", "message"), MALFORMED.values(), ids=MALFORMED.keys())
 def test_malformed_files_are_refused_naming_the_line(tmp_path, engine, text, message):
     path = tmp_path / "d.csv"
     path.write_text(text)

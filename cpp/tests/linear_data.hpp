@@ -68,6 +68,21 @@ struct LinearData {
     }
 };
 
+/// An objective of the family `Objective` (descend::LeastSquares, Huber, Logistic, Softmax) in
+/// double over X (d.dense() or d.csr()) with targets y (d.y, or d.label for Softmax), weighted
+/// by d.weight when `weighted`; its other fields at their defaults.
+template <template <class, class> class Objective, class Matrix, class Target>
+Objective<double, Matrix> linear_objective(const LinearData& d, const Matrix& X, const Target* y,
+                                           bool weighted = false, bool fit_intercept = true) {
+    Objective<double, Matrix> objective;
+    objective.X = X;
+    objective.y = y;
+    objective.sample_weight = weighted ? d.weight.data() : nullptr;
+    objective.mean_weight = weighted ? d.mean_weight() : 1.0;
+    objective.fit_intercept = fit_intercept;
+    return objective;
+}
+
 /// Checks objective.loss_and_gradient on a batch against central differences of its own loss:
 /// (L(theta + h e_j) - L(theta - h e_j)) / 2h with h = 1e-6.
 template <class Objective>

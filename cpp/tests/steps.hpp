@@ -110,3 +110,14 @@ void check_three_steps(const Rule& rule, const Trajectory& expected,
         }
     }
 }
+
+/// Checks the first step of theta[0] in `expected`, a rule's algorithm box, against `by_hand`,
+/// the value the test works out from the formula; then `rule` against all of `expected`.
+template <class Rule>
+void check_box_and_rule(const Rule& rule, const Trajectory& expected, double by_hand) {
+    const int before = descend_test::failures();
+    CHECK_CLOSE(expected[0][0], by_hand, 1e-15);
+    if (descend_test::failures() != before)
+        std::printf("    (the box's first step of theta[0] against the value by hand)\n");
+    check_three_steps(rule, expected);
+}

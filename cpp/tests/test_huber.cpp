@@ -12,12 +12,7 @@
 template <class Matrix>
 static descend::Huber<double, Matrix> huber_on(const LinearData& d, const Matrix& X, bool weighted,
                                                bool fit_intercept = true) {
-    descend::Huber<double, Matrix> huber;
-    huber.X = X;
-    huber.y = d.y.data();
-    huber.sample_weight = weighted ? d.weight.data() : nullptr;
-    huber.fit_intercept = fit_intercept;
-    huber.mean_weight = weighted ? d.mean_weight() : 1.0;
+    auto huber = linear_objective<descend::Huber>(d, X, d.y.data(), weighted, fit_intercept);
     huber.epsilon = 0.3;
     return huber;
 }

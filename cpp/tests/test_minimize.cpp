@@ -14,6 +14,29 @@
 
 static descend::Optimizer sgd() { return descend::SGD{}; }
 
+/// Options under which a run takes exactly `max_iter` steps: gtol and tol 0 never stop it.
+static descend::MinimizeOptions exactly(std::int64_t max_iter) {
+    descend::MinimizeOptions options;
+    options.max_iter = max_iter;
+    options.gtol = 0.0;
+    options.tol = 0.0;
+    return options;
+}
+
+/// Adam with its defaults but lr.
+static descend::Adam adam_at(double lr) {
+    descend::Adam adam;
+    adam.lr = lr;
+    return adam;
+}
+
+/// Checks that two runs ended at the same x, bit for bit, with the same history.
+static void check_same_run(const double* x, const descend::Minimizer& a, const double* y,
+                           const descend::Minimizer& b) {
+    CHECK(x[0] == y[0] && x[1] == y[1]);
+    CHECK(a.history() == b.history());
+}
+
 TEST_CASE(adam_reaches_rosenbrocks_minimum) {
     // minimize.py's table: adam, lr=1e-3, gtol=1e-6, max_iter=100_000, tol=None (0), from
     // (-1.5, 2); 11,614 steps there. gtol = 1e-6 leaves x within 1e-4 of (1, 1).
@@ -66,8 +89,7 @@ TEST_CASE(observe_and_step_take_the_same_path_as_minimize) {
     descend::MinimizeOptions options;
     options.max_iter = 50;
     options.clip_norm = 5.0;
-    descend::Adam adam;
-    adam.lr = 0.05;
+    const descend::Adam adam = adam_at(0.05);
     double x[2] = {-1.5, 2.0};
     const descend::Minimizer whole =
         descend::minimize(descend::Rosenbrock{2}, x, adam, descend::Constant{0.05}, options);
@@ -82,17 +104,12 @@ TEST_CASE(observe_and_step_take_the_same_path_as_minimize) {
         f = descend::Rosenbrock{2}.value_and_gradient(y, grad);
     }
     CHECK(sliced.status() == descend::MinimizeStatus::max_iter);
-    CHECK(x[0] == y[0] && x[1] == y[1]);
-    CHECK(whole.history() == sliced.history());
+    check_same_run(x, whole, y, sliced);
 }
 
 TEST_CASE(the_callback_sees_every_iteration_and_false_stops_a_run_that_can_continue) {
-    descend::MinimizeOptions options;
-    options.max_iter = 50;
-    options.gtol = 0.0;
-    options.tol = 0.0;
-    descend::Adam adam;
-    adam.lr = 0.05;
+    const descend::MinimizeOptions options = exactly(50);
+    const descend::Adam adam = adam_at(0.05);
     std::vector<std::int64_t> iterations;
     std::vector<double> values, last_x, last_gradient;
     auto watch = [&](const descend::IterationProgress& progress) {
@@ -120,28 +137,22 @@ TEST_CASE(the_callback_sees_every_iteration_and_false_stops_a_run_that_can_conti
     double y[2] = {-1.5, 2.0};
     const descend::Minimizer whole =
         descend::minimize(descend::Rosenbrock{2}, y, adam, descend::Constant{0.05}, options);
-    CHECK(x[0] == y[0] && x[1] == y[1]);
-    CHECK(run.history() == whole.history());
+    check_same_run(x, run, y, whole);
 }
 
 TEST_CASE(a_constant_schedule_takes_the_same_steps_as_the_general_schedule_path) {
     // minimize_steps runs a Constant schedule through a loop with the schedule type known;
     // every other schedule through the Schedule variant. Exponential(lr, gamma = 1) is
     // lr * 1^t = lr exactly, so both must give the same numbers, bit for bit.
-    descend::MinimizeOptions options;
-    options.max_iter = 2000;
-    options.gtol = 0.0;
-    options.tol = 0.0;
-    descend::Adam adam;
-    adam.lr = 1e-2;
+    const descend::MinimizeOptions options = exactly(2000);
+    const descend::Adam adam = adam_at(1e-2);
     double x[2] = {-1.5, 2.0}, y[2] = {-1.5, 2.0};
     const descend::Minimizer constant =
         descend::minimize(descend::Rosenbrock{2}, x, adam, descend::Constant{1e-2}, options);
     const descend::Minimizer general = descend::minimize(
         descend::Rosenbrock{2}, y, adam, descend::Exponential{1e-2, 1.0}, options);
     CHECK_EQ(constant.iterations(), 2000);
-    CHECK(x[0] == y[0] && x[1] == y[1]);
-    CHECK(constant.history() == general.history());
+    check_same_run(x, constant, y, general);
     CHECK(constant.gradient() == general.gradient());
     CHECK(std::fabs(x[0] - 1.0) < 0.1 && std::fabs(x[1] - 1.0) < 0.2);  // it did descend
 }

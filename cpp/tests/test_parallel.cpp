@@ -82,16 +82,9 @@ void check_threads(const Objective& objective, const std::vector<std::size_t>& r
 
 TEST_CASE(least_squares_on_threads_matches_one_thread_dense_and_csr) {
     const LinearData data(37, 6, 3, 11);
-    descend::LeastSquares<double> dense;
-    dense.X = data.dense();
-    dense.y = data.y.data();
-    dense.sample_weight = data.weight.data();
-    dense.mean_weight = data.mean_weight();
-    descend::LeastSquares<double, descend::CsrView<double, std::int32_t>> csr;
-    csr.X = data.csr();
-    csr.y = data.y.data();
-    csr.sample_weight = data.weight.data();
-    csr.mean_weight = data.mean_weight();
+    const double* y = data.y.data();
+    const auto dense = linear_objective<descend::LeastSquares>(data, data.dense(), y, true);
+    const auto csr = linear_objective<descend::LeastSquares>(data, data.csr(), y, true);
     const std::vector<double> theta = {0.3, -1.0, 0.5, 2.0, -0.25, 0.75, 1.5};
     const std::vector<std::size_t> rows = {5, 0, 36, 12, 12, 7, 30, 2, 19, 25, 1};
     for (const auto& batch : {std::vector<std::size_t>{}, rows}) {
@@ -102,9 +95,7 @@ TEST_CASE(least_squares_on_threads_matches_one_thread_dense_and_csr) {
 
 TEST_CASE(softmax_on_threads_matches_one_thread) {
     const LinearData data(29, 4, 3, 12);
-    descend::Softmax<double, descend::CsrView<double, std::int32_t>> objective;
-    objective.X = data.csr();
-    objective.y = data.label.data();
+    auto objective = linear_objective<descend::Softmax>(data, data.csr(), data.label.data());
     objective.n_classes = 3;
     std::vector<double> theta(15);
     for (std::size_t k = 0; k < theta.size(); ++k) theta[k] = std::sin(static_cast<double>(k));

@@ -66,9 +66,7 @@ TEST_CASE(penalized_objective_adds_alpha_r_and_its_gradient) {
     const LinearData d(9, 4, 2, 31);
     std::vector<double> labels;
     for (const std::int64_t c : d.label) labels.push_back(static_cast<double>(c));
-    descend::Logistic<double> logistic;
-    logistic.X = d.dense();
-    logistic.y = labels.data();
+    const auto logistic = linear_objective<descend::Logistic>(d, d.dense(), labels.data());
     const descend::Penalized<descend::Logistic<double>> penalized{
         logistic, penalty(descend::PenaltyKind::l2, 0.3)};
     const std::vector<double> theta = {2.0, 0.5, -1.0, 0.25, 1.5};
@@ -84,9 +82,7 @@ TEST_CASE(penalized_objective_adds_alpha_r_and_its_gradient) {
 
 TEST_CASE(apply_proximal_step_acts_only_on_penalized_objectives_and_skips_softmax_intercepts) {
     const LinearData d(5, 2, 3, 32);
-    descend::Softmax<double> softmax;
-    softmax.X = d.dense();
-    softmax.y = d.label.data();
+    auto softmax = linear_objective<descend::Softmax>(d, d.dense(), d.label.data());
     softmax.n_classes = 3;
     std::vector<double> theta(9, 0.05);  // row 0 (3 intercepts) and two rows of coefficients
     descend::apply_proximal_step(softmax, theta.data(), 1.0);

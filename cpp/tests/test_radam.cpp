@@ -65,9 +65,7 @@ TEST_CASE(radam_weight_decay_and_maximize) {
     radam.weight_decay = 0.1;
     check_three_steps(radam, first_three(expected_radam(radam, 3)));
     radam.decoupled_weight_decay = true;
-    const Trajectory decoupled = first_three(expected_radam(radam, 3));
-    CHECK_CLOSE(decoupled[0][0], 0.99 - 0.05, 1e-15);
-    check_three_steps(radam, decoupled);
+    check_box_and_rule(radam, first_three(expected_radam(radam, 3)), 0.99 - 0.05);
     radam = with_lr<descend::RAdam>(0.1);
     radam.maximize = true;
     check_three_steps(radam, {{{1.05, -2.1}, {1.05 + 0.1 * 0.07 / 0.19, -2.1 - 0.1 * 0.04 / 0.19},

@@ -14,12 +14,8 @@ constexpr std::size_t K = 3;
 template <class Matrix>
 static descend::Softmax<double, Matrix> softmax_on(const LinearData& d, const Matrix& X,
                                                    bool weighted, bool fit_intercept = true) {
-    descend::Softmax<double, Matrix> softmax;
-    softmax.X = X;
-    softmax.y = d.label.data();
-    softmax.sample_weight = weighted ? d.weight.data() : nullptr;
-    softmax.fit_intercept = fit_intercept;
-    softmax.mean_weight = weighted ? d.mean_weight() : 1.0;
+    auto softmax =
+        linear_objective<descend::Softmax>(d, X, d.label.data(), weighted, fit_intercept);
     softmax.n_classes = K;
     return softmax;
 }

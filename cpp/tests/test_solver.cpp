@@ -24,25 +24,7 @@ struct Problem : TutorialRegression {
     Problem() : TutorialRegression(m, 11) {}
 };
 
-/// theta, the optimizer's state arrays and the loop's carried state, ready to run.
-struct Run {
-    std::vector<double> theta = std::vector<double>(2, 0.0);
-    std::vector<std::vector<double>> slots;
-    std::vector<double*> state;
-    descend::SolverState solver;
-    std::vector<double> history;
-    descend::Optimizer optimizer;
-    explicit Run(const descend::Optimizer& rule, std::uint64_t seed = 0) : optimizer(rule) {
-        slots.assign(descend::state_slots(rule), std::vector<double>(2, 0.0));
-        for (auto& slot : slots) state.push_back(slot.data());
-        solver.random.reseed(seed);
-    }
-    descend::Status run(const Problem& p, descend::Schedule schedule,
-                        const descend::SolverOptions& options, std::size_t epochs) {
-        return descend::run_epochs(p.objective, theta.data(), state.data(), optimizer,
-                                   schedule, options, solver, epochs, history);
-    }
-};
+using Run = TutorialRun;
 
 descend::SolverOptions options_with(std::size_t max_iter, double tol) {
     descend::SolverOptions options;

@@ -16,28 +16,18 @@
 
 namespace {
 
-/// theta, the rule's state and the loop's carried state on the tutorial's regression (20 rows).
-struct Run {
+/// A run of the loop on the tutorial's regression (20 rows).
+struct Run : TutorialRun {
     TutorialRegression problem{20, 11};
-    std::vector<double> theta = std::vector<double>(2, 0.0);
-    std::vector<std::vector<double>> slots;
-    std::vector<double*> state;
-    descend::SolverState solver;
-    std::vector<double> history;
-    descend::Optimizer optimizer;
-    explicit Run(const descend::Optimizer& rule) : optimizer(rule) {
-        slots.assign(descend::state_slots(rule), std::vector<double>(2, 0.0));
-        for (auto& slot : slots) state.push_back(slot.data());
-    }
+    using TutorialRun::TutorialRun;
+    /// Up to 300 epochs at the constant rate lr under `policy`, never stopped by tol.
     descend::Status run(double lr, descend::OnNonFinite policy, std::size_t batch_size = 0) {
         descend::SolverOptions options;
         options.max_iter = 300;
         options.tol = -1.0;
         options.batch_size = batch_size;
         options.on_nonfinite = policy;
-        descend::Schedule schedule = descend::Constant{lr};
-        return descend::run_epochs(problem.objective, theta.data(), state.data(), optimizer,
-                                   schedule, options, solver, 300, history);
+        return TutorialRun::run(problem, descend::Constant{lr}, options, 300);
     }
 };
 
