@@ -9,7 +9,7 @@ of them alike; the table gives the medians over the rounds, and for each ratio i
 its range over the rounds (the noise).
 
 Run: python benchmarks/bench_gradient.py [--rows N] [--features N] [--rounds N]
-     python benchmarks/bench_gradient.py --threshold   (1 vs all threads by size, float64)
+(where threads start to pay, by size: benchmarks/bench_threads.py)
 """
 
 from __future__ import annotations
@@ -17,34 +17,13 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from _timing import print_table
+from _timing import print_table, ratio, rounds_of
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from descend import _core
-
-
-def rounds_of(candidates: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
-    """Wall times of each candidate over `rounds` rounds, the candidates run in turn."""
-    for run in candidates.values():
-        run()  # warm-up
-    times: dict[str, list[float]] = {name: [] for name in candidates}
-    for _ in range(rounds):
-        for name, run in candidates.items():
-            started = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - started)
-    return times
-
-
-def ratio(times: dict[str, list[float]], slow: str, fast: str) -> str:
-    """'2.10x (1.9-2.3)': the median of the per-round ratios slow/fast and their range."""
-    ratios = [a / b for a, b in zip(times[slow], times[fast], strict=True)]
-    return f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
 
 
 def plain_sum(X: np.ndarray, pool: ThreadPoolExecutor, threads: int) -> None:
@@ -117,49 +96,14 @@ def gradient_table(m: int, n: int, rounds: int, threads: int) -> None:
     )
 
 
-def threshold_table(n: int, rounds: int, threads: int) -> None:
-    """One thread against all, by the number of entries of X (float64): where threads pay."""
-    rng = np.random.default_rng(1)
-    table = []
-    for entries in (25_000, 50_000, 100_000, 200_000, 400_000, 800_000, 1_600_000):
-        m = entries // n
-        X = rng.standard_normal((m, n))
-        y = rng.standard_normal(m)
-        theta = rng.standard_normal(n + 1)
-        grad = np.empty_like(theta)
-        times = rounds_of(
-            {
-                str(k): lambda k=k, X=X, y=y, theta=theta, grad=grad: (
-                    _core.squared_error_loss_and_gradient(X, y, theta, grad, n_threads=k)
-                )
-                for k in (1, threads)
-            },
-            rounds,
-        )
-        table.append(
-            [
-                entries,
-                f"{statistics.median(times['1']) * 1e6:.0f} us",
-                f"{statistics.median(times[str(threads)]) * 1e6:.0f} us",
-                ratio(times, "1", str(threads)),
-            ]
-        )
-    print(f"X: m x {n} float64; {rounds} rounds; speedup of {threads} threads over 1")
-    print_table(["entries", "1 thread", f"{threads} threads", "speedup"], table)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--features", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--threshold", action="store_true")
     args = parser.parse_args()
-    if args.threshold:
-        threshold_table(args.features, max(args.rounds, 31), args.threads)
-    else:
-        gradient_table(args.rows, args.features, args.rounds, args.threads)
+    gradient_table(args.rows, args.features, args.rounds, args.threads)
 
 
 if __name__ == "__main__":

@@ -123,24 +123,21 @@ def descend_settings(task: str) -> tuple[str, float, float]:
     return "log_loss", ALPHA, ETA0
 
 
+def both_sides(alpha: float, epochs: int, seed: int) -> dict:
+    """The settings scikit-learn's and descend's estimators take alike."""
+    return dict(penalty="l2", alpha=alpha, max_iter=epochs, tol=None, random_state=seed)
+
+
 def sklearn_fit(task: str, X, y, epochs: int, seed: int):
     from sklearn.linear_model import SGDClassifier, SGDRegressor
 
     settings = dict(
-        penalty="l2",
-        alpha=ALPHA,
-        learning_rate="invscaling",
-        eta0=ETA0,
-        power_t=POWER_T,
-        max_iter=epochs,
-        tol=None,
-        shuffle=True,
-        random_state=seed,
+        both_sides(ALPHA, epochs, seed), learning_rate="invscaling", eta0=ETA0, power_t=POWER_T
     )
     model = (
-        SGDRegressor(**settings)
+        SGDRegressor(shuffle=True, **settings)
         if task == "regressor"
-        else SGDClassifier(loss="log_loss", **settings)
+        else SGDClassifier(loss="log_loss", shuffle=True, **settings)
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -162,16 +159,9 @@ def fused_fit(task: str, X, y, epochs: int, seed: int):
     return float(theta[0]), theta[1:]
 
 
-def loop_fit(
-    task: str, X, y, epochs: int, seed: int, optimizer=None, batch_size: int = 1, schedule=None
-):
-    """The fit loop `_core.fit_linear` (SGD with batch_size 1 unless told otherwise)."""
-    loss, alpha, eta0 = descend_settings(task)
-    theta = np.zeros(X.shape[1] + 1, dtype=X.dtype)
-    optimizer = optimizer or _core.SGD(lr=eta0)
-    state = np.zeros((optimizer.state_slots, theta.size), dtype=X.dtype)
-    schedule = schedule or _core.InvScaling(eta0=eta0, power_t=POWER_T)
-    options = _core.SolverOptions(batch_size=batch_size, max_iter=10**9, tol=-1.0)
+def fit_linear_epochs(task: str, X, y, theta, state, optimizer, schedule, options, run, epochs):
+    """`epochs` epochs of `_core.fit_linear`, continuing theta, state and `run`."""
+    loss, alpha, _ = descend_settings(task)
     _core.fit_linear(
         X,
         y,
@@ -182,12 +172,26 @@ def loop_fit(
         optimizer,
         schedule,
         options,
-        _core.SolverState(seed),
+        run,
         epochs,
         loss=loss,
         penalty="l2",
         alpha=alpha,
     )
+
+
+def loop_fit(
+    task: str, X, y, epochs: int, seed: int, optimizer=None, batch_size: int = 1, schedule=None
+):
+    """The fit loop `_core.fit_linear` (SGD with batch_size 1 unless told otherwise)."""
+    loss, alpha, eta0 = descend_settings(task)
+    theta = np.zeros(X.shape[1] + 1, dtype=X.dtype)
+    optimizer = optimizer or _core.SGD(lr=eta0)
+    state = np.zeros((optimizer.state_slots, theta.size), dtype=X.dtype)
+    schedule = schedule or _core.InvScaling(eta0=eta0, power_t=POWER_T)
+    options = _core.SolverOptions(batch_size=batch_size, max_iter=10**9, tol=-1.0)
+    run = _core.SolverState(seed)
+    fit_linear_epochs(task, X, y, theta, state, optimizer, schedule, options, run, epochs)
     return float(theta[0]), theta[1:]
 
 
@@ -205,15 +209,7 @@ def estimator_class(task: str):
 def estimator_fit(task: str, X, y, epochs: int, seed: int):
     loss, alpha, eta0 = descend_settings(task)
     schedule = descend.schedules.InvScaling(eta0=eta0, power_t=POWER_T)
-    settings = dict(
-        penalty="l2",
-        alpha=alpha,
-        batch_size=1,
-        tol=None,
-        max_iter=epochs,
-        random_state=seed,
-        schedule=schedule,
-    )
+    settings = dict(both_sides(alpha, epochs, seed), batch_size=1, schedule=schedule)
     if task == "regressor":
         settings["loss"] = loss
     with warnings.catch_warnings():
@@ -374,31 +370,16 @@ def adam_table(folder: Path, epochs_quick: bool) -> None:
         fitted = sklearn_fit("regressor", X, y, 10, 0)
         sklearn_seconds = time.process_time() - started
         target = objective("regressor", X, y, *fitted)
-        loss, alpha, _ = descend_settings("regressor")
         theta = np.zeros(X.shape[1] + 1)
         optimizer = _core.Adam(lr=ADAM_ETA0)
         state = np.zeros((optimizer.state_slots, theta.size))
+        schedule = _core.InvScaling(eta0=ADAM_ETA0, power_t=ADAM_POWER_T)
         options = _core.SolverOptions(batch_size=256, max_iter=10**9, tol=-1.0)
         run = _core.SolverState(0)
         reached, epochs, elapsed = float("inf"), 0, 0.0
         while reached > target and epochs < (20 if epochs_quick else 200):
             started = time.process_time()
-            _core.fit_linear(
-                X,
-                y,
-                None,
-                theta,
-                state,
-                None,
-                optimizer,
-                _core.InvScaling(eta0=ADAM_ETA0, power_t=ADAM_POWER_T),
-                options,
-                run,
-                1,
-                loss=loss,
-                penalty="l2",
-                alpha=alpha,
-            )
+            fit_linear_epochs("regressor", X, y, theta, state, optimizer, schedule, options, run, 1)
             elapsed += time.process_time() - started
             epochs += 1
             reached = objective("regressor", X, y, theta[0], theta[1:])

@@ -596,6 +596,36 @@ def test_impossible_arguments_are_refused_at_construction(params, hyper, error, 
         optim.Adam(params(), **hyper)
 
 
+@pytest.mark.parametrize(
+    ("n_threads", "error", "match"),
+    [
+        (0, ValueError, "n_threads must be an int >= 1, got 0"),
+        (-2, ValueError, "n_threads must be an int >= 1, got -2"),
+        (2.0, TypeError, "n_threads must be an int, got float"),
+        (True, TypeError, "n_threads must be an int, got bool"),
+        ("2", TypeError, "n_threads must be an int, got str"),
+    ],
+)
+def test_a_bad_n_threads_is_refused_at_construction(n_threads, error, match):
+    with pytest.raises(error, match=match):
+        optim.Adam([np.ones(3)], n_threads=n_threads)
+
+
+def test_a_bad_n_threads_set_later_is_refused_by_the_step_and_changes_nothing():
+    w = np.ones(3)
+    opt = optim.Adam([w], lr=0.1)
+    for bad, error, match in [
+        (0, ValueError, "n_threads: expected None or an int >= 1, got 0"),
+        (5000, ValueError, "n_threads: expected at most 4096 threads, got 5000"),
+        (1.5, TypeError, "n_threads: expected None or an int >= 1, got float"),
+    ]:
+        opt.n_threads = bad
+        with pytest.raises(error, match=match):
+            opt.step([np.ones(3)])
+        assert np.array_equal(w, np.ones(3))
+        assert opt.state_dict()["param_groups"][0]["step"] == 0
+
+
 def test_read_only_and_repeated_parameters_are_refused_at_construction():
     w = np.ones(3)
     with pytest.raises(ValueError, match=r"params\[0\] and params\[1\]: expected separate"):
@@ -726,7 +756,7 @@ def test_each_optimizer_signature_comes_from_its_rule_table_with_torchs_keywords
     params = "params: 'Iterable[np.ndarray] | Iterable[dict[str, Any]] | None' = None"
     options = (
         "schedule: 'Callable[[int], float] | None' = None, check_finite: 'bool' = False, "
-        "on_nonfinite: 'str | None' = None) -> 'None'"
+        "on_nonfinite: 'str | None' = None, n_threads: 'int | None' = None) -> 'None'"
     )
     assert str(inspect.signature(optim.Adam)) == (
         f"({params}, lr: 'float' = 0.001, betas: 'tuple[float, float]' = (0.9, 0.999), "
@@ -957,6 +987,55 @@ def test_a_pickle_of_parameters_with_their_optimizer_keeps_them_together():
         opt_loaded.step([w_loaded.copy()])
     np.testing.assert_array_equal(w_loaded, w)
     assert opt_loaded.state_dict()["param_groups"] == opt.state_dict()["param_groups"]
+
+
+@pytest.mark.parametrize(("cls", "hyper"), CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_threaded_steps_give_the_one_thread_bits_for_any_thread_count(cls, hyper, dtype):
+    # sizes around the SIMD widths and the partition's uneven blocks
+    shapes = [(1_003,), (4, 257), (2,), ()]
+    runs = {}
+    for n_threads in (1, 2, 3, 7, None):
+        params = random_params(dtype, shapes, seed=3)
+        opt = cls(params, n_threads=n_threads, **hyper)
+        for seed in range(1, 6):
+            opt.step(random_grads(params, seed))
+        runs[n_threads] = params, opt.state_dict()["state"]
+    one_params, one_state = runs.pop(1)
+    for params, state in runs.values():
+        for p, q in zip(one_params, params, strict=True):
+            assert np.array_equal(p, q)
+        for i, entry in one_state.items():
+            for name, value in entry.items():
+                assert np.array_equal(value, state[i][name]), name
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_core_step_kernel_on_an_array_past_the_threshold_gives_the_same_bits(dtype):
+    from descend import _core
+
+    n = _core.build_config()["parallel_min_elements"] + 5
+    rng = np.random.default_rng(0)
+    start = rng.standard_normal(n).astype(dtype)
+    grad = rng.standard_normal(n).astype(dtype)
+    rule = _core.Adam(lr=0.01, amsgrad=True, weight_decay=0.1)
+    results = []
+    for n_threads in (1, None, 2, 5):
+        param, state = start.copy(), [np.full(n, 0.5, dtype) for _ in range(3)]
+        for t in (1, 2):
+            _core.adam_step(param, grad, state, t, rule, n_threads=n_threads)
+        results.append([param, *state])
+    for other in results[1:]:
+        for a, b in zip(results[0], other, strict=True):
+            assert np.array_equal(a, b)
+    with pytest.raises(ValueError, match="n_threads: expected None or an int >= 1, got 0"):
+        _core.adam_step(param, grad, state, 3, rule, n_threads=0)
+    assert np.array_equal(param, results[-1][0])
+
+
+def test_n_threads_travels_with_a_pickle():
+    opt = optim.Adam([np.ones(3)], n_threads=3)
+    assert pickle.loads(pickle.dumps(opt)).n_threads == 3
 
 
 def test_param_groups_change_only_in_place():

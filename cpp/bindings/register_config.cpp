@@ -75,13 +75,15 @@ void register_config(py::module_& m) {
             config["cpu_features"] = cpu_features();
             config["threads"] = available_threads();
             config["parallel_min_entries"] = parallel_min_entries;
+            config["parallel_min_elements"] = parallel_min_elements;
             return config;
         },
         R"doc(How the module was built and what it runs here, as a dict: version, compiler,
 build_type, compile_flags, runtime_dispatch (whether the hot kernels are compiled for several
 instruction sets and picked at load time), code_path (the one this CPU runs), cpu_features,
-threads (processors this process may use: what n_threads=None means) and parallel_min_entries
-(the size of a pass, in entries of X, from which n_threads=None uses them).)doc");
+threads (processors this process may use: what n_threads=None means), parallel_min_entries
+(the size of a pass, in entries of X, from which n_threads=None uses them) and
+parallel_min_elements (the same for an update rule's step, in elements of a parameter).)doc");
 }
 
 }  // namespace descend::bindings

@@ -6,7 +6,9 @@
 
 #include <descend/optimizers/finite.hpp>
 #include <descend/optimizers/optimizer.hpp>
+#include <descend/parallel.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <stdexcept>
@@ -49,39 +51,54 @@ struct Update {
 
 // ------------------------------------------------------------------ dispatched entry points
 
-/// Runs the updates in order and stores each step count.
+/// Steps elements [begin, end) of update u: the rule's loop on that stretch of the arrays.
+template <class T, class Rule>
+void step_elements(const Rule& rule, const Update& u, std::size_t begin, std::size_t end) {
+    T* state[max_state_slots] = {};
+    for (std::size_t k = 0; k < max_state_slots; ++k)
+        if (u.state[k] != nullptr) state[k] = static_cast<T*>(u.state[k]) + begin;
+    rule.step(static_cast<T*>(u.param) + begin, static_cast<const T*>(u.grad) + begin, state,
+              end - begin, u.step);
+}
+
+#define DESCEND_STEP_RULE(Rule, name, reference)                                             \
+    DESCEND_MULTIVERSION void step_##Rule(const Rule& rule, const Update& u,                 \
+                                          std::size_t begin, std::size_t end) {              \
+        if (u.f64)                                                                           \
+            step_elements<double>(rule, u, begin, end);                                      \
+        else                                                                                 \
+            step_elements<float>(rule, u, begin, end);                                       \
+    }                                                                                        \
+    void step_range(const Rule& rule, const Update& u, std::size_t begin, std::size_t end) { \
+        step_##Rule(rule, u, begin, end);                                                    \
+    }
+
+DESCEND_RULES(DESCEND_STEP_RULE)
+#undef DESCEND_STEP_RULE
+
+/// Runs the updates in order and stores each step count. An update of n elements runs on
+/// resolve_threads(n_threads, n, parallel_min_elements) threads (at most n), each stepping a
+/// block of consecutive elements (block_range). Every rule is elementwise (element i's new
+/// values depend on element i's old ones and on scalars only), so any partition gives the
+/// same bits as one thread. Each block calls the dispatched step (a thread starts in code
+/// compiled for the baseline).
 template <class Rule>
-void run_updates(const Rule& rule, const Update* updates, std::size_t count) {
+void run_updates(const Rule& rule, const Update* updates, std::size_t count,
+                 std::size_t n_threads) {
     for (std::size_t k = 0; k < count; ++k) {
         const Update& u = updates[k];
-        if (u.f64) {
-            double* state[max_state_slots] = {static_cast<double*>(u.state[0]),
-                                              static_cast<double*>(u.state[1]),
-                                              static_cast<double*>(u.state[2])};
-            rule.step(static_cast<double*>(u.param), static_cast<const double*>(u.grad), state,
-                      u.n, u.step);
+        const std::size_t threads =
+            std::min(resolve_threads(n_threads, u.n, parallel_min_elements), u.n);
+        if (threads <= 1) {
+            step_range(rule, u, 0, u.n);
         } else {
-            float* state[max_state_slots] = {static_cast<float*>(u.state[0]),
-                                             static_cast<float*>(u.state[1]),
-                                             static_cast<float*>(u.state[2])};
-            rule.step(static_cast<float*>(u.param), static_cast<const float*>(u.grad), state,
-                      u.n, u.step);
+            for_each_block(u.n, threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+                step_range(rule, u, begin, end);
+            });
         }
         if (u.counter != nullptr) *u.counter = u.step;
     }
 }
-
-#define DESCEND_RUN_RULE(Rule, name, reference)                                              \
-    DESCEND_MULTIVERSION void run_##Rule(const Rule& rule, const Update* updates,            \
-                                         std::size_t count) {                                \
-        run_updates(rule, updates, count);                                                   \
-    }                                                                                        \
-    void run(const Rule& rule, const Update* updates, std::size_t count) {                   \
-        run_##Rule(rule, updates, count);                                                    \
-    }
-
-DESCEND_RULES(DESCEND_RUN_RULE)
-#undef DESCEND_RUN_RULE
 
 /// Index of the first update whose gradient holds a NaN or infinity, or `count` if none.
 DESCEND_MULTIVERSION std::size_t first_nonfinite_grad(const Update* updates, std::size_t count) {
@@ -269,7 +286,9 @@ const Rule& rule_arg(const py::handle& obj, const char* name) {
 /// One step of `rule` on one parameter array with its gradient and state arrays.
 template <class Rule>
 void step_one(const py::handle& param, const py::handle& grad, const py::handle& state,
-              std::int64_t step, const py::handle& rule_obj, bool check_finite) {
+              std::int64_t step, const py::handle& rule_obj, bool check_finite,
+              const py::handle& n_threads_obj) {
+    const std::size_t n_threads = checked_n_threads(n_threads_obj);
     const Rule rule = rule_arg<Rule>(rule_obj, "rule");  // a copy: the object may go away
     validate_rule(rule, -1);
     if (step < 1 || step > max_step) {
@@ -297,7 +316,7 @@ void step_one(const py::handle& param, const py::handle& grad, const py::handle&
     });
     if (check_finite) check_grads_finite(updates, [](std::size_t) { return ArgName{"grad"}; });
     py::gil_scoped_release release;
-    run(rule, updates.data(), 1);
+    run_updates(rule, updates.data(), 1, n_threads);
 }
 
 /// One step of every parameter group. `groups` is a list of tuples (params, state, steps,
@@ -307,7 +326,8 @@ void step_one(const py::handle& param, const py::handle& grad, const py::handle&
 /// leave that parameter, its state and its step count untouched.
 template <class Rule>
 void step_groups(const py::handle& groups, const py::handle& grads, const py::handle& counter_obj,
-                 bool check_finite) {
+                 bool check_finite, const py::handle& n_threads_obj) {
+    const std::size_t n_threads = checked_n_threads(n_threads_obj);
     if (!int64_array(counter_obj)) {
         throw py::type_error("counter: expected an int64 numpy.ndarray, got " + type_name(counter_obj));
     }
@@ -411,7 +431,8 @@ void step_groups(const py::handle& groups, const py::handle& grads, const py::ha
         check_grads_finite(updates, [&](std::size_t k) { return ArgName{"grads", updates[k].index}; });
     }
     py::gil_scoped_release release;
-    for (const Range& range : ranges) run(range.rule, updates.data() + range.first, range.count);
+    for (const Range& range : ranges)
+        run_updates(range.rule, updates.data() + range.first, range.count, n_threads);
     ++*calls;  // with the updates, never without: no Python code (no Ctrl-C) runs in between
 }
 
@@ -438,19 +459,27 @@ py::class_<R> register_rule(py::module_& m, const char* name, const char* doc) {
     return cls;
 }
 
+/// What the step kernels' n_threads means.
+#define DESCEND_THREADS_DOC                                                                         \
+    " n_threads (None or an int >= 1): threads of each array's update, each on a block of "  \
+    "consecutive elements (the same bits for any n_threads: the rules are elementwise); "    \
+    "None uses every processor on arrays of at least build_config()['parallel_min_elements'] " \
+    "elements, one thread below. The GIL is released."
+
 /// `<name>_step` (one array) and `<name>_step_groups` (whole parameter groups) for a rule.
 template <class Rule>
 void def_kernels(py::module_& m, const std::string& name) {
     m.def((name + "_step").c_str(), &step_one<Rule>, "param"_a, "grad"_a, "state"_a, "step"_a,
-          "rule"_a, "check_finite"_a = false,
+          "rule"_a, "check_finite"_a = false, "n_threads"_a = py::none(),
           "One step in place on param and its state arrays (a list, in rule.state_names "
-          "order); `step` is the number of this step, 1 for the first.");
+          "order); `step` is the number of this step, 1 for the first." DESCEND_THREADS_DOC);
     m.def((name + "_step_groups").c_str(), &step_groups<Rule>, "groups"_a, "grads"_a,
-          "counter"_a, "check_finite"_a = false,
+          "counter"_a, "check_finite"_a = false, "n_threads"_a = py::none(),
           "One step of every parameter group in place: groups is a list of tuples "
           "(params, state, steps, rule), grads one array (or None) per parameter; counter, "
-          "an int64 array of shape (1,), is incremented with the step, all or nothing.");
+          "an int64 array of shape (1,), is incremented with the step, all or nothing." DESCEND_THREADS_DOC);
 }
+#undef DESCEND_THREADS_DOC
 
 }  // namespace
 

@@ -28,7 +28,8 @@ def show_config(file: TextIO | None = None) -> dict[str, Any]:
         (the hot kernels are compiled for AVX2/FMA and for baseline x86-64, and the loader
         picks one by this CPU), ``code_path`` (the one this CPU runs), ``cpu_features``,
         ``threads`` (what ``n_threads=None`` uses on a large enough pass),
-        ``parallel_min_entries`` (from how many entries of X it does), and the ``python``,
+        ``parallel_min_entries`` (from how many entries of X a gradient pass does),
+        ``parallel_min_elements`` (from how many elements an update step does), and the ``python``,
         ``numpy`` and ``machine`` it runs with.
 
     Examples
@@ -53,7 +54,8 @@ def show_config(file: TextIO | None = None) -> dict[str, Any]:
         + ("" if config["runtime_dispatch"] else " [no runtime dispatch]"),
         f"  CPU features:  {features or 'none detected'} ({config['machine']})",
         f"  threads:       {config['threads']} (n_threads=None, from "
-        f"{config['parallel_min_entries']:,} entries of X)",
+        f"{config['parallel_min_entries']:,} entries of X, or "
+        f"{config['parallel_min_elements']:,} elements of an update)",
         f"  python {config['python']}, numpy {config['numpy']}",
     ]
     print("\n".join(lines), file=sys.stdout if file is None else file)

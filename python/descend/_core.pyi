@@ -658,9 +658,14 @@ def adagrad_step(
     step: typing.SupportsInt | typing.SupportsIndex,
     rule: typing.Any,
     check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def adagrad_step_groups(
-    groups: typing.Any, grads: typing.Any, counter: typing.Any, check_finite: bool = False
+    groups: typing.Any,
+    grads: typing.Any,
+    counter: typing.Any,
+    check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def adam_step(
     param: typing.Any,
@@ -669,9 +674,14 @@ def adam_step(
     step: typing.SupportsInt | typing.SupportsIndex,
     rule: typing.Any,
     check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def adam_step_groups(
-    groups: typing.Any, grads: typing.Any, counter: typing.Any, check_finite: bool = False
+    groups: typing.Any,
+    grads: typing.Any,
+    counter: typing.Any,
+    check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def adamax_step(
     param: typing.Any,
@@ -680,9 +690,14 @@ def adamax_step(
     step: typing.SupportsInt | typing.SupportsIndex,
     rule: typing.Any,
     check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def adamax_step_groups(
-    groups: typing.Any, grads: typing.Any, counter: typing.Any, check_finite: bool = False
+    groups: typing.Any,
+    grads: typing.Any,
+    counter: typing.Any,
+    check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def adamw_step(
     param: typing.Any,
@@ -691,9 +706,14 @@ def adamw_step(
     step: typing.SupportsInt | typing.SupportsIndex,
     rule: typing.Any,
     check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def adamw_step_groups(
-    groups: typing.Any, grads: typing.Any, counter: typing.Any, check_finite: bool = False
+    groups: typing.Any,
+    grads: typing.Any,
+    counter: typing.Any,
+    check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def add_penalty_gradient(penalty: Penalty, theta: typing.Any, grad: typing.Any) -> None: ...
 def all_finite(array: typing.Any) -> bool: ...
@@ -796,9 +816,14 @@ def lion_step(
     step: typing.SupportsInt | typing.SupportsIndex,
     rule: typing.Any,
     check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def lion_step_groups(
-    groups: typing.Any, grads: typing.Any, counter: typing.Any, check_finite: bool = False
+    groups: typing.Any,
+    grads: typing.Any,
+    counter: typing.Any,
+    check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def logistic_loss_and_gradient(
     X: typing.Any,
@@ -819,9 +844,14 @@ def nadam_step(
     step: typing.SupportsInt | typing.SupportsIndex,
     rule: typing.Any,
     check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def nadam_step_groups(
-    groups: typing.Any, grads: typing.Any, counter: typing.Any, check_finite: bool = False
+    groups: typing.Any,
+    grads: typing.Any,
+    counter: typing.Any,
+    check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def penalty_value(penalty: Penalty, theta: typing.Any) -> float: ...
 def proximal_step(
@@ -834,9 +864,14 @@ def radam_step(
     step: typing.SupportsInt | typing.SupportsIndex,
     rule: typing.Any,
     check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def radam_step_groups(
-    groups: typing.Any, grads: typing.Any, counter: typing.Any, check_finite: bool = False
+    groups: typing.Any,
+    grads: typing.Any,
+    counter: typing.Any,
+    check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def rmsprop_step(
     param: typing.Any,
@@ -845,9 +880,14 @@ def rmsprop_step(
     step: typing.SupportsInt | typing.SupportsIndex,
     rule: typing.Any,
     check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def rmsprop_step_groups(
-    groups: typing.Any, grads: typing.Any, counter: typing.Any, check_finite: bool = False
+    groups: typing.Any,
+    grads: typing.Any,
+    counter: typing.Any,
+    check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def scaled_to_caller(
     theta: typing.Any, out: typing.Any, *, feature_offset: typing.Any, feature_scale: typing.Any
@@ -859,9 +899,14 @@ def sgd_step(
     step: typing.SupportsInt | typing.SupportsIndex,
     rule: typing.Any,
     check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def sgd_step_groups(
-    groups: typing.Any, grads: typing.Any, counter: typing.Any, check_finite: bool = False
+    groups: typing.Any,
+    grads: typing.Any,
+    counter: typing.Any,
+    check_finite: bool = False,
+    n_threads: typing.Any = None,
 ) -> None: ...
 def smoothness(
     X: typing.Any,

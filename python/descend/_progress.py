@@ -101,13 +101,13 @@ class Progress:
         self.total = total
         self.desc = desc
         self.unit = unit
-        self.verbose = verbose
-        self.catch_interrupt = catch_interrupt
         self.delay = DELAY_SECONDS if delay is None else delay
         self.mininterval = MIN_INTERVAL_SECONDS if mininterval is None else mininterval
+        self.verbose = verbose
+        self.catch_interrupt = catch_interrupt
+        self.lazy = lazy
         self.interrupted = False
         self.n = 0
-        self.lazy = lazy
         self._started = False
         self._bar: Any = None
         self._previous_handler: Any = None

@@ -23,6 +23,7 @@ class _SGD(Optimizer):
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
         on_nonfinite: str | None = None,
+        n_threads: int | None = None,
     ) -> None: ...
 
 class _Adagrad(Optimizer):
@@ -39,6 +40,7 @@ class _Adagrad(Optimizer):
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
         on_nonfinite: str | None = None,
+        n_threads: int | None = None,
     ) -> None: ...
 
 class _RMSprop(Optimizer):
@@ -56,6 +58,7 @@ class _RMSprop(Optimizer):
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
         on_nonfinite: str | None = None,
+        n_threads: int | None = None,
     ) -> None: ...
 
 class _Adam(Optimizer):
@@ -73,6 +76,7 @@ class _Adam(Optimizer):
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
         on_nonfinite: str | None = None,
+        n_threads: int | None = None,
     ) -> None: ...
 
 class _AdamW(Optimizer):
@@ -89,6 +93,7 @@ class _AdamW(Optimizer):
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
         on_nonfinite: str | None = None,
+        n_threads: int | None = None,
     ) -> None: ...
 
 class _NAdam(Optimizer):
@@ -106,6 +111,7 @@ class _NAdam(Optimizer):
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
         on_nonfinite: str | None = None,
+        n_threads: int | None = None,
     ) -> None: ...
 
 class _RAdam(Optimizer):
@@ -122,6 +128,7 @@ class _RAdam(Optimizer):
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
         on_nonfinite: str | None = None,
+        n_threads: int | None = None,
     ) -> None: ...
 
 class _Adamax(Optimizer):
@@ -137,6 +144,7 @@ class _Adamax(Optimizer):
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
         on_nonfinite: str | None = None,
+        n_threads: int | None = None,
     ) -> None: ...
 
 class _Lion(Optimizer):
@@ -151,4 +159,5 @@ class _Lion(Optimizer):
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
         on_nonfinite: str | None = None,
+        n_threads: int | None = None,
     ) -> None: ...

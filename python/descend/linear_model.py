@@ -12,11 +12,13 @@ then the KeyboardInterrupt goes on).
 from __future__ import annotations
 
 import copy
+import inspect
 import math
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -54,6 +56,8 @@ __all__ = ["LinearRegression", "LogisticRegression"]
 
 _PENALTIES = (None, "l2", "l1", "elasticnet")
 _SAMPLINGS = ("shuffle", "replacement")
+_Init = TypeVar("_Init", bound=Callable[..., None])
+_Model = TypeVar("_Model", bound="_LinearModel")
 # A fit calls the C++ loop in slices of about this many seconds, so that Ctrl-C is noticed
 # between them.
 _SLICE_SECONDS = 0.1
@@ -365,40 +369,85 @@ class _Settings:
 class _LinearModel(BaseEstimator):
     """What LinearRegression and LogisticRegression share: checks, the fit loop, pickling."""
 
-    # The hyperparameters, set by the subclasses' __init__ as given (scikit-learn's rule;
-    # _settings checks them), and the fitted attributes (_commit, _publish).
+    # The hyperparameters: the shared ones stored by __init__ below, the others by the
+    # subclasses' __init__, all as given (scikit-learn's rule; _settings checks them); then the
+    # fitted attributes (_commit, _publish).
     penalty: str | None
-    alpha: float
-    l1_ratio: float
-    optimizer: Any
-    learning_rate: str | float
-    schedule: Schedule | None
-    batch_size: int | None
-    sampling: str
-    average: bool | int
-    max_iter: int
-    tol: float | None
-    n_iter_no_change: int
-    early_stopping: bool
-    validation_fraction: float
-    on_nonfinite: str
-    fit_intercept: bool
-    warm_start: bool
-    random_state: int | np.random.Generator | None
-    verbose: bool | int | None
-    n_threads: int | None
     coef_: np.ndarray
     intercept_: Any  # a float (regressor) or an array (classifier)
     n_features_in_: int
     _fit_state: _FitState
 
+    def __init__(
+        self,
+        *,
+        alpha: float = 1e-4,
+        l1_ratio: float = 0.15,
+        optimizer: Any = "sgd",
+        learning_rate: str | float = "auto",
+        schedule: Schedule | None = None,
+        batch_size: int | None = None,
+        sampling: str = "shuffle",
+        average: bool | int = False,
+        max_iter: int = 1000,
+        tol: float | None = 1e-6,
+        n_iter_no_change: int = 5,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        on_nonfinite: str = "stop",
+        fit_intercept: bool = True,
+        warm_start: bool = False,
+        random_state: int | np.random.Generator | None = None,
+        verbose: bool | int | None = None,
+        n_threads: int | None = None,
+    ) -> None:
+        """The hyperparameters both estimators share, declared once (see _shares_parameters)."""
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.schedule = schedule
+        self.batch_size = batch_size
+        self.sampling = sampling
+        self.average = average
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.on_nonfinite = on_nonfinite
+        self.fit_intercept = fit_intercept
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.n_threads = n_threads
+
+    def fit(self: _Model, X: Any, y: Any, sample_weight: Any = None) -> _Model:
+        """Fit the model to (X, y), from zero (or from the previous fit with warm_start).
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Training data (see the class notes for what is accepted without a copy).
+        y : array-like of shape (n_samples,)
+            Targets, converted to the dtype of X; for the classifier, class labels (at least
+            two distinct ones).
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights, not all zero; for the classifier, multiplied by the class
+            weights.
+
+        Returns
+        -------
+        self
+        """
+        self._fit(X, y, sample_weight, partial=False, classes=None)
+        return self
+
     # ------------------------------------------------------------------ hyperparameters
     def _settings(self) -> _Settings:
         """Every hyperparameter checked, before any work (a ValueError names the first bad
-        one, what was expected and what was given)."""
-        penalty = check_choice("penalty", self.penalty, _PENALTIES)
-        alpha = check_real("alpha", self.alpha, 0.0)
-        l1_ratio = check_real("l1_ratio", self.l1_ratio, 0.0, 1.0)
+        one, what was expected and what was given): first those the loop does not take, then
+        each of _Settings' fields as it is checked."""
         lr = self.learning_rate
         if not (isinstance(lr, str) and lr == "auto"):
             check_real("learning_rate", lr, 0.0, low_open=True)
@@ -408,47 +457,41 @@ class _LinearModel(BaseEstimator):
                 "InvScaling, StepDecay, Exponential, Cosine, LinearWarmup, ReduceOnPlateau), "
                 f"got {self.schedule!r}"
             )
-        rule = _compiled_rule(self.optimizer)  # refuses an unknown optimizer by name
-        batch_size = (
-            None if self.batch_size is None else check_int("batch_size", self.batch_size, 1)
-        )
         check_choice("sampling", self.sampling, _SAMPLINGS)
-        average = self.average
-        average = int(average) if isinstance(average, bool) else check_int("average", average, 0)
-        max_iter = check_int("max_iter", self.max_iter, 1)
-        tol = -1.0 if self.tol is None else check_real("tol", self.tol, 0.0)
-        n_iter_no_change = check_int("n_iter_no_change", self.n_iter_no_change, 1)
         check_choice("early_stopping", self.early_stopping, (False, True))
-        fraction = None
-        if self.early_stopping:
-            fraction = check_real(
-                "validation_fraction", self.validation_fraction, 0.0, 1.0, low_open=True
-            )
-            if fraction >= 1.0:
-                raise ValueError(
-                    f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}"
-                )
-        on_nonfinite = check_choice("on_nonfinite", self.on_nonfinite, _ON_NONFINITE)
-        check_choice("fit_intercept", self.fit_intercept, (False, True))
         check_choice("warm_start", self.warm_start, (False, True))
         if self.verbose is not None and not isinstance(self.verbose, bool):
             check_int("verbose", self.verbose, 0)
-        n_threads = None if self.n_threads is None else check_int("n_threads", self.n_threads, 1)
+        penalty = check_choice("penalty", self.penalty, _PENALTIES)
+        average = self.average
         return _Settings(
             penalty="none" if penalty is None else penalty,
-            alpha=alpha,
-            l1_ratio=l1_ratio,
-            batch_size=batch_size,
-            max_iter=max_iter,
-            tol=tol,
-            n_iter_no_change=n_iter_no_change,
-            average=average,
-            validation_fraction=fraction,
-            on_nonfinite=on_nonfinite,
-            fit_intercept=bool(self.fit_intercept),
-            rule=rule,
-            n_threads=n_threads,
+            alpha=check_real("alpha", self.alpha, 0.0),
+            l1_ratio=check_real("l1_ratio", self.l1_ratio, 0.0, 1.0),
+            rule=_compiled_rule(self.optimizer),  # refuses an unknown optimizer by name
+            batch_size=_optional_int("batch_size", self.batch_size),
+            average=int(average) if isinstance(average, bool) else check_int("average", average, 0),
+            max_iter=check_int("max_iter", self.max_iter, 1),
+            tol=-1.0 if self.tol is None else check_real("tol", self.tol, 0.0),
+            n_iter_no_change=check_int("n_iter_no_change", self.n_iter_no_change, 1),
+            validation_fraction=self._validation_fraction(),
+            on_nonfinite=check_choice("on_nonfinite", self.on_nonfinite, _ON_NONFINITE),
+            fit_intercept=bool(check_choice("fit_intercept", self.fit_intercept, (False, True))),
+            n_threads=_optional_int("n_threads", self.n_threads),
         )
+
+    def _validation_fraction(self) -> float | None:
+        """The checked validation_fraction in (0, 1) with early stopping, else None."""
+        if not self.early_stopping:
+            return None
+        fraction = check_real(
+            "validation_fraction", self.validation_fraction, 0.0, 1.0, low_open=True
+        )
+        if fraction >= 1.0:
+            raise ValueError(
+                f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}"
+            )
+        return fraction
 
     def _auto_settings(
         self,
@@ -1040,6 +1083,21 @@ feature_names_in_ : ndarray of str
     The column names of a DataFrame X (only when X had string column names)."""
 
 
+def _optional_int(name: str, value: object) -> int | None:
+    """None, or an int of at least 1 (batch_size, n_threads)."""
+    return None if value is None else check_int(name, value, 1)
+
+
+def _shares_parameters(init: _Init) -> _Init:
+    """Give a subclass's ``__init__(self, own..., **shared)`` the signature of every parameter
+    it takes: its own, then the shared ones of _LinearModel.__init__ (keyword-only), which
+    get_params, clone, repr, help() and scikit-learn's checks read."""
+    own = [p for p in inspect.signature(init).parameters.values() if p.kind != p.VAR_KEYWORD]
+    shared = list(inspect.signature(_LinearModel.__init__).parameters.values())[1:]
+    init.__signature__ = inspect.Signature(own + shared)  # type: ignore[attr-defined]
+    return init
+
+
 def _document(template: str, stratified: str) -> str:
     return (
         template.replace("%(parameters)s", _SOLVER_PARAMETERS % {"stratified": stratified})
@@ -1096,54 +1154,19 @@ Examples
         "",
     )
 
+    @_shares_parameters
     def __init__(
         self,
         loss: str = "squared_error",
         *,
         epsilon: float = 0.1,
         penalty: str | None = None,
-        alpha: float = 1e-4,
-        l1_ratio: float = 0.15,
-        optimizer: Any = "sgd",
-        learning_rate: str | float = "auto",
-        schedule: Schedule | None = None,
-        batch_size: int | None = None,
-        sampling: str = "shuffle",
-        average: bool | int = False,
-        max_iter: int = 1000,
-        tol: float | None = 1e-6,
-        n_iter_no_change: int = 5,
-        early_stopping: bool = False,
-        validation_fraction: float = 0.1,
-        on_nonfinite: str = "stop",
-        fit_intercept: bool = True,
-        warm_start: bool = False,
-        random_state: int | np.random.Generator | None = None,
-        verbose: bool | int | None = None,
-        n_threads: int | None = None,
+        **shared: Any,
     ) -> None:
+        super().__init__(**shared)
         self.loss = loss
         self.epsilon = epsilon
         self.penalty = penalty
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.schedule = schedule
-        self.batch_size = batch_size
-        self.sampling = sampling
-        self.average = average
-        self.max_iter = max_iter
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.on_nonfinite = on_nonfinite
-        self.fit_intercept = fit_intercept
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
-        self.n_threads = n_threads
 
     def _settings(self) -> _Settings:
         check_choice("loss", self.loss, ("squared_error", "huber"))
@@ -1186,25 +1209,6 @@ Examples
                 or (float(theta[0]) != intercept)
             ):
                 raise _refuse("coef_ and intercept_", "the fit's parameters", "other values")
-
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearRegression:
-        """Fit the model to (X, y), from zero (or from the previous fit with warm_start).
-
-        Parameters
-        ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            Training data (see the class notes for what is accepted without a copy).
-        y : array-like of shape (n_samples,)
-            Targets, converted to the dtype of X.
-        sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights, not all zero.
-
-        Returns
-        -------
-        self
-        """
-        self._fit(X, y, sample_weight, partial=False, classes=None)
-        return self
 
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearRegression:
         """One epoch over (X, y), continuing the previous partial_fit calls.
@@ -1274,52 +1278,17 @@ Examples
         ", stratified by class",
     )
 
+    @_shares_parameters
     def __init__(
         self,
         penalty: str | None = "l2",
         *,
-        alpha: float = 1e-4,
-        l1_ratio: float = 0.15,
         class_weight: dict[Any, float] | str | None = None,
-        optimizer: Any = "sgd",
-        learning_rate: str | float = "auto",
-        schedule: Schedule | None = None,
-        batch_size: int | None = None,
-        sampling: str = "shuffle",
-        average: bool | int = False,
-        max_iter: int = 1000,
-        tol: float | None = 1e-6,
-        n_iter_no_change: int = 5,
-        early_stopping: bool = False,
-        validation_fraction: float = 0.1,
-        on_nonfinite: str = "stop",
-        fit_intercept: bool = True,
-        warm_start: bool = False,
-        random_state: int | np.random.Generator | None = None,
-        verbose: bool | int | None = None,
-        n_threads: int | None = None,
+        **shared: Any,
     ) -> None:
+        super().__init__(**shared)
         self.penalty = penalty
-        self.alpha = alpha
-        self.l1_ratio = l1_ratio
         self.class_weight = class_weight
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.schedule = schedule
-        self.batch_size = batch_size
-        self.sampling = sampling
-        self.average = average
-        self.max_iter = max_iter
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.on_nonfinite = on_nonfinite
-        self.fit_intercept = fit_intercept
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
-        self.n_threads = n_threads
 
     def _loss_name(self, n_classes: int) -> str:
         return "log_loss" if n_classes == 1 else "softmax"
@@ -1434,25 +1403,6 @@ Examples
                 or not np.array_equal(theta[0], intercept)
             ):
                 raise _refuse("coef_ and intercept_", "the fit's parameters", "other values")
-
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegression:
-        """Fit the classifier to (X, y), from zero (or from the previous fit with warm_start).
-
-        Parameters
-        ----------
-        X : array-like or sparse matrix of shape (n_samples, n_features)
-            Training data (see the class notes for what is accepted without a copy).
-        y : array-like of shape (n_samples,)
-            Class labels (at least two distinct ones).
-        sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights, not all zero; multiplied by the class weights.
-
-        Returns
-        -------
-        self
-        """
-        self._fit(X, y, sample_weight, partial=False, classes=None)
-        return self
 
     def partial_fit(
         self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None

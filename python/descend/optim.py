@@ -37,6 +37,13 @@ changed (a group replaced, appended or removed would not be seen by ``step()``: 
     the last finite parameters (``opt.stopped`` becomes True; set it back to False to go on).
 ``check_finite``
     True is ``on_nonfinite="raise"`` (kept for compatibility).
+``n_threads``
+    None (the default) or an int >= 1: the threads each array's update runs on, each on a
+    block of consecutive elements. The rules are elementwise, so the results are the same
+    bits for any ``n_threads``. None uses every processor on arrays of at least
+    ``descend.show_config()["parallel_min_elements"]`` elements, one thread below (where
+    starting threads costs more than it saves). The attribute ``opt.n_threads`` may be
+    changed between steps.
 
 ``state_dict()`` returns a plain dict of NumPy arrays (copies) and numbers: ``{"state": {i:
 {"step": n, "exp_avg": array, ...}}, "param_groups": [{hyperparameters..., "params": [i,
@@ -174,6 +181,7 @@ _OPTIONS: tuple[tuple[str, object, str], ...] = (
     ("schedule", None, "Callable[[int], float] | None"),
     ("check_finite", False, "bool"),
     ("on_nonfinite", None, "str | None"),
+    ("n_threads", None, "int | None"),
 )
 
 
@@ -370,8 +378,10 @@ class Optimizer:
         schedule: Callable[[int], float] | None = None,
         check_finite: bool = False,
         on_nonfinite: str | None = None,
+        n_threads: int | None = None,
     ) -> None:
         _check_schedule(schedule)
+        self.n_threads = None if n_threads is None else check_int("n_threads", n_threads, 1)
         if on_nonfinite not in _ON_NONFINITE:
             raise ValueError(f"on_nonfinite must be one of {_ON_NONFINITE}, got {on_nonfinite!r}")
         self.defaults: dict[str, Any] = dict(defaults, schedule=schedule)
@@ -624,7 +634,9 @@ class Optimizer:
                         # not a change the rule must be rebuilt for
                         dict.__setitem__(group, "lr", lr)
                         record.rule.lr = lr
-            self._step_kernel(self._groups, grads, self._counter, self.on_nonfinite is not None)
+            self._step_kernel(
+                self._groups, grads, self._counter, self.on_nonfinite is not None, self.n_threads
+            )
         except BaseException:
             if self._count == count:  # the step did not happen: nothing may have changed
                 for group, record, lr in changed:
@@ -865,7 +877,7 @@ class Optimizer:
             "defaults": dict(self.defaults),
             "param_groups": [dict(group) for group in self.param_groups],
             "state_dict": self.state_dict(),
-            "options": (self.check_finite, self.on_nonfinite),
+            "options": (self.check_finite, self.on_nonfinite, self.n_threads),
             "nonfinite": (self.nonfinite_steps, self.stopped),
         }
 
@@ -884,7 +896,7 @@ class Optimizer:
             raise ValueError(f"a pickled {name}: its defaults are not {name}'s hyperparameters")
         if not isinstance(groups, list):
             raise TypeError(f"a pickled {name}: param_groups is not a list")
-        check_finite, on_nonfinite = saved["options"]
+        check_finite, on_nonfinite, n_threads = saved["options"]
         nonfinite_steps, stopped = saved["nonfinite"]
         hyper = {key: value for key, value in defaults.items() if key != "schedule"}
         rebuilt = Optimizer.__new__(type(self))
@@ -895,6 +907,7 @@ class Optimizer:
             schedule=defaults["schedule"],
             check_finite=check_finite,
             on_nonfinite=on_nonfinite,
+            n_threads=n_threads,
         )
         rebuilt.load_state_dict(saved["state_dict"])
         rebuilt.nonfinite_steps = check_int("nonfinite_steps", nonfinite_steps, 0)

@@ -24,6 +24,11 @@ namespace descend {
 /// not start promptly at all: benchmarks/bench_gradient.py --threshold measures it.
 inline constexpr std::size_t parallel_min_entries = 200'000;
 
+/// Below this many elements of a parameter array, an update rule's step with `n_threads = 0`
+/// (automatic) runs on one thread. For now the value of parallel_min_entries; measured by
+/// benchmarks/bench_threads.py.
+inline constexpr std::size_t parallel_min_elements = 200'000;
+
 /// Number of processors this process may run on (its CPU affinity on Linux, otherwise
 /// std::thread::hardware_concurrency()), at least 1.
 inline std::size_t available_threads() {
@@ -38,12 +43,14 @@ inline std::size_t available_threads() {
     return n > 0 ? n : 1;
 }
 
-/// The number of threads a pass reading `entries` stored entries uses: `requested` when it is
-/// at least 1, and for 0 (automatic) all available processors when the pass is large enough to
-/// pay for them (parallel_min_entries), else 1.
-inline std::size_t resolve_threads(std::size_t requested, std::size_t entries) {
+/// The number of threads a pass over `work` items (stored entries of X, or elements of a
+/// parameter array) uses: `requested` when it is at least 1, and for 0 (automatic) all
+/// available processors when the pass is large enough to pay for them (`min_work`:
+/// parallel_min_entries, or parallel_min_elements for an update rule), else 1.
+inline std::size_t resolve_threads(std::size_t requested, std::size_t work,
+                                   std::size_t min_work = parallel_min_entries) {
     if (requested > 0) return requested;
-    return entries >= parallel_min_entries ? available_threads() : 1;
+    return work >= min_work ? available_threads() : 1;
 }
 
 /// Block b of the partition of [0, count) into `blocks` contiguous ranges whose sizes differ
