@@ -187,17 +187,20 @@ def _share_bases(module: ast.Module) -> None:
 
 def optimizer_signatures() -> str:
     """_signatures.pyi: per optimizer class X of descend.optim, a class _X with its run-time
-    constructor's signature."""
+    constructor's signature; and _SharedParameters, the keyword arguments the estimators of
+    descend.linear_model share (their ``**shared``), from _LinearModel.__init__."""
     import inspect
 
     from descend import optim
+    from descend.linear_model import _LinearModel
 
     text = (
         '"""The constructors of descend.optim, which it makes at run time from the update\n'
-        "rules' field tables, for type checkers; written by scripts/generate_stubs.py, checked\n"
-        'against the run-time signatures by tests/test_typing.py."""\n\n'
-        "from collections.abc import Callable, Iterable\nfrom typing import Any\n\n"
-        "import numpy as np\n\nfrom .optim import Optimizer\n"
+        "rules' field tables, and the keyword arguments the estimators share, for type\n"
+        "checkers; written by scripts/generate_stubs.py, checked against the run-time\n"
+        'signatures by tests/test_typing.py."""\n\n'
+        "from collections.abc import Callable, Iterable\nfrom typing import Any, TypedDict\n\n"
+        "import numpy as np\n\nfrom .optim import Optimizer\nfrom .schedules import Schedule\n"
     )
     for cls in optim.Optimizer.__subclasses__():
         parameters = ["self"]
@@ -209,6 +212,10 @@ def optimizer_signatures() -> str:
             f"\nclass _{cls.__name__}(Optimizer):\n"
             f"    def __init__({', '.join(parameters)}) -> None: ...\n"
         )
+    shared = inspect.signature(_LinearModel.__init__).parameters.values()
+    text += "\nclass _SharedParameters(TypedDict, total=False):\n" + "".join(
+        f"    {p.name}: {p.annotation}\n" for p in shared if p.kind is p.KEYWORD_ONLY
+    )
     return text
 
 

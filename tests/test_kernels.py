@@ -485,6 +485,39 @@ def test_a_state_array_that_is_the_parameter_is_refused():
     kernels.adam_step(p, g, m, v, 1)  # a gradient read twice is fine: two reads never clash
 
 
+@pytest.mark.parametrize(("name", "hyper"), CASES, ids=CASE_IDS)
+def test_every_step_kernel_gives_the_same_bits_on_any_number_of_threads(name, hyper):
+    # 10,007 elements: blocks of unequal sizes on 3 threads; None uses one thread below
+    # parallel_min_elements and every processor above it.
+    rng = np.random.default_rng(3)
+    start, *grads = rng.standard_normal((4, 10_007))
+    runs = []
+    for n_threads in (1, 2, 3, None):
+        param = start.copy()
+        state = {key: np.zeros_like(start) for key in state_arguments(name)}
+        for t, grad in enumerate(grads, start=1):
+            step = getattr(kernels, f"{name}_step")
+            step(param, grad, step=t, n_threads=n_threads, **state, **hyper)
+        runs.append([param, *state.values()])
+    assert not np.array_equal(runs[0][0], start)
+    for run in runs[1:]:
+        for got, expected in zip(run, runs[0], strict=True):
+            assert got.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize(
+    ("n_threads", "error", "match"),
+    [
+        (0, ValueError, "n_threads: expected None or an int >= 1, got 0"),
+        (5000, ValueError, "n_threads: expected at most 4096 threads, got 5000"),
+        (1.5, TypeError, "n_threads: expected None or an int >= 1, got float"),
+        (True, TypeError, "n_threads: expected None or an int >= 1, got bool"),
+    ],
+)
+def test_a_bad_n_threads_is_refused_before_any_write(n_threads, error, match):
+    assert_refused(error, match, *adam_arrays(), n_threads=n_threads)
+
+
 # ---------------------------------------------------------------- property: any shape, any rule
 
 # The range drawn for each number hyperparameter of any rule, within its valid range (the

@@ -992,8 +992,9 @@ def test_a_pickle_of_parameters_with_their_optimizer_keeps_them_together():
 @pytest.mark.parametrize(("cls", "hyper"), CASES, ids=CASE_IDS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_threaded_steps_give_the_one_thread_bits_for_any_thread_count(cls, hyper, dtype):
-    # sizes around the SIMD widths and the partition's uneven blocks
-    shapes = [(1_003,), (4, 257), (2,), ()]
+    # past three chunks of 2**16 elements (each taken by whichever thread is free), sizes
+    # around the SIMD widths, and sizes below one chunk
+    shapes = [(3 * 2**16 + 1_003,), (4, 257), (2,), ()]
     runs = {}
     for n_threads in (1, 2, 3, 7, None):
         params = random_params(dtype, shapes, seed=3)

@@ -67,6 +67,31 @@ def test_the_optimizers_typed_constructors_are_the_ones_made_from_the_rule_table
     assert stub_parameters == run_time
 
 
+def test_the_estimators_shared_keywords_are_typed_as_the_base_declares_them():
+    # LinearRegression and LogisticRegression take the hyperparameters they share as
+    # **shared (declared once, by _LinearModel.__init__); _signatures.pyi writes them out as
+    # the TypedDict that types **shared, so a type checker sees each name and its type.
+    from descend.linear_model import _LinearModel
+
+    stub = ast.parse((PACKAGE / "_signatures.pyi").read_text())
+    typed = next(
+        node
+        for node in stub.body
+        if isinstance(node, ast.ClassDef) and node.name == "_SharedParameters"
+    )
+    stub_fields = [
+        (ast.unparse(node.target), ast.unparse(node.annotation))
+        for node in typed.body
+        if isinstance(node, ast.AnnAssign)
+    ]
+    run_time = [
+        (p.name, p.annotation)
+        for p in inspect.signature(_LinearModel.__init__).parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+    assert stub_fields == run_time
+
+
 USER_CODE = """
 import numpy as np
 import descend
@@ -76,6 +101,8 @@ adam = descend.optim.Adam([w], lr=1e-3, betas=(0.9, 0.99), maximize=True)
 sgd = descend.optim.SGD([w], 0.1, 0.9)
 lion = descend.optim.Lion([w], lr=1e-4, weight_decay=1.0, check_finite=True)
 adam.step([np.ones(3)])
+model = descend.LinearRegression("huber", epsilon=0.5, alpha=1e-3, max_iter=5, n_threads=None)
+classifier = descend.LogisticRegression(optimizer="adam", learning_rate=0.1, batch_size=8)
 """
 
 
@@ -90,14 +117,17 @@ def run_mypy(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_user_of_the_optimizers_passes_mypy_strict_and_a_wrong_keyword_does_not(tmp_path):
+def test_a_user_of_optimizers_and_estimators_passes_mypy_strict_and_a_wrong_keyword_fails(tmp_path):
     pytest.importorskip("mypy")
     checked = run_mypy(tmp_path, USER_CODE)
     assert checked.returncode == 0, checked.stdout
     wrong = run_mypy(
         tmp_path,
         USER_CODE
-        + "descend.optim.Adam([w], lrr=0.1)\ndescend.optim.SGD([w], 0.1, 0.9, 0, 0, False, True)\n",
+        + "descend.optim.Adam([w], lrr=0.1)\ndescend.optim.SGD([w], 0.1, 0.9, 0, 0, False, True)\n"
+        + "descend.LogisticRegression(max_iterr=5)\ndescend.LinearRegression(max_iter='5')\n",
     )
     assert 'Unexpected keyword argument "lrr" for "Adam"' in wrong.stdout
     assert 'Too many positional arguments for "SGD"' in wrong.stdout
+    assert 'Unexpected keyword argument "max_iterr" for "LogisticRegression"' in wrong.stdout
+    assert 'Argument "max_iter" to "LinearRegression" has incompatible type "str"' in wrong.stdout

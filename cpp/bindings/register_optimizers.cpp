@@ -76,23 +76,29 @@ void step_elements(const Rule& rule, const Update& u, std::size_t begin, std::si
 DESCEND_RULES(DESCEND_STEP_RULE)
 #undef DESCEND_STEP_RULE
 
+/// Elements of a chunk a thread takes at a time in a threaded update (for_each_chunk): 64 Ki
+/// elements, 256 KiB of float32 per array, few enough chunks that taking one costs nothing and
+/// small enough that the last one leaves little imbalance.
+constexpr std::size_t update_chunk = std::size_t{1} << 16;
+
 /// Runs the updates in order and stores each step count. An update of n elements runs on
-/// resolve_threads(n_threads, n, parallel_min_elements) threads (at most n), each stepping a
-/// block of consecutive elements (block_range). Every rule is elementwise (element i's new
-/// values depend on element i's old ones and on scalars only), so any partition gives the
-/// same bits as one thread. Each block calls the dispatched step (a thread starts in code
-/// compiled for the baseline).
+/// resolve_threads(n_threads, n, parallel_min_elements) threads (at most one per chunk), which
+/// take chunks of consecutive elements in turn (for_each_chunk). Every rule is elementwise
+/// (element i's new values depend on element i's old ones and on scalars only), so the result
+/// is the same bits whichever thread steps which chunk, and the same as on one thread. Each
+/// chunk calls the dispatched step (a thread starts in code compiled for the baseline).
 template <class Rule>
 void run_updates(const Rule& rule, const Update* updates, std::size_t count,
                  std::size_t n_threads) {
     for (std::size_t k = 0; k < count; ++k) {
         const Update& u = updates[k];
+        const std::size_t chunks = (u.n + update_chunk - 1) / update_chunk;
         const std::size_t threads =
-            std::min(resolve_threads(n_threads, u.n, parallel_min_elements), u.n);
+            std::min(resolve_threads(n_threads, u.n, parallel_min_elements), chunks);
         if (threads <= 1) {
             step_range(rule, u, 0, u.n);
         } else {
-            for_each_block(u.n, threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+            for_each_chunk(u.n, update_chunk, threads, [&](std::size_t begin, std::size_t end) {
                 step_range(rule, u, begin, end);
             });
         }

@@ -231,7 +231,7 @@ def _adam_vs_torch(n: int, threads: int | None, rounds: int) -> Row:
     rng = np.random.default_rng(0)
     w = np.zeros(n, dtype=np.float32)
     g = rng.standard_normal(n).astype(np.float32)
-    ours = Adam([w], lr=1e-3)
+    ours = Adam([w], lr=1e-3, n_threads=threads)
     param = torch.nn.Parameter(torch.zeros(n, dtype=torch.float32))
     param.grad = torch.from_numpy(g.copy())
     theirs = torch.optim.Adam([param], lr=1e-3, fused=True)

@@ -1,13 +1,15 @@
 """The constructors of descend.optim, which it makes at run time from the update
-rules' field tables, for type checkers; written by scripts/generate_stubs.py, checked
-against the run-time signatures by tests/test_typing.py."""
+rules' field tables, and the keyword arguments the estimators share, for type
+checkers; written by scripts/generate_stubs.py, checked against the run-time
+signatures by tests/test_typing.py."""
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
 from .optim import Optimizer
+from .schedules import Schedule
 
 class _SGD(Optimizer):
     def __init__(
@@ -161,3 +163,24 @@ class _Lion(Optimizer):
         on_nonfinite: str | None = None,
         n_threads: int | None = None,
     ) -> None: ...
+
+class _SharedParameters(TypedDict, total=False):
+    alpha: float
+    l1_ratio: float
+    optimizer: Any
+    learning_rate: str | float
+    schedule: Schedule | None
+    batch_size: int | None
+    sampling: str
+    average: bool | int
+    max_iter: int
+    tol: float | None
+    n_iter_no_change: int
+    early_stopping: bool
+    validation_fraction: float
+    on_nonfinite: str
+    fit_intercept: bool
+    warm_start: bool
+    random_state: int | np.random.Generator | None
+    verbose: bool | int | None
+    n_threads: int | None

@@ -12,7 +12,11 @@ Each function takes the parameter, its gradient, the state arrays of the rule (s
 shape as the parameter, C-contiguous, writeable; start them at zero) and ``step``, the number
 of this step (1 for the first), and updates the parameter and the state arrays in place in one
 fused C++ loop. Hyperparameters are keyword-only with the names and defaults of
-``torch.optim``.
+``torch.optim``. ``n_threads`` (None or an int >= 1) splits the update into blocks of
+consecutive elements run on that many threads, with the GIL released; the rules are
+elementwise, so the results are the same bits for any ``n_threads``. None, the default, uses
+every processor on arrays of at least ``descend.show_config()["parallel_min_elements"]``
+elements and one thread below.
 
 Every argument is checked before anything is written: a wrong dtype (float32 and float64 are
 supported, the other arrays must match the parameter's or ``X``'s), shape or layout, a
@@ -105,6 +109,7 @@ def _run(rule_class: type, arguments: dict[str, Any]) -> None:
         step_number(arguments["step"]),
         rule,
         check_flag("check_finite", arguments["check_finite"]),
+        arguments["n_threads"],
     )
 
 
@@ -121,6 +126,7 @@ def sgd_step(
     nesterov: bool = False,
     maximize: bool = False,
     check_finite: bool = False,
+    n_threads: int | None = None,
 ) -> None:
     """One step of SGD (``torch.optim.SGD``) in place::
 
@@ -147,6 +153,7 @@ def adagrad_step(
     eps: float = 1e-10,
     maximize: bool = False,
     check_finite: bool = False,
+    n_threads: int | None = None,
 ) -> None:
     """One step of Adagrad (``torch.optim.Adagrad``) in place::
 
@@ -175,6 +182,7 @@ def rmsprop_step(
     centered: bool = False,
     maximize: bool = False,
     check_finite: bool = False,
+    n_threads: int | None = None,
 ) -> None:
     """One step of RMSprop (``torch.optim.RMSprop``) in place::
 
@@ -208,6 +216,7 @@ def adam_step(
     decoupled_weight_decay: bool = False,
     max_exp_avg_sq: np.ndarray | None = None,
     check_finite: bool = False,
+    n_threads: int | None = None,
 ) -> None:
     """One step of Adam (``torch.optim.Adam``) in place::
 
@@ -239,6 +248,7 @@ def adamw_step(
     maximize: bool = False,
     max_exp_avg_sq: np.ndarray | None = None,
     check_finite: bool = False,
+    n_threads: int | None = None,
 ) -> None:
     """One step of AdamW (``torch.optim.AdamW``) in place: the step of :func:`adam_step` with
     ``decoupled_weight_decay=True`` (the weight decay shrinks the parameter,
@@ -266,6 +276,7 @@ def nadam_step(
     decoupled_weight_decay: bool = False,
     maximize: bool = False,
     check_finite: bool = False,
+    n_threads: int | None = None,
 ) -> None:
     """One step of NAdam (``torch.optim.NAdam``) in place::
 
@@ -299,6 +310,7 @@ def radam_step(
     decoupled_weight_decay: bool = False,
     maximize: bool = False,
     check_finite: bool = False,
+    n_threads: int | None = None,
 ) -> None:
     """One step of RAdam (``torch.optim.RAdam``) in place::
 
@@ -333,6 +345,7 @@ def adamax_step(
     weight_decay: float = 0.0,
     maximize: bool = False,
     check_finite: bool = False,
+    n_threads: int | None = None,
 ) -> None:
     """One step of Adamax (``torch.optim.Adamax``) in place::
 
@@ -358,6 +371,7 @@ def lion_step(
     weight_decay: float = 0.0,
     maximize: bool = False,
     check_finite: bool = False,
+    n_threads: int | None = None,
 ) -> None:
     """One step of Lion (Chen et al. 2023; the names and defaults of lion-pytorch) in place::
 

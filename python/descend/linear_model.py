@@ -18,7 +18,7 @@ import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -51,6 +51,11 @@ from ._validation import (
 from .exceptions import ConvergenceWarning
 from .minimize import _ON_NONFINITE
 from .schedules import _SCHEDULES, Constant, LinearWarmup, ReduceOnPlateau, Schedule
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # (typing.Unpack from Python 3.11 on)
+
+    from ._signatures import _SharedParameters  # the keywords of _LinearModel.__init__
 
 __all__ = ["LinearRegression", "LogisticRegression"]
 
@@ -1161,7 +1166,7 @@ Examples
         *,
         epsilon: float = 0.1,
         penalty: str | None = None,
-        **shared: Any,
+        **shared: Unpack[_SharedParameters],
     ) -> None:
         super().__init__(**shared)
         self.loss = loss
@@ -1284,7 +1289,7 @@ Examples
         penalty: str | None = "l2",
         *,
         class_weight: dict[Any, float] | str | None = None,
-        **shared: Any,
+        **shared: Unpack[_SharedParameters],
     ) -> None:
         super().__init__(**shared)
         self.penalty = penalty

@@ -4,6 +4,8 @@
 // number of blocks only, never on which thread ran first: bit-identical for a given n_threads.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <thread>
@@ -98,6 +100,22 @@ void for_each_block(std::size_t count, std::size_t blocks, F&& f) {
     for (std::thread& t : threads) t.join();
     for (const std::exception_ptr& e : errors)
         if (e) std::rethrow_exception(e);
+}
+
+/// Calls f(begin, end) for consecutive chunks of [0, count), `chunk` items each (the last one
+/// shorter), on `threads` threads (the calling one among them; for_each_block starts the
+/// others), each taking the next chunk from a shared counter until none is left. A thread that
+/// starts late, or is preempted on a busy machine, simply takes fewer chunks, so the call is
+/// never much slower than one thread. Which thread runs which chunk varies from call to call:
+/// only for work whose result does not depend on it (an elementwise update, each chunk
+/// writing its own elements).
+template <class F>
+void for_each_chunk(std::size_t count, std::size_t chunk, std::size_t threads, F&& f) {
+    std::atomic<std::size_t> next{0};
+    for_each_block(threads, threads, [&](std::size_t, std::size_t, std::size_t) {
+        for (std::size_t begin = next.fetch_add(chunk); begin < count; begin = next.fetch_add(chunk))
+            f(begin, std::min(begin + chunk, count));
+    });
 }
 
 }  // namespace descend
