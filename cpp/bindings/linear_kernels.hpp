@@ -1,6 +1,7 @@
 // The definition of linear_data (linear_data.hpp): the kernels of one linear objective type,
 // each compiled for AVX2/FMA and for baseline x86-64. Included only by the translation units
-// of the losses (linear_<loss>.cpp), each of which instantiates it for its own objectives.
+// of the losses (linear_<loss>.cpp), each of which instantiates it for its own objectives with
+// DESCEND_LINEAR_DATA_INSTANTIATE.
 #pragma once
 
 #include <descend/fused_sgd.hpp>
@@ -66,3 +67,15 @@ LinearData<T> linear_data(const Objective& objective) {
 }
 
 }  // namespace descend::bindings
+
+/// The six linear_data instantiations of one loss template `Loss<T, X>` (Huber, Logistic, ...):
+/// dense, CSR int32 and CSR int64 rows, float64 and float32. Used inside namespace
+/// descend::bindings, once per loss, each in its own translation unit (linear_<loss>.cpp) so
+/// that the losses compile side by side.
+#define DESCEND_LINEAR_DATA_INSTANTIATE_T(Loss, T)                                               \
+    template LinearData<T> linear_data<T>(const Loss<T, MatrixView<const T>>&);                 \
+    template LinearData<T> linear_data<T>(const Loss<T, CsrView<T, std::int32_t>>&);            \
+    template LinearData<T> linear_data<T>(const Loss<T, CsrView<T, std::int64_t>>&)
+#define DESCEND_LINEAR_DATA_INSTANTIATE(Loss)                                                    \
+    DESCEND_LINEAR_DATA_INSTANTIATE_T(Loss, double);                                             \
+    DESCEND_LINEAR_DATA_INSTANTIATE_T(Loss, float)

@@ -4,12 +4,5 @@
 #include "linear_kernels.hpp"
 
 namespace descend::bindings {
-
-template LinearData<double> linear_data<double>(const Softmax<double, MatrixView<const double>>&);
-template LinearData<double> linear_data<double>(const Softmax<double, CsrView<double, std::int32_t>>&);
-template LinearData<double> linear_data<double>(const Softmax<double, CsrView<double, std::int64_t>>&);
-template LinearData<float> linear_data<float>(const Softmax<float, MatrixView<const float>>&);
-template LinearData<float> linear_data<float>(const Softmax<float, CsrView<float, std::int32_t>>&);
-template LinearData<float> linear_data<float>(const Softmax<float, CsrView<float, std::int64_t>>&);
-
+DESCEND_LINEAR_DATA_INSTANTIATE(Softmax);
 }  // namespace descend::bindings

@@ -14,6 +14,7 @@
 #include <descend/solver.hpp>
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -56,6 +57,20 @@ const char* status_name(Status status) {
     return "unknown";
 }
 
+/// The value of `table` (pairs of a value and its Python name) named `name`; otherwise a
+/// ValueError naming `argument`, the known names and the one given.
+template <class Value, std::size_t N>
+Value from_name(const std::pair<Value, const char*> (&table)[N], const std::string& name,
+                const char* argument) {
+    std::string known;
+    for (const auto& [value, value_name] : table) {
+        if (name == value_name) return value;
+        known += std::string(known.empty() ? "'" : ", '") + value_name + "'";
+    }
+    throw py::value_error(std::string(argument) + ": expected one of " + known + ", got '" +
+                          name + "'");
+}
+
 /// The names of OnNonFinite (minimize.hpp), as Python spells them.
 constexpr std::pair<OnNonFinite, const char*> nonfinite_policies[] = {
     {OnNonFinite::stop, "stop"}, {OnNonFinite::skip, "skip"}, {OnNonFinite::raise, "raise"}};
@@ -67,12 +82,7 @@ const char* on_nonfinite_name(OnNonFinite policy) {
 }
 
 OnNonFinite on_nonfinite_from_name(const std::string& name) {
-    std::string known;
-    for (const auto& [policy, policy_name] : nonfinite_policies) {
-        if (name == policy_name) return policy;
-        known += std::string(known.empty() ? "'" : ", '") + policy_name + "'";
-    }
-    throw py::value_error("on_nonfinite: expected one of " + known + ", got '" + name + "'");
+    return from_name(nonfinite_policies, name, "on_nonfinite");
 }
 
 Status status_from_name(const std::string& name) {
@@ -243,12 +253,7 @@ constexpr std::pair<LinearLoss, const char*> linear_losses[] = {
     {LinearLoss::softmax, "softmax"}};
 
 LinearLoss loss_from_name(const std::string& name) {
-    std::string known;
-    for (const auto& [loss, loss_name] : linear_losses) {
-        if (name == loss_name) return loss;
-        known += std::string(known.empty() ? "'" : ", '") + loss_name + "'";
-    }
-    throw py::value_error("loss: expected one of " + known + ", got '" + name + "'");
+    return from_name(linear_losses, name, "loss");
 }
 
 /// Everything fit_linear received, the Python scalars already checked.

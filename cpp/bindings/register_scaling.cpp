@@ -152,6 +152,20 @@ n_classes) for softmax (row 0 the intercepts); out has theta's shape and dtype a
 (it may be theta itself: the map runs in place). feature_offset (mu; None: no centering) and
 feature_scale (sigma > 0; None: all ones) are float64 arrays of shape (n_features,).)doc";
 
+/// Registers the map `name` (scaled_to_caller when to_caller, caller_to_scaled otherwise), its
+/// docstring `head` followed by map_doc_tail.
+template <bool to_caller>
+void def_map(py::module_& m, const char* name, const char* head) {
+    m.def(
+        name,
+        [](const py::handle& theta, const py::handle& out, const py::handle& feature_offset,
+           const py::handle& feature_scale) {
+            map_by_dtype<to_caller>(theta, out, feature_offset, feature_scale);
+        },
+        "theta"_a, "out"_a, py::kw_only(), "feature_offset"_a, "feature_scale"_a,
+        (std::string(head) + map_doc_tail).c_str());
+}
+
 }  // namespace
 
 void register_scaling(py::module_& m) {
@@ -203,31 +217,16 @@ feature_scale None or float64 (n,), finite, scale > 0.)doc");
 'squared_error' (r^2): 2, 'huber' (scikit-learn's, r^2/2 near 0): 1, 'log_loss': 1/4 (the
 maximum of sigmoid'), 'softmax': 1/2 (the eigenvalues of diag(p) - p p^T, by Gershgorin).)doc");
 
-    m.def(
-        "scaled_to_caller",
-        [](const py::handle& theta, const py::handle& out, const py::handle& feature_offset,
-           const py::handle& feature_scale) {
-            map_by_dtype<true>(theta, out, feature_offset, feature_scale);
-        },
-        "theta"_a, "out"_a, py::kw_only(), "feature_offset"_a, "feature_scale"_a,
-        (std::string(R"doc(Caller coordinates from internal ones (learning_rate="auto"'s scaling).
+    def_map<true>(m, "scaled_to_caller",
+                  R"doc(Caller coordinates from internal ones (learning_rate="auto"'s scaling).
 
     out[1 + j] = theta[1 + j] / sigma_j
-    out[0]     = theta[0] - sum_j mu_j theta[1 + j] / sigma_j)doc") + map_doc_tail)
-            .c_str());
-
-    m.def(
-        "caller_to_scaled",
-        [](const py::handle& theta, const py::handle& out, const py::handle& feature_offset,
-           const py::handle& feature_scale) {
-            map_by_dtype<false>(theta, out, feature_offset, feature_scale);
-        },
-        "theta"_a, "out"_a, py::kw_only(), "feature_offset"_a, "feature_scale"_a,
-        (std::string(R"doc(Internal coordinates from the caller's (the inverse of scaled_to_caller).
+    out[0]     = theta[0] - sum_j mu_j theta[1 + j] / sigma_j)doc");
+    def_map<false>(m, "caller_to_scaled",
+                   R"doc(Internal coordinates from the caller's (the inverse of scaled_to_caller).
 
     out[1 + j] = sigma_j theta[1 + j]
-    out[0]     = theta[0] + sum_j mu_j theta[1 + j])doc") + map_doc_tail)
-            .c_str());
+    out[0]     = theta[0] + sum_j mu_j theta[1 + j])doc");
 }
 
 }  // namespace descend::bindings

@@ -325,8 +325,8 @@ class Exponential(_Schedule):
     --------
     >>> from descend.schedules import Exponential
     >>> s = Exponential(lr=0.1, gamma=0.5)
-    >>> s(0), s(3)
-    (0.1, 0.0125)
+    >>> [s(t) for t in range(4)]
+    [0.1, 0.05, 0.025, 0.0125]
     """
 
     __slots__ = ()

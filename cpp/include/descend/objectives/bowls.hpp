@@ -9,31 +9,16 @@
 #include <cstddef>
 #include <stdexcept>
 
+#include "landscape.hpp"
+
 namespace descend {
 
 /// f(x) = sum_i x_i^2: minimum 0 at x = 0.
-struct Sphere {
-    std::size_t dim = 2;  ///< number of variables
-
-    /// Throws std::invalid_argument unless dim >= 1.
-    void validate() const {
-        if (dim < 1) throw std::invalid_argument("dim must be >= 1");
-    }
-    /// Number of variables.
-    std::size_t dimension() const { return dim; }
-
-    /// f(x); writes grad f(x) into grad (dim values).
-    //   f   = sum_i x_i^2
-    //   g_i = 2 x_i
-    template <class T>
-    double value_and_gradient(const T* x, T* grad) const {
-        double f = 0.0;
-        for (std::size_t i = 0; i < dim; ++i) {
-            const double xi = static_cast<double>(x[i]);
-            f += xi * xi;
-            grad[i] = static_cast<T>(2.0 * xi);
-        }
-        return f;
+struct Sphere : SeparableSum<Sphere, 1> {
+    /// f_i = x_i^2, g_i = 2 x_i
+    double term(double xi, double& gi) const {
+        gi = 2.0 * xi;
+        return xi * xi;
     }
 };
 
@@ -76,20 +61,15 @@ struct IllConditionedQuadratic {
 };
 
 /// Booth's function, a tilted 2-D quadratic: minimum 0 at (1, 3).
-struct Booth {
-    /// Number of variables: 2.
-    std::size_t dimension() const { return 2; }
-
-    /// f(x, y); writes (df/dx, df/dy) into grad.
+struct Booth : FixedDimension<Booth, 2> {
+    /// f(x, y); writes (df/dx, df/dy) into g.
     //   f  = (x + 2y - 7)^2 + (2x + y - 5)^2
     //   fx = 2 (x + 2y - 7) + 4 (2x + y - 5)
     //   fy = 4 (x + 2y - 7) + 2 (2x + y - 5)
-    template <class T>
-    double value_and_gradient(const T* v, T* grad) const {
-        const double x = static_cast<double>(v[0]), y = static_cast<double>(v[1]);
-        const double a = x + 2.0 * y - 7.0, b = 2.0 * x + y - 5.0;
-        grad[0] = static_cast<T>(2.0 * a + 4.0 * b);
-        grad[1] = static_cast<T>(4.0 * a + 2.0 * b);
+    static double at(const double* v, double* g) {
+        const double a = v[0] + 2.0 * v[1] - 7.0, b = 2.0 * v[0] + v[1] - 5.0;
+        g[0] = 2.0 * a + 4.0 * b;
+        g[1] = 4.0 * a + 2.0 * b;
         return a * a + b * b;
     }
 };

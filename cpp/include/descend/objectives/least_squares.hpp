@@ -6,7 +6,7 @@
 #include <cstddef>
 
 #include "../view.hpp"
-#include "linear_pass.hpp"
+#include "linear_rows.hpp"
 
 namespace descend {
 
@@ -40,28 +40,10 @@ double least_squares_sums(const Matrix& X, const T* y, const T* sample_weight, c
 /// B the sums run over B and are divided by |B| * mean(s), an unbiased estimate of the full
 /// gradient, so sample weights keep their meaning in stochastic steps. This normalization is
 /// the convention of every objective.
+/// The data (X, y, sample_weight, fit_intercept, mean_weight) are linear_rows.hpp's.
 template <class T, class Matrix = MatrixView<const T>>
-struct LeastSquares {
-    Matrix X;                            ///< features, one row per sample (dense or CSR)
-    const T* y = nullptr;                ///< targets, X.rows of them
-    const T* sample_weight = nullptr;    ///< per-sample weights, or null for all ones
-    bool fit_intercept = true;           ///< false: theta[0] is held at its value (zero)
-    double mean_weight = 1.0;            ///< mean of the sample weights over the whole set
-
-    std::size_t n_samples() const { return X.rows; }
-    std::size_t n_params() const { return X.cols + 1; }
-    /// theta[0], the intercept, is never penalized.
-    std::size_t n_intercepts() const { return 1; }
-
-    /// Mean loss over the batch, and its gradient written to `grad` (n_params() doubles).
-    double loss_and_gradient(const std::size_t* rows, std::size_t count, const T* theta,
-                             double* grad) const {
-        const double sum = least_squares_sums(X, y, sample_weight, theta, fit_intercept, rows,
-                                              count, grad);
-        const double scale = 1.0 / (static_cast<double>(count) * mean_weight);
-        for (std::size_t j = 0; j < n_params(); ++j) grad[j] *= scale;
-        return sum * scale;
-    }
+struct LeastSquares : LinearRows<LeastSquares<T, Matrix>, T, Matrix> {
+    SquaredError point() const { return SquaredError{}; }  ///< the loss of one row (above)
 };
 
 }  // namespace descend

@@ -9,7 +9,7 @@
 #include <cstddef>
 
 #include "../view.hpp"
-#include "linear_pass.hpp"
+#include "linear_rows.hpp"
 
 namespace descend {
 
@@ -49,31 +49,10 @@ struct LogisticPoint {
 //   L(theta) = sum_i s_i l(z_i, y_i) / sum_i s_i,
 //   grad L   = sum_i s_i (sigmoid(z_i) - y_i) (1, x_i) / sum_i s_i
 /// with the batch normalization of least_squares.hpp (sums over a batch B divided by
-/// |B| * mean(s)).
+/// |B| * mean(s)). The data are linear_rows.hpp's; y holds the labels, 0 or 1.
 template <class T, class Matrix = MatrixView<const T>>
-struct Logistic {
-    Matrix X;                            ///< features, one row per sample (dense or CSR)
-    const T* y = nullptr;                ///< labels, 0 or 1, X.rows of them
-    const T* sample_weight = nullptr;    ///< per-sample weights, or null for all ones
-    bool fit_intercept = true;           ///< false: theta[0] is held at its value (zero)
-    double mean_weight = 1.0;            ///< mean of the sample weights over the whole set
-
-    /// Number of rows of X.
-    std::size_t n_samples() const { return X.rows; }
-    /// Length of theta: the intercept and one coefficient per column.
-    std::size_t n_params() const { return X.cols + 1; }
-    /// theta[0], the intercept, is never penalized.
-    std::size_t n_intercepts() const { return 1; }
-
-    /// Mean loss over the batch, and its gradient written to `grad` (n_params() doubles).
-    double loss_and_gradient(const std::size_t* rows, std::size_t count, const T* theta,
-                             double* grad) const {
-        const double sum = linear_loss_sums(X, y, sample_weight, theta, fit_intercept, rows,
-                                            count, LogisticPoint{}, grad);
-        const double scale = 1.0 / (static_cast<double>(count) * mean_weight);
-        for (std::size_t j = 0; j < n_params(); ++j) grad[j] *= scale;
-        return sum * scale;
-    }
+struct Logistic : LinearRows<Logistic<T, Matrix>, T, Matrix> {
+    LogisticPoint point() const { return LogisticPoint{}; }  ///< the loss of one row (above)
 };
 
 }  // namespace descend
