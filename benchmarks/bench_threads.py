@@ -10,7 +10,13 @@ timed in turn in every round; the speedup column is the median (min-max) of the 
 ratios. The smallest size from which every larger one has a median speedup of at least 1.1 is
 printed under each table.
 
-Run: python benchmarks/bench_threads.py [--rounds N] [--threads N]
+``--big`` times instead the pass over X of 1e6 x 100 float64 (800 MB), 1 thread and all, each
+alone and each right after a NumPy matrix-vector product on X (as `descend bench` runs them,
+taking turns with NumPy's gradient): OpenBLAS's threads keep spinning for a while after a
+call, on the cores our threads need. The speed of a plain sum of X split over as many Python
+threads (NumPy releases the GIL) is the bound.
+
+Run: python benchmarks/bench_threads.py [--rounds N] [--threads N] [--big]
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from _timing import print_table, ratio, rounds_of
@@ -85,10 +93,54 @@ def threshold_table(
     print_table(["dtype", unit, "1 thread", f"{threads} threads", "speedup"], table)
 
 
+def big_gradient(rounds: int, threads: int) -> None:
+    """The 800 MB pass: 1 thread and `threads`, alone and right after NumPy's X @ w."""
+    rng = np.random.default_rng(3)
+    m, n = 1_000_000, 100
+    X = rng.standard_normal((m, n))
+    y = rng.standard_normal(m)
+    theta = rng.standard_normal(n + 1)
+    grad = np.empty_like(theta)
+    blocks = np.array_split(X, threads)
+    sums = ThreadPoolExecutor(threads)
+
+    def ours(k: int) -> object:
+        return _core.squared_error_loss_and_gradient(X, y, theta, grad, n_threads=k)
+
+    def after_blas(k: int) -> float:
+        X @ theta[1:]  # untimed below: only its threads' spinning afterwards matters
+        started = time.perf_counter()
+        ours(k)
+        return time.perf_counter() - started
+
+    candidates: dict[str, Callable[[], object]] = {
+        "plain sum, 1 thread": X.sum,
+        f"plain sum, {threads} threads": lambda: list(sums.map(np.sum, blocks)),
+        "ours, 1 thread": lambda: ours(1),
+        f"ours, {threads} threads": lambda: ours(threads),
+    }
+    times = rounds_of(candidates, rounds)
+    for k in (1, threads):
+        label = f"ours after X @ w, {k} thread{'s' if k > 1 else ''}"
+        times[label] = [after_blas(k) for _ in range(rounds)]
+    sums.shutdown()
+    table = [
+        [
+            name,
+            f"{statistics.median(t) * 1e3:.1f} ms",
+            f"{X.nbytes / 1e9 / statistics.median(t):.1f} GB/s",
+        ]
+        for name, t in times.items()
+    ]
+    print(f"\nLS loss and gradient on X of {m:,} x {n} float64: {rounds} rounds, medians")
+    print_table(["pass", "time", "X read at"], table)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=41)
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--big", action="store_true", help="the 800 MB pass only")
     args = parser.parse_args()
     config = _core.build_config()
     print(
@@ -96,6 +148,9 @@ def main() -> None:
         f"parallel_min_elements {config['parallel_min_elements']:,}; "
         f"{config['code_path']}; load average {os.getloadavg()[0]:.1f}"
     )
+    if args.big:
+        big_gradient(args.rounds, args.threads)
+        return
     sizes = [25_000 * 2**k for k in range(8)]  # 25k to 3.2M
     threshold_table(
         "least-squares loss and gradient, X of m x 100",

@@ -82,12 +82,17 @@ struct CallLossAndGradient {
     }
 };
 
+/// Blocks per thread a threaded pass is cut into: the threads take blocks in turn, so when one
+/// of them runs slower (its core shared with another process, or with a BLAS thread still
+/// spinning after NumPy's last call) the others take over its share instead of waiting for it.
+inline constexpr std::size_t blocks_per_thread = 4;
+
 /// objective.loss_and_gradient(rows, count, theta, grad) on `n_threads` threads (0: automatic,
 /// see resolve_threads; the entries a pass reads are pass_entries). With one thread this is
 /// exactly the objective's own call.
-/// With B = min(n_threads, count) threads, the batch is cut into B blocks of consecutive
-/// batch rows (block_range); block b's mean loss L_b and gradient g_b come from the objective,
-/// and the results are
+/// With T = n_threads >= 2, the batch is cut into B = min(T * blocks_per_thread, count) blocks
+/// of consecutive batch rows (block_range), run by up to T threads; block b's mean loss L_b
+/// and gradient g_b come from the objective, and the results are
 //   L = sum_b (|b| / count) L_b,   grad = sum_b (|b| / count) g_b     (in block order)
 /// which equal the one-thread sums up to rounding (about 1e-15 relative on well-conditioned
 /// sums). The calling thread runs block 0. Each block is evaluated by `evaluate(objective,
@@ -100,18 +105,22 @@ double threaded_loss_and_gradient(const Objective& objective, const std::size_t*
                                   std::size_t n_threads, const Evaluate& evaluate = {}) {
     const std::size_t p = objective.n_params();
     const std::size_t threads = resolve_threads(n_threads, pass_entries(objective, count));
-    const std::size_t blocks = std::min(threads, count);
-    if (blocks <= 1) return evaluate(objective, rows, count, theta, grad);
+    if (threads <= 1 || count <= 1) return evaluate(objective, rows, count, theta, grad);
+    const std::size_t blocks =
+        threads < count / blocks_per_thread ? threads * blocks_per_thread : count;
     // Each block's gradient on cache lines of its own (8 doubles), so no two threads write
     // to the same line.
     const std::size_t stride = (p + 7) / 8 * 8 + 8;
     std::vector<double> grads(blocks * stride), losses(blocks);
-    for_each_block(count, blocks, [&](std::size_t b, std::size_t begin, std::size_t end) {
-        double* g = grads.data() + b * stride;
-        losses[b] = rows != nullptr
-                        ? evaluate(objective, rows + begin, end - begin, theta, g)
-                        : evaluate(row_block(objective, begin, end), nullptr, end - begin, theta, g);
-    });
+    for_each_block(
+        count, blocks,
+        [&](std::size_t b, std::size_t begin, std::size_t end) {
+            double* g = grads.data() + b * stride;
+            losses[b] = rows != nullptr ? evaluate(objective, rows + begin, end - begin, theta, g)
+                                        : evaluate(row_block(objective, begin, end), nullptr,
+                                                   end - begin, theta, g);
+        },
+        threads);
     double loss = 0.0;
     std::fill(grad, grad + p, 0.0);
     for (std::size_t b = 0; b < blocks; ++b) {
