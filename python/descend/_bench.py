@@ -330,24 +330,38 @@ _MEMORY_SCRIPT = """
 import json, os, resource, sys, tracemalloc
 import numpy as np
 import descend
-def rss():  # the resident set size now (Linux), else the peak so far
+
+def peak_rss():
+    # The process's own peak resident set size. Linux: VmHWM, which /proc/self/clear_refs
+    # resets below. Not ru_maxrss: Linux carries the parent's peak across fork and exec, so a
+    # child started from a big process would report the parent's peak as its own growth.
     try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/self/status") as f:
+            line = next(line for line in f if line.startswith("VmHWM:"))
+        return int(line.split()[1]) * 1024
+    except (OSError, StopIteration):
+        scale = 1 if sys.platform == "darwin" else 1024  # macOS counts bytes, others KiB
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+def reset_peak_rss():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # "5": reset the peak to the current resident set size
     except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        pass  # the peak so far then includes the set-up: the growth can only be understated
+
 m, n = int(sys.argv[1]), int(sys.argv[2])
 X = np.random.default_rng(0).standard_normal((m, n)); y = X[:, 0].copy()
 model = descend.LinearRegression(learning_rate=0.01, max_iter=2, tol=None)
 model.fit(X[:10], y[:10])  # the first call's imports and caches, before measuring
-before = rss()
+reset_peak_rss()
+before = peak_rss()
 tracemalloc.start()
 model.fit(X, y)
 peak = tracemalloc.get_traced_memory()[1]
 tracemalloc.stop()
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"X_bytes": X.nbytes, "tracemalloc_peak_bytes": peak,
-                  "rss_growth_bytes": max(0, after - before)}))
+                  "rss_growth_bytes": max(0, peak_rss() - before)}))
 """
 
 
