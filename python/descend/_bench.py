@@ -326,30 +326,43 @@ def _sgd_epoch(m: int, n: int, rounds: int) -> Row:
     return _rounds(quiet(lambda: ours.fit(X, y)), quiet(lambda: theirs.fit(X, y)), rounds, row)
 
 
-_MEMORY_SCRIPT = """
-import json, os, resource, sys, tracemalloc
-import numpy as np
-import descend
+def peak_rss() -> int:
+    """This process's peak resident set size in bytes.
 
-def peak_rss():
-    # The process's own peak resident set size. Linux: VmHWM, which /proc/self/clear_refs
-    # resets below. Not ru_maxrss: Linux carries the parent's peak across fork and exec, so a
-    # child started from a big process would report the parent's peak as its own growth.
+    Linux: ``VmHWM`` of ``/proc/self/status``, which :func:`reset_peak_rss` resets. Not
+    ``ru_maxrss`` there: Linux carries a parent's peak over to its child across fork and exec,
+    so a child started from a big process would count the parent's peak as its own.
+    Elsewhere: ``ru_maxrss``.
+    """
     try:
-        with open("/proc/self/status") as f:
-            line = next(line for line in f if line.startswith("VmHWM:"))
+        with open("/proc/self/status") as status:
+            line = next(line for line in status if line.startswith("VmHWM:"))
         return int(line.split()[1]) * 1024
     except (OSError, StopIteration):
+        import resource
+
         scale = 1 if sys.platform == "darwin" else 1024  # macOS counts bytes, others KiB
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
 
-def reset_peak_rss():
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")  # "5": reset the peak to the current resident set size
-    except OSError:
-        pass  # the peak so far then includes the set-up: the growth can only be understated
 
+def reset_peak_rss() -> None:
+    """Set the peak that :func:`peak_rss` reports to the current resident set size (Linux).
+
+    Where the peak cannot be reset, it keeps everything before: a growth measured from it can
+    then only be understated.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")  # "5": reset the peak resident set size
+    except OSError:
+        pass
+
+
+_MEMORY_SCRIPT = """
+import json, sys, tracemalloc
+import numpy as np
+import descend
+from descend._bench import peak_rss, reset_peak_rss
 m, n = int(sys.argv[1]), int(sys.argv[2])
 X = np.random.default_rng(0).standard_normal((m, n)); y = X[:, 0].copy()
 model = descend.LinearRegression(learning_rate=0.01, max_iter=2, tol=None)
