@@ -386,6 +386,20 @@ py::object group_updates(const Rule& rule, PyObject* group, py::ssize_t gi, PyOb
     return std::move(steps);
 }
 
+/// check_updates_separate for the updates of parameter groups: `ranges` holds each group's
+/// `rule` and its updates (`first`, `count`), `state_name(rule, j)` names state array j.
+template <class Ranges, class StateName>
+void check_groups_separate(const std::vector<Update>& updates, const Ranges& ranges,
+                           StateName state_name) {
+    check_updates_separate(updates, [&](std::size_t k, std::size_t slot) {
+        const py::ssize_t index = updates[k].index;
+        if (slot < 2) return ArgName{slot == 0 ? "params" : "grads", index}.str();
+        auto range = ranges.begin();
+        while (k >= range->first + range->count) ++range;
+        return ArgName{"state", index, state_name(range->rule, slot - 2)}.str();
+    });
+}
+
 /// The number of parameters in `groups` (a list or tuple of (params, state, steps, rule)
 /// tuples); TypeError for anything else.
 py::ssize_t count_params(PyObject** group_items, py::ssize_t n_groups) {
@@ -452,16 +466,8 @@ void step_groups(const py::handle& groups, const py::handle& grads, const py::ha
         py::object steps = group_updates(rule, group, gi, grad_items, index, updates);
         ranges.push_back(Range{rule, first, updates.size() - first, std::move(steps)});
     }
-    const auto rule_of = [&](std::size_t k) -> const Rule& {
-        for (const Range& range : ranges)
-            if (k < range.first + range.count) return range.rule;
-        return ranges.back().rule;
-    };
-    check_updates_separate(updates, [&](std::size_t k, std::size_t slot) {
-        const py::ssize_t index = updates[k].index;
-        return slot == 0 ? ArgName{"params", index}.str()
-               : slot == 1 ? ArgName{"grads", index}.str()
-                           : ArgName{"state", index, rule_of(k).state_name(slot - 2)}.str();
+    check_groups_separate(updates, ranges, [](const Rule& rule, std::size_t j) {
+        return rule.state_name(j);
     });
     if (check_finite) {
         check_grads_finite(updates, [&](std::size_t k) { return ArgName{"grads", updates[k].index}; });
@@ -515,17 +521,8 @@ public:
                                   py::reinterpret_borrow<py::object>(PyTuple_GET_ITEM(group, 0)),
                                   std::move(steps), py::cast<std::int64_t>(offset_items[gi])});
         }
-        const auto rule_of = [&](std::size_t k) -> const Optimizer& {
-            for (const Group& g : built)
-                if (k < g.first + g.count) return g.rule;
-            return built.back().rule;
-        };
-        check_updates_separate(updates, [&](std::size_t k, std::size_t slot) {
-            const py::ssize_t at = updates[k].index;
-            if (slot == 0) return ArgName{"params", at}.str();
-            return std::visit(
-                [&](const auto& r) { return ArgName{"state", at, r.state_name(slot - 2)}.str(); },
-                rule_of(k));
+        check_groups_separate(updates, built, [](const Optimizer& rule, std::size_t j) {
+            return std::visit([&](const auto& r) { return r.state_name(j); }, rule);
         });
         std::vector<Held> held;
         std::vector<std::pair<const char*, const char*>> written;
