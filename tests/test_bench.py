@@ -61,3 +61,15 @@ def test_full_mode_measures_memory_and_prints_a_table(capsys):
     assert "speedup" in out and "tutorial GD" in out
     assert "memory, full-batch fit on 1,000x100 float64" in out
     assert "% of X (goal <= 5%" in out
+
+
+def test_memory_growth_is_the_fit_s_own_not_the_parent_s_peak():
+    # Linux hands a child started by fork/vfork + exec its parent's peak RSS in ru_maxrss; a
+    # big parent made `descend bench` report a copy of X that no fit made.
+    import numpy as np
+
+    ballast = np.ones(32_000_000)  # 256 MB resident in this (the parent) process
+    result = _bench._memory(1_000, 100)
+    assert ballast[-1] == 1.0
+    assert result["rss_growth_bytes"] < 32_000_000  # the fit's 1000 x 100 X is 0.8 MB
+    assert result["met"]

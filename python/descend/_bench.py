@@ -326,28 +326,55 @@ def _sgd_epoch(m: int, n: int, rounds: int) -> Row:
     return _rounds(quiet(lambda: ours.fit(X, y)), quiet(lambda: theirs.fit(X, y)), rounds, row)
 
 
+def peak_rss() -> int:
+    """This process's peak resident set size in bytes.
+
+    Linux: ``VmHWM`` of ``/proc/self/status``, which :func:`reset_peak_rss` resets. Not
+    ``ru_maxrss`` there: Linux carries a parent's peak over to its child across fork and exec,
+    so a child started from a big process would count the parent's peak as its own.
+    Elsewhere: ``ru_maxrss``.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            line = next(line for line in status if line.startswith("VmHWM:"))
+        return int(line.split()[1]) * 1024
+    except (OSError, StopIteration):
+        import resource
+
+        scale = 1 if sys.platform == "darwin" else 1024  # macOS counts bytes, others KiB
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+
+def reset_peak_rss() -> None:
+    """Set the peak that :func:`peak_rss` reports to the current resident set size (Linux).
+
+    Where the peak cannot be reset, it keeps everything before: a growth measured from it can
+    then only be understated.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")  # "5": reset the peak resident set size
+    except OSError:
+        pass
+
+
 _MEMORY_SCRIPT = """
-import json, os, resource, sys, tracemalloc
+import json, sys, tracemalloc
 import numpy as np
 import descend
-def rss():  # the resident set size now (Linux), else the peak so far
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+from descend._bench import peak_rss, reset_peak_rss
 m, n = int(sys.argv[1]), int(sys.argv[2])
 X = np.random.default_rng(0).standard_normal((m, n)); y = X[:, 0].copy()
 model = descend.LinearRegression(learning_rate=0.01, max_iter=2, tol=None)
 model.fit(X[:10], y[:10])  # the first call's imports and caches, before measuring
-before = rss()
+reset_peak_rss()
+before = peak_rss()
 tracemalloc.start()
 model.fit(X, y)
 peak = tracemalloc.get_traced_memory()[1]
 tracemalloc.stop()
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"X_bytes": X.nbytes, "tracemalloc_peak_bytes": peak,
-                  "rss_growth_bytes": max(0, after - before)}))
+                  "rss_growth_bytes": max(0, peak_rss() - before)}))
 """
 
 
