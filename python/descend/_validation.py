@@ -45,6 +45,9 @@ _INDEX_DTYPES = (np.dtype(np.int32), np.dtype(np.int64))
 # ---------------------------------------------------------------------- hyperparameters
 def check_int(name: str, value: object, minimum: int) -> int:
     """value as an int >= minimum (bools refused)."""
+    # (a plain int first: the numbers.Integral check is an ABC look-up, slow on small fits)
+    if type(value) is int and value >= minimum:
+        return value
     if (
         isinstance(value, numbers.Integral)
         and not isinstance(value, bool)
@@ -76,9 +79,12 @@ def check_real(
 
 
 def check_choice(name: str, value: object, choices: Sequence[Any]) -> Any:
-    """value if it is one of choices (compared with ==, None allowed as a choice)."""
-    if any(value is choice or (isinstance(value, str) and value == choice) for choice in choices):
-        return value
+    """value if it is one of choices (a str compared with ==, anything else by identity:
+    None, False and True are choices, 0 and 1 are not)."""
+    text = isinstance(value, str)
+    for choice in choices:  # (a loop, not any(generator): half the cost on small fits)
+        if value is choice or (text and value == choice):
+            return value
     raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
 
 
@@ -265,8 +271,11 @@ def as_vector_like(values: object, name: str, n_samples: int, dtype: np.dtype) -
             raise ValueError(f"{name} must hold real numbers: {error}") from error
     if array.dtype.kind not in "biuf":
         raise ValueError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    with np.errstate(over="ignore"):  # (an overflow to float32 is refused just below)
-        converted = np.ascontiguousarray(array, dtype=dtype)
+    if array.dtype == dtype and array.flags.c_contiguous:
+        converted = array  # (nothing to convert: no errstate, which costs more than the rest)
+    else:
+        with np.errstate(over="ignore"):  # (an overflow to float32 is refused just below)
+            converted = np.ascontiguousarray(array, dtype=dtype)
     if not _core.all_finite(converted):
         original = np.asarray(array, dtype=np.float64)
         if np.isfinite(original).all():  # finite numbers that overflow X's float32

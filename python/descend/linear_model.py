@@ -17,8 +17,7 @@ import math
 import threading
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -51,7 +50,7 @@ from ._validation import (
 )
 from .exceptions import ConvergenceWarning
 from .minimize import _ON_NONFINITE
-from .schedules import _SCHEDULES, Constant, LinearWarmup, ReduceOnPlateau, Schedule
+from .schedules import _SCHEDULES, LinearWarmup, ReduceOnPlateau, Schedule, _Schedule
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # (typing.Unpack from Python 3.11 on)
@@ -143,6 +142,24 @@ def _compiled_rule(optimizer: object) -> Any:
     if rule is None:
         rule = rules[optimizer] = optim._estimator_rule(optimizer, 1.0)
     return rule
+
+
+# ---------------------------------------------------------------------- the loop's settings
+# The SolverOptions made so far, by their values: they are read-only, and making one costs
+# more than an epoch of a small fit.
+_OPTIONS: dict[tuple[Any, ...], Any] = {}
+
+
+def _solver_options(**values: Any) -> Any:
+    """The _core.SolverOptions of these values (each of a fixed type: ints, floats, strs,
+    bools), made once."""
+    key = tuple(values.items())
+    options = _OPTIONS.get(key)
+    if options is None:
+        if len(_OPTIONS) >= 256:
+            _OPTIONS.clear()
+        options = _OPTIONS[key] = _core.SolverOptions(**values)
+    return options
 
 
 # ---------------------------------------------------------------------- the carried state
@@ -352,9 +369,9 @@ def _check_fit_state(state: object) -> None:
             )
 
 
-@dataclass(frozen=True)
-class _Settings:
-    """The hyperparameters of one call, checked."""
+class _Settings(NamedTuple):
+    """The hyperparameters of one call, checked (a NamedTuple: made at every fit, and a frozen
+    dataclass takes several times as long to build)."""
 
     penalty: str
     alpha: float
@@ -651,10 +668,14 @@ class _LinearModel(BaseEstimator):
             else:
                 lr = float(self.learning_rate)
             rule = settings.rule
-            schedule = Constant(lr) if self.schedule is None else copy.deepcopy(self.schedule)
+            schedule = (  # (Constant(lr) from its compiled type: lr is checked already)
+                _Schedule._view(_core.Constant(lr))
+                if self.schedule is None
+                else copy.deepcopy(self.schedule)
+            )
             run = _FitState(theta, rule, settings.average, seed, schedule, lr, labels, scaling)
 
-        options = _core.SolverOptions(
+        options = _solver_options(
             batch_size=0 if settings.batch_size is None else settings.batch_size,
             sampling=self.sampling,
             max_iter=_UNLIMITED_EPOCHS if partial else settings.max_iter,
