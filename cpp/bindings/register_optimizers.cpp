@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -497,9 +498,11 @@ public:
     /// (a list of ints: the counter's value when each group was added; a group refuses its
     /// 2**53-th step), the finite check and n_threads. Nothing is kept if a check fails.
     void build(const py::handle& groups, const py::handle& counter_obj, const py::handle& offsets,
-               bool check_finite, const py::handle& n_threads_obj) {
+               bool check_finite, const py::handle& n_threads_obj, const py::handle& changes) {
         clear();
         const std::size_t n_threads = checked_n_threads(n_threads_obj);
+        const auto changes_at = count_of(changes);
+        if (!changes_at) throw py::type_error("changes: expected a list of one int");
         auto* calls = counter_data(counter_obj);
         py::ssize_t n_groups = 0, n_offsets = 0;
         PyObject** group_items = sequence_items(groups, "groups", "parameter groups", n_groups);
@@ -541,6 +544,8 @@ public:
         written_ = std::move(written);
         active_.assign(updates_.size(), 0);
         counter_ = py::reinterpret_borrow<py::object>(counter_obj);
+        changes_ = py::reinterpret_borrow<py::object>(changes);
+        changes_at_ = *changes_at;
         calls_ = calls;
         check_finite_ = check_finite;
         n_threads_ = n_threads;
@@ -555,6 +560,7 @@ public:
         held_.clear();
         written_.clear();
         counter_ = py::object();
+        changes_ = py::object();
         calls_ = nullptr;
     }
 
@@ -563,7 +569,7 @@ public:
     /// The step, if everything but the gradients is as prepared and the gradients pass (see
     /// the class); True if it was taken.
     bool step(const py::handle& grads) {
-        if (!ready_ || busy_) return false;
+        if (!ready_ || busy_ || count_of(changes_) != changes_at_) return false;
         PyObject* list = grads.ptr();
         py::ssize_t n_grads;
         PyObject** grad_items;
@@ -667,6 +673,16 @@ private:
 
     py::object& u_owner(std::size_t k) { return updates_[k].owners[1]; }
 
+    /// The count in `changes`, a list of one int (not too large), or nothing.
+    static std::optional<long long> count_of(const py::handle& changes) {
+        if (!PyList_CheckExact(changes.ptr()) || PyList_GET_SIZE(changes.ptr()) != 1) return {};
+        PyObject* count = PyList_GET_ITEM(changes.ptr(), 0);
+        int overflow = 0;
+        const long long value = PyLong_CheckExact(count) ? PyLong_AsLongLongAndOverflow(count, &overflow) : -1;
+        if (value == -1 && (overflow != 0 || !PyLong_CheckExact(count))) return {};
+        return value;
+    }
+
     /// True if `grad` has the dtype and the shape of `param` and is C-contiguous.
     static bool matches(PyObject* grad, PyObject* param) {
         const auto* g = py::detail::array_proxy(grad);
@@ -718,6 +734,8 @@ private:
     std::vector<Held> held_;
     std::vector<std::pair<const char*, const char*>> written_;  // sorted, disjoint
     py::object counter_;
+    py::object changes_;       // the optimizer's count of changes, a list of one int
+    long long changes_at_ = 0;  // its value when prepared: valid while it stays
     std::int64_t* calls_ = nullptr;
 };
 
@@ -797,10 +815,11 @@ void register_optimizers(py::module_& m) {
                          "two steps of one optimizer at once (enter, leave).")
         .def(py::init<>())
         .def("build", &StepPlan::build, "groups"_a, "counter"_a, "offsets"_a, "check_finite"_a,
-             "n_threads"_a,
+             "n_threads"_a, "changes"_a,
              "Prepares the step of `groups` (as <rule>_step_groups takes them); offsets: the "
-             "counter's value when each group was added. Raises as <rule>_step_groups; nothing "
-             "is kept then.")
+             "counter's value when each group was added; changes: a list of one int, the "
+             "optimizer's count of changes, the step valid while it stays as now. Raises as "
+             "<rule>_step_groups; nothing is kept then.")
         .def("clear", &StepPlan::clear, "Forgets the prepared step.")
         .def_property_readonly("ready", &StepPlan::ready, "Whether a step is prepared.")
         .def("step", &StepPlan::step, "grads"_a,

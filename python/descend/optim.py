@@ -395,6 +395,7 @@ class Optimizer:
         self._changes = [0]
         self._planned = -1
         self._plan = _core.StepPlan()
+        self._plan_step = self._plan.step  # bound once: the fast path's only call
         _check_schedule(schedule)
         self.n_threads = None if n_threads is None else check_int("n_threads", n_threads, 1)
         if on_nonfinite not in _ON_NONFINITE:
@@ -614,11 +615,11 @@ class Optimizer:
         ConcurrentStepError
             Another thread is inside ``step()`` of this optimizer.
         """
-        # The fast path, the per-call overhead of every step: one comparison and one C++ call
-        # (StepPlan.step), which checks the gradients and steps, or changes nothing and sends
-        # the call below (a change since the step was prepared, a schedule, a gradient it does
-        # not take, a refusal to name, a non-finite gradient, another step under way).
-        if self._planned == self._changes[0] and self._plan.step(grads):
+        # The fast path, the per-call overhead of every step: one C++ call (StepPlan.step),
+        # which checks the gradients and steps, or changes nothing and sends the call below (a
+        # change since the step was prepared, a schedule, a gradient it does not take, a
+        # refusal to name, a non-finite gradient, another step under way).
+        if self._plan_step(grads):
             return
         plan = self._plan
         if not plan.enter():
@@ -653,7 +654,9 @@ class Optimizer:
         offsets = [record.offset for record in self._records]
         check_finite = self.on_nonfinite is not None
         try:
-            plan.build(self._groups, self._counter, offsets, check_finite, self.n_threads)
+            plan.build(
+                self._groups, self._counter, offsets, check_finite, self.n_threads, self._changes
+            )
         except (TypeError, ValueError):
             # Something only the full step takes (a parameter left out with None may be
             # read-only) or refuses (naming it): every step takes the full path.
