@@ -15,7 +15,12 @@ formulas). ``opt.step(grads)`` takes one gradient per parameter, in the order of
 parameters across ``param_groups`` (None leaves a parameter, its state and its step count
 untouched), checks every array, then runs one fused C++ loop per array with the GIL
 released. The parameters must be float32 or float64 C-contiguous writeable NumPy arrays; each
-gradient must have its parameter's dtype and shape. A refused step changes nothing.
+gradient must have its parameter's dtype and shape. A refused step changes nothing. The full
+checks of the parameters, their state and the hyperparameters run at the first step and again
+after any change (to a group, ``n_threads``, ``on_nonfinite``, ``stopped``); the steps in
+between check, in one C++ call, only what can change from call to call (each array still as
+it was, each gradient's dtype, shape, layout and memory), and a group with a ``schedule``
+takes the full path every step. Either way the same arrays are refused with the same errors.
 
 Parameter groups work as in torch: pass a list of dicts, each with ``"params"`` and any
 hyperparameters that differ from the defaults; ``opt.param_groups[k]["lr"] = 0.01`` (or any
