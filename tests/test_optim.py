@@ -547,6 +547,93 @@ def test_a_refused_step_changes_no_array_in_any_group(make_grads, error, match):
     opt.step(random_grads(params, seed=1))  # and the optimizer still works
 
 
+def test_a_gradient_sharing_memory_with_an_array_the_step_writes_is_refused():
+    opt, params = two_group_adam()  # stepped once: the step is prepared
+    state = opt._records[1].arrays[0]  # the state arrays of params[2]
+    before = snapshot(opt, params)
+    aliases = [
+        (lambda g: [g[0], g[1], params[2]], r"params\[2\]", r"grads\[2\]"),
+        (lambda g: [g[0], g[1], state["exp_avg"]], r"state\[2\]\.exp_avg", r"grads\[2\]"),
+        (lambda g: [params[0], g[1], g[2]], r"params\[0\]", r"grads\[0\]"),
+        (lambda g: [g[0], params[2][1:], g[2]], r"params\[2\]", r"grads\[1\]"),
+    ]
+    for make_grads, written, read in aliases:
+        with pytest.raises(ValueError, match=f"(?=.*{written})(?=.*{read}).*share memory"):
+            opt.step(make_grads(random_grads(params, seed=1)))
+        assert_unchanged(opt, params, before)
+    shared = np.full(5, 0.5)
+    for _ in range(2):  # gradients that share memory are only read: fine on either path
+        opt.step([np.ones((3, 2)), shared[:4], shared])
+
+
+def test_a_parameter_changed_in_place_after_a_step_is_checked_again():
+    opt, params = two_group_adam()
+    before = snapshot(opt, params)
+    params[1].shape = (2, 2)  # the same memory, another shape: the gradient's no longer fits
+    with pytest.raises(ValueError, match=r"grads\[1\]: expected shape \(2, 2\)"):
+        opt.step(random_grads(params[:1], seed=1) + [np.ones(4), np.ones(5)])
+    params[1].shape = (4,)
+    assert_unchanged(opt, params, before)
+    params[1].dtype = np.float32  # 8 float32 in the bytes of 4 float64
+    with pytest.raises(TypeError, match=r"grads\[1\]: expected dtype float32"):
+        opt.step([np.ones((3, 2)), np.ones(4), np.ones(5)])
+    params[1].dtype = np.float64
+    assert_unchanged(opt, params, before)
+    opt.step(random_grads(params, seed=1))  # as it was: the step goes on
+
+
+def test_a_parameter_replaced_in_the_params_list_in_place_is_stepped_with_the_old_state():
+    w, v = np.ones(3), np.ones(3)
+    opt, reference = optim.Adam([w], lr=0.1), optim.Adam([v.copy()], lr=0.1)
+    for _ in range(2):  # prepared after the first
+        opt.step([np.ones(3)])
+        reference.step([np.ones(3)])
+    u, first = w.copy(), w.copy()
+    opt.param_groups[0]["params"][0] = u  # not a change the group dict sees
+    opt.step([np.ones(3)])
+    reference.step([np.ones(3)])
+    assert np.array_equal(u, reference.param_groups[0]["params"][0])
+    assert np.array_equal(w, first)  # left where it was
+
+
+def test_a_step_under_way_refuses_another_one_on_either_path():
+    w = np.ones(3)
+    opt = optim.Adam([w], lr=0.1)
+    opt.step([np.ones(3)])  # prepared: the next step takes the fast path
+    assert opt._plan.enter()  # as another thread inside step()
+    try:
+        with pytest.raises(descend.exceptions.ConcurrentStepError, match="another thread"):
+            opt.step([np.ones(3)])
+    finally:
+        opt._plan.leave()
+    assert opt.state_dict()["state"][0]["step"] == 1
+    opt.step([np.ones(3)])
+    assert opt.state_dict()["state"][0]["step"] == 2
+
+
+def test_settings_changed_after_a_step_apply_to_the_next_one():
+    w = np.ones(3)
+    opt = optim.SGD([w], lr=0.1, on_nonfinite="skip")
+    opt.step([np.ones(3)])
+    opt.step([np.full(3, np.nan)])  # skipped
+    assert opt.nonfinite_steps == 1 and np.allclose(w, 0.9)
+    opt.on_nonfinite = None  # no check: torch's behaviour
+    opt.step([np.full(3, np.nan)])
+    assert np.isnan(w).all()
+    w[:] = 1.0
+    opt.stopped = True
+    opt.step([np.ones(3)])
+    assert np.array_equal(w, np.ones(3))
+    opt.stopped = False
+    opt.n_threads = 0
+    with pytest.raises(ValueError, match="n_threads"):
+        opt.step([np.ones(3)])
+    opt.n_threads = 2
+    opt.param_groups[0]["lr"] = 0.5
+    opt.step([np.ones(3)])
+    assert np.allclose(w, 0.5)
+
+
 @pytest.mark.parametrize(
     ("key", "value", "match"),
     [

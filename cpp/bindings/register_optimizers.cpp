@@ -3,6 +3,7 @@
 // the first write, then the loops run with the GIL released.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>  // the Optimizer variant's caster (StepPlan::build)
 
 #include <descend/optimizers/finite.hpp>
 #include <descend/optimizers/optimizer.hpp>
@@ -11,10 +12,13 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "checks.hpp"
@@ -194,8 +198,9 @@ void* companion_data(const py::handle& obj, const ArgName& name, const py::array
     return data;
 }
 
-/// Checks a parameter, its gradient and its `slots` state arrays; returns their update.
-/// `state_item(k)` gives state array k and `state_name(k)` its name.
+/// Checks a parameter, its gradient (none if `grad_obj` is a null handle: a StepPlan takes the
+/// gradients later) and its `slots` state arrays; returns their update. `state_item(k)` gives
+/// state array k and `state_name(k)` its name.
 template <class StateItem, class StateName>
 Update checked_update(const py::handle& param_obj, const ArgName& param_name,
                       const py::handle& grad_obj, const ArgName& grad_name, std::size_t slots,
@@ -206,7 +211,9 @@ Update checked_update(const py::handle& param_obj, const ArgName& param_name,
     check_layout(param, param_name, true);
     u.param = param.mutable_data();
     u.n = static_cast<std::size_t>(param.size());
-    u.grad = companion_data(grad_obj, grad_name, param, u.f64, param_name, false, u.owners[1]);
+    if (grad_obj) {
+        u.grad = companion_data(grad_obj, grad_name, param, u.f64, param_name, false, u.owners[1]);
+    }
     for (std::size_t k = 0; k < slots; ++k) {
         u.state[k] = companion_data(state_item(k), state_name(k), param, u.f64, param_name, true,
                                     u.owners[2 + k]);
@@ -325,28 +332,78 @@ void step_one(const py::handle& param, const py::handle& grad, const py::handle&
     run_updates(rule, updates.data(), 1, n_threads);
 }
 
-/// One step of every parameter group. `groups` is a list of tuples (params, state, steps,
-/// rule): params a list of arrays, state a list of len(params) * rule.state_slots arrays
-/// (parameter-major), steps an int64 array of len(params) step counts (incremented for every
-/// parameter updated). `grads` holds one gradient per parameter, in group order, or None to
-/// leave that parameter, its state and its step count untouched.
+/// The updates of one parameter group, appended to `updates`. `group` is a tuple (params,
+/// state, steps, rule): params a list of arrays, state a list of len(params) *
+/// rule.state_slots arrays (parameter-major), steps an int64 array of len(params) step counts.
+/// `grad_items` holds one gradient (or None: no update) per parameter of every group, from
+/// position `index` on; null takes every parameter, without its gradient (a StepPlan). `index`
+/// is advanced past the group's parameters. Returns the array of step counts.
 template <class Rule>
-void step_groups(const py::handle& groups, const py::handle& grads, const py::handle& counter_obj,
-                 bool check_finite, const py::handle& n_threads_obj) {
-    const std::size_t n_threads = checked_n_threads(n_threads_obj);
-    if (!int64_array(counter_obj)) {
-        throw py::type_error("counter: expected an int64 numpy.ndarray, got " + type_name(counter_obj));
+py::object group_updates(const Rule& rule, PyObject* group, py::ssize_t gi, PyObject** grad_items,
+                         py::ssize_t& index, std::vector<Update>& updates) {
+    validate_rule(rule, gi);
+    const std::size_t slots = rule.state_slots();
+    py::ssize_t n_params = 0, n_state = 0;
+    PyObject** param_items = sequence_items(PyTuple_GET_ITEM(group, 0), "params", "arrays", n_params);
+    PyObject** state_items = sequence_items(PyTuple_GET_ITEM(group, 1), "state", "arrays", n_state);
+    if (n_state != n_params * static_cast<py::ssize_t>(slots)) {
+        throw py::value_error("param_groups[" + std::to_string(gi) + "]: expected " +
+                              std::to_string(n_params * static_cast<py::ssize_t>(slots)) +
+                              " state arrays, got " + std::to_string(n_state) +
+                              " (to change the parameters of a group, assign a new list "
+                              "to its \"params\")");
     }
-    auto counter_array = py::reinterpret_borrow<py::array>(counter_obj);
-    if (counter_array.ndim() != 1 || counter_array.shape(0) != 1) {
-        throw py::value_error("counter: expected shape (1,), got " + shape_string(shape_of(counter_array)));
+    const py::handle steps_obj(PyTuple_GET_ITEM(group, 2));
+    if (!int64_array(steps_obj)) {
+        throw py::type_error("steps: expected an int64 numpy.ndarray, got " + type_name(steps_obj));
     }
-    check_layout(counter_array, ArgName{"counter"}, true);
-    auto* calls = static_cast<std::int64_t*>(counter_array.mutable_data());
-    py::ssize_t n_groups = 0, n_grads = 0;
-    PyObject** group_items = sequence_items(groups, "groups", "parameter groups", n_groups);
-    PyObject** grad_items = sequence_items(grads, "grads", "arrays (one per parameter)", n_grads);
+    auto steps = py::reinterpret_borrow<py::array>(steps_obj);
+    if (steps.ndim() != 1 || steps.shape(0) != n_params) {
+        throw py::value_error("steps: expected shape (" + std::to_string(n_params) + ",), got " +
+                              shape_string(shape_of(steps)));
+    }
+    check_layout(steps, ArgName{"steps"}, true);
+    auto* counts = static_cast<std::int64_t*>(steps.mutable_data());
+    for (py::ssize_t i = 0; i < n_params; ++i, ++index) {
+        const py::handle grad(grad_items != nullptr ? grad_items[index] : nullptr);
+        if (grad && grad.is_none()) continue;
+        if (counts[i] < 0 || counts[i] >= max_step) {
+            throw py::value_error("steps[" + std::to_string(i) + "]: expected a step count in "
+                                  "[0, 2**53) (2**53 steps is the most an update rule "
+                                  "counts), got " + std::to_string(counts[i]));
+        }
+        PyObject** param_state = state_items + i * static_cast<py::ssize_t>(slots);
+        const auto state_item = [&](std::size_t k) { return py::handle(param_state[k]); };
+        const auto state_name = [&](std::size_t k) {
+            return ArgName{"state", index, rule.state_name(k)};
+        };
+        updates.push_back(checked_update(param_items[i], ArgName{"params", index},
+                                         grad_items != nullptr ? grad : py::handle(),
+                                         ArgName{"grads", index}, slots, state_item, state_name));
+        updates.back().step = counts[i] + 1;
+        updates.back().counter = counts + i;
+        updates.back().index = index;
+    }
+    return std::move(steps);
+}
 
+/// check_updates_separate for the updates of parameter groups: `ranges` holds each group's
+/// `rule` and its updates (`first`, `count`), `state_name(rule, j)` names state array j.
+template <class Ranges, class StateName>
+void check_groups_separate(const std::vector<Update>& updates, const Ranges& ranges,
+                           StateName state_name) {
+    check_updates_separate(updates, [&](std::size_t k, std::size_t slot) {
+        const py::ssize_t index = updates[k].index;
+        if (slot < 2) return ArgName{slot == 0 ? "params" : "grads", index}.str();
+        auto range = ranges.begin();
+        while (k >= range->first + range->count) ++range;
+        return ArgName{"state", index, state_name(range->rule, slot - 2)}.str();
+    });
+}
+
+/// The number of parameters in `groups` (a list or tuple of (params, state, steps, rule)
+/// tuples); TypeError for anything else.
+py::ssize_t count_params(PyObject** group_items, py::ssize_t n_groups) {
     py::ssize_t n_params_total = 0;
     for (py::ssize_t gi = 0; gi < n_groups; ++gi) {
         PyObject* group = group_items[gi];
@@ -358,6 +415,35 @@ void step_groups(const py::handle& groups, const py::handle& grads, const py::ha
         sequence_items(PyTuple_GET_ITEM(group, 0), "params", "arrays", n_params);
         n_params_total += n_params;
     }
+    return n_params_total;
+}
+
+/// The step counter of an optimizer: an int64 array of shape (1,), writeable.
+std::int64_t* counter_data(const py::handle& counter_obj) {
+    if (!int64_array(counter_obj)) {
+        throw py::type_error("counter: expected an int64 numpy.ndarray, got " + type_name(counter_obj));
+    }
+    auto counter_array = py::reinterpret_borrow<py::array>(counter_obj);
+    if (counter_array.ndim() != 1 || counter_array.shape(0) != 1) {
+        throw py::value_error("counter: expected shape (1,), got " + shape_string(shape_of(counter_array)));
+    }
+    check_layout(counter_array, ArgName{"counter"}, true);
+    return static_cast<std::int64_t*>(counter_array.mutable_data());
+}
+
+/// One step of every parameter group. `groups` is a list of tuples (params, state, steps,
+/// rule) (see group_updates); the step counts of the parameters updated are incremented.
+/// `grads` holds one gradient per parameter, in group order, or None to leave that parameter,
+/// its state and its step count untouched.
+template <class Rule>
+void step_groups(const py::handle& groups, const py::handle& grads, const py::handle& counter_obj,
+                 bool check_finite, const py::handle& n_threads_obj) {
+    const std::size_t n_threads = checked_n_threads(n_threads_obj);
+    auto* calls = counter_data(counter_obj);
+    py::ssize_t n_groups = 0, n_grads = 0;
+    PyObject** group_items = sequence_items(groups, "groups", "parameter groups", n_groups);
+    PyObject** grad_items = sequence_items(grads, "grads", "arrays (one per parameter)", n_grads);
+    const py::ssize_t n_params_total = count_params(group_items, n_groups);
     if (n_grads != n_params_total) {
         throw py::value_error("grads: expected " + std::to_string(n_params_total) +
                               " gradients (one per parameter, None to skip one), got " +
@@ -377,61 +463,12 @@ void step_groups(const py::handle& groups, const py::handle& grads, const py::ha
     for (py::ssize_t gi = 0; gi < n_groups; ++gi) {
         PyObject* group = group_items[gi];
         const Rule& rule = rule_arg<Rule>(PyTuple_GET_ITEM(group, 3), "rule");
-        validate_rule(rule, gi);
-        const std::size_t slots = rule.state_slots();
-        py::ssize_t n_params = 0, n_state = 0;
-        PyObject** param_items = sequence_items(PyTuple_GET_ITEM(group, 0), "params", "arrays", n_params);
-        PyObject** state_items = sequence_items(PyTuple_GET_ITEM(group, 1), "state", "arrays", n_state);
-        if (n_state != n_params * static_cast<py::ssize_t>(slots)) {
-            throw py::value_error("param_groups[" + std::to_string(gi) + "]: expected " +
-                                  std::to_string(n_params * static_cast<py::ssize_t>(slots)) +
-                                  " state arrays, got " + std::to_string(n_state) +
-                                  " (to change the parameters of a group, assign a new list "
-                                  "to its \"params\")");
-        }
-        const py::handle steps_obj(PyTuple_GET_ITEM(group, 2));
-        if (!int64_array(steps_obj)) {
-            throw py::type_error("steps: expected an int64 numpy.ndarray, got " + type_name(steps_obj));
-        }
-        auto steps = py::reinterpret_borrow<py::array>(steps_obj);
-        if (steps.ndim() != 1 || steps.shape(0) != n_params) {
-            throw py::value_error("steps: expected shape (" + std::to_string(n_params) + ",), got " +
-                                  shape_string(shape_of(steps)));
-        }
-        check_layout(steps, ArgName{"steps"}, true);
-        auto* counts = static_cast<std::int64_t*>(steps.mutable_data());
-
-        Range range{rule, updates.size(), 0, steps};
-        for (py::ssize_t i = 0; i < n_params; ++i, ++index) {
-            const py::handle grad(grad_items[index]);
-            if (grad.is_none()) continue;
-            if (counts[i] < 0 || counts[i] >= max_step) {
-                throw py::value_error("steps[" + std::to_string(i) + "]: expected a step count in "
-                                      "[0, 2**53) (2**53 steps is the most an update rule "
-                                      "counts), got " + std::to_string(counts[i]));
-            }
-            PyObject** param_state = state_items + i * static_cast<py::ssize_t>(slots);
-            updates.push_back(checked_update(
-                param_items[i], ArgName{"params", index}, grad, ArgName{"grads", index}, slots,
-                [&](std::size_t k) { return py::handle(param_state[k]); },
-                [&](std::size_t k) { return ArgName{"state", index, rule.state_name(k)}; }));
-            updates.back().step = counts[i] + 1;
-            updates.back().counter = counts + i;
-            updates.back().index = index;
-            ++range.count;
-        }
-        ranges.push_back(range);
+        const std::size_t first = updates.size();
+        py::object steps = group_updates(rule, group, gi, grad_items, index, updates);
+        ranges.push_back(Range{rule, first, updates.size() - first, std::move(steps)});
     }
-    const auto rule_of = [&](std::size_t k) -> const Rule& {
-        for (const Range& range : ranges)
-            if (k < range.first + range.count) return range.rule;
-        return ranges.back().rule;
-    };
-    check_updates_separate(updates, [&](std::size_t k, std::size_t slot) {
-        const py::ssize_t index = updates[k].index;
-        return slot == 0 ? ArgName{"params", index}.str()
-               : slot == 1 ? ArgName{"grads", index}.str()
-                           : ArgName{"state", index, rule_of(k).state_name(slot - 2)}.str();
+    check_groups_separate(updates, ranges, [](const Rule& rule, std::size_t j) {
+        return rule.state_name(j);
     });
     if (check_finite) {
         check_grads_finite(updates, [&](std::size_t k) { return ArgName{"grads", updates[k].index}; });
@@ -441,6 +478,266 @@ void step_groups(const py::handle& groups, const py::handle& grads, const py::ha
         run_updates(range.rule, updates.data() + range.first, range.count, n_threads);
     ++*calls;  // with the updates, never without: no Python code (no Ctrl-C) runs in between
 }
+
+// ------------------------------------------------------------------ the prepared step
+
+/// An optimizer's step with everything but the gradients checked once: descend.optim's fast
+/// path. build() takes step_groups' arguments without the gradients and checks them as
+/// step_groups does (the same code); step(grads) then checks only what can change between
+/// calls, each with a few loads: that every array held is still the same object with the same
+/// data pointer, dtype, flags and shape; each group's list of parameters still holds them; each
+/// gradient is an exact numpy.ndarray of its parameter's dtype and shape, C-contiguous and
+/// sharing no memory with an array the step writes (one binary search among them); the step
+/// counts stay below 2**53; the gradients are finite if asked. When everything holds, it steps
+/// (GIL released) and returns True; otherwise it changes nothing and returns False, and the
+/// caller takes step_groups, which names what is wrong. It also guards the optimizer against
+/// two steps at once: enter() / leave() bracket a step taken by the caller.
+class StepPlan {
+public:
+    /// Prepares the step of `groups` (as step_groups), with the counter of calls, `offsets`
+    /// (a list of ints: the counter's value when each group was added; a group refuses its
+    /// 2**53-th step), the finite check and n_threads. Nothing is kept if a check fails.
+    void build(const py::handle& groups, const py::handle& counter_obj, const py::handle& offsets,
+               bool check_finite, const py::handle& n_threads_obj, const py::handle& changes) {
+        clear();
+        const std::size_t n_threads = checked_n_threads(n_threads_obj);
+        const auto changes_at = count_of(changes);
+        if (!changes_at) throw py::type_error("changes: expected a list of one int");
+        auto* calls = counter_data(counter_obj);
+        py::ssize_t n_groups = 0, n_offsets = 0;
+        PyObject** group_items = sequence_items(groups, "groups", "parameter groups", n_groups);
+        PyObject** offset_items = sequence_items(offsets, "offsets", "ints", n_offsets);
+        if (n_offsets != n_groups) throw py::value_error("offsets: expected one per group");
+        const py::ssize_t n_params = count_params(group_items, n_groups);
+        std::vector<Group> built;
+        std::vector<Update> updates;
+        updates.reserve(static_cast<std::size_t>(n_params));
+        py::ssize_t index = 0;
+        for (py::ssize_t gi = 0; gi < n_groups; ++gi) {
+            PyObject* group = group_items[gi];
+            const Optimizer rule = py::cast<Optimizer>(py::handle(PyTuple_GET_ITEM(group, 3)));
+            const std::size_t first = updates.size();
+            py::object steps = std::visit(
+                [&](const auto& r) { return group_updates(r, group, gi, nullptr, index, updates); },
+                rule);
+            built.push_back(Group{rule, first, updates.size() - first,
+                                  py::reinterpret_borrow<py::object>(PyTuple_GET_ITEM(group, 0)),
+                                  std::move(steps), py::cast<std::int64_t>(offset_items[gi])});
+        }
+        check_groups_separate(updates, built, [](const Optimizer& rule, std::size_t j) {
+            return std::visit([&](const auto& r) { return r.state_name(j); }, rule);
+        });
+        std::vector<Held> held;
+        std::vector<std::pair<const char*, const char*>> written;
+        for (const Update& u : updates) {
+            for (const py::object& owner : u.owners) {
+                if (!owner) continue;
+                held.push_back(Held::of(owner));
+                const auto extent = extent_of(py::reinterpret_borrow<py::array>(owner), true, 0);
+                if (extent.begin != extent.end) written.emplace_back(extent.begin, extent.end);
+            }
+        }
+        std::sort(written.begin(), written.end());
+        groups_ = std::move(built);
+        updates_ = std::move(updates);
+        held_ = std::move(held);
+        written_ = std::move(written);
+        active_.assign(updates_.size(), 0);
+        counter_ = py::reinterpret_borrow<py::object>(counter_obj);
+        changes_ = py::reinterpret_borrow<py::object>(changes);
+        changes_at_ = *changes_at;
+        calls_ = calls;
+        check_finite_ = check_finite;
+        n_threads_ = n_threads;
+        ready_ = true;
+    }
+
+    /// Forgets the prepared step: step() returns False until the next build().
+    void clear() {
+        ready_ = false;
+        groups_.clear();
+        updates_.clear();
+        held_.clear();
+        written_.clear();
+        counter_ = py::object();
+        changes_ = py::object();
+        calls_ = nullptr;
+    }
+
+    bool ready() const { return ready_; }
+
+    /// The step, if everything but the gradients is as prepared and the gradients pass (see
+    /// the class); True if it was taken.
+    bool step(const py::handle& grads) {
+        if (!ready_ || busy_ || count_of(changes_) != changes_at_) return false;
+        PyObject* list = grads.ptr();
+        py::ssize_t n_grads;
+        PyObject** grad_items;
+        if (PyList_CheckExact(list)) {
+            n_grads = PyList_GET_SIZE(list);
+            grad_items = reinterpret_cast<PyListObject*>(list)->ob_item;
+        } else if (PyTuple_CheckExact(list)) {
+            n_grads = PyTuple_GET_SIZE(list);
+            grad_items = reinterpret_cast<PyTupleObject*>(list)->ob_item;
+        } else {
+            return false;
+        }
+        if (static_cast<std::size_t>(n_grads) != updates_.size()) return false;
+        for (const Held& h : held_)
+            if (!h.unchanged()) return false;
+        for (const Group& g : groups_) {
+            if (*calls_ - g.offset >= max_step) return false;
+            PyObject* params = g.params.ptr();
+            if (!PyList_CheckExact(params) ||
+                PyList_GET_SIZE(params) != static_cast<py::ssize_t>(g.count))
+                return false;
+            for (std::size_t i = 0; i < g.count; ++i) {
+                if (PyList_GET_ITEM(params, static_cast<py::ssize_t>(i)) !=
+                    updates_[g.first + i].owners[0].ptr())
+                    return false;
+            }
+        }
+        PyTypeObject* ndarray = py::detail::npy_api::get().PyArray_Type_;
+        for (std::size_t k = 0; k < updates_.size(); ++k) {
+            Update& u = updates_[k];
+            PyObject* grad = grad_items[k];
+            active_[k] = grad != Py_None;
+            if (!active_[k]) continue;
+            if (Py_TYPE(grad) != ndarray || *u.counter >= max_step ||
+                !matches(grad, u.owners[0].ptr()) || overlaps_written(grad, u.n, u.f64 ? 8 : 4))
+                return false;
+            u.grad = py::detail::array_proxy(grad)->data;
+            u.step = *u.counter + 1;
+        }
+        // Every check passed: nothing below refuses (a non-finite gradient excepted, found
+        // before any write).
+        for (std::size_t k = 0; k < updates_.size(); ++k)
+            if (active_[k]) u_owner(k) = py::reinterpret_borrow<py::object>(grad_items[k]);
+        busy_ = true;
+        bool finite = true;
+        {
+            py::gil_scoped_release release;
+            if (check_finite_) finite = all_grads_finite();
+            if (finite) run();
+        }
+        busy_ = false;
+        for (std::size_t k = 0; k < updates_.size(); ++k) u_owner(k) = py::object();
+        if (!finite) return false;
+        ++*calls_;
+        return true;
+    }
+
+    /// Marks a step as under way (taken by the caller); False if one is already.
+    bool enter() {
+        if (busy_) return false;
+        busy_ = true;
+        return true;
+    }
+    /// Ends the step begun by enter().
+    void leave() { busy_ = false; }
+
+private:
+    struct Group {
+        Optimizer rule;            // a copy, checked
+        std::size_t first, count;  // its updates
+        py::object params;         // the group's list of parameters, as prepared
+        py::object steps;          // owns the array of step counts
+        std::int64_t offset;       // calls before the group's first step
+    };
+
+    /// An array held by the plan, as it was when prepared: anything that can change it in
+    /// place (a.shape = ..., a.dtype = ..., a.flags.writeable = False, a.resize()) changes one
+    /// of these.
+    struct Held {
+        PyObject* array;
+        void* data;
+        PyObject* descr;
+        int flags, nd;
+        py::ssize_t size;
+
+        static Held of(const py::object& owner) {
+            const auto* a = py::detail::array_proxy(owner.ptr());
+            py::ssize_t size = 1;
+            for (int d = 0; d < a->nd; ++d) size *= a->dimensions[d];
+            return Held{owner.ptr(), a->data, a->descr, a->flags, a->nd, size};
+        }
+        bool unchanged() const {
+            const auto* a = py::detail::array_proxy(array);
+            if (a->data != data || a->descr != descr || a->flags != flags || a->nd != nd)
+                return false;
+            py::ssize_t n = 1;
+            for (int d = 0; d < nd; ++d) n *= a->dimensions[d];
+            return n == size;
+        }
+    };
+
+    py::object& u_owner(std::size_t k) { return updates_[k].owners[1]; }
+
+    /// The count in `changes`, a list of one int (not too large), or nothing.
+    static std::optional<long long> count_of(const py::handle& changes) {
+        if (!PyList_CheckExact(changes.ptr()) || PyList_GET_SIZE(changes.ptr()) != 1) return {};
+        PyObject* count = PyList_GET_ITEM(changes.ptr(), 0);
+        int overflow = 0;
+        const long long value = PyLong_CheckExact(count) ? PyLong_AsLongLongAndOverflow(count, &overflow) : -1;
+        if (value == -1 && (overflow != 0 || !PyLong_CheckExact(count))) return {};
+        return value;
+    }
+
+    /// True if `grad` has the dtype and the shape of `param` and is C-contiguous.
+    static bool matches(PyObject* grad, PyObject* param) {
+        const auto* g = py::detail::array_proxy(grad);
+        const auto* p = py::detail::array_proxy(param);
+        if (!(g->flags & py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_) || g->nd != p->nd) return false;
+        for (int d = 0; d < g->nd; ++d)
+            if (g->dimensions[d] != p->dimensions[d]) return false;
+        if (g->descr == p->descr) return true;
+        const auto* gd = py::detail::array_descriptor_proxy(g->descr);
+        const auto* pd = py::detail::array_descriptor_proxy(p->descr);
+        return gd->type_num == pd->type_num && native_order(gd->byteorder);
+    }
+
+    /// True if the bytes of `grad` (C-contiguous, of n elements of `itemsize` bytes) meet
+    /// those of an array the step writes.
+    bool overlaps_written(PyObject* grad, std::size_t n, std::size_t itemsize) const {
+        const char* begin = py::detail::array_proxy(grad)->data;
+        const char* end = begin + n * itemsize;
+        if (begin == end) return false;
+        // the written extents are disjoint and sorted: the last one starting before `end` is
+        // the only one that can reach past `begin`
+        auto it = std::lower_bound(written_.begin(), written_.end(),
+                                   std::make_pair(end, static_cast<const char*>(nullptr)));
+        return it != written_.begin() && std::prev(it)->second > begin;
+    }
+
+    bool all_grads_finite() const {
+        for (std::size_t k = 0; k < updates_.size(); ++k)
+            if (active_[k] && first_nonfinite_grad(&updates_[k], 1) == 0) return false;
+        return true;
+    }
+
+    void run() {
+        for (const Group& g : groups_) {
+            std::visit(
+                [&](const auto& rule) {
+                    for (std::size_t k = g.first; k < g.first + g.count; ++k)
+                        if (active_[k]) run_updates(rule, &updates_[k], 1, n_threads_);
+                },
+                g.rule);
+        }
+    }
+
+    bool ready_ = false, busy_ = false, check_finite_ = false;
+    std::size_t n_threads_ = 0;
+    std::vector<Group> groups_;
+    std::vector<Update> updates_;
+    std::vector<char> active_;
+    std::vector<Held> held_;
+    std::vector<std::pair<const char*, const char*>> written_;  // sorted, disjoint
+    py::object counter_;
+    py::object changes_;       // the optimizer's count of changes, a list of one int
+    long long changes_at_ = 0;  // its value when prepared: valid while it stays
+    std::int64_t* calls_ = nullptr;
+};
 
 // ------------------------------------------------------------------ registration helpers
 
@@ -510,6 +807,27 @@ void register_optimizers(py::module_& m) {
         "arrays"_a,
         "(i, j), i < j, for two of the C-contiguous arrays that share memory, or None: the "
         "check every in-place kernel makes before writing.");
+    py::class_<StepPlan>(m, "StepPlan",
+                         "descend.optim's fast path: an optimizer's step with everything but the "
+                         "gradients checked once (build), then step(grads) checking only what can "
+                         "change between calls; False (nothing changed) sends the caller to "
+                         "<rule>_step_groups, which names what is wrong. Also the guard against "
+                         "two steps of one optimizer at once (enter, leave).")
+        .def(py::init<>())
+        .def("build", &StepPlan::build, "groups"_a, "counter"_a, "offsets"_a, "check_finite"_a,
+             "n_threads"_a, "changes"_a,
+             "Prepares the step of `groups` (as <rule>_step_groups takes them); offsets: the "
+             "counter's value when each group was added; changes: a list of one int, the "
+             "optimizer's count of changes, the step valid while it stays as now. Raises as "
+             "<rule>_step_groups; nothing is kept then.")
+        .def("clear", &StepPlan::clear, "Forgets the prepared step.")
+        .def_property_readonly("ready", &StepPlan::ready, "Whether a step is prepared.")
+        .def("step", &StepPlan::step, "grads"_a,
+             "The prepared step with these gradients (a list or tuple, one exact "
+             "numpy.ndarray or None per parameter) if everything checks; True if taken, False "
+             "(nothing changed) otherwise.")
+        .def("enter", &StepPlan::enter, "Marks a step as under way; False if one already is.")
+        .def("leave", &StepPlan::leave, "Ends the step begun by enter().");
 #define DESCEND_REGISTER_RULE(Rule, name, reference)                                         \
     register_rule<Rule>(m, #Rule,                                                            \
                         "Hyperparameters of " #Rule " (" reference "'s names and defaults)."); \

@@ -10,6 +10,24 @@ import numpy
 import numpy.typing
 import typing_extensions
 
+class StepPlan:
+    def __init__(self) -> None: ...
+    def build(
+        self,
+        groups: typing.Any,
+        counter: typing.Any,
+        offsets: typing.Any,
+        check_finite: bool,
+        n_threads: typing.Any,
+        changes: typing.Any,
+    ) -> None: ...
+    def clear(self) -> None: ...
+    def enter(self) -> bool: ...
+    def leave(self) -> None: ...
+    def step(self, grads: typing.Any) -> bool: ...
+    @property
+    def ready(self) -> bool: ...
+
 class _FieldClass:
     __hash__: typing.ClassVar[None]  # type: ignore[assignment]
 

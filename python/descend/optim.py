@@ -76,7 +76,6 @@ from __future__ import annotations
 
 import inspect
 import numbers
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -108,6 +107,9 @@ _GROUP_ONLY = ("params", "schedule")
 _STATE_FORMAT = 1
 # What a step does with a gradient holding NaN or infinity (None: no check, as torch).
 _ON_NONFINITE = (None, "raise", "skip", "stop")
+# The optimizer's attributes its prepared step (_core.StepPlan) depends on: setting one makes
+# the next step prepare it again.
+_PLAN_INPUTS = frozenset({"stopped", "n_threads", "on_nonfinite", "check_finite"})
 # State arrays that hold sums or averages of squares (or maxima of magnitudes): never negative.
 _NONNEGATIVE_STATE = frozenset({"exp_avg_sq", "max_exp_avg_sq", "sum", "square_avg", "exp_inf"})
 
@@ -234,50 +236,57 @@ def _constructor(cls: type[Optimizer]) -> Callable[..., None]:
 
 class _ParamGroup(dict[str, Any]):
     """A parameter group: a dict that counts the changes made to it, so that a step can tell
-    with one comparison whether its C++ rule is still up to date. (A value changed in place,
-    such as an element of a list, is not seen: assign a new value instead.)"""
+    with one comparison whether its C++ rule is still up to date, and with one more whether
+    any group of its optimizer changed (``changes``, a counter the optimizer's groups share).
+    (A value changed in place, such as an element of a list, is not seen: assign a new value
+    instead.)"""
 
-    __slots__ = ("version",)
+    __slots__ = ("version", "changes")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.version = 0
+        self.changes = [0]
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _ParamGroup, (dict(self),)
 
+    def _changed(self) -> None:
+        self.version += 1
+        self.changes[0] += 1
+
     def __setitem__(self, key: Any, value: Any) -> None:
         super().__setitem__(key, value)
-        self.version += 1
+        self._changed()
 
     def __delitem__(self, key: Any) -> None:
         super().__delitem__(key)
-        self.version += 1
+        self._changed()
 
     def __ior__(self, other: Any) -> _ParamGroup:  # type: ignore[override,misc]  # dict: Self
         super().__ior__(other)
-        self.version += 1
+        self._changed()
         return self
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         super().update(*args, **kwargs)
-        self.version += 1
+        self._changed()
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
-        self.version += 1
+        self._changed()
         return super().setdefault(key, default)
 
     def pop(self, *args: Any) -> Any:
-        self.version += 1
+        self._changed()
         return super().pop(*args)
 
     def popitem(self) -> tuple[Any, Any]:
-        self.version += 1
+        self._changed()
         return super().popitem()
 
     def clear(self) -> None:
         super().clear()
-        self.version += 1
+        self._changed()
 
 
 class _GroupList(list[_ParamGroup]):
@@ -380,6 +389,13 @@ class Optimizer:
         on_nonfinite: str | None = None,
         n_threads: int | None = None,
     ) -> None:
+        # The step's fast path: the prepared C++ step (also the guard against two steps at
+        # once), valid while the count of changes (to the groups, to _PLAN_INPUTS) is the one
+        # it was prepared at.
+        self._changes = [0]
+        self._planned = -1
+        self._plan = _core.StepPlan()
+        self._plan_step = self._plan.step  # bound once: the fast path's only call
         _check_schedule(schedule)
         self.n_threads = None if n_threads is None else check_int("n_threads", n_threads, 1)
         if on_nonfinite not in _ON_NONFINITE:
@@ -403,7 +419,6 @@ class Optimizer:
         self._counter = np.zeros(1, dtype=np.int64)
         self._calls = self._counter.data  # a memoryview: _calls[0], an int, reads it 5x faster
         self._step_kernel = self._kernel
-        self._stepping = threading.Lock()
         if params is None:
             return
         if isinstance(params, np.ndarray):
@@ -428,6 +443,11 @@ class Optimizer:
         groups = items if isinstance(items[0], dict) else [{"params": items}]
         for group in groups:
             self.add_param_group(group)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if name in _PLAN_INPUTS:
+            self._changes[0] += 1
 
     @property
     def param_groups(self) -> list[_ParamGroup]:
@@ -473,6 +493,7 @@ class Optimizer:
         if "params" not in param_group:
             raise ValueError('param_group must have a "params" entry')
         group = _ParamGroup(param_group)
+        group.changes = self._changes
         for key, value in self.defaults.items():
             group.setdefault(key, value)
         self._check_group(group, "param_group")
@@ -543,6 +564,7 @@ class Optimizer:
     def _refresh(self, k: int) -> None:
         """Bring group k's C++ rule, state list and step counts up to date with the group
         dict (after a change of hyperparameters or of its "params" list)."""
+        self._changes[0] += 1  # the prepared step is out of date
         group, record = self.param_groups[k], self._records[k]
         try:
             values = self._getter(group)
@@ -593,8 +615,14 @@ class Optimizer:
         ConcurrentStepError
             Another thread is inside ``step()`` of this optimizer.
         """
-        # This is the per-call overhead of every step: keep it to a few look-ups.
-        if not self._stepping.acquire(blocking=False):
+        # The fast path, the per-call overhead of every step: one C++ call (StepPlan.step),
+        # which checks the gradients and steps, or changes nothing and sends the call below (a
+        # change since the step was prepared, a schedule, a gradient it does not take, a
+        # refusal to name, a non-finite gradient, another step under way).
+        if self._plan_step(grads):
+            return
+        plan = self._plan
+        if not plan.enter():
             raise ConcurrentStepError(
                 f"{type(self).__name__}.step() was called while another thread is inside "
                 "step() of the same optimizer; steps of one optimizer must not overlap (use a "
@@ -610,8 +638,29 @@ class Optimizer:
                     raise
                 self.nonfinite_steps += 1
                 self.stopped = self.on_nonfinite == "stop"
+            if self._planned != self._changes[0]:
+                self._prepare()
         finally:
-            self._stepping.release()
+            plan.leave()
+
+    def _prepare(self) -> None:
+        """Prepare the fast path of step() for the groups and settings as they are now; none
+        while a group has a schedule (a Python call per step) or the optimizer is stopped."""
+        self._planned = self._changes[0]
+        plan = self._plan
+        if self.stopped or any(group["schedule"] is not None for group in self._param_groups):
+            plan.clear()
+            return
+        offsets = [record.offset for record in self._records]
+        check_finite = self.on_nonfinite is not None
+        try:
+            plan.build(
+                self._groups, self._counter, offsets, check_finite, self.n_threads, self._changes
+            )
+        except (TypeError, ValueError):
+            # Something only the full step takes (a parameter left out with None may be
+            # read-only) or refuses (naming it): every step takes the full path.
+            plan.clear()
 
     def _step(self, grads: Sequence[np.ndarray | None]) -> None:
         calls = self._calls
