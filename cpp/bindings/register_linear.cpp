@@ -194,10 +194,11 @@ std::size_t count_argument(const py::handle& obj, const char* name, std::size_t 
 
 /// A Python bool (or NumPy bool).
 bool bool_argument(const py::handle& obj, const char* name) {
+    if (PyBool_Check(obj.ptr())) return obj.ptr() == Py_True;  // (before the attribute look-ups)
     const bool numpy_bool = py::hasattr(obj, "dtype") && py::hasattr(obj, "ndim") &&
                             obj.attr("ndim").cast<int>() == 0 &&
                             obj.attr("dtype").attr("kind").cast<std::string>() == "b";
-    if (!PyBool_Check(obj.ptr()) && !numpy_bool)
+    if (!numpy_bool)
         throw py::type_error(std::string(name) + ": expected a bool, got " + type_name(obj));
     return PyObject_IsTrue(obj.ptr()) == 1;
 }
@@ -377,7 +378,8 @@ py::tuple fit_objective(const FitArguments& a, Data data,
                         const std::vector<py::ssize_t>& theta_shape, std::vector<Span> read) {
     const std::size_t m = data.X.rows;
     data.sample_weight = checked_sample_weight<T>(a.sample_weight, m);
-    std::vector<char> taken(m, 0);
+    // which rows train_rows (1) and validation_rows (2) name: m marks only when either is given
+    std::vector<char> taken(a.train_rows.is_none() && a.validation_rows.is_none() ? 0 : m, 0);
     const std::vector<std::size_t> train =
         checked_distinct_rows(a.train_rows, "train_rows", m, taken, 1, "validation_rows");
     const std::vector<std::size_t> held_out =

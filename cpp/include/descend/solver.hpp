@@ -272,15 +272,27 @@ Status run_epochs(const Objective& objective, const RowSet& train,
     // evaluates its permutation as it goes, so the loop never holds m row numbers.
     const std::size_t chunk = fused ? std::min(m, std::max<std::size_t>(4096, p)) : batch;
     std::vector<std::size_t> rows(full_batch ? 0 : chunk);
-    auto train_row = [&train](std::size_t k) { return train.rows != nullptr ? train.rows[k] : k; };
     std::optional<RandomPermutation> order;  // this epoch's, when shuffling
-    // Row k of the epoch: the permutation's k-th (shuffle) or a fresh draw (replacement).
-    auto epoch_row = [&](std::size_t k) {
-        return train_row(static_cast<std::size_t>(shuffle ? (*order)(k) : run.random.below(m)));
+    // Rows first .. first + count - 1 of the epoch into out[0 .. count): the permutation's
+    // (shuffle) or fresh draws (replacement), as training rows. The draws use a local copy of
+    // the generator: out (std::size_t) could alias its state, which would then be stored and
+    // reloaded at every draw.
+    auto epoch_rows = [&](std::size_t first, std::size_t count, std::size_t* out) {
+        if (shuffle) {
+            order->fill(first, count, out);
+        } else {
+            Random random = run.random;
+            for (std::size_t k = 0; k < count; ++k) out[k] = static_cast<std::size_t>(random.below(m));
+            run.random = random;
+        }
+        if (train.rows != nullptr)
+            for (std::size_t k = 0; k < count; ++k) out[k] = train.rows[out[k]];
     };
-    // With a time budget, look at the clock about every 100,000 row visits.
+    // With a time budget, look at the clock about every 100,000 row visits (a countdown of
+    // epochs: no division per epoch).
     const auto started = std::chrono::steady_clock::now();
     const std::size_t clock_stride = std::max<std::size_t>(1, 100000 / (steps_per_epoch * batch));
+    std::size_t until_clock = clock_stride;
 
     run.status = Status::running;
     for (std::size_t e = 0; e < epochs; ++e) {
@@ -302,13 +314,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
                 const ScheduleStepSize step_size(schedule);
                 for (std::size_t begin = 0; begin < m && finite; begin += chunk) {
                     const std::size_t count = std::min(chunk, m - begin);
-                    if (shuffle) {  // epoch_row's rows, the permutation's a block at a time
-                        order->fill(begin, count, rows.data());
-                        if (train.rows != nullptr)
-                            for (std::size_t k = 0; k < count; ++k) rows[k] = train.rows[rows[k]];
-                    } else {
-                        for (std::size_t k = 0; k < count; ++k) rows[k] = epoch_row(begin + k);
-                    }
+                    epoch_rows(begin, count, rows.data());
                     weighted_loss += fused_sgd_steps(objective, rows.data(), count, step_size,
                                                      run.step, theta,
                                                      averaging ? average : nullptr, average_from);
@@ -322,7 +328,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
             std::size_t count = m;
             if (!full_batch) {
                 count = shuffle && s + 1 == steps_per_epoch ? m - s * batch : batch;
-                for (std::size_t k = 0; k < count; ++k) rows[k] = epoch_row(s * batch + k);
+                epoch_rows(s * batch, count, rows.data());
                 batch_rows = rows.data();
             } else {
                 start_penalty = penalty_at(objective, theta);
@@ -463,10 +469,11 @@ Status run_epochs(const Objective& objective, const RowSet& train,
             break;
         }
         if (!go_on) break;
-        if (options.slice_seconds > 0.0 && (e + 1) % clock_stride == 0 &&
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >=
-                options.slice_seconds) {
-            break;
+        if (options.slice_seconds > 0.0 && --until_clock == 0) {
+            until_clock = clock_stride;
+            if (std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >=
+                options.slice_seconds)
+                break;
         }
     }
     return run.status;

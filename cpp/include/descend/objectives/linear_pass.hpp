@@ -55,37 +55,65 @@ double linear_loss_sums(const Matrix& X, const T* y, const T* sample_weight, con
 }
 
 /// The same sums for a dense X with N <= 4 columns, N known at compile time: rows are
-/// too short for vector loops, so four rows are taken at once into four independent sets of
-/// scalar accumulators (the loop-carried additions no longer wait on each other).
-template <std::size_t N, class T, class PointLoss>
-double narrow_linear_loss_sums(const MatrixView<const T>& X, const T* y, const T* sample_weight,
-                               const T* theta, bool fit_intercept, const std::size_t* rows,
-                               std::size_t count, const PointLoss& point, double* grad) {
+/// too short for vector loops, so four rows are taken at once, one per lane of four
+/// independent sets of accumulators (lane q sums rows q, q + 4, q + 8, ...; the remainder rows
+/// go to lanes 0, 1, 2), and the lanes are added pairwise at the end. Indexed (rows given) and
+/// Weighted (sample weights given) are compile-time, so the four rows' arithmetic is one
+/// straight block that runs in vector lanes (AVX2: four doubles; for a loss whose point()
+/// vectorizes, as the squared error's and Huber's do), with no per-row test and no
+/// accumulator spilled to the stack.
+template <std::size_t N, bool Indexed, bool Weighted, class T, class PointLoss>
+double narrow_lanes(const MatrixView<const T>& X, const T* y, const T* sample_weight, double b,
+                    const double* w, const std::size_t* rows, std::size_t count,
+                    const PointLoss& point, double* intercept_grad, double* grad) {
     constexpr std::size_t lanes = 4;
-    const double b = fit_intercept ? static_cast<double>(theta[0]) : 0.0;
-    double w[N];
-    for (std::size_t j = 0; j < N; ++j) w[j] = static_cast<double>(theta[j + 1]);
-    double loss[lanes] = {}, intercept_sum[lanes] = {}, g[lanes][N] = {};
-    auto accumulate = [&](std::size_t lane, std::size_t i) {
+    double loss[lanes] = {}, intercept_sum[lanes] = {}, g[N][lanes] = {};
+    // row i into lane q
+    auto accumulate = [&](std::size_t q, std::size_t i) {
         const T* x = X.data + i * N;
         double z = b;
         for (std::size_t j = 0; j < N; ++j) z += static_cast<double>(x[j]) * w[j];
         const LossAndSlope p = point(z, static_cast<double>(y[i]));
-        const double s = row_weight(sample_weight, i);
+        const double s = Weighted ? static_cast<double>(sample_weight[i]) : 1.0;
         const double c = s * p.slope;
-        loss[lane] += s * p.value;
-        intercept_sum[lane] += c;
-        for (std::size_t j = 0; j < N; ++j) g[lane][j] += c * static_cast<double>(x[j]);
+        loss[q] += s * p.value;
+        intercept_sum[q] += c;
+        for (std::size_t j = 0; j < N; ++j) g[j][q] += c * static_cast<double>(x[j]);
     };
     std::size_t k = 0;
-    for (; k + lanes <= count; k += lanes)
-        for (std::size_t q = 0; q < lanes; ++q) accumulate(q, batch_row(rows, k + q));
-    for (std::size_t q = 0; k < count; ++k, ++q) accumulate(q, batch_row(rows, k));
-    grad[0] = fit_intercept ? (intercept_sum[0] + intercept_sum[1]) +
-                                  (intercept_sum[2] + intercept_sum[3])
-                            : 0.0;
-    for (std::size_t j = 0; j < N; ++j) grad[j + 1] = (g[0][j] + g[1][j]) + (g[2][j] + g[3][j]);
+    for (; k + lanes <= count; k += lanes) {
+        DESCEND_SIMD()
+        for (std::size_t q = 0; q < lanes; ++q) accumulate(q, Indexed ? rows[k + q] : k + q);
+    }
+    for (std::size_t q = 0; k < count; ++k, ++q) accumulate(q, Indexed ? rows[k] : k);
+    *intercept_grad = (intercept_sum[0] + intercept_sum[1]) + (intercept_sum[2] + intercept_sum[3]);
+    for (std::size_t j = 0; j < N; ++j) grad[j] = (g[j][0] + g[j][1]) + (g[j][2] + g[j][3]);
     return (loss[0] + loss[1]) + (loss[2] + loss[3]);
+}
+
+/// narrow_lanes for this batch: with or without row numbers and sample weights.
+template <std::size_t N, class T, class PointLoss>
+double narrow_linear_loss_sums(const MatrixView<const T>& X, const T* y, const T* sample_weight,
+                               const T* theta, bool fit_intercept, const std::size_t* rows,
+                               std::size_t count, const PointLoss& point, double* grad) {
+    const double b = fit_intercept ? static_cast<double>(theta[0]) : 0.0;
+    double w[N];
+    for (std::size_t j = 0; j < N; ++j) w[j] = static_cast<double>(theta[j + 1]);
+    double intercept_sum = 0.0;
+    const double loss =
+        rows == nullptr
+            ? (sample_weight == nullptr
+                   ? narrow_lanes<N, false, false>(X, y, sample_weight, b, w, rows, count, point,
+                                                   &intercept_sum, grad + 1)
+                   : narrow_lanes<N, false, true>(X, y, sample_weight, b, w, rows, count, point,
+                                                  &intercept_sum, grad + 1))
+            : (sample_weight == nullptr
+                   ? narrow_lanes<N, true, false>(X, y, sample_weight, b, w, rows, count, point,
+                                                  &intercept_sum, grad + 1)
+                   : narrow_lanes<N, true, true>(X, y, sample_weight, b, w, rows, count, point,
+                                                 &intercept_sum, grad + 1));
+    grad[0] = fit_intercept ? intercept_sum : 0.0;
+    return loss;
 }
 
 /// How many rows the float32 pass adds up in float32 before widening them into the double
