@@ -30,12 +30,16 @@
 namespace descend {
 
 /// Below this many stored entries of X read by one pass, `n_threads = 0` (automatic) runs on
-/// one thread. For now the value measured with a thread started per call.
-inline constexpr std::size_t parallel_min_entries = 200'000;
+/// one thread. Measured with the pool (benchmarks/bench_threads.py --rounds 21, 2 cores, load
+/// 1.2, 2026-12-01): the least-squares pass on 2 threads against 1, by entries of X,
+///   float64: 200k 1.01x, 400k 0.95x, 800k 1.13x, 1.6M 1.10x, 3.2M 1.37x
+///   float32: 200k 0.94x, 400k 1.17x, 800k 0.99x, 1.6M 1.27x, 3.2M 1.53x
+/// (with a thread started per call it was 0.53x at 200k and paid only from 1.6M).
+inline constexpr std::size_t parallel_min_entries = 1'600'000;
 
 /// Below this many elements of a parameter array, an update rule's step with `n_threads = 0`
-/// (automatic) runs on one thread. For now the value of parallel_min_entries; measured by
-/// benchmarks/bench_threads.py.
+/// (automatic) runs on one thread. Measured as above, Adam's step on 2 threads against 1:
+///   float32: 160k 0.96x, 320k 1.20x, 640k 1.80x;  float64: 80k 1.05x, 160k 1.54x, 320k 1.42x
 inline constexpr std::size_t parallel_min_elements = 200'000;
 
 /// How long a worker of the pool keeps polling for the next job before it sleeps.
