@@ -20,7 +20,7 @@ both sides use invscaling for a like-for-like comparison), penalty l2 with alpha
   objective. (For sparse X scikit-learn damps the intercept's steps by 0.01; descend does not.);
 - ratio: scikit-learn's seconds per epoch over the estimator's (the fit loop's when the
   estimator is missing), against the goal of 4x;
-- peak extra memory of a fit beyond the loaded data (tracemalloc peak and ru_maxrss growth,
+- peak extra memory of a fit beyond the loaded data (tracemalloc peak and peak RSS growth,
   each side in a fresh process: scikit-learn and the estimator), against the size of X.
 
 A last table: Adam with mini-batches of 256 through `_core.fit_linear` (float64 regression,
@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -53,6 +52,7 @@ from _timing import print_table
 
 import descend
 from descend import _core
+from descend._bench import peak_rss, reset_peak_rss
 
 ROWS, COLS, DENSITY = 200_000, 100, 0.01
 ALPHA, ETA0, POWER_T = 1e-4, 0.01, 0.25
@@ -227,17 +227,18 @@ FITS = {"sklearn": sklearn_fit, "fused": fused_fit, "loop": loop_fit, "estimator
 def measure_memory(
     folder: Path, task: str, layout: str, dtype: str, side: str, epochs: int
 ) -> dict:
-    """Peak extra memory of one fit, in this (fresh) process: tracemalloc and ru_maxrss."""
+    """Peak extra memory of one fit, in this (fresh) process: tracemalloc and the growth of the
+    peak RSS (reset first: ru_maxrss would start at the parent's peak, see descend._bench)."""
     X, y, label = load(folder, layout, dtype)
     targets = y if task == "regressor" else label
     FITS[side](task, X[:1000], targets[:1000], 1, 0)  # import and warm up outside the window
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    reset_peak_rss()
+    before = peak_rss()
     tracemalloc.start()
     FITS[side](task, X, targets, epochs, 0)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-    return {"tracemalloc": peak, "maxrss": 1024 * grown, "X": nbytes(X)}
+    return {"tracemalloc": peak, "maxrss": max(0, peak_rss() - before), "X": nbytes(X)}
 
 
 def memory_in_subprocess(

@@ -3,7 +3,7 @@ update rule's step.
 
 ``n_threads=None`` uses every processor from a size on (parallel.hpp: parallel_min_entries
 entries of X for a gradient pass, parallel_min_elements elements for an update step), one
-thread below it, where starting and joining threads costs more than it saves. This measures
+thread below it, where waking the pool's workers costs more than it saves. This measures
 both sides of those thresholds: the least-squares loss and gradient on X of m x 100 (float64
 and float32) and Adam's step (float32 and float64), each with n_threads=1 and n_threads=all,
 timed in turn in every round; the speedup column is the median (min-max) of the per-round

@@ -47,7 +47,7 @@ changed (a group replaced, appended or removed would not be seen by ``step()``: 
     block of consecutive elements. The rules are elementwise, so the results are the same
     bits for any ``n_threads``. None uses every processor on arrays of at least
     ``descend.show_config()["parallel_min_elements"]`` elements, one thread below (where
-    starting threads costs more than it saves). The attribute ``opt.n_threads`` may be
+    waking the worker threads costs more than it saves). The attribute ``opt.n_threads`` may be
     changed between steps.
 
 ``state_dict()`` returns a plain dict of NumPy arrays (copies) and numbers: ``{"state": {i:
