@@ -17,7 +17,7 @@ import math
 import threading
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import numpy as np
 
@@ -669,7 +669,7 @@ class _LinearModel(BaseEstimator):
                 lr = float(self.learning_rate)
             rule = settings.rule
             schedule = (  # (Constant(lr) from its compiled type: lr is checked already)
-                _Schedule._view(_core.Constant(lr))
+                cast(Schedule, _Schedule._view(_core.Constant(lr)))  # a Constant
                 if self.schedule is None
                 else copy.deepcopy(self.schedule)
             )
