@@ -21,10 +21,12 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "objectives/landscape.hpp"
 #include "optimizers/bias_powers.hpp"
 #include "optimizers/optimizer.hpp"
 #include "progress.hpp"
@@ -147,8 +149,8 @@ public:
         return std::visit(
             [&](const auto& rule) {
                 if (auto* constant = std::get_if<Constant>(&schedule_))
-                    return run_with(rule, *constant, function, x, steps, on_iteration);
-                return run_with(rule, schedule_, function, x, steps, on_iteration);
+                    return run_sized(rule, *constant, function, x, steps, on_iteration);
+                return run_sized(rule, schedule_, function, x, steps, on_iteration);
             },
             optimizer_);
     }
@@ -189,26 +191,26 @@ private:
         if constexpr (has_epoch_end<S>::value) schedule.epoch_end(f);
     }
 
-    // observe() with the new gradient already in spare_gradient_ (where minimize_steps has the
-    // function write it) and the schedule known: one pass checks f, x and g, takes the largest
-    // |g_i| and copies x into spare_x_; the spares become the current buffers (swaps) only if
-    // everything is finite.
-    template <class Sched>
-    MinimizeStatus accept(double* x, double f, Sched& schedule) {
-        ++evaluations_;
-        const double* g = spare_gradient_.data();
-        double* saved_x = spare_x_.data();
+    // One pass over f, x and g of a new iterate: whether all are finite, the largest |g_i|,
+    // and x copied into saved_x.
+    template <class Count>
+    static bool scan(double f, const double* x, const double* g, double* saved_x, Count n,
+                     double& largest) {
         bool finite = std::isfinite(f);
-        double largest = 0.0;
-        for (std::size_t i = 0; i < n_; ++i) {
+        largest = 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
             finite &= std::isfinite(x[i]);
             finite &= std::isfinite(g[i]);
             largest = std::max(largest, std::fabs(g[i]));
             saved_x[i] = x[i];
         }
-        if (!finite) return refuse_nonfinite(x, schedule);
-        last_x_.swap(spare_x_);
-        gradient_.swap(spare_gradient_);
+        return finite;
+    }
+
+    // A finite iterate x with f and the largest |g_i| becomes the run's: f recorded and heard
+    // by the schedule, x recorded (record_path), then the stopping rules.
+    template <class Sched>
+    MinimizeStatus record(const double* x, double f, double largest, Sched& schedule) {
         const double previous = fun_;
         fun_ = f;
         history_.push_back(f);
@@ -226,24 +228,43 @@ private:
         return status_;
     }
 
-    // step() with the rule and the schedule known.
-    template <class Rule, class Sched>
-    void step_with(const Rule& rule, const Sched& schedule, double* x) {
-        const double* g = gradient_.data();
+    // observe() with the new gradient already in spare_gradient_ (where minimize_steps has the
+    // function write it) and the schedule known: one pass checks f, x and g, takes the largest
+    // |g_i| and copies x into spare_x_; the spares become the current buffers (swaps) only if
+    // everything is finite.
+    template <class Sched>
+    MinimizeStatus accept(double* x, double f, Sched& schedule) {
+        ++evaluations_;
+        double largest;
+        if (!scan(f, x, spare_gradient_.data(), spare_x_.data(), n_, largest))
+            return refuse_nonfinite(x, schedule);
+        last_x_.swap(spare_x_);
+        gradient_.swap(spare_gradient_);
+        return record(x, f, largest, schedule);
+    }
+
+    // One step of the rule from x (n values) along g, clipped into `clipped` when clip_norm
+    // > 0, on the rule's state rows and the running powers `powers`; under skip, the state
+    // and the powers are first saved (saved_state_, saved_powers_). Shared by step() and both
+    // loops of minimize_steps, whatever holds their arrays.
+    template <class Rule, class Sched, class Count>
+    void step_on(const Rule& rule, const Sched& schedule, double* x, const double* g,
+                 double* const* state, double* clipped, BiasPowers& powers, Count n) {
         if (options_.clip_norm > 0.0) {
             double squares = 0.0;
-            for (std::size_t i = 0; i < n_; ++i) squares += g[i] * g[i];
+            for (std::size_t i = 0; i < n; ++i) squares += g[i] * g[i];
             const double norm = std::sqrt(squares);
             const double c = options_.clip_norm / (norm + 1e-6);
             const double scale = c < 1.0 ? c : 1.0;
-            for (std::size_t i = 0; i < n_; ++i) clipped_[i] = g[i] * scale;
-            g = clipped_.data();
+            for (std::size_t i = 0; i < n; ++i) clipped[i] = g[i] * scale;
+            g = clipped;
         }
         const double lr = rate(schedule, iterations_);
         ++iterations_;
         if (options_.on_nonfinite == OnNonFinite::skip) {
-            std::copy(state_.begin(), state_.end(), saved_state_.begin());
-            saved_powers_ = powers_;
+            for (std::size_t k = 0; k < state_rows_.size(); ++k)
+                std::copy(state[k], state[k] + n, saved_state_.data() + k * n_);
+            saved_powers_ = powers;
         }
         // The rule counts the steps it took (its bias corrections follow its state); the
         // schedule and max_iter count every step, skipped ones included.
@@ -251,12 +272,114 @@ private:
         scheduled.lr = lr;
         const std::int64_t t = iterations_ - nonfinite_steps_;
         if constexpr (has_bias_powers<Rule>::value) {
-            powers_.advance();
-            scheduled.step(x, g, state_rows_.data(), n_, t, powers_.beta1_t.value(),
-                           powers_.beta2_t.value());
+            powers.advance();
+            scheduled.step(x, g, state, std::size_t{n}, t, powers.beta1_t.value(),
+                           powers.beta2_t.value());
         } else {
-            scheduled.step(x, g, state_rows_.data(), n_, t);
+            scheduled.step(x, g, state, std::size_t{n}, t);
         }
+    }
+
+    // step() with the rule and the schedule known.
+    template <class Rule, class Sched>
+    void step_with(const Rule& rule, const Sched& schedule, double* x) {
+        step_on(rule, schedule, x, gradient_.data(), state_rows_.data(), clipped_.data(),
+                powers_, n_);
+    }
+
+    // The number of variables for which minimize_steps keeps its arrays in local variables
+    // (registers) instead of the run's vectors: N for a landscape of fixed size N
+    // (objectives/landscape.hpp's FixedDimension), 2 for one of any size (AnyDimension and
+    // the others with a `dim`), 0 (none) for any other function.
+    template <class Function, class = void>
+    struct has_dim : std::false_type {};
+    template <class Function>
+    struct has_dim<Function, std::void_t<decltype(Function::dim)>> : std::true_type {};
+    template <class Function>
+    static constexpr std::size_t local_size =
+        std::is_base_of_v<FixedDimension<Function, 1>, Function>   ? 1
+        : std::is_base_of_v<FixedDimension<Function, 2>, Function> ? 2
+        : has_dim<Function>::value                                 ? 2
+                                                                   : 0;
+
+    // minimize_steps with the rule and the schedule known: run_local when the function has
+    // local_size variables and there is no callback, else run_with.
+    template <class Rule, class Sched, class Function, class Callback>
+    MinimizeStatus run_sized(const Rule& rule, Sched& schedule, const Function& function,
+                             double* x, std::int64_t steps, const Callback& on_iteration) {
+        constexpr std::size_t N = local_size<Function>;
+        if constexpr (N > 0 && std::is_same_v<Callback, NoCallback>) {
+            if (n_ == N && function.dimension() == N)
+                return run_local<N>(rule, schedule, function, x, steps);
+        }
+        return run_with(rule, schedule, function, x, steps, on_iteration);
+    }
+
+    // run_with for a function of N variables (N known at compile time) without a callback:
+    // the same steps, the same arithmetic, on copies of x, the gradient, the last finite
+    // iterate and the rule's state held in local arrays (for small N, in registers: no
+    // store and reload of x and g between the rule's step and the function), copied back
+    // to the run and to x at the end of the slice or at a NaN/Inf (whose policy then runs on
+    // the run's own arrays, from which the loop goes on under skip).
+    template <std::size_t N, class Rule, class Sched, class Function>
+    DESCEND_FLATTEN MinimizeStatus run_local(const Rule& rule, Sched& schedule,
+                                             const Function& function, double* x,
+                                             std::int64_t steps) {
+        using Count = std::integral_constant<std::size_t, N>;
+        constexpr std::size_t slots = std::tuple_size<decltype(Rule::state_names)>::value;
+        Function sized = function;  // (its size a constant the compiler sees)
+        if constexpr (has_dim<Function>::value)
+            sized.dim = N;
+        double here[N], g[N], g_new[N], last[N], clipped[N], state[slots * N];
+        double* rows[slots];
+        for (std::size_t k = 0; k < slots; ++k) rows[k] = state + k * N;
+        BiasPowers powers;
+        auto load = [&] {
+            for (std::size_t i = 0; i < N; ++i) {
+                here[i] = x[i];
+                g[i] = gradient_[i];
+                last[i] = last_x_[i];
+            }
+            for (std::size_t k = 0; k < state_rows_.size(); ++k)
+                for (std::size_t i = 0; i < N; ++i) rows[k][i] = state_rows_[k][i];
+            powers = powers_;
+        };
+        auto store = [&] {
+            for (std::size_t i = 0; i < N; ++i) {
+                x[i] = here[i];
+                gradient_[i] = g[i];
+                last_x_[i] = last[i];
+            }
+            for (std::size_t k = 0; k < state_rows_.size(); ++k)
+                for (std::size_t i = 0; i < N; ++i) state_rows_[k][i] = rows[k][i];
+            powers_ = powers;
+        };
+        if (evaluations_ == 0) {
+            const double f = sized.value_and_gradient(x, spare_gradient_.data());
+            if (accept(x, f, schedule) == MinimizeStatus::diverged) return status_;
+        }
+        load();
+        for (std::int64_t k = 0; k < steps && status_ == MinimizeStatus::running; ++k) {
+            step_on(rule, schedule, here, g, rows, clipped, powers, Count{});
+            const double f = sized.value_and_gradient(static_cast<const double*>(here), g_new);
+            ++evaluations_;
+            double largest;
+            double saved[N];
+            if (!scan(f, here, g_new, saved, Count{}, largest)) {
+                store();
+                std::copy(g_new, g_new + N, spare_gradient_.data());
+                if (refuse_nonfinite(x, schedule) != MinimizeStatus::running) return status_;
+                load();
+                continue;
+            }
+            for (std::size_t i = 0; i < N; ++i) {
+                last[i] = saved[i];
+                g[i] = g_new[i];
+            }
+            record(here, f, largest, schedule);
+        }
+        store();
+        return status_;
     }
 
     // minimize_steps with the rule and the schedule known: evaluate x first if nothing was
