@@ -79,8 +79,8 @@ int main(int argc, char** argv) {
     const int repeats = argc > 1 ? std::atoi(argv[1]) : 21;
     std::vector<double> history(steps + 1), table_step(steps + 1), table_inv(steps + 1);
     for (int t = 1; t <= steps; ++t) {
-        table_step[t] = lr / (1.0 - std::pow(beta1, t));
-        table_inv[t] = 1.0 / std::sqrt(1.0 - std::pow(beta2, t));
+        table_step[static_cast<std::size_t>(t)] = lr / (1.0 - std::pow(beta1, t));
+        table_inv[static_cast<std::size_t>(t)] = 1.0 / std::sqrt(1.0 - std::pow(beta2, t));
     }
     struct Row {
         const char* name;
@@ -120,8 +120,8 @@ int main(int argc, char** argv) {
         {"bare, table",
          [&](double* out) {
              bare(history.data(), out, [&](int t, double& s, double& inv) {
-                 s = table_step[t];
-                 inv = table_inv[t];
+                 s = table_step[static_cast<std::size_t>(t)];
+                 inv = table_inv[static_cast<std::size_t>(t)];
              });
          }},
     };

@@ -36,11 +36,14 @@ MAX_STEP: int = int(_core.MAX_STEP)
 # NumPy 1.23 only warns about ragged nested sequences (and then makes an object array); 1.24
 # and later raise ValueError. The warning's class moved to numpy.exceptions in 1.25.
 _RaggedWarning: type[Warning] = getattr(np, "exceptions", np).VisibleDeprecationWarning
+_RAGGED_RAISES = int(np.__version__.split(".")[0]) >= 2 or int(np.__version__.split(".")[1]) >= 24
 
 
 def as_array(value: object) -> np.ndarray:
     """``np.asarray(value)``, ragged nested sequences refused with ValueError on every
-    supported NumPy."""
+    supported NumPy (from 1.24 on NumPy raises it itself: no warnings filter to set up)."""
+    if _RAGGED_RAISES:
+        return np.asarray(value)
     with warnings.catch_warnings():
         warnings.simplefilter("error", _RaggedWarning)
         try:
@@ -50,10 +53,16 @@ def as_array(value: object) -> np.ndarray:
 
 
 def _is_real(value: object) -> TypeGuard[numbers.Real]:
+    # (float and int first: the numbers.Real check is an ABC look-up, slow on small calls)
+    kind = type(value)
+    if kind is float or kind is int:
+        return True
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 def _is_int(value: object) -> TypeGuard[numbers.Integral]:
+    if type(value) is int:
+        return True
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
@@ -122,26 +131,36 @@ def step_number(value: object, name: str = "step") -> int:
     return check_int(name, value, 1, MAX_STEP)
 
 
-# The defaults of each compiled rule class, read once: their types say which fields are flags.
-_DEFAULTS: dict[type, Any] = {}
+# Each compiled rule class's hyperparameters, read once from its defaults: name -> whether
+# it is a flag (its default is a bool).
+_FLAGS: dict[type, dict[str, bool]] = {}
+
+
+def _flags(rule_class: type) -> dict[str, bool]:
+    flags = _FLAGS.get(rule_class)
+    if flags is None:
+        default = rule_class()
+        flags = {
+            name: isinstance(getattr(default, name), bool)
+            for name in dir(default)
+            if not name.startswith("_") and isinstance(getattr(default, name), (bool, float))
+        }
+        _FLAGS[rule_class] = flags
+    return flags
 
 
 def core_rule(rule_class: type, owner: str = "", **values: object) -> Any:
     """``rule_class(**values)`` (a compiled update rule), each value checked first: a flag
     (the field's default is a bool) must be True or False, anything else a real number.
     `owner` prefixes the names in messages ("param_groups[1]: lr: ...")."""
-    default = _DEFAULTS.get(rule_class)
-    if default is None:
-        default = _DEFAULTS[rule_class] = rule_class()
+    flags = _flags(rule_class)
     checked: dict[str, object] = {}
     for key, value in values.items():
-        if not hasattr(default, key):
+        flag = flags.get(key)
+        if flag is None:
             raise TypeError(f"{owner}{key} is not a hyperparameter of {rule_class.__name__}")
         name = f"{owner}{key}"
-        if isinstance(getattr(default, key), bool):
-            checked[key] = check_flag(name, value)
-        else:
-            checked[key] = check_real(name, value, finite=False)
+        checked[key] = check_flag(name, value) if flag else check_real(name, value, finite=False)
     try:
         return rule_class(**checked)
     except ValueError as error:

@@ -205,10 +205,10 @@ def _point(x0: object, name: str = "x0", *, finite: bool = False) -> np.ndarray:
         raise TypeError(f"{name}: expected real numbers, got dtype {x.dtype}")
     if x.ndim > 1:
         raise ValueError(f"{name} must be 1-D, got shape {x.shape}")
-    x = np.array(x.reshape(-1), dtype=np.float64, order="C")
+    x = np.array(x, dtype=np.float64, order="C", ndmin=1)
     if x.size == 0:
         raise ValueError(f"{name} must have at least one element")
-    if finite and not np.isfinite(x).all():
+    if finite and not _core.all_finite(x):
         raise ValueError(f"{name}: expected finite numbers, got {x0!r}")
     return x
 

@@ -148,17 +148,29 @@ def _compiled_rule(optimizer: object) -> Any:
 # The SolverOptions made so far, by their values: they are read-only, and making one costs
 # more than an epoch of a small fit.
 _OPTIONS: dict[tuple[Any, ...], Any] = {}
+_OPTION_NAMES = (
+    "batch_size",
+    "sampling",
+    "max_iter",
+    "tol",
+    "n_iter_no_change",
+    "slice_seconds",
+    "average",
+    "early_stopping",
+    "on_nonfinite",
+)
 
 
-def _solver_options(**values: Any) -> Any:
-    """The _core.SolverOptions of these values (each of a fixed type: ints, floats, strs,
-    bools), made once."""
-    key = tuple(values.items())
-    options = _OPTIONS.get(key)
+def _solver_options(*values: Any) -> Any:
+    """The _core.SolverOptions of these values (in the order of _OPTION_NAMES, each of a fixed
+    type: ints, floats, strs, bools), made once."""
+    options = _OPTIONS.get(values)
     if options is None:
         if len(_OPTIONS) >= 256:
             _OPTIONS.clear()
-        options = _OPTIONS[key] = _core.SolverOptions(**values)
+        options = _OPTIONS[values] = _core.SolverOptions(
+            **dict(zip(_OPTION_NAMES, values, strict=True))
+        )
     return options
 
 
@@ -676,15 +688,15 @@ class _LinearModel(BaseEstimator):
             run = _FitState(theta, rule, settings.average, seed, schedule, lr, labels, scaling)
 
         options = _solver_options(
-            batch_size=0 if settings.batch_size is None else settings.batch_size,
-            sampling=self.sampling,
-            max_iter=_UNLIMITED_EPOCHS if partial else settings.max_iter,
-            tol=-1.0 if partial else settings.tol,
-            n_iter_no_change=settings.n_iter_no_change,
-            slice_seconds=_SLICE_SECONDS,
-            average=run.averaging_from,
-            early_stopping=validation_rows is not None,
-            on_nonfinite=settings.on_nonfinite,
+            0 if settings.batch_size is None else settings.batch_size,
+            self.sampling,
+            _UNLIMITED_EPOCHS if partial else settings.max_iter,
+            -1.0 if partial else settings.tol,
+            settings.n_iter_no_change,
+            _SLICE_SECONDS,
+            run.averaging_from,
+            validation_rows is not None,
+            settings.on_nonfinite,
         )
         solver = run.solver
         skipped_before = solver.nonfinite_steps
@@ -806,7 +818,10 @@ class _LinearModel(BaseEstimator):
 
     def _report(self, run: _FitState, losses: list[float], validation_losses: list[float]) -> None:
         first = len(run.losses) + 1
-        run.losses.extend(losses)
+        if run.losses:
+            run.losses.extend(losses)
+        else:  # (the loop's fresh list: no copy)
+            run.losses = losses
         run.validation_losses.extend(validation_losses)
         if _prints_epochs(self.verbose):
             for k, value in enumerate(losses):

@@ -124,6 +124,8 @@ def _rule(method: object, options: dict[str, Any]) -> Any:
 def _nonnegative(name: str, value: object, *, none_is: float) -> float:
     if value is None:
         return none_is
+    if type(value) is float and value >= 0 and math.isfinite(value):  # (no ABC look-up)
+        return value
     if not isinstance(value, numbers.Real) or not (float(value) >= 0 and math.isfinite(value)):
         raise ValueError(f"{name} must be None or a finite number >= 0, got {value!r}")
     return float(value)
@@ -522,7 +524,8 @@ def minimize(
     interrupted = progress.interrupted and run.status == "running"
 
     status_name = run.status
-    observed = len(run.history) > 0
+    history = run.history  # (a copy: read once)
+    observed = len(history) > 0
     jac_at_x = run.jac if observed else np.full(n, np.nan)
     gnorm = float(np.abs(jac_at_x).max())
     if stopped:
@@ -584,7 +587,7 @@ def minimize(
         success=status == _CONVERGED,
         status=status,
         message=message,
-        history=run.history,
+        history=history,
     )
     if loop["record_path"]:
         result["path"] = run.path
