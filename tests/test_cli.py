@@ -372,11 +372,16 @@ def test_ctrl_c_exits_130_after_printing_what_was_done(tmp_path, command):
     if command == "compare":
         args += ["--optimizers", "adam,sgd"]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = process.stdout.readline()  # printed when the data is read, before the fit starts
-    assert first.startswith("optimizer" if command == "compare" else "LinearRegression on")
-    time.sleep(0.5)
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=30)
+    try:
+        first = process.stdout.readline()  # printed when the data is read, before the fit starts
+        assert first.startswith("optimizer" if command == "compare" else "LinearRegression on")
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:  # a failed run leaves no child behind to load the machine
+            process.kill()
+            process.communicate()
     assert process.returncode == 130, err
     assert "interrupted (Ctrl-C)" in out
     assert "Traceback" not in err
