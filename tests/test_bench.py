@@ -4,6 +4,7 @@ only, never timings), on tiny sizes."""
 from __future__ import annotations
 
 import json
+import time
 
 from descend import _bench
 
@@ -73,3 +74,20 @@ def test_memory_growth_is_the_fit_s_own_not_the_parent_s_peak():
     assert ballast[-1] == 1.0
     assert result["rss_growth_bytes"] < 32_000_000  # the fit's 1000 x 100 X is 0.8 MB
     assert result["met"]
+
+
+def test_rounds_sleep_before_timing_each_side_when_asked_to_settle():
+    # A multi-threaded row waits before each timing, so that the threads the other side left
+    # spinning (OpenBLAS's, for ~0.1 s) are asleep when the next side's clock starts.
+    ends: list[float] = []
+    gaps: list[float] = []
+
+    def side() -> None:
+        now = time.perf_counter()
+        if ends:
+            gaps.append(now - ends[-1])
+        ends.append(time.perf_counter())
+
+    _bench._rounds(side, side, 3, _bench.Row("settled", "itself"), min_seconds=0.0, settle=0.05)
+    timed_gaps = gaps[-6:]  # the last 6 calls are the 3 rounds of 2 timed sides
+    assert min(timed_gaps) >= 0.05, timed_gaps

@@ -79,15 +79,23 @@ def _rounds(
     rounds: int,
     row: Row,
     min_seconds: float = 0.02,
+    settle: float = 0.0,
 ) -> Row:
     """Times both, in turn, for `rounds` rounds (each time over enough calls to last
-    `min_seconds`); fills `row` with the medians per call and the per-round ratios."""
+    `min_seconds`); fills `row` with the medians per call and the per-round ratios.
+
+    `settle` seconds of sleep before each timing let the idle threads of the side timed just
+    before go to sleep: a multi-threaded row needs it, since OpenBLAS's workers spin for 2**28
+    clock cycles (~0.1 s here) after each call and would hold a core the other side needs.
+    """
     plan: list[tuple[Callable[[], object], int, list[float]]] = [
         (descend, _calls_for(descend, min_seconds), []),
         (alternative, _calls_for(alternative, min_seconds), []),
     ]
     for _ in range(rounds):
         for run, calls, times in plan:
+            if settle:
+                time.sleep(settle)
             started = time.perf_counter()
             for _ in range(calls):
                 run()
@@ -99,6 +107,12 @@ def _rounds(
     row.speedup = statistics.median(ratios)
     row.speedup_min, row.speedup_max = min(ratios), max(ratios)
     return row
+
+
+def _settle(threads: int | None) -> float:
+    """Seconds to wait before each timing of a row run on `threads` threads (see _rounds):
+    0.2 s, twice OpenBLAS's spin, when more than one thread runs."""
+    return 0.2 if threads != 1 and (os.cpu_count() or 1) > 1 else 0.0
 
 
 def _thread_limit(n: int | None) -> AbstractContextManager[object]:
@@ -190,7 +204,7 @@ def _gradient(m: int, n: int, dtype: type, threads: int | None, rounds: int) -> 
         goal,
     )
     with _thread_limit(threads):
-        _rounds(ours, numpy_gradient, rounds, row)
+        _rounds(ours, numpy_gradient, rounds, row, settle=_settle(threads))
     assert row.descend_seconds is not None
     workers = 1 if threads == 1 else os.cpu_count() or 1
     floor = _plain_sum_seconds(X, workers, rounds)
@@ -238,7 +252,7 @@ def _adam_vs_torch(n: int, threads: int | None, rounds: int) -> Row:
     before = torch.get_num_threads()
     torch.set_num_threads(1 if threads == 1 else os.cpu_count() or 1)
     try:
-        return _rounds(lambda: ours.step([g]), theirs.step, rounds, row)
+        return _rounds(lambda: ours.step([g]), theirs.step, rounds, row, settle=_settle(threads))
     finally:
         torch.set_num_threads(before)
 
