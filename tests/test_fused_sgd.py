@@ -88,6 +88,42 @@ def test_fused_epoch_equals_the_step_formula(data, sparse, loss, kind):
         np.testing.assert_allclose(average, expected_average, rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize("loss", ["squared_error", "log_loss"])
+@pytest.mark.parametrize(
+    "shape",
+    [(50, 1), (50, 3), (50, 15), (50, 16), (50, 37), (2000, 21)],
+    ids=["1 column", "3 columns", "15 columns", "16 columns", "37 columns", "336 KB of X"],
+)
+def test_fused_epoch_equals_the_step_formula_at_every_width(shape, loss):
+    """Narrow rows (a plain dot product, w on the stack), rows of 16 lanes and more, and an X
+    past 256 KiB (whose rows are requested ahead) all take the same steps."""
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal(shape)
+    y = X @ rng.standard_normal(shape[1]) + rng.standard_normal(shape[0])
+    target = y if loss == "squared_error" else (y > 0).astype(float)
+    rows = rng.integers(0, shape[0], size=300)
+    penalty = _core.Penalty("l2", alpha=0.01)
+    theta = rng.standard_normal(shape[1] + 1) * 0.1
+    expected = theta.copy()
+    expected_loss, expected_step = eager_steps(
+        X,
+        target,
+        expected,
+        rows,
+        0,
+        lambda t: 0.02 / (t + 1) ** 0.25,
+        loss,
+        0.0,
+        penalty.l2_strength,
+    )
+    total, step = _core._fused_sgd_epoch(
+        X, target, theta, rows, 0, _core.InvScaling(eta0=0.02, power_t=0.25), penalty, loss=loss
+    )
+    assert step == expected_step == 300
+    np.testing.assert_allclose(total, expected_loss, rtol=1e-12)
+    np.testing.assert_allclose(theta, expected, rtol=1e-12, atol=1e-14)
+
+
 def test_fused_epoch_refuses_bad_arguments_before_any_write(data):
     X, y, label, _ = data
     theta = np.ones(7)

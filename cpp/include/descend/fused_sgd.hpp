@@ -6,6 +6,7 @@
 // shrinkage of untouched coefficients is applied lazily, when their column next appears.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -58,9 +59,16 @@ inline double shrink(double v, double t) { return v > t ? v - t : (v < -t ? v + 
 
 /// x . w over n entries with sixteen independent accumulators (four AVX2 vectors), so the
 /// adds of a 100-long product do not wait on one another.
+/// Fewer than 16 entries (narrow X): the plain sum, which is the same value (the sum of
+/// sixteen zero accumulators adds nothing) without the reduction on the step's critical path.
 template <class T>
 double dense_dot(const T* x, const double* w, std::size_t n) {
     constexpr std::size_t lanes = 16;
+    if (n < lanes) {
+        double sum = 0.0;
+        for (std::size_t j = 0; j < n; ++j) sum += static_cast<double>(x[j]) * w[j];
+        return sum;
+    }
     double acc[lanes] = {};
     std::size_t j = 0;
     for (; j + lanes <= n; j += lanes)
@@ -192,6 +200,13 @@ DESCEND_PREFETCH_INLINE void prefetch_lines(const void* p, std::size_t size) {
 /// level 2, where many requests can be in flight, then the row `dense_l1_distance` ahead from
 /// there into level 1, so the step's loads find it at hand.
 inline constexpr std::size_t dense_l2_distance = 32, dense_l1_distance = 4;
+/// An X of at most this many bytes stays in the caches from step to step (the tutorial's
+/// 100 x 1 over 1000 epochs): its steps request nothing ahead, which on a narrow row would
+/// cost as much as the step's arithmetic.
+inline constexpr std::size_t dense_prefetch_min_bytes = std::size_t{256} << 10;
+/// Up to this many coefficients the step's double copy of w lives on the stack: a narrow
+/// model's call allocates nothing.
+inline constexpr std::size_t dense_stack_cols = 16;
 
 template <class T>
 DESCEND_PREFETCH_INLINE void prefetch_dense_row_to_l2(const MatrixView<const T>& X,
@@ -235,25 +250,28 @@ double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
     const std::size_t n = X.cols;
     const double l1 = data.penalty.l1_strength(), l2 = data.penalty.l2_strength();
     StepLossSum<PointLoss> losses(data.sample_weight != nullptr, 1.0 / data.mean_weight);
-    std::vector<double> w(theta + 1, theta + 1 + n);
+    double w_stack[dense_stack_cols];
+    std::vector<double> w_heap(n > dense_stack_cols ? n : 0);
+    double* const wp = n > dense_stack_cols ? w_heap.data() : w_stack;
+    std::copy(theta + 1, theta + 1 + n, wp);
     double b = static_cast<double>(theta[0]);
     std::vector<double> mean;
     if (average.values != nullptr) mean.assign(average.values, average.values + n + 1);
-    for (std::size_t k = 0; k < count && k < dense_l2_distance; ++k)
+    const bool ahead = X.rows * X.cols * sizeof(T) > dense_prefetch_min_bytes;
+    for (std::size_t k = 0; ahead && k < count && k < dense_l2_distance; ++k)
         prefetch_dense_row_to_l2(X, data, batch_row(rows, k));
     for (std::size_t k = 0; k < count; ++k) {
-        if (k + dense_l2_distance < count)
+        if (ahead && k + dense_l2_distance < count)
             prefetch_dense_row_to_l2(X, data, batch_row(rows, k + dense_l2_distance));
-        if (k + dense_l1_distance < count)
+        if (ahead && k + dense_l1_distance < count)
             prefetch_lines<3>(X.row(batch_row(rows, k + dense_l1_distance)), X.cols * sizeof(T));
         const std::size_t i = batch_row(rows, k);
         const T* x = X.row(i);
         const StepScalars q = step_scalars(data, point, step_size, step, i,
-                                           (data.fit_intercept ? b : 0.0) + dense_dot(x, w.data(), n),
+                                           (data.fit_intercept ? b : 0.0) + dense_dot(x, wp, n),
                                            losses);
         //   w <- prox_{lr lambda_1}((1 - lr lambda_2) w - lr c x_i),   b <- b - lr c
         const double decay = 1.0 - q.lr * l2, g = q.lr * q.c;
-        double* wp = w.data();
         if constexpr (L1) {
             const double t = q.lr * l1;
             DESCEND_SIMD()
@@ -280,7 +298,7 @@ double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
         if (!q.finite) break;
     }
     theta[0] = static_cast<T>(b);
-    for (std::size_t j = 0; j < n; ++j) theta[j + 1] = static_cast<T>(w[j]);
+    for (std::size_t j = 0; j < n; ++j) theta[j + 1] = static_cast<T>(wp[j]);
     if (average.values != nullptr && averaged_count(step, average.start) > 0)
         for (std::size_t j = 0; j <= n; ++j) average.values[j] = static_cast<T>(mean[j]);
     return losses.total();
