@@ -57,26 +57,50 @@ inline constexpr double min_scale_averaging = 1e-3;
 //   v - t if v > t,   v + t if v < -t,   +0 otherwise
 inline double shrink(double v, double t) { return v > t ? v - t : (v < -t ? v + t : 0.0); }
 
-/// x . w over n entries with sixteen independent accumulators (four AVX2 vectors), so the
-/// adds of a 100-long product do not wait on one another.
-/// Fewer than 16 entries (narrow X): the plain sum, which is the same value (the sum of
-/// sixteen zero accumulators adds nothing) without the reduction on the step's critical path.
-template <class T>
-double dense_dot(const T* x, const double* w, std::size_t n) {
+/// The sum of term(0) + ... + term(n - 1) with sixteen independent accumulators (four AVX2
+/// vectors), so the adds of a 100-long product do not wait on one another; term(j) is called
+/// once for each j, in increasing order. Fewer than 16 terms (narrow X): the plain sum, which
+/// is the same value (the sum of sixteen zero accumulators adds nothing) without the
+/// reduction on the step's critical path.
+template <class Term>
+double lane_sum(std::size_t n, Term term) {
     constexpr std::size_t lanes = 16;
     if (n < lanes) {
         double sum = 0.0;
-        for (std::size_t j = 0; j < n; ++j) sum += static_cast<double>(x[j]) * w[j];
+        for (std::size_t j = 0; j < n; ++j) sum += term(j);
         return sum;
     }
     double acc[lanes] = {};
     std::size_t j = 0;
     for (; j + lanes <= n; j += lanes)
-        for (std::size_t q = 0; q < lanes; ++q) acc[q] += static_cast<double>(x[j + q]) * w[j + q];
+        for (std::size_t q = 0; q < lanes; ++q) acc[q] += term(j + q);
     double tail = 0.0;
-    for (; j < n; ++j) tail += static_cast<double>(x[j]) * w[j];
+    for (; j < n; ++j) tail += term(j);
     for (std::size_t q = 0; q < lanes / 2; ++q) acc[q] += acc[q + lanes / 2];
     return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
+}
+
+/// x . w over n entries, in lane_sum's order.
+template <class T>
+double dense_dot(const T* x, const double* w, std::size_t n) {
+    return lane_sum(n, [&](std::size_t j) { return static_cast<double>(x[j]) * w[j]; });
+}
+
+/// One dense step's update of w and the next row's product with the updated w, in one sweep
+/// over w (the next step's z then costs no second pass):
+//   w_j <- prox_{t}(decay w_j - g x_j)   (prox the soft-threshold S_t with L1, else identity)
+//   returns x_next . w, the new w, in dense_dot's order (so the same value)
+template <bool L1, class T>
+double update_then_dot(double* w, const T* x, const T* x_next, std::size_t n, double decay,
+                       double g, double t) {
+    return lane_sum(n, [&](std::size_t j) {
+        const double updated = decay * w[j] - g * static_cast<double>(x[j]);
+        if constexpr (L1)
+            w[j] = shrink(updated, t);
+        else
+            w[j] = updated;
+        return static_cast<double>(x_next[j]) * w[j];
+    });
 }
 
 /// The sum over the steps of their data losses s_i l(z_i, y_i) / mean_weight, added step by
@@ -260,6 +284,8 @@ double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
     const bool ahead = X.rows * X.cols * sizeof(T) > dense_prefetch_min_bytes;
     for (std::size_t k = 0; ahead && k < count && k < dense_l2_distance; ++k)
         prefetch_dense_row_to_l2(X, data, batch_row(rows, k));
+    // x_i . w of the step's row: the first one's here, each next one's from the step before
+    double row_dot = count > 0 ? dense_dot(X.row(batch_row(rows, 0)), wp, n) : 0.0;
     for (std::size_t k = 0; k < count; ++k) {
         if (ahead && k + dense_l2_distance < count)
             prefetch_dense_row_to_l2(X, data, batch_row(rows, k + dense_l2_distance));
@@ -268,19 +294,12 @@ double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
         const std::size_t i = batch_row(rows, k);
         const T* x = X.row(i);
         const StepScalars q = step_scalars(data, point, step_size, step, i,
-                                           (data.fit_intercept ? b : 0.0) + dense_dot(x, wp, n),
-                                           losses);
+                                           (data.fit_intercept ? b : 0.0) + row_dot, losses);
         //   w <- prox_{lr lambda_1}((1 - lr lambda_2) w - lr c x_i),   b <- b - lr c
+        // (the last step's sweep takes its own row as the "next" one: a product nobody reads)
         const double decay = 1.0 - q.lr * l2, g = q.lr * q.c;
-        if constexpr (L1) {
-            const double t = q.lr * l1;
-            DESCEND_SIMD()
-            for (std::size_t j = 0; j < n; ++j)
-                wp[j] = shrink(decay * wp[j] - g * static_cast<double>(x[j]), t);
-        } else {
-            DESCEND_SIMD()
-            for (std::size_t j = 0; j < n; ++j) wp[j] = decay * wp[j] - g * static_cast<double>(x[j]);
-        }
+        const T* x_next = k + 1 < count ? X.row(batch_row(rows, k + 1)) : x;
+        row_dot = update_then_dot<L1>(wp, x, x_next, n, decay, g, q.lr * l1);
         if (data.fit_intercept) b -= g;
         //   mean <- mean + (theta - mean) / N,  N = iterates averaged so far (mean = theta at N = 1)
         const std::int64_t averaged = averaged_count(step, average.start);
