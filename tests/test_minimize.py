@@ -1,6 +1,7 @@
 """descend.minimize: scipy's interface, the C++ fast path and the Python path, stopping rules,
 divergence, callbacks, and the tutorial's two traps (a local minimum, a saddle point)."""
 
+import contextlib
 import io
 import math
 import os
@@ -506,11 +507,27 @@ def test_running_bias_corrections_follow_the_pow_formula_of_descend_optim(method
 # ------------------------------------------------------------- progress bar and Ctrl-C
 
 
-def _interrupt_after(seconds):
-    """A timer thread that sends this process SIGINT (as Ctrl-C does) after `seconds`."""
-    timer = threading.Timer(seconds, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
-    return timer
+@contextlib.contextmanager
+def _ctrl_c_into_the_run(seconds):
+    """A thread that sends this process SIGINT (as Ctrl-C does) `seconds` after the run has
+    set up its Ctrl-C handler (evidence that it is under way; a delay from the start of the
+    test raced a loaded machine)."""
+    done = threading.Event()
+
+    def send():
+        while signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            if done.wait(0.001):
+                return
+        if not done.wait(seconds):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 LONG_RUN = dict(lr=1e-6, gtol=None, max_iter=10**9)  # minutes of steps: only Ctrl-C ends it
@@ -524,11 +541,8 @@ def test_ctrl_c_stops_a_run_cleanly_and_returns_the_iterate_reached(path):
         fun, kwargs = python_rosenbrock, dict(jac=True)
     elif path == "landscape with callback":
         kwargs = dict(callback=lambda xk: None)
-    timer = _interrupt_after(0.5)
-    try:
+    with _ctrl_c_into_the_run(0.2):
         res = descend.minimize(fun, [-1.5, 2.0], tol=None, options=LONG_RUN, **kwargs)
-    finally:
-        timer.cancel()
     assert res.status == 4 and res.success is False
     assert res.message.startswith(f"Interrupted (Ctrl-C) at iteration {res.nit}")
     assert 0 < res.nit < LONG_RUN["max_iter"] and len(res.history) == res.nit + 1
@@ -540,17 +554,31 @@ def test_ctrl_c_stops_a_run_cleanly_and_returns_the_iterate_reached(path):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_ctrl_c_as_the_run_ends_anyway_raises_keyboard_interrupt_after_it():
+    # The Ctrl-C comes with the last evaluation of f, as the run reaches max_iter: no result
+    # can say both, so the KeyboardInterrupt goes on rather than being lost.
+    evaluations = []
+
+    def fun(x):
+        evaluations.append(1)
+        if len(evaluations) == 6:  # x0 and 5 steps: the last evaluation
+            signal.raise_signal(signal.SIGINT)
+        return python_rosenbrock(x)
+
+    with pytest.raises(KeyboardInterrupt, match="Ctrl-C came as the run ended at iteration 5"):
+        descend.minimize(fun, [-1.5, 2.0], jac=True, tol=None, options=dict(max_iter=5))
+    assert len(evaluations) == 6
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 @pytest.mark.parametrize(("disp", "shown"), [(True, True), (False, False), (None, False)])
 def test_a_long_run_draws_a_bar_on_stderr_only_when_asked(disp, shown, monkeypatch):
     pytest.importorskip("tqdm")
     stream = io.StringIO()  # not a terminal: disp=None draws nothing
     monkeypatch.setattr(sys, "stderr", stream)
-    timer = _interrupt_after(1.6)  # the bar appears after a second
-    try:
+    with _ctrl_c_into_the_run(1.6):  # the bar appears after a second
         res = descend.minimize(F.rosenbrock, [-1.5, 2.0], tol=None,
                                options=dict(LONG_RUN, disp=disp))  # fmt: skip
-    finally:
-        timer.cancel()
     assert res.status == 4
     drawn = stream.getvalue()
     assert ("minimize (adam)" in drawn and "f=" in drawn) is shown

@@ -19,6 +19,12 @@ slice boundary with its parameters intact instead of losing them to a KeyboardIn
 The bar is tqdm's, drawn on stderr; it appears only when ``verbose`` asks for it (or, with
 ``verbose=None``, when stderr is a terminal), when tqdm is installed, and only once the loop
 has run for ``delay`` seconds, so short runs print nothing.
+
+Ctrl-C is caught from the start of the block, also for a lazy one (whose bar waits for the
+first update): a KeyboardInterrupt raised while the C++ loop runs would surface wherever the
+main thread next runs Python code, and when that is a finalizer or a weakref callback (which
+a garbage collection can run at any allocation), Python prints "Exception ignored" and drops
+it, so the loop would run on.
 """
 
 from __future__ import annotations
@@ -30,6 +36,13 @@ from types import FrameType, TracebackType
 from typing import Any
 
 __all__ = ["Progress", "wants_bar"]
+
+try:  # the C functions behind signal.getsignal and signal.signal, without the wrappers' enum
+    # conversion, which raises and catches a ValueError for a function handler (~10x the cost)
+    from _signal import getsignal as _getsignal  # type: ignore[import-not-found]
+    from _signal import signal as _setsignal
+except ImportError:  # (an interpreter without them)
+    _getsignal, _setsignal = signal.getsignal, signal.signal
 
 # Seconds a loop must run before its bar appears, and the least seconds between redraws.
 DELAY_SECONDS = 1.0
@@ -75,9 +88,9 @@ class Progress:
     mininterval : float or None, default=None
         Least seconds between two redraws of the bar (None: ``MIN_INTERVAL_SECONDS``).
     lazy : bool, default=False
-        Draw the bar and catch Ctrl-C from the first ``update`` on, not from the start of the
-        block: a loop done before its first update (a fit of one slice) pays nothing for them,
-        and a Ctrl-C before then raises KeyboardInterrupt as usual.
+        Set up the bar at the first ``update``, not at the start of the block: a loop done
+        before its first update (a fit of one slice) pays nothing for it. Ctrl-C is caught from
+        the start of the block either way.
 
     Attributes
     ----------
@@ -113,12 +126,18 @@ class Progress:
         self._previous_handler: Any = None
 
     def __enter__(self) -> Progress:
+        if (
+            self.catch_interrupt
+            and threading.current_thread() is threading.main_thread()
+            and _getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self._previous_handler = _setsignal(signal.SIGINT, self._on_interrupt)
         if not self.lazy:
             self._start()
         return self
 
     def _start(self) -> None:
-        """Draw the bar (if wanted) and catch Ctrl-C (if asked), once."""
+        """Draw the bar (if wanted), once."""
         self._started = True
         if wants_bar(self.verbose):
             from tqdm import tqdm
@@ -133,17 +152,11 @@ class Progress:
                 leave=False,
                 dynamic_ncols=True,
             )
-        if (
-            self.catch_interrupt
-            and threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
-        ):
-            self._previous_handler = signal.signal(signal.SIGINT, self._on_interrupt)
 
     @property
     def started(self) -> bool:
-        """Whether the bar and the Ctrl-C handler are set up (at once, or with ``lazy`` at the
-        first update)."""
+        """Whether the bar is set up, if wanted (at once, or with ``lazy`` at the first
+        update)."""
         return self._started
 
     def _on_interrupt(self, signum: int, frame: FrameType | None) -> None:
@@ -176,7 +189,7 @@ class Progress:
         traceback: TracebackType | None,
     ) -> None:
         if self._previous_handler is not None:
-            signal.signal(signal.SIGINT, self._previous_handler)
+            _setsignal(signal.SIGINT, self._previous_handler)
             self._previous_handler = None
         if self._bar is not None:
             self._bar.close()

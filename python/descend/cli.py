@@ -293,14 +293,14 @@ def _fit_command(args: argparse.Namespace, out: TextIO) -> int:
     table = _read(args)
     model = make_estimator(args.model, _estimator_options(args))
     train, test = _split(len(table.X), args.test_size, args.random_state or 0)
-    print(
-        f"{type(model).__name__} on {table.path}: {len(train)} training rows, "
-        f"{len(test)} held out; {len(table.feature_names)} features; target "
-        f"{table.target!r}",
-        file=out,
-        flush=True,
-    )
-    try:
+    try:  # (from the first line on, a Ctrl-C is reported on `out` after it)
+        print(
+            f"{type(model).__name__} on {table.path}: {len(train)} training rows, "
+            f"{len(test)} held out; {len(table.feature_names)} features; target "
+            f"{table.target!r}",
+            file=out,
+            flush=True,
+        )
         seconds, _, reason = _fit(model, table.X[train], table.y[train])
     except KeyboardInterrupt:
         if not hasattr(model, "coef_"):
@@ -391,8 +391,6 @@ def _compare_command(args: argparse.Namespace, out: TextIO) -> int:
         f"{'optimizer':<12} {'final loss':>12} {'epochs':>7} {'time':>9} "
         f"{(('held-out ' if held_out else 'training ') + metric_name):>18}  stopped"
     )
-    print(header, file=out)
-    print("-" * len(header), file=out, flush=True)
     done: dict[str, Any] = {}
     interrupted = False
     with Progress(
@@ -402,21 +400,22 @@ def _compare_command(args: argparse.Namespace, out: TextIO) -> int:
         verbose=False if args.quiet else None,
         catch_interrupt=False,
     ) as progress:
-        for name, model in models.items():
-            try:
+        try:  # (from the header on, a Ctrl-C is reported on `out` after the rows done)
+            print(header, file=out)
+            print("-" * len(header), file=out, flush=True)
+            for name, model in models.items():
                 seconds, status, _ = _fit(model, table.X[train], table.y[train])
-            except KeyboardInterrupt:
-                interrupted = True
-                break
-            score = metrics(model, X_eval, y_eval)[metric_name]
-            final = model.loss_curve_[-1] if model.loss_curve_ else float("nan")
-            print(
-                f"{name:<12} {final:>12.6g} {model.n_iter_:>7} {_duration(seconds):>9} "
-                f"{score:>18.6g}  {status}",
-                file=out,
-            )
-            done[name] = model
-            progress.update(1)
+                score = metrics(model, X_eval, y_eval)[metric_name]
+                final = model.loss_curve_[-1] if model.loss_curve_ else float("nan")
+                print(
+                    f"{name:<12} {final:>12.6g} {model.n_iter_:>7} {_duration(seconds):>9} "
+                    f"{score:>18.6g}  {status}",
+                    file=out,
+                )
+                done[name] = model
+                progress.update(1)
+        except KeyboardInterrupt:
+            interrupted = True
     if args.plot and done:
         from . import plot
 

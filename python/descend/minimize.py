@@ -276,15 +276,15 @@ def _run_landscape(
     progress: _progress.Progress,
 ) -> bool:
     """The C++ loop over a landscape; True if the callback stopped it. Without a callback it
-    runs in growing slices (the first one before `progress` is entered: most runs end there,
-    without its cost); with one, one iteration per call, the callback after each. Stops early,
-    at the end of a slice or iteration, once Ctrl-C was pressed."""
+    runs in growing slices (most runs end in the first, before the bar is set up); with one,
+    one iteration per call, the callback after each. Stops early, at the end of a slice or
+    iteration, once Ctrl-C was pressed."""
     minimize_steps = landscape._core.minimize_steps
     if notify is None:
         steps = _FIRST_SLICE
-        if minimize_steps(x, run, steps) != "running":
-            return False
         with progress:
+            if minimize_steps(x, run, steps) != "running":
+                return False
             while not _report(progress, run):
                 started = time.perf_counter()
                 if minimize_steps(x, run, steps) != "running":
@@ -441,7 +441,10 @@ def minimize(
     the result reached so far, with ``status=4``, ``success=False`` and a message saying it
     was interrupted; x, fun, jac, nit and history are those of the last iterate (as if
     max_iter had stopped the run there). It does not re-raise KeyboardInterrupt: the result
-    is the only place the iterate lives. A second Ctrl-C raises KeyboardInterrupt at once.
+    is the only place the iterate lives. A Ctrl-C in the slice or iteration where the run
+    ends anyway (converges, reaches max_iter, diverges, or the callback stops it) raises
+    KeyboardInterrupt after it, so that it is never lost. A second Ctrl-C raises
+    KeyboardInterrupt at once.
 
     **Bias corrections.** In this loop the Adam family (adam, adamw, radam, adamax) keeps
     beta1^t and beta2^t as running products in double-double arithmetic instead of two
@@ -514,14 +517,19 @@ def minimize(
         def values(points: np.ndarray) -> np.ndarray:
             return np.array([value(p) for p in points])
 
-    # entered by the loops: a bar (after a second, if disp asks for it) and the Ctrl-C flag
+    # entered by the loops before their first step: the Ctrl-C flag, and from the first report
+    # on a bar (after a second, if disp asks for it)
     progress = _progress.Progress(total=loop["max_iter"], desc=f"minimize ({method})",
-                                  verbose=disp)  # fmt: skip
+                                  verbose=disp, lazy=True)  # fmt: skip
     if landscape is not None:
         stopped = _run_landscape(landscape, x, run, notify, progress)
     else:
         stopped = _run_python(evaluate, x, run, notify, progress)
-    interrupted = progress.interrupted and run.status == "running"
+    interrupted = progress.interrupted and run.status == "running" and not stopped
+    if progress.interrupted and not interrupted:  # the run ended anyway: the Ctrl-C goes on
+        raise KeyboardInterrupt(
+            f"minimize ({method}): Ctrl-C came as the run ended at iteration {run.nit}"
+        )
 
     status_name = run.status
     history = run.history  # (a copy: read once)
