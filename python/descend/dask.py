@@ -502,10 +502,9 @@ def fit(
         Workers holding row chunks were lost and the chunks could not be reloaded (see the
         user guide's page on Dask).
     KeyboardInterrupt
-        Ctrl-C: from the end of the first epoch on, the fit stops at the end of the epoch
-        under way and the estimator keeps the parameters reached, with
-        ``status_ == "interrupted"`` (as ``estimator.fit``); before it, or at a second Ctrl-C,
-        at once, and the estimator is left as it was.
+        Ctrl-C: the fit stops at the end of the epoch under way and the estimator keeps the
+        parameters reached, with ``status_ == "interrupted"`` (as ``estimator.fit``); at a
+        second Ctrl-C, at once, and the estimator is left as it was.
     """
     if not isinstance(estimator, LinearRegression | LogisticRegression):
         raise TypeError(
@@ -668,9 +667,8 @@ def _run_epochs(
     n_samples: int,
     progress: Progress,
 ) -> None:
-    """The fit's epochs, until the solver stops or Ctrl-C is caught by progress (from the
-    end of the first epoch on; before, it raises KeyboardInterrupt and the estimator is left
-    as it was).
+    """The fit's epochs, until the solver stops or Ctrl-C is caught by progress (checked at
+    the end of each epoch).
 
     Full batch: each epoch, the sums of all rows at theta (one round trip), then the epoch's
     step in C++ (``_core.fit_linear_from_sums``). Mini-batches: the C++ loop

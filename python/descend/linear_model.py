@@ -748,15 +748,15 @@ class _LinearModel(BaseEstimator):
                         **run.scaling_arguments(),
                     )
                     self._report(run, losses, validation_losses)
-                    # (a fit done in one slice never sets up the bar and Ctrl-C handler)
+                    # (a fit done in one slice never sets up the bar)
                     if losses and (progress.started or status == "running"):
                         progress.update(len(losses), loss=losses[-1])
                     if progress.interrupted:
                         break
         except KeyboardInterrupt:
-            # Ctrl-C outside the Progress flag (in the first slice, before the handler is set
-            # up; another SIGINT handler; a second Ctrl-C; a fit in a thread): keep what the
-            # finished slices reached (the epochs the solver counts), then stop.
+            # Ctrl-C outside the Progress flag (another SIGINT handler; a second Ctrl-C; a fit
+            # in a thread): keep what the finished slices reached (the epochs the solver
+            # counts), then stop.
             if called:
                 check_deferred()
                 self._stop_interrupted(run, names, X.shape[1], early_stopping)
