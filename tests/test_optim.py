@@ -611,6 +611,60 @@ def test_a_step_under_way_refuses_another_one_on_either_path():
     assert opt.state_dict()["state"][0]["step"] == 2
 
 
+def test_the_instances_step_is_the_methods_step_with_its_arguments_and_errors():
+    w = np.ones(3)
+    opt = optim.Adam([w], lr=0.1)
+    assert opt.step([np.ones(3)]) is None  # prepares the fast path
+    assert opt.step(grads=(np.ones(3),)) is None  # a keyword: through the method
+    assert opt.step([np.ones(3)]) is None  # the fast path
+    assert opt.state_dict()["state"][0]["step"] == 3
+    with pytest.raises(TypeError, match=r"step\(\) missing 1 required positional argument"):
+        opt.step()
+    with pytest.raises(TypeError, match=r"step\(\) takes 2 positional arguments but 3"):
+        opt.step([np.ones(3)], None)
+    with pytest.raises(ValueError, match=r"grads\[0\]: expected shape \(3,\)"):
+        opt.step([np.ones(4)])
+    assert opt.state_dict()["state"][0]["step"] == 3
+
+
+def test_a_subclass_defining_step_has_its_own_step_called():
+    class Counting(optim.SGD):
+        def step(self, grads):
+            self.calls = getattr(self, "calls", 0) + 1
+            super().step(grads)
+
+    w = np.ones(2)
+    opt = Counting([w], lr=0.5)
+    for _ in range(3):
+        opt.step([np.ones(2)])
+    assert opt.calls == 3
+    assert np.array_equal(w, [-0.5, -0.5])
+
+
+def test_an_unpickled_or_copied_optimizers_step_acts_on_itself():
+    w = np.ones(2)
+    opt = optim.SGD([w], lr=0.5, on_nonfinite="skip")
+    opt.step([np.ones(2)])
+    for twin in (pickle.loads(pickle.dumps(opt)), copy.copy(opt), copy.deepcopy(opt)):
+        twin.step([np.array([np.nan, 0.0])])
+        assert twin.nonfinite_steps == 1
+    assert opt.nonfinite_steps == 0
+
+
+def test_an_optimizer_that_has_stepped_is_freed_by_the_garbage_collector():
+    import gc
+    import weakref
+
+    w = np.ones(2)
+    opt = optim.Adam([w], lr=0.1)
+    opt.step([np.ones(2)])
+    opt.step([np.ones(2)])
+    ref = weakref.ref(opt)
+    del opt
+    gc.collect()
+    assert ref() is None
+
+
 def test_settings_changed_after_a_step_apply_to_the_next_one():
     w = np.ones(3)
     opt = optim.SGD([w], lr=0.1, on_nonfinite="skip")

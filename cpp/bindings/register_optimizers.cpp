@@ -739,6 +739,35 @@ private:
     std::int64_t* calls_ = nullptr;
 };
 
+/// An optimizer's `step` as one C call (what StepPlan.bind returns, a builtin method whose
+/// self is the tuple (capsule of the plan, plan, step, full_step)): the prepared step if it
+/// takes these gradients, else `full_step(grads)`, the optimizer's full path (which names what
+/// is wrong, prepares the plan again, ...); a call with anything but one positional argument
+/// goes to `step`, the Python method, which refuses it as it would have.
+PyObject* call_bound_step(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
+                          PyObject* kwnames) {
+    if (nargs != 1 || kwnames != nullptr) {
+        return PyObject_Vectorcall(PyTuple_GET_ITEM(self, 2), args, nargs, kwnames);
+    }
+    auto* plan = static_cast<StepPlan*>(PyCapsule_GetPointer(PyTuple_GET_ITEM(self, 0), nullptr));
+    try {
+        if (plan->step(args[0])) Py_RETURN_NONE;
+    } catch (py::error_already_set& error) {
+        error.restore();
+        return nullptr;
+    } catch (const std::exception& error) {  // a worker thread that could not start
+        PyErr_SetString(PyExc_RuntimeError, error.what());
+        return nullptr;
+    }
+    return PyObject_Vectorcall(PyTuple_GET_ITEM(self, 3), args, 1, nullptr);
+}
+
+PyMethodDef bound_step_def{
+    "step", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&call_bound_step)),
+    METH_FASTCALL | METH_KEYWORDS,
+    "step($self, grads)\n--\n\nThe optimizer's step (see its class's step): its prepared "
+    "C++ step when that takes these gradients, its full step otherwise."};
+
 // ------------------------------------------------------------------ registration helpers
 
 /// The Python type of update rule R: from its field table (R::fields()), a keyword-only
@@ -827,7 +856,20 @@ void register_optimizers(py::module_& m) {
              "numpy.ndarray or None per parameter) if everything checks; True if taken, False "
              "(nothing changed) otherwise.")
         .def("enter", &StepPlan::enter, "Marks a step as under way; False if one already is.")
-        .def("leave", &StepPlan::leave, "Ends the step begun by enter().");
+        .def("leave", &StepPlan::leave, "Ends the step begun by enter().")
+        .def(
+            "bind",
+            [](const py::object& plan, const py::object& step, const py::object& full_step) {
+                const py::tuple self = py::make_tuple(
+                    py::capsule(plan.cast<StepPlan*>()), plan, step, full_step);
+                PyObject* bound = PyCFunction_NewEx(&bound_step_def, self.ptr(), nullptr);
+                if (bound == nullptr) throw py::error_already_set();
+                return py::reinterpret_steal<py::object>(bound);
+            },
+            "step"_a, "full_step"_a,
+            "A callable f(grads) for an optimizer's `step` attribute, one C call: step(grads) "
+            "of this plan if it takes them, else full_step(grads); called with anything but "
+            "one positional argument, it calls step (both bound methods of the optimizer).");
 #define DESCEND_REGISTER_RULE(Rule, name, reference)                                         \
     register_rule<Rule>(m, #Rule,                                                            \
                         "Hyperparameters of " #Rule " (" reference "'s names and defaults)."); \

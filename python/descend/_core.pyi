@@ -12,6 +12,9 @@ import typing_extensions
 
 class StepPlan:
     def __init__(self) -> None: ...
+    def bind(
+        self, step: typing.Any, full_step: typing.Any
+    ) -> collections.abc.Callable[..., None]: ...
     def build(
         self,
         groups: typing.Any,

@@ -21,6 +21,8 @@ after any change (to a group, ``n_threads``, ``on_nonfinite``, ``stopped``); the
 between check, in one C++ call, only what can change from call to call (each array still as
 it was, each gradient's dtype, shape, layout and memory), and a group with a ``schedule``
 takes the full path every step. Either way the same arrays are refused with the same errors.
+``opt.step`` itself is that one call: an instance attribute (bound again in a copy or an
+unpickled optimizer) standing for the method, unless a subclass defines its own ``step``.
 
 Parameter groups work as in torch: pass a list of dicts, each with ``"params"`` and any
 hyperparameters that differ from the defaults; ``opt.param_groups[k]["lr"] = 0.01`` (or any
@@ -83,6 +85,7 @@ import inspect
 import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
+from types import MethodType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -401,6 +404,7 @@ class Optimizer:
         self._planned = -1
         self._plan = _core.StepPlan()
         self._plan_step = self._plan.step  # bound once: the fast path's only call
+        self._bind_step()
         _check_schedule(schedule)
         self.n_threads = None if n_threads is None else check_int("n_threads", n_threads, 1)
         if on_nonfinite not in _ON_NONFINITE:
@@ -621,11 +625,24 @@ class Optimizer:
             Another thread is inside ``step()`` of this optimizer.
         """
         # The fast path, the per-call overhead of every step: one C++ call (StepPlan.step),
-        # which checks the gradients and steps, or changes nothing and sends the call below (a
-        # change since the step was prepared, a schedule, a gradient it does not take, a
-        # refusal to name, a non-finite gradient, another step under way).
+        # which checks the gradients and steps, or changes nothing and sends the call to
+        # _full_step (a change since the step was prepared, a schedule, a gradient it does not
+        # take, a refusal to name, a non-finite gradient, another step under way). The
+        # instance's `step` attribute (_bind_step) does the same without this Python frame.
         if self._plan_step(grads):
             return
+        self._full_step(grads)
+
+    def _bind_step(self) -> None:
+        """Set the instance's ``step`` to the same step as one C call (StepPlan.bind: the
+        prepared step, else ``_full_step``), unless a subclass has its own ``step``. Bound
+        methods of this optimizer: bound again in an unpickled (or copied) one."""
+        if type(self).step is Optimizer.step:
+            vars(self)["step"] = self._plan.bind(MethodType(Optimizer.step, self), self._full_step)
+
+    def _full_step(self, grads: Sequence[np.ndarray | None]) -> None:
+        """step() beyond its fast path: the checks that name what is wrong, the schedules and
+        the non-finite gradients, then the fast path prepared again."""
         plan = self._plan
         if not plan.enter():
             raise ConcurrentStepError(
@@ -969,6 +986,7 @@ class Optimizer:
         rebuilt.nonfinite_steps = check_int("nonfinite_steps", nonfinite_steps, 0)
         rebuilt.stopped = check_flag("stopped", stopped)
         self.__dict__.update(rebuilt.__dict__)
+        self._bind_step()
 
 
 if TYPE_CHECKING:
