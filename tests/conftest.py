@@ -50,5 +50,5 @@ def fit_in_slices(X, y, rule, schedule, options, slices, seed) -> tuple[np.ndarr
     for epochs in slices:
         arguments = (X, y, None, theta, state, None, rule, schedule, options, run, epochs)
         _, chunk, _ = _core.fit_linear(*arguments, loss="squared_error")
-        losses += chunk
+        losses += chunk.tolist()
     return theta, losses

@@ -76,8 +76,8 @@ class Fit:
         loop = dict(options=self.options, solver_state=self.solver_state, epochs=epochs)
         arguments = arrays | rule | loop | dict(sample_weight=None) | changes
         self.status, losses, validation = _core.fit_linear(**arguments)
-        self.losses += losses
-        self.validation_losses += validation
+        self.losses += losses.tolist()
+        self.validation_losses += validation.tolist()
         return self.status
 
     def arrays(self) -> list[np.ndarray]:
@@ -109,6 +109,23 @@ def objective(
     l1 = {"l1": alpha, "elasticnet": alpha * l1_ratio}.get(penalty, 0.0)
     l2 = {"l2": alpha, "elasticnet": alpha * (1 - l1_ratio)}.get(penalty, 0.0)
     return (s @ point) / s.sum() + l1 * np.abs(w).sum() + 0.5 * l2 * (w @ w)
+
+
+# ---------------------------------------------------------------- what a call returns
+
+
+def test_the_losses_of_a_call_come_back_as_float64_arrays_one_value_per_epoch():
+    X, y = make_data("squared_error")
+    theta = np.zeros(6)
+    arguments = (X, y, None, theta, np.zeros((0, 6)), None, _core.SGD(), _core.Constant(0.01))
+    options = _core.SolverOptions(max_iter=10, tol=-1.0)
+    status, losses, validation = _core.fit_linear(
+        *arguments, options, _core.SolverState(0), 4, loss="squared_error"
+    )
+    assert status == "running"
+    assert isinstance(losses, np.ndarray) and losses.dtype == np.float64 and losses.shape == (4,)
+    assert isinstance(validation, np.ndarray) and validation.shape == (0,)
+    assert losses[0] == pytest.approx(np.mean(y**2), rel=1e-12)  # the loss at theta = 0
 
 
 # ---------------------------------------------------------------- stopping rules

@@ -348,6 +348,19 @@ def test_fitted_model_pickles():
     np.testing.assert_array_equal(again.predict(X), model.predict(X))
 
 
+def test_loss_curve_is_a_list_of_floats_also_unread_before_pickling_and_after_partial_fit():
+    X, y = tutorial_data()
+    model = descend.LinearRegression(learning_rate=0.1, max_iter=5, tol=None)
+    assert not hasattr(model, "loss_curve_")
+    model.fit(X, y)
+    again = pickle.loads(pickle.dumps(model))  # (pickled before loss_curve_ was ever read)
+    curve = model.loss_curve_
+    assert type(curve) is list and len(curve) == 5 and all(type(v) is float for v in curve)
+    assert again.loss_curve_ == curve and model.loss_curve_ is curve
+    model.partial_fit(X, y)
+    assert len(model.loss_curve_) == 6 and model.loss_curve_[:5] == curve
+
+
 # ---------------------------------------------------------------------- sample weights
 def test_sample_weights_match_repeating_rows(rng):
     X, y = well_conditioned(rng, m=30, n=2)

@@ -2,6 +2,7 @@
 // softmax; dense or CSR X; float32/float64; any penalty), the SolverOptions and SolverState it
 // carries. (The loss-and-gradient kernels are in register_objectives.cpp.) Argument checks and GIL release only: the loop is
 // cpp/include/descend/solver.hpp.
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -13,6 +14,7 @@
 #include <descend/objectives/softmax.hpp>
 #include <descend/solver.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -370,6 +372,14 @@ inline FeatureScaling checked_scaling(const FitArguments& a, std::size_t n, bool
     return scaling;
 }
 
+/// A float64 NumPy array of `values`: the per-epoch losses fit_linear returns, one allocation
+/// and a copy (a list would make a Python float per epoch, more than a small epoch costs).
+py::array_t<double> float_array(const std::vector<double>& values) {
+    py::array_t<double> array(static_cast<py::ssize_t>(values.size()));
+    std::copy(values.begin(), values.end(), array.mutable_data());
+    return array;
+}
+
 /// Checks everything that depends on the objective, then runs the loop with the GIL released.
 /// `data` is the data term with X, y, its own hyperparameters and fit_intercept set;
 /// `theta_shape` is (n + 1,) or (n + 1, K).
@@ -424,13 +434,18 @@ py::tuple fit_objective(const FitArguments& a, Data data,
         Validation<std::decay_t<decltype(fitted)>> validation;
         if (!held_out.empty()) validation = {&held_out_twin, RowSet{held_out.data(), held_out.size()}};
         History history;
+        // room for the epochs of this call (up to a bound: a slice of a long fit stops early)
+        const std::size_t expected = std::min<std::size_t>(a.epochs, 4096);
+        history.losses.reserve(expected);
+        if (!held_out.empty()) history.validation_losses.reserve(expected);
         Status status;
         {
             py::gil_scoped_release release;
             status = run_fit(fitted, train_set, validation, iterate, a.optimizer, *a.schedule,
                              *a.options, *a.run, a.epochs, history);
         }
-        return py::make_tuple(status_name(status), history.losses, history.validation_losses);
+        return py::make_tuple(status_name(status), float_array(history.losses),
+                              float_array(history.validation_losses));
     };
     if (!scaled) return fit(objective, held_out_objective);
     using ScaledObjective = Scaled<Penalized<LinearData<T>>, T>;
@@ -643,8 +658,9 @@ goes on).)doc")
         "n_threads"_a = py::none(),
         R"doc(Runs up to `epochs` more epochs of the solver loop on a linear model, in place.
 
-Returns (status, losses, validation_losses). status: 'running' (the epochs or the time slice ran
-out: call again), 'converged', 'max_iter', 'diverged', 'early_stopped'.
+Returns (status, losses, validation_losses), the last two float64 arrays (one value per epoch
+of this call). status: 'running' (the epochs or the time slice ran out: call again), 'converged',
+'max_iter', 'diverged', 'early_stopped'.
 
 X: C-contiguous 2-D float64/float32 array or scipy.sparse CSR matrix/array (int32/int64
 indices, sorted within each row, in range; never densified or copied). y: targets of X's dtype

@@ -175,6 +175,12 @@ def _solver_options(*values: Any) -> Any:
 
 
 # ---------------------------------------------------------------------- the carried state
+# The losses of a run before its first epoch (read-only: a run's losses are replaced, never
+# written in place).
+_NO_LOSSES = np.empty(0)
+_NO_LOSSES.flags.writeable = False
+
+
 def _read_schedule_state(core: Any, schedule: object) -> None:
     """Copy the state the C++ solver keeps in `core` into the Python schedule it was made from
     (only ReduceOnPlateau has state; wrappers are followed)."""
@@ -205,16 +211,19 @@ class _FitState:
         # coordinates of descend._scaling (fixed at the first fit, kept for partial_fit)
         self.scaling = scaling
         self.classes = classes
-        self.state = np.zeros((rule.state_slots, *theta.shape), dtype=theta.dtype)
-        # Adagrad's sum starts at initial_accumulator_value (as descend.optim.Adagrad's)
-        self.state.fill(getattr(rule, "initial_accumulator_value", 0.0))
+        slots = rule.state_slots
+        self.state = np.zeros((slots, *theta.shape), dtype=theta.dtype)
+        if slots:  # Adagrad's sum starts at initial_accumulator_value (as descend.optim.Adagrad's)
+            self.state.fill(getattr(rule, "initial_accumulator_value", 0.0))
         self.average = np.zeros_like(theta) if average else None
         self.averaging_from = average
         self.solver = _core.SolverState(seed)
         self.schedule = schedule
         self.schedule_core = schedule._to_core()
         self.lr = lr
-        self.losses: list[float] = []
+        # the loss of every epoch (a float64 array: no Python float per epoch; the estimator's
+        # loss_curve_ is made from it when read) and the validation loss of every epoch
+        self.losses = _NO_LOSSES
         self.validation_losses: list[float] = []
 
     def parameters(self) -> np.ndarray:
@@ -238,16 +247,19 @@ class _FitState:
         }
 
     def __getstate__(self) -> dict[str, Any]:
-        # The C++ schedule is not picklable: its state goes into a Python copy instead.
+        # The C++ schedule is not picklable: its state goes into a Python copy instead. The
+        # losses are pickled as a list of floats.
         state = dict(self.__dict__)
         schedule = copy.deepcopy(self.schedule)
         _read_schedule_state(state.pop("schedule_core"), schedule)
         state["schedule"] = schedule
+        state["losses"] = self.losses.tolist()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         _check_fit_state(state)
         self.__dict__.update(state)
+        self.losses = np.array(self.losses, dtype=np.float64)
         self.schedule_core = self.schedule._to_core()
 
 
@@ -710,7 +722,7 @@ class _LinearModel(BaseEstimator):
         def check_deferred() -> None:
             """X's NaN/Inf check, deferred (see _defers_finite_check): due unless the first
             epoch's loss, a sum over every row, came out finite."""
-            if deferred and not (run.losses and math.isfinite(run.losses[0])):
+            if deferred and not (len(run.losses) and math.isfinite(run.losses[0])):
                 check_finite_matrix("X", X)
 
         try:
@@ -749,7 +761,7 @@ class _LinearModel(BaseEstimator):
                     )
                     self._report(run, losses, validation_losses)
                     # (a fit done in one slice never sets up the bar)
-                    if losses and (progress.started or status == "running"):
+                    if len(losses) and (progress.started or status == "running"):
                         progress.update(len(losses), loss=losses[-1])
                     if progress.interrupted:
                         break
@@ -806,7 +818,8 @@ class _LinearModel(BaseEstimator):
         "interrupted". Epochs whose losses the interruption lost (it came as the C++ loop
         returned them) get NaN in loss_curve_, so that it keeps one entry per epoch."""
         missing = int(run.solver.epoch) - len(run.losses)
-        run.losses.extend([math.nan] * missing)
+        if missing > 0:
+            run.losses = np.concatenate((run.losses, np.full(missing, math.nan)))
         if early_stopping:
             run.validation_losses.extend([math.nan] * missing)
         best = run.solver.best_theta
@@ -816,16 +829,25 @@ class _LinearModel(BaseEstimator):
                 run.average[...] = np.asarray(run.solver.best_average).reshape(run.theta.shape)
         self._commit(run, names, n_features, early_stopping, "interrupted")
 
-    def _report(self, run: _FitState, losses: list[float], validation_losses: list[float]) -> None:
+    def _report(
+        self,
+        run: _FitState,
+        losses: np.ndarray | list[float],
+        validation_losses: np.ndarray | list[float],
+    ) -> None:
+        """Append the losses of a call of the loop (arrays from _core.fit_linear, lists from
+        descend.dask's loops) to the run's, and print them with verbose >= 2."""
         first = len(run.losses) + 1
-        if run.losses:
-            run.losses.extend(losses)
-        else:  # (the loop's fresh list: no copy)
-            run.losses = losses
-        run.validation_losses.extend(validation_losses)
+        if len(run.losses):
+            run.losses = np.concatenate((run.losses, losses))
+        else:  # (the loop's fresh array: no copy)
+            run.losses = np.asarray(losses, dtype=np.float64)
+        if len(validation_losses):
+            run.validation_losses.extend(np.asarray(validation_losses, dtype=np.float64).tolist())
         if _prints_epochs(self.verbose):
+            validating = len(validation_losses) > 0
             for k, value in enumerate(losses):
-                held = f", validation loss {validation_losses[k]:.6g}" if validation_losses else ""
+                held = f", validation loss {validation_losses[k]:.6g}" if validating else ""
                 print(f"-- Epoch {first + k}: loss {value:.6g}{held}")
 
     def _commit(
@@ -849,7 +871,7 @@ class _LinearModel(BaseEstimator):
         self.nonfinite_steps_ = int(run.solver.nonfinite_steps)
         self.converged_ = status in ("converged", "early_stopped")
         self.status_ = status
-        self.loss_curve_ = list(run.losses)
+        self.__dict__.pop("_loss_curve", None)  # loss_curve_ is made afresh from run.losses
         if early_stopping:
             self.validation_scores_ = list(run.validation_losses)
         elif hasattr(self, "validation_scores_"):
@@ -900,12 +922,40 @@ class _LinearModel(BaseEstimator):
     # status_ of a fit: the solver's reasons to stop, and Ctrl-C's.
     _STATUSES = ("running", "converged", "early_stopped", "max_iter", "diverged", "interrupted")
 
+    @property
+    def loss_curve_(self) -> list[float]:
+        """The loss of every epoch of the fit (and of the partial_fit calls since), a list made
+        from the fit's losses when first read."""
+        curve: list[float] | None = self.__dict__.get("_loss_curve")
+        if curve is None:
+            run = self.__dict__.get("_fit_state")
+            if run is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute 'loss_curve_'",
+                    name="loss_curve_",
+                    obj=self,
+                )
+            curve = self._loss_curve = run.losses.tolist()
+        return curve
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The attributes to pickle, loss_curve_ among them once fitted."""
+        getstate = getattr(super(), "__getstate__", None)  # (object's from Python 3.11 on)
+        state: dict[str, Any] = dict((getstate() if getstate is not None else None) or vars(self))
+        curve = state.pop("_loss_curve", None)
+        if "_fit_state" in state:
+            state["loss_curve_"] = self.loss_curve_ if curve is None else curve
+        return state
+
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Unpickle, after checking the state: every hyperparameter present, and the fitted
         attributes complete, of the right types and shapes, and consistent with one another and
         with the fit's parameters (a damaged or tampered pickle raises ValueError/TypeError
         naming what is wrong)."""
         self._check_pickled(state)
+        if "loss_curve_" in state:  # (the property's list: checked equal to the fit's losses)
+            state = dict(state)
+            state["_loss_curve"] = state.pop("loss_curve_")
         super_setstate = getattr(super(), "__setstate__", None)
         if super_setstate is not None:
             super_setstate(state)
