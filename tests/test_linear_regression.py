@@ -532,6 +532,20 @@ def test_bad_hyperparameters_are_refused_naming_the_parameter(params, message):
         descend.LinearRegression(**params).fit(X, y)
 
 
+def test_hyperparameters_changed_after_a_fit_are_checked_again_at_the_next():
+    X, y = tutorial_data()
+    model = descend.LinearRegression(learning_rate=0.1, max_iter=5, tol=None).fit(X, y)
+    model.alpha = -1.0
+    with pytest.raises(ValueError, match="alpha must be a finite number >= 0"):
+        model.fit(X, y)
+    model.alpha = 1e-4
+    model.max_iter = True  # (== 1, but a bool: refused)
+    with pytest.raises(ValueError, match="max_iter must be an int >= 1, got True"):
+        model.fit(X, y)
+    model.set_params(max_iter=3, optimizer="adam")
+    assert model.fit(X, y).n_iter_ == 3 and model._fit_state.state.shape[0] == 2
+
+
 @pytest.mark.parametrize(
     ("weight", "message"),
     [

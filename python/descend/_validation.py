@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
-import secrets
+import os
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -447,7 +447,7 @@ def class_weight_per_class(
 def seed_from_random_state(random_state: object) -> int:
     """A 64-bit seed for the C++ generator from None, an int, or a NumPy generator."""
     if random_state is None:
-        return secrets.randbits(63)
+        return int.from_bytes(os.urandom(8), "big") >> 1  # (as secrets.randbits(63))
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         if not 0 <= int(random_state) < 2**64:
             raise ValueError(f"random_state must be in [0, 2**64), got {random_state}")
