@@ -3,14 +3,32 @@
 # NumPy 1.23.5 (numpy>=1.23), in a venv of its own, running the whole suite. The test extras
 # are held to the oldest releases that work with that NumPy (constraints below), so a test
 # that passes only with newer libraries fails here.
-# Usage: scripts/check_min_versions.sh   (from anywhere; PYTHON_MIN=... picks the interpreter,
-# by default python3.10 from PATH or pyenv)
+# Usage: scripts/check_min_versions.sh [build|test]   (from anywhere; PYTHON_MIN=... picks the
+# interpreter, by default python3.10 from PATH or pyenv)
+#   no argument: build the venv, then run the suite in it, in a temporary directory;
+#   build / test: only that half, in the directory MIN_VERSIONS_WORK (kept), so that .ci/run
+#   can build in the background, on the core its single-threaded steps leave idle, and run
+#   the suite at the end.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+phase="${1:-all}"
+case "$phase" in
+  all) work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT ;;
+  build | test) work="${MIN_VERSIONS_WORK:?MIN_VERSIONS_WORK: expected the directory to $phase in}" ;;
+  *) echo "check_min_versions.sh: expected no argument, 'build' or 'test', got '$phase'"; exit 2 ;;
+esac
 started=$SECONDS
 step() { echo "== [$((SECONDS - started)) s] $*"; }
+suite() {
+  step "the whole suite"
+  (cd "$work" && "$work/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests")
+}
+
+if [ "$phase" = test ]; then
+  suite
+  echo "check_min_versions.sh: the suite passed in $((SECONDS - started)) s"
+  exit 0
+fi
 
 # The first python3.10 that runs: pyenv's installs, then PATH (where a pyenv shim may exist
 # that runs nothing unless 3.10 is the selected version, hence the check that it runs).
@@ -48,7 +66,10 @@ step "$("$python" --version) in a venv of its own, with $(head -1 "$work/constra
     -Cbuild-dir="$work/build" -Ccmake.define.CMAKE_INTERPROCEDURAL_OPTIMIZATION=OFF
 "$work/venv/bin/python" -c "import numpy, sys; print('python', sys.version.split()[0], 'numpy', numpy.__version__)"
 
-step "the whole suite"
-(cd "$work" && "$work/venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests")
+if [ "$phase" = build ]; then
+  echo "check_min_versions.sh: built in $((SECONDS - started)) s"
+  exit 0
+fi
+suite
 
 echo "check_min_versions.sh: passed in $((SECONDS - started)) s"

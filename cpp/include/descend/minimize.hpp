@@ -32,13 +32,15 @@
 #include "progress.hpp"
 #include "schedules.hpp"
 
-// The whole minimize loop inlined into one function (GCC and Clang): the iterate, the gradient
-// and the rule's constants then stay in registers from one step to the next (measured on
-// 2-D Rosenbrock with Adam: about a third of the time per step).
+// The loop of a small function (run_local below) inlined into one function (GCC and Clang):
+// the iterate, the gradient and the rule's constants then stay in registers from one step to
+// the next (measured on 2-D Rosenbrock with Adam: about a third of the time per step).
 #if defined(__GNUC__)
 #define DESCEND_FLATTEN __attribute__((flatten))
+#define DESCEND_NOINLINE __attribute__((noinline))
 #else
 #define DESCEND_FLATTEN
+#define DESCEND_NOINLINE
 #endif
 
 namespace descend {
@@ -147,11 +149,7 @@ public:
     MinimizeStatus run_steps(const Function& function, double* x, std::int64_t steps,
                              const Callback& on_iteration) {
         return std::visit(
-            [&](const auto& rule) {
-                if (auto* constant = std::get_if<Constant>(&schedule_))
-                    return run_sized(rule, *constant, function, x, steps, on_iteration);
-                return run_sized(rule, schedule_, function, x, steps, on_iteration);
-            },
+            [&](const auto& rule) { return run_sized(rule, function, x, steps, on_iteration); },
             optimizer_);
     }
 
@@ -177,15 +175,21 @@ public:
 
 private:
     // The learning rate of step t and the loss heard at the end of an iteration, for the
-    // Schedule variant (one visit each) or one schedule type known at compile time.
-    static double rate(const Schedule& schedule, std::int64_t t) {
+    // Schedule variant (one visit each) or one schedule type known at compile time. The
+    // variant's visits are never inlined (DESCEND_NOINLINE): under DESCEND_FLATTEN every
+    // schedule's code would be copied into the loop of every rule and function, for a call
+    // saved per step (about 10 ns of 40 on 2-D Rosenbrock with InverseTime; a constant
+    // learning rate, the default, takes the Constant overload and has no call).
+    DESCEND_NOINLINE static double rate(const Schedule& schedule, std::int64_t t) {
         return learning_rate(schedule, t);
     }
     template <class S>
     static double rate(const S& schedule, std::int64_t t) {
         return schedule(t);
     }
-    static void hear(Schedule& schedule, double f) { schedule_epoch_end(schedule, f); }
+    DESCEND_NOINLINE static void hear(Schedule& schedule, double f) {
+        schedule_epoch_end(schedule, f);
+    }
     template <class S>
     static void hear(S& schedule, double f) {
         if constexpr (has_epoch_end<S>::value) schedule.epoch_end(f);
@@ -302,17 +306,21 @@ private:
         : has_dim<Function>::value                                 ? 2
                                                                    : 0;
 
-    // minimize_steps with the rule and the schedule known: run_local when the function has
-    // local_size variables and there is no callback, else run_with.
-    template <class Rule, class Sched, class Function, class Callback>
-    MinimizeStatus run_sized(const Rule& rule, Sched& schedule, const Function& function,
-                             double* x, std::int64_t steps, const Callback& on_iteration) {
+    // minimize_steps with the rule known: run_local when the function has local_size
+    // variables and there is no callback (with the schedule's type known for a constant
+    // learning rate), else run_with.
+    template <class Rule, class Function, class Callback>
+    MinimizeStatus run_sized(const Rule& rule, const Function& function, double* x,
+                             std::int64_t steps, const Callback& on_iteration) {
         constexpr std::size_t N = local_size<Function>;
         if constexpr (N > 0 && std::is_same_v<Callback, NoCallback>) {
-            if (n_ == N && function.dimension() == N)
-                return run_local<N>(rule, schedule, function, x, steps);
+            if (n_ == N && function.dimension() == N) {
+                if (auto* constant = std::get_if<Constant>(&schedule_))
+                    return run_local<N>(rule, *constant, function, x, steps);
+                return run_local<N>(rule, schedule_, function, x, steps);
+            }
         }
-        return run_with(rule, schedule, function, x, steps, on_iteration);
+        return run_with(rule, schedule_, function, x, steps, on_iteration);
     }
 
     // run_with for a function of N variables (N known at compile time) without a callback:
@@ -383,11 +391,14 @@ private:
     }
 
     // minimize_steps with the rule and the schedule known: evaluate x first if nothing was
-    // observed yet, then up to `steps` steps, each followed by an evaluation.
+    // observed yet, then up to `steps` steps, each followed by an evaluation. Not flattened:
+    // it runs the larger functions (whose O(n) passes outweigh a call) and the runs with a
+    // callback, and flattening it for every rule and function tripled the compile time of
+    // the module's landscapes (cpp/bindings/register_functions.cpp, GCC 12 -O3: about 400 s of
+    // CPU with it and the loop also instantiated for a Constant schedule, 190 s now).
     template <class Rule, class Sched, class Function, class Callback>
-    DESCEND_FLATTEN MinimizeStatus run_with(const Rule& rule, Sched& schedule,
-                                            const Function& function, double* x,
-                                            std::int64_t steps, const Callback& on_iteration) {
+    MinimizeStatus run_with(const Rule& rule, Sched& schedule, const Function& function,
+                            double* x, std::int64_t steps, const Callback& on_iteration) {
         bool go_on = true;
         auto evaluate = [&] {
             const double f = function.value_and_gradient(x, spare_gradient_.data());
