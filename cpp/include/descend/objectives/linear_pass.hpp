@@ -68,24 +68,44 @@ double narrow_lanes(const MatrixView<const T>& X, const T* y, const T* sample_we
                     const PointLoss& point, double* intercept_grad, double* grad) {
     constexpr std::size_t lanes = 4;
     double loss[lanes] = {}, intercept_sum[lanes] = {}, g[N][lanes] = {};
-    // row i into lane q
-    auto accumulate = [&](std::size_t q, std::size_t i) {
-        const T* x = X.data + i * N;
+    // row x (target yi, weight s) into lane q
+    auto accumulate = [&](std::size_t q, const T* x, double yi, double s) {
         double z = b;
         for (std::size_t j = 0; j < N; ++j) z += static_cast<double>(x[j]) * w[j];
-        const LossAndSlope p = point(z, static_cast<double>(y[i]));
-        const double s = Weighted ? static_cast<double>(sample_weight[i]) : 1.0;
+        const LossAndSlope p = point(z, yi);
         const double c = s * p.slope;
         loss[q] += s * p.value;
         intercept_sum[q] += c;
         for (std::size_t j = 0; j < N; ++j) g[j][q] += c * static_cast<double>(x[j]);
     };
+    auto weight = [&](std::size_t i) {
+        return Weighted ? static_cast<double>(sample_weight[i]) : 1.0;
+    };
     std::size_t k = 0;
     for (; k + lanes <= count; k += lanes) {
-        DESCEND_SIMD()
-        for (std::size_t q = 0; q < lanes; ++q) accumulate(q, Indexed ? rows[k + q] : k + q);
+        if constexpr (Indexed) {
+            // the four rows copied side by side first, so that the lanes below read them as
+            // they read consecutive rows (and keep their sums in registers)
+            T x[lanes][N];
+            double yi[lanes], s[lanes];
+            for (std::size_t q = 0; q < lanes; ++q) {
+                const std::size_t i = rows[k + q];
+                for (std::size_t j = 0; j < N; ++j) x[q][j] = X.data[i * N + j];
+                yi[q] = static_cast<double>(y[i]);
+                s[q] = weight(i);
+            }
+            DESCEND_SIMD()
+            for (std::size_t q = 0; q < lanes; ++q) accumulate(q, x[q], yi[q], s[q]);
+        } else {
+            DESCEND_SIMD()
+            for (std::size_t q = 0; q < lanes; ++q)
+                accumulate(q, X.data + (k + q) * N, static_cast<double>(y[k + q]), weight(k + q));
+        }
     }
-    for (std::size_t q = 0; k < count; ++k, ++q) accumulate(q, Indexed ? rows[k] : k);
+    for (std::size_t q = 0; k < count; ++k, ++q) {
+        const std::size_t i = Indexed ? rows[k] : k;
+        accumulate(q, X.data + i * N, static_cast<double>(y[i]), weight(i));
+    }
     *intercept_grad = (intercept_sum[0] + intercept_sum[1]) + (intercept_sum[2] + intercept_sum[3]);
     for (std::size_t j = 0; j < N; ++j) grad[j] = (g[j][0] + g[j][1]) + (g[j][2] + g[j][3]);
     return (loss[0] + loss[1]) + (loss[2] + loss[3]);
