@@ -1,7 +1,19 @@
 """Shared fixtures."""
 
+import signal
+
 import numpy as np
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The Ctrl-C tests need SIGINT delivered as a terminal delivers it. A shell that starts a
+    command in the background without job control (`cmd &` in a script, nohup) starts it with
+    SIGINT ignored, which Python, descend's Progress and the CLI's children then keep, as
+    they should: the tests would wait for an interrupt that never comes. Python's own handler
+    is put back (a child process gets SIGINT's default action from it)."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@
 //   /tmp/epoch_overhead [repeats]
 // Prints ns per epoch (median over repeats, thread CPU time) for each case, and the fitted
 // parameters in hexadecimal, so that two include trees (-I) can be compared bit for bit.
-#include <time.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -23,25 +21,12 @@
 #include "descend/objectives/least_squares.hpp"
 #include "descend/objectives/penalties.hpp"
 
+#include "timing.hpp"
+
 namespace {
 
-double thread_seconds() {
-    timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
-/// Median over `repeats` of the seconds `run` takes.
-double median_seconds(int repeats, const std::function<void()>& run) {
-    std::vector<double> times;
-    for (int r = 0; r < repeats; ++r) {
-        const double start = thread_seconds();
-        run();
-        times.push_back(thread_seconds() - start);
-    }
-    std::nth_element(times.begin(), times.begin() + repeats / 2, times.end());
-    return times[repeats / 2];
-}
+using bench::median_seconds;
+using bench::thread_seconds;
 
 }  // namespace
 

@@ -12,8 +12,6 @@
 //   /tmp/fused_epoch [repeats]
 // Prints ns per row (median over repeats, thread CPU time) for each case.
 #include <sys/mman.h>
-#include <time.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -30,13 +28,11 @@
 #include "descend/permutation.hpp"
 #include "descend/random.hpp"
 
+#include "timing.hpp"
+
 namespace {
 
-double thread_seconds() {
-    timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
+using bench::thread_seconds;
 
 /// A 2 MiB-aligned block of `bytes` bytes starting 16 bytes in, madvised for huge pages.
 struct Block {

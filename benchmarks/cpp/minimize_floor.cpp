@@ -13,8 +13,6 @@
 //   g++ -std=c++17 -O3 -march=x86-64-v3 -fno-math-errno -Icpp/include benchmarks/cpp/minimize_floor.cpp -o /tmp/minimize_floor
 //   /tmp/minimize_floor [repeats]
 // Prints ns per step (median over repeats, thread CPU time) and the final x of each loop.
-#include <time.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -25,16 +23,15 @@
 #include "descend/minimize.hpp"
 #include "descend/objectives/landscapes.hpp"
 
+#include "timing.hpp"
+
 namespace {
 
 constexpr int steps = 10000;
 constexpr double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
 
-double thread_seconds() {
-    timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
+using bench::median;
+using bench::thread_seconds;
 
 // f and its gradient, as descend::Rosenbrock computes them for dim = 2.
 inline double rosenbrock(double x0, double x1, double& g0, double& g1) {
@@ -66,11 +63,6 @@ double bare(double* history, double* out, Bias bias) {
     out[0] = x0;
     out[1] = x1;
     return history[steps];
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
 }
 
 }  // namespace

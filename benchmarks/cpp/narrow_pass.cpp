@@ -14,8 +14,6 @@
 // Prints ns per pass (median over repeats of 10,000 passes, thread CPU time) for each case, and
 // its loss and gradient in hexadecimal (plain, then clone: with FMA they may differ), so that
 // two include trees (-I) can be compared bit for bit.
-#include <time.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -28,28 +26,14 @@
 #include "descend/objectives/huber.hpp"
 #include "descend/objectives/least_squares.hpp"
 
+#include "timing.hpp"
+
 namespace {
 
 using Matrix = descend::MatrixView<const double>;
 
-double thread_seconds() {
-    timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
-/// Median over `repeats` of the seconds `run` takes.
-double median_seconds(int repeats, const std::function<void()>& run) {
-    std::vector<double> times;
-    for (int r = 0; r < repeats; ++r) {
-        const double start = thread_seconds();
-        run();
-        times.push_back(thread_seconds() - start);
-    }
-    const std::size_t middle = times.size() / 2;
-    std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(middle), times.end());
-    return times[middle];
-}
+using bench::median_seconds;
+using bench::thread_seconds;
 
 /// One pass compiled for the command line's flags.
 template <class Point>

@@ -13,8 +13,6 @@
 //   /tmp/row_gather [repeats]
 // Prints ns per row (median over repeats x 3 epochs of 200,000 rows, thread CPU time).
 #include <sys/mman.h>
-#include <time.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -26,6 +24,8 @@
 
 #include "descend/fused_sgd.hpp"
 #include "descend/objectives/least_squares.hpp"
+
+#include "timing.hpp"
 
 namespace {
 
@@ -53,11 +53,7 @@ struct Block {
     Block& operator=(const Block&) = delete;
 };
 
-double thread_seconds() {
-    timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
+using bench::thread_seconds;
 
 // ------------------------------------------------------------------ how rows are requested
 
