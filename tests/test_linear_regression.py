@@ -4,6 +4,7 @@ input, averaging, partial_fit, warm_start, pickling, seeds, dtypes, divergence, 
 import contextlib
 import doctest
 import io
+import os
 import pickle
 import tracemalloc
 import warnings
@@ -13,6 +14,7 @@ import pytest
 
 import descend
 from descend import _core
+from descend._validation import seed_from_random_state
 from descend.cli import tutorial_data
 from descend.schedules import Constant, InverseTime, InvScaling, ReduceOnPlateau
 
@@ -186,6 +188,31 @@ def test_sgd_is_identical_for_the_same_seed_and_differs_for_another(sampling):
     assert first.loss_curve_ == again.loss_curve_
     assert first.coef_[0] != other.coef_[0]
     assert first.t_ == 50 * 100
+
+
+def test_random_state_none_gives_each_fit_a_fresh_seed():
+    X, y = tutorial_data()
+    first, second = (sgd(X, y, None) for _ in range(2))
+    assert first.coef_[0] != second.coef_[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_random_state_none_seeds_of_a_forked_child_differ_from_its_parents():
+    # the seeds come from a generator of the process: a forked child reseeds it, else parent
+    # and child would draw the same seeds (and sample the same rows)
+    read_end, write_end = os.pipe()
+    with warnings.catch_warnings():  # (Python >= 3.12: forking a process with threads)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: send its next seed, then leave at once
+        os.write(write_end, seed_from_random_state(None).to_bytes(8, "big"))
+        os._exit(0)
+    os.close(write_end)
+    parents = seed_from_random_state(None)
+    childs = int.from_bytes(os.read(read_end, 8), "big")
+    os.close(read_end)
+    assert os.waitpid(pid, 0)[1] == 0
+    assert childs != parents
 
 
 def test_tutorial_sgd_lands_near_the_exact_answer():
