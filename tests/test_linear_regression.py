@@ -573,6 +573,17 @@ def test_hyperparameters_changed_after_a_fit_are_checked_again_at_the_next():
     assert model.fit(X, y).n_iter_ == 3 and model._fit_state.state.shape[0] == 2
 
 
+def test_a_new_estimator_is_checked_whatever_the_last_fit_of_its_class_was():
+    # (the checked settings of a class's last fit are reused only for the very same values)
+    X, y = tutorial_data()
+    descend.LinearRegression(max_iter=1, tol=None).fit(X, y)
+    with pytest.raises(ValueError, match="max_iter must be an int >= 1, got True"):
+        descend.LinearRegression(max_iter=True, tol=None).fit(X, y)
+    with pytest.raises(ValueError, match="alpha must be a finite number >= 0"):
+        descend.LinearRegression(max_iter=1, tol=None, alpha=-1.0).fit(X, y)
+    assert descend.LinearRegression(max_iter=1, tol=None).fit(X, y).n_iter_ == 1
+
+
 @pytest.mark.parametrize(
     ("weight", "message"),
     [

@@ -148,6 +148,9 @@ def _compiled_rule(optimizer: object) -> Any:
 # ---------------------------------------------------------------------- the loop's settings
 # The hyperparameter names of each estimator class, read once (from __init__'s signature).
 _PARAMETER_NAMES: dict[type, operator.attrgetter[Any]] = {}
+# The hyperparameter values and checked settings of the last fit of each estimator class (of
+# any instance: a fresh estimator with the same values, a clone, skips the checks too).
+_REMEMBERED_SETTINGS: dict[type, tuple[tuple[Any, ...], _Settings]] = {}
 # The SolverOptions made so far, by their values: they are read-only, and making one costs
 # more than an epoch of a small fit.
 _OPTIONS: dict[tuple[Any, ...], Any] = {}
@@ -196,7 +199,11 @@ def _read_schedule_state(core: Any, schedule: object) -> None:
 class _FitState:
     """Everything a fit carries from one call of the C++ loop to the next (and from one
     partial_fit to the next): theta, the optimizer state, the Polyak average, the solver's
-    counters and generator, the schedule's position and state, the losses so far."""
+    counters and generator, the schedule's position and state, the losses so far.
+
+    ``schedule`` is the run's own (a copy, never the caller's object): the C++ loop updates
+    the state of its compiled schedule in place.
+    """
 
     def __init__(
         self,
@@ -222,7 +229,7 @@ class _FitState:
         self.averaging_from = average
         self.solver = _core.SolverState(seed)
         self.schedule = schedule
-        self.schedule_core = schedule._to_core()
+        self.schedule_core = schedule._core  # (the run's own: no copy)
         self.lr = lr
         # the loss of every epoch (a float64 array: no Python float per epoch; the estimator's
         # loss_curve_ is made from it when read) and the validation loss of every epoch
@@ -532,17 +539,17 @@ class _LinearModel(BaseEstimator):
 
     def _checked_settings(self) -> tuple[_Settings, tuple[Any, ...]]:
         """_settings() and the hyperparameter values it checked. Those of the last committed
-        fit (which _fit remembers: a refused call changes nothing) stand while every
-        hyperparameter is the very object it was then: the checks depend on the values only,
-        which are immutable or (a schedule) checked by their type. The rule is looked up
-        afresh: it is per thread, and an optim instance's hyperparameters are read at every
-        call."""
+        fit of this class (which _fit remembers in _REMEMBERED_SETTINGS: a refused call
+        changes nothing) stand while every hyperparameter is the very object it was then: the
+        checks depend on the values only, which are immutable or (a schedule) checked by their
+        type. The rule is looked up afresh: it is per thread, and an optim instance's
+        hyperparameters are read at every call."""
         cls = type(self)
         hyperparameters = _PARAMETER_NAMES.get(cls)
         if hyperparameters is None:
             hyperparameters = _PARAMETER_NAMES[cls] = operator.attrgetter(*self._get_param_names())
         values = hyperparameters(self)
-        remembered = self.__dict__.get("_remembered_settings")
+        remembered = _REMEMBERED_SETTINGS.get(cls)
         if remembered is not None and all(map(operator.is_, remembered[0], values)):
             settings: _Settings = remembered[1]
             rule = _compiled_rule(self.optimizer)
@@ -815,7 +822,7 @@ class _LinearModel(BaseEstimator):
                 f"they reached (status_={self.status_!r})"
             )
         self._commit(run, names, X.shape[1], early_stopping, status)
-        self._remembered_settings = (hyperparameters, settings)
+        _REMEMBERED_SETTINGS[type(self)] = (hyperparameters, settings)
         self._warn(status, settings, partial, solver.nonfinite_steps - skipped_before)
 
     def _auto_step_size(self) -> bool:
@@ -973,7 +980,6 @@ class _LinearModel(BaseEstimator):
         """The attributes to pickle, loss_curve_ among them once fitted."""
         getstate = getattr(super(), "__getstate__", None)  # (object's from Python 3.11 on)
         state: dict[str, Any] = dict((getstate() if getstate is not None else None) or vars(self))
-        state.pop("_remembered_settings", None)  # (the next fit checks them again)
         curve = state.pop("_loss_curve", None)
         if "_fit_state" in state:
             state["loss_curve_"] = self.loss_curve_ if curve is None else curve
