@@ -324,6 +324,18 @@ def test_labels_are_encoded_chunk_by_chunk_as_np_unique_would(kind):
     assert encoded.dtype == np.int8 and checked is y
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("layout", ["float64", "float32", "float16", "strided"])
+def test_float_labels_with_nan_or_infinity_are_refused(bad, layout):
+    X = np.arange(8.0)[:, None]
+    y = np.array([0.0, 1.0] * 4)
+    y[5] = bad
+    strided = np.repeat(y, 2)[::2]  # (float64, not C-contiguous)
+    y = strided if layout == "strided" else y.astype(layout)
+    with pytest.raises(ValueError, match="Input y contains NaN or infinity"):
+        descend.LogisticRegression().fit(X, y)
+
+
 def test_encoding_200k_labels_takes_about_one_byte_a_sample():
     import tracemalloc
 
