@@ -3,6 +3,7 @@
 import os
 import signal
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -67,6 +68,24 @@ def test_catch_interrupt_false_leaves_ctrl_c_alone():
     with Progress(total=None, desc="fit", verbose=False, catch_interrupt=False):
         with pytest.raises(KeyboardInterrupt):
             os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_a_block_in_another_thread_leaves_ctrl_c_to_the_main_thread():
+    before = signal.getsignal(signal.SIGINT)
+    seen = []
+
+    def block():
+        with Progress(total=None, desc="fit", verbose=False) as progress:
+            seen.append(signal.getsignal(signal.SIGINT))
+        seen.append(progress.interrupted)
+        X, y = _regression(rows=50, columns=2)
+        seen.append(descend.LinearRegression(max_iter=2, tol=None).fit(X, y).n_iter_)
+
+    thread = threading.Thread(target=block)
+    thread.start()
+    thread.join()
+    assert seen == [before, False, 2]
+    assert signal.getsignal(signal.SIGINT) is before
 
 
 # ---------------------------------------------------------------------- in the estimators

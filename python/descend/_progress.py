@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import signal
 import sys
-import threading
 from types import FrameType, TracebackType
 from typing import Any
 
@@ -126,12 +125,11 @@ class Progress:
         self._previous_handler: Any = None
 
     def __enter__(self) -> Progress:
-        if (
-            self.catch_interrupt
-            and threading.current_thread() is threading.main_thread()
-            and _getsignal(signal.SIGINT) is signal.default_int_handler
-        ):
-            self._previous_handler = _setsignal(signal.SIGINT, self._on_interrupt)
+        if self.catch_interrupt and _getsignal(signal.SIGINT) is signal.default_int_handler:
+            try:
+                self._previous_handler = _setsignal(signal.SIGINT, self._on_interrupt)
+            except ValueError:  # (not the main thread, whose Ctrl-C this is not)
+                pass
         if not self.lazy:
             self._start()
         return self

@@ -156,8 +156,20 @@ def as_float_matrix(X: object, name: str = "X", *, finite: bool = True) -> Any:
     used as it is (int data converted to float64); other sparse formats are converted once to
     CSR. Sparse X is never densified.
     """
-    if is_sparse(X):
+    if type(X) is np.ndarray and X.ndim == 2 and X.dtype in _FLOAT_DTYPES and X.flags.c_contiguous:
+        array = X  # (the common case, as it is: no conversion to look for)
+    elif is_sparse(X):
         return _as_csr(X, name, finite)
+    else:
+        array = _as_float_array(X, name)
+    _check_shape(name, array.shape)
+    if finite:
+        check_finite(name, array)
+    return array
+
+
+def _as_float_array(X: object, name: str) -> np.ndarray:
+    """Dense X as a 2-D C-contiguous float32/float64 array (see as_float_matrix)."""
     if X is None:
         raise ValueError(f"{name} must be a 2-D array of shape (n_samples, n_features), got None")
     array = np.asarray(X)
@@ -182,11 +194,7 @@ def as_float_matrix(X: object, name: str = "X", *, finite: bool = True) -> Any:
             array = array.astype(np.float64)
         else:
             raise ValueError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    array = np.ascontiguousarray(array)
-    _check_shape(name, array.shape)
-    if finite:
-        check_finite(name, array)
-    return array
+    return np.ascontiguousarray(array)
 
 
 def feature_names_of(X: object) -> np.ndarray | None:
@@ -270,20 +278,29 @@ def _check_length(name: str, array: np.ndarray, n_samples: int) -> None:
 
 def as_vector_like(values: object, name: str, n_samples: int, dtype: np.dtype) -> np.ndarray:
     """A 1-D C-contiguous finite array of length n_samples and the given dtype."""
-    array = _one_d(values, name)
-    _check_length(name, array, n_samples)
-    if array.dtype.kind == "O":
-        try:
-            array = array.astype(np.float64)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"{name} must hold real numbers: {error}") from error
-    if array.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    if array.dtype == dtype and array.flags.c_contiguous:
-        converted = array  # (nothing to convert: no errstate, which costs more than the rest)
+    if (
+        type(values) is np.ndarray
+        and values.ndim == 1
+        and values.dtype == dtype
+        and values.flags.c_contiguous
+    ):
+        array = converted = values  # (the common case: nothing to convert)
+        _check_length(name, array, n_samples)
     else:
-        with np.errstate(over="ignore"):  # (an overflow to float32 is refused just below)
-            converted = np.ascontiguousarray(array, dtype=dtype)
+        array = _one_d(values, name)
+        _check_length(name, array, n_samples)
+        if array.dtype.kind == "O":
+            try:
+                array = array.astype(np.float64)
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"{name} must hold real numbers: {error}") from error
+        if array.dtype.kind not in "biuf":
+            raise ValueError(f"{name} must hold real numbers, got dtype {array.dtype}")
+        if array.dtype == dtype and array.flags.c_contiguous:
+            converted = array  # (nothing to convert: no errstate, which costs more than the rest)
+        else:
+            with np.errstate(over="ignore"):  # (an overflow to float32 is refused just below)
+                converted = np.ascontiguousarray(array, dtype=dtype)
     if not _core.all_finite(converted):
         original = np.asarray(array, dtype=np.float64)
         if np.isfinite(original).all():  # finite numbers that overflow X's float32

@@ -180,6 +180,21 @@ def _solver_options(*values: Any) -> Any:
     return options
 
 
+# The Constant(lr) schedules of the fits without a schedule, by lr: a Constant has no state,
+# so the runs of one lr share it (making one costs more than an epoch of a small fit).
+_CONSTANTS: dict[float, Schedule] = {}
+
+
+def _constant_schedule(lr: float) -> Schedule:
+    """Constant(lr), made once (from its compiled type: lr is checked already)."""
+    schedule = _CONSTANTS.get(lr)
+    if schedule is None:
+        if len(_CONSTANTS) >= 256:
+            _CONSTANTS.clear()
+        schedule = _CONSTANTS[lr] = cast(Schedule, _Schedule._view(_core.Constant(lr)))
+    return schedule
+
+
 # ---------------------------------------------------------------------- the carried state
 # The losses of a run before its first epoch (read-only: a run's losses are replaced, never
 # written in place).
@@ -201,8 +216,8 @@ class _FitState:
     partial_fit to the next): theta, the optimizer state, the Polyak average, the solver's
     counters and generator, the schedule's position and state, the losses so far.
 
-    ``schedule`` is the run's own (a copy, never the caller's object): the C++ loop updates
-    the state of its compiled schedule in place.
+    ``schedule`` is the run's own (a copy, never the caller's object: the C++ loop updates
+    the state of its compiled schedule in place), or a Constant, which has no state to update.
     """
 
     def __init__(
@@ -721,10 +736,8 @@ class _LinearModel(BaseEstimator):
             else:
                 lr = float(self.learning_rate)
             rule = settings.rule
-            schedule = (  # (Constant(lr) from its compiled type: lr is checked already)
-                cast(Schedule, _Schedule._view(_core.Constant(lr)))  # a Constant
-                if self.schedule is None
-                else copy.deepcopy(self.schedule)
+            schedule = (
+                _constant_schedule(lr) if self.schedule is None else copy.deepcopy(self.schedule)
             )
             run = _FitState(theta, rule, settings.average, seed, schedule, lr, labels, scaling)
 
