@@ -319,12 +319,12 @@ def check_sample_weight(sample_weight: object, n_samples: int, dtype: np.dtype) 
     if isinstance(sample_weight, numbers.Real) and not isinstance(sample_weight, bool):
         sample_weight = np.full(n_samples, sample_weight)
     weight = as_vector_like(sample_weight, "sample_weight", n_samples, dtype)
-    if (weight < 0).any():
+    if np.count_nonzero(weight < 0):  # (np.count_nonzero: a fraction of .any()'s cost)
         raise ValueError(
             f"sample_weight must be non-negative, got {int((weight < 0).sum())} negative "
             f"weight(s) (the smallest {weight.min()!r})"
         )
-    if not weight.any():
+    if not np.count_nonzero(weight):
         raise ValueError("sample_weight must not be all zero: at least one weight must be > 0")
     return weight
 
@@ -351,7 +351,8 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     """np.unique(values) of a 1-D array of labels without NaN, as np.unique computes it (sort,
     keep each value unlike its predecessor), without the wrapper's overhead (most of the cost
     of encoding the labels of a small fit)."""
-    ordered = np.sort(values)
+    ordered = values.copy()  # (and sort in place: np.sort's wrapper costs as much as the sort)
+    ordered.sort()
     keep = np.empty(len(ordered), dtype=bool)
     keep[:1] = True
     keep[1:] = ordered[1:] != ordered[:-1]
@@ -390,13 +391,13 @@ def encode_labels(
                 at = np.searchsorted(seen, chunk)
                 np.minimum(at, len(seen) - 1, out=at)
                 new = seen[at] != chunk
-            if not new.any():
+            if not np.count_nonzero(new):
                 continue
             chunk = chunk[new]
         if kind == "f":
             if not _all_finite(chunk):
                 raise ValueError("Input y contains NaN or infinity")
-            if (chunk != chunk.round()).any():
+            if np.count_nonzero(chunk != chunk.round()):
                 raise ValueError(
                     "Unknown label type: continuous. A classifier needs class labels (strings, "
                     "ints or bools), got floats with fractional parts"
@@ -429,6 +430,10 @@ def class_totals(
 ) -> np.ndarray:
     """The (sample-weighted) number of samples of each class, float64 (n_classes,):
     np.bincount a chunk at a time (its int conversion of the codes stays small)."""
+    if len(codes) <= _LABEL_CHUNK:  # one chunk: its counts, as float64
+        return np.bincount(codes, minlength=n_classes, weights=sample_weight).astype(
+            np.float64, copy=False
+        )
     totals = np.zeros(n_classes)
     for start in _chunks(len(codes)):
         part = slice(start, start + _LABEL_CHUNK)
