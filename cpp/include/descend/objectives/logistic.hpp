@@ -9,6 +9,7 @@
 #include <cstddef>
 
 #include "../view.hpp"
+#include "exp_nonpositive.hpp"
 #include "linear_rows.hpp"
 
 namespace descend {
@@ -19,7 +20,10 @@ namespace descend {
 //   dl/dz = sigmoid(z) - y,  sigmoid(z) = 1 / (1 + e^-|z|)  if z >= 0
 //                                         e^-|z| / (1 + e^-|z|)  otherwise
 /// e^-|z| <= 1 never overflows, so |z| up to 1e300 gives l ~ |z| or exactly 0 and a slope in
-/// [-1, 1].
+/// [-1, 1]. e^-|z| is exp_nonpositive's: inline (no call on a one-row SGD step's critical
+/// path), within 0.8 ulp of exact (std::exp: 0.51). l and dl/dz are then within 2 ulps of this
+/// formula with std::exp (dl/dz: ulps of sigmoid or of dl/dz, the larger), and sigmoid within
+/// 2.5 ulps of exact, as with std::exp (tests/test_log_loss_point.py).
 struct LogisticPoint {
     static constexpr double curvature = 0.25;  ///< sup of d2l/dz2 = sigmoid (1 - sigmoid)
 
@@ -33,7 +37,7 @@ struct LogisticPoint {
     /// l's parts at margin z and label y (for a caller that sums many l and takes one log
     /// of the product of their (1 + e)).
     Parts parts(double z, double y) const {
-        const double e = std::exp(-std::fabs(z));
+        const double e = exp_nonpositive(-std::fabs(z));
         const double sigmoid = (z >= 0.0 ? 1.0 : e) / (1.0 + e);
         return {(1.0 - y) * std::max(z, 0.0) + y * std::max(-z, 0.0), e, sigmoid - y};
     }
