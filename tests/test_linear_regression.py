@@ -573,6 +573,23 @@ def test_hyperparameters_changed_after_a_fit_are_checked_again_at_the_next():
     assert model.fit(X, y).n_iter_ == 3 and model._fit_state.state.shape[0] == 2
 
 
+def test_the_step_size_follows_learning_rate_and_schedule_changed_after_a_fit():
+    # (the fit reads the step size from the checked settings, remembered for the same values)
+    X, y = tutorial_data()
+    model = descend.LinearRegression(learning_rate=0.1, max_iter=5, tol=None)
+    for changes, step in (
+        ({}, 0.1),
+        ({"learning_rate": 0.05}, 0.05),
+        ({"learning_rate": "auto", "schedule": descend.schedules.Constant(0.02)}, 0.02),
+        ({"learning_rate": 0.1, "schedule": None}, 0.1),
+    ):
+        model.set_params(**changes).fit(X, y)
+        fresh = descend.LinearRegression(schedule=descend.schedules.Constant(step), max_iter=5)
+        fresh.set_params(tol=None).fit(X, y)
+        np.testing.assert_array_equal(model.coef_, fresh.coef_, err_msg=str(changes))
+        assert model.intercept_ == fresh.intercept_
+
+
 def test_a_new_estimator_is_checked_whatever_the_last_fit_of_its_class_was():
     # (the checked settings of a class's last fit are reused only for the very same values)
     X, y = tutorial_data()

@@ -104,3 +104,32 @@ def test_a_clean_fit_that_defers_makes_no_pass_over_X_of_its_own(monkeypatch):
     assert X.size not in checked
     descend.LinearRegression(max_iter=2, tol=None, batch_size=1).fit(X, y)  # "auto": checked
     assert X.size in checked
+
+
+def test_whether_a_fit_defers_follows_the_hyperparameters_changed_since_the_last_fit(
+    monkeypatch,
+):
+    # (_settings works it out once for a set of values, which the next fits reuse while they
+    # are the same objects)
+    X, y = make_data("regression", np.float64)
+    checked: list[int] = []
+    all_finite = _core.all_finite
+
+    def counted(array):
+        checked.append(np.asarray(array).size)
+        return all_finite(array)
+
+    monkeypatch.setattr(_core, "all_finite", counted)
+    model = descend.LinearRegression(max_iter=2, tol=None, **DEFERRING["adam rows"])
+    for changes, defers in (
+        ({}, True),
+        ({"sampling": "replacement"}, False),  # the first epoch may miss rows
+        ({"sampling": "shuffle"}, True),
+        ({"learning_rate": "auto"}, False),  # the scaling reads X first
+        ({"schedule": descend.schedules.Constant(0.01)}, True),
+        ({"on_nonfinite": "skip"}, False),
+        ({"on_nonfinite": "stop", "early_stopping": True}, False),
+    ):
+        checked.clear()
+        model.set_params(**changes).fit(X, y)
+        assert (X.size not in checked) is defers, changes

@@ -435,6 +435,10 @@ class _Settings(NamedTuple):
     fit_intercept: bool
     rule: Any  # the compiled update rule (_compiled_rule; lr still to be set)
     n_threads: int | None = None
+    # What the fit derives from the checked values (worked out once with them):
+    learning_rate: float | None = None  # the step size given; None for "auto"
+    auto_step_size: bool = False  # "auto" without a schedule: the fit picks the step size
+    defers_finite_check: bool = False  # see _LinearModel._defers_finite_check
 
 
 # ---------------------------------------------------------------------- the shared base
@@ -521,8 +525,8 @@ class _LinearModel(BaseEstimator):
         one, what was expected and what was given): first those the loop does not take, then
         each of _Settings' fields as it is checked."""
         lr = self.learning_rate
-        if not (isinstance(lr, str) and lr == "auto"):
-            check_real("learning_rate", lr, 0.0, low_open=True)
+        auto = isinstance(lr, str) and lr == "auto"
+        learning_rate = None if auto else check_real("learning_rate", lr, 0.0, low_open=True)
         if self.schedule is not None and not isinstance(self.schedule, _SCHEDULES):
             raise ValueError(
                 "schedule must be None or a descend.schedules object (Constant, InverseTime, "
@@ -536,7 +540,7 @@ class _LinearModel(BaseEstimator):
             check_int("verbose", self.verbose, 0)
         penalty = check_choice("penalty", self.penalty, _PENALTIES)
         average = self.average
-        return _Settings(
+        checked = _Settings(
             penalty="none" if penalty is None else penalty,
             alpha=check_real("alpha", self.alpha, 0.0),
             l1_ratio=check_real("l1_ratio", self.l1_ratio, 0.0, 1.0),
@@ -550,7 +554,10 @@ class _LinearModel(BaseEstimator):
             on_nonfinite=check_choice("on_nonfinite", self.on_nonfinite, _ON_NONFINITE),
             fit_intercept=bool(check_choice("fit_intercept", self.fit_intercept, (False, True))),
             n_threads=_optional_int("n_threads", self.n_threads),
+            learning_rate=learning_rate,
+            auto_step_size=auto and self.schedule is None,
         )
+        return checked._replace(defers_finite_check=self._defers_finite_check(checked))
 
     def _checked_settings(self) -> tuple[_Settings, tuple[Any, ...]]:
         """_settings() and the hyperparameter values it checked. Those of the last committed
@@ -674,7 +681,7 @@ class _LinearModel(BaseEstimator):
         if continuing:
             check_feature_names(getattr(self, "feature_names_in_", None), X, type(self).__name__)
         names = feature_names_of(X)
-        deferred = self._defers_finite_check(settings, partial)
+        deferred = settings.defers_finite_check and not partial
         X = as_float_matrix(X, finite=not deferred)
         if continuing:
             self._check_n_features(X)
@@ -726,15 +733,15 @@ class _LinearModel(BaseEstimator):
                     )
                 theta[...] = previous.in_caller_units(previous.theta)
             scaling = None
-            if self._auto_step_size():
+            if settings.auto_step_size:
                 scaling = self._auto_settings(X, target, weight, loss, n_outputs, settings)
                 lr = scaling.learning_rate
                 theta = to_internal_units(theta, scaling)
-            elif isinstance(self.learning_rate, str):  # the schedule sets every step
+            elif settings.learning_rate is None:  # "auto" with a schedule: it sets every step
                 assert self.schedule is not None
                 lr = float(self.schedule(0))
             else:
-                lr = float(self.learning_rate)
+                lr = settings.learning_rate
             rule = settings.rule
             schedule = (
                 _constant_schedule(lr) if self.schedule is None else copy.deepcopy(self.schedule)
@@ -838,12 +845,9 @@ class _LinearModel(BaseEstimator):
         _REMEMBERED_SETTINGS[type(self)] = (hyperparameters, settings)
         self._warn(status, settings, partial, solver.nonfinite_steps - skipped_before)
 
-    def _auto_step_size(self) -> bool:
-        """Whether the fit picks its step size (learning_rate "auto" without a schedule)."""
-        return isinstance(self.learning_rate, str) and self.schedule is None
-
-    def _defers_finite_check(self, settings: _Settings, partial: bool) -> bool:
-        """Whether fit may skip its pass over X for NaN/Inf: when the first epoch reads every
+    def _defers_finite_check(self, settings: _Settings) -> bool:
+        """Whether fit (never partial_fit) may skip its pass over X for NaN/Inf, for these
+        checked settings (_settings stores the answer in them): when the first epoch reads every
         row of X and nothing else reads X before it. Its loss is then a sum of s_i l(z_i, y_i)
         over all rows, z_i = b + x_i . w, and a NaN or infinity in x_i makes z_i, hence the
         loss, NaN or infinite (x_ij w_j is NaN or infinite whatever w_j is; every loss here
@@ -854,8 +858,7 @@ class _LinearModel(BaseEstimator):
         out), and no "auto" step size (whose scaling statistics read X first)."""
         every_row = self.sampling == "shuffle" or settings.batch_size is None
         return (
-            not partial
-            and not self._auto_step_size()
+            not settings.auto_step_size
             and every_row
             and settings.validation_fraction is None
             and settings.on_nonfinite == "stop"
