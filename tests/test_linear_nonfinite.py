@@ -158,3 +158,14 @@ def test_skip_counts_carry_over_partial_fit_and_pickle():
     assert model.nonfinite_steps_ == 3 and model.t_ == 3 * 61
     copy = pickle.loads(pickle.dumps(model))
     assert copy.nonfinite_steps_ == 3 and copy._fit_state.solver.nonfinite_steps == 3
+
+
+def test_each_partial_fit_warns_of_the_steps_it_skipped_itself():
+    X, y = _poisoned(False, 1e200)
+    model = descend.LinearRegression(
+        batch_size=1, learning_rate=0.01, fit_intercept=False, on_nonfinite="skip"
+    )
+    for calls in (1, 2, 3):
+        with pytest.warns(descend.ConvergenceWarning, match=r"^LinearRegression: 1 step\(s\) "):
+            model.partial_fit(X, y)
+        assert model.nonfinite_steps_ == calls
