@@ -651,12 +651,17 @@ goes on).)doc")
             return result;
         },
         "X"_a, "y"_a, "sample_weight"_a, "theta"_a, "state"_a, "average"_a, "optimizer"_a,
-        "schedule"_a, "options"_a, "solver_state"_a, "epochs"_a, py::kw_only(), "loss"_a,
+        "schedule"_a, "options"_a, "solver_state"_a, "epochs"_a, "loss"_a, py::kw_only(),
         "epsilon"_a = 0.1, "penalty"_a = "none", "alpha"_a = 1e-4, "l1_ratio"_a = 0.15,
         "fit_intercept"_a = true, "train_rows"_a = py::none(), "validation_rows"_a = py::none(),
         "feature_offset"_a = py::none(), "feature_scale"_a = py::none(),
         "n_threads"_a = py::none(),
         R"doc(Runs up to `epochs` more epochs of the solver loop on a linear model, in place.
+
+The twelve arguments up to `loss` may be given by position, the rest only by keyword. A call
+that names none of its arguments skips pybind11's keyword matching, which interns the name of
+every parameter at each call: a one-epoch call on the tutorial's 100 x 1 data took 4.5 us with
+loss= given by keyword and 2.4 us without (minimum over 21 interleaved rounds).
 
 Returns (status, losses, validation_losses), the last two float64 arrays (one value per epoch
 of this call). status: 'running' (the epochs or the time slice ran out: call again), 'converged',
