@@ -156,21 +156,25 @@ double update_then_dot(double* w, const T* x, const T* x_next, std::size_t n, do
 template <class PointLoss>
 class StepLossSum {
   public:
-    StepLossSum(bool /*weighted*/, double inverse_mean_weight)
-        : inverse_mean_weight_(inverse_mean_weight) {}
+    StepLossSum(bool weighted, double inverse_mean_weight)
+        : unit_scale_(!weighted && inverse_mean_weight == 1.0),
+          inverse_mean_weight_(inverse_mean_weight) {}
 
     /// Adds the loss of a step at margin z, label y and sample weight s; returns its slope
     /// coefficient c = s l'(z, y) / mean_weight. `finite`: whether that loss is finite.
+    /// Without sample weights (s = 1, mean_weight = 1) c is l' itself: the same value, without
+    /// two multiplications by 1 on the chain from one step's margin to the next.
     double add(const PointLoss& point, double z, double y, double s, bool& finite) {
         const LossAndSlope p = point(z, y);
         const double loss = s * p.value * inverse_mean_weight_;
         sum_ += loss;
         finite = std::isfinite(loss);
-        return s * p.slope * inverse_mean_weight_;
+        return unit_scale_ ? p.slope : s * p.slope * inverse_mean_weight_;
     }
     double total() const { return sum_; }
 
   private:
+    bool unit_scale_;
     double inverse_mean_weight_, sum_ = 0.0;
 };
 
