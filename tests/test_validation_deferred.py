@@ -90,8 +90,9 @@ def test_finite_data_that_diverges_is_not_refused(settings_name):
     assert model.status_ == "diverged"
 
 
-def test_a_clean_fit_that_defers_makes_no_pass_over_X_of_its_own(monkeypatch):
-    X, y = make_data("regression", np.float64)
+@pytest.fixture
+def checked_sizes(monkeypatch) -> list[int]:
+    """The sizes of the arrays _core.all_finite (the NaN/Inf check of X) is called on."""
     checked: list[int] = []
     all_finite = _core.all_finite
 
@@ -100,26 +101,23 @@ def test_a_clean_fit_that_defers_makes_no_pass_over_X_of_its_own(monkeypatch):
         return all_finite(array)
 
     monkeypatch.setattr(_core, "all_finite", counted)
+    return checked
+
+
+def test_a_clean_fit_that_defers_makes_no_pass_over_X_of_its_own(checked_sizes):
+    X, y = make_data("regression", np.float64)
     descend.LinearRegression(max_iter=2, tol=None, **DEFERRING["fused"]).fit(X, y)
-    assert X.size not in checked
+    assert X.size not in checked_sizes
     descend.LinearRegression(max_iter=2, tol=None, batch_size=1).fit(X, y)  # "auto": checked
-    assert X.size in checked
+    assert X.size in checked_sizes
 
 
 def test_whether_a_fit_defers_follows_the_hyperparameters_changed_since_the_last_fit(
-    monkeypatch,
+    checked_sizes,
 ):
     # (_settings works it out once for a set of values, which the next fits reuse while they
     # are the same objects)
     X, y = make_data("regression", np.float64)
-    checked: list[int] = []
-    all_finite = _core.all_finite
-
-    def counted(array):
-        checked.append(np.asarray(array).size)
-        return all_finite(array)
-
-    monkeypatch.setattr(_core, "all_finite", counted)
     model = descend.LinearRegression(max_iter=2, tol=None, **DEFERRING["adam rows"])
     for changes, defers in (
         ({}, True),
@@ -130,6 +128,6 @@ def test_whether_a_fit_defers_follows_the_hyperparameters_changed_since_the_last
         ({"on_nonfinite": "skip"}, False),
         ({"on_nonfinite": "stop", "early_stopping": True}, False),
     ):
-        checked.clear()
+        checked_sizes.clear()
         model.set_params(**changes).fit(X, y)
-        assert (X.size not in checked) is defers, changes
+        assert (X.size not in checked_sizes) is defers, changes
