@@ -429,3 +429,22 @@ TEST_CASE(schedule_step_size_equals_the_schedule_to_a_few_ulps) {
     const descend::Schedule constant = descend::Constant{0.3};
     CHECK(descend::ScheduleStepSize(constant)(99999) == 0.3);
 }
+
+TEST_CASE(schedule_step_size_fill_gives_each_step_its_own_rate_whatever_the_block) {
+    // the fused loop fills rate_block rates at a time from wherever the call starts: a block
+    // that crosses t = 4096 (where InvScaling's series begins) or a multiple of 64 (its anchors)
+    // gives every step the rate it has alone
+    const std::vector<descend::Schedule> schedules = {
+        descend::InvScaling{0.01, 0.25}, descend::InvScaling{0.01, 1.5}, descend::InverseTime{5.0, 50.0},
+        descend::Constant{0.3}, descend::StepDecay{0.1, 1000, 0.5}};
+    for (const descend::Schedule& schedule : schedules) {
+        const descend::ScheduleStepSize step_size(schedule);
+        for (const std::int64_t start : {std::int64_t{0}, std::int64_t{4000}, std::int64_t{4090}, std::int64_t{123456789}})
+            for (const std::size_t count : {std::size_t{1}, std::size_t{63}, std::size_t{64}, std::size_t{65}, std::size_t{200}}) {
+                std::vector<double> rates(count, -1.0);
+                step_size.fill(start, count, rates.data());
+                for (std::size_t q = 0; q < count; ++q)
+                    CHECK(rates[q] == step_size(start + static_cast<std::int64_t>(q)));
+            }
+    }
+}

@@ -46,6 +46,81 @@ struct FusedSgdAverage {
     std::int64_t start = 1;  ///< the first averaged iterate is the one after step number `start`
 };
 
+/// The step sizes of fused_sgd_epoch from a schedule: learning_rate(schedule, t), a block of
+/// steps at a time (fill), so that the steps read their rates from a buffer and the step loop
+/// calls nothing (see rate_block). InvScaling (power_t <= 1) is evaluated without a std::pow
+/// per step, which would cost more than a sparse step itself. For t >= 4096, with A = t
+/// rounded down to a multiple of 64:
+//   eta0 (t + 1)^-p = eta0 (A + 1)^-p (1 + x)^-p,   x = (t - A) / (A + 1) < 2^-6
+//   (1 + x)^-p = sum_k binom(-p, k) x^k        (10 terms: the rest is below 1e-18)
+/// with (A + 1)^-p from std::pow once per 64 steps, and the rates of those steps from it in
+/// one loop (which vectorizes). The value depends on t alone (not on which steps came before,
+/// nor on how the steps are cut into blocks), so runs cut into slices give the same numbers;
+/// it differs from std::pow by a few ulps. Constant and InverseTime (the tutorial's
+/// t0 / (t + t1)) are evaluated by their own formula, found once here rather than through the
+/// variant at every step.
+class ScheduleStepSize {
+  public:
+    explicit ScheduleStepSize(const Schedule& schedule)
+        : schedule_(&schedule),
+          constant_(std::get_if<Constant>(&schedule)),
+          inverse_time_(std::get_if<InverseTime>(&schedule)) {
+        const InvScaling* inv = std::get_if<InvScaling>(&schedule);
+        if (inv == nullptr || !(inv->power_t <= 1.0)) return;
+        inv_scaling_ = inv;
+        binomial_[0] = 1.0;
+        for (int k = 1; k < terms; ++k)
+            binomial_[k] = binomial_[k - 1] * (-inv->power_t - (k - 1)) / k;
+    }
+
+    /// The learning rates of steps t, t + 1, ..., t + count - 1 into out[0 .. count).
+    void fill(std::int64_t t, std::size_t count, double* out) const {
+        auto step = [t](std::size_t q) { return t + static_cast<std::int64_t>(q); };
+        if (constant_ != nullptr) {
+            for (std::size_t q = 0; q < count; ++q) out[q] = (*constant_)(step(q));
+        } else if (inverse_time_ != nullptr) {
+            for (std::size_t q = 0; q < count; ++q) out[q] = (*inverse_time_)(step(q));
+        } else if (inv_scaling_ == nullptr) {
+            for (std::size_t q = 0; q < count; ++q) out[q] = learning_rate(*schedule_, step(q));
+        } else {
+            std::size_t q = 0;
+            for (; q < count && step(q) < series_from; ++q) out[q] = (*inv_scaling_)(step(q));
+            while (q < count) {
+                const std::int64_t anchor = step(q) & ~std::int64_t{block - 1};
+                const std::size_t stop =
+                    std::min(count, q + static_cast<std::size_t>(anchor + block - step(q)));
+                const double anchor_value = (*inv_scaling_)(anchor);
+                const double anchor_inverse = 1.0 / (static_cast<double>(anchor) + 1.0);
+                const int first_offset = static_cast<int>(step(q) - anchor);
+                for (std::size_t r = 0; r < stop - q; ++r) {
+                    const double x =
+                        static_cast<double>(first_offset + static_cast<int>(r)) * anchor_inverse;
+                    double series = binomial_[terms - 1];
+                    for (int k = terms - 2; k >= 0; --k) series = series * x + binomial_[k];
+                    out[q + r] = anchor_value * series;
+                }
+                q = stop;
+            }
+        }
+    }
+
+    /// The learning rate of step t (fill's value).
+    double operator()(std::int64_t t) const {
+        double rate;
+        fill(t, 1, &rate);
+        return rate;
+    }
+
+  private:
+    static constexpr int terms = 10, block = 64;
+    static constexpr std::int64_t series_from = 4096;
+    const Schedule* schedule_;
+    const Constant* constant_;          // the schedule's alternative when it is a Constant...
+    const InverseTime* inverse_time_;   // ... or an InverseTime (else null)
+    const InvScaling* inv_scaling_ = nullptr;
+    double binomial_[terms] = {};
+};
+
 namespace fused_sgd_detail {
 
 /// Below this the scale a of w = a v is folded into v (scikit-learn's threshold)...
@@ -217,6 +292,23 @@ class StepLossSum<LogisticPoint> {
     int factors_ = 0;
 };
 
+/// Steps run in blocks of this many, each block's learning rates filled in before its steps
+/// (fill_rates). The step loop then calls no function: a call there (std::pow, once per 64
+/// steps of InvScaling) made GCC keep the intercept and the scale of w in memory, which put a
+/// store-to-load delay on every step's dependency chain (benchmarks/cpp/fused_epoch.cpp, csr
+/// f64 squared: 26 -> 21 ns per step).
+inline constexpr std::size_t rate_block = 64;
+
+/// The learning rates of steps t, ..., t + count - 1 into out[0 .. count).
+template <class StepSize>
+void fill_rates(const StepSize& step_size, std::int64_t t, std::size_t count, double* out) {
+    if constexpr (std::is_same_v<StepSize, ScheduleStepSize>) {
+        step_size.fill(t, count, out);
+    } else {
+        for (std::size_t q = 0; q < count; ++q) out[q] = step_size(t + static_cast<std::int64_t>(q));
+    }
+}
+
 /// The step's learning rate and per-row coefficient, the data loss added to `losses`, in the
 /// generic loop's order: z, then (l, l'), then lr = step_size(step) and step += 1.
 struct StepScalars {
@@ -225,14 +317,15 @@ struct StepScalars {
     bool finite;   ///< whether the step's data loss is finite
 };
 
-template <class T, class PointLoss, class StepSize>
-StepScalars step_scalars(const FusedSgdData<T>& data, const PointLoss& point,
-                         const StepSize& step_size, std::int64_t& step, std::size_t i,
-                         double z, StepLossSum<PointLoss>& losses) {
+/// `lr`: the rate of step `step` (from fill_rates); the counter is incremented here.
+template <class T, class PointLoss>
+StepScalars step_scalars(const FusedSgdData<T>& data, const PointLoss& point, double lr,
+                         std::int64_t& step, std::size_t i, double z,
+                         StepLossSum<PointLoss>& losses) {
     StepScalars q;
     q.c = losses.add(point, z, static_cast<double>(data.y[i]), row_weight(data.sample_weight, i),
                      q.finite);
-    q.lr = step_size(step);
+    q.lr = lr;
     ++step;
     return q;
 }
@@ -338,35 +431,44 @@ double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
         prefetch_dense_row_to_l2(X, data, batch_row(rows, k));
     // x_i . w of the step's row: the first one's here, each next one's from the step before
     double row_dot = count > 0 ? dense_dot(X.row(batch_row(rows, 0)), wp, n) : 0.0;
-    for (std::size_t k = 0; k < count; ++k) {
-        if (ahead && k + dense_l2_distance < count)
-            prefetch_dense_row_to_l2(X, data, batch_row(rows, k + dense_l2_distance));
-        if (ahead && k + dense_l1_distance < count)
-            prefetch_lines<3>(X.row(batch_row(rows, k + dense_l1_distance)), X.cols * sizeof(T));
-        const std::size_t i = batch_row(rows, k);
-        const T* x = X.row(i);
-        const StepScalars q = step_scalars(data, point, step_size, step, i,
-                                           (data.fit_intercept ? b : 0.0) + row_dot, losses);
-        //   w <- prox_{lr lambda_1}((1 - lr lambda_2) w - lr c x_i),   b <- b - lr c
-        // (the last step's sweep takes its own row as the "next" one: a product nobody reads)
-        const double decay = 1.0 - q.lr * l2, g = q.lr * q.c;
-        const T* x_next = k + 1 < count ? X.row(batch_row(rows, k + 1)) : x;
-        row_dot = update_then_dot<L1>(wp, x, x_next, n, decay, g, q.lr * l1);
-        if (data.fit_intercept) b -= g;
-        //   mean <- mean + (theta - mean) / N,  N = iterates averaged so far (mean = theta at N = 1)
-        const std::int64_t averaged = averaged_count(step, average.start);
-        if (average.values != nullptr && averaged > 0) {
-            const double f = 1.0 / static_cast<double>(averaged);
-            double* mp = mean.data() + 1;
-            mean[0] = averaged == 1 ? b : mean[0] + (b - mean[0]) * f;
-            if (averaged == 1) {
-                for (std::size_t j = 0; j < n; ++j) mp[j] = wp[j];
-            } else {
-                DESCEND_SIMD()
-                for (std::size_t j = 0; j < n; ++j) mp[j] += (wp[j] - mp[j]) * f;
+    double rates[rate_block];
+    bool stopped = false;
+    for (std::size_t first = 0; first < count && !stopped; first += rate_block) {
+        const std::size_t last = std::min(count, first + rate_block);
+        fill_rates(step_size, step, last - first, rates);
+        for (std::size_t k = first; k < last; ++k) {
+            if (ahead && k + dense_l2_distance < count)
+                prefetch_dense_row_to_l2(X, data, batch_row(rows, k + dense_l2_distance));
+            if (ahead && k + dense_l1_distance < count)
+                prefetch_lines<3>(X.row(batch_row(rows, k + dense_l1_distance)), X.cols * sizeof(T));
+            const std::size_t i = batch_row(rows, k);
+            const T* x = X.row(i);
+            const StepScalars q = step_scalars(data, point, rates[k - first], step, i,
+                                               (data.fit_intercept ? b : 0.0) + row_dot, losses);
+            //   w <- prox_{lr lambda_1}((1 - lr lambda_2) w - lr c x_i),   b <- b - lr c
+            // (the last step's sweep takes its own row as the "next" one: a product nobody reads)
+            const double decay = 1.0 - q.lr * l2, g = q.lr * q.c;
+            const T* x_next = k + 1 < count ? X.row(batch_row(rows, k + 1)) : x;
+            row_dot = update_then_dot<L1>(wp, x, x_next, n, decay, g, q.lr * l1);
+            if (data.fit_intercept) b -= g;
+            //   mean <- mean + (theta - mean) / N,  N = iterates averaged so far (mean = theta at N = 1)
+            const std::int64_t averaged = averaged_count(step, average.start);
+            if (average.values != nullptr && averaged > 0) {
+                const double f = 1.0 / static_cast<double>(averaged);
+                double* mp = mean.data() + 1;
+                mean[0] = averaged == 1 ? b : mean[0] + (b - mean[0]) * f;
+                if (averaged == 1) {
+                    for (std::size_t j = 0; j < n; ++j) mp[j] = wp[j];
+                } else {
+                    DESCEND_SIMD()
+                    for (std::size_t j = 0; j < n; ++j) mp[j] += (wp[j] - mp[j]) * f;
+                }
+            }
+            if (!q.finite) {
+                stopped = true;
+                break;
             }
         }
-        if (!q.finite) break;
     }
     theta[0] = static_cast<T>(b);
     for (std::size_t j = 0; j < n; ++j) theta[j + 1] = static_cast<T>(wp[j]);
@@ -431,47 +533,56 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
         a = 1.0, U = 0.0, A = 0.0;
     };
 
-    for (std::size_t k = 0; k < count; ++k) {
-        if (k + 2 * prefetch_distance < count)
-            prefetch_row_start(X, data, batch_row(rows, k + 2 * prefetch_distance));
-        if (k + prefetch_distance < count) prefetch_row_entries(X, batch_row(rows, k + prefetch_distance));
-        const std::size_t i = batch_row(rows, k);
-        const std::size_t begin = X.row_begin(i), end = X.row_end(i);
-        const Index* columns = X.indices;
-        const T* values = X.data;
-        if constexpr (L1)
-            for (std::size_t p = begin; p < end; ++p) catch_up(static_cast<std::size_t>(columns[p]));
-        double dot = 0.0;
-        for (std::size_t p = begin; p < end; ++p)
-            dot += static_cast<double>(values[p]) * v[static_cast<std::size_t>(columns[p])];
-        const StepScalars q = step_scalars(data, point, step_size, step, i,
-                                           (data.fit_intercept ? b : 0.0) + a * dot, losses);
-        //   a <- a (1 - lr lambda_2);   v <- v - (lr c / a) x_i;   b <- b - lr c
-        const double decay = 1.0 - q.lr * l2;
-        if (l2 != 0.0) {
-            if (decay > 0.0 && a * decay >= (Average ? min_scale_averaging : min_scale))
-                a *= decay;
-            else
-                fold(decay);
+    double rates[rate_block];
+    bool stopped = false;
+    for (std::size_t first = 0; first < count && !stopped; first += rate_block) {
+        const std::size_t last = std::min(count, first + rate_block);
+        fill_rates(step_size, step, last - first, rates);
+        for (std::size_t k = first; k < last; ++k) {
+            if (k + 2 * prefetch_distance < count)
+                prefetch_row_start(X, data, batch_row(rows, k + 2 * prefetch_distance));
+            if (k + prefetch_distance < count) prefetch_row_entries(X, batch_row(rows, k + prefetch_distance));
+            const std::size_t i = batch_row(rows, k);
+            const std::size_t begin = X.row_begin(i), end = X.row_end(i);
+            const Index* columns = X.indices;
+            const T* values = X.data;
+            if constexpr (L1)
+                for (std::size_t p = begin; p < end; ++p) catch_up(static_cast<std::size_t>(columns[p]));
+            double dot = 0.0;
+            for (std::size_t p = begin; p < end; ++p)
+                dot += static_cast<double>(values[p]) * v[static_cast<std::size_t>(columns[p])];
+            const StepScalars q = step_scalars(data, point, rates[k - first], step, i,
+                                               (data.fit_intercept ? b : 0.0) + a * dot, losses);
+            //   a <- a (1 - lr lambda_2);   v <- v - (lr c / a) x_i;   b <- b - lr c
+            const double decay = 1.0 - q.lr * l2;
+            if (l2 != 0.0) {
+                if (decay > 0.0 && a * decay >= (Average ? min_scale_averaging : min_scale))
+                    a *= decay;
+                else
+                    fold(decay);
+            }
+            const double g = q.lr * q.c, g_on_v = g / a;
+            for (std::size_t p = begin; p < end; ++p) {
+                const std::size_t j = static_cast<std::size_t>(columns[p]);
+                if constexpr (Average) flush(j);
+                v[j] -= g_on_v * static_cast<double>(values[p]);
+            }
+            //   U <- U + lr lambda_1 / a, then v_j <- S_{U - u_j}(v_j) on this row's columns (a
+            //   repeated column is shrunk once: its second catch-up has U - u_j = 0)
+            if constexpr (L1) {
+                U += q.lr * l1 / a;
+                for (std::size_t p = begin; p < end; ++p) catch_up(static_cast<std::size_t>(columns[p]));
+            }
+            if (data.fit_intercept) b -= g;
+            if (Average && averaged_count(step, average.start) > 0) {
+                A += a;
+                intercept_sum += b;
+            }
+            if (!q.finite) {
+                stopped = true;
+                break;
+            }
         }
-        const double g = q.lr * q.c, g_on_v = g / a;
-        for (std::size_t p = begin; p < end; ++p) {
-            const std::size_t j = static_cast<std::size_t>(columns[p]);
-            if constexpr (Average) flush(j);
-            v[j] -= g_on_v * static_cast<double>(values[p]);
-        }
-        //   U <- U + lr lambda_1 / a, then v_j <- S_{U - u_j}(v_j) on this row's columns (a
-        //   repeated column is shrunk once: its second catch-up has U - u_j = 0)
-        if constexpr (L1) {
-            U += q.lr * l1 / a;
-            for (std::size_t p = begin; p < end; ++p) catch_up(static_cast<std::size_t>(columns[p]));
-        }
-        if (data.fit_intercept) b -= g;
-        if (Average && averaged_count(step, average.start) > 0) {
-            A += a;
-            intercept_sum += b;
-        }
-        if (!q.finite) break;
     }
     fold(1.0);
     theta[0] = static_cast<T>(b);
@@ -486,62 +597,6 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
 }
 
 }  // namespace fused_sgd_detail
-
-/// The step-size callable for fused_sgd_epoch from a schedule: learning_rate(schedule, t),
-/// with InvScaling (power_t <= 1) evaluated without a std::pow per step, which would cost
-/// more than a sparse step itself. For t >= 4096, with A = t rounded down to a multiple of 64:
-//   eta0 (t + 1)^-p = eta0 (A + 1)^-p (1 + x)^-p,   x = (t - A) / (A + 1) < 2^-6
-//   (1 + x)^-p = sum_k binom(-p, k) x^k        (10 terms: the rest is below 1e-18)
-/// with (A + 1)^-p from std::pow once per 64 steps, and the 64 rates of the block from it in
-/// one loop (which vectorizes). The value depends on t alone (not on which steps came before),
-/// so runs cut into slices give the same numbers; it differs from std::pow by a few ulps.
-/// Constant and InverseTime (the tutorial's t0 / (t + t1)) are evaluated by their own
-/// formula, found once here rather than through the variant at every step (the same values:
-/// benchmarks/cpp/fused_epoch.cpp's tutorial case, about 10% less time per step).
-class ScheduleStepSize {
-  public:
-    explicit ScheduleStepSize(const Schedule& schedule)
-        : schedule_(&schedule),
-          constant_(std::get_if<Constant>(&schedule)),
-          inverse_time_(std::get_if<InverseTime>(&schedule)) {
-        const InvScaling* inv = std::get_if<InvScaling>(&schedule);
-        if (inv == nullptr || !(inv->power_t <= 1.0)) return;
-        inv_scaling_ = inv;
-        binomial_[0] = 1.0;
-        for (int k = 1; k < terms; ++k)
-            binomial_[k] = binomial_[k - 1] * (-inv->power_t - (k - 1)) / k;
-    }
-
-    /// The learning rate of step t.
-    double operator()(std::int64_t t) const {
-        if (constant_ != nullptr) return (*constant_)(t);
-        if (inverse_time_ != nullptr) return (*inverse_time_)(t);
-        if (inv_scaling_ == nullptr || t < 4096) return learning_rate(*schedule_, t);
-        const std::int64_t anchor = t & ~std::int64_t{block - 1};
-        if (anchor != anchor_) {
-            anchor_ = anchor;
-            const double anchor_value = (*inv_scaling_)(anchor);
-            const double anchor_inverse = 1.0 / (static_cast<double>(anchor) + 1.0);
-            for (int q = 0; q < block; ++q) {
-                const double x = static_cast<double>(q) * anchor_inverse;
-                double series = binomial_[terms - 1];
-                for (int k = terms - 2; k >= 0; --k) series = series * x + binomial_[k];
-                rates_[q] = anchor_value * series;
-            }
-        }
-        return rates_[t - anchor];
-    }
-
-  private:
-    static constexpr int terms = 10, block = 64;
-    const Schedule* schedule_;
-    const Constant* constant_;          // the schedule's alternative when it is a Constant...
-    const InverseTime* inverse_time_;   // ... or an InverseTime (else null)
-    const InvScaling* inv_scaling_ = nullptr;
-    double binomial_[terms] = {};
-    mutable std::int64_t anchor_ = -1;   // the block whose rates are cached
-    mutable double rates_[block] = {};
-};
 
 /// True when fused_sgd_epoch handles this configuration: everything except Polyak averaging
 /// together with an l1 penalty (l1 or elasticnet with l1_ratio > 0) on CSR rows. The fit loop
@@ -576,7 +631,9 @@ inline bool fused_sgd_supported(bool csr, const Penalty& penalty, bool averaging
 /// `step` tells how many steps ran; theta is written back as it stands.
 ///
 /// StepSize is any callable `double(std::int64_t t)`: ScheduleStepSize(schedule) (what the fit
-/// loop passes), or e.g. `[&](std::int64_t t) { return learning_rate(schedule, t); }`; PointLoss any of the point-loss structs above. Matrix is
+/// loop passes; its rates are filled in rate_block steps at a time), or e.g.
+/// `[&](std::int64_t t) { return learning_rate(schedule, t); }` (called once per step, before
+/// the step loop of each block); PointLoss any of the point-loss structs above. Matrix is
 /// MatrixView<const T> (each step sweeps all X.cols coefficients) or CsrView<T, Index> with
 /// Index int32 or int64 (each step touches only the row's stored entries; columns may repeat
 /// within a row; the l2 decay is a scalar scale on w and the l1 shrinkage of the other

@@ -58,29 +58,39 @@ class RandomPermutation {
     std::uint64_t size() const { return n_; }
 
   private:
+    // Every value is written to its place at once; those >= n are gathered (value and place)
+    // and walked on, writing into the other of two buffers, so that no loop reads what it
+    // writes (walking them in place, as before, cost each step of benchmarks/cpp/fused_epoch.cpp's
+    // csr f64 squared case 2.2 ns more: 27.6 against 25.4 ns).
     template <class Word, class Out>
     void fill_words(std::uint64_t first, std::size_t count, Out* out) const {
         constexpr std::size_t block = 256;
-        Word x[block];               // values still to map, front-packed
-        std::uint32_t at[block];     // their places in the block
+        const std::uint64_t n = n_;  // a local: the stores to out could alias n_
+        Word values[block], walk[2][block];
+        std::uint32_t walk_at[2][block];  // the places in the block of walk's values
         for (std::size_t start = 0; start < count; start += block) {
             const std::size_t size = std::min(block, count - start);
             Out* place = out + start;
-            for (std::size_t k = 0; k < size; ++k) x[k] = network(static_cast<Word>(first + start + k));
-            std::size_t pending = size;
-            for (std::size_t k = 0; k < size; ++k) at[k] = static_cast<std::uint32_t>(k);
-            while (true) {
-                // write every value, keep those still >= n (written again once they are not)
+            for (std::size_t k = 0; k < size; ++k) values[k] = network(static_cast<Word>(first + start + k));
+            for (std::size_t k = 0; k < size; ++k) place[k] = static_cast<Out>(values[k]);
+            std::size_t pending = 0;
+            for (std::size_t k = 0; k < size; ++k) {
+                walk[0][pending] = values[k];
+                walk_at[0][pending] = static_cast<std::uint32_t>(k);
+                pending += values[k] >= n;
+            }
+            for (int side = 0; pending > 0; side ^= 1) {
+                Word* const from = walk[side];
+                const std::uint32_t* const from_at = walk_at[side];
+                for (std::size_t k = 0; k < pending; ++k) from[k] = network(from[k]);
                 std::size_t left = 0;
                 for (std::size_t k = 0; k < pending; ++k) {
-                    place[at[k]] = static_cast<Out>(x[k]);
-                    x[left] = x[k];
-                    at[left] = at[k];
-                    left += x[k] >= n_;
+                    place[from_at[k]] = static_cast<Out>(from[k]);
+                    walk[side ^ 1][left] = from[k];
+                    walk_at[side ^ 1][left] = from_at[k];
+                    left += from[k] >= n;
                 }
-                if (left == 0) break;
                 pending = left;
-                for (std::size_t k = 0; k < pending; ++k) x[k] = network(x[k]);
             }
         }
     }
