@@ -263,8 +263,11 @@ template <>
 class StepLossSum<LogisticPoint> {
   public:
     StepLossSum(bool weighted, double inverse_mean_weight)
-        : weighted_(weighted), inverse_mean_weight_(inverse_mean_weight) {}
+        : weighted_(weighted),
+          unit_scale_(!weighted && inverse_mean_weight == 1.0),
+          inverse_mean_weight_(inverse_mean_weight) {}
 
+    /// As the general add; without sample weights c is the slope itself (see there).
     double add(const LogisticPoint& point, double z, double y, double s, bool& finite) {
         const LogisticPoint::Parts p = point.parts(z, y);
         finite = std::isfinite(p.linear);  // log1p(e) is in [0, log 2] or NaN with z
@@ -279,7 +282,7 @@ class StepLossSum<LogisticPoint> {
             product_ = 1.0;
             factors_ = 0;
         }
-        return p.slope * inverse_mean_weight_;
+        return unit_scale_ ? p.slope : p.slope * inverse_mean_weight_;
     }
     double total() const {
         return sum_ + (linear_ + (logs_ + std::log(product_))) * inverse_mean_weight_;
@@ -287,7 +290,7 @@ class StepLossSum<LogisticPoint> {
 
   private:
     static constexpr int max_factors = 512;
-    bool weighted_;
+    bool weighted_, unit_scale_;
     double inverse_mean_weight_, sum_ = 0.0, linear_ = 0.0, logs_ = 0.0, product_ = 1.0;
     int factors_ = 0;
 };
