@@ -150,7 +150,11 @@ __attribute__((flatten)) double sgd_steps(const Data& d, const std::size_t* rows
     const std::size_t D = scheme.distance;
     std::vector<double> w(theta + 1, theta + 1 + cols);
     double b = theta[0], losses = 0.0;
+    // the rates a block of steps at a time, as fused_sgd.hpp takes them
+    constexpr std::size_t block = descend::fused_sgd_detail::rate_block;
+    double rates[block];
     for (std::size_t k = 0; k < count; ++k) {
+        if (k % block == 0) step_size.fill(step, std::min(block, count - k), rates);
         const double* ahead = nullptr;
         if (scheme.lines != Lines::none && k + D < count) {
             ahead = d.X + rows[k + D] * cols;
@@ -165,7 +169,7 @@ __attribute__((flatten)) double sgd_steps(const Data& d, const std::size_t* rows
                                                       : dense_dot(x, w.data(), cols);
         const descend::LossAndSlope p = descend::SquaredError{}(b + dot, d.y[i]);
         losses += p.value;
-        const double lr = step_size(step);
+        const double lr = rates[k % block];
         ++step;
         const double decay = 1.0 - lr * l2, g = lr * p.slope;
         double* wp = w.data();
