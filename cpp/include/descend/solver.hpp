@@ -257,7 +257,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
     const bool skip = options.on_nonfinite == OnNonFinite::skip;
 
     std::vector<double> grad_sum(p), validation_grad(validating ? p : 0);
-    std::vector<T> grad(p), start_theta(p), start_state(slots * p), start_average(averaging ? p : 0);
+    std::vector<T> grad(std::is_same_v<T, double> ? 0 : p), start_theta(p), start_state(slots * p), start_average(averaging ? p : 0);
     const bool fused =
         !full_batch && batch == 1 && !skip && takes_fused_sgd(objective, optimizer, averaging);
     // skip: theta and the state before each step, to undo it; full batch, the loss and gradient
@@ -342,23 +342,28 @@ Status run_epochs(const Objective& objective, const RowSet& train,
                 weighted_loss += loss * static_cast<double>(count);
                 rows_seen += static_cast<double>(count);
             }
-            for (std::size_t j = 0; j < p; ++j) grad[j] = static_cast<T>(grad_sum[j]);
+            // the gradient in T for the rule: grad_sum itself when T is double
+            T* step_grad = grad.data();
+            if constexpr (std::is_same_v<T, double>)
+                step_grad = grad_sum.data();
+            else
+                for (std::size_t j = 0; j < p; ++j) grad[j] = static_cast<T>(grad_sum[j]);
             const double lr = learning_rate(schedule, run.step);
             ++run.step;
             // the rule's own count: the steps it took (skipped ones are not)
             const std::int64_t rule_step = run.step - run.nonfinite_steps;
             if (!skip) {
                 finite = step_finite;  // stop, raise: the epoch is undone below
-                optimizer_step(optimizer, lr, theta, grad.data(), iterate.state, p, rule_step);
+                optimizer_step(optimizer, lr, theta, step_grad, iterate.state, p, rule_step);
                 apply_proximal_step(objective, theta, lr);
             } else {
-                step_finite = step_finite && all_finite(grad.data(), p);
+                step_finite = step_finite && all_finite(step_grad, p);
                 if (step_finite) {
                     std::copy(theta, theta + p, step_theta.begin());
                     for (std::size_t k = 0; k < slots; ++k)
                         std::copy(iterate.state[k], iterate.state[k] + p,
                                   step_state.data() + k * p);
-                    optimizer_step(optimizer, lr, theta, grad.data(), iterate.state, p, rule_step);
+                    optimizer_step(optimizer, lr, theta, step_grad, iterate.state, p, rule_step);
                     apply_proximal_step(objective, theta, lr);
                     step_finite = all_finite(theta, p);
                     if (step_finite && full_batch) {

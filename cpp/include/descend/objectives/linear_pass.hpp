@@ -54,19 +54,35 @@ double linear_loss_sums(const Matrix& X, const T* y, const T* sample_weight, con
     return loss;
 }
 
+/// How many rows the narrow pass sums side by side (below): enough independent accumulators
+/// to hide the latency of the multiply-adds (each sum's chain gets a row in every
+/// `narrow_lanes_of<N>` rows), few enough that the (N + 2) sums of every lane stay in
+/// registers. Measured on the tutorial's 100 x 1 pass (benchmarks/cpp/narrow_pass.cpp).
+template <std::size_t N>
+inline constexpr std::size_t narrow_lanes_of = N <= 2 ? 8 : 4;
+
+/// a[0] + ... + a[L - 1] added pairwise (L a power of two), so the order is fixed by L alone.
+template <std::size_t L>
+double pairwise_sum(const double* a) {
+    if constexpr (L == 1)
+        return a[0];
+    else
+        return pairwise_sum<L / 2>(a) + pairwise_sum<L / 2>(a + L / 2);
+}
+
 /// The same sums for a dense X with N <= 4 columns, N known at compile time: rows are
-/// too short for vector loops, so four rows are taken at once, one per lane of four
-/// independent sets of accumulators (lane q sums rows q, q + 4, q + 8, ...; the remainder rows
-/// go to lanes 0, 1, 2), and the lanes are added pairwise at the end. Indexed (rows given) and
-/// Weighted (sample weights given) are compile-time, so the four rows' arithmetic is one
-/// straight block that runs in vector lanes (AVX2: four doubles; for a loss whose point()
-/// vectorizes, as the squared error's and Huber's do), with no per-row test and no
-/// accumulator spilled to the stack.
+/// too short for vector loops, so L = narrow_lanes_of<N> rows are taken at once, one per lane
+/// of L independent sets of accumulators (lane q sums rows q, q + L, q + 2L, ...; the
+/// remainder rows go to lanes 0, 1, ...), and the lanes are added pairwise at the end.
+/// Indexed (rows given) and Weighted (sample weights given) are compile-time, so the L rows'
+/// arithmetic is one straight block that runs in vector lanes (AVX2: four doubles; for a loss
+/// whose point() vectorizes, as the squared error's and Huber's do), with no per-row test and
+/// no accumulator spilled to the stack.
 template <std::size_t N, bool Indexed, bool Weighted, class T, class PointLoss>
 double narrow_lanes(const MatrixView<const T>& X, const T* y, const T* sample_weight, double b,
                     const double* w, const std::size_t* rows, std::size_t count,
                     const PointLoss& point, double* intercept_grad, double* grad) {
-    constexpr std::size_t lanes = 4;
+    constexpr std::size_t lanes = narrow_lanes_of<N>;
     double loss[lanes] = {}, intercept_sum[lanes] = {}, g[N][lanes] = {};
     // row x (target yi, weight s) into lane q
     auto accumulate = [&](std::size_t q, const T* x, double yi, double s) {
@@ -84,7 +100,7 @@ double narrow_lanes(const MatrixView<const T>& X, const T* y, const T* sample_we
     std::size_t k = 0;
     for (; k + lanes <= count; k += lanes) {
         if constexpr (Indexed) {
-            // the four rows copied side by side first, so that the lanes below read them as
+            // the L rows copied side by side first, so that the lanes below read them as
             // they read consecutive rows (and keep their sums in registers)
             T x[lanes][N];
             double yi[lanes], s[lanes];
@@ -102,13 +118,14 @@ double narrow_lanes(const MatrixView<const T>& X, const T* y, const T* sample_we
                 accumulate(q, X.data + (k + q) * N, static_cast<double>(y[k + q]), weight(k + q));
         }
     }
-    for (std::size_t q = 0; k < count; ++k, ++q) {
-        const std::size_t i = Indexed ? rows[k] : k;
+    const std::size_t left = count - k;  // fewer than L
+    for (std::size_t q = 0; q < left; ++q) {
+        const std::size_t i = Indexed ? rows[k + q] : k + q;
         accumulate(q, X.data + i * N, static_cast<double>(y[i]), weight(i));
     }
-    *intercept_grad = (intercept_sum[0] + intercept_sum[1]) + (intercept_sum[2] + intercept_sum[3]);
-    for (std::size_t j = 0; j < N; ++j) grad[j] = (g[j][0] + g[j][1]) + (g[j][2] + g[j][3]);
-    return (loss[0] + loss[1]) + (loss[2] + loss[3]);
+    *intercept_grad = pairwise_sum<lanes>(intercept_sum);
+    for (std::size_t j = 0; j < N; ++j) grad[j] = pairwise_sum<lanes>(g[j]);
+    return pairwise_sum<lanes>(loss);
 }
 
 /// narrow_lanes for this batch: with or without row numbers and sample weights.
