@@ -257,7 +257,9 @@ Status run_epochs(const Objective& objective, const RowSet& train,
     const bool skip = options.on_nonfinite == OnNonFinite::skip;
 
     std::vector<double> grad_sum(p), validation_grad(validating ? p : 0);
-    std::vector<T> grad(std::is_same_v<T, double> ? 0 : p), start_theta(p), start_state(slots * p), start_average(averaging ? p : 0);
+    // (a float64 rule takes grad_sum itself: grad is the float32 copy)
+    std::vector<T> grad(std::is_same_v<T, double> ? 0 : p);
+    std::vector<T> start_theta(p), start_state(slots * p), start_average(averaging ? p : 0);
     const bool fused =
         !full_batch && batch == 1 && !skip && takes_fused_sgd(objective, optimizer, averaging);
     // skip: theta and the state before each step, to undo it; full batch, the loss and gradient
