@@ -7,7 +7,11 @@ both sides use invscaling for a like-for-like comparison), penalty l2 with alpha
 (tol=None). Per row of the table, measured side by side in one run (median of several):
 
 - CPU seconds per epoch (time.process_time: on a machine shared with other work, wall time
-  mostly measures the neighbours; every contender here runs on one thread) of scikit-learn
+  mostly measures the neighbours; every contender here runs on one thread, and so does
+  NumPy's BLAS for the whole run, through threadpoolctl: the objective's `X @ w` between two
+  timed fits would otherwise leave OpenBLAS's idle workers spinning on another core for the
+  next fit's first ~0.1 s, and process_time counts their CPU time, as it counts every thread
+  of the process, against that fit) of scikit-learn
   (fit with max_iter=epochs, divided by epochs) and of descend: the fused one-row path
   (fused_sgd.hpp through the private _core._fused_sgd_epoch, each epoch's rows a fresh
   permutation, as the fit loop draws them), the fit loop `_core.fit_linear` with SGD and
@@ -55,6 +59,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from _timing import print_table
+from threadpoolctl import threadpool_limits
 
 import descend
 from descend import _core
@@ -304,6 +309,12 @@ def main() -> None:
     parser.add_argument("--no-memory", action="store_true", help="skip the memory columns")
     parser.add_argument("--memory", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    with threadpool_limits(limits=1):  # (see the module docstring: one thread for BLAS too)
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
+    """The tables (or, with --memory, one fresh-process memory measurement)."""
     if args.memory:
         folder, task, layout, dtype, side, epochs = args.memory
         print(json.dumps(measure_memory(Path(folder), task, layout, dtype, side, int(epochs))))
