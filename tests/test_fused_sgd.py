@@ -148,3 +148,63 @@ def test_fused_epoch_refuses_bad_arguments_before_any_write(data):
     with pytest.raises(ValueError, match="writeable"):
         _core._fused_sgd_epoch(X, y, read_only, rows, 0, schedule, l2)
     np.testing.assert_array_equal(theta, np.ones(7))
+
+
+def short_rows_matrix(dtype, index_dtype, trailing_empty):
+    """A CSR matrix whose rows hold 0, 1, 2 or 3 entries, the last stored entry alone in its
+    row (which starts at the last stored entry), and optionally two empty rows after it."""
+    rng = np.random.default_rng(11)
+    lengths = [1, 0, 2, 3, 1, 2, 0, 0, 2, 1, 3, 2, 1, 0, 2, 1] * 2 + [1]
+    lengths += [0, 0] if trailing_empty else []
+    columns = [np.sort(rng.choice(5, size=n, replace=False)) for n in lengths]
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(index_dtype)
+    indices = np.concatenate(columns).astype(index_dtype)
+    values = rng.standard_normal(len(indices)).astype(dtype)
+    return sp.csr_matrix((values, indices, indptr), shape=(len(lengths), 5))
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "log_loss"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+@pytest.mark.parametrize("trailing_empty", [False, True])
+def test_short_csr_rows_take_the_steps_of_the_loop_to_the_bit(
+    loss, dtype, index_dtype, trailing_empty
+):
+    """Rows of at most two entries skip the loop over their entries (fused_sgd.hpp): the steps
+    equal the formula, and bit for bit those of the loop, which averaging always takes (it
+    leaves theta's arithmetic as it is)."""
+    X = short_rows_matrix(dtype, index_dtype, trailing_empty)
+    m = X.shape[0]
+    rng = np.random.default_rng(12)
+    y = rng.standard_normal(m).astype(dtype)
+    target = y if loss == "squared_error" else (y > 0).astype(dtype)
+    rows = np.concatenate([np.arange(m), rng.integers(0, m, size=200), [m - 1, m - 1]])
+    if trailing_empty:
+        rows = np.concatenate([rows, [m - 3, m - 1]])
+    penalty = _core.Penalty("l2", alpha=0.01)
+    start = rng.standard_normal(6).astype(dtype) * 0.1
+    schedule = _core.InvScaling(eta0=0.05, power_t=0.25)
+    short, looped = start.copy(), start.copy()
+    total, step = _core._fused_sgd_epoch(X, target, short, rows, 0, schedule, penalty, loss=loss)
+    total_looped, _ = _core._fused_sgd_epoch(
+        X,
+        target,
+        looped,
+        rows,
+        0,
+        schedule,
+        penalty,
+        loss=loss,
+        average=np.zeros_like(start),
+        average_start=1,
+    )
+    assert short.tobytes() == looped.tobytes()
+    assert total == total_looped
+    expected = start.astype(np.float64)
+    expected_loss, expected_step = eager_steps(
+        X, target, expected, rows, 0, lambda t: 0.05 / (t + 1) ** 0.25, loss, 0.0, 0.01
+    )
+    assert step == expected_step == len(rows)
+    tolerance = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(total, expected_loss, rtol=tolerance)
+    np.testing.assert_allclose(short, expected, rtol=tolerance, atol=tolerance)
