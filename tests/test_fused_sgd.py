@@ -167,12 +167,13 @@ def short_rows_matrix(dtype, index_dtype, trailing_empty):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
 @pytest.mark.parametrize("trailing_empty", [False, True])
-def test_short_csr_rows_take_the_steps_of_the_loop_to_the_bit(
+def test_short_csr_rows_step_as_the_formula_with_and_without_averaging(
     loss, dtype, index_dtype, trailing_empty
 ):
-    """Rows of at most two entries skip the loop over their entries (fused_sgd.hpp): the steps
-    equal the formula, and bit for bit those of the loop, which averaging always takes (it
-    leaves theta's arithmetic as it is)."""
+    """CSR rows of 0 to 3 entries (the rows of a very sparse X), the last stored entry alone
+    in its row, and empty rows after it: the steps of a plain fit equal the formula, and bit
+    for bit those of an averaged fit (averaging keeps its sums beside theta and leaves theta's
+    arithmetic as it is)."""
     X = short_rows_matrix(dtype, index_dtype, trailing_empty)
     m = X.shape[0]
     rng = np.random.default_rng(12)

@@ -536,19 +536,6 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
         a = 1.0, U = 0.0, A = 0.0;
     };
 
-    // Rows of at most two entries (most rows of a very sparse X) are stepped without a loop
-    // over their entries. That loop's exit branch, whose trip count changes from row to row,
-    // is mispredicted about once a row: benchmarks/cpp/fused_epoch.cpp's 1%-dense squared-error
-    // step took 17.8 ns per row, and 12.2 when every row held exactly one entry. Without the
-    // loop it takes 15-17 ns (float64) and 15-16 (float32) where it took 18-21 in the same
-    // runs; the log-loss step, bound by the latency of its e^-|z|, is unchanged. Both entries
-    // are read whatever the row's length (those past the row are the next rows' stored
-    // entries, with columns in range), and a selection between computed values (by index:
-    // a conditional would be a branch again) keeps the loop's arithmetic, to the same bits.
-    // Rows starting at short_rows_until (the last stored entry) or after, and every row under
-    // an l1 penalty or averaging, take the loop.
-    const std::size_t short_rows_until =
-        L1 || Average || X.rows == 0 || X.row_end(X.rows - 1) == 0 ? 0 : X.row_end(X.rows - 1) - 1;
     double rates[rate_block];
     bool stopped = false;
     for (std::size_t first = 0; first < count && !stopped; first += rate_block) {
@@ -564,26 +551,9 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
             const T* values = X.data;
             if constexpr (L1)
                 for (std::size_t p = begin; p < end; ++p) catch_up(static_cast<std::size_t>(columns[p]));
-            // a row of at most two entries (the second possibly the next row's, see
-            // short_rows_until): its dot product without a loop, summed in the loop's order
-            const bool short_row = end - begin <= 2 && begin < short_rows_until;
-            std::size_t j0 = 0, j1 = 0;
-            double x0 = 0.0, x1 = 0.0, dot = 0.0;
-            if (short_row) {
-                j0 = static_cast<std::size_t>(columns[begin]);
-                j1 = static_cast<std::size_t>(columns[begin + 1]);
-                x0 = static_cast<double>(values[begin]);
-                x1 = static_cast<double>(values[begin + 1]);
-                double one = 0.0;
-                one += x0 * v[j0];
-                double two = one;
-                two += x1 * v[j1];
-                const double dots[3] = {0.0, one, two};
-                dot = dots[end - begin];
-            } else {
-                for (std::size_t p = begin; p < end; ++p)
-                    dot += static_cast<double>(values[p]) * v[static_cast<std::size_t>(columns[p])];
-            }
+            double dot = 0.0;
+            for (std::size_t p = begin; p < end; ++p)
+                dot += static_cast<double>(values[p]) * v[static_cast<std::size_t>(columns[p])];
             const StepScalars q = step_scalars(data, point, rates[k - first], step, i,
                                                (data.fit_intercept ? b : 0.0) + a * dot, losses);
             //   a <- a (1 - lr lambda_2);   v <- v - (lr c / a) x_i;   b <- b - lr c
@@ -595,19 +565,10 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
                     fold(decay);
             }
             const double g = q.lr * q.c, g_on_v = g / a;
-            if (short_row) {
-                // each entry's update stored, or its old value stored back (the second entry
-                // read after the first is stored: j1 may be j0)
-                const double entry0[2] = {v[j0], v[j0] - g_on_v * x0};
-                v[j0] = entry0[end > begin];
-                const double entry1[2] = {v[j1], v[j1] - g_on_v * x1};
-                v[j1] = entry1[end - begin == 2];
-            } else {
-                for (std::size_t p = begin; p < end; ++p) {
-                    const std::size_t j = static_cast<std::size_t>(columns[p]);
-                    if constexpr (Average) flush(j);
-                    v[j] -= g_on_v * static_cast<double>(values[p]);
-                }
+            for (std::size_t p = begin; p < end; ++p) {
+                const std::size_t j = static_cast<std::size_t>(columns[p]);
+                if constexpr (Average) flush(j);
+                v[j] -= g_on_v * static_cast<double>(values[p]);
             }
             //   U <- U + lr lambda_1 / a, then v_j <- S_{U - u_j}(v_j) on this row's columns (a
             //   repeated column is shrunk once: its second catch-up has U - u_j = 0)
