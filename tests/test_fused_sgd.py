@@ -185,12 +185,12 @@ def test_short_csr_rows_step_as_the_formula_with_and_without_averaging(
     penalty = _core.Penalty("l2", alpha=0.01)
     start = rng.standard_normal(6).astype(dtype) * 0.1
     schedule = _core.InvScaling(eta0=0.05, power_t=0.25)
-    short, looped = start.copy(), start.copy()
-    total, step = _core._fused_sgd_epoch(X, target, short, rows, 0, schedule, penalty, loss=loss)
-    total_looped, _ = _core._fused_sgd_epoch(
+    plain, averaged = start.copy(), start.copy()
+    total, step = _core._fused_sgd_epoch(X, target, plain, rows, 0, schedule, penalty, loss=loss)
+    total_averaged, _ = _core._fused_sgd_epoch(
         X,
         target,
-        looped,
+        averaged,
         rows,
         0,
         schedule,
@@ -199,8 +199,8 @@ def test_short_csr_rows_step_as_the_formula_with_and_without_averaging(
         average=np.zeros_like(start),
         average_start=1,
     )
-    assert short.tobytes() == looped.tobytes()
-    assert total == total_looped
+    assert plain.tobytes() == averaged.tobytes()
+    assert total == total_averaged
     expected = start.astype(np.float64)
     expected_loss, expected_step = eager_steps(
         X, target, expected, rows, 0, lambda t: 0.05 / (t + 1) ** 0.25, loss, 0.0, 0.01
@@ -208,4 +208,4 @@ def test_short_csr_rows_step_as_the_formula_with_and_without_averaging(
     assert step == expected_step == len(rows)
     tolerance = 1e-12 if dtype == np.float64 else 1e-5
     np.testing.assert_allclose(total, expected_loss, rtol=tolerance)
-    np.testing.assert_allclose(short, expected, rtol=tolerance, atol=tolerance)
+    np.testing.assert_allclose(plain, expected, rtol=tolerance, atol=tolerance)
