@@ -430,6 +430,22 @@ TEST_CASE(schedule_step_size_equals_the_schedule_to_a_few_ulps) {
     CHECK(descend::ScheduleStepSize(constant)(99999) == 0.3);
 }
 
+TEST_CASE(schedule_step_size_of_inverse_time_is_its_formula_bit_for_bit) {
+    // fill takes t + q as double(t) + double(q), exact below 2^53: the same bits as
+    // t0 / (t + t1), for blocks that start anywhere (large t included)
+    const descend::Schedule schedule = descend::InverseTime{5.0, 50.0};
+    const descend::ScheduleStepSize step_size(schedule);
+    for (const std::int64_t start : {std::int64_t{0}, std::int64_t{77}, std::int64_t{123456789}, std::int64_t{1} << 40, (std::int64_t{1} << 52) - 100}) {
+        std::vector<double> rates(200, -1.0);
+        step_size.fill(start, rates.size(), rates.data());
+        for (std::size_t q = 0; q < rates.size(); ++q) {
+            const std::int64_t t = start + static_cast<std::int64_t>(q);
+            CHECK(rates[q] == 5.0 / (static_cast<double>(t) + 50.0));
+            CHECK(rates[q] == descend::learning_rate(schedule, t));
+        }
+    }
+}
+
 TEST_CASE(schedule_step_size_fill_gives_each_step_its_own_rate_whatever_the_block) {
     // the fused loop fills rate_block rates at a time from wherever the call starts: a block
     // that crosses t = 4096 (where InvScaling's series begins) or a multiple of 64 (its anchors)

@@ -19,6 +19,7 @@
 #include "objectives/batch.hpp"
 #include "objectives/csr.hpp"
 #include "objectives/dense_rows.hpp"
+#include "objectives/least_squares.hpp"
 #include "objectives/linear_pass.hpp"
 #include "objectives/logistic.hpp"
 #include "objectives/penalties.hpp"
@@ -79,7 +80,17 @@ class ScheduleStepSize {
         if (constant_ != nullptr) {
             for (std::size_t q = 0; q < count; ++q) out[q] = (*constant_)(step(q));
         } else if (inverse_time_ != nullptr) {
-            for (std::size_t q = 0; q < count; ++q) out[q] = (*inverse_time_)(step(q));
+            // t0 / (t + t1) with t + q taken as double(t) + double(q), which is exact (step
+            // counts stay far below 2^53): the formula's bits, from int offsets that convert in
+            // vector lanes, so the divisions run a vector at a time
+            const double t0 = inverse_time_->t0, t1 = inverse_time_->t1;
+            for (std::size_t first = 0; first < count; first += offset_block) {
+                const double base = static_cast<double>(step(first));
+                const auto n = static_cast<int>(std::min(count - first, offset_block));
+                double* block_out = out + first;
+                for (int r = 0; r < n; ++r)
+                    block_out[r] = t0 / ((base + static_cast<double>(r)) + t1);
+            }
         } else if (inv_scaling_ == nullptr) {
             for (std::size_t q = 0; q < count; ++q) out[q] = learning_rate(*schedule_, step(q));
         } else {
@@ -113,6 +124,7 @@ class ScheduleStepSize {
 
   private:
     static constexpr int terms = 10, block = 64;
+    static constexpr std::size_t offset_block = std::size_t{1} << 20;
     static constexpr std::int64_t series_from = 4096;
     const Schedule* schedule_;
     const Constant* constant_;          // the schedule's alternative when it is a Constant...
@@ -142,8 +154,9 @@ template <class Term>
 double lane_sum(std::size_t n, Term term) {
     constexpr std::size_t lanes = 16;
     if (n < lanes) {
-        double sum = 0.0;
-        for (std::size_t j = 0; j < n; ++j) sum += term(j);
+        if (n == 0) return 0.0;
+        double sum = term(0);  // (not 0 + term(0): an add, or an FMA with 0, less on the chain)
+        for (std::size_t j = 1; j < n; ++j) sum += term(j);
         return sum;
     }
     double acc[lanes] = {};
@@ -226,6 +239,12 @@ double update_then_dot(double* w, const T* x, const T* x_next, std::size_t n, do
     });
 }
 
+/// A step's slope coefficient and its product with the learning rate.
+struct StepSlope {
+    double c;  ///< s_i l'(z_i, y_i) / mean_weight
+    double g;  ///< lr c: the step moves b by -g and w by -g x_i
+};
+
 /// The sum over the steps of their data losses s_i l(z_i, y_i) / mean_weight, added step by
 /// step ...
 template <class PointLoss>
@@ -236,15 +255,48 @@ class StepLossSum {
           inverse_mean_weight_(inverse_mean_weight) {}
 
     /// Adds the loss of a step at margin z, label y and sample weight s; returns its slope
-    /// coefficient c = s l'(z, y) / mean_weight. `finite`: whether that loss is finite.
-    /// Without sample weights (s = 1, mean_weight = 1) c is l' itself: the same value, without
-    /// two multiplications by 1 on the chain from one step's margin to the next.
-    double add(const PointLoss& point, double z, double y, double s, bool& finite) {
+    /// coefficient c = s l'(z, y) / mean_weight and g = lr c. `finite`: whether that loss is
+    /// finite. Without sample weights (s = 1, mean_weight = 1) c is l' itself: the same value,
+    /// without two multiplications by 1 on the chain from one step's margin to the next.
+    StepSlope add(const PointLoss& point, double z, double y, double s, double lr,
+                  bool& finite) {
         const LossAndSlope p = point(z, y);
         const double loss = s * p.value * inverse_mean_weight_;
         sum_ += loss;
         finite = std::isfinite(loss);
-        return unit_scale_ ? p.slope : s * p.slope * inverse_mean_weight_;
+        const double c = unit_scale_ ? p.slope : s * p.slope * inverse_mean_weight_;
+        return {c, lr * c};
+    }
+    double total() const { return sum_; }
+
+  private:
+    bool unit_scale_;
+    double inverse_mean_weight_, sum_ = 0.0;
+};
+
+/// ... the squared error's, whose slope is k r (r = z - y, k = SquaredError::slope_per_residual,
+/// 2): without sample weights g = lr k r is computed as (k lr) r, the same product (k is a
+/// power of two: its products are exact, short of overflow), with the multiplication by k off
+/// the chain from one step's margin to the next (3 of its ~23 cycles on a narrow dense row) ...
+template <>
+class StepLossSum<SquaredError> {
+  public:
+    StepLossSum(bool weighted, double inverse_mean_weight)
+        : unit_scale_(!weighted && inverse_mean_weight == 1.0),
+          inverse_mean_weight_(inverse_mean_weight) {}
+
+    /// As the general add.
+    StepSlope add(const SquaredError& point, double z, double y, double s, double lr,
+                  bool& finite) {
+        const LossAndSlope p = point(z, y);
+        const double loss = unit_scale_ ? p.value : s * p.value * inverse_mean_weight_;
+        sum_ += loss;
+        finite = std::isfinite(loss);
+        if (!unit_scale_) {
+            const double c = s * p.slope * inverse_mean_weight_;
+            return {c, lr * c};
+        }
+        return {p.slope, (SquaredError::slope_per_residual * lr) * (z - y)};
     }
     double total() const { return sum_; }
 
@@ -268,12 +320,14 @@ class StepLossSum<LogisticPoint> {
           inverse_mean_weight_(inverse_mean_weight) {}
 
     /// As the general add; without sample weights c is the slope itself (see there).
-    double add(const LogisticPoint& point, double z, double y, double s, bool& finite) {
+    StepSlope add(const LogisticPoint& point, double z, double y, double s, double lr,
+                  bool& finite) {
         const LogisticPoint::Parts p = point.parts(z, y);
         finite = std::isfinite(p.linear);  // log1p(e) is in [0, log 2] or NaN with z
         if (weighted_) {
             sum_ += s * (p.linear + std::log1p(p.e)) * inverse_mean_weight_;
-            return s * p.slope * inverse_mean_weight_;
+            const double c = s * p.slope * inverse_mean_weight_;
+            return {c, lr * c};
         }
         linear_ += p.linear;
         product_ *= 1.0 + p.e;
@@ -282,7 +336,8 @@ class StepLossSum<LogisticPoint> {
             product_ = 1.0;
             factors_ = 0;
         }
-        return unit_scale_ ? p.slope : p.slope * inverse_mean_weight_;
+        const double c = unit_scale_ ? p.slope : p.slope * inverse_mean_weight_;
+        return {c, lr * c};
     }
     double total() const {
         return sum_ + (linear_ + (logs_ + std::log(product_))) * inverse_mean_weight_;
@@ -315,7 +370,7 @@ void fill_rates(const StepSize& step_size, std::int64_t t, std::size_t count, do
 /// The step's learning rate and per-row coefficient, the data loss added to `losses`, in the
 /// generic loop's order: z, then (l, l'), then lr = step_size(step) and step += 1.
 struct StepScalars {
-    double c;      ///< s_i l'(z_i, y_i) / mean_weight
+    double g;      ///< lr c, c = s_i l'(z_i, y_i) / mean_weight
     double lr;     ///< step_size(t) at the step counter before the increment
     bool finite;   ///< whether the step's data loss is finite
 };
@@ -326,8 +381,9 @@ StepScalars step_scalars(const FusedSgdData<T>& data, const PointLoss& point, do
                          std::int64_t& step, std::size_t i, double z,
                          StepLossSum<PointLoss>& losses) {
     StepScalars q;
-    q.c = losses.add(point, z, static_cast<double>(data.y[i]), row_weight(data.sample_weight, i),
-                     q.finite);
+    const StepSlope slope = losses.add(point, z, static_cast<double>(data.y[i]),
+                                       row_weight(data.sample_weight, i), lr, q.finite);
+    q.g = slope.g;
     q.lr = lr;
     ++step;
     return q;
@@ -450,7 +506,7 @@ double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
                                                (data.fit_intercept ? b : 0.0) + row_dot, losses);
             //   w <- prox_{lr lambda_1}((1 - lr lambda_2) w - lr c x_i),   b <- b - lr c
             // (the last step's sweep takes its own row as the "next" one: a product nobody reads)
-            const double decay = 1.0 - q.lr * l2, g = q.lr * q.c;
+            const double decay = 1.0 - q.lr * l2, g = q.g;
             const T* x_next = k + 1 < count ? X.row(batch_row(rows, k + 1)) : x;
             row_dot = update_then_dot<L1>(wp, x, x_next, n, decay, g, q.lr * l1);
             if (data.fit_intercept) b -= g;
@@ -564,7 +620,7 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
                 else
                     fold(decay);
             }
-            const double g = q.lr * q.c, g_on_v = g / a;
+            const double g = q.g, g_on_v = g / a;
             for (std::size_t p = begin; p < end; ++p) {
                 const std::size_t j = static_cast<std::size_t>(columns[p]);
                 if constexpr (Average) flush(j);

@@ -13,9 +13,10 @@ namespace descend {
 /// The squared error at one prediction: l = r^2, dl/dz = 2 r, with r = z - y.
 struct SquaredError {
     static constexpr double curvature = 2.0;  ///< sup of d2l/dz2: the smoothness of l in z
+    static constexpr double slope_per_residual = 2.0;  ///< l' = slope_per_residual r
     LossAndSlope operator()(double z, double y) const {
         const double r = z - y;
-        return {r * r, 2.0 * r};
+        return {r * r, slope_per_residual * r};
     }
 };
 
