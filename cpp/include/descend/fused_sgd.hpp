@@ -147,9 +147,9 @@ inline double shrink(double v, double t) { return v > t ? v - t : (v < -t ? v + 
 
 /// The sum of term(0) + ... + term(n - 1) with sixteen independent accumulators (four AVX2
 /// vectors), so the adds of a 100-long product do not wait on one another; term(j) is called
-/// once for each j, in increasing order. Fewer than 16 terms (narrow X): the plain sum, which
-/// is the same value (the sum of sixteen zero accumulators adds nothing) without the
-/// reduction on the step's critical path.
+/// once for each j, in increasing order. Fewer than 16 terms (narrow X): the plain sum from the
+/// first term, which is the same value (the sum of sixteen zero accumulators adds nothing; up
+/// to the sign of a zero sum) without the reduction on the step's critical path.
 template <class Term>
 double lane_sum(std::size_t n, Term term) {
     constexpr std::size_t lanes = 16;
@@ -239,12 +239,6 @@ double update_then_dot(double* w, const T* x, const T* x_next, std::size_t n, do
     });
 }
 
-/// A step's slope coefficient and its product with the learning rate.
-struct StepSlope {
-    double c;  ///< s_i l'(z_i, y_i) / mean_weight
-    double g;  ///< lr c: the step moves b by -g and w by -g x_i
-};
-
 /// The sum over the steps of their data losses s_i l(z_i, y_i) / mean_weight, added step by
 /// step ...
 template <class PointLoss>
@@ -254,18 +248,17 @@ class StepLossSum {
         : unit_scale_(!weighted && inverse_mean_weight == 1.0),
           inverse_mean_weight_(inverse_mean_weight) {}
 
-    /// Adds the loss of a step at margin z, label y and sample weight s; returns its slope
-    /// coefficient c = s l'(z, y) / mean_weight and g = lr c. `finite`: whether that loss is
-    /// finite. Without sample weights (s = 1, mean_weight = 1) c is l' itself: the same value,
-    /// without two multiplications by 1 on the chain from one step's margin to the next.
-    StepSlope add(const PointLoss& point, double z, double y, double s, double lr,
-                  bool& finite) {
+    /// Adds the loss of a step at margin z, label y and sample weight s; returns the step's
+    /// g = lr c, c = s l'(z, y) / mean_weight its slope coefficient (the step moves b by -g and
+    /// w by -g x_i). `finite`: whether that loss is finite. Without sample weights (s = 1,
+    /// mean_weight = 1) c is l' itself: the same value, without two multiplications by 1 on the
+    /// chain from one step's margin to the next.
+    double add(const PointLoss& point, double z, double y, double s, double lr, bool& finite) {
         const LossAndSlope p = point(z, y);
         const double loss = s * p.value * inverse_mean_weight_;
         sum_ += loss;
         finite = std::isfinite(loss);
-        const double c = unit_scale_ ? p.slope : s * p.slope * inverse_mean_weight_;
-        return {c, lr * c};
+        return lr * (unit_scale_ ? p.slope : s * p.slope * inverse_mean_weight_);
     }
     double total() const { return sum_; }
 
@@ -286,17 +279,13 @@ class StepLossSum<SquaredError> {
           inverse_mean_weight_(inverse_mean_weight) {}
 
     /// As the general add.
-    StepSlope add(const SquaredError& point, double z, double y, double s, double lr,
-                  bool& finite) {
+    double add(const SquaredError& point, double z, double y, double s, double lr, bool& finite) {
         const LossAndSlope p = point(z, y);
         const double loss = unit_scale_ ? p.value : s * p.value * inverse_mean_weight_;
         sum_ += loss;
         finite = std::isfinite(loss);
-        if (!unit_scale_) {
-            const double c = s * p.slope * inverse_mean_weight_;
-            return {c, lr * c};
-        }
-        return {p.slope, (SquaredError::slope_per_residual * lr) * (z - y)};
+        if (!unit_scale_) return lr * (s * p.slope * inverse_mean_weight_);
+        return (SquaredError::slope_per_residual * lr) * (z - y);
     }
     double total() const { return sum_; }
 
@@ -320,14 +309,13 @@ class StepLossSum<LogisticPoint> {
           inverse_mean_weight_(inverse_mean_weight) {}
 
     /// As the general add; without sample weights c is the slope itself (see there).
-    StepSlope add(const LogisticPoint& point, double z, double y, double s, double lr,
-                  bool& finite) {
+    double add(const LogisticPoint& point, double z, double y, double s, double lr,
+               bool& finite) {
         const LogisticPoint::Parts p = point.parts(z, y);
         finite = std::isfinite(p.linear);  // log1p(e) is in [0, log 2] or NaN with z
         if (weighted_) {
             sum_ += s * (p.linear + std::log1p(p.e)) * inverse_mean_weight_;
-            const double c = s * p.slope * inverse_mean_weight_;
-            return {c, lr * c};
+            return lr * (s * p.slope * inverse_mean_weight_);
         }
         linear_ += p.linear;
         product_ *= 1.0 + p.e;
@@ -336,8 +324,7 @@ class StepLossSum<LogisticPoint> {
             product_ = 1.0;
             factors_ = 0;
         }
-        const double c = unit_scale_ ? p.slope : p.slope * inverse_mean_weight_;
-        return {c, lr * c};
+        return lr * (unit_scale_ ? p.slope : p.slope * inverse_mean_weight_);
     }
     double total() const {
         return sum_ + (linear_ + (logs_ + std::log(product_))) * inverse_mean_weight_;
@@ -381,9 +368,8 @@ StepScalars step_scalars(const FusedSgdData<T>& data, const PointLoss& point, do
                          std::int64_t& step, std::size_t i, double z,
                          StepLossSum<PointLoss>& losses) {
     StepScalars q;
-    const StepSlope slope = losses.add(point, z, static_cast<double>(data.y[i]),
-                                       row_weight(data.sample_weight, i), lr, q.finite);
-    q.g = slope.g;
+    q.g = losses.add(point, z, static_cast<double>(data.y[i]), row_weight(data.sample_weight, i),
+                     lr, q.finite);
     q.lr = lr;
     ++step;
     return q;
