@@ -239,6 +239,20 @@ double update_then_dot(double* w, const T* x, const T* x_next, std::size_t n, do
     });
 }
 
+/// g = lr l'(z, y) of a step without sample weights, from its slope l' = `slope`...
+template <class PointLoss>
+double unweighted_step(const PointLoss&, double, double, double slope, double lr) {
+    return lr * slope;
+}
+
+/// ... and for the squared error, whose slope is k r (r = z - y, k =
+/// SquaredError::slope_per_residual, 2), as (k lr) r: the same product (k is a power of two:
+/// its products are exact, short of overflow), with the multiplication by k off the chain from
+/// one step's margin to the next (3 of its ~23 cycles on a narrow dense row).
+inline double unweighted_step(const SquaredError&, double z, double y, double, double lr) {
+    return (SquaredError::slope_per_residual * lr) * (z - y);
+}
+
 /// The sum over the steps of their data losses s_i l(z_i, y_i) / mean_weight, added step by
 /// step ...
 template <class PointLoss>
@@ -251,41 +265,15 @@ class StepLossSum {
     /// Adds the loss of a step at margin z, label y and sample weight s; returns the step's
     /// g = lr c, c = s l'(z, y) / mean_weight its slope coefficient (the step moves b by -g and
     /// w by -g x_i). `finite`: whether that loss is finite. Without sample weights (s = 1,
-    /// mean_weight = 1) c is l' itself: the same value, without two multiplications by 1 on the
-    /// chain from one step's margin to the next.
+    /// mean_weight = 1) the loss and c are l and l' themselves: the same values, without two
+    /// multiplications by 1 on the chain from one step's margin to the next.
     double add(const PointLoss& point, double z, double y, double s, double lr, bool& finite) {
-        const LossAndSlope p = point(z, y);
-        const double loss = s * p.value * inverse_mean_weight_;
-        sum_ += loss;
-        finite = std::isfinite(loss);
-        return lr * (unit_scale_ ? p.slope : s * p.slope * inverse_mean_weight_);
-    }
-    double total() const { return sum_; }
-
-  private:
-    bool unit_scale_;
-    double inverse_mean_weight_, sum_ = 0.0;
-};
-
-/// ... the squared error's, whose slope is k r (r = z - y, k = SquaredError::slope_per_residual,
-/// 2): without sample weights g = lr k r is computed as (k lr) r, the same product (k is a
-/// power of two: its products are exact, short of overflow), with the multiplication by k off
-/// the chain from one step's margin to the next (3 of its ~23 cycles on a narrow dense row) ...
-template <>
-class StepLossSum<SquaredError> {
-  public:
-    StepLossSum(bool weighted, double inverse_mean_weight)
-        : unit_scale_(!weighted && inverse_mean_weight == 1.0),
-          inverse_mean_weight_(inverse_mean_weight) {}
-
-    /// As the general add.
-    double add(const SquaredError& point, double z, double y, double s, double lr, bool& finite) {
         const LossAndSlope p = point(z, y);
         const double loss = unit_scale_ ? p.value : s * p.value * inverse_mean_weight_;
         sum_ += loss;
         finite = std::isfinite(loss);
         if (!unit_scale_) return lr * (s * p.slope * inverse_mean_weight_);
-        return (SquaredError::slope_per_residual * lr) * (z - y);
+        return unweighted_step(point, z, y, p.slope, lr);
     }
     double total() const { return sum_; }
 
