@@ -109,6 +109,25 @@ def test_default_settings_converge_without_tuning_on_standardized_data(rng):
     assert model.converged_
 
 
+@pytest.mark.parametrize("sparse_x", [False, True])
+@pytest.mark.parametrize("batch_size", [None, 1])
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov"])
+def test_default_settings_converge_on_a_one_row_data_set(rng, optimizer, batch_size, sparse_x):
+    # one row: its one-row steps are full batches, and learning_rate="auto" gives them the full
+    # batch's step 1 / L (it once took the step of one-row steps on more rows, from a one-pass
+    # estimate of lambda_max, several times too large: the fit diverged); the fit then
+    # interpolates the row
+    X, y = rng.standard_normal((1, 3)), np.array([7.0])
+    X = sparse.csr_matrix(X) if sparse_x else X
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = descend.LinearRegression(
+            optimizer=optimizer, batch_size=batch_size, tol=1e-12, random_state=0
+        ).fit(X, y)
+    assert model.status_ == "converged"
+    np.testing.assert_allclose(model.predict(X), y, rtol=1e-5)
+
+
 def test_adam_full_batch_reaches_the_lstsq_solution(rng):
     X, y = well_conditioned(rng)
     model = descend.LinearRegression(

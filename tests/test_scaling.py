@@ -304,6 +304,21 @@ def test_mini_batch_step_is_one_over_expected_smoothness(rng):
     assert expected_smoothness(L, L_max, m, m) == L
 
 
+@pytest.mark.parametrize("sparse_x", [False, True])
+def test_one_row_steps_on_a_one_row_data_set_take_the_full_batch_step(rng, sparse_x):
+    # a one-row data set: its one-row steps are full batches, so batch_size=1 gets 1 / L, L
+    # from the 16 power iterations of a full batch (not from one, as one-row steps on more rows)
+    X = rng.standard_normal((1, 4)) * [1.0, 1000.0, 1e-3, 5.0]
+    X = sp.csr_matrix(X) if sparse_x else X
+    full = settings_for(X)
+    Z = scaled_rows(X, full)
+    L = 2 * np.linalg.eigvalsh(Z.T @ Z)[-1]
+    assert full.learning_rate == pytest.approx(1 / L, rel=1e-12)
+    for momentum in (0.0, 0.9):
+        one_row = settings_for(X, batch_size=1, momentum=momentum)
+        assert one_row.learning_rate == full.learning_rate
+
+
 def test_l2_penalty_balances_the_scales_and_adds_its_curvature(rng):
     X = raw_matrix(rng)
     penalty = _core.Penalty("elasticnet", alpha=0.1, l1_ratio=0.25)

@@ -182,8 +182,8 @@ def auto_settings(
     """The feature scaling and step size of ``learning_rate="auto"`` for a fit on X.
 
     See the module docstring for the formulas. Reads X 18 times (column moments, row norms,
-    16 power iterations; 3 times for batch_size=1, whose step needs no lambda_max; once for
-    adaptive rules); never copies it.
+    16 power iterations; 3 times for batch_size=1 on two rows or more, whose step needs no
+    lambda_max; once for adaptive rules); never copies it.
 
     Parameters
     ----------
@@ -247,7 +247,8 @@ def auto_settings(
         return AutoSettings(offset, scale, step)
 
     # One-row steps: L_1 = L_max, lambda_max does not enter (one power iteration, not 16).
-    fewer = {"iterations": 1} if batch == 1 else {}
+    # Not for a one-row data set, whose one-row steps are full batches: their step is 1 / L.
+    fewer = {"iterations": 1} if batch == 1 < n_samples else {}
     lambda_max, largest_row = _core.smoothness(
         X,
         sample_weight=sample_weight,
