@@ -479,6 +479,12 @@ def test_bad_points_and_function_outputs_are_refused():
         descend.minimize(lambda x: 0.0, [1.0, 2.0], jac=lambda x: np.zeros(3))
     with pytest.raises(ValueError, match="fun must return a tuple"):
         descend.minimize(lambda x: 0.0, [1.0, 2.0], jac=True)
+    with pytest.raises(
+        ValueError, match=r"^fun \(its grad, with jac=True\) must return an array of shape \(2,\)"
+    ):
+        descend.minimize(lambda x: (0.0, np.zeros(3)), [1.0, 2.0], jac=True)
+    with pytest.raises(TypeError, match=r"^fun \(its grad, with jac=True\) must return an array"):
+        descend.minimize(lambda x: (0.0, "no"), [1.0, 2.0], jac=True)
 
 
 # ------------------------------------------------- the C++ loop's running bias corrections

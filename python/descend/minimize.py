@@ -208,7 +208,7 @@ def _evaluator(
             out = fun(x.copy(), *args)
             if not (isinstance(out, tuple) and len(out) == 2):
                 raise ValueError("with jac=True, fun must return a tuple (f, grad)")
-            return _scalar(out[0]), _vector(out[1], n, "the gradient returned by fun")
+            return _scalar(out[0]), _vector(out[1], n, "fun (its grad, with jac=True)")
 
     elif callable(jac):
 
