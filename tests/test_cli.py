@@ -217,6 +217,27 @@ def test_bad_csv_is_refused_with_status_2(tmp_path, capsys, text, message):
     assert message in err
 
 
+def test_logistic_refuses_a_numeric_target_with_fractions_with_status_2(regression_csv, capsys):
+    # (it was read as text labels: one class per distinct price, a softmax over all of them)
+    status, out, err = run_main(
+        capsys, "fit", regression_csv, "--target", "price", "--model", "logistic"
+    )
+    assert status == 2 and out == ""
+    assert "column 'price' is a numeric target with fractional parts" in err
+    assert "use --model linear" in err
+
+
+def test_logistic_reads_integral_numbers_as_two_integer_labels(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    path.write_text("a,y\n" + "".join(f"{v},{float(v > 2)}\n" for v in range(6)))
+    status, out, err = run_main(
+        capsys, "fit", path, "--target", "y", "--model", "logistic", "--test-size", "0"
+    )
+    assert status == 0, err
+    # two classes, 0 and 1 (not one per distinct text): one column of coefficients
+    assert "accuracy" in out and "one column per class" not in out
+
+
 def test_bad_options_are_refused_with_status_2(regression_csv, capsys):
     status, _, err = run_main(
         capsys, "fit", regression_csv, "--target", "price", "--optimizer", "nonsense"

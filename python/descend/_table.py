@@ -114,16 +114,26 @@ def _check_labels(path: Path, target: str, texts: list[str], first_line: int) ->
     return [text.strip() for text in texts]
 
 
-def _as_labels(texts: list[str]) -> np.ndarray:
-    """Labels as int64 when every one is an integer, else as str."""
+def _as_labels(path: Path, target: str, texts: list[str]) -> np.ndarray:
+    """Labels as int64 when every one is an integer, else as str; DataError for a numeric
+    target with fractional parts (a regression target: one class per distinct value would be
+    a softmax over them all, as scikit-learn's classifiers refuse "continuous" targets)."""
     labels = np.array(texts)
     try:
         numbers = labels.astype(np.float64)
     except ValueError:
         return labels
-    if np.all(np.isfinite(numbers)) and np.all(numbers == np.round(numbers)):
-        return numbers.astype(np.int64)
-    return labels
+    if not np.all(np.isfinite(numbers)):
+        return labels
+    fractional = numbers != np.round(numbers)
+    if np.any(fractional):
+        example = texts[int(np.argmax(fractional))]
+        raise DataError(
+            f"{path}: column {target!r} is a numeric target with fractional parts (such as "
+            f"{example!r}), not class labels: --model logistic needs labels (text or integers); "
+            "use --model linear to predict a number"
+        )
+    return numbers.astype(np.int64)
 
 
 def _read_csv_module(
@@ -250,7 +260,7 @@ def _collect(
         raise DataError(f"{path}: no data rows after the header")
     y = None
     if target is not None and labels:
-        y = _as_labels(label_texts)
+        y = _as_labels(path, target, label_texts)
     elif target is not None:
         y = np.frombuffer(targets, dtype=np.float64)
     return X, y
