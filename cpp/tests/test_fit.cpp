@@ -2,10 +2,15 @@
 // of one uninterrupted call, schedule state included; the callback sees every epoch and stops
 // the run; float stays float; bad input is refused before anything changes.
 #include <descend/fit.hpp>
+#include <descend/objectives/csr.hpp>
+#include <descend/objectives/huber.hpp>
 #include <descend/objectives/least_squares.hpp>
+#include <descend/objectives/penalties.hpp>
+#include <descend/objectives/softmax.hpp>
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 
@@ -170,6 +175,67 @@ TEST_CASE(fit_refuses_bad_input_before_changing_anything) {
     std::vector<double> theta3(3, 0.0);
     CHECK_THROWS(descend::fit(wider, theta3, result, 1), std::invalid_argument);
     CHECK_EQ(result.epochs(), 2u);
+}
+
+TEST_CASE(fit_refuses_an_objective_its_own_checks_refuse_before_changing_anything) {
+    const Problem p;
+    // Each refused before theta (empty: zeros would be assigned) or the result changes.
+    auto refused = [](const auto& objective) {
+        std::vector<double> theta;
+        CHECK_THROWS(descend::fit(objective, theta, descend::SGD{}, descend::Constant{0.1}),
+                     std::invalid_argument);
+        CHECK(theta.empty());
+    };
+    descend::Huber<double> huber;
+    huber.X = p.objective.X;
+    huber.y = p.objective.y;
+    huber.epsilon = -1.0;  // a negative loss, which the fit would drive to -infinity
+    refused(huber);
+    descend::Penalized<descend::LeastSquares<double>> penalized{
+        p.objective, descend::Penalty{descend::PenaltyKind::l2, -5.0, 0.15}};
+    refused(penalized);
+    penalized.penalty.alpha = 1e-4;
+    penalized.objective.y = nullptr;  // the data term's own checks, through Penalized
+    refused(penalized);
+    descend::LeastSquares<double> no_targets = p.objective;
+    no_targets.y = nullptr;
+    refused(no_targets);
+    descend::LeastSquares<double> no_values = p.objective;
+    no_values.X.data = nullptr;
+    refused(no_values);
+    for (const double mean_weight : {0.0, -1.0, static_cast<double>(NAN)}) {
+        descend::LeastSquares<double> weighted = p.objective;
+        weighted.mean_weight = mean_weight;
+        refused(weighted);
+    }
+    const std::vector<std::int64_t> labels(m, 0);
+    descend::Softmax<double> one_class;
+    one_class.X = p.objective.X;
+    one_class.y = labels.data();
+    one_class.n_classes = 1;
+    refused(one_class);
+    descend::LeastSquares<double, descend::CsrView<double, std::int32_t>> no_offsets;
+    no_offsets.X.rows = m;
+    no_offsets.X.cols = 1;
+    no_offsets.y = p.objective.y;
+    refused(no_offsets);
+
+    // A continuation refuses them too, with the result as it was.
+    std::vector<double> theta;
+    descend::FitResult<double> result =
+        descend::fit(p.objective, theta, descend::SGD{}, descend::Constant{0.1}, mini_batches(2));
+    const std::vector<double> before = theta;
+    CHECK_THROWS(descend::fit(no_targets, theta, result, 1), std::invalid_argument);
+    CHECK(theta == before);
+    CHECK_EQ(result.epochs(), 2u);
+
+    // What the checks accept: a fit of Penalized<Huber> with both set.
+    huber.epsilon = 0.5;
+    const descend::Penalized<descend::Huber<double>> robust{
+        huber, descend::Penalty{descend::PenaltyKind::l2, 1e-4, 0.15}};
+    std::vector<double> fitted;
+    descend::fit(robust, fitted, descend::SGD{}, descend::Constant{0.1});
+    CHECK_EQ(fitted.size(), 2u);
 }
 
 TEST_CASE(fit_keeps_float_parameters_and_state_in_float) {

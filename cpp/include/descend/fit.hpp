@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "objectives/validation.hpp"
 #include "optimizers/optimizer.hpp"
 #include "progress.hpp"
 #include "schedules.hpp"
@@ -50,6 +51,7 @@ inline double own_learning_rate(const Optimizer& optimizer) {
 template <class Objective, class T, class Callback = NoCallback>
 Status fit(const Objective& objective, std::vector<T>& theta, FitResult<T>& result,
            std::size_t epochs, const Callback& on_epoch = Callback{}) {
+    validate_objective(objective);
     const std::size_t p = objective.n_params();
     if (theta.size() != p)
         throw std::invalid_argument("theta: expected " + std::to_string(p) +
@@ -81,7 +83,9 @@ Status fit(const Objective& objective, std::vector<T>& theta, FitResult<T>& resu
 /// Fits `objective` from theta (n_params() values, updated in place; empty: zeros) with
 /// `optimizer` under `schedule` for up to options.max_iter epochs, calling on_epoch(const
 /// EpochProgress<T>&) after each epoch (false stops the run). Throws std::invalid_argument on
-/// an impossible rule, schedule, option or theta, before anything changes.
+/// an impossible rule, schedule, option or theta, or an objective its own checks refuse
+/// (objectives/validation.hpp: Huber's epsilon, a penalty, a null X or y, a mean weight that
+/// is not > 0), before anything changes.
 template <class Objective, class T, class Callback = NoCallback>
 FitResult<T> fit(const Objective& objective, std::vector<T>& theta, const Optimizer& optimizer,
                  const Schedule& schedule, const SolverOptions& options = SolverOptions{},
@@ -91,6 +95,7 @@ FitResult<T> fit(const Objective& objective, std::vector<T>& theta, const Optimi
     if (options.n_iter_no_change < 1)
         throw std::invalid_argument("n_iter_no_change must be >= 1");
     if (objective.n_samples() == 0) throw std::invalid_argument("objective: has no rows");
+    validate_objective(objective);
     if (theta.empty()) theta.assign(objective.n_params(), T(0));
     FitResult<T> result;
     result.optimizer = optimizer;

@@ -8,6 +8,7 @@
 
 #include "../view.hpp"
 #include "linear_pass.hpp"
+#include "validation.hpp"
 
 namespace descend {
 
@@ -29,6 +30,10 @@ struct LinearRows {
     std::size_t n_params() const { return X.cols + 1; }
     /// theta[0], the intercept, is never penalized.
     std::size_t n_intercepts() const { return 1; }
+
+    /// Throws std::invalid_argument unless X has its values, y is there for X's rows and
+    /// mean_weight is a finite number > 0 (validation.hpp; fit() calls it).
+    void validate_data() const { validate_linear_data(X, y, mean_weight); }
 
     /// Mean loss over the batch, and its gradient written to `grad` (n_params() doubles):
     /// linear_pass.hpp's sums of the pointwise loss Objective::point() over the batch B,

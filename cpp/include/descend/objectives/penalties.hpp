@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "../simd.hpp"
+#include "validation.hpp"
 
 namespace descend {
 
@@ -112,6 +113,13 @@ struct Penalized {
     std::size_t n_params() const { return objective.n_params(); }
     /// The data term's leading entries of theta that are never penalized.
     std::size_t n_intercepts() const { return objective.n_intercepts(); }
+
+    /// Throws std::invalid_argument for an impossible penalty, or for what the data term's
+    /// own checks refuse (validation.hpp).
+    void validate() const {
+        penalty.validate();
+        validate_objective(objective);
+    }
 
     /// alpha R(w) at theta.
     template <class T>

@@ -10,12 +10,15 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "../view.hpp"
 #include "batch.hpp"
 #include "csr.hpp"
 #include "dense_rows.hpp"
+#include "validation.hpp"
 
 namespace descend {
 
@@ -61,6 +64,17 @@ struct Softmax {
     std::size_t n_params() const { return (X.cols + 1) * n_classes; }
     /// Row 0 of theta, the K intercepts, is never penalized.
     std::size_t n_intercepts() const { return n_classes; }
+
+    /// Throws std::invalid_argument unless n_classes >= 2.
+    void validate() const {
+        if (n_classes < 2)
+            throw std::invalid_argument("n_classes must be >= 2, got " +
+                                        std::to_string(n_classes));
+    }
+
+    /// Throws std::invalid_argument unless X has its values, y is there for X's rows and
+    /// mean_weight is a finite number > 0 (validation.hpp; fit() calls it).
+    void validate_data() const { validate_linear_data(X, y, mean_weight); }
 
     /// Mean loss over the batch, and its gradient written to `grad` (n_params() doubles, the
     /// layout of theta). The coefficients are first copied class by class (W^T, K x cols), so
