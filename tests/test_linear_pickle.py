@@ -84,6 +84,21 @@ TAMPERED = {
         "optimizer state",
     ),
     "averaging_from missing": (_delete_run("averaging_from"), "fit state fields"),
+    "rule_key not a rule": (_set_run("rule_key", ("print", ())), "rule_key"),
+    "rule_key of another rule's hyperparameters": (
+        _set_run("rule_key", ("Adam", (("momentum", 0.9),))),
+        "rule_key",
+    ),
+    "rule_key of an impossible hyperparameter": (
+        lambda state, run: run.__setitem__(
+            "rule_key", (run["rule_key"][0], tuple((k, -1.0) for k, _ in run["rule_key"][1]))
+        ),
+        "rule_key",
+    ),
+    "rule_key of a rule with other state": (
+        _set_run("rule_key", descend.optim._estimator_rule_key("momentum")),
+        "optimizer state",
+    ),
     "averaging_from negative": (_set_run("averaging_from", -1), "averaging_from"),
     "average without averaging": (_set_run("averaging_from", 0), "average"),
     "solver not a SolverState": (_set_run("solver", None), "solver"),

@@ -358,6 +358,61 @@ def test_partial_fit_over_chunks_takes_one_step_per_chunk_in_order(rng):
     assert model.t_ == 3
 
 
+def test_partial_fit_refuses_another_update_rule_and_changes_nothing(rng):
+    # (the state of one rule read as another's: momentum's velocity taken for Adagrad's sum
+    # of squares diverged)
+    X, y = well_conditioned(rng)
+    model = descend.LinearRegression(optimizer="momentum", learning_rate=0.01, random_state=0)
+    model.partial_fit(X, y)
+    before = theta_of(model).copy(), model._fit_state.state.copy(), model.t_
+    for other in (
+        "adagrad",  # another rule
+        "sgd",  # the same rule, other hyperparameters (momentum 0) and the same state slots
+        descend.optim.SGD(None, momentum=0.5),
+    ):
+        model.optimizer = other
+        with pytest.raises(ValueError, match=r"not the update rule of the earlier.*SGD\("):
+            model.partial_fit(X, y)
+        np.testing.assert_array_equal(theta_of(model), before[0])
+        np.testing.assert_array_equal(model._fit_state.state, before[1])
+        assert model.t_ == before[2]
+    model.set_params(optimizer="adagrad", max_iter=3, tol=None)
+    assert model.fit(X, y).n_iter_ == 3  # fit starts over with the new rule
+    model.partial_fit(X, y)  # and partial_fit then carries on with it
+    assert model.n_iter_ == 4
+
+
+def test_partial_fit_takes_the_same_rule_by_name_or_as_an_optim_instance(rng):
+    X, y = well_conditioned(rng)
+    params = dict(learning_rate=0.01, batch_size=4, random_state=3)
+    by_name = descend.LinearRegression(optimizer="momentum", **params)
+    by_instance = descend.LinearRegression(optimizer="momentum", **params)
+    for model in (by_name, by_instance):
+        model.partial_fit(X, y)
+    by_instance.optimizer = descend.optim.SGD(None, lr=0.5, momentum=0.9)  # (lr is not used)
+    for model in (by_name, by_instance):
+        model.partial_fit(X, y)
+    assert theta_of(by_instance).tobytes() == theta_of(by_name).tobytes()
+
+
+def test_partial_fit_keeps_the_feature_names_of_its_first_call(rng):
+    pd = pytest.importorskip("pandas")
+    X, y = well_conditioned(rng, n=3)
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    model = descend.LinearRegression().partial_fit(frame, y)
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        model.partial_fit(X, y)
+    assert model.feature_names_in_.tolist() == ["a", "b", "c"]
+    steps = model.t_
+    with pytest.raises(ValueError, match="Feature names must be in the same order"):
+        model.partial_fit(frame[["c", "b", "a"]], y)
+    assert model.t_ == steps and model.feature_names_in_.tolist() == ["a", "b", "c"]
+    unnamed = descend.LinearRegression().partial_fit(X, y)
+    with pytest.warns(UserWarning, match="X has feature names, but LinearRegression"):
+        unnamed.partial_fit(frame, y)
+    assert not hasattr(unnamed, "feature_names_in_")
+
+
 def test_warm_start_continues_from_the_previous_parameters(rng):
     X, y = well_conditioned(rng)
     params = dict(learning_rate=0.01, tol=None)
@@ -568,7 +623,14 @@ def test_unsorted_csr_indices_are_refused_and_left_alone():
         ({"alpha": -1.0}, "alpha must be a finite number >= 0"),
         ({"l1_ratio": 1.5}, r"l1_ratio must be a finite number in \[0, 1\], got 1.5"),
         ({"average": -2}, "average must be"),
-        ({"early_stopping": True, "validation_fraction": 1.0}, "validation_fraction must be"),
+        (
+            {"early_stopping": True, "validation_fraction": 1.0},
+            r"validation_fraction must be a finite number in \(0, 1\), got 1.0",
+        ),
+        (
+            {"early_stopping": True, "validation_fraction": 0},
+            r"validation_fraction must be a finite number in \(0, 1\), got 0",
+        ),
         ({"fit_intercept": "yes"}, "fit_intercept must be one of False, True"),
     ],
 )
@@ -576,6 +638,18 @@ def test_bad_hyperparameters_are_refused_naming_the_parameter(params, message):
     X, y = tutorial_data()
     with pytest.raises(ValueError, match=message):
         descend.LinearRegression(**params).fit(X, y)
+
+
+def test_numpy_bools_are_taken_as_the_bools_they_hold():
+    # (GridSearchCV over np.array([True, False]) hands over NumPy bools)
+    X, y = tutorial_data()
+    flags = ("fit_intercept", "warm_start", "average", "early_stopping")
+    params = dict(learning_rate=0.1, max_iter=20, tol=None, random_state=0)
+    as_numpy = descend.LinearRegression(**params, **{k: np.True_ for k in flags}).fit(X, y)
+    as_python = descend.LinearRegression(**params, **{k: True for k in flags}).fit(X, y)
+    assert theta_of(as_numpy).tobytes() == theta_of(as_python).tobytes()
+    off = descend.LinearRegression(**params, fit_intercept=np.False_).fit(X, y)
+    assert off.intercept_ == 0.0
 
 
 def test_hyperparameters_changed_after_a_fit_are_checked_again_at_the_next():

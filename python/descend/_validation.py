@@ -59,29 +59,38 @@ def check_int(name: str, value: object, minimum: int) -> int:
 
 
 def check_real(
-    name: str, value: object, low: float, high: float = math.inf, *, low_open: bool = False
+    name: str,
+    value: object,
+    low: float,
+    high: float = math.inf,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
 ) -> float:
-    """value as a finite float in [low, high] (or (low, high] with low_open)."""
+    """value as a finite float in [low, high] (either end open with low_open / high_open)."""
     # (float and int first: the numbers.Real check is an ABC look-up, slow on small fits)
     if not isinstance(value, bool) and isinstance(value, (float, int, numbers.Real)):
         number = float(value)
         if (
             math.isfinite(number)
             and (number > low if low_open else number >= low)
-            and (number <= high)
+            and (number < high if high_open else number <= high)
         ):
             return number
     bound = (
         f"{'>' if low_open else '>='} {low:g}"
         if high == math.inf
-        else f"in {'(' if low_open else '['}{low:g}, {high:g}]"
+        else f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
     )
     raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
 
 
 def check_choice(name: str, value: object, choices: Sequence[Any]) -> Any:
     """value if it is one of choices (a str compared with ==, anything else by identity:
-    None, False and True are choices, 0 and 1 are not)."""
+    None, False and True are choices, 0 and 1 are not; a NumPy bool counts as the bool it
+    holds, and is returned as that bool)."""
+    if type(value) is np.bool_:
+        value = bool(value)
     text = isinstance(value, str)
     for choice in choices:  # (a loop, not any(generator): half the cost on small fits)
         if value is choice or (text and value == choice):

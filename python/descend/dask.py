@@ -620,7 +620,17 @@ def _fit_on(
     rule = optim._estimator_rule(estimator.optimizer, lr)
     schedule = Constant(lr) if estimator.schedule is None else copy.deepcopy(estimator.schedule)
     seed = seed_from_random_state(estimator.random_state)
-    run = _FitState(theta, rule, settings.average, seed, schedule, lr, classes, scaling)
+    run = _FitState(
+        theta,
+        rule,
+        settings.average,
+        seed,
+        schedule,
+        lr,
+        classes,
+        scaling,
+        optimizer=estimator.optimizer,
+    )
     options = _core.SolverOptions(
         batch_size=0 if settings.batch_size is None else settings.batch_size,
         sampling=estimator.sampling,

@@ -230,8 +230,13 @@ class _FitState:
         lr: float,
         classes: np.ndarray | None,
         scaling: AutoSettings | None = None,
+        *,
+        optimizer: object,
     ) -> None:
         self.theta = theta
+        # the rule the state belongs to (optim._estimator_rule_key of the estimator's
+        # optimizer): a continuing call with another rule is refused
+        self.rule_key = optim._estimator_rule_key(optimizer)
         # learning_rate="auto": theta, the state and the average are in the internal
         # coordinates of descend._scaling (fixed at the first fit, kept for partial_fit)
         self.scaling = scaling
@@ -302,6 +307,7 @@ _FIT_STATE_KEYS = frozenset(
         "lr",
         "losses",
         "validation_losses",
+        "rule_key",
     }
 )
 
@@ -322,6 +328,33 @@ def _check_array(name: str, value: object, shape: tuple[int, ...], dtype: np.dty
         )
     if not np.isfinite(value).all():
         raise _refuse(name, "finite values", "NaN or infinity")
+
+
+def _check_rule_key(rule_key: object, slots: int) -> None:
+    """rule_key as optim._estimator_rule_key makes it, of a rule keeping `slots` state
+    arrays (or raise)."""
+    expected = "(the name of a descend.optim optimizer, its hyperparameters but lr)"
+    if not (isinstance(rule_key, tuple) and len(rule_key) == 2):
+        raise _refuse("rule_key", expected, repr(rule_key)[:80])
+    name, hyperparameters = rule_key
+    cls = getattr(optim, name, None) if isinstance(name, str) else None
+    if not (isinstance(cls, type) and issubclass(cls, optim.Optimizer)):
+        raise _refuse("rule_key", expected, repr(rule_key)[:80])
+    names = tuple(key for key in cls._hyperparameters if key != "lr")
+    if not (
+        isinstance(hyperparameters, tuple)
+        and all(isinstance(pair, tuple) and len(pair) == 2 for pair in hyperparameters)
+        and tuple(pair[0] for pair in hyperparameters) == names
+    ):
+        raise _refuse("rule_key", f"{name}'s hyperparameters {names}", repr(rule_key)[:80])
+    try:
+        rule = optim._estimator_rule(cls(None, **dict(hyperparameters)), 1.0)
+    except (TypeError, ValueError) as error:
+        raise _refuse("rule_key", f"possible hyperparameters of {name}", str(error)) from None
+    if rule.state_slots != slots:
+        raise _refuse(
+            "optimizer state", f"{rule.state_slots} state arrays of {name}", f"{slots} arrays"
+        )
 
 
 def _check_fit_state(state: object) -> None:
@@ -387,6 +420,7 @@ def _check_fit_state(state: object) -> None:
             )
     elif theta.ndim != 1:
         raise _refuse("classes", f"labels for theta of shape {theta.shape}", None)
+    _check_rule_key(state["rule_key"], state_array.shape[0])
     solver = state["solver"]
     if not isinstance(solver, _core.SolverState):
         raise _refuse("solver", "a descend._core.SolverState", type(solver).__name__)
@@ -546,7 +580,11 @@ class _LinearModel(BaseEstimator):
             l1_ratio=check_real("l1_ratio", self.l1_ratio, 0.0, 1.0),
             rule=_compiled_rule(self.optimizer),  # refuses an unknown optimizer by name
             batch_size=_optional_int("batch_size", self.batch_size),
-            average=int(average) if isinstance(average, bool) else check_int("average", average, 0),
+            average=(
+                int(average)
+                if isinstance(average, bool | np.bool_)
+                else check_int("average", average, 0)
+            ),
             max_iter=check_int("max_iter", self.max_iter, 1),
             tol=-1.0 if self.tol is None else check_real("tol", self.tol, 0.0),
             n_iter_no_change=check_int("n_iter_no_change", self.n_iter_no_change, 1),
@@ -582,14 +620,9 @@ class _LinearModel(BaseEstimator):
         """The checked validation_fraction in (0, 1) with early stopping, else None."""
         if not self.early_stopping:
             return None
-        fraction = check_real(
-            "validation_fraction", self.validation_fraction, 0.0, 1.0, low_open=True
+        return check_real(
+            "validation_fraction", self.validation_fraction, 0.0, 1.0, low_open=True, high_open=True
         )
-        if fraction >= 1.0:
-            raise ValueError(
-                f"validation_fraction must be in (0, 1), got {self.validation_fraction!r}"
-            )
-        return fraction
 
     def _auto_settings(
         self,
@@ -678,9 +711,11 @@ class _LinearModel(BaseEstimator):
                 f"{type(self).__name__} requires y to be passed, but the target y is None"
             )
         continuing = partial and self._is_fitted()
-        if continuing:
-            check_feature_names(getattr(self, "feature_names_in_", None), X, type(self).__name__)
-        names = feature_names_of(X)
+        if continuing:  # the names stay those of the first call (as scikit-learn's)
+            names = getattr(self, "feature_names_in_", None)
+            check_feature_names(names, X, type(self).__name__)
+        else:
+            names = feature_names_of(X)
         deferred = settings.defers_finite_check and not partial
         X = as_float_matrix(X, finite=not deferred)
         if continuing:
@@ -711,11 +746,13 @@ class _LinearModel(BaseEstimator):
         if continuing:
             run = self._fit_state
             rule = settings.rule
-            if rule.state_slots != run.state.shape[0]:
+            if optim._estimator_rule_key(self.optimizer) != run.rule_key:
+                name, hyperparameters = run.rule_key
+                earlier = ", ".join(f"{key}={value!r}" for key, value in hyperparameters)
                 raise ValueError(
-                    f"optimizer={self.optimizer!r} keeps {rule.state_slots} state arrays, the "
-                    f"optimizer of the earlier partial_fit calls kept {run.state.shape[0]}; "
-                    "call fit to start over with another optimizer"
+                    f"optimizer={self.optimizer!r} is not the update rule of the earlier fit "
+                    f"and partial_fit calls, {name}({earlier}), whose state partial_fit "
+                    "carries on; call fit to start over with another optimizer"
                 )
         else:
             shape = (X.shape[1] + 1,) if n_outputs == 1 else (X.shape[1] + 1, n_outputs)
@@ -746,7 +783,17 @@ class _LinearModel(BaseEstimator):
             schedule = (
                 _constant_schedule(lr) if self.schedule is None else copy.deepcopy(self.schedule)
             )
-            run = _FitState(theta, rule, settings.average, seed, schedule, lr, labels, scaling)
+            run = _FitState(
+                theta,
+                rule,
+                settings.average,
+                seed,
+                schedule,
+                lr,
+                labels,
+                scaling,
+                optimizer=self.optimizer,
+            )
 
         options = _solver_options(
             0 if settings.batch_size is None else settings.batch_size,
@@ -1228,8 +1275,10 @@ optimizer "momentum", "nesterov" or an adaptive rule raises a ValueError naming 
 ``partial_fit`` runs one epoch over the rows it is given, carrying the optimizer state, the
 schedule's position and the random generator from call to call (``max_iter``, ``tol`` and
 early stopping do not apply to it): k calls on the same rows equal ``fit`` with
-``max_iter=k, tol=None``, bit for bit. The optimizer, learning rate and schedule are those
-of the first call. A pickled estimator keeps all of it.
+``max_iter=k, tol=None``, bit for bit. The learning rate, schedule and feature names are
+those of the first call; another optimizer (rule or hyperparameters) is refused with a
+ValueError, as its state would not be the earlier rule's: ``fit`` starts over. A pickled
+estimator keeps all of it.
 
 Ctrl-C during ``fit`` or ``partial_fit`` stops the C++ loop at the end of its current time
 slice (about 0.1 s, whole epochs): the estimator is left fitted with the epochs finished so

@@ -81,6 +81,7 @@ can be added later with ``add_param_group``.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -1222,21 +1223,42 @@ _NAMED: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {
 OPTIMIZER_NAMES: tuple[str, ...] = tuple(_NAMED)
 
 
-def _estimator_rule(optimizer: object, lr: float) -> Any:
-    """The C++ rule an estimator runs, with step size `lr` (the estimator's schedule or
-    learning_rate always sets the step size).
-
-    `optimizer` is a name from OPTIMIZER_NAMES ("momentum" is SGD with momentum 0.9,
+def _estimator_optimizer(optimizer: object) -> tuple[type[Optimizer], dict[str, Any]]:
+    """The class and constructor hyperparameters (``defaults``) of an estimator's
+    `optimizer`: a name from OPTIMIZER_NAMES ("momentum" is SGD with momentum 0.9,
     "nesterov" adds Nesterov momentum; the others are the classes' defaults) or an Optimizer
-    instance, of which only the constructor's hyperparameters (``defaults``) are used: its
-    lr, schedule, parameters and state are ignored and left as they are.
-    """
+    instance, whose lr, schedule, parameters and state are ignored and left as they are."""
     if isinstance(optimizer, Optimizer):
-        return optimizer._core_rule({**optimizer.defaults, "lr": lr})
+        return type(optimizer), optimizer.defaults
     if isinstance(optimizer, str) and optimizer in _NAMED:
-        cls, hyperparameters = _NAMED[optimizer]
-        return cls._core_rule({**cls(None, **hyperparameters).defaults, "lr": lr})
+        return _named_optimizer(optimizer)
     raise ValueError(
         f"optimizer must be one of {', '.join(map(repr, OPTIMIZER_NAMES))} or a "
         f"descend.optim optimizer (e.g. descend.optim.Adam(betas=(0.8, 0.99))), got {optimizer!r}"
+    )
+
+
+@functools.cache
+def _named_optimizer(name: str) -> tuple[type[Optimizer], dict[str, Any]]:
+    cls, hyperparameters = _NAMED[name]
+    return cls, cls(None, **hyperparameters).defaults
+
+
+def _estimator_rule(optimizer: object, lr: float) -> Any:
+    """The C++ rule an estimator runs for `optimizer` (see _estimator_optimizer), with step
+    size `lr` (the estimator's schedule or learning_rate always sets the step size)."""
+    cls, defaults = _estimator_optimizer(optimizer)
+    return cls._core_rule({**defaults, "lr": lr})
+
+
+def _estimator_rule_key(optimizer: object) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """The update rule an estimator's optimizer state belongs to, as a value to compare: the
+    class of `optimizer` (see _estimator_optimizer) and its hyperparameters but lr, which
+    the estimator sets ("momentum" and SGD(None, momentum=0.9) give the same key)."""
+    cls, defaults = _estimator_optimizer(optimizer)
+    return cls.__name__, tuple(
+        (name, tuple(value) if isinstance(value, list) else value)
+        for name in cls._hyperparameters
+        if name != "lr"
+        for value in (defaults[name],)
     )
