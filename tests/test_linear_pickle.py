@@ -85,6 +85,11 @@ TAMPERED = {
     ),
     "averaging_from missing": (_delete_run("averaging_from"), "fit state fields"),
     "rule_key not a rule": (_set_run("rule_key", ("print", ())), "rule_key"),
+    "step_sizes not a pair": (_set_run("step_sizes", 0.1), "step_sizes"),
+    "step_sizes with a schedule that is not one": (
+        _set_run("step_sizes", ("auto", print)),
+        "step_sizes",
+    ),
     "rule_key of another rule's hyperparameters": (
         _set_run("rule_key", ("Adam", (("momentum", 0.9),))),
         "rule_key",

@@ -2,6 +2,7 @@
 input, averaging, partial_fit, warm_start, pickling, seeds, dtypes, divergence, input checks."""
 
 import contextlib
+import copy
 import doctest
 import io
 import os
@@ -380,6 +381,32 @@ def test_partial_fit_refuses_another_update_rule_and_changes_nothing(rng):
     assert model.fit(X, y).n_iter_ == 3  # fit starts over with the new rule
     model.partial_fit(X, y)  # and partial_fit then carries on with it
     assert model.n_iter_ == 4
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ({"learning_rate": 0.01}, {"learning_rate": 0.001}),
+        ({}, {"learning_rate": 0.01}),  # from "auto", whose step and scaling are the data's
+        ({"schedule": InvScaling(0.05)}, {"schedule": InvScaling(0.05, power_t=0.5)}),
+        ({"schedule": InvScaling(0.05)}, {"schedule": None}),
+    ],
+)
+def test_partial_fit_refuses_other_step_sizes_and_changes_nothing(rng, first, then):
+    X, y = well_conditioned(rng)
+    model = descend.LinearRegression(**first).partial_fit(X, y)
+    model.partial_fit(X, y)  # the same values, or equal copies of them: carried on
+    model.set_params(**{k: copy.deepcopy(v) for k, v in first.items()}).partial_fit(X, y)
+    before = theta_of(model).copy(), model.t_
+    model.set_params(**then)
+    with pytest.raises(ValueError, match="are not the step sizes of the earlier"):
+        model.partial_fit(X, y)
+    np.testing.assert_array_equal(theta_of(model), before[0])
+    assert model.t_ == before[1]
+    model.set_params(warm_start=True, max_iter=2, tol=None).fit(X, y)  # fit starts over
+    assert model.n_iter_ == 2
+    model.partial_fit(X, y)
+    assert model.n_iter_ == 3
 
 
 def test_partial_fit_takes_the_same_rule_by_name_or_as_an_optim_instance(rng):

@@ -629,7 +629,7 @@ def _fit_on(
         lr,
         classes,
         scaling,
-        optimizer=estimator.optimizer,
+        estimator=estimator,
     )
     options = _core.SolverOptions(
         batch_size=0 if settings.batch_size is None else settings.batch_size,

@@ -211,6 +211,18 @@ def _read_schedule_state(core: Any, schedule: object) -> None:
         _read_schedule_state(core.schedule, schedule.schedule)
 
 
+def _carried_hyperparameters(
+    estimator: _LinearModel,
+) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], tuple[object, Schedule | None]]:
+    """The hyperparameters a fit's state belongs to, as values to compare: the update rule
+    (optim._estimator_rule_key), and learning_rate with a copy of schedule as given (the
+    caller's object is never stepped: each run steps its own copy)."""
+    return optim._estimator_rule_key(estimator.optimizer), (
+        estimator.learning_rate,
+        copy.deepcopy(estimator.schedule),
+    )
+
+
 class _FitState:
     """Everything a fit carries from one call of the C++ loop to the next (and from one
     partial_fit to the next): theta, the optimizer state, the Polyak average, the solver's
@@ -231,12 +243,12 @@ class _FitState:
         classes: np.ndarray | None,
         scaling: AutoSettings | None = None,
         *,
-        optimizer: object,
+        estimator: _LinearModel,
     ) -> None:
         self.theta = theta
-        # the rule the state belongs to (optim._estimator_rule_key of the estimator's
-        # optimizer): a continuing call with another rule is refused
-        self.rule_key = optim._estimator_rule_key(optimizer)
+        # the estimator's hyperparameters the state belongs to (partial_fit refuses others):
+        # its update rule, and its learning_rate and schedule as given
+        self.rule_key, self.step_sizes = _carried_hyperparameters(estimator)
         # learning_rate="auto": theta, the state and the average are in the internal
         # coordinates of descend._scaling (fixed at the first fit, kept for partial_fit)
         self.scaling = scaling
@@ -308,6 +320,7 @@ _FIT_STATE_KEYS = frozenset(
         "losses",
         "validation_losses",
         "rule_key",
+        "step_sizes",
     }
 )
 
@@ -421,6 +434,15 @@ def _check_fit_state(state: object) -> None:
     elif theta.ndim != 1:
         raise _refuse("classes", f"labels for theta of shape {theta.shape}", None)
     _check_rule_key(state["rule_key"], state_array.shape[0])
+    step_sizes = state["step_sizes"]
+    if not (
+        isinstance(step_sizes, tuple)
+        and len(step_sizes) == 2
+        and (step_sizes[1] is None or isinstance(step_sizes[1], _SCHEDULES))
+    ):
+        raise _refuse(
+            "step_sizes", "(learning_rate, None or a descend.schedules object)", repr(step_sizes)
+        )
     solver = state["solver"]
     if not isinstance(solver, _core.SolverState):
         raise _refuse("solver", "a descend._core.SolverState", type(solver).__name__)
@@ -746,14 +768,7 @@ class _LinearModel(BaseEstimator):
         if continuing:
             run = self._fit_state
             rule = settings.rule
-            if optim._estimator_rule_key(self.optimizer) != run.rule_key:
-                name, hyperparameters = run.rule_key
-                earlier = ", ".join(f"{key}={value!r}" for key, value in hyperparameters)
-                raise ValueError(
-                    f"optimizer={self.optimizer!r} is not the update rule of the earlier fit "
-                    f"and partial_fit calls, {name}({earlier}), whose state partial_fit "
-                    "carries on; call fit to start over with another optimizer"
-                )
+            self._check_carried(run)
         else:
             shape = (X.shape[1] + 1,) if n_outputs == 1 else (X.shape[1] + 1, n_outputs)
             theta = np.zeros(shape, dtype=X.dtype)
@@ -792,7 +807,7 @@ class _LinearModel(BaseEstimator):
                 lr,
                 labels,
                 scaling,
-                optimizer=self.optimizer,
+                estimator=self,
             )
 
         options = _solver_options(
@@ -893,6 +908,28 @@ class _LinearModel(BaseEstimator):
         self._commit(run, names, X.shape[1], early_stopping, status)
         _REMEMBERED_SETTINGS[type(self)] = (hyperparameters, settings)
         self._warn(status, settings, partial, solver.nonfinite_steps - skipped_before)
+
+    def _check_carried(self, run: _FitState) -> None:
+        """Refuse to carry `run` on (partial_fit) under another update rule or other step
+        sizes than those it was started with: the optimizer state is that rule's, and the
+        step sizes (from "auto": the scaling) are fixed at the first call."""
+        rule_key, (learning_rate, schedule) = _carried_hyperparameters(self)
+        if rule_key != run.rule_key:
+            name, hyperparameters = run.rule_key
+            earlier = ", ".join(f"{key}={value!r}" for key, value in hyperparameters)
+            raise ValueError(
+                f"optimizer={self.optimizer!r} is not the update rule of the earlier fit and "
+                f"partial_fit calls, {name}({earlier}), whose state partial_fit carries on; "
+                "call fit to start over with another optimizer"
+            )
+        if (learning_rate, schedule) != run.step_sizes:
+            raise ValueError(
+                f"learning_rate={learning_rate!r} and schedule={schedule!r} are not the step "
+                "sizes of the earlier fit and partial_fit calls, learning_rate="
+                f"{run.step_sizes[0]!r} and schedule={run.step_sizes[1]!r}, which partial_fit "
+                "keeps; call fit to start over (warm_start=True starts from the parameters "
+                "reached)"
+            )
 
     def _defers_finite_check(self, settings: _Settings) -> bool:
         """Whether fit (never partial_fit) may skip its pass over X for NaN/Inf, for these
@@ -1275,10 +1312,11 @@ optimizer "momentum", "nesterov" or an adaptive rule raises a ValueError naming 
 ``partial_fit`` runs one epoch over the rows it is given, carrying the optimizer state, the
 schedule's position and the random generator from call to call (``max_iter``, ``tol`` and
 early stopping do not apply to it): k calls on the same rows equal ``fit`` with
-``max_iter=k, tol=None``, bit for bit. The learning rate, schedule and feature names are
-those of the first call; another optimizer (rule or hyperparameters) is refused with a
-ValueError, as its state would not be the earlier rule's: ``fit`` starts over. A pickled
-estimator keeps all of it.
+``max_iter=k, tol=None``, bit for bit. The optimizer, ``learning_rate`` and ``schedule``
+stay those of the first call (another value of any of them is refused with a ValueError:
+the optimizer state is that rule's, and the step sizes are fixed at the first call; ``fit``
+starts over, with ``warm_start=True`` from the parameters reached); the feature names too.
+A pickled estimator keeps all of it.
 
 Ctrl-C during ``fit`` or ``partial_fit`` stops the C++ loop at the end of its current time
 slice (about 0.1 s, whole epochs): the estimator is left fitted with the epochs finished so
