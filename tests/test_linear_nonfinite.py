@@ -65,6 +65,8 @@ def test_stop_and_raise_keep_the_parameters_of_the_start_of_the_diverging_epoch(
     if epoch > 1:
         earlier.fit(X, y)
         assert _parameters(stopped).tobytes() == _parameters(earlier).tobytes()
+        # n_iter_ counts the diverged epoch, loss_curve_ ends with the last finite one
+        assert stopped.n_iter_ == epoch and stopped.loss_curve_ == earlier.loss_curve_
     else:
         assert not np.any(_parameters(stopped))
 

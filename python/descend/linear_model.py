@@ -1341,7 +1341,8 @@ nonfinite_steps_ : int
 loss_curve_ : list of float
     The training objective of every epoch: for the full batch its value at the start of the
     epoch; for stochastic and mini-batch fits the weighted mean of the step losses over the
-    epoch plus the penalty at its end.
+    epoch plus the penalty at its end. After a divergence it ends with the last finite
+    epoch: n_iter_ counts the diverged epoch too, whose loss is not kept.
 validation_scores_ : list of float
     With early stopping only: the mean loss on the held-out rows after every epoch (a loss:
     lower is better, unlike scikit-learn's validation scores).
