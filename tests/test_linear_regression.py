@@ -527,8 +527,20 @@ def test_divergence_is_reported_with_its_epoch_and_restored_parameters():
 
 def test_running_out_of_epochs_warns():
     X, y = tutorial_data()
-    with pytest.warns(descend.ConvergenceWarning, match="max_iter=3"):
+    with pytest.warns(descend.ConvergenceWarning, match="max_iter=3.*Increase max_iter"):
         descend.LinearRegression(learning_rate=0.01, max_iter=3).fit(X, y)
+
+
+def test_running_out_of_epochs_with_a_rising_loss_advises_a_smaller_learning_rate():
+    # (it advised a larger one: the loss had grown from 12 to 1e35, short of overflow)
+    X, y = well_conditioned(np.random.default_rng(0), m=50, n=3)
+    with pytest.warns(descend.ConvergenceWarning) as caught:
+        model = descend.LinearRegression(learning_rate=1.2, max_iter=50).fit(X, y)
+    assert model.status_ == "max_iter" and model.loss_curve_[-1] > 1e6 * model.loss_curve_[0]
+    message = str(caught[0].message)
+    assert f"The loss rose, from {model.loss_curve_[0]:.6g} in epoch 1" in message
+    assert "in epoch 50: try a smaller learning_rate" in message
+    assert "Increase" not in message
 
 
 def test_tol_none_runs_exactly_max_iter_epochs_without_warning():

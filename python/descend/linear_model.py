@@ -1041,9 +1041,17 @@ class _LinearModel(BaseEstimator):
                 stacklevel=4,
             )
         elif status == "max_iter" and not partial and settings.tol >= 0:
+            losses = self._fit_state.losses
+            if len(losses) >= 2 and losses[-1] > losses[0]:  # (an epoch's mean, for batches)
+                advice = (
+                    f"The loss rose, from {losses[0]:.6g} in epoch 1 to {losses[-1]:.6g} in "
+                    f"epoch {len(losses)}: try a smaller learning_rate (or learning_rate='auto')."
+                )
+            else:
+                advice = "Increase max_iter or the learning rate."
             warnings.warn(
                 f"{name} did not converge in max_iter={settings.max_iter} epochs "
-                f"(tol={self.tol}). Increase max_iter or the learning rate.",
+                f"(tol={self.tol}). {advice}",
                 ConvergenceWarning,
                 stacklevel=4,
             )
