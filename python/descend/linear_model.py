@@ -913,8 +913,8 @@ class _LinearModel(BaseEstimator):
         """Refuse to carry `run` on (partial_fit) under another update rule or other step
         sizes than those it was started with: the optimizer state is that rule's, and the
         step sizes (from "auto": the scaling) are fixed at the first call."""
-        rule_key, (learning_rate, schedule) = _carried_hyperparameters(self)
-        if rule_key != run.rule_key:
+        learning_rate, schedule = self.learning_rate, self.schedule  # (compared, not copied)
+        if optim._estimator_rule_key(self.optimizer) != run.rule_key:
             name, hyperparameters = run.rule_key
             earlier = ", ".join(f"{key}={value!r}" for key, value in hyperparameters)
             raise ValueError(

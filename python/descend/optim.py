@@ -1255,6 +1255,8 @@ def _estimator_rule_key(optimizer: object) -> tuple[str, tuple[tuple[str, Any], 
     """The update rule an estimator's optimizer state belongs to, as a value to compare: the
     class of `optimizer` (see _estimator_optimizer) and its hyperparameters but lr, which
     the estimator sets ("momentum" and SGD(None, momentum=0.9) give the same key)."""
+    if isinstance(optimizer, str) and optimizer in _NAMED:
+        return _named_rule_key(optimizer)
     cls, defaults = _estimator_optimizer(optimizer)
     return cls.__name__, tuple(
         (name, tuple(value) if isinstance(value, list) else value)
@@ -1262,3 +1264,8 @@ def _estimator_rule_key(optimizer: object) -> tuple[str, tuple[tuple[str, Any], 
         if name != "lr"
         for value in (defaults[name],)
     )
+
+
+@functools.cache
+def _named_rule_key(name: str) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    return _estimator_rule_key(_NAMED[name][0](None, **_NAMED[name][1]))
