@@ -10,11 +10,12 @@ The reference is the fit's objective written in NumPy from its definition,
 penalized), minimized by scipy's L-BFGS-B: for l1 and elasticnet as the smooth problem in
 w = u - v with u, v >= 0 (bounds), and in standardized coordinates so that raw data is solved as
 accurately as standardized data. Here: full-batch fits (learning_rate="auto": internal feature
-scaling and step 1/L) on standardized and raw data come within 1e-6 (relative) of its optimum,
-raw data in about as many epochs as standardized data; float32 fits within 1e-4; a CSR fit
-equals the dense fit; stochastic and mini-batch fits with Polyak averaging within 1e-3; an l1
-fit has exact zeros where the optimum has them. Not yet here: raw breast cancer (xfail below),
-stochastic fits of Huber and of raw wine and breast cancer within 1e-3.
+scaling and step 1/L; Nesterov momentum 0.99) on standardized and raw data come within 1e-6
+(relative) of its optimum, raw diabetes in about as many epochs as standardized diabetes;
+float32 fits within 1e-4; a CSR fit equals the dense fit; stochastic and mini-batch fits with
+Polyak averaging within 1e-3; an l1 fit has exact zeros where the optimum has them. Not yet
+here: stochastic fits of raw Huber and of raw wine and breast cancer within 1e-3 (after 1000
+epochs with averaging: 2e-3, 2e-3 and 3e-2 with one-row steps).
 """
 
 from __future__ import annotations
@@ -211,9 +212,22 @@ def case(name, standardized, *, xfail: str | None = None, **kwargs):
     return pytest.param(p, id=p.name, marks=marks)
 
 
+# Nesterov momentum near 1 for every full-batch case: raw breast cancer is ill-conditioned in
+# any scaling (its l2 penalty, in the caller's units, barely bends its large-scale directions,
+# and the classes are nearly separable), and there "nesterov" (momentum 0.9) is still 4e-5 from
+# the optimum after 20000 epochs, while momentum 0.99 reaches 2e-12 in about 6500 epochs.
+NEAR_ONE_NESTEROV = descend.optim.SGD(momentum=0.99, nesterov=True)
+
+
 def full_batch_fit(p: Problem, X=None, **kwargs):
     settings = (
-        dict(optimizer="nesterov", batch_size=None, max_iter=20000, tol=1e-15, n_iter_no_change=10)
+        dict(
+            optimizer=NEAR_ONE_NESTEROV,
+            batch_size=None,
+            max_iter=20000,
+            tol=1e-15,
+            n_iter_no_change=10,
+        )
         | kwargs
     )
     return estimator(p, **settings).fit(p.X if X is None else X, p.y)
@@ -227,13 +241,7 @@ FULL_BATCH_CASES = [
     case("wine", True, alpha=1e-2),
     case("diabetes", False),
     case("diabetes", False, loss="huber"),
-    case(
-        "breast_cancer",
-        False,
-        alpha=1e-2,
-        xfail="relative gap 4e-5 after 20000 epochs: the internal scaling's step is set by the "
-        "log-loss curvature bound 1/4, far above its value near this optimum",
-    ),
+    case("breast_cancer", False, alpha=1e-2),
     case("iris", False, alpha=1e-2),
     case("wine", False, alpha=1e-2),
 ]
@@ -294,28 +302,33 @@ STOCHASTIC_CASES = [
     pytest.param(
         problem(name, standardized, **kwargs),
         batch_size,
+        epochs,
         id=f"{problem(name, standardized, **kwargs).name}-batch{batch_size}",
     )
-    for name, standardized, kwargs, batch_size in [
-        ("diabetes", False, {}, 1),
-        ("diabetes", False, {}, 16),
-        ("breast_cancer", True, dict(alpha=1e-2), 1),
-        ("breast_cancer", True, dict(alpha=1e-2), 16),
-        ("iris", False, dict(alpha=1e-2), 1),
+    for name, standardized, kwargs, batch_size, epochs in [
+        ("diabetes", False, {}, 1, 100),
+        ("diabetes", False, {}, 16, 100),
+        # Huber's kink slows the averaged iterates: 2e-3 and 8e-2 after 100 epochs
+        ("diabetes", True, dict(loss="huber"), 1, 300),
+        ("diabetes", True, dict(loss="huber"), 16, 300),
+        ("breast_cancer", True, dict(alpha=1e-2), 1, 100),
+        ("breast_cancer", True, dict(alpha=1e-2), 16, 100),
+        ("iris", False, dict(alpha=1e-2), 1, 100),
     ]
 ]
 
 
-@pytest.mark.parametrize(("p", "batch_size"), STOCHASTIC_CASES)
-def test_averaged_stochastic_fit_comes_within_1e_3(p, batch_size):
+@pytest.mark.parametrize(("p", "batch_size", "epochs"), STOCHASTIC_CASES)
+def test_averaged_stochastic_fit_comes_within_1e_3(p, batch_size, epochs):
+    # constant steps for the first fifth of the epochs, then their Polyak average
     steps_per_epoch = -(-len(p.y) // batch_size)
     model = estimator(
         p,
         optimizer="sgd",
         batch_size=batch_size,
-        max_iter=100,
+        max_iter=epochs,
         tol=None,
-        average=20 * steps_per_epoch,
+        average=epochs // 5 * steps_per_epoch,
     ).fit(p.X, p.y)
     measured = gap(p, fitted_theta(model, p))
     assert measured <= 1e-3, f"relative gap {measured:.1e}"

@@ -1221,7 +1221,10 @@ optimizer : str or descend.optim.Optimizer, default="sgd"
     ``descend.optim.OPTIMIZER_NAMES``), or a ``descend.optim`` instance
     such as ``descend.optim.Adam(betas=(0.8, 0.99))``, of which only the hyperparameters are
     used (its lr is replaced by the estimator's step size; its parameters and state are left
-    alone).
+    alone). For full-batch fits of an ill-conditioned problem, Nesterov momentum near 1 pays:
+    on raw breast cancer (``LogisticRegression(alpha=1e-2, batch_size=None, tol=1e-15)``)
+    "nesterov" is still 4e-5 (relative) above the optimal objective after 20000 epochs, while
+    ``descend.optim.SGD(momentum=0.99, nesterov=True)`` stops within 2e-12 of it after 6526.
 learning_rate : "auto" or float, default="auto"
     The step size η when ``schedule`` is None. "auto" (``descend._scaling.auto_settings``)
     fits in internal coordinates in which every feature is centered (dense X with an
