@@ -43,14 +43,19 @@ changed (a group replaced, appended or removed would not be seen by ``step()``: 
     counted in ``opt.nonfinite_steps``); ``"stop"`` skips it and every later step, keeping
     the last finite parameters (``opt.stopped`` becomes True; set it back to False to go on).
 ``check_finite``
-    True is ``on_nonfinite="raise"`` (kept for compatibility).
+    True is ``on_nonfinite="raise"`` (kept for compatibility); ``opt.check_finite`` reads
+    ``opt.on_nonfinite == "raise"``.
 ``n_threads``
     None (the default) or an int >= 1: the threads each array's update runs on, each on a
     block of consecutive elements. The rules are elementwise, so the results are the same
     bits for any ``n_threads``. None uses every processor on arrays of at least
     ``descend.show_config()["parallel_min_elements"]`` elements, one thread below (where
-    waking the worker threads costs more than it saves). The attribute ``opt.n_threads`` may be
-    changed between steps.
+    waking the worker threads costs more than it saves).
+
+The attributes ``opt.on_nonfinite``, ``opt.check_finite``, ``opt.stopped`` and
+``opt.n_threads`` may be changed between steps; a value the constructor would refuse (a
+misspelled ``on_nonfinite``, a ``stopped`` that is not True or False, ``n_threads=0``) is
+refused when assigned, naming the attribute, and the optimizer is left as it was.
 
 ``state_dict()`` returns a plain dict of NumPy arrays (copies) and numbers: ``{"state": {i:
 {"step": n, "exp_avg": array, ...}}, "param_groups": [{hyperparameters..., "params": [i,
@@ -116,9 +121,23 @@ _GROUP_ONLY = ("params", "schedule")
 _STATE_FORMAT = 1
 # What a step does with a gradient holding NaN or infinity (None: no check, as torch).
 _ON_NONFINITE = (None, "raise", "skip", "stop")
-# The optimizer's attributes its prepared step (_core.StepPlan) depends on: setting one makes
-# the next step prepare it again.
-_PLAN_INPUTS = frozenset({"stopped", "n_threads", "on_nonfinite", "check_finite"})
+
+
+def _checked_on_nonfinite(value: object) -> str | None:
+    if value is None or (isinstance(value, str) and value in _ON_NONFINITE):
+        return value
+    raise ValueError(f"on_nonfinite must be one of {_ON_NONFINITE}, got {value!r}")
+
+
+# The optimizer's attributes its prepared step (_core.StepPlan) depends on besides the groups,
+# each with the check an assigned value passes: setting one makes the next step prepare it again.
+_SETTING_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "on_nonfinite": _checked_on_nonfinite,
+    "check_finite": lambda value: check_flag("check_finite", value),
+    "stopped": lambda value: check_flag("stopped", value),
+    "n_threads": lambda value: None if value is None else check_int("n_threads", value, 1),
+}
+_PLAN_INPUTS = frozenset(_SETTING_CHECKS)
 # State arrays that hold sums or averages of squares (or maxima of magnitudes): never negative.
 _NONNEGATIVE_STATE = frozenset({"exp_avg_sq", "max_exp_avg_sq", "sum", "square_avg", "exp_inf"})
 
@@ -407,16 +426,16 @@ class Optimizer:
         self._plan_step = self._plan.step  # bound once: the fast path's only call
         self._bind_step()
         _check_schedule(schedule)
-        self.n_threads = None if n_threads is None else check_int("n_threads", n_threads, 1)
-        if on_nonfinite not in _ON_NONFINITE:
-            raise ValueError(f"on_nonfinite must be one of {_ON_NONFINITE}, got {on_nonfinite!r}")
+        self.n_threads = n_threads
+        self.on_nonfinite = on_nonfinite
         self.defaults: dict[str, Any] = dict(defaults, schedule=schedule)
-        self.check_finite = check_flag("check_finite", check_finite)
-        if self.check_finite and on_nonfinite not in (None, "raise"):
-            raise ValueError(
-                f"check_finite=True means on_nonfinite='raise', got on_nonfinite={on_nonfinite!r}"
-            )
-        self.on_nonfinite = "raise" if self.check_finite else on_nonfinite
+        if check_flag("check_finite", check_finite):
+            if on_nonfinite not in (None, "raise"):
+                raise ValueError(
+                    "check_finite=True means on_nonfinite='raise', got "
+                    f"on_nonfinite={on_nonfinite!r}"
+                )
+            self.on_nonfinite = "raise"
         self.nonfinite_steps = 0  # steps not taken for a NaN or infinite gradient
         self.stopped = False  # on_nonfinite="stop" met a non-finite gradient
         self._core_rule(self.defaults)  # refuse impossible hyperparameters now
@@ -455,9 +474,24 @@ class Optimizer:
             self.add_param_group(group)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if name in _PLAN_INPUTS:
+            value = _SETTING_CHECKS[name](value)  # refused before anything changes
         object.__setattr__(self, name, value)
         if name in _PLAN_INPUTS:
             self._changes[0] += 1
+
+    @property
+    def check_finite(self) -> bool:
+        """``on_nonfinite == "raise"`` (kept for compatibility): setting True sets
+        ``on_nonfinite`` to "raise", setting False sets "raise" back to None."""
+        return self.on_nonfinite == "raise"
+
+    @check_finite.setter
+    def check_finite(self, flag: bool) -> None:
+        if flag:
+            self.on_nonfinite = "raise"
+        elif self.on_nonfinite == "raise":
+            self.on_nonfinite = None
 
     @property
     def param_groups(self) -> list[_ParamGroup]:
