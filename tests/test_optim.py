@@ -1091,21 +1091,51 @@ def test_an_optimizer_stepped_from_two_threads_at_once_refuses_the_second_step()
 
 
 def test_the_step_count_never_wraps_around():
+    MAX_STEP = descend._checks.MAX_STEP
     w = np.ones(2)
     opt = optim.Adam([w])
     saved = opt.state_dict()
-    saved["state"][0]["step"] = descend._checks.MAX_STEP
+    saved["state"][0]["step"] = MAX_STEP + 1
     with pytest.raises(ValueError, match=r"state_dict\['state'\]\[0\]\['step'\] must be an int"):
         opt.load_state_dict(saved)
-    saved["state"][0]["step"] = descend._checks.MAX_STEP - 1
+    saved["state"][0]["step"] = MAX_STEP - 1
     with pytest.raises(ValueError, match="a parameter takes at most its group's steps"):
         opt.load_state_dict(saved)
-    saved["param_groups"][0]["step"] = descend._checks.MAX_STEP - 1
+    saved["param_groups"][0]["step"] = MAX_STEP - 1
     opt.load_state_dict(saved)
     opt.step([np.ones(2)])  # step 2**53: the last one
     with pytest.raises(ValueError, match=r"2\*\*53\); a step beyond is refused"):
         opt.step([np.ones(2)])
     assert np.isfinite(w).all()
+    at_the_end = opt.state_dict()  # the parameter's count is 2**53 too, and loads back
+    assert at_the_end["state"][0]["step"] == at_the_end["param_groups"][0]["step"] == MAX_STEP
+    again = optim.Adam([w.copy()])
+    again.load_state_dict(at_the_end)
+    assert again.state_dict()["state"][0]["step"] == MAX_STEP
+
+
+@pytest.mark.parametrize(
+    ("name", "grad"),
+    [("nan-gradient-unchecked", np.nan), ("float32-second-moment-overflow", 3e38)],
+)
+def test_every_state_the_optimizer_reaches_loads_back(name, grad):
+    # on_nonfinite=None steps on a NaN gradient, as torch; a finite float32 gradient of 3e38
+    # squares to infinity in exp_avg_sq, even with on_nonfinite="raise"
+    policy = None if np.isnan(grad) else "raise"
+    w = np.ones(3, np.float32)
+    opt = optim.Adam([w], lr=0.1, on_nonfinite=policy)
+    opt.step([np.array([grad, 1.0, 1.0], np.float32)])
+    saved = opt.state_dict()
+    assert not np.isfinite(saved["state"][0]["exp_avg_sq"]).all()
+    again = optim.Adam([w.copy()], lr=0.1, on_nonfinite=policy)
+    again.load_state_dict(saved)
+    reloaded = again.state_dict()["state"][0]
+    for key in ("exp_avg", "exp_avg_sq"):
+        np.testing.assert_array_equal(reloaded[key], saved["state"][0][key])
+    unpickled = pickle.loads(pickle.dumps(opt))
+    np.testing.assert_array_equal(
+        unpickled.state_dict()["state"][0]["exp_avg_sq"], saved["state"][0]["exp_avg_sq"]
+    )
 
 
 @pytest.mark.parametrize("policy", ["skip", "stop", "raise"])

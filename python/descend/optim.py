@@ -64,7 +64,8 @@ position; a group's ``"step"`` is the position of its schedule, and a schedule w
 ``state_dict()`` method (such as a plateau rule) adds its own as ``"schedule_state"``.
 ``load_state_dict()`` checks all of it (layout, class, version, hyperparameters, step counts,
 state arrays' names, shapes and values) before restoring it, so the optimizer continues
-bit-identically; a dict that went through JSON is accepted. Every group and every state entry
+bit-identically; a dict that went through JSON is accepted, and every ``state_dict()`` loads
+back (NaN and infinity in the state included). Every group and every state entry
 must have its ``"step"``, a parameter's at most its group's; a parameter with no entry at all
 has not stepped (torch's meaning). A pickle holds the parameters, their groups and the
 ``state_dict()``, and is loaded through the constructor and ``load_state_dict()``: every check
@@ -788,11 +789,13 @@ class Optimizer:
 
         Everything is checked before anything changes: the layout (keys, the optimizer class
         and format version that wrote it), the hyperparameters, step counts (ints in
-        [0, 2**53), required in every group and every state entry; a parameter without an
-        entry has not stepped), and each state array's name, shape, dtype (real numbers) and values
-        (finite; second moments >= 0). A dict that went through JSON (string keys, lists for
-        arrays and tuples) is accepted. Anything else raises TypeError or ValueError and leaves
-        the optimizer as it was.
+        [0, 2**53], required in every group and every state entry; a parameter without an
+        entry has not stepped, one that has stepped has every state array), and each state
+        array's name, shape, dtype (real numbers) and values (second moments >= 0; NaN and
+        infinity load as saved, since the optimizer's own state can hold them, but a finite
+        value that overflows the parameter's dtype is refused). A dict that went through JSON
+        (string keys, lists for arrays and tuples) is accepted. Anything else raises TypeError
+        or ValueError and leaves the optimizer as it was.
         """
         prepared = self._prepared_state(state_dict)
         # The schedules' own states go first: they are the only part that can still refuse.
@@ -919,14 +922,15 @@ class Optimizer:
                         f"{at}: the 'step' count is missing (a parameter that has not stepped "
                         "has no entry at all)"
                     )
-                steps[i] = check_int(f"{at}['step']", entry["step"], 0, MAX_STEP - 1)
+                steps[i] = check_int(f"{at}['step']", entry["step"], 0, MAX_STEP)
                 if steps[i] > t:
                     raise ValueError(
                         f"{at}['step']: a parameter takes at most its group's steps "
                         f"({where}['step'] = {t}), got {steps[i]}"
                     )
                 names = set(entry) - {"step"}
-                if names and names != set(rule.state_names):
+                # No state arrays: zeros, which only a parameter that has not stepped has.
+                if (names or steps[i] > 0) and names != set(rule.state_names):
                     raise ValueError(
                         f"{at}: expected the state arrays {sorted(rule.state_names)} of "
                         f"{name} with these hyperparameters, got {sorted(map(str, names))}"
@@ -952,10 +956,15 @@ class Optimizer:
                         )
                     with np.errstate(over="ignore"):  # refused below, naming the array
                         copy = np.array(value, dtype=param.dtype, order="C", copy=True)
-                    if not np.isfinite(copy).all():
+                    # NaN and infinity load as saved: the optimizer's own state can hold them
+                    # (a NaN gradient stepped with on_nonfinite=None, a float32 exp_avg_sq
+                    # overflowed by a finite gradient). A finite value that the parameter's
+                    # dtype turns into infinity would not be what was saved.
+                    overflowed = np.isinf(copy) & np.isfinite(value)
+                    if overflowed.any():
                         raise ValueError(
-                            f"{label}: expected finite values (in {param.dtype}), got NaN or "
-                            "infinity"
+                            f"{label}: expected values that {param.dtype} can hold, got "
+                            f"{float(value[overflowed][0])!r}, which becomes infinity"
                         )
                     if state_name in _NONNEGATIVE_STATE and (copy < 0).any():
                         raise ValueError(f"{label}: expected values >= 0, got negative ones")
