@@ -139,16 +139,44 @@ def test_tol_zero_runs_exactly_max_iter_epochs_even_when_the_loss_stops_changing
     assert len(set(fit.losses)) == 1  # lr 0: every change is exactly 0 == tol
 
 
-def test_a_loss_change_equal_to_tol_is_not_quiet():
+def tol_at_the_boundary(change: float, scale: float) -> float:
+    """A tol with tol * scale == change exactly, as the loop computes it (tolerance.hpp)."""
+    tol = change / scale
+    while tol * scale < change:
+        tol = float(np.nextafter(tol, np.inf))
+    while tol * scale > change:
+        tol = float(np.nextafter(tol, 0.0))
+    assert tol * scale == change
+    return tol
+
+
+@pytest.mark.parametrize("target_scale", [0.1, 30.0])  # losses below 1, then far above
+def test_a_loss_change_equal_to_the_tolerance_is_not_quiet(target_scale):
+    # quiet iff |L[k-1] - L[k]| < tol max(1, |L[k-1]|, |L[k]|): absolute below 1, relative above
     X, y = make_data("squared_error")
-    reference = Fit(X, y, max_iter=30)
+    y = y * target_scale
+    reference = Fit(X, y, max_iter=30, schedule=_core.Constant(0.1 / 4))
     reference.run(30)
     L = reference.losses
-    tol = abs(L[0] - L[1])  # the change of epoch 2, exactly as the loop computes it
-    assert abs(L[1] - L[2]) < tol
-    fit = Fit(X, y, max_iter=30, tol=tol)
+    scales = [max(1.0, abs(a), abs(b)) for a, b in zip(L[:-1], L[1:], strict=True)]
+    assert (max(scales[:3]) == 1.0) == (target_scale < 1)
+    tol = tol_at_the_boundary(abs(L[0] - L[1]), scales[0])  # epoch 2's change, exactly at it
+    assert abs(L[1] - L[2]) < tol * scales[1]
+    fit = Fit(X, y, max_iter=30, tol=tol, schedule=_core.Constant(0.1 / 4))
     assert fit.run(30) == "converged"
-    assert fit.losses == L[:3]  # epoch 2 (change == tol) is not quiet; epoch 3 is
+    assert fit.losses == L[:3]  # epoch 2 (change == the tolerance) is not quiet; epoch 3 is
+
+
+def test_the_epoch_a_fit_stops_at_does_not_depend_on_the_units_of_y():
+    X, y = make_data("squared_error")
+    y = 100.0 * y  # losses above 100 to the end: the relative part of the rule
+    stops = []
+    for units in (1.0, 2.0**10):  # a power of 2: every loss scales exactly, by 2**20
+        fit = Fit(X, y * units, max_iter=1000, tol=1e-6, schedule=_core.Constant(0.1 / 4))
+        assert fit.run(1000) == "converged"
+        stops.append(len(fit.losses))
+    assert stops[0] == stops[1]
+    assert 10 < stops[0] < 1000
 
 
 @pytest.mark.parametrize("n_iter_no_change", [1, 2, 3, 5])
@@ -160,7 +188,8 @@ def test_the_fit_stops_at_exactly_the_n_iter_no_change_th_quiet_epoch(n_iter_no_
     tol = float(np.quantile(np.abs(np.diff(L))[20:], 0.75))
     in_a_row, expected = 0, None
     for epoch in range(1, len(L)):
-        in_a_row = in_a_row + 1 if abs(L[epoch - 1] - L[epoch]) < tol else 0
+        scale = max(1.0, abs(L[epoch - 1]), abs(L[epoch]))
+        in_a_row = in_a_row + 1 if abs(L[epoch - 1] - L[epoch]) < tol * scale else 0
         if in_a_row == n_iter_no_change:
             expected = epoch + 1
             break

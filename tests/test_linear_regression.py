@@ -110,6 +110,26 @@ def test_default_settings_converge_without_tuning_on_standardized_data(rng):
     assert model.converged_
 
 
+def test_default_settings_converge_on_raw_diabetes_in_any_units_of_y():
+    # the tolerance is relative once the loss exceeds 1: the default fit stops at the same
+    # epoch for y and 100 y (an absolute 1e-6 ran 2698 and 4862 epochs, past max_iter=1000,
+    # with a ConvergenceWarning), at the optimum's R^2 to 4 digits
+    datasets = pytest.importorskip("sklearn.datasets")
+    X, y = datasets.load_diabetes(return_X_y=True)
+    X = np.ascontiguousarray(X * 1000.0)  # as shipped its columns have unit norm
+    best = np.linalg.lstsq(np.c_[np.ones(len(X)), X], y, rcond=None)[0]
+    best_r2 = 1 - np.mean((np.c_[np.ones(len(X)), X] @ best - y) ** 2) / np.var(y)
+    stops = []
+    for units in (1.0, 100.0):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model = descend.LinearRegression().fit(X, y * units)
+        assert model.status_ == "converged"
+        assert model.score(X, y * units) == pytest.approx(best_r2, abs=1e-3)
+        stops.append(model.n_iter_)
+    assert stops[0] == stops[1] < 1000
+
+
 @pytest.mark.parametrize("sparse_x", [False, True])
 @pytest.mark.parametrize("batch_size", [None, 1])
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov"])

@@ -185,7 +185,11 @@ def _fit(model: Any, X: np.ndarray, y: np.ndarray) -> tuple[float, str, str]:
                 warning.message, warning.category, warning.filename, warning.lineno
             )
     if getattr(model, "converged_", False):
-        return seconds, "converged", f"converged: the loss changed by less than tol = {model.tol}"
+        return (
+            seconds,
+            "converged",
+            f"converged: the loss changed by less than tol = {model.tol} (relative above 1)",
+        )
     status = "max_iter" if model.n_iter_ >= model.max_iter else "diverged"
     return seconds, status, message or f"ran max_iter = {model.max_iter} epochs"
 
@@ -479,7 +483,11 @@ def _fit_options(parser: argparse.ArgumentParser, optimizer: bool = True) -> Non
         help="rows per step (default: all rows, gradient descent)",
     )
     parser.add_argument("--max-iter", type=_positive_int, help="maximum number of epochs")
-    parser.add_argument("--tol", type=float, help="stop when the loss changes by less")
+    parser.add_argument(
+        "--tol",
+        type=float,
+        help="stop when the loss changes by less (relative to the loss once it exceeds 1)",
+    )
     parser.add_argument("--penalty", help="regularization: l2, l1, elasticnet")
     parser.add_argument("--alpha", type=float, help="regularization strength")
     parser.add_argument(

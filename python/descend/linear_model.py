@@ -1263,9 +1263,14 @@ average : bool or int, default=False
 max_iter : int, default=1000
     Maximum number of epochs (passes over the data).
 tol : float or None, default=1e-6
-    An epoch is quiet when the epoch loss changed by less than ``tol`` (strictly) from the
-    previous one — with early stopping, when the validation loss did not beat the best by at
-    least ``tol``. None disables the rule: exactly ``max_iter`` epochs are run.
+    An epoch is quiet when the epoch loss changed from the previous one by less than
+    ``tol · max(1, |previous loss|, |loss|)`` (strictly) — with early stopping, when the
+    validation loss did not beat the best by at least ``tol · max(1, |best|, |loss|)``. The
+    tolerance is thus relative once the loss exceeds 1 (as ``descend.minimize``'s): a fit
+    stops at the same epoch whatever the units of y (on diabetes, y as given or y × 100: 829
+    epochs at the defaults; with an absolute tolerance 2698 and 4862, beyond max_iter), and
+    absolute below 1, so a loss going to zero still stops. None disables the rule: exactly
+    ``max_iter`` epochs are run.
 n_iter_no_change : int, default=5
     The fit stops at the ``n_iter_no_change``-th quiet epoch in a row.
 early_stopping : bool, default=False

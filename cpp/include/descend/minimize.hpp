@@ -31,6 +31,7 @@
 #include "optimizers/optimizer.hpp"
 #include "progress.hpp"
 #include "schedules.hpp"
+#include "tolerance.hpp"
 
 // The loop of a small function (run_local below) inlined into one function (GCC and Clang):
 // the iterate, the gradient and the rule's constants then stay in registers from one step to
@@ -223,8 +224,7 @@ private:
         if (largest < options_.gtol) {
             status_ = MinimizeStatus::gtol;
         } else if (options_.tol > 0.0 && history_.size() > 1 &&
-                   std::fabs(f - previous) <
-                       options_.tol * std::max({std::fabs(f), std::fabs(previous), 1.0})) {
+                   std::fabs(f - previous) < loss_tolerance(options_.tol, f, previous)) {
             status_ = MinimizeStatus::tol;
         } else if (iterations_ >= options_.max_iter) {
             status_ = MinimizeStatus::max_iter;

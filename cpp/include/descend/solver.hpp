@@ -29,6 +29,7 @@
 #include "progress.hpp"
 #include "random.hpp"
 #include "schedules.hpp"
+#include "tolerance.hpp"
 #include "solver_fused.hpp"
 
 namespace descend {
@@ -55,7 +56,7 @@ struct SolverOptions {
     std::size_t batch_size = 0;          ///< rows per step; 0 (or >= training rows): full batch
     Sampling sampling = Sampling::shuffle;
     std::size_t max_iter = 1000;         ///< maximum number of epochs in all
-    double tol = 1e-6;                   ///< loss-change threshold; negative disables it
+    double tol = 1e-6;                   ///< loss-change threshold (tolerance.hpp); < 0: none
     std::size_t n_iter_no_change = 1;    ///< quiet epochs in a row that stop the run
     double slice_seconds = 0.0;          ///< > 0: return (status running) after about this long
     std::size_t average = 0;             ///< 0: off; k >= 1: average the iterates from step k on
@@ -219,8 +220,9 @@ double data_loss_and_gradient(const Scaled<Penalized<Objective>, T>& scaled,
 /// The epoch loss is the objective F = L + alpha R at the start of the epoch for full-batch
 /// runs, and for stochastic runs the mean of the steps' batch data losses, each weighted by
 /// its number of rows, plus alpha R at the end of the epoch. Stopping: an epoch is quiet iff
-/// |previous loss - loss| < tol (strictly; tol < 0 never), or with early stopping iff
-/// validation loss > best validation loss - tol; the run stops at the n_iter_no_change-th
+/// |previous loss - loss| < tol max(1, |previous loss|, |loss|) (strictly; tol < 0 never;
+/// tolerance.hpp), or with early stopping iff validation loss > best validation loss -
+/// tol max(1, |best|, |validation loss|); the run stops at the n_iter_no_change-th
 /// quiet epoch in a row (converged / early_stopped, the latter restoring theta and the average
 /// of the best validation epoch). A non-finite loss or theta (or validation loss) restores
 /// theta, state, average and the step count to the start of that epoch (diverged; under
@@ -448,7 +450,10 @@ Status run_epochs(const Objective& objective, const RowSet& train,
             VectorView<const T>{theta, p}});
         bool quiet;
         if (early_stopping) {
-            quiet = options.tol >= 0.0 && validation_loss > run.best_validation_loss - options.tol;
+            quiet = options.tol >= 0.0 && std::isfinite(run.best_validation_loss) &&
+                    validation_loss >
+                        run.best_validation_loss -
+                            loss_tolerance(options.tol, run.best_validation_loss, validation_loss);
             if (validation_loss < run.best_validation_loss) {
                 run.best_validation_loss = validation_loss;
                 run.best_theta.assign(theta, theta + p);
@@ -456,7 +461,8 @@ Status run_epochs(const Objective& objective, const RowSet& train,
             }
         } else {
             quiet = options.tol >= 0.0 && std::isfinite(run.previous_loss) &&
-                    std::fabs(run.previous_loss - epoch_loss) < options.tol;
+                    std::fabs(run.previous_loss - epoch_loss) <
+                        loss_tolerance(options.tol, run.previous_loss, epoch_loss);
         }
         run.no_change = quiet && !stuck ? run.no_change + 1 : 0;
         run.previous_loss = epoch_loss;
