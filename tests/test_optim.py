@@ -743,9 +743,20 @@ def test_an_impossible_hyperparameter_set_between_steps_is_refused_and_changes_n
     opt, params = two_group_adam()
     before = snapshot(opt, params)
     opt.param_groups[1][key] = value
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ValueError, match=r"^param_groups\[1\]: " + match):  # names the group
         opt.step(random_grads(params, seed=1))
     assert_unchanged(opt, params, before)
+
+
+def test_an_impossible_hyperparameter_of_a_group_is_refused_naming_the_group():
+    with pytest.raises(ValueError, match=r"^param_groups\[1\]: beta2 must be in \[0, 1\)"):
+        optim.Adam([{"params": [np.ones(2)]}, {"params": [np.ones(2)], "betas": (0.9, 1.5)}])
+    with pytest.raises(ValueError, match=r"^beta2 must be in \[0, 1\)"):  # an argument
+        optim.Adam([np.ones(2)], betas=(0.9, 1.5))
+    opt = optim.Adam([np.ones(2)])
+    with pytest.raises(ValueError, match=r"^param_groups\[1\]: eps must be a finite number > 0"):
+        opt.add_param_group({"params": [np.ones(1)], "eps": -1.0})
+    assert len(opt.param_groups) == 1
 
 
 def test_a_parameter_made_read_only_later_is_refused():

@@ -543,7 +543,7 @@ class Optimizer:
             group.setdefault(key, value)
         self._check_group(group, "param_group")
         group["params"] = _params_list(group["params"], 'param_group["params"]')
-        self._core_rule(group)
+        self._core_rule(group, f"param_groups[{len(self.param_groups)}]: ")
         record = _GroupRecord(len(self.param_groups), self._count)
         list.append(self._param_groups, group)
         self._records.append(record)
@@ -626,7 +626,7 @@ class Optimizer:
             record.rule.lr = check_real(f"param_groups[{k}]: lr", group["lr"], finite=False)
             record.values, record.version = values, group.version
             return
-        rule = self._core_rule(group)
+        rule = self._core_rule(group, f"param_groups[{k}]: ")
         if not same_params:
             self._adopt_params(k)
         names = rule.state_names
