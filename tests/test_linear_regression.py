@@ -471,6 +471,33 @@ def test_warm_start_continues_from_the_previous_parameters(rng):
     assert not np.allclose(theta_of(cold), theta_of(ten))
 
 
+@pytest.mark.parametrize("estimator", [descend.LinearRegression, descend.LogisticRegression])
+def test_a_warm_start_without_intercept_starts_and_stays_at_a_zero_intercept(rng, estimator):
+    X, y = well_conditioned(rng)
+    y = y + 5.0 if estimator is descend.LinearRegression else (y > np.median(y) - 1.0)
+    model = estimator(warm_start=True, max_iter=50, tol=None).fit(X, y)
+    assert np.all(model.intercept_ != 0.0)
+    model.set_params(fit_intercept=False).fit(X, y)
+    cold = estimator(fit_intercept=False, max_iter=50, tol=None).fit(X, y)
+    assert np.all(model.intercept_ == 0.0)
+    assert model.predict(np.zeros((1, X.shape[1])))[0] == cold.predict(np.zeros((1, X.shape[1])))[0]
+
+
+@pytest.mark.parametrize("learning_rate", ["auto", 0.01])
+def test_partial_fit_refuses_another_fit_intercept_and_changes_nothing(rng, learning_rate):
+    X, y = well_conditioned(rng)
+    model = descend.LinearRegression(learning_rate=learning_rate).partial_fit(X, y + 5.0)
+    before = theta_of(model).copy(), model.t_
+    model.set_params(fit_intercept=False)
+    with pytest.raises(ValueError, match=r"fit_intercept=False is not that of the earlier fit"):
+        model.partial_fit(X, y + 5.0)
+    np.testing.assert_array_equal(theta_of(model), before[0])
+    assert model.t_ == before[1]
+    restored = pickle.loads(pickle.dumps(model.set_params(fit_intercept=True)))
+    restored.partial_fit(X, y + 5.0)  # the same fit_intercept, through a pickle: carried on
+    assert restored.t_ > before[1]
+
+
 def test_pickle_mid_partial_fit_keeps_optimizer_and_schedule_state(rng):
     X, y = well_conditioned(rng)
     model = descend.LinearRegression(

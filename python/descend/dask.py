@@ -589,7 +589,7 @@ def _fit_on(
                 f"warm_start=True: the previous fit has parameters of shape "
                 f"{previous.theta.shape}, this data needs {shape}; fit with warm_start=False"
             )
-        theta[...] = previous.in_caller_units(previous.theta)
+        theta[...] = previous.warm_start_theta(settings.fit_intercept)
     # learning_rate as estimator.fit reads it: "auto" fits in the internal coordinates of
     # descend._scaling, computed from the moments of the data gathered from the workers
     scaling = None

@@ -249,6 +249,7 @@ class _FitState:
         # the estimator's hyperparameters the state belongs to (partial_fit refuses others):
         # its update rule, and its learning_rate and schedule as given
         self.rule_key, self.step_sizes = _carried_hyperparameters(estimator)
+        self.fit_intercept = bool(estimator.fit_intercept)  # (checked before a run starts)
         # learning_rate="auto": theta, the state and the average are in the internal
         # coordinates of descend._scaling (fixed at the first fit, kept for partial_fit)
         self.scaling = scaling
@@ -274,6 +275,14 @@ class _FitState:
         if self.average is not None and self.solver.step >= self.averaging_from:
             return self.in_caller_units(self.average)
         return self.in_caller_units(self.theta)
+
+    def warm_start_theta(self, fit_intercept: bool) -> np.ndarray:
+        """A new array: the parameters reached, in the caller's units, for a warm start of a
+        fit with or without intercepts (without: they start, and stay, at zero)."""
+        theta = np.array(self.in_caller_units(self.theta))
+        if not fit_intercept:
+            theta[0] = 0.0
+        return theta
 
     def in_caller_units(self, theta: np.ndarray) -> np.ndarray:
         """theta (of this run's coordinates) in the caller's units."""
@@ -321,6 +330,7 @@ _FIT_STATE_KEYS = frozenset(
         "validation_losses",
         "rule_key",
         "step_sizes",
+        "fit_intercept",
     }
 )
 
@@ -443,6 +453,8 @@ def _check_fit_state(state: object) -> None:
         raise _refuse(
             "step_sizes", "(learning_rate, None or a descend.schedules object)", repr(step_sizes)
         )
+    if not isinstance(state["fit_intercept"], bool):
+        raise _refuse("fit_intercept", "True or False", repr(state["fit_intercept"]))
     solver = state["solver"]
     if not isinstance(solver, _core.SolverState):
         raise _refuse("solver", "a descend._core.SolverState", type(solver).__name__)
@@ -783,7 +795,7 @@ class _LinearModel(BaseEstimator):
                         f"{previous.theta.shape}, this data needs {shape} (other features or "
                         "classes); fit with warm_start=False"
                     )
-                theta[...] = previous.in_caller_units(previous.theta)
+                theta[...] = previous.warm_start_theta(settings.fit_intercept)
             scaling = None
             if settings.auto_step_size:
                 scaling = self._auto_settings(X, target, weight, loss, n_outputs, settings)
@@ -910,9 +922,10 @@ class _LinearModel(BaseEstimator):
         self._warn(status, settings, partial, solver.nonfinite_steps - skipped_before)
 
     def _check_carried(self, run: _FitState) -> None:
-        """Refuse to carry `run` on (partial_fit) under another update rule or other step
-        sizes than those it was started with: the optimizer state is that rule's, and the
-        step sizes (from "auto": the scaling) are fixed at the first call."""
+        """Refuse to carry `run` on (partial_fit) under another update rule, other step sizes
+        or another fit_intercept than those it was started with: the optimizer state is that
+        rule's, the step sizes (from "auto": the scaling) are fixed at the first call, and so
+        is whether there are intercepts (the scaling centers only with them)."""
         learning_rate, schedule = self.learning_rate, self.schedule  # (compared, not copied)
         if optim._estimator_rule_key(self.optimizer) != run.rule_key:
             name, hyperparameters = run.rule_key
@@ -929,6 +942,12 @@ class _LinearModel(BaseEstimator):
                 f"{run.step_sizes[0]!r} and schedule={run.step_sizes[1]!r}, which partial_fit "
                 "keeps; call fit to start over (warm_start=True starts from the parameters "
                 "reached)"
+            )
+        if bool(self.fit_intercept) != run.fit_intercept:
+            raise ValueError(
+                f"fit_intercept={self.fit_intercept!r} is not that of the earlier fit and "
+                f"partial_fit calls ({run.fit_intercept}), whose parameters partial_fit carries "
+                "on; call fit to start over (warm_start=True starts from the parameters reached)"
             )
 
     def _defers_finite_check(self, settings: _Settings) -> bool:
