@@ -13,6 +13,7 @@ import pytest
 import scipy.sparse as sp
 from scipy.optimize import minimize
 
+import descend
 from descend import _core
 from descend._scaling import (
     ADAPTIVE_STEP_FRACTION,
@@ -264,6 +265,44 @@ def test_auto_settings_center_dense_and_scale_by_std_constant_columns_get_1(rng)
     np.testing.assert_allclose(s.feature_offset, mean, rtol=1e-12)
     np.testing.assert_allclose(s.feature_scale[:4], std[:4], rtol=1e-9)
     assert s.feature_scale[4] == 1.0  # the constant column
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_column_constant_up_to_rounding_is_constant_for_the_scaling(rng, dtype):
+    # 0.1 + 0.2 beside 0.3: a spread of one unit in the last place. Scaled by that spread the
+    # default fit diverged (coefficients ~1e169); now it is the exact constant column's fit.
+    X = rng.standard_normal((200, 3))
+    X[:, 2] = 0.3
+    y = 2 * X[:, 0] - X[:, 1] + 1 + 0.1 * rng.standard_normal(200)
+    X = X.astype(dtype)
+    exact = descend.LinearRegression().fit(X, y)
+    X[::2, 2] = np.nextafter(X[0, 2], dtype(1))
+    assert X[:, 2].std() > 0
+    s = settings_for(X)
+    assert s.feature_scale[2] == 1.0
+    model = descend.LinearRegression().fit(X, y)
+    assert model.status_ == "converged"
+    np.testing.assert_allclose(model.coef_[:2], exact.coef_[:2], rtol=1e-6)
+    assert abs(model.coef_[2]) < 1e-6
+
+
+def test_rows_of_negligible_weight_leave_the_other_columns_constant():
+    # 49 rows weighted 1e-40 beside one of weight 1: every column's weighted spread is
+    # rounding; the fit (of the one row that counts) interpolates it
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 3))
+    y = X @ [1.0, 2.0, 3.0] + 1 + rng.standard_normal(50)
+    weight = np.r_[np.full(49, 1e-40), 1.0]
+    assert np.all(settings_for(X, weight).feature_scale == 1.0)
+    model = descend.LinearRegression().fit(X, y, sample_weight=weight)
+    assert model.status_ == "converged"
+    assert model.predict(X[-1:])[0] == pytest.approx(y[-1], rel=1e-6)
+
+
+def test_a_spread_overflowing_float64_is_refused_naming_x(rng):
+    X = rng.standard_normal((20, 2)) * 1e160
+    with pytest.raises(ValueError, match="X: the spread of column 0 overflows float64"):
+        descend.LinearRegression().fit(X, rng.standard_normal(20))
 
 
 @pytest.mark.parametrize("sparse", [False, True])

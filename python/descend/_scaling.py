@@ -24,7 +24,8 @@ unscaled. ``learning_rate="auto"`` removes both problems without touching X:
    sigma_j = d_j tiny would dwarf the data's curvature (about c) and force a tiny step on every
    coordinate; with this sigma_j the diagonal of the whole Hessian, about
    (c d_j^2 + lambda_2) / sigma_j^2, is c for every feature. A column that is constant and
-   unpenalized (sigma = 0) gets sigma = 1. The moments come from one pass over X in C++
+   unpenalized (sigma = 0, or a centered spread of at most 16 units in the last place of mu,
+   which is rounding, not spread) gets sigma = 1. The moments come from one pass over X in C++
    (``_core.column_moments``), with no temporary copy.
 
 2. **Step size from the data.** In internal coordinates the mean loss has smoothness
@@ -87,6 +88,7 @@ from . import _core
 
 __all__ = [
     "ADAPTIVE_STEP_FRACTION",
+    "CONSTANT_SPREAD_ULPS",
     "AutoSettings",
     "auto_settings",
     "expected_smoothness",
@@ -96,6 +98,9 @@ __all__ = [
 
 #: The adaptive rules' full-batch step as a fraction of the solution's scale (module docstring).
 ADAPTIVE_STEP_FRACTION = 0.1
+#: A centered column whose spread is at most this many units in the last place of its mean
+#: is constant for the scaling (its values differ by rounding only).
+CONSTANT_SPREAD_ULPS = 16
 
 _REGRESSION_LOSSES = ("squared_error", "huber")
 
@@ -121,6 +126,11 @@ class AutoSettings:
 
 def _is_sparse(X: object) -> bool:
     return hasattr(X, "format") and hasattr(X, "indptr")
+
+
+def _dtype(X: object) -> np.dtype:
+    """X's values' dtype (float32 or float64), dense or CSR."""
+    return np.dtype(X.data.dtype if _is_sparse(X) else X.dtype)  # type: ignore[attr-defined]
 
 
 def _check_fraction(name: str, value: float) -> float:
@@ -234,7 +244,20 @@ def auto_settings(
 
     mean, std = _core.column_moments(X, sample_weight=sample_weight)
     center = fit_intercept and not _is_sparse(X)
+    if center:
+        # A spread within rounding of the mean is none: a constant column whose values differ
+        # in their last bits (0.1 + 0.2 beside 0.3) divided by its spread of ~1e-17 would turn
+        # that rounding into a feature of unit spread, and the centering of the kernels
+        # (x . u - mu . u, with u = theta / sigma) would cancel catastrophically.
+        rounding = CONSTANT_SPREAD_ULPS * np.finfo(_dtype(X)).eps * np.abs(mean)
+        std = np.where(std > rounding, std, 0.0)
     scale = std if center else np.sqrt(std * std + mean * mean)
+    if not np.isfinite(scale).all():
+        column = int(np.flatnonzero(~np.isfinite(scale))[0])
+        raise ValueError(
+            f"X: the spread of column {column} overflows float64 (its squares pass 1.8e308: "
+            "values beyond about 1e154); divide X by a power of 10 before fitting"
+        )
     l2 = 0.0 if penalty is None else penalty.l2_strength
     if l2 > 0.0:
         scale = np.sqrt(scale * scale + l2 / curvature)
