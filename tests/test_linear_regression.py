@@ -699,6 +699,11 @@ def test_unsorted_csr_indices_are_refused_and_left_alone():
         ({"batch_size": 0}, "batch_size must be an int >= 1"),
         ({"sampling": "bootstrap"}, "sampling must be one of"),
         ({"max_iter": 0}, "max_iter must be an int >= 1"),
+        # beyond any count a fit reaches (2**53); it reached the binding as a pybind11 dump
+        ({"max_iter": 10**26}, "max_iter must be an int <= 9007199254740992, got 10{26}"),
+        ({"batch_size": 2**64}, "batch_size must be an int <= 9007199254740992"),
+        ({"n_iter_no_change": 2**70}, "n_iter_no_change must be an int <= 9007199254740992"),
+        ({"average": 2**64}, "average must be an int <= 9007199254740992"),
         ({"tol": -1.0}, "tol must be a finite number >= 0"),
         ({"n_iter_no_change": 0}, "n_iter_no_change must be"),
         ({"schedule": 0.1}, "schedule must be None or"),

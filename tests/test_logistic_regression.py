@@ -176,9 +176,30 @@ def test_weights_that_leave_one_class_are_refused(rng):
         descend.LogisticRegression().fit(X, y, sample_weight=(y == 1).astype(float))
 
 
-def test_continuous_targets_are_refused():
+@pytest.mark.parametrize(
+    "y",
+    [[0.5, 1.0, 2.0], np.array([0.5, 1.5, 0.5], dtype=object)],  # (objects: once 2 classes)
+)
+def test_continuous_targets_are_refused(y):
     with pytest.raises(ValueError, match="Unknown label type: continuous"):
-        descend.LogisticRegression().fit(np.ones((3, 1)), [0.5, 1.0, 2.0])
+        descend.LogisticRegression().fit(np.ones((3, 1)), y)
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        [1, "a", 1, "a"],  # NumPy turns it into text: it was learned as '1' and 'a'
+        np.array([1, "a", 1, "a"], dtype=object),  # sorting it raised a bare TypeError
+        ["a", True, "a", True],
+    ],
+)
+def test_labels_mixing_strings_and_numbers_are_refused_naming_y(y):
+    with pytest.raises(ValueError, match=r"y: expected labels of one kind, strings or numbers"):
+        descend.LogisticRegression().fit(np.arange(8.0).reshape(4, 2), y)
+    model = descend.LogisticRegression(max_iter=5, tol=None).fit(
+        np.arange(8.0).reshape(4, 2), [str(v) for v in y]
+    )
+    assert len(model.classes_) == 2
 
 
 # ---------------------------------------------------------------------- class weights
@@ -204,8 +225,14 @@ def test_dict_class_weight_multiplies_the_sample_weights(rng):
     by_dict.fit(X, labels, sample_weight=weight)
     by_hand.fit(X, labels, sample_weight=weight * np.where(y == 1, 3.0, 1.0))
     np.testing.assert_allclose(by_dict.coef_, by_hand.coef_, rtol=1e-13)
-    with pytest.raises(ValueError, match="label 'maybe', which is not a class"):
-        descend.LogisticRegression(class_weight={"maybe": 2.0}).fit(X, labels)
+    # a label that is not a class is ignored, as scikit-learn does (a cross-validation fold
+    # may lack a class the dict names), but its weight must still be a weight
+    with_absent = descend.LogisticRegression(
+        class_weight={"pos": 3.0, "maybe": 2.0}, max_iter=30, tol=None
+    ).fit(X, labels, sample_weight=weight)
+    np.testing.assert_array_equal(with_absent.coef_, by_dict.coef_)
+    with pytest.raises(ValueError, match=r"class_weight\['maybe'\] must be a finite number"):
+        descend.LogisticRegression(class_weight={"maybe": -2.0}).fit(X, labels)
     with pytest.raises(ValueError, match="class_weight must be None, 'balanced' or a dict"):
         descend.LogisticRegression(class_weight="even").fit(X, labels)
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from ._checks import MAX_STEP
 from ._estimator import DataConversionWarning
 
 __all__ = [
@@ -44,16 +45,19 @@ _INDEX_DTYPES = (np.dtype(np.int32), np.dtype(np.int64))
 
 
 # ---------------------------------------------------------------------- hyperparameters
-def check_int(name: str, value: object, minimum: int) -> int:
-    """value as an int >= minimum (bools refused)."""
+def check_int(name: str, value: object, minimum: int, maximum: int = MAX_STEP) -> int:
+    """value as an int in [minimum, maximum] (bools refused); the default maximum, 2**53, is
+    the most steps a fit counts (descend._checks.MAX_STEP), beyond any count a fit can reach."""
     # (a plain int first: the numbers.Integral check is an ABC look-up, slow on small fits)
-    if type(value) is int and value >= minimum:
+    if type(value) is int and minimum <= value <= maximum:
         return value
     if (
         isinstance(value, numbers.Integral)
         and not isinstance(value, bool)
         and int(value) >= minimum
     ):
+        if int(value) > maximum:
+            raise ValueError(f"{name} must be an int <= {maximum}, got {value!r}")
         return int(value)
     raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
 
@@ -368,6 +372,30 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
+_CONTINUOUS = (
+    "Unknown label type: continuous. A classifier needs class labels (strings, ints or bools), "
+    "got floats with fractional parts"
+)
+
+
+def _check_label_types(labels: Sequence[object] | np.ndarray) -> None:
+    """Labels given as Python objects (an object array, or a list NumPy turned into text):
+    all text or all numbers, and no number with a fractional part (as for float arrays)."""
+    text = numbers_seen = None
+    for value in labels:
+        if isinstance(value, str | bytes):
+            text = text or type(value).__name__
+        else:
+            numbers_seen = numbers_seen or type(value).__name__
+            if isinstance(value, float | np.floating) and value != round(value):
+                raise ValueError(_CONTINUOUS)
+        if text and numbers_seen:
+            raise ValueError(
+                f"y: expected labels of one kind, strings or numbers, got a mix ({text} and "
+                f"{numbers_seen}); convert them all to one kind, such as str"
+            )
+
+
 def _chunks(n: int) -> range:
     return range(0, n, _LABEL_CHUNK)
 
@@ -388,7 +416,11 @@ def encode_labels(
     if kind == "O":
         if any(v is None or (isinstance(v, float) and not math.isfinite(v)) for v in labels):
             raise ValueError("Input y contains NaN, infinity or None")
-    elif kind not in "biuUSf":
+        _check_label_types(labels)
+    elif kind in "US":
+        if isinstance(y, list | tuple):  # NumPy made text of any numbers in it
+            _check_label_types(y)
+    elif kind not in "biuf":
         raise ValueError(f"Unknown label type: y has dtype {labels.dtype}")
     seen: np.ndarray | None = None
     for start in _chunks(len(labels)):
@@ -407,10 +439,7 @@ def encode_labels(
             if not _all_finite(chunk):
                 raise ValueError("Input y contains NaN or infinity")
             if np.count_nonzero(chunk != chunk.round()):
-                raise ValueError(
-                    "Unknown label type: continuous. A classifier needs class labels (strings, "
-                    "ints or bools), got floats with fractional parts"
-                )
+                raise ValueError(_CONTINUOUS)
         distinct = _distinct(chunk)
         seen = distinct if seen is None else np.union1d(seen, distinct)
     assert seen is not None  # (_one_d and _check_length: at least one sample)
@@ -471,7 +500,9 @@ def class_weight_per_class(
     """The weight of each class, float64 (K,), or None for class_weight=None.
 
     "balanced": ``n / (K * n_k)`` with n_k the (sample-weighted) count of class k, as
-    scikit-learn's ``compute_class_weight``; a dict maps labels to weights, others get 1.
+    scikit-learn's ``compute_class_weight``; a dict maps labels to weights, others get 1, and
+    its labels that are not classes are ignored, as scikit-learn does (a cross-validation fold
+    may lack a class the dict names).
     """
     if class_weight is None:
         return None
@@ -486,12 +517,9 @@ def class_weight_per_class(
         known = {label: k for k, label in enumerate(classes.tolist())}
         for label, weight in class_weight.items():
             key = label.item() if isinstance(label, np.generic) else label
-            if key not in known:
-                raise ValueError(
-                    f"class_weight has a weight for label {label!r}, which is not a class of "
-                    f"y; the classes are {classes.tolist()}"
-                )
-            weights[known[key]] = check_real(f"class_weight[{label!r}]", weight, 0.0)
+            checked = check_real(f"class_weight[{label!r}]", weight, 0.0)
+            if key in known:
+                weights[known[key]] = checked
         return weights
     raise ValueError(
         f"class_weight must be None, 'balanced' or a dict {{label: weight}}, got {class_weight!r}"

@@ -1556,9 +1556,11 @@ Parameters
 penalty : {None, "l2", "l1", "elasticnet"}, default="l2"
     The regularizer R.
 class_weight : None, "balanced" or dict, default=None
-    Per-class weights folded into the sample weights: a dict {label: weight} (missing
-    labels weigh 1), or "balanced": ``n_samples / (n_classes * n_k)``, with n_k the
-    (sample-weighted) count of class k, as scikit-learn. partial_fit refuses "balanced".
+    Per-class weights folded into the sample weights: a dict {label: weight} (classes it
+    does not name weigh 1; labels it names that are not classes of y are ignored, as
+    scikit-learn does, since a cross-validation fold may lack a class), or "balanced":
+    ``n_samples / (n_classes * n_k)``, with n_k the (sample-weighted) count of class k, as
+    scikit-learn. partial_fit refuses "balanced".
 %(parameters)s
 
 Attributes
