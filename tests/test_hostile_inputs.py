@@ -1300,8 +1300,16 @@ MINIMIZE_CASES = [
         ("method-unknown", {"method": "lbfgs"}, ValueError, "method must be one of"),
         ("method-int", {"method": 3}, ValueError, "method must be one of"),
         ("tol-negative", {"tol": -1.0}, ValueError, "tol must be None or a finite number"),
-        ("gtol-str", {"options": {"gtol": "small"}}, ValueError, "gtol must be None"),
-        ("clip_norm-0", {"options": {"clip_norm": 0.0}}, ValueError, "clip_norm must be"),
+        ("gtol-str", {"options": {"gtol": "small"}}, TypeError, "options['gtol'] must be None"),
+        ("gtol-bool", {"options": {"gtol": True}}, TypeError, "options['gtol'] must be None"),
+        ("tol-bool", {"tol": True}, TypeError, "tol must be None or a finite number"),
+        (
+            "clip_norm-0",
+            {"options": {"clip_norm": 0.0}},
+            ValueError,
+            "options['clip_norm'] must be",
+        ),
+        ("clip_norm-bool", {"options": {"clip_norm": True}}, TypeError, "options['clip_norm']"),
         (
             "schedule-callable",
             {"options": {"schedule": lambda t: 0.1}},

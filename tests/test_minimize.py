@@ -454,9 +454,9 @@ def test_callback_is_called_after_every_iteration_with_xk():
         (dict(options=dict(maximize=True)), ValueError, "maximize"),
         (dict(options=dict(lr=-1.0)), ValueError, "lr must be a finite number >= 0"),
         (dict(options=dict(max_iter=-1)), ValueError, r"options\['max_iter'\] must be an int"),
-        (dict(options=dict(gtol=-1.0)), ValueError, "gtol must be"),
+        (dict(options=dict(gtol=-1.0)), ValueError, r"options\['gtol'\] must be"),
         (dict(tol=math.nan), ValueError, "tol must be"),
-        (dict(options=dict(clip_norm=0.0)), ValueError, "clip_norm must be"),
+        (dict(options=dict(clip_norm=0.0)), ValueError, r"options\['clip_norm'\] must be"),
         (dict(options=dict(schedule=0.1)), TypeError, "descend.schedules"),
         (dict(options=[("lr", 0.1)]), TypeError, "options must be a dict"),
         (dict(jac="2-point"), TypeError, "jac must be"),
@@ -485,6 +485,16 @@ def test_bad_points_and_function_outputs_are_refused():
         descend.minimize(lambda x: (0.0, np.zeros(3)), [1.0, 2.0], jac=True)
     with pytest.raises(TypeError, match=r"^fun \(its grad, with jac=True\) must return an array"):
         descend.minimize(lambda x: (0.0, "no"), [1.0, 2.0], jac=True)
+    for x0 in ([1.0], [1.0, 2.0]):  # (f, gradient) without jac=True: a ragged pair, or not
+        with pytest.raises((TypeError, ValueError), match=r"\(f, gradient\) needs jac=True"):
+            descend.minimize(lambda x: (float(x @ x), 2 * x), x0)
+
+
+def test_a_non_finite_start_is_named_by_its_index_not_printed_whole():
+    x0 = np.zeros(100_001)
+    x0[-1] = np.nan
+    with pytest.raises(ValueError, match=r"^x0: expected finite numbers, got nan at index 100000$"):
+        descend.minimize(lambda x: 0.0, x0)
 
 
 # ------------------------------------------------- the C++ loop's running bias corrections

@@ -209,7 +209,8 @@ def _point(x0: object, name: str = "x0", *, finite: bool = False) -> np.ndarray:
     if x.size == 0:
         raise ValueError(f"{name} must have at least one element")
     if finite and not _core.all_finite(x):
-        raise ValueError(f"{name}: expected finite numbers, got {x0!r}")
+        at = int(np.flatnonzero(~np.isfinite(x))[0])
+        raise ValueError(f"{name}: expected finite numbers, got {x[at]} at index {at}")
     return x
 
 
@@ -407,16 +408,32 @@ ackley = Ackley()
 def _real_array(value: object, name: str, expected: str) -> np.ndarray:
     """What a user's function returned, as float64: TypeError naming the function for a str,
     a complex number, None or anything else that is not real numbers."""
-    array = np.asarray(value) if not isinstance(value, (str, bytes)) else np.asarray(None)
+    try:
+        array = np.asarray(value) if not isinstance(value, (str, bytes)) else np.asarray(None)
+    except (ValueError, TypeError):  # ragged, such as (f, gradient)
+        array = np.asarray(None)
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must return {expected}, got {type(value).__name__} {value!r:.80}")
+        raise TypeError(
+            f"{name} must return {expected}, got {type(value).__name__} {value!r:.80}"
+            f"{_pair_hint(value, expected)}"
+        )
     return array.astype(np.float64, copy=False)
+
+
+def _pair_hint(value: object, expected: str) -> str:
+    """For a function that returned a pair where a number was expected: jac=True's hint."""
+    if expected == "a real number" and isinstance(value, tuple) and len(value) == 2:
+        return " (a function returning (f, gradient) needs jac=True)"
+    return ""
 
 
 def _scalar(value: object, name: str = "fun") -> float:
     array = _real_array(value, name, "a real number")
     if array.size != 1:
-        raise ValueError(f"{name} must return a scalar, got an array of shape {array.shape}")
+        raise ValueError(
+            f"{name} must return a scalar, got an array of shape {array.shape}"
+            f"{_pair_hint(value, 'a real number')}"
+        )
     return float(array.reshape(()))
 
 

@@ -116,8 +116,8 @@ def _rule(method: object, options: dict[str, Any]) -> Any:
     except TypeError as error:
         raise TypeError(
             f"{error} (method={method!r}); besides the update rule's hyperparameters, "
-            "minimize() takes lr, schedule, max_iter, gtol, clip_norm, record_path and "
-            "on_nonfinite."
+            "minimize() takes lr, schedule, max_iter, gtol, clip_norm, record_path, "
+            "on_nonfinite and disp."
         ) from None
 
 
@@ -126,7 +126,9 @@ def _nonnegative(name: str, value: object, *, none_is: float) -> float:
         return none_is
     if type(value) is float and value >= 0 and math.isfinite(value):  # (no ABC look-up)
         return value
-    if not isinstance(value, numbers.Real) or not (float(value) >= 0 and math.isfinite(value)):
+    if not isinstance(value, numbers.Real) or isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be None or a finite number >= 0, got {value!r}")
+    if not (float(value) >= 0 and math.isfinite(value)):
         raise ValueError(f"{name} must be None or a finite number >= 0, got {value!r}")
     return float(value)
 
@@ -167,13 +169,19 @@ def _settings(
     else:
         raise TypeError(f"options['schedule'] must be a descend.schedules object, got {schedule!r}")
     max_iter = check_int("options['max_iter']", max_iter, 0, MAX_STEP)
-    if clip_norm is not None and not (
-        isinstance(clip_norm, numbers.Real) and float(clip_norm) > 0 and math.isfinite(clip_norm)
+    if clip_norm is not None and (
+        not isinstance(clip_norm, numbers.Real) or isinstance(clip_norm, bool | np.bool_)
     ):
-        raise ValueError(f"clip_norm must be None or a finite number > 0, got {clip_norm!r}")
+        raise TypeError(
+            f"options['clip_norm'] must be None or a finite number > 0, got {clip_norm!r}"
+        )
+    if clip_norm is not None and not (float(clip_norm) > 0 and math.isfinite(clip_norm)):
+        raise ValueError(
+            f"options['clip_norm'] must be None or a finite number > 0, got {clip_norm!r}"
+        )
     loop = {
         "max_iter": int(max_iter),
-        "gtol": _nonnegative("gtol", gtol, none_is=0.0),
+        "gtol": _nonnegative("options['gtol']", gtol, none_is=0.0),
         "tol": _nonnegative("tol", tol, none_is=0.0),
         "clip_norm": 0.0 if clip_norm is None else float(clip_norm),
         "record_path": check_flag("options['record_path']", record_path),
@@ -417,9 +425,10 @@ def minimize(
         ``callback(xk)``. Raising StopIteration ends the run with status 99 and the current x.
         On a landscape the C++ loop then runs one iteration per call (slower, same numbers).
     options : dict, optional
-        ``lr`` (default: the rule's, 1e-3) or ``schedule`` (a descend.schedules object of
-        the step count), ``max_iter`` (default 1000), ``gtol`` (default 1e-5; None or 0
-        disables), ``clip_norm`` (before each step g ← c g with c = clip_norm / (‖g‖₂ + 1e-6)
+        ``lr`` (default: the rule's own, as in ``descend.optim``: 1e-3 for adam, 1e-2 for
+        adagrad) or ``schedule`` (a descend.schedules object of the step count),
+        ``max_iter`` (default 1000), ``gtol`` (default 1e-5; None or 0 disables),
+        ``clip_norm`` (before each step g ← c g with c = clip_norm / (‖g‖₂ + 1e-6)
         when c < 1, torch's clip_grad_norm_ rule), ``record_path`` (keep every iterate in
         ``res.path``), ``on_nonfinite`` ("stop", "skip" or "raise", see above), ``disp``
         (the progress bar, see Notes: None, the default, when stderr is a terminal; True
