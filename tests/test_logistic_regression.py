@@ -237,6 +237,18 @@ def test_dict_class_weight_multiplies_the_sample_weights(rng):
         descend.LogisticRegression(class_weight="even").fit(X, labels)
 
 
+def test_a_partial_fit_call_whose_classes_all_weigh_zero_is_refused_naming_class_weight(rng):
+    X, y = blobs(rng)
+    model = descend.LogisticRegression(class_weight={0: 0.0, 1: 1.0})
+    model.partial_fit(X, y, classes=[0, 1])
+    steps = model.t_
+    with pytest.raises(ValueError, match=r"class_weight gives every row of this call weight 0"):
+        model.partial_fit(X[y == 0], y[y == 0])
+    assert model.t_ == steps
+    model.partial_fit(X[y == 1], y[y == 1])  # a call with weight goes on
+    assert model.t_ > steps
+
+
 # ---------------------------------------------------------------------- partial_fit, sparse
 def test_partial_fit_needs_classes_first_and_then_keeps_them(rng):
     X, y = blobs(rng, k=3)

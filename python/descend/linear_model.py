@@ -1650,6 +1650,12 @@ Examples
         per_class = class_weight_per_class(self.class_weight, labels, codes, sample_weight)
         if per_class is not None:
             folded = per_class[codes]
+            if partial and not np.any(folded):  # (the solver's would name sample_weight)
+                present = labels[np.unique(codes)].tolist()
+                raise ValueError(
+                    f"class_weight gives every row of this call weight 0 (its classes "
+                    f"{present} weigh 0), so there is nothing to fit: leave such calls out"
+                )
             if sample_weight is not None:
                 folded = folded * sample_weight
             sample_weight = np.ascontiguousarray(folded, dtype=dtype)
