@@ -217,6 +217,22 @@ def test_bad_csv_is_refused_with_status_2(tmp_path, capsys, text, message):
     assert message in err
 
 
+@pytest.mark.parametrize("command", ["fit", "compare"])
+def test_a_header_with_spaces_after_the_commas_is_read_by_its_stripped_names(
+    tmp_path, capsys, command
+):
+    # (with pandas installed it was a KeyError traceback)
+    path = tmp_path / "data.csv"
+    path.write_text("a, b, y\n" + "".join(f"{i}, {i % 3}, {2 * i + 1}\n" for i in range(20)))
+    status, out, err = run_main(
+        capsys, command, path, "--target", "y", "--max-iter", "5", "--quiet"
+    )
+    assert status == 0, err
+    assert "Traceback" not in err
+    if command == "fit":
+        assert "2 features; target 'y'" in out
+
+
 def test_logistic_refuses_a_numeric_target_with_fractions_with_status_2(regression_csv, capsys):
     # (it was read as text labels: one class per distinct price, a softmax over all of them)
     status, out, err = run_main(

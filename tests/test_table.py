@@ -101,3 +101,16 @@ def test_target_cannot_be_a_feature_and_unknown_engine_is_refused(tmp_path):
         read_table(path, "y", ["x", "y"])
     with pytest.raises(ValueError, match="engine must be"):
         read_table(path, "y", engine="polars")
+
+
+def test_header_names_with_spaces_after_the_commas_are_read_stripped(tmp_path, engine):
+    # (pandas' own names kept the spaces: selecting 'b' failed with a KeyError)
+    path = tmp_path / "d.csv"
+    path.write_text("a, b, y\n1, 2, 3\n4, 5, 6\n")
+    table = read_table(path, "y", engine=engine)
+    assert table.feature_names == ["a", "b"] and table.target == "y"
+    np.testing.assert_array_equal(table.X, [[1.0, 2.0], [4.0, 5.0]])
+    np.testing.assert_array_equal(table.y, [3.0, 6.0])
+    np.testing.assert_array_equal(read_table(path, "y", ["b"], engine=engine).X, [[2.0], [5.0]])
+    labels = read_table(path, "y", labels=True, engine=engine).y
+    assert labels.tolist() == [3, 6]

@@ -188,20 +188,25 @@ def _read_pandas(
     column and the cell."""
     import pandas as pd
 
-    features = used[:n_features]
+    # Columns are named by position (names=range, the file's header row skipped): the header's
+    # names as pandas reads them are not stripped, nor unique, as _header's are.
+    features = [header.index(name) for name in used[:n_features]]
+    target = header.index(used[n_features]) if len(used) > n_features else None
     # pandas 3 parses correctly rounded by default (and deprecates the option)
     precision = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
     line = 2
     try:
         with pd.read_csv(
             path,
+            header=0,
+            names=list(range(len(header))),
             dtype={
-                **{name: np.float64 for name in features},
-                **{name: str for name in used[n_features:]},
+                **{i: np.float64 for i in features},
+                **({target: str} if target is not None else {}),
             },
             skip_blank_lines=False,
             keep_default_na=False,
-            na_values={name: [""] for name in features},
+            na_values={i: [""] for i in features},
             chunksize=_CHUNK_ROWS,
             encoding="utf-8-sig",
             **precision,
@@ -210,7 +215,7 @@ def _read_pandas(
                 block = chunk[features].to_numpy(np.float64)
                 if not np.isfinite(block).all():
                     raise ValueError("not finite")
-                targets = chunk[used[n_features]].tolist() if len(used) > n_features else []
+                targets = chunk[target].tolist() if target is not None else []
                 yield np.ascontiguousarray(block), targets, line
                 line += len(chunk)
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
