@@ -204,6 +204,8 @@ def test_bad_cell_exits_2_naming_line_and_column_without_traceback(tmp_path):
         ("a,y\n1,2\ninf,3\n", "column 'a': 'inf' is not a finite number"),
         ("a,y\n1,2\n2,\n", "line 3 (data row 2), column 'y': missing value"),
         ("a,y\n1,2\n2,3,4\n", "line 3"),
+        ("a,b,y\n1,2,3\n4,5\n", "line 3 (data row 2) has 2 fields, the header has 3"),
+        ("a,y\n1,2,5\n3,4,6\n", "line 2 (data row 1) has 3 fields, the header has 2"),
         ("a,y\n", "no data rows"),
         ("", "empty file"),
         ("a,b\n1,2\n", "no column 'y'; the columns are a, b"),

@@ -78,6 +78,9 @@ MALFORMED = {
     "blank line": ("x,y\n1,2\n\n3,4\n", "line 3"),
     "short row": ("x,y\n1,2\n3\n", "line 3"),
     "long row": ("x,y\n1,2\n3,4,5\n", "line 3"),
+    "short row, target missing": ("a,b,y\n1,2,3\n4,5\n", "line 3 (data row 2) has 2 fields"),
+    "every row one field long": ("x,y\n1,2,5\n3,4,6\n", "line 2 (data row 1) has 3 fields"),
+    "trailing commas": ("x,y\n1,2,\n3,4,\n", "line 2 (data row 1) has 3 fields"),
     "nan": ("x,y\n1,nan\n", "line 2 (data row 1), column 'y': missing value ('nan')"),
     "infinity": ("x,y\n-inf,2\n", "column 'x': '-inf' is not a finite number"),
     "repeated name": ("x,x,y\n1,2,3\n", "names column 'x' twice"),
@@ -114,3 +117,21 @@ def test_header_names_with_spaces_after_the_commas_are_read_stripped(tmp_path, e
     np.testing.assert_array_equal(read_table(path, "y", ["b"], engine=engine).X, [[2.0], [5.0]])
     labels = read_table(path, "y", labels=True, engine=engine).y
     assert labels.tolist() == [3, 6]
+
+
+def test_an_empty_cell_of_an_unused_last_column_is_accepted(tmp_path, engine):
+    # (the pandas path reads such a file again with the csv module, which tells it from a
+    # short row)
+    path = tmp_path / "d.csv"
+    path.write_text("x,y,note\n1,2,\n3,4,ok\n")
+    table = read_table(path, "y", ["x"], engine=engine)
+    np.testing.assert_array_equal(table.X, [[1.0], [3.0]])
+    np.testing.assert_array_equal(table.y, [2.0, 4.0])
+
+
+def test_a_short_row_is_refused_even_when_only_an_unused_column_is_missing(tmp_path, engine):
+    # (pandas padded the row with an empty cell and went on)
+    path = tmp_path / "d.csv"
+    path.write_text("x,y,unused\n1,2,3\n4,5\n")
+    with pytest.raises(DataError, match=r"line 3 \(data row 2\) has 2 fields, the header has 3"):
+        read_table(path, "y", ["x"], engine=engine)

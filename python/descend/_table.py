@@ -185,13 +185,17 @@ def _read_pandas(
     Every column is read (not ``usecols``), so that a row with too many fields is refused. A
     chunk with anything pandas cannot turn into finite numbers ends the fast path
     (_UseCsvModule): the file is then read with the csv module, which names the line, the
-    column and the cell."""
+    column and the cell. So does a chunk that may hold a row of the wrong length, which pandas
+    would accept: an empty cell in the last column (pandas pads a short row with empty cells)
+    or a row index taken from the data (pandas' reading of a first row with one field more than
+    the header)."""
     import pandas as pd
 
     # Columns are named by position (names=range, the file's header row skipped): the header's
     # names as pandas reads them are not stripped, nor unique, as _header's are.
     features = [header.index(name) for name in used[:n_features]]
     target = header.index(used[n_features]) if len(used) > n_features else None
+    last = len(header) - 1  # read as text unless a feature: "" there may be a short row
     # pandas 3 parses correctly rounded by default (and deprecates the option)
     precision = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
     line = 2
@@ -203,6 +207,7 @@ def _read_pandas(
             dtype={
                 **{i: np.float64 for i in features},
                 **({target: str} if target is not None else {}),
+                **({last: str} if last not in features else {}),
             },
             skip_blank_lines=False,
             keep_default_na=False,
@@ -212,6 +217,12 @@ def _read_pandas(
             **precision,
         ) as chunks:
             for chunk in chunks:
+                if not isinstance(chunk.index, pd.RangeIndex):
+                    raise ValueError("a row longer than the header")
+                if last not in features:
+                    cells = chunk[last]
+                    if cells.isna().any() or (cells == "").any():
+                        raise ValueError("maybe a row shorter than the header")
                 block = chunk[features].to_numpy(np.float64)
                 if not np.isfinite(block).all():
                     raise ValueError("not finite")
