@@ -256,6 +256,38 @@ def test_logistic_reads_integral_numbers_as_two_integer_labels(tmp_path, capsys)
     assert "accuracy" in out and "one column per class" not in out
 
 
+@pytest.mark.parametrize(
+    ("big", "classes"),
+    [
+        ("9007199254740993", [0, 9007199254740993]),  # was saved as 9007199254740992
+        ("1e30", ["0", "1e30"]),  # was -9223372036854775808
+    ],
+)
+def test_logistic_keeps_large_integer_labels_exactly(tmp_path, capsys, big, classes):
+    path = tmp_path / "data.csv"
+    path.write_text("a,y\n" + "".join(f"{v},{big if v > 2 else 0}\n" for v in range(6)))
+    model = tmp_path / "model.json"
+    status, out, err = run_main(
+        capsys,
+        "fit",
+        path,
+        "--target",
+        "y",
+        "--model",
+        "logistic",
+        "--test-size",
+        "0",
+        "--save",
+        model,
+        "--quiet",
+    )
+    assert status == 0, err
+    assert json.loads(model.read_text())["classes"] == classes
+    status, out, err = run_main(capsys, "predict", model, path)
+    assert status == 0, err
+    assert out.splitlines()[0] == f"prediction,probability_{classes[0]},probability_{classes[1]}"
+
+
 def test_bad_options_are_refused_with_status_2(regression_csv, capsys):
     status, _, err = run_main(
         capsys, "fit", regression_csv, "--target", "price", "--optimizer", "nonsense"

@@ -135,3 +135,31 @@ def test_a_short_row_is_refused_even_when_only_an_unused_column_is_missing(tmp_p
     path.write_text("x,y,unused\n1,2,3\n4,5\n")
     with pytest.raises(DataError, match=r"line 3 \(data row 2\) has 2 fields, the header has 3"):
         read_table(path, "y", ["x"], engine=engine)
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        # integers int64 holds are read exactly, not through float64
+        (["9007199254740993", "0"], [9007199254740993, 0]),
+        (["9007199254740993.0", "0"], [9007199254740993, 0]),
+        (["-9223372036854775808", "9223372036854775807"], [-(2**63), 2**63 - 1]),
+        (["2.0", "1e1"], [2, 10]),
+        # an integer beyond int64 keeps every label as its text (1e30 became -2**63)
+        (["1e30", "0", "9007199254740993"], ["1e30", "0", "9007199254740993"]),
+        (["9223372036854775808", "1"], ["9223372036854775808", "1"]),
+    ],
+)
+def test_integer_labels_are_kept_exactly_or_as_their_text(tmp_path, engine, cells, expected):
+    path = tmp_path / "d.csv"
+    path.write_text("x,label\n" + "".join(f"{i},{cell}\n" for i, cell in enumerate(cells)))
+    labels = read_table(path, "label", labels=True, engine=engine).y
+    assert labels.tolist() == expected
+    assert labels.dtype == np.int64 if isinstance(expected[0], int) else labels.dtype.kind == "U"
+
+
+def test_a_label_with_a_fraction_below_float64_precision_is_still_fractional(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("x,label\n1,0\n2,1.00000000000000001\n")
+    with pytest.raises(DataError, match="fractional parts \\(such as '1.00000000000000001'\\)"):
+        read_table(path, "label", labels=True)

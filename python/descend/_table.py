@@ -14,6 +14,7 @@ import csv
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,8 @@ __all__ = ["DataError", "Table", "read_table"]
 _MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "-"})
 # Rows per pandas chunk.
 _CHUNK_ROWS = 65_536
+# The integers an int64 label holds.
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 class DataError(ValueError):
@@ -39,8 +42,9 @@ class Table:
     """Columns read from a CSV file.
 
     ``X`` holds the features as float64, one row per data row. ``y`` is the target: float64
-    for a numeric target, or the labels (int64 when every label is an integer, else str) for
-    ``labels=True``; None without a target. ``path`` is the file's.
+    for a numeric target, or the labels (int64 when every label is an integer that int64 holds,
+    read exactly, else str) for ``labels=True``; None without a target. ``path`` is the
+    file's.
     """
 
     X: np.ndarray
@@ -115,25 +119,40 @@ def _check_labels(path: Path, target: str, texts: list[str], first_line: int) ->
 
 
 def _as_labels(path: Path, target: str, texts: list[str]) -> np.ndarray:
-    """Labels as int64 when every one is an integer, else as str; DataError for a numeric
-    target with fractional parts (a regression target: one class per distinct value would be
-    a softmax over them all, as scikit-learn's classifiers refuse "continuous" targets)."""
+    """Labels as int64 when every one is an integer that int64 holds, else as str (the texts);
+    DataError for a numeric target with fractional parts (a regression target: one class per
+    distinct value would be a softmax over them all, as scikit-learn's classifiers refuse
+    "continuous" targets).
+
+    Every number is read exactly (as a decimal, never through float64): "9007199254740993"
+    stays 9007199254740993 and "2.0" is 2, while "1e30", an integer beyond int64, keeps the
+    labels as their text rather than becoming another number."""
     labels = np.array(texts)
-    try:
-        numbers = labels.astype(np.float64)
-    except ValueError:
-        return labels
-    if not np.all(np.isfinite(numbers)):
-        return labels
-    fractional = numbers != np.round(numbers)
+    try:  # (Python's int() of each text: exact, OverflowError beyond int64)
+        return labels.astype(np.int64)
+    except (ValueError, OverflowError):
+        pass
+    distinct, inverse = np.unique(labels, return_inverse=True)
+    numbers = []
+    for text in distinct.tolist():
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return labels  # text labels
+        if not number.is_finite():
+            return labels
+        numbers.append(number)
+    fractional = np.array([number != number.to_integral_value() for number in numbers])
     if np.any(fractional):
-        example = texts[int(np.argmax(fractional))]
+        example = texts[int(np.argmax(fractional[inverse]))]
         raise DataError(
             f"{path}: column {target!r} is a numeric target with fractional parts (such as "
             f"{example!r}), not class labels: --model logistic needs labels (text or integers); "
             "use --model linear to predict a number"
         )
-    return numbers.astype(np.int64)
+    if all(_INT64_MIN <= number <= _INT64_MAX for number in numbers):
+        return np.array([int(number) for number in numbers], dtype=np.int64)[inverse]
+    return labels  # an integer int64 cannot hold: never rounded into another label
 
 
 def _read_csv_module(
