@@ -304,6 +304,31 @@ def test_bad_options_are_refused_with_status_2(regression_csv, capsys):
     assert exit_info.value.code == 2
 
 
+@pytest.mark.parametrize("command", ["fit", "compare"])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-1", "expected a whole number in [0, 2**64), got -1"),  # was a numpy traceback
+        (str(2**64), f"expected a whole number in [0, 2**64), got {2**64}"),
+        ("1.5", "expected a whole number, got '1.5'"),
+    ],
+)
+def test_random_state_must_be_a_seed_in_0_to_2_64(regression_csv, capsys, command, value, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, str(regression_csv), "--target", "price", f"--random-state={value}"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --random-state: {message}" in err and "Traceback" not in err
+
+
+def test_random_state_0_and_2_64_minus_1_are_accepted(regression_csv, capsys):
+    for seed in (0, 2**64 - 1):
+        status, _, err = run_main(
+            capsys, "fit", regression_csv, "--target", "price", "--random-state", seed, "--quiet"
+        )
+        assert status == 0, err
+
+
 def test_predict_refuses_truncated_tampered_and_mismatched_inputs(tmp_path, regression_csv, capsys):
     model = tmp_path / "model.json"
     assert run_main(capsys, "fit", regression_csv, "--target", "price", "--save", model)[0] == 0

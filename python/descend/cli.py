@@ -443,6 +443,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seed(text: str) -> int:
+    """A seed for --random-state: a whole number in [0, 2**64), as the estimators take."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**64:
+        raise argparse.ArgumentTypeError(f"expected a whole number in [0, 2**64), got {value}")
+    return value
+
+
 def _learning_rate(text: str) -> float | None:
     if text == "auto":
         return None  # the estimator's own default
@@ -498,7 +509,7 @@ def _fit_options(parser: argparse.ArgumentParser, optimizer: bool = True) -> Non
     )
     parser.add_argument(
         "--random-state",
-        type=int,
+        type=_seed,
         default=None,
         help="seed for the split and the sampling (the split uses 0 without)",
     )
