@@ -329,6 +329,18 @@ def test_random_state_0_and_2_64_minus_1_are_accepted(regression_csv, capsys):
         assert status == 0, err
 
 
+@pytest.mark.parametrize("option", ["--max-iter", "--batch-size"])
+def test_counts_above_2_62_are_refused_in_one_line(regression_csv, capsys, option):
+    # (10**22 reached the C++ core and failed with a multi-line pybind11 message)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fit", str(regression_csv), "--target", "price", option, str(10**22)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}: expected a number <= 2**62, got {10**22}" in err
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("descend fit: error: argument")  # after usage
+
+
 def test_predict_refuses_truncated_tampered_and_mismatched_inputs(tmp_path, regression_csv, capsys):
     model = tmp_path / "model.json"
     assert run_main(capsys, "fit", regression_csv, "--target", "price", "--save", model)[0] == 0

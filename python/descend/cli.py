@@ -433,13 +433,20 @@ def _compare_command(args: argparse.Namespace, out: TextIO) -> int:
 
 
 # ---------------------------------------------------------------------- the parser
+# The largest --max-iter and --batch-size: far beyond any fit, within the C++ core's integers.
+_MAX_COUNT = 2**62
+
+
 def _positive_int(text: str) -> int:
+    """A count for --max-iter or --batch-size: a whole number in [1, 2**62]."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    if value > _MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"expected a number <= 2**62, got {value}")
     return value
 
 
