@@ -234,6 +234,61 @@ def _split(n: int, test_size: float, seed: int) -> tuple[np.ndarray, np.ndarray]
     return np.sort(order[n_test:]), np.sort(order[:n_test])
 
 
+def _check_output(flag: str, path: str) -> None:
+    """Refuse an output file that cannot be written, before the data is read and fitted: its
+    directory must exist and be writable, and the path must not be a directory."""
+    target = Path(path)
+    directory = target.parent
+    if target.is_dir():
+        raise UsageError(f"{flag} {path}: is a directory; expected a file name")
+    if not directory.is_dir():
+        raise UsageError(f"{flag} {path}: expected an existing directory, no directory {directory}")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag} {path}: expected a writable directory, {directory} is not")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise UsageError(f"{flag} {path}: expected a writable file, it is read-only")
+
+
+def _check_plot(path: str) -> None:
+    """Refuse a --plot file that cannot be written, or of a format matplotlib cannot draw
+    (ImportError without matplotlib), before the long work."""
+    from . import plot  # noqa: F401  (first: its ImportError says how to install matplotlib)
+
+    # isort: split
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    _check_output("--plot", path)
+    suffix = Path(path).suffix[1:].lower()
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if suffix and suffix not in formats:
+        raise UsageError(
+            f"--plot {path}: expected a file name ending in one of "
+            f"{', '.join('.' + name for name in sorted(formats))}, got .{suffix}"
+        )
+
+
+def _save_plot(models: dict[str, Any], path: str, out: TextIO) -> None:
+    """Draw the loss curves of the fitted models into ``path`` (checked by _check_plot)."""
+    from . import plot
+
+    axes = plot.loss_curves(models)
+    try:
+        plot.save(axes, path)
+    except OSError as error:  # (a disk full, or a directory changed since the check)
+        raise UsageError(f"--plot {path}: {error.strerror or error}") from None
+    print(f"\nwrote {path}", file=out)
+
+
+def _check_optimizer(flag: str, name: str) -> None:
+    from .optim import OPTIMIZER_NAMES
+
+    if name not in OPTIMIZER_NAMES:
+        raise UsageError(
+            f"{flag}: unknown optimizer {name!r}; optimizer must be one of "
+            f"{', '.join(OPTIMIZER_NAMES)}"
+        )
+
+
 def _read(args: argparse.Namespace) -> Any:
     from ._table import DataError, read_table
 
@@ -294,6 +349,12 @@ def _print_fit(
 
 
 def _fit_command(args: argparse.Namespace, out: TextIO) -> int:
+    if args.optimizer is not None:
+        _check_optimizer("--optimizer", args.optimizer)
+    if args.plot:
+        _check_plot(args.plot)
+    if args.save:
+        _check_output("--save", args.save)
     table = _read(args)
     model = make_estimator(args.model, _estimator_options(args))
     train, test = _split(len(table.X), args.test_size, args.random_state or 0)
@@ -322,11 +383,7 @@ def _fit_command(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_INTERRUPTED
     _print_fit(out, model, table, train, test, seconds, reason)
     if args.plot:
-        from . import plot
-
-        axes = plot.loss_curves({type(model).__name__: model})
-        plot.save(axes, args.plot)
-        print(f"\nwrote {args.plot}", file=out)
+        _save_plot({type(model).__name__: model}, args.plot, out)
     if args.save:
         from ._model_io import save_model
 
@@ -382,6 +439,10 @@ def _compare_command(args: argparse.Namespace, out: TextIO) -> int:
     names = [name.strip() for name in args.optimizers.split(",") if name.strip()]
     if not names:
         raise UsageError("--optimizers: give at least one optimizer name")
+    for name in names:
+        _check_optimizer("--optimizers", name)
+    if args.plot:
+        _check_plot(args.plot)
     table = _read(args)
     train, test = _split(len(table.X), args.test_size, args.random_state or 0)
     options = _estimator_options(args)
@@ -421,11 +482,7 @@ def _compare_command(args: argparse.Namespace, out: TextIO) -> int:
         except KeyboardInterrupt:
             interrupted = True
     if args.plot and done:
-        from . import plot
-
-        axes = plot.loss_curves(done)
-        plot.save(axes, args.plot)
-        print(f"\nwrote {args.plot}", file=out)
+        _save_plot(done, args.plot, out)
     if interrupted:
         print(f"interrupted (Ctrl-C) after {len(done)} of {len(names)} optimizers", file=out)
         return EXIT_INTERRUPTED
