@@ -498,6 +498,29 @@ def test_compare_refuses_an_unknown_optimizer(regression_csv, capsys):
     assert status == 2 and "bogus" in err
 
 
+def compare_rows(out):
+    return {
+        line.split()[0]: line.split()
+        for line in out.splitlines()
+        if line.split() and line.split()[0] in ("sgd", "adam")
+    }
+
+
+def test_compare_says_diverged_for_a_run_that_diverged_in_its_last_epoch(regression_csv, capsys):
+    # the stopped column guessed max_iter from n_iter_ >= max_iter, which counts the epoch
+    # that diverged: a divergence in the last allowed epoch read as max_iter
+    args = ["compare", regression_csv, "--target", "price", "--lr", "1e10", "--quiet"]
+    status, out, err = run_main(capsys, *args, "--optimizers", "sgd")
+    assert status == 0, err
+    row = compare_rows(out)["sgd"]
+    assert row[-1] == "diverged"
+    epochs = row[2]
+    status, out, err = run_main(capsys, *args, "--optimizers", "sgd", "--max-iter", epochs)
+    assert status == 0, err
+    row = compare_rows(out)["sgd"]
+    assert row[2] == epochs and row[-1] == "diverged"
+
+
 # ---------------------------------------------------------------------- Ctrl-C
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
 @pytest.mark.parametrize("delay", [0.0, 0.2])  # at the first line; in the fit's loop

@@ -164,8 +164,8 @@ def make_estimator(kind: str, options: dict[str, Any]) -> Any:
 
 
 def _fit(model: Any, X: np.ndarray, y: np.ndarray) -> tuple[float, str, str]:
-    """Fit; (seconds, "converged" | "max_iter" | "diverged", why it stopped in words).
-    Refused hyperparameters or data become a UsageError."""
+    """Fit; (seconds, the estimator's status_ such as "converged", "max_iter" or "diverged",
+    why it stopped in words). Refused hyperparameters or data become a UsageError."""
     from .exceptions import ConvergenceWarning
 
     started = time.perf_counter()
@@ -190,7 +190,9 @@ def _fit(model: Any, X: np.ndarray, y: np.ndarray) -> tuple[float, str, str]:
             "converged",
             f"converged: the loss changed by less than tol = {model.tol} (relative above 1)",
         )
-    status = "max_iter" if model.n_iter_ >= model.max_iter else "diverged"
+    status = getattr(model, "status_", None)
+    if status is None:  # (an estimator without status_: a guess from the epochs run)
+        status = "max_iter" if model.n_iter_ >= model.max_iter else "diverged"
     return seconds, status, message or f"ran max_iter = {model.max_iter} epochs"
 
 
@@ -204,7 +206,14 @@ def _is_classifier(model: Any) -> bool:
 
 
 def metrics(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """R² and RMSE for a regressor; accuracy and log-loss for a classifier."""
+    """R² and RMSE for a regressor; accuracy and log-loss for a classifier. The parameters of
+    a diverged fit give infinite values, without overflow warnings."""
+    with np.errstate(over="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # (scikit-learn's score, as ours)
+        return _metrics(model, X, y)
+
+
+def _metrics(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
     if _is_classifier(model):
         proba = np.asarray(model.predict_proba(X), dtype=np.float64)
         index = np.searchsorted(model.classes_, y)
