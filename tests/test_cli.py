@@ -187,6 +187,35 @@ def test_fit_features_option_selects_columns_and_plot_writes_a_png(
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_a_diverged_fit_exits_1_saying_so_and_saves_nothing(tmp_path, regression_csv, capsys):
+    # (it exited 0 and --save wrote the diverged model)
+    model = tmp_path / "model.json"
+    status, out, err = run_main(
+        capsys, "fit", regression_csv, "--target", "price", "--lr", "1e10", "--save", model
+    )
+    assert status == 1
+    epochs = int(next(line for line in out.splitlines() if line.startswith("stopped")).split()[2])
+    assert err.strip().splitlines() == [
+        f"descend fit: error: LinearRegression diverged at epoch {epochs} (the loss or the "
+        f"parameters became NaN or infinite); not saving it to {model}; try a smaller --lr"
+    ]
+    assert not model.exists() and "saved" not in out
+    status, _, err = run_main(capsys, "fit", regression_csv, "--target", "price", "--lr", "1e10")
+    assert status == 1 and f"diverged at epoch {epochs} " in err
+
+
+def test_the_metrics_table_keeps_wide_values_apart(regression_csv, capsys, monkeypatch):
+    # (R² -inf beside -1.1663e+306 printed as "-inf-1.1663e+306")
+    import descend.cli
+
+    monkeypatch.setattr(descend.cli, "metrics", lambda *_: {"R²": -1.1663e306, "RMSE": 1e300})
+    status, out, err = run_main(capsys, "fit", regression_csv, "--target", "price", "--quiet")
+    assert status == 0, err
+    lines = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.split()}
+    assert lines["R²"] == ["-1.1663e+306", "-1.1663e+306"]
+    assert lines["RMSE"] == ["1e+300", "1e+300"]
+
+
 def test_bad_cell_exits_2_naming_line_and_column_without_traceback(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("a,b,y\n1,2,3\n4,5,6\n7,oops,9\n")

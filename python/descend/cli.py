@@ -1,7 +1,8 @@
 """The ``descend`` command: demo, fit, predict, compare, bench.
 
-Exit status: 0 on success, 2 for a usage error or unusable input (the message names the file,
-line and column; no traceback), 130 when Ctrl-C stopped it (after printing what was done).
+Exit status: 0 on success, 1 when ``fit`` diverged (nothing is saved), 2 for a usage error or
+unusable input (the message names the file, line and column; no traceback), 130 when Ctrl-C
+stopped it (after printing what was done).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 __all__ = ["main", "tutorial_data"]
 
 DEMO_SEED = 42
+EXIT_DIVERGED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 # Command-line option -> estimator parameter. The one place the CLI names the estimators'
@@ -338,9 +340,10 @@ def _print_fit(
     scores = [("training", metrics(model, table.X[train], table.y[train]))]
     if len(test):
         scores.append(("held-out", metrics(model, table.X[test], table.y[test])))
-    print(f"\n{'':<10}" + "".join(f"{name:>12}" for name, _ in scores), file=out)
+    # (a space before every column: a value wider than its column stays apart from the next)
+    print(f"\n{'':<10}" + "".join(f" {name:>11}" for name, _ in scores), file=out)
     for key in scores[0][1]:
-        print(f"{key:<10}" + "".join(f"{s[key]:>12.6g}" for _, s in scores), file=out)
+        print(f"{key:<10}" + "".join(f" {s[key]:>11.6g}" for _, s in scores), file=out)
     if (
         getattr(model, "classes_", None) is not None
         and np.ndim(model.coef_) == 2
@@ -375,7 +378,7 @@ def _fit_command(args: argparse.Namespace, out: TextIO) -> int:
             file=out,
             flush=True,
         )
-        seconds, _, reason = _fit(model, table.X[train], table.y[train])
+        seconds, status, reason = _fit(model, table.X[train], table.y[train])
     except KeyboardInterrupt:
         if not hasattr(model, "coef_"):
             print("interrupted (Ctrl-C) before the fit had a result", file=out)
@@ -393,6 +396,14 @@ def _fit_command(args: argparse.Namespace, out: TextIO) -> int:
     _print_fit(out, model, table, train, test, seconds, reason)
     if args.plot:
         _save_plot({type(model).__name__: model}, args.plot, out)
+    if status == "diverged":
+        not_saved = f"; not saving it to {args.save}" if args.save else ""
+        print(
+            f"descend fit: error: {type(model).__name__} diverged at epoch {model.n_iter_} (the "
+            f"loss or the parameters became NaN or infinite){not_saved}; try a smaller --lr",
+            file=sys.stderr,
+        )
+        return EXIT_DIVERGED
     if args.save:
         from ._model_io import save_model
 
