@@ -123,3 +123,46 @@ def test_logistic_round_trip_keeps_classes_and_probabilities(tmp_path, rng, labe
     assert loaded.classes_.tolist() == labels
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize(
+    ("names", "target", "error", "message"),
+    [
+        ([1, 2], "y", TypeError, r"feature_names\[0\] must be a str, got int"),
+        ("ab", "y", TypeError, "feature_names must be a list of column names, got str"),
+        (["a"], "y", ValueError, "feature_names has 1 name\\(s\\), expected one per feature"),
+        (["a", "b", "c"], "y", ValueError, "has 3 name"),
+        (["a", "a"], "y", ValueError, "names 'a' twice"),
+        (["a", "b"], 3, TypeError, "target must be a str or None, got int"),
+    ],
+)
+def test_names_load_model_would_refuse_are_refused_before_the_file_is_touched(
+    tmp_path, fitted, names, target, error, message
+):
+    # (they were written, and load_model then refused the file)
+    model, _ = fitted
+    path = tmp_path / "m.json"
+    path.write_text("previous")
+    with pytest.raises(error, match=message):
+        save_model(path, model, names, target)
+    assert path.read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
+@pytest.mark.parametrize("kind", ["LinearRegression", "LogisticRegression"])
+def test_an_unfitted_model_is_refused_with_a_value_error_not_an_attribute_error(tmp_path, kind):
+    path = tmp_path / "m.json"
+    with pytest.raises(ValueError, match=f"this {kind} is not fitted: call fit before saving"):
+        save_model(path, getattr(descend, kind)(), ["a"], "y")
+    assert not path.exists()
+
+
+def test_a_saved_file_replaces_the_previous_one_and_leaves_no_temporary(tmp_path, fitted):
+    model, X = fitted
+    path = tmp_path / "m.json"
+    path.write_text("previous")
+    save_model(path, model, ("a", "b"), None)
+    loaded, features, target = load_model(path)
+    assert features == ["a", "b"] and target is None
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    assert [p.name for p in tmp_path.iterdir()] == ["m.json"]

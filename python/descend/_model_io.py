@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -48,17 +49,59 @@ def _digest(document: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _check_names(feature_names: Any, target: Any, n_features: int) -> tuple[list[str], str | None]:
+    """The feature names as a list, checked: distinct strings, one per feature of coef_; the
+    target a string or None."""
+    if isinstance(feature_names, (str, bytes)) or not hasattr(feature_names, "__iter__"):
+        raise TypeError(
+            f"feature_names must be a list of column names, got {type(feature_names).__name__}"
+        )
+    names = list(feature_names)
+    for i, feature in enumerate(names):
+        if not isinstance(feature, str):
+            raise TypeError(
+                f"feature_names[{i}] must be a str, got {type(feature).__name__} ({feature!r:.40})"
+            )
+    if len(names) != n_features:
+        raise ValueError(
+            f"feature_names has {len(names)} name(s), expected one per feature of the model: "
+            f"{n_features}"
+        )
+    for feature in names:
+        if names.count(feature) > 1:
+            raise ValueError(f"feature_names names {feature!r} twice; expected distinct names")
+    if target is not None and not isinstance(target, str):
+        raise TypeError(f"target must be a str or None, got {type(target).__name__}")
+    return names, target
+
+
 def model_document(model: Any, feature_names: list[str], target: str | None) -> dict[str, Any]:
-    """The JSON object of a fitted estimator (see the module docstring)."""
+    """The JSON object of a fitted estimator (see the module docstring).
+
+    Raises
+    ------
+    TypeError
+        Not a descend estimator, feature names that are not strings, or a target that is
+        neither a string nor None.
+    ValueError
+        An unfitted model, non-finite coefficients, feature names that do not match the
+        model's features one to one, or anything else load_model would refuse.
+    """
     import descend
 
     name = type(model).__name__
     if name not in _estimator_classes():
         raise TypeError(f"cannot save a {name}; expected one of {', '.join(_estimator_classes())}")
-    coef = np.asarray(model.coef_, dtype=np.float64)
-    intercept = np.asarray(model.intercept_, dtype=np.float64)
+    try:
+        coef = np.asarray(model.coef_, dtype=np.float64)
+        intercept = np.asarray(model.intercept_, dtype=np.float64)
+    except AttributeError:
+        raise ValueError(f"this {name} is not fitted: call fit before saving it") from None
+    if coef.ndim == 0 or coef.shape[-1] == 0:
+        raise ValueError(f"this {name} has no coefficients (coef_ shape {coef.shape})")
     if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):
         raise ValueError("the model's coefficients are not finite (did the fit diverge?)")
+    feature_names, target = _check_names(feature_names, target, coef.shape[-1])
     configuration = {
         key: value if isinstance(value, _JSON_SCALARS) else {"repr": repr(value)}
         for key, value in model.get_params(deep=False).items()
@@ -77,14 +120,40 @@ def model_document(model: Any, feature_names: list[str], target: str | None) -> 
         "coef_shape": list(coef.shape),
         "intercept": intercept.tolist(),
     }
-    document["sha256"] = _digest(document)
+    try:
+        document["sha256"] = _digest(document)
+    except ValueError as error:  # (a NaN or infinite parameter in the configuration)
+        raise ValueError(f"the model cannot be written as JSON: {error}") from None
+    try:  # what load_model would refuse is not written
+        _from_document(document)
+    except ModelFileError as error:
+        raise ValueError(f"the model would not load back: {error}") from None
     return document
 
 
 def save_model(path: str | Path, model: Any, feature_names: list[str], target: str | None) -> None:
-    """Write a fitted estimator to ``path`` as JSON."""
-    document = model_document(model, feature_names, target)
-    Path(path).write_text(json.dumps(document, indent=1, allow_nan=False) + "\n")
+    """Write a fitted estimator to ``path`` as JSON.
+
+    Everything is checked before the file is touched (see model_document), and the file is
+    written to a temporary file beside it, then renamed: on an error an existing file at
+    ``path`` is left as it was.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As model_document: the model or the names cannot be saved as a file load_model reads.
+    OSError
+        The file cannot be written.
+    """
+    path = Path(path)
+    text = json.dumps(model_document(model, feature_names, target), indent=1, allow_nan=False)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "x", encoding="utf-8") as file:
+            file.write(text + "\n")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _expect(document: dict[str, Any], key: str, kind: type | tuple[type, ...], what: str) -> Any:

@@ -409,7 +409,7 @@ def _fit_command(args: argparse.Namespace, out: TextIO) -> int:
 
         try:
             save_model(args.save, model, table.feature_names, table.target)
-        except (ValueError, OSError) as error:
+        except (TypeError, ValueError, OSError) as error:
             raise UsageError(f"--save {args.save}: {error}") from None
         print(f"saved {args.save}", file=out)
     return 0
