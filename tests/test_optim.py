@@ -596,6 +596,27 @@ def test_a_parameter_replaced_in_the_params_list_in_place_is_stepped_with_the_ol
     assert np.array_equal(w, first)  # left where it was
 
 
+@pytest.mark.parametrize("prepared", [False, True])
+def test_a_parameter_appended_or_removed_in_place_is_adopted_with_a_fresh_state(prepared):
+    # (the step refused it, naming state arrays, while state_dict() adopted it)
+    w, v = np.ones(3), np.ones(2)
+    opt = optim.Adam([w], lr=0.1)
+    for _ in range(2 if prepared else 1):  # the fast path is prepared after the first
+        opt.step([np.ones(3)])
+    opt.param_groups[0]["params"].append(v)
+    opt.step([np.ones(3), np.ones(2)])
+    fresh = np.ones(2)
+    optim.Adam([fresh], lr=0.1).step([np.ones(2)])
+    np.testing.assert_array_equal(v, fresh)
+    assert [entry["step"] for entry in opt.state_dict()["state"].values()] == [
+        3 if prepared else 2,
+        1,
+    ]
+    opt.param_groups[0]["params"].pop(0)
+    opt.step([np.ones(2)])
+    assert opt.state_dict()["state"][0]["step"] == 2
+
+
 def test_a_step_under_way_refuses_another_one_on_either_path():
     w = np.ones(3)
     opt = optim.Adam([w], lr=0.1)

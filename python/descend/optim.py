@@ -267,8 +267,10 @@ class _ParamGroup(dict[str, Any]):
     """A parameter group: a dict that counts the changes made to it, so that a step can tell
     with one comparison whether its C++ rule is still up to date, and with one more whether
     any group of its optimizer changed (``changes``, a counter the optimizer's groups share).
-    (A value changed in place, such as an element of a list, is not seen: assign a new value
-    instead.)"""
+    (A value changed in place is not seen: assign a new value instead. The one exception,
+    as torch's users expect: a parameter appended to or removed from "params" in place is
+    adopted at the next step, with a fresh state; an element of it replaced in place keeps
+    the state of the array it replaced.)"""
 
     __slots__ = ("version", "changes")
 
@@ -726,7 +728,9 @@ class Optimizer:
         changed = []  # (group, record, lr before): restored if the step is refused
         try:
             for group, record in self._pairs:
-                if group.version != record.version:
+                # (a parameter appended to or removed from "params" in place: adopted, as
+                # state_dict() adopts it)
+                if group.version != record.version or len(record.params) != record.n:
                     self._refresh(record.index)
                 t = count - record.offset
                 if t >= MAX_STEP:
