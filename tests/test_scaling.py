@@ -299,6 +299,16 @@ def test_rows_of_negligible_weight_leave_the_other_columns_constant():
     assert model.predict(X[-1:])[0] == pytest.approx(y[-1], rel=1e-6)
 
 
+def test_values_whose_squares_underflow_float64_are_refused_naming_x(rng):
+    # their spread read as 0: the fit reported "converged" with R^2 = 0, a column left out
+    X = rng.standard_normal((100, 2)) * 1e-170
+    y = X @ [1e170, -1e170] + 0.5
+    with pytest.raises(ValueError, match="X: the values of column 0 .* are too small"):
+        descend.LinearRegression().fit(X, y)
+    model = descend.LinearRegression().fit(X * 1e20, y)  # 1e-150: squares of 1e-300 are fine
+    assert model.score(X * 1e20, y) > 0.999
+
+
 def test_a_spread_overflowing_float64_is_refused_naming_x(rng):
     X = rng.standard_normal((20, 2)) * 1e160
     with pytest.raises(ValueError, match="X: the spread of column 0 overflows float64"):

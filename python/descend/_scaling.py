@@ -98,6 +98,8 @@ __all__ = [
 
 #: The adaptive rules' full-batch step as a fraction of the solution's scale (module docstring).
 ADAPTIVE_STEP_FRACTION = 0.1
+#: The smallest magnitude whose square is a normal float64 (about 1.5e-154).
+_SMALLEST_SQUARABLE = math.sqrt(float(np.finfo(np.float64).tiny))
 #: A centered column whose spread is at most this many units in the last place of its mean
 #: is constant for the scaling (its values differ by rounding only).
 CONSTANT_SPREAD_ULPS = 16
@@ -243,6 +245,16 @@ def auto_settings(
     batch = _batch_rows(batch_size, n_samples)
 
     mean, std = _core.column_moments(X, sample_weight=sample_weight)
+    # Values below ~1.5e-154 have squares below float64's smallest normal number: their
+    # spread underflows to 0 and would read as a constant column, whose coefficient stays 0.
+    underflowed = (std == 0.0) & (mean != 0.0) & (np.abs(mean) < _SMALLEST_SQUARABLE)
+    if underflowed.any():
+        column = int(np.flatnonzero(underflowed)[0])
+        raise ValueError(
+            f"X: the values of column {column} (mean {mean[column]:.3g}) are too small for "
+            "float64 to hold their squares (below about 1e-154); multiply X by a power of 10 "
+            "before fitting"
+        )
     center = fit_intercept and not _is_sparse(X)
     if center:
         # A spread within rounding of the mean is none: a constant column whose values differ
