@@ -329,6 +329,20 @@ def test_other_sparse_formats_and_csr_arrays_give_the_csr_fit(rng):
         np.testing.assert_array_equal(model.coef_, reference.coef_)
 
 
+@pytest.mark.parametrize("wider", ["indptr", "indices"])
+def test_a_csr_with_int32_and_int64_index_arrays_gives_the_csr_fit(rng, wider):
+    # (one of them int64 passed the checks, and the kernels refused X.indptr's dtype)
+    X, y = sparse_problem(rng)
+    params = dict(learning_rate=0.05, max_iter=20, tol=None)
+    reference = descend.LinearRegression(**params).fit(X, y)
+    mixed = X.copy()
+    setattr(mixed, wider, getattr(mixed, wider).astype(np.int64))
+    assert mixed.indices.dtype != mixed.indptr.dtype
+    model = descend.LinearRegression(**params).fit(mixed, y)
+    np.testing.assert_array_equal(model.coef_, reference.coef_)
+    assert mixed.indices.dtype != mixed.indptr.dtype  # the caller's matrix is left as it was
+
+
 def test_sparse_x_is_never_densified(rng):
     # 4000 x 2000 at 0.5%: 64 MB dense, 0.5 MB as CSR; the fit allocates far less than dense
     X = sparse.random(

@@ -154,6 +154,10 @@ def _as_csr(X: Any, name: str, finite: bool) -> Any:
         X = X.astype(np.float64)
     if X.indices.dtype not in _INDEX_DTYPES or X.indptr.dtype not in _INDEX_DTYPES:
         raise ValueError(f"{name}: expected int32 or int64 sparse indices, got {X.indices.dtype}")
+    if X.indices.dtype != X.indptr.dtype:
+        # The kernels take one index type: scipy's constructor gives both arrays the smallest
+        # that holds them, sharing data (and indices, when they keep their dtype)
+        X = type(X)((X.data, X.indices, X.indptr), shape=X.shape)
     if finite:
         check_finite_matrix(name, X)
     return X
