@@ -409,7 +409,7 @@ def _real_array(value: object, name: str, expected: str) -> np.ndarray:
     """What a user's function returned, as float64: TypeError naming the function for a str,
     a complex number, None or anything else that is not real numbers."""
     try:
-        array = np.asarray(value) if not isinstance(value, (str, bytes)) else np.asarray(None)
+        array = as_array(value) if not isinstance(value, (str, bytes)) else np.asarray(None)
     except (ValueError, TypeError):  # ragged, such as (f, gradient)
         array = np.asarray(None)
     if array.dtype.kind not in "biuf":
