@@ -134,6 +134,49 @@ def test_regression_losses_penalties_averaging_and_schedules_equal_the_single_ma
         assert np.array_equal(model.coef_ == 0, local.coef_ == 0)
 
 
+def test_empty_chunks_are_skipped(client):
+    # (a filtered DataFrame's empty partitions): each chunk was checked for rows on its own
+    X, y, weight = _data()
+    chunks = ((70, 0, 130, 0, 100),)
+    arrays = [da.from_array(a, chunks=chunks + a.shape[1:]) for a in (X, y, weight)]
+    params = dict(max_iter=20, tol=None)
+    model = descend_dask.fit(descend.LinearRegression(**params), *arrays, client=client)
+    _assert_same_fit(model, descend.LinearRegression(**params).fit(X, y, sample_weight=weight))
+
+
+def test_a_chunk_of_classes_weighing_zero_is_fitted_as_by_fit(client):
+    # (each chunk went through partial_fit's check that a call weighs something)
+    X, y, _ = _data(classes=[0, 1, 2])
+    order = np.argsort(y, kind="stable")  # the chunks of class 0 hold only class 0
+    X, y = X[order], y[order]
+    params = dict(class_weight={0: 0.0}, max_iter=20, tol=None)
+    model = descend_dask.fit(descend.LogisticRegression(**params), *_dask(X, y), client=client)
+    _assert_same_fit(model, descend.LogisticRegression(**params).fit(X, y))
+
+
+def test_sparse_chunks_and_labels_of_two_kinds_across_chunks_are_refused(client):
+    sparse = pytest.importorskip("scipy.sparse")
+    X, y, weight = _data()
+    Xs = _dask(X)[0].map_blocks(sparse.csr_matrix)
+    with pytest.raises(TypeError, match="X: descend.dask fits take dense chunks"):
+        descend_dask.fit(descend.LinearRegression(), Xs, *_dask(y, weight), client=client)
+    labels = np.array([1] * 70 + ["a"] * 230, dtype=object)  # one kind in each chunk
+    with pytest.raises(ValueError, match="y: expected labels of one kind"):
+        descend_dask.fit(descend.LogisticRegression(), *_dask(X, labels), client=client)
+
+
+def test_skipped_steps_are_told_as_by_fit(client):
+    X, y, _ = _data()
+    params = dict(
+        learning_rate=10.0, max_iter=20, batch_size=10, random_state=0, on_nonfinite="skip"
+    )
+    with pytest.warns(descend.exceptions.ConvergenceWarning, match="were skipped"):
+        model = descend_dask.fit(
+            descend.LinearRegression(**params), *_dask(X * 100, y), client=client
+        )
+    assert model.nonfinite_steps_ > 0
+
+
 def _raw_data(classes=None, m=300, seed=1, constant=False):
     """Features on very different scales and offsets (what learning_rate="auto"'s internal
     scaling is for), and a constant column if asked."""

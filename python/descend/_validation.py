@@ -29,6 +29,7 @@ __all__ = [
     "check_finite",
     "check_finite_matrix",
     "check_int",
+    "check_label_types",
     "check_real",
     "check_sample_weight",
     "class_totals",
@@ -382,7 +383,7 @@ _CONTINUOUS = (
 )
 
 
-def _check_label_types(labels: Sequence[object] | np.ndarray) -> None:
+def check_label_types(labels: Sequence[object] | np.ndarray) -> None:
     """Labels given as Python objects (an object array, or a list NumPy turned into text):
     all text or all numbers, and no number with a fractional part (as for float arrays)."""
     text = numbers_seen = None
@@ -420,10 +421,10 @@ def encode_labels(
     if kind == "O":
         if any(v is None or (isinstance(v, float) and not math.isfinite(v)) for v in labels):
             raise ValueError("Input y contains NaN, infinity or None")
-        _check_label_types(labels)
+        check_label_types(labels)
     elif kind in "US":
         if isinstance(y, list | tuple):  # NumPy made text of any numbers in it
-            _check_label_types(y)
+            check_label_types(y)
     elif kind not in "biuf":
         raise ValueError(f"Unknown label type: y has dtype {labels.dtype}")
     seen: np.ndarray | None = None

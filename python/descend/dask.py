@@ -38,10 +38,12 @@ from ._scaling import to_internal_units
 from ._validation import (
     as_float_matrix,
     as_vector_like,
+    check_label_types,
     check_sample_weight,
     class_weight_per_class,
     encode_labels,
     feature_names_of,
+    is_sparse,
     seed_from_random_state,
 )
 from .linear_model import LinearRegression, LogisticRegression, _bar_wanted, _FitState
@@ -101,6 +103,13 @@ class _Chunks:
     def __init__(self, indices: list[int], *arrays: Any) -> None:
         n = len(indices)
         self.indices = list(indices)
+        for X in arrays[:n]:
+            if is_sparse(X):
+                raise TypeError(
+                    "X: descend.dask fits take dense chunks, got a sparse "
+                    f"{type(X).__name__} chunk; densify the chunks (X.map_blocks(lambda b: "
+                    "b.toarray())) or fit the estimator on the CSR matrix directly"
+                )
         self.X = [as_float_matrix(X) for X in arrays[:n]]
         self.y_raw = list(arrays[n : 2 * n])
         weights = arrays[2 * n :] or (None,) * n
@@ -143,7 +152,7 @@ class _Chunks:
             counts = None
             if codes is not None:
                 counts = np.bincount(codes, weights=weight, minlength=len(labels))
-                weight = model._weights(weight, codes, labels, X.dtype, partial=True)
+                weight = model._weights(weight, codes, labels, X.dtype, partial=True, chunk=True)
             total = float(X.shape[0]) if weight is None else float(weight.sum(dtype=np.float64))
             self.targets.append(target)
             self.weights.append(weight)
@@ -533,6 +542,10 @@ def fit(
             )
     if X.shape[0] == 0:
         raise ValueError("X: expected at least one row, got 0")
+    if 0 in X.chunks[0]:  # (a filtered DataFrame's empty partitions): the same rows without
+        rows = tuple(size for size in X.chunks[0] if size > 0)  # them, moving no data
+        X, y = X.rechunk({0: rows}), y.rechunk({0: rows})
+        w = None if w is None else w.rechunk({0: rows})
     if len(X.chunks[1]) > 1:
         X = X.rechunk({1: -1})  # each chunk holds whole rows
     dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.dtype(np.float64)
@@ -555,7 +568,10 @@ def _fit_on(
     classes: np.ndarray | None = None
     class_weight: dict[Any, float] | None = None
     if isinstance(estimator, LogisticRegression):
-        classes = np.unique(np.concatenate([labels for _, labels in cluster.call("labels")]))
+        parts = [labels for _, labels in cluster.call("labels")]
+        # labels of one kind in every chunk (as encode_labels checks within a chunk)
+        check_label_types(np.concatenate([part.astype(object) for part in parts]))
+        classes = np.unique(np.concatenate(parts))
     prepared = cluster.prepare(model, dtype.name, classes, None)
     if classes is not None and estimator.class_weight is not None:
         # the per-class weights from the global (weighted) class counts, then once more
@@ -661,7 +677,7 @@ def _fit_on(
         )
     estimator._commit(run, names, n_features, False, status)
     progress.raise_if_interrupted()  # the fit had finished anyway: its result stands
-    estimator._warn(status, settings, False)
+    estimator._warn(status, settings, False, run.solver.nonfinite_steps)  # (a fresh run's)
     return estimator
 
 

@@ -713,8 +713,11 @@ class _LinearModel(BaseEstimator):
         dtype: np.dtype,
         *,
         partial: bool,
+        chunk: bool = False,
     ) -> np.ndarray | None:
-        """The sample weights the solver takes (a classifier folds class_weight in)."""
+        """The sample weights the solver takes (a classifier folds class_weight in). partial:
+        for one call of partial_fit, or (chunk) for one chunk of a descend.dask fit, which
+        may weigh nothing as long as the whole data set weighs something."""
         return sample_weight
 
     def _publish(self, run: _FitState) -> None:
@@ -1640,6 +1643,7 @@ Examples
         dtype: np.dtype,
         *,
         partial: bool,
+        chunk: bool = False,
     ) -> np.ndarray | None:
         assert codes is not None and labels is not None
         if partial and isinstance(self.class_weight, str) and self.class_weight == "balanced":
@@ -1650,7 +1654,7 @@ Examples
         per_class = class_weight_per_class(self.class_weight, labels, codes, sample_weight)
         if per_class is not None:
             folded = per_class[codes]
-            if partial and not np.any(folded):  # (the solver's would name sample_weight)
+            if partial and not chunk and not np.any(folded):  # (the solver's: sample_weight)
                 present = labels[np.unique(codes)].tolist()
                 raise ValueError(
                     f"class_weight gives every row of this call weight 0 (its classes "
