@@ -443,6 +443,20 @@ def test_partial_fit_refuses_other_step_sizes_and_changes_nothing(rng, first, th
     assert model.n_iter_ == 3
 
 
+def test_partial_fit_compares_the_schedules_settings_not_the_callers_objects_state(rng):
+    # the caller's schedule, stepped elsewhere, has another state: the run steps its own copy
+    X, y = well_conditioned(rng)
+    schedule = ReduceOnPlateau(0.05, patience=0)
+    model = descend.LinearRegression(schedule=schedule, max_iter=5, tol=None).partial_fit(X, y)
+    schedule.step(3.0)
+    steps = model.t_
+    model.partial_fit(X, y)
+    assert model.t_ > steps
+    model.set_params(schedule=ReduceOnPlateau(0.05, patience=1))
+    with pytest.raises(ValueError, match="are not the step sizes of the earlier"):
+        model.partial_fit(X, y)
+
+
 def test_partial_fit_takes_the_same_rule_by_name_or_as_an_optim_instance(rng):
     X, y = well_conditioned(rng)
     params = dict(learning_rate=0.01, batch_size=4, random_state=3)

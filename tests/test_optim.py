@@ -730,6 +730,14 @@ def test_a_setting_assigned_between_steps_is_checked_when_assigned(name, value, 
     assert opt.nonfinite_steps == 1 and not opt.stopped and np.isfinite(w).all()
 
 
+def test_a_schedule_returning_an_array_is_refused_naming_it():
+    w = np.ones(2)
+    opt = optim.SGD([w], lr=0.1, schedule=lambda t: np.array([0.1, 0.2]))
+    with pytest.raises(TypeError, match=r"param_groups\[0\]: schedule\(0\) must be a real"):
+        opt.step([np.ones(2)])
+    assert np.array_equal(w, np.ones(2)) and opt.param_groups[0]["lr"] == 0.1
+
+
 def test_check_finite_set_between_steps_is_on_nonfinite_raise():
     w = np.ones(3)
     opt = optim.SGD([w], lr=0.1)

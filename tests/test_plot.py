@@ -64,6 +64,27 @@ def test_paths_without_a_recorded_path_says_how_to_record_it():
         plot.paths(res, descend.functions.saddle)
 
 
+def test_paths_refuses_a_path_of_another_number_of_variables_than_the_landscape():
+    # (a 2-D run on a 1-D landscape was drawn from its first coordinate; the other way
+    # round was a bare IndexError)
+    two = descend.minimize(
+        descend.functions.rosenbrock, [-1.5, 2.0], options=dict(max_iter=5, record_path=True)
+    )
+    one = descend.minimize(
+        descend.functions.double_well, [2.0], options=dict(max_iter=5, record_path=True)
+    )
+    with pytest.raises(ValueError, match="a path of 2 variables, the landscape DoubleWell has 1"):
+        plot.paths(two, descend.functions.double_well)
+    with pytest.raises(ValueError, match="a path of 1 variables, the landscape Rosenbrock has 2"):
+        plot.paths({"gd": one}, descend.functions.rosenbrock)
+
+
+def test_an_empty_mapping_is_nothing_to_plot_as_an_empty_list_is():
+    for empty in ([], {}):
+        with pytest.raises(ValueError, match="loss_curves: nothing to plot"):
+            plot.loss_curves(empty)
+
+
 def test_fit_line_draws_the_data_and_each_model_line(tutorial_fits):
     models, X, y = tutorial_fits
     ax = plot.fit_line(models, X, y)

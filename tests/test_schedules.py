@@ -709,3 +709,10 @@ def test_linear_regression_refuses_other_schedules():
     X, y = tutorial_data(seed=0)
     with pytest.raises(ValueError, match="schedule must be None or a descend.schedules object"):
         descend.LinearRegression(schedule=lambda t: 0.1).fit(X, y)
+
+
+def test_a_reported_loss_beyond_float64_is_refused_naming_loss():
+    schedule = ReduceOnPlateau(0.1)
+    with pytest.raises(ValueError, match="loss must be a number that fits a float64"):
+        schedule.step(10**400)
+    assert schedule.state_dict() == ReduceOnPlateau(0.1).state_dict()

@@ -223,6 +223,12 @@ def _carried_hyperparameters(
     )
 
 
+def _settings_of(schedule: Schedule | None) -> tuple[Any, ...] | None:
+    """A schedule's settings without its state (partial_fit compares these: the caller's
+    object may have been stepped elsewhere; the run steps its own copy)."""
+    return None if schedule is None else cast(_Schedule, schedule)._settings()
+
+
 class _FitState:
     """Everything a fit carries from one call of the C++ loop to the next (and from one
     partial_fit to the next): theta, the optimizer state, the Polyak average, the solver's
@@ -938,7 +944,10 @@ class _LinearModel(BaseEstimator):
                 f"partial_fit calls, {name}({earlier}), whose state partial_fit carries on; "
                 "call fit to start over with another optimizer"
             )
-        if (learning_rate, schedule) != run.step_sizes:
+        carried_rate, carried_schedule = run.step_sizes
+        if learning_rate != carried_rate or _settings_of(schedule) != _settings_of(
+            carried_schedule
+        ):
             raise ValueError(
                 f"learning_rate={learning_rate!r} and schedule={schedule!r} are not the step "
                 "sizes of the earlier fit and partial_fit calls, learning_rate="

@@ -740,9 +740,10 @@ class Optimizer:
                     )
                 schedule = group["schedule"]
                 if schedule is not None:
-                    lr = schedule(t)
+                    lr = check_real(
+                        f"param_groups[{record.index}]: schedule({t})", schedule(t), 0.0
+                    )
                     if lr != group["lr"]:
-                        lr = check_real(f"param_groups[{record.index}]: schedule({t})", lr, 0.0)
                         changed.append((group, record, group["lr"]))
                         # not a change the rule must be rebuilt for
                         dict.__setitem__(group, "lr", lr)

@@ -48,11 +48,13 @@ def _labelled(items: Any, kind: str) -> list[tuple[str | None, Any]]:
     """(label, item) pairs from a mapping, a sequence or a single item."""
     if isinstance(items, dict) and "history" in items:  # one OptimizeResult
         return [(None, items)]
-    if isinstance(items, Mapping):
-        return [(str(label), item) for label, item in items.items()]
     if not isinstance(items, Iterable):
         return [(None, items)]
-    pairs: list[tuple[str | None, Any]] = [(None, item) for item in items]
+    pairs: list[tuple[str | None, Any]] = (
+        [(str(label), item) for label, item in items.items()]
+        if isinstance(items, Mapping)
+        else [(None, item) for item in items]
+    )
     if not pairs:
         raise ValueError(f"{kind}: nothing to plot")
     return pairs
@@ -145,8 +147,9 @@ def paths(
 ) -> Any:
     """The iterates of minimize() runs over a 1-D or 2-D landscape of descend.functions.
 
-    Two variables: filled contours of f over ``landscape.bounds`` (levels at quantiles of f,
-    so both the valleys and the walls show), each run's path from its start (circle) to its
+    Two variables: filled contours of f over ``landscape.bounds`` (levels spaced
+    geometrically for f >= 0, at quantiles of f where it takes negative values, so both the
+    valleys and the walls show), each run's path from its start (circle) to its
     end (square), the known minima (stars) and saddle points (crosses). One variable: the
     curve f(x) with each run's iterates on it.
 
@@ -179,6 +182,13 @@ def paths(
             )
     if landscape.dim not in (1, 2):
         raise ValueError(f"paths: can draw landscapes of 1 or 2 variables, not {landscape.dim}")
+    for label, result in pairs:
+        width = np.shape(result["path"])[-1]
+        if width != landscape.dim:
+            raise ValueError(
+                f"paths: run {label or ''} has a path of {width} variables, the landscape "
+                f"{type(landscape).__name__} has {landscape.dim}".replace("run  ", "run ")
+            )
     ax = _axes(ax, (6.4, 5.2) if landscape.dim == 2 else (6.4, 4.4))
     colors = [f"C{i}" for i in range(10)]
     if landscape.dim == 1:

@@ -153,6 +153,17 @@ class _Schedule:
     def _configuration(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self._core._fields)
 
+    def _settings(self) -> tuple[Any, ...]:
+        """The type and settings, nested schedules' included, without any state: equal for
+        schedules that make the same steps from the same state (== also compares states)."""
+        return (
+            type(self),
+            tuple(
+                value._settings() if isinstance(value, _Schedule) else value
+                for value in self._configuration()
+            ),
+        )
+
     def __repr__(self) -> str:
         return repr(self._core)
 
@@ -162,7 +173,7 @@ class _Schedule:
         return bool(self._core == other._core)
 
     def __hash__(self) -> int:
-        return hash((type(self), self._configuration()))
+        return hash(self._settings())
 
     def __copy__(self) -> _Schedule:
         return self._view(self._to_core())
@@ -184,12 +195,18 @@ class _Schedule:
         if epoch_end is not None:
             if not isinstance(loss, numbers.Real) or isinstance(loss, (bool, np.bool_)):
                 raise TypeError(f"loss must be a real number, got {type(loss).__name__} {loss!r}")
-            if math.isnan(loss):
+            try:
+                value = float(loss)
+            except OverflowError:  # (an int beyond float64)
+                raise ValueError(
+                    f"loss must be a number that fits a float64, got {loss!r:.40}"
+                ) from None
+            if math.isnan(value):
                 raise ValueError(
                     "loss must be a number, got NaN (a diverged epoch: stop, or report the "
                     "loss of the last finite epoch)"
                 )
-            epoch_end(float(loss))
+            epoch_end(value)
 
     def state_dict(self) -> dict[str, Any]:
         """The schedule's state: none, an empty dict."""
