@@ -371,47 +371,33 @@ def test_counts_above_2_62_are_refused_in_one_line(regression_csv, capsys, optio
 
 
 @pytest.mark.parametrize(
-    ("option", "path", "message"),
+    ("command", "option", "value", "message"),
     [
-        ("--save", "missing/model.json", "expected an existing directory, no directory"),
-        ("--save", ".", "is a directory; expected a file name"),
-        ("--plot", "missing/loss.png", "expected an existing directory, no directory"),
-        ("--plot", ".", "is a directory; expected a file name"),
-        ("--plot", "loss.nosuchformat", "expected a file name ending in one of"),
-        ("--optimizer", "bogus", "--optimizer: unknown optimizer 'bogus'"),
+        ("fit", "--save", "missing/model.json", "expected an existing directory, no directory"),
+        ("fit", "--save", ".", "is a directory; expected a file name"),
+        ("fit", "--plot", "missing/loss.png", "expected an existing directory, no directory"),
+        ("fit", "--plot", ".", "is a directory; expected a file name"),
+        ("fit", "--plot", "loss.nosuchformat", "expected a file name ending in one of"),
+        ("fit", "--optimizer", "bogus", "--optimizer: unknown optimizer 'bogus'"),
+        ("compare", "--optimizers", "adam,bogus", "--optimizers: unknown optimizer 'bogus'"),
+        (
+            "compare",
+            "--plot",
+            "missing/curves.png",
+            "expected an existing directory, no directory",
+        ),
     ],
 )
-def test_fit_refuses_unusable_outputs_and_optimizers_before_reading_and_fitting(
-    tmp_path, regression_csv, capsys, monkeypatch, option, path, message
+def test_unusable_outputs_and_optimizers_are_refused_before_reading_and_fitting(
+    tmp_path, regression_csv, capsys, monkeypatch, command, option, value, message
 ):
     if option == "--plot":
         pytest.importorskip("matplotlib")
     monkeypatch.chdir(tmp_path)
-    status, out, err = run_main(capsys, "fit", regression_csv, "--target", "price", option, path)
+    status, out, err = run_main(capsys, command, regression_csv, "--target", "price", option, value)
     assert status == 2
-    assert out == ""  # (the fit prints its first line before it starts)
+    assert out == ""  # (fit prints its first line, compare a row, only once a fit starts)
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
-
-
-@pytest.mark.parametrize(
-    ("option", "value", "message"),
-    [
-        ("--optimizers", "adam,bogus", "--optimizers: unknown optimizer 'bogus'"),
-        ("--plot", "missing/curves.png", "expected an existing directory, no directory"),
-    ],
-)
-def test_compare_refuses_unknown_optimizers_and_unusable_plot_before_fitting(
-    tmp_path, regression_csv, capsys, monkeypatch, option, value, message
-):
-    if option == "--plot":
-        pytest.importorskip("matplotlib")
-    monkeypatch.chdir(tmp_path)
-    status, out, err = run_main(
-        capsys, "compare", regression_csv, "--target", "price", option, value
-    )
-    assert status == 2
-    assert out == ""  # no row of a fit
-    assert message in err and "Traceback" not in err
 
 
 def test_predict_refuses_truncated_tampered_and_mismatched_inputs(tmp_path, regression_csv, capsys):
