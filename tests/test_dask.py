@@ -17,6 +17,7 @@ import pytest
 import descend
 from descend import _core
 from descend._validation import seed_from_random_state
+from descend.schedules import Cosine
 
 distributed = pytest.importorskip("distributed")
 da = pytest.importorskip("dask.array")
@@ -223,6 +224,28 @@ def test_learning_rate_auto_with_mini_batches_takes_the_single_machine_step(
     model = descend_dask.fit(
         descend.LinearRegression(**params), *_dask(X, y, weight), client=client
     )
+    assert model._fit_state.lr == pytest.approx(local._fit_state.lr, rel=1e-12)
+    _assert_same_fit(model, local)
+
+
+@pytest.mark.parametrize("batch_size", [None, 32])
+def test_schedule_cosine_anneals_the_single_machine_step_over_the_same_steps(client, batch_size):
+    X, y, weight = _raw_data()
+    params = dict(
+        optimizer="adam",
+        schedule="cosine",
+        batch_size=batch_size,
+        max_iter=5,
+        tol=None,
+        random_state=0,
+    )
+    local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
+    model = descend_dask.fit(
+        descend.LinearRegression(**params), *_dask(X, y, weight), client=client
+    )
+    steps = 5 * (1 if batch_size is None else 10)  # ceil(300 / 32) steps per epoch
+    assert model._fit_state.schedule == Cosine(model._fit_state.lr, T_max=steps)
+    assert local._fit_state.schedule == Cosine(local._fit_state.lr, T_max=steps)
     assert model._fit_state.lr == pytest.approx(local._fit_state.lr, rel=1e-12)
     _assert_same_fit(model, local)
 

@@ -13,9 +13,9 @@ accurately as standardized data. Here: full-batch fits (learning_rate="auto": in
 scaling and step 1/L; Nesterov momentum 0.99) on standardized and raw data come within 1e-6
 (relative) of its optimum, raw diabetes in about as many epochs as standardized diabetes;
 float32 fits within 1e-4; a CSR fit equals the dense fit; stochastic and mini-batch fits with
-Polyak averaging within 1e-3; an l1 fit has exact zeros where the optimum has them. Not yet
-here: stochastic fits of raw Huber and of raw wine and breast cancer within 1e-3 (after 1000
-epochs with averaging: 2e-3, 2e-3 and 3e-2 with one-row steps).
+Polyak averaging within 1e-3, and those of the ill-conditioned raw problems (Huber, wine,
+breast cancer) with Adam and schedule="cosine"; an l1 fit has exact zeros where the optimum
+has them.
 """
 
 from __future__ import annotations
@@ -329,6 +329,33 @@ def test_averaged_stochastic_fit_comes_within_1e_3(p, batch_size, epochs):
         max_iter=epochs,
         tol=None,
         average=epochs // 5 * steps_per_epoch,
+    ).fit(p.X, p.y)
+    measured = gap(p, fitted_theta(model, p))
+    assert measured <= 1e-3, f"relative gap {measured:.1e}"
+
+
+COSINE_CASES = [
+    pytest.param(
+        problem(name, False, **kwargs), batch_size, epochs, id=f"{name}-raw-batch{batch_size}"
+    )
+    for name, kwargs, epochs in [
+        ("diabetes", dict(loss="huber"), 1000),
+        ("wine", {}, 3000),
+        ("breast_cancer", dict(alpha=1e-2), 4000),
+    ]
+    for batch_size in (1, 16)
+]
+
+
+@pytest.mark.parametrize(("p", "batch_size", "epochs"), COSINE_CASES)
+def test_cosine_annealed_stochastic_fit_of_raw_data_comes_within_1e_3(p, batch_size, epochs):
+    # Raw features with the penalty in their units leave these problems ill-conditioned and
+    # (Huber's linear tails) flat: at a constant step, SGD averaged over the last half of 1000
+    # epochs is still 1e-3 to 3e-2 away, and Adam so averaged stalls at 1.8e-3 (Huber) and
+    # 4e-3 to 9e-3 (wine) however long it runs (its step's noise). Adam's step annealed to 0
+    # over the fit settles: 2e-5 (Huber), 1e-4 to 3e-4 (wine, breast cancer)
+    model = estimator(
+        p, optimizer="adam", schedule="cosine", batch_size=batch_size, max_iter=epochs, tol=None
     ).fit(p.X, p.y)
     measured = gap(p, fitted_theta(model, p))
     assert measured <= 1e-3, f"relative gap {measured:.1e}"

@@ -734,7 +734,7 @@ def test_unsorted_csr_indices_are_refused_and_left_alone():
         ({"average": 2**64}, "average must be an int <= 9007199254740992"),
         ({"tol": -1.0}, "tol must be a finite number >= 0"),
         ({"n_iter_no_change": 0}, "n_iter_no_change must be"),
-        ({"schedule": 0.1}, "schedule must be None or"),
+        ({"schedule": 0.1}, "schedule must be None, .cosine. or"),
         ({"random_state": -3}, "random_state must be"),
         ({"loss": "absolute_error"}, "loss must be one of 'squared_error', 'huber'"),
         ({"epsilon": -0.1}, "epsilon must be a finite number >= 0"),

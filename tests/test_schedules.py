@@ -707,7 +707,9 @@ def test_linear_regression_stochastic_fit_with_plateau_schedule():
 
 def test_linear_regression_refuses_other_schedules():
     X, y = tutorial_data(seed=0)
-    with pytest.raises(ValueError, match="schedule must be None or a descend.schedules object"):
+    with pytest.raises(
+        ValueError, match="schedule must be None, .cosine. or a descend.schedules object"
+    ):
         descend.LinearRegression(schedule=lambda t: 0.1).fit(X, y)
 
 

@@ -548,9 +548,11 @@ goes on).)doc")
         .def_readonly("slice_seconds", &SolverOptions::slice_seconds)
         .def_readonly("average", &SolverOptions::average)
         .def_readonly("early_stopping", &SolverOptions::early_stopping)
-        .def_property_readonly("on_nonfinite", [](const SolverOptions& o) {
-            return on_nonfinite_name(o.on_nonfinite);
-        });
+        .def_property_readonly("on_nonfinite",
+                               [](const SolverOptions& o) { return on_nonfinite_name(o.on_nonfinite); })
+        .def("steps_per_epoch", &SolverOptions::steps_per_epoch, "rows"_a,
+             "Steps of one epoch over `rows` training rows: 1 for a full batch (batch_size 0 or "
+             ">= rows), else ceil(rows / batch_size).");
 
     py::class_<SolverState>(m, "SolverState",
                             "What the solver carries between calls: generator, counters, status.")

@@ -46,8 +46,13 @@ from ._validation import (
     is_sparse,
     seed_from_random_state,
 )
-from .linear_model import LinearRegression, LogisticRegression, _bar_wanted, _FitState
-from .schedules import Constant
+from .linear_model import (
+    LinearRegression,
+    LogisticRegression,
+    _bar_wanted,
+    _FitState,
+    _run_schedule,
+)
 
 try:
     import dask.array as da
@@ -609,7 +614,7 @@ def _fit_on(
     # learning_rate as estimator.fit reads it: "auto" fits in the internal coordinates of
     # descend._scaling, computed from the moments of the data gathered from the workers
     scaling = None
-    if isinstance(estimator.learning_rate, str) and estimator.schedule is None:
+    if settings.auto_step_size:
         Z, target = _moments_data(cluster.call("moments"))
 
         def max_row_norm2(offset: np.ndarray | None, scale: np.ndarray) -> float:
@@ -634,7 +639,9 @@ def _fit_on(
     else:
         lr = float(estimator.learning_rate)
     rule = optim._estimator_rule(estimator.optimizer, lr)
-    schedule = Constant(lr) if estimator.schedule is None else copy.deepcopy(estimator.schedule)
+    schedule = _run_schedule(
+        estimator.schedule, lr, settings.batch_size, settings.max_iter, n_samples
+    )
     seed = seed_from_random_state(estimator.random_state)
     run = _FitState(
         theta,

@@ -51,7 +51,14 @@ from ._validation import (
 )
 from .exceptions import ConvergenceWarning
 from .minimize import _ON_NONFINITE
-from .schedules import _SCHEDULES, LinearWarmup, ReduceOnPlateau, Schedule, _Schedule
+from .schedules import (
+    _SCHEDULES,
+    Cosine,
+    LinearWarmup,
+    ReduceOnPlateau,
+    Schedule,
+    _Schedule,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # (typing.Unpack from Python 3.11 on)
@@ -195,6 +202,25 @@ def _constant_schedule(lr: float) -> Schedule:
     return schedule
 
 
+#: The decays ``schedule`` may name instead of giving a schedule object: they shape the step
+#: size learning_rate gives (or "auto" picks, in its internal coordinates) over the fit.
+_NAMED_SCHEDULES = ("cosine",)
+
+
+def _run_schedule(
+    schedule: Schedule | str | None, lr: float, batch_size: int | None, max_iter: int, rows: int
+) -> Schedule:
+    """The schedule a fit runs on the step size lr: Constant(lr) without a schedule; for
+    "cosine", Cosine(lr, T_max=the steps of max_iter epochs over `rows` training rows), which
+    falls to 0 at the end of the fit; else a copy of the caller's (the run steps its own)."""
+    if schedule is None:
+        return _constant_schedule(lr)
+    if isinstance(schedule, str):  # "cosine" (_settings checked it)
+        steps = _core.SolverOptions(batch_size=batch_size or 0).steps_per_epoch(rows)
+        return Cosine(lr, T_max=min(max_iter * steps, 2**63 - 1))
+    return copy.deepcopy(schedule)
+
+
 # ---------------------------------------------------------------------- the carried state
 # The losses of a run before its first epoch (read-only: a run's losses are replaced, never
 # written in place).
@@ -223,10 +249,13 @@ def _carried_hyperparameters(
     )
 
 
-def _settings_of(schedule: Schedule | None) -> tuple[Any, ...] | None:
+def _settings_of(schedule: Schedule | str | None) -> object:
     """A schedule's settings without its state (partial_fit compares these: the caller's
-    object may have been stepped elsewhere; the run steps its own copy)."""
-    return None if schedule is None else cast(_Schedule, schedule)._settings()
+    object may have been stepped elsewhere; the run steps its own copy); a name or None as
+    it is."""
+    if schedule is None or isinstance(schedule, str):
+        return schedule
+    return cast(_Schedule, schedule)._settings()
 
 
 class _FitState:
@@ -454,10 +483,16 @@ def _check_fit_state(state: object) -> None:
     if not (
         isinstance(step_sizes, tuple)
         and len(step_sizes) == 2
-        and (step_sizes[1] is None or isinstance(step_sizes[1], _SCHEDULES))
+        and (
+            step_sizes[1] is None
+            or (isinstance(step_sizes[1], str) and step_sizes[1] in _NAMED_SCHEDULES)
+            or isinstance(step_sizes[1], _SCHEDULES)
+        )
     ):
         raise _refuse(
-            "step_sizes", "(learning_rate, None or a descend.schedules object)", repr(step_sizes)
+            "step_sizes",
+            "(learning_rate, None, 'cosine' or a descend.schedules object)",
+            repr(step_sizes),
         )
     if not isinstance(state["fit_intercept"], bool):
         raise _refuse("fit_intercept", "True or False", repr(state["fit_intercept"]))
@@ -511,7 +546,7 @@ class _Settings(NamedTuple):
     n_threads: int | None = None
     # What the fit derives from the checked values (worked out once with them):
     learning_rate: float | None = None  # the step size given; None for "auto"
-    auto_step_size: bool = False  # "auto" without a schedule: the fit picks the step size
+    auto_step_size: bool = False  # "auto" without a schedule object: the fit picks the step
     defers_finite_check: bool = False  # see _LinearModel._defers_finite_check
 
 
@@ -601,11 +636,12 @@ class _LinearModel(BaseEstimator):
         lr = self.learning_rate
         auto = isinstance(lr, str) and lr == "auto"
         learning_rate = None if auto else check_real("learning_rate", lr, 0.0, low_open=True)
-        if self.schedule is not None and not isinstance(self.schedule, _SCHEDULES):
+        named = isinstance(self.schedule, str) and self.schedule in _NAMED_SCHEDULES
+        if not (self.schedule is None or named or isinstance(self.schedule, _SCHEDULES)):
             raise ValueError(
-                "schedule must be None or a descend.schedules object (Constant, InverseTime, "
-                "InvScaling, StepDecay, Exponential, Cosine, LinearWarmup, ReduceOnPlateau), "
-                f"got {self.schedule!r}"
+                "schedule must be None, 'cosine' or a descend.schedules object (Constant, "
+                "InverseTime, InvScaling, StepDecay, Exponential, Cosine, LinearWarmup, "
+                f"ReduceOnPlateau), got {self.schedule!r}"
             )
         check_choice("sampling", self.sampling, _SAMPLINGS)
         check_choice("early_stopping", self.early_stopping, (False, True))
@@ -633,7 +669,7 @@ class _LinearModel(BaseEstimator):
             fit_intercept=bool(check_choice("fit_intercept", self.fit_intercept, (False, True))),
             n_threads=_optional_int("n_threads", self.n_threads),
             learning_rate=learning_rate,
-            auto_step_size=auto and self.schedule is None,
+            auto_step_size=auto and (self.schedule is None or named),
         )
         return checked._replace(defers_finite_check=self._defers_finite_check(checked))
 
@@ -749,6 +785,12 @@ class _LinearModel(BaseEstimator):
     ) -> None:
         """fit (partial=False) and partial_fit (partial=True): check everything, then run."""
         settings, hyperparameters = self._checked_settings()
+        if partial and isinstance(self.schedule, str):
+            raise ValueError(
+                f"schedule={self.schedule!r} decays the step over the max_iter epochs of fit, "
+                "which partial_fit does not have; give partial_fit a descend.schedules object "
+                "(e.g. Cosine(lr, T_max=the steps you will take)), or call fit"
+            )
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None"
@@ -811,13 +853,16 @@ class _LinearModel(BaseEstimator):
                 lr = scaling.learning_rate
                 theta = to_internal_units(theta, scaling)
             elif settings.learning_rate is None:  # "auto" with a schedule: it sets every step
-                assert self.schedule is not None
-                lr = float(self.schedule(0))
+                lr = float(cast(Schedule, self.schedule)(0))
             else:
                 lr = settings.learning_rate
             rule = settings.rule
-            schedule = (
-                _constant_schedule(lr) if self.schedule is None else copy.deepcopy(self.schedule)
+            schedule = _run_schedule(
+                self.schedule,
+                lr,
+                settings.batch_size,
+                settings.max_iter,
+                X.shape[0] if train_rows is None else len(train_rows),
             )
             run = _FitState(
                 theta,
@@ -1257,24 +1302,32 @@ optimizer : str or descend.optim.Optimizer, default="sgd"
     "nesterov" is still 4e-5 (relative) above the optimal objective after 20000 epochs, while
     ``descend.optim.SGD(momentum=0.99, nesterov=True)`` stops within 2e-12 of it after 6526.
 learning_rate : "auto" or float, default="auto"
-    The step size η when ``schedule`` is None. "auto" (``descend._scaling.auto_settings``)
-    fits in internal coordinates in which every feature is centered (dense X with an
-    intercept) and scaled to unit spread, X itself never copied or changed: the weighted
-    column moments come from one pass over X in C++, and coef_ and intercept_ are reported
-    in your units. In those coordinates it picks η from the data: for "sgd", "momentum" and
-    "nesterov" η = 1/L for the full batch and (1 - momentum)/L_b for batches of
-    ``batch_size`` rows, L the smoothness of the objective (power iterations in C++) and L_b
-    its expected smoothness for such batches; for the adaptive rules
-    η = 0.1 · rms(y) · sqrt(batch_size / n_samples) (rms(y) = 1 for classifiers). So raw
-    data (features in the thousands, targets in the hundreds) converges about as fast as
-    standardized data, without tuning. The scaling is fixed at the first fit and kept by
-    partial_fit, warm_start and pickling. With a ``schedule`` "auto" does nothing: the
-    schedule sets every step, in your units.
-schedule : descend.schedules object, optional
-    The step size as a function of the number of steps taken: ``Constant``,
-    ``InverseTime``, ``InvScaling``, ``StepDecay``, ``Exponential``, ``Cosine``,
-    ``LinearWarmup`` or ``ReduceOnPlateau`` (which hears every epoch's training loss).
-    Overrides ``learning_rate``. The estimator uses a copy: the object passed is never changed.
+    The step size η when ``schedule`` is None or "cosine". "auto"
+    (``descend._scaling.auto_settings``) fits in internal coordinates in which every feature is
+    centered (dense X with an intercept) and scaled to unit spread, X itself never copied or
+    changed: the weighted column moments come from one pass over X in C++, and coef_ and
+    intercept_ are reported in your units. In those coordinates it picks η from the data: for
+    "sgd", "momentum" and "nesterov" η = 1/L for the full batch and (1 - momentum)/L_b for
+    batches of ``batch_size`` rows, L the smoothness of the objective (power iterations in C++)
+    and L_b its expected smoothness for such batches; for the adaptive rules η = 0.1 · rms(y) ·
+    sqrt(batch_size / n_samples) (rms(y) = 1 for classifiers). So raw data (features in the
+    thousands, targets in the hundreds) converges about as fast as standardized data, without
+    tuning. The scaling is fixed at the first fit and kept by partial_fit, warm_start and
+    pickling. With a schedule object "auto" does nothing: the schedule sets every step, in your
+    units.
+schedule : None, "cosine" or descend.schedules object, default=None
+    None: every step is η. "cosine": η annealed to 0 over the fit,
+    η_t = η (1 + cos(π t / T)) / 2 with T the steps of ``max_iter`` epochs, keeping "auto"'s
+    internal scaling and step; a stochastic fit's iterates then settle at the optimum
+    instead of wandering around it at a constant step's distance (raw wine, softmax,
+    batch_size=1, "adam", 3000 epochs: 1.1e-4 above the optimal objective, where the
+    constant step averaged over the last half stalls at 9.4e-3; raw Huber on diabetes, 1000
+    epochs: 2.1e-5 against 1.8e-3). fit only: partial_fit has no horizon to anneal over, and
+    refuses it. A schedule object sets the step as a
+    function of the number of steps taken: ``Constant``, ``InverseTime``, ``InvScaling``,
+    ``StepDecay``, ``Exponential``, ``Cosine``, ``LinearWarmup`` or ``ReduceOnPlateau``
+    (which hears every epoch's training loss); it overrides ``learning_rate`` and works in
+    your units. The estimator uses a copy: the object passed is never changed.
 batch_size : int or None, default=None
     Rows per step: None for the full batch (gradient descent: one step per epoch), 1 for
     stochastic gradient descent, k for mini-batches of k rows. At a constant step (a float
@@ -1282,7 +1335,8 @@ batch_size : int or None, default=None
     but wander around it, and their epoch loss may keep changing by more than ``tol`` until
     ``max_iter``: give them ``average=True`` to come close to it (on scikit-learn's diabetes
     data, batch_size=1 at "auto" ends at R² 0.41-0.49, with average=True at the optimum's
-    0.5177), or a decaying ``schedule`` whose steps suit the data.
+    0.5177), or ``schedule="cosine"``, which anneals the step to 0 over the fit (the way
+    for ill-conditioned data, where averaging a constant step stalls).
 sampling : {"shuffle", "replacement"}, default="shuffle"
     How steps pick rows: "shuffle" cuts a fresh permutation of the rows into batches every
     epoch (every row once per epoch; the last batch may be smaller); "replacement" draws each

@@ -71,6 +71,12 @@ struct SolverOptions {
     /// batch loss or gradient, theta, or for full batches the loss at its result) and the run
     /// goes on (see run_epochs).
     OnNonFinite on_nonfinite = OnNonFinite::stop;
+
+    /// Steps of one epoch over `rows` training rows: one full batch, else ceil(rows / batch_size)
+    /// batches (the last may be smaller).
+    std::size_t steps_per_epoch(std::size_t rows) const {
+        return batch_size == 0 || batch_size >= rows ? 1 : (rows + batch_size - 1) / batch_size;
+    }
 };
 
 /// What the loop carries from one call to the next.
@@ -248,7 +254,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
     const std::size_t slots = state_slots(optimizer);
     const bool full_batch = options.batch_size == 0 || options.batch_size >= m;
     const std::size_t batch = full_batch ? m : options.batch_size;
-    const std::size_t steps_per_epoch = full_batch ? 1 : (m + batch - 1) / batch;
+    const std::size_t steps_per_epoch = options.steps_per_epoch(m);
     const bool shuffle = options.sampling == Sampling::shuffle;
     const bool averaging = options.average > 0 && iterate.average != nullptr;
     const auto average_from = static_cast<std::int64_t>(options.average);
