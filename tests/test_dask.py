@@ -78,6 +78,15 @@ def _dask(*arrays):
     return [da.from_array(a, chunks=(CHUNKS,) + a.shape[1:]) for a in arrays]
 
 
+def _fit_both(client, params, X, y, weight):
+    """LinearRegression(**params) fitted on one machine and on the cluster: (local, model)."""
+    local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
+    model = descend_dask.fit(
+        descend.LinearRegression(**params), *_dask(X, y, weight), client=client
+    )
+    return local, model
+
+
 def _assert_same_fit(distributed_model, local_model):
     for name in ("coef_", "intercept_"):
         got, want = getattr(distributed_model, name), getattr(local_model, name)
@@ -197,10 +206,7 @@ def test_learning_rate_auto_fits_in_the_same_internal_coordinates_as_the_single_
 ):
     X, y, weight = _raw_data()
     params = dict(optimizer=rule, penalty=penalty, alpha=0.01, max_iter=40, tol=None)
-    local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
-    model = descend_dask.fit(
-        descend.LinearRegression(**params), *_dask(X, y, weight), client=client
-    )
+    local, model = _fit_both(client, params, X, y, weight)
     np.testing.assert_allclose(
         model._fit_state.scaling.feature_scale, local._fit_state.scaling.feature_scale, rtol=1e-12
     )
@@ -220,10 +226,7 @@ def test_learning_rate_auto_with_mini_batches_takes_the_single_machine_step(
     params = dict(
         optimizer=rule, batch_size=batch_size, penalty="l2", max_iter=3, tol=None, random_state=0
     )
-    local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
-    model = descend_dask.fit(
-        descend.LinearRegression(**params), *_dask(X, y, weight), client=client
-    )
+    local, model = _fit_both(client, params, X, y, weight)
     assert model._fit_state.lr == pytest.approx(local._fit_state.lr, rel=1e-12)
     _assert_same_fit(model, local)
 
@@ -239,10 +242,7 @@ def test_schedule_cosine_anneals_the_single_machine_step_over_the_same_steps(cli
         tol=None,
         random_state=0,
     )
-    local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
-    model = descend_dask.fit(
-        descend.LinearRegression(**params), *_dask(X, y, weight), client=client
-    )
+    local, model = _fit_both(client, params, X, y, weight)
     steps = 5 * (1 if batch_size is None else 10)  # ceil(300 / 32) steps per epoch
     assert model._fit_state.schedule == Cosine(model._fit_state.lr, T_max=steps)
     assert local._fit_state.schedule == Cosine(local._fit_state.lr, T_max=steps)
@@ -313,10 +313,7 @@ def test_mini_batch_fit_picks_the_rows_of_the_single_machine_fit_and_equals_it(
         tol=None,
         random_state=3,
     )
-    local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
-    model = descend_dask.fit(
-        descend.LinearRegression(**params), *_dask(X, y, weight), client=client
-    )
+    local, model = _fit_both(client, params, X, y, weight)
     assert model.t_ == 4 * 10  # ceil(300 / 32) steps per epoch
     _assert_same_fit(model, local)
 
