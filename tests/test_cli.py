@@ -526,14 +526,43 @@ def test_compare_says_diverged_for_a_run_that_diverged_in_its_last_epoch(regress
     # that diverged: a divergence in the last allowed epoch read as max_iter
     args = ["compare", regression_csv, "--target", "price", "--lr", "1e10", "--quiet"]
     status, out, err = run_main(capsys, *args, "--optimizers", "sgd")
-    assert status == 0, err
+    assert status == 1, err
     row = compare_rows(out)["sgd"]
     assert row[-1] == "diverged"
     epochs = row[2]
     status, out, err = run_main(capsys, *args, "--optimizers", "sgd", "--max-iter", epochs)
-    assert status == 0, err
+    assert status == 1, err
     row = compare_rows(out)["sgd"]
     assert row[2] == epochs and row[-1] == "diverged"
+
+
+def test_compare_exits_1_naming_each_diverged_run_after_the_whole_table(regression_csv, capsys):
+    # (it exited 0 though a row said diverged)
+    status, out, err = run_main(
+        capsys,
+        "compare",
+        regression_csv,
+        "--target",
+        "price",
+        "--lr",
+        "1e10",
+        "--optimizers",
+        "sgd,adam,momentum",
+        "--quiet",
+    )
+    assert status == 1
+    rows = {
+        line.split()[0]: line.split()
+        for line in out.splitlines()
+        if line.split() and line.split()[0] in ("sgd", "adam", "momentum")
+    }
+    assert list(rows) == ["sgd", "adam", "momentum"]
+    assert [row[-1] for row in rows.values()] == ["diverged", "converged", "diverged"]
+    assert err.strip().splitlines() == [
+        f"descend compare: error: LinearRegression with {name} diverged at epoch "
+        f"{rows[name][2]} (the loss or the parameters became NaN or infinite); try a smaller --lr"
+        for name in ("sgd", "momentum")
+    ]
 
 
 # ---------------------------------------------------------------------- Ctrl-C

@@ -1,8 +1,9 @@
 """The ``descend`` command: demo, fit, predict, compare, bench.
 
-Exit status: 0 on success, 1 when ``fit`` diverged (nothing is saved), 2 for a usage error or
-unusable input (the message names the file, line and column; no traceback), 130 when Ctrl-C
-stopped it (after printing what was done).
+Exit status: 0 on success, 1 when ``fit`` diverged (nothing is saved) or a run of ``compare``
+did (after the whole table; stderr names each such run), 2 for a usage error or unusable input
+(the message names the file, line and column; no traceback), 130 when Ctrl-C stopped it (after
+printing what was done).
 """
 
 from __future__ import annotations
@@ -196,6 +197,16 @@ def _fit(model: Any, X: np.ndarray, y: np.ndarray) -> tuple[float, str, str]:
     if status is None:  # (an estimator without status_: a guess from the epochs run)
         status = "max_iter" if model.n_iter_ >= model.max_iter else "diverged"
     return seconds, status, message or f"ran max_iter = {model.max_iter} epochs"
+
+
+def _report_divergence(command: str, what: str, epoch: int, consequence: str = "") -> None:
+    """Say on stderr that ``what`` (an estimator, or a compared run) diverged at ``epoch``;
+    ``consequence`` (such as "; not saving it to ...") goes before the advice."""
+    print(
+        f"descend {command}: error: {what} diverged at epoch {epoch} (the loss or the "
+        f"parameters became NaN or infinite){consequence}; try a smaller --lr",
+        file=sys.stderr,
+    )
 
 
 def _duration(seconds: float) -> str:
@@ -398,11 +409,7 @@ def _fit_command(args: argparse.Namespace, out: TextIO) -> int:
         _save_plot({type(model).__name__: model}, args.plot, out)
     if status == "diverged":
         not_saved = f"; not saving it to {args.save}" if args.save else ""
-        print(
-            f"descend fit: error: {type(model).__name__} diverged at epoch {model.n_iter_} (the "
-            f"loss or the parameters became NaN or infinite){not_saved}; try a smaller --lr",
-            file=sys.stderr,
-        )
+        _report_divergence("fit", type(model).__name__, model.n_iter_, not_saved)
         return EXIT_DIVERGED
     if args.save:
         from ._model_io import save_model
@@ -477,6 +484,7 @@ def _compare_command(args: argparse.Namespace, out: TextIO) -> int:
         f"{(('held-out ' if held_out else 'training ') + metric_name):>18}  stopped"
     )
     done: dict[str, Any] = {}
+    diverged: list[str] = []
     interrupted = False
     with Progress(
         len(names),
@@ -498,6 +506,8 @@ def _compare_command(args: argparse.Namespace, out: TextIO) -> int:
                     file=out,
                 )
                 done[name] = model
+                if status == "diverged":
+                    diverged.append(name)
                 progress.update(1)
         except KeyboardInterrupt:
             interrupted = True
@@ -506,7 +516,10 @@ def _compare_command(args: argparse.Namespace, out: TextIO) -> int:
     if interrupted:
         print(f"interrupted (Ctrl-C) after {len(done)} of {len(names)} optimizers", file=out)
         return EXIT_INTERRUPTED
-    return 0
+    for name in diverged:
+        model = models[name]
+        _report_divergence("compare", f"{type(model).__name__} with {name}", model.n_iter_)
+    return EXIT_DIVERGED if diverged else 0
 
 
 # ---------------------------------------------------------------------- the parser
