@@ -97,6 +97,52 @@ def test_fit_line_draws_the_data_and_each_model_line(tutorial_fits):
         plot.fit_line(models["Adam"], np.c_[X, X], y)
 
 
+def test_fit_line_refuses_a_list_of_models_or_a_model_without_predict_before_drawing(
+    tutorial_fits,
+):
+    # (a list of models was a bare AttributeError, after the data was drawn)
+    models, X, y = tutorial_fits
+    ax = matplotlib.figure.Figure().add_subplot()
+    with pytest.raises(
+        TypeError,
+        match=r"^fit_line: model must be a fitted estimator \(with predict\) or a mapping "
+        r"label -> fitted estimator, got list$",
+    ):
+        plot.fit_line(list(models.values()), X, y, ax)
+    with pytest.raises(
+        TypeError, match=r"^fit_line: model\['bad'\] must be a fitted estimator .*, got str$"
+    ):
+        plot.fit_line({"Adam": models["Adam"], "bad": "x"}, X, y, ax)
+    with pytest.raises(ValueError, match="not fitted"):
+        plot.fit_line({"Adam": models["Adam"], "new": descend.LinearRegression()}, X, y, ax)
+    assert not ax.collections and not ax.get_lines()
+
+
+@pytest.mark.parametrize(
+    "option, value, error, expected",
+    [
+        ("resolution", 1, ValueError, "paths: resolution must be an int >= 2, got 1"),
+        ("resolution", 2.5, TypeError, "paths: resolution must be an int, got float 2.5"),
+        ("resolution", True, TypeError, "paths: resolution must be an int, got bool True"),
+        ("mark_every", 0, ValueError, "paths: mark_every must be an int >= 1, got 0"),
+        ("mark_every", -3, ValueError, "paths: mark_every must be an int >= 1, got -3"),
+        ("mark_every", "5", TypeError, "paths: mark_every must be an int, got str '5'"),
+    ],
+)
+def test_paths_refuses_a_bad_resolution_or_mark_every_naming_it_before_drawing(
+    option, value, error, expected
+):
+    # (resolution 1 or 0 failed inside matplotlib or NumPy; mark_every 0, -3 or "5" was drawn)
+    res = descend.minimize(
+        descend.functions.rosenbrock, [-1.5, 2.0], options=dict(max_iter=5, record_path=True)
+    )
+    ax = matplotlib.figure.Figure().add_subplot()
+    with pytest.raises(error) as caught:
+        plot.paths(res, descend.functions.rosenbrock, ax, **{option: value})
+    assert str(caught.value) == expected
+    assert not ax.collections and not ax.get_lines()
+
+
 def test_demo_runs_show_what_the_figures_say():
     local = plot._minimize_runs(descend.functions.double_well, plot._LOCAL_MINIMUM_RUNS)
     ends = [float(res.x[0]) for res in local.values()]

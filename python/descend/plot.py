@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from ._checks import check_int
+
 __all__ = ["demo_figures", "fit_line", "loss_curves", "paths", "save"]
 
 _EXTRA = "descend.plot needs matplotlib: pip install 'descend[plot]'"
@@ -164,15 +166,18 @@ def paths(
     title : str, optional
         Default: the landscape's class name.
     resolution : int, default=300
-        Grid points per axis for the contours.
+        Grid points per axis for the contours, at least 2.
     mark_every : int, optional
-        Put a dot on each path every this many iterations (two variables), so that the
-        speeds of the runs can be compared.
+        Put a dot on each path every this many iterations (two variables; at least 1), so
+        that the speeds of the runs can be compared.
 
     Returns
     -------
     matplotlib Axes
     """
+    resolution = check_int("paths: resolution", resolution, 2)
+    if mark_every is not None:
+        mark_every = check_int("paths: mark_every", mark_every, 1)
     pairs = _labelled(results, "paths")
     for label, result in pairs:
         if not isinstance(result, dict) or "path" not in result:
@@ -278,15 +283,24 @@ def fit_line(model: Any, X: Any, y: Any, ax: Any = None, *, title: str | None = 
     if X.ndim != 2 or X.shape[1] != 1:
         raise ValueError(f"fit_line: X must have one feature, got shape {X.shape}")
     y = np.asarray(y, dtype=np.float64).reshape(-1)
-    pairs = _labelled(model if isinstance(model, Mapping) else [model], "fit_line")
+    pairs = _labelled(model, "fit_line") if isinstance(model, Mapping) else [(None, model)]
+    for label, item in pairs:
+        if not hasattr(item, "predict"):
+            name = "model" if label is None else f"model[{label!r}]"
+            raise TypeError(
+                f"fit_line: {name} must be a fitted estimator (with predict) or a mapping "
+                f"label -> fitted estimator, got {type(item).__name__}"
+            )
+    grid = np.linspace(X[:, 0].min(), X[:, 0].max(), 2)[:, None]
+    # (predicted before anything is drawn: an unfitted model leaves the Axes untouched)
+    lines = [(label, item, item.predict(grid)) for label, item in pairs]
     ax = _axes(ax)
     ax.scatter(X[:, 0], y, s=14, color="0.55", label="data")
-    grid = np.linspace(X[:, 0].min(), X[:, 0].max(), 2)[:, None]
     styles = ["-", "--", ":", "-."]
-    for i, (label, item) in enumerate(pairs):
+    for i, (label, item, predicted) in enumerate(lines):
         ax.plot(
             grid[:, 0],
-            item.predict(grid),
+            predicted,
             styles[i % len(styles)],
             linewidth=2,
             color=f"C{i}",
