@@ -155,7 +155,11 @@ def test_optimizer_takes_exactly_the_kernel_steps_on_arrays_of_several_shapes(cl
     for i, s in enumerate(states):
         assert saved[i]["step"] == 30
         for name, value in saved[i].items():
-            if name != "step":
+            if name == "step":
+                continue
+            if value is None:  # a lazy array not started: SGD's buffer without momentum
+                assert name in cls._lazy_state and not hyper.get("momentum")
+            else:
                 assert np.array_equal(value, s[name]), name
 
 
@@ -285,10 +289,130 @@ def test_momentum_turned_on_later_creates_its_buffer():
     w = np.ones(4)
     opt = optim.SGD([w], lr=0.1)
     opt.step([np.ones(4)])
-    assert "momentum_buffer" not in opt.state_dict()["state"][0]
+    assert opt.state_dict()["state"][0]["momentum_buffer"] is None  # not started yet
     opt.param_groups[0]["momentum"] = 0.9
     opt.step([np.ones(4)])
-    assert "momentum_buffer" in opt.state_dict()["state"][0]
+    assert np.array_equal(opt.state_dict()["state"][0]["momentum_buffer"], np.ones(4))
+
+
+def sgd_momentum_reference(steps, momenta, hyper):
+    """The parameters after SGD steps as torch.optim.SGD takes them: steps[t] holds one
+    gradient (or None) per parameter, momenta[t] the momentum of step t; a parameter's momentum
+    buffer starts at its gradient on its first step with momentum (kernels' step 1), however
+    many steps it took before, and is kept, unused, while momentum is 0."""
+    params, *_ = steps
+    params = [p.copy() for p in params]
+    buffers: list[np.ndarray | None] = [None] * len(params)
+    for grads, momentum in zip(steps[1:], momenta, strict=True):
+        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+            if g is None:
+                continue
+            if momentum == 0:
+                kernels.sgd_step(p, g, None, 1, **hyper)
+                continue
+            first = buffers[i] is None
+            if first:
+                buffers[i] = np.zeros_like(p)
+            kernels.sgd_step(p, g, buffers[i], 1 if first else 2, momentum=momentum, **hyper)
+    return params
+
+
+SGD_HYPER = dict(lr=0.05, dampening=0.5, weight_decay=0.1)
+
+
+def test_momentum_turned_on_later_starts_its_buffer_at_the_gradient_as_torch():
+    a, b = params = random_params(shapes=[(5,), (2, 3)])
+    initial = [a.copy(), b.copy()]
+    opt = optim.SGD(params, **SGD_HYPER)
+    momenta = [0.0] * 3 + [0.9] * 8
+    steps = [initial]
+    for t, momentum in enumerate(momenta):
+        opt.param_groups[0]["momentum"] = momentum
+        grads: list[np.ndarray | None] = list(random_grads(params, seed=t))
+        if t in (3, 4):
+            grads[1] = None  # b's buffer waits for b's first step with momentum
+        opt.step(grads)
+        steps.append(grads)
+    expected = sgd_momentum_reference(steps, momenta, SGD_HYPER)
+    assert np.array_equal(a, expected[0]) and np.array_equal(b, expected[1])
+    state = opt.state_dict()["state"]
+    assert state[0]["step"] == 11 and state[1]["step"] == 9  # counts are not restarted
+
+
+def test_momentum_turned_off_before_the_first_step_and_on_later_starts_its_buffer_there():
+    (w,) = params = random_params(shapes=[(4,)])
+    steps = [[w.copy()]]
+    opt = optim.SGD(params, momentum=0.9, **SGD_HYPER)  # warm-up without momentum, then on
+    momenta = [0.0] * 2 + [0.9] * 3
+    for t, momentum in enumerate(momenta):
+        opt.param_groups[0]["momentum"] = momentum
+        grads = random_grads(params, seed=t)
+        opt.step(grads)
+        steps.append(grads)
+    assert np.array_equal(w, sgd_momentum_reference(steps, momenta, SGD_HYPER)[0])
+
+
+def test_momentum_buffer_kept_while_momentum_is_off_is_used_again_as_torch():
+    (w,) = params = random_params(shapes=[(4,)])
+    steps = [[w.copy()]]
+    opt = optim.SGD(params, momentum=0.9, **SGD_HYPER)
+    momenta = [0.9] * 2 + [0.0] * 2 + [0.9] * 2
+    for t, momentum in enumerate(momenta):
+        opt.param_groups[0]["momentum"] = momentum
+        grads = random_grads(params, seed=t)
+        opt.step(grads)
+        steps.append(grads)
+    assert np.array_equal(w, sgd_momentum_reference(steps, momenta, SGD_HYPER)[0])
+
+
+@pytest.mark.parametrize(
+    ("momenta", "restored_at"),
+    [
+        ([0.0, 0.0, 0.9, 0.9, 0.9], 2),  # saved with momentum just turned on, before its step
+        ([0.0, 0.0, 0.9, 0.9, 0.9], 3),  # b's buffer still waits (its gradient was None)
+        ([0.9, 0.9, 0.0, 0.0, 0.9, 0.9], 3),  # saved with momentum off: the buffer is kept
+        ([0.0, 0.0, 0.9, 0.9], 0),  # turned off before the first step: no buffer yet
+        ([0.0, 0.0, 0.9, 0.9], 1),
+    ],
+)
+@pytest.mark.parametrize("how", ["state_dict", "pickle"])
+def test_sgd_momentum_buffer_survives_a_round_trip_at_any_point(momenta, restored_at, how):
+    params = random_params(shapes=[(5,), (3,)])
+    steps = [[p.copy() for p in params]]
+    opt = optim.SGD(params, momentum=0.9, **SGD_HYPER)
+    for t, momentum in enumerate(momenta):
+        opt.param_groups[0]["momentum"] = momentum
+        if t == restored_at:
+            if how == "pickle":
+                opt = pickle.loads(pickle.dumps(opt))
+                params = [p for group in opt.param_groups for p in group["params"]]
+            else:
+                params = [p.copy() for p in params]
+                restored = optim.SGD(params)
+                restored.load_state_dict(opt.state_dict())
+                opt = restored
+        grads: list[np.ndarray | None] = list(random_grads(params, seed=t))
+        if t == 2:
+            grads[1] = None
+        opt.step(grads)
+        steps.append(grads)
+    expected = sgd_momentum_reference(steps, momenta, SGD_HYPER)
+    assert all(np.array_equal(p, e) for p, e in zip(params, expected, strict=True))
+
+
+def test_sgd_with_momentum_turned_on_later_matches_torch():
+    torch = pytest.importorskip("torch")
+    (w,) = random_params(shapes=[(6,)])
+    tw = torch.tensor(w.copy(), requires_grad=True)
+    opt = optim.SGD([w], **SGD_HYPER)
+    topt = torch.optim.SGD([tw], **SGD_HYPER)
+    for t, momentum in enumerate([0.0, 0.0, 0.9, 0.9, 0.0, 0.9, 0.9]):
+        opt.param_groups[0]["momentum"] = topt.param_groups[0]["momentum"] = momentum
+        (g,) = random_grads([w], seed=t)
+        opt.step([g])
+        tw.grad = torch.tensor(g)
+        topt.step()
+    np.testing.assert_allclose(w, tw.detach().numpy(), rtol=1e-14, atol=1e-15)
 
 
 def test_a_schedule_sets_each_steps_learning_rate_from_the_group_step_count():

@@ -67,9 +67,12 @@ state arrays' names, shapes and values) before restoring it, so the optimizer co
 bit-identically; a dict that went through JSON is accepted, and every ``state_dict()`` loads
 back (NaN and infinity in the state included). Every group and every state entry
 must have its ``"step"``, a parameter's at most its group's; a parameter with no entry at all
-has not stepped (torch's meaning). A pickle holds the parameters, their groups and the
-``state_dict()``, and is loaded through the constructor and ``load_state_dict()``: every check
-above applies, and a damaged pickle is refused, never half loaded.
+has not stepped (torch's meaning). SGD's ``"momentum_buffer"`` is torch's too: None in the
+entry of a parameter that has stepped until its first step with momentum (which starts the
+buffer at the gradient), then kept, also while momentum is 0. A pickle holds the
+parameters, their groups and the ``state_dict()``, and is loaded through the constructor and
+``load_state_dict()``: every check above applies, and a damaged pickle is refused, never half
+loaded.
 
 Step counts are at most 2**53 (``descend._checks.MAX_STEP``); a step beyond is refused
 rather than wrapped. A refused or interrupted step (an exception, Ctrl-C) changes nothing:
@@ -360,6 +363,7 @@ class _GroupRecord:
         "values",
         "version",
         "rule",
+        "pending",
     )
 
     def __init__(self, index: int, offset: int) -> None:
@@ -376,6 +380,9 @@ class _GroupRecord:
         self.values: tuple[Any, ...] | None = None  # the group's hyperparameters, as last seen
         self.version = -1  # the group's version then
         self.rule: Any = None
+        # (i, name, array): a lazy state array (Optimizer._lazy_state) the rule uses that
+        # parameter i's state does not hold yet, handed to the kernel until its first step
+        self.pending: list[tuple[int, str, np.ndarray]] = []
 
 
 class Optimizer:
@@ -396,6 +403,13 @@ class Optimizer:
     _hyperparameters: tuple[str, ...]
     #: a group's hyperparameters as a tuple, in the order of _hyperparameters
     _getter: Callable[[dict[str, Any]], tuple[Any, ...]]
+    #: State arrays that torch creates on the first step that uses them, from that step's
+    #: gradient (SGD's momentum buffer), rather than on the parameter's first step. One the
+    #: rule comes to use after its parameter has stepped is not part of the parameter's state
+    #: (None in state_dict) until that first step, which the kernel is made to take as its
+    #: step 1 (so only a rule whose step count serves nothing else may name one); one the rule
+    #: stops using is kept, as torch keeps it, unless its parameter has not stepped.
+    _lazy_state: frozenset[str] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -632,12 +646,23 @@ class Optimizer:
         if not same_params:
             self._adopt_params(k)
         names = rule.state_names
+        unused = self._lazy_state.difference(names)
         flat = []
-        for param, arrays in zip(record.params, record.arrays, strict=True):
+        record.pending = []
+        for i, (param, arrays) in enumerate(zip(record.params, record.arrays, strict=True)):
+            stepped = record.steps[i] > 0
             for name in names:
-                if name not in arrays:
-                    arrays[name] = self._initial_state(name, param, group)
-                flat.append(arrays[name])
+                array = arrays.get(name)
+                if array is None:
+                    array = self._initial_state(name, param, group)
+                    if stepped and name in self._lazy_state:
+                        record.pending.append((i, name, array))
+                    else:
+                        arrays[name] = array
+                flat.append(array)
+            if not stepped:
+                for name in unused:
+                    arrays.pop(name, None)
         record.rule, record.values, record.version = rule, values, group.version
         self._groups[k] = (record.params, flat, record.steps, rule)
 
@@ -708,7 +733,11 @@ class Optimizer:
         while a group has a schedule (a Python call per step) or the optimizer is stopped."""
         self._planned = self._changes[0]
         plan = self._plan
-        if self.stopped or any(group["schedule"] is not None for group in self._param_groups):
+        if (
+            self.stopped
+            or any(group["schedule"] is not None for group in self._param_groups)
+            or any(record.pending for record in self._records)  # _start_lazy_state's steps
+        ):
             plan.clear()
             return
         offsets = [record.offset for record in self._records]
@@ -748,15 +777,55 @@ class Optimizer:
                         # not a change the rule must be rebuilt for
                         dict.__setitem__(group, "lr", lr)
                         record.rule.lr = lr
-            self._step_kernel(
-                self._groups, grads, self._counter, self.on_nonfinite is not None, self.n_threads
-            )
+            # (one entry per parameter waiting for a lazy state array: its count before)
+            waiting = {
+                (record.index, i): (record, i, int(record.steps[i]))
+                for record in self._records
+                for i, _, _ in record.pending
+            }
+            try:
+                for record, i, _ in waiting.values():
+                    record.steps[i] = 0  # the kernel's step 1 starts the lazy state arrays
+                self._step_kernel(
+                    self._groups,
+                    grads,
+                    self._counter,
+                    self.on_nonfinite is not None,
+                    self.n_threads,
+                )
+            finally:
+                if waiting:
+                    self._start_lazy_state(waiting.values())
         except BaseException:
             if calls[0] == count:  # the step did not happen: nothing may have changed
                 for group, record, lr in changed:
                     dict.__setitem__(group, "lr", lr)
                     record.rule.lr = lr
             raise
+
+    def _start_lazy_state(self, counts: Iterable[tuple[_GroupRecord, int, int]]) -> None:
+        """After a step, taken or not, with the step count of each parameter waiting for a
+        lazy state array set to 0 (`counts`: record, parameter index, count before): a
+        parameter the step updated (its count now 1) takes the arrays the kernel started into
+        its state, and its count goes on from where it was; the others get theirs back."""
+        started = False
+        for record, i, count in counts:
+            if record.steps[i] == 1:
+                started = True
+                record.steps[i] = count + 1
+                record.arrays[i].update(
+                    (name, array) for j, name, array in record.pending if j == i
+                )
+            else:
+                record.steps[i] = count
+        if started:
+            for record in self._records:
+                record.pending = [
+                    (i, name, array)
+                    for i, name, array in record.pending
+                    if name not in record.arrays[i]
+                ]
+            self._changes[0] += 1  # the step can be prepared again once nothing waits
 
     # ------------------------------------------------------------------ saving and loading
     def state_dict(self) -> dict[str, Any]:
@@ -779,6 +848,8 @@ class Optimizer:
             for i, arrays in enumerate(record.arrays):
                 entry: dict[str, Any] = {"step": int(record.steps[i])}
                 entry.update((name, array.copy()) for name, array in arrays.items())
+                if entry["step"]:  # a lazy array not started yet: None
+                    entry.update((name, None) for name in sorted(self._lazy_state - set(arrays)))
                 state[index + i] = entry
             index += record.n
         return {
@@ -934,16 +1005,27 @@ class Optimizer:
                         f"({where}['step'] = {t}), got {steps[i]}"
                     )
                 names = set(entry) - {"step"}
-                # No state arrays: zeros, which only a parameter that has not stepped has.
-                if (names or steps[i] > 0) and names != set(rule.state_names):
+                used_names = set(rule.state_names)
+                # No state arrays: zeros, which only a parameter that has not stepped has. A
+                # lazy array is None until started, and may be kept while the rule does not
+                # use it.
+                if (names or steps[i] > 0) and not (
+                    used_names <= names <= used_names | self._lazy_state
+                ):
+                    lazy = sorted(self._lazy_state)
                     raise ValueError(
-                        f"{at}: expected the state arrays {sorted(rule.state_names)} of "
-                        f"{name} with these hyperparameters, got {sorted(map(str, names))}"
+                        f"{at}: expected the state arrays {sorted(used_names)} of {name} with "
+                        "these hyperparameters"
+                        + (f" (None for one of {lazy} not started yet)" if lazy else "")
+                        + f", got {sorted(map(str, names))}"
                     )
                 own = {}
-                for state_name in rule.state_names if names else ():
+                order = (*rule.state_names, *sorted(self._lazy_state - used_names))
+                for state_name in [state_name for state_name in order if state_name in names]:
                     label = f"{at}[{state_name!r}]"
                     value = entry[state_name]
+                    if value is None and state_name in self._lazy_state:
+                        continue  # not started yet
                     if isinstance(value, np.ma.MaskedArray):
                         raise TypeError(
                             f"{label}: expected an array, got a numpy.ma.MaskedArray (its mask "
@@ -1054,7 +1136,9 @@ class SGD(_SGD):
         b = g  (first step),  b = momentum * b + (1 - dampening) * g  (later)
         w -= lr * (g + momentum * b if nesterov else b)        (w -= lr * g if momentum == 0)
 
-    State: "momentum_buffer" (when momentum != 0).
+    State: "momentum_buffer" (when momentum != 0). As torch's, the buffer starts at ``g`` on
+    the parameter's first step with momentum, also when momentum is turned on after some
+    steps (None in ``state_dict()`` until that step), and is kept while momentum is 0.
 
     Examples
     --------
@@ -1065,6 +1149,7 @@ class SGD(_SGD):
     """
 
     _rule_class = _core.SGD
+    _lazy_state = frozenset({"momentum_buffer"})
 
 
 class Adagrad(_Adagrad):
