@@ -165,6 +165,26 @@ def test_predict_reads_feature_columns_by_name_in_any_order(tmp_path, regression
     np.testing.assert_array_equal(np.array(out.split()[1:], dtype=float), expected)
 
 
+def test_fit_schedule_cosine_anneals_the_fit_and_is_saved_with_the_model(
+    tmp_path, regression_csv, capsys
+):
+    saved = tmp_path / "model.json"
+    options = ["--target", "price", "--batch-size", "1", "--optimizer", "adam", "--quiet"]
+    status, out, _ = run_main(
+        capsys, "fit", regression_csv, *options, "--schedule", "cosine", "--max-iter", "200",
+        "--save", saved,
+    )  # fmt: skip
+    assert status == 0, out
+    coefficients = [float(line.split()[1]) for line in out.splitlines()[-5:-1]]
+    assert coefficients == pytest.approx([INTERCEPT, *COEF], abs=0.01), out
+    configuration = json.loads(saved.read_text())["configuration"]
+    assert configuration["schedule"] == "cosine"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fit", str(regression_csv), *options, "--schedule", "linear"])
+    assert exit_info.value.code == 2
+    assert "--schedule: invalid choice: 'linear' (choose from 'cosine')" in capsys.readouterr().err
+
+
 def test_fit_features_option_selects_columns_and_plot_writes_a_png(
     tmp_path, regression_csv, capsys
 ):

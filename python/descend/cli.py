@@ -34,6 +34,7 @@ _ESTIMATOR_PARAMETERS = {
     "optimizer": "optimizer",
     "lr": "learning_rate",
     "batch_size": "batch_size",
+    "schedule": "schedule",
     "max_iter": "max_iter",
     "tol": "tol",
     "penalty": "penalty",
@@ -589,6 +590,12 @@ def _fit_options(parser: argparse.ArgumentParser, optimizer: bool = True) -> Non
         "--batch-size",
         type=_positive_int,
         help="rows per step (default: all rows, gradient descent)",
+    )
+    parser.add_argument(
+        "--schedule",
+        choices=["cosine"],
+        help="cosine: anneal the learning rate to 0 over --max-iter epochs, so that a "
+        "stochastic fit (--batch-size) settles at the optimum (default: a constant rate)",
     )
     parser.add_argument("--max-iter", type=_positive_int, help="maximum number of epochs")
     parser.add_argument(
