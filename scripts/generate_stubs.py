@@ -199,7 +199,8 @@ def optimizer_signatures() -> str:
         "rules' field tables, and the keyword arguments the estimators share, for type\n"
         "checkers; written by scripts/generate_stubs.py, checked against the run-time\n"
         'signatures by tests/test_typing.py."""\n\n'
-        "from collections.abc import Callable, Iterable\nfrom typing import Any, TypedDict\n\n"
+        "from collections.abc import Callable, Iterable\n"
+        "from typing import Any, Literal, TypedDict\n\n"
         "import numpy as np\n\nfrom .optim import Optimizer\nfrom .schedules import Schedule\n"
     )
     for cls in optim.Optimizer.__subclasses__():

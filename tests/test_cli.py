@@ -379,13 +379,15 @@ def test_random_state_0_and_2_64_minus_1_are_accepted(regression_csv, capsys):
 
 
 @pytest.mark.parametrize("option", ["--max-iter", "--batch-size"])
-def test_counts_above_2_62_are_refused_in_one_line(regression_csv, capsys, option):
-    # (10**22 reached the C++ core and failed with a multi-line pybind11 message)
+@pytest.mark.parametrize("value", [10**22, 2**53 + 1])
+def test_counts_above_2_53_are_refused_in_one_line(regression_csv, capsys, option, value):
+    # (10**22 reached the C++ core and failed with a multi-line pybind11 message; 2**53 + 1
+    # passed the CLI's check and was refused by the estimator after the data was read)
     with pytest.raises(SystemExit) as exit_info:
-        main(["fit", str(regression_csv), "--target", "price", option, str(10**22)])
+        main(["fit", str(regression_csv), "--target", "price", option, str(value)])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert f"argument {option}: expected a number <= 2**62, got {10**22}" in err
+    assert f"argument {option}: expected a number <= 2**53, got {value}" in err
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith("descend fit: error: argument")  # after usage
 

@@ -77,9 +77,12 @@ def test_cosine_counts_the_training_rows_when_early_stopping_holds_some_out():
 def test_partial_fit_refuses_cosine_and_keeps_nothing():
     X, y = raw_data()
     model = descend.LinearRegression(schedule="cosine")
-    with pytest.raises(ValueError, match=r"schedule='cosine' decays the step over the max_iter"):
+    with pytest.raises(ValueError, match=r"schedule='cosine' anneals the step over the max_iter"):
         model.partial_fit(X, y)
     assert not hasattr(model, "coef_")
+    # and says what a schedule object given instead would change
+    with pytest.raises(ValueError, match=r"whose steps are in your units \(learning_rate='auto'"):
+        model.partial_fit(X, y)
 
 
 @pytest.mark.parametrize("schedule", ["linear", "Cosine", 0.1])

@@ -103,6 +103,7 @@ lion = descend.optim.Lion([w], lr=1e-4, weight_decay=1.0, check_finite=True)
 adam.step([np.ones(3)])
 model = descend.LinearRegression("huber", epsilon=0.5, alpha=1e-3, max_iter=5, n_threads=None)
 classifier = descend.LogisticRegression(optimizer="adam", learning_rate=0.1, batch_size=8)
+annealed = descend.LinearRegression(schedule="cosine", batch_size=1)
 """
 
 

@@ -4,7 +4,7 @@ checkers; written by scripts/generate_stubs.py, checked against the run-time
 signatures by tests/test_typing.py."""
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 
@@ -169,7 +169,7 @@ class _SharedParameters(TypedDict, total=False):
     l1_ratio: float
     optimizer: Any
     learning_rate: str | float
-    schedule: Schedule | None
+    schedule: Schedule | Literal["cosine"] | None
     batch_size: int | None
     sampling: str
     average: bool | int

@@ -21,6 +21,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from ._checks import MAX_STEP
+
 __all__ = ["main", "tutorial_data"]
 
 DEMO_SEED = 42
@@ -524,20 +526,19 @@ def _compare_command(args: argparse.Namespace, out: TextIO) -> int:
 
 
 # ---------------------------------------------------------------------- the parser
-# The largest --max-iter and --batch-size: far beyond any fit, within the C++ core's integers.
-_MAX_COUNT = 2**62
 
 
 def _positive_int(text: str) -> int:
-    """A count for --max-iter or --batch-size: a whole number in [1, 2**62]."""
+    """A count for --max-iter or --batch-size: a whole number in [1, 2**53], the estimators'
+    bound for both (descend._checks.MAX_STEP: the most steps a fit counts)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    if value > _MAX_COUNT:
-        raise argparse.ArgumentTypeError(f"expected a number <= 2**62, got {value}")
+    if value > MAX_STEP:
+        raise argparse.ArgumentTypeError(f"expected a number <= 2**53, got {value}")
     return value
 
 

@@ -18,7 +18,7 @@ import operator
 import threading
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, cast
 
 import numpy as np
 
@@ -239,7 +239,7 @@ def _read_schedule_state(core: Any, schedule: object) -> None:
 
 def _carried_hyperparameters(
     estimator: _LinearModel,
-) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], tuple[object, Schedule | None]]:
+) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], tuple[object, Schedule | str | None]]:
     """The hyperparameters a fit's state belongs to, as values to compare: the update rule
     (optim._estimator_rule_key), and learning_rate with a copy of schedule as given (the
     caller's object is never stepped: each run steps its own copy)."""
@@ -570,7 +570,7 @@ class _LinearModel(BaseEstimator):
         l1_ratio: float = 0.15,
         optimizer: Any = "sgd",
         learning_rate: str | float = "auto",
-        schedule: Schedule | None = None,
+        schedule: Schedule | Literal["cosine"] | None = None,
         batch_size: int | None = None,
         sampling: str = "shuffle",
         average: bool | int = False,
@@ -710,7 +710,7 @@ class _LinearModel(BaseEstimator):
         settings: _Settings,
         **data_set: Any,
     ) -> AutoSettings:
-        """learning_rate="auto" without a schedule: descend._scaling.auto_settings for this
+        """learning_rate="auto" without a schedule object: descend._scaling.auto_settings for this
         fit (the internal feature scaling and the step in those coordinates). data_set:
         auto_settings' n_samples and max_row_norm2, when X stands for a larger data set."""
         probe = settings.rule
@@ -787,9 +787,11 @@ class _LinearModel(BaseEstimator):
         settings, hyperparameters = self._checked_settings()
         if partial and isinstance(self.schedule, str):
             raise ValueError(
-                f"schedule={self.schedule!r} decays the step over the max_iter epochs of fit, "
-                "which partial_fit does not have; give partial_fit a descend.schedules object "
-                "(e.g. Cosine(lr, T_max=the steps you will take)), or call fit"
+                f"schedule={self.schedule!r} anneals the step over the max_iter epochs of fit, "
+                "which partial_fit does not have; call fit (warm_start=True starts from the "
+                "coefficients reached), or start partial_fit with a descend.schedules object "
+                "such as Cosine(lr, T_max=the steps you will take), whose steps are in your "
+                "units (learning_rate='auto' and its internal scaling do not apply then)"
             )
         if y is None:
             raise ValueError(
@@ -1335,8 +1337,11 @@ batch_size : int or None, default=None
     but wander around it, and their epoch loss may keep changing by more than ``tol`` until
     ``max_iter``: give them ``average=True`` to come close to it (on scikit-learn's diabetes
     data, batch_size=1 at "auto" ends at R² 0.41-0.49, with average=True at the optimum's
-    0.5177), or ``schedule="cosine"``, which anneals the step to 0 over the fit (the way
-    for ill-conditioned data, where averaging a constant step stalls).
+    0.5177), or ``schedule="cosine"``, which anneals the step to 0 over the fit. On
+    ill-conditioned data try both: averaging can stall where annealing settles, and the other
+    way round (Adam, one-row steps, relative distance to the optimal objective, averaged over
+    the last half / annealed: raw wine 9.4e-3 / 1.1e-4 after 3000 epochs, raw breast cancer
+    9.1e-5 / 2.7e-4 after 4000).
 sampling : {"shuffle", "replacement"}, default="shuffle"
     How steps pick rows: "shuffle" cuts a fresh permutation of the rows into batches every
     epoch (every row once per epoch; the last batch may be smaller); "replacement" draws each
