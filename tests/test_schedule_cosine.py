@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import descend
+from descend.exceptions import ConvergenceWarning
 from descend.schedules import Cosine
 
 
@@ -100,3 +101,14 @@ def test_a_cosine_fit_pickles_and_warm_starts():
     np.testing.assert_array_equal(restored.predict_proba(X), model.predict_proba(X))
     restored.set_params(warm_start=True).fit(X, y > np.median(y))
     assert restored.n_iter_ == 4
+
+
+def test_a_cosine_fit_that_runs_out_of_epochs_advises_a_longer_anneal_not_a_larger_rate():
+    X, y = raw_data()
+    model = descend.LinearRegression(schedule="cosine", batch_size=1, max_iter=3)
+    with pytest.warns(ConvergenceWarning, match=r"did not converge in max_iter=3 epochs") as got:
+        model.fit(X, y)
+    (message,) = [str(w.message) for w in got]
+    assert message.endswith(
+        "Increase max_iter: schedule='cosine' anneals the step over all of them."
+    )

@@ -1125,6 +1125,11 @@ class _LinearModel(BaseEstimator):
                     f"The loss rose, from {losses[0]:.6g} in epoch 1 to {losses[-1]:.6g} in "
                     f"epoch {len(losses)}: try a smaller learning_rate (or learning_rate='auto')."
                 )
+            elif isinstance(self.schedule, str):  # "cosine": the step fell to 0 by max_iter
+                advice = (
+                    f"Increase max_iter: schedule={self.schedule!r} anneals the step over all "
+                    "of them."
+                )
             else:
                 advice = "Increase max_iter or the learning rate."
             warnings.warn(
