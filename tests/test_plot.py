@@ -118,6 +118,22 @@ def test_fit_line_refuses_a_list_of_models_or_a_model_without_predict_before_dra
     assert not ax.collections and not ax.get_lines()
 
 
+@pytest.mark.parametrize(("rows_X", "rows_y"), [(100, 99), (0, 0)])
+def test_fit_line_refuses_x_and_y_of_other_lengths_or_no_rows_before_drawing(
+    tutorial_fits, rows_X, rows_y
+):
+    # (both failed inside NumPy or matplotlib, the data half drawn)
+    models, X, y = tutorial_fits
+    ax = matplotlib.figure.Figure().add_subplot()
+    with pytest.raises(
+        ValueError,
+        match=rf"^fit_line: X and y must have the same number of rows, at least 1, got "
+        rf"{rows_X} and {rows_y}$",
+    ):
+        plot.fit_line(models["Adam"], X[:rows_X], y[:rows_y], ax)
+    assert not ax.collections and not ax.get_lines()
+
+
 @pytest.mark.parametrize(
     "option, value, error, expected",
     [

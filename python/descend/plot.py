@@ -283,6 +283,11 @@ def fit_line(model: Any, X: Any, y: Any, ax: Any = None, *, title: str | None = 
     if X.ndim != 2 or X.shape[1] != 1:
         raise ValueError(f"fit_line: X must have one feature, got shape {X.shape}")
     y = np.asarray(y, dtype=np.float64).reshape(-1)
+    if len(X) == 0 or len(y) != len(X):
+        raise ValueError(
+            f"fit_line: X and y must have the same number of rows, at least 1, got {len(X)} "
+            f"and {len(y)}"
+        )
     pairs = _labelled(model, "fit_line") if isinstance(model, Mapping) else [(None, model)]
     for label, item in pairs:
         if not hasattr(item, "predict"):
