@@ -22,6 +22,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from ._checks import MAX_STEP
+from .linear_model import _NAMED_SCHEDULES
 
 __all__ = ["main", "tutorial_data"]
 
@@ -594,7 +595,7 @@ def _fit_options(parser: argparse.ArgumentParser, optimizer: bool = True) -> Non
     )
     parser.add_argument(
         "--schedule",
-        choices=["cosine"],
+        choices=_NAMED_SCHEDULES,
         help="cosine: anneal the learning rate to 0 over --max-iter epochs, so that a "
         "stochastic fit (--batch-size) settles at the optimum (default: a constant rate)",
     )

@@ -205,6 +205,7 @@ def _constant_schedule(lr: float) -> Schedule:
 #: The decays ``schedule`` may name instead of giving a schedule object: they shape the step
 #: size learning_rate gives (or "auto" picks, in its internal coordinates) over the fit.
 _NAMED_SCHEDULES = ("cosine",)
+_NAMED_SCHEDULE_LIST = ", ".join(map(repr, _NAMED_SCHEDULES))
 
 
 def _run_schedule(
@@ -491,7 +492,7 @@ def _check_fit_state(state: object) -> None:
     ):
         raise _refuse(
             "step_sizes",
-            "(learning_rate, None, 'cosine' or a descend.schedules object)",
+            f"(learning_rate, None, {_NAMED_SCHEDULE_LIST} or a descend.schedules object)",
             repr(step_sizes),
         )
     if not isinstance(state["fit_intercept"], bool):
@@ -639,9 +640,9 @@ class _LinearModel(BaseEstimator):
         named = isinstance(self.schedule, str) and self.schedule in _NAMED_SCHEDULES
         if not (self.schedule is None or named or isinstance(self.schedule, _SCHEDULES)):
             raise ValueError(
-                "schedule must be None, 'cosine' or a descend.schedules object (Constant, "
-                "InverseTime, InvScaling, StepDecay, Exponential, Cosine, LinearWarmup, "
-                f"ReduceOnPlateau), got {self.schedule!r}"
+                f"schedule must be None, {_NAMED_SCHEDULE_LIST} or a descend.schedules object "
+                "(Constant, InverseTime, InvScaling, StepDecay, Exponential, Cosine, "
+                f"LinearWarmup, ReduceOnPlateau), got {self.schedule!r}"
             )
         check_choice("sampling", self.sampling, _SAMPLINGS)
         check_choice("early_stopping", self.early_stopping, (False, True))
