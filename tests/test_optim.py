@@ -339,24 +339,20 @@ def test_momentum_turned_on_later_starts_its_buffer_at_the_gradient_as_torch():
     assert state[0]["step"] == 11 and state[1]["step"] == 9  # counts are not restarted
 
 
-def test_momentum_turned_off_before_the_first_step_and_on_later_starts_its_buffer_there():
-    (w,) = params = random_params(shapes=[(4,)])
-    steps = [[w.copy()]]
-    opt = optim.SGD(params, momentum=0.9, **SGD_HYPER)  # warm-up without momentum, then on
-    momenta = [0.0] * 2 + [0.9] * 3
-    for t, momentum in enumerate(momenta):
-        opt.param_groups[0]["momentum"] = momentum
-        grads = random_grads(params, seed=t)
-        opt.step(grads)
-        steps.append(grads)
-    assert np.array_equal(w, sgd_momentum_reference(steps, momenta, SGD_HYPER)[0])
-
-
-def test_momentum_buffer_kept_while_momentum_is_off_is_used_again_as_torch():
+@pytest.mark.parametrize(
+    "momenta",
+    [
+        # made with momentum, set to 0 before the first step, then on: the buffer starts there
+        [0.0] * 2 + [0.9] * 3,
+        # the buffer kept while momentum is off is used again, as torch's
+        [0.9] * 2 + [0.0] * 2 + [0.9] * 2,
+    ],
+    ids=["off-first-then-on", "on-off-on"],
+)
+def test_momentum_switched_off_and_on_follows_torchs_buffer(momenta):
     (w,) = params = random_params(shapes=[(4,)])
     steps = [[w.copy()]]
     opt = optim.SGD(params, momentum=0.9, **SGD_HYPER)
-    momenta = [0.9] * 2 + [0.0] * 2 + [0.9] * 2
     for t, momentum in enumerate(momenta):
         opt.param_groups[0]["momentum"] = momentum
         grads = random_grads(params, seed=t)
