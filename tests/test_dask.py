@@ -497,6 +497,10 @@ def test_misaligned_chunks_and_bad_input_are_refused_with_clear_errors(client):
             dy,
             client=client,
         )
+    lbfgs = descend.LinearRegression(optimizer="lbfgs")
+    with pytest.raises(ValueError, match="optimizer: descend.dask.fit does not run 'lbfgs'"):
+        descend_dask.fit(lbfgs, dX, dy, client=client)
+    assert not hasattr(lbfgs, "coef_")
     bad = X.copy()
     bad[250, 2] = np.nan
     with pytest.raises(ValueError, match="NaN"):

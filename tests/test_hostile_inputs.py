@@ -1650,7 +1650,7 @@ _REGRESSION_CASES = [
         ValueError,
         "penalty must be one of None, 'l2', 'l1', 'elasticnet', got 'l3'",
     ),
-    ("optimizer-unknown", {"optimizer": "lbfgs"}, {}, ValueError, "optimizer must be one of"),
+    ("optimizer-unknown", {"optimizer": "bfgs"}, {}, ValueError, "optimizer must be one of"),
     (
         "X-3d",
         {},

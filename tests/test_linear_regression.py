@@ -720,7 +720,7 @@ def test_unsorted_csr_indices_are_refused_and_left_alone():
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"optimizer": "lbfgs"}, "optimizer must be one of"),
+        ({"optimizer": "bfgs"}, "optimizer must be one of"),
         ({"learning_rate": -1.0}, "learning_rate must be"),
         ({"learning_rate": float("nan")}, "learning_rate must be"),
         ({"learning_rate": "fast"}, "learning_rate must be"),

@@ -1146,7 +1146,7 @@ def test_lion_is_named_by_the_estimators_and_by_minimize():
 
 def test_an_unknown_optimizer_name_is_refused_with_the_list_of_names():
     with pytest.raises(ValueError, match="'sgd', 'momentum', 'nesterov', 'adagrad'"):
-        descend.LinearRegression(optimizer="lbfgs").fit(X, Y)
+        descend.LinearRegression(optimizer="bfgs").fit(X, Y)
 
 
 def test_estimator_fit_in_float32_with_every_rule():

@@ -507,7 +507,7 @@ void register_linear(py::module_& m) {
         .def(py::init([](std::size_t batch_size, const std::string& sampling, std::size_t max_iter,
                          double tol, std::size_t n_iter_no_change, double slice_seconds,
                          std::size_t average, bool early_stopping,
-                         const std::string& on_nonfinite) {
+                         const std::string& on_nonfinite, bool lbfgs) {
                  if (sampling != "shuffle" && sampling != "replacement")
                      throw py::value_error("sampling: expected 'shuffle' or 'replacement', got '" +
                                            sampling + "'");
@@ -519,11 +519,12 @@ void register_linear(py::module_& m) {
                  return SolverOptions{batch_size,
                                       sampling == "shuffle" ? Sampling::shuffle : Sampling::replacement,
                                       max_iter, tol, n_iter_no_change, slice_seconds, average,
-                                      early_stopping, 1, on_nonfinite_from_name(on_nonfinite)};
+                                      early_stopping, 1, on_nonfinite_from_name(on_nonfinite),
+                                      lbfgs};
              }),
              py::kw_only(), "batch_size"_a = 0, "sampling"_a = "shuffle", "max_iter"_a = 1000,
              "tol"_a = 1e-6, "n_iter_no_change"_a = 1, "slice_seconds"_a = 0.0, "average"_a = 0,
-             "early_stopping"_a = false, "on_nonfinite"_a = "stop",
+             "early_stopping"_a = false, "on_nonfinite"_a = "stop", "lbfgs"_a = false,
              R"doc(Settings of the solver loop (see fit_linear).
 
 batch_size: rows per step, 0 = full batch over the training rows. sampling: 'shuffle' (a fresh
@@ -536,7 +537,10 @@ or infinity does: 'stop' (the fit ends, status 'diverged', theta, state and aver
 the start of that epoch), 'raise' (the same; the caller raises), 'skip' (each step whose batch
 loss or gradient is not finite, that leaves a NaN/Inf in theta, or for full batches whose result
 has a NaN/Inf loss or gradient, is undone and counted in SolverState.nonfinite_steps; the fit
-goes on).)doc")
+goes on). lbfgs: each epoch is one full-batch L-BFGS iteration (10 curvature pairs, a
+backtracking line search whose first trial along -g is the schedule's step) in place of the
+rule's step; it stops (converged) where no lower loss is found; full batch, no averaging, no
+'skip', no l1 part.)doc")
         .def_readonly("batch_size", &SolverOptions::batch_size)
         .def_property_readonly("sampling",
                                [](const SolverOptions& o) {
@@ -550,6 +554,7 @@ goes on).)doc")
         .def_readonly("early_stopping", &SolverOptions::early_stopping)
         .def_property_readonly("on_nonfinite",
                                [](const SolverOptions& o) { return on_nonfinite_name(o.on_nonfinite); })
+        .def_readonly("lbfgs", &SolverOptions::lbfgs)
         .def("steps_per_epoch", &SolverOptions::steps_per_epoch, "rows"_a,
              "Steps of one epoch over `rows` training rows: 1 for a full batch (batch_size 0 or "
              ">= rows), else ceil(rows / batch_size).");

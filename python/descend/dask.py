@@ -528,6 +528,12 @@ def fit(
     settings = estimator._settings()
     if settings.validation_fraction is not None:
         raise ValueError("early_stopping: descend.dask.fit does not hold out rows; got True")
+    if settings.lbfgs:
+        raise ValueError(
+            "optimizer: descend.dask.fit does not run 'lbfgs' (each trial of its line search "
+            "would be a round trip over every chunk); use an update rule such as 'sgd' or "
+            "'adam', got 'lbfgs'"
+        )
     if settings.on_nonfinite == "skip" and settings.batch_size is None:
         raise ValueError(
             "on_nonfinite: descend.dask.fit takes 'skip' with batch_size only (a skipped "

@@ -139,15 +139,33 @@ def _prints_epochs(verbose: bool | int | None) -> bool:
 _NAMED_RULES = threading.local()
 
 
+#: The estimators' full-batch quasi-Newton method (SolverOptions.lbfgs), named as an optimizer.
+#: Its fits run the loop with plain SGD's rule, which it never steps (and which keeps no
+#: state): so its rule, and the rule key partial_fit and pickles compare, are "sgd"'s.
+LBFGS = "lbfgs"
+
+
+def _rule_optimizer(optimizer: object) -> object:
+    """The optimizer whose rule a fit with `optimizer` carries: "sgd" for "lbfgs", else itself."""
+    return "sgd" if isinstance(optimizer, str) and optimizer == LBFGS else optimizer
+
+
 def _compiled_rule(optimizer: object) -> Any:
-    """The C++ rule of ``optimizer`` (a name of descend.optim.OPTIMIZER_NAMES, or an optim
-    instance, whose hyperparameters are read afresh at every call); its lr is the caller's to
-    set before each use."""
+    """The C++ rule of ``optimizer`` (a name of descend.optim.OPTIMIZER_NAMES, "lbfgs", or an
+    optim instance, whose hyperparameters are read afresh at every call); its lr is the
+    caller's to set before each use."""
+    optimizer = _rule_optimizer(optimizer)
     if not isinstance(optimizer, str):
         return optim._estimator_rule(optimizer, 1.0)
     rules = _NAMED_RULES.__dict__.setdefault("rules", {})
     rule = rules.get(optimizer)
     if rule is None:
+        if optimizer not in optim.OPTIMIZER_NAMES:
+            names = ", ".join(map(repr, (*optim.OPTIMIZER_NAMES, LBFGS)))
+            raise ValueError(
+                f"optimizer must be one of {names} or a descend.optim optimizer (e.g. "
+                f"descend.optim.Adam(betas=(0.8, 0.99))), got {optimizer!r}"
+            )
         rule = rules[optimizer] = optim._estimator_rule(optimizer, 1.0)
     return rule
 
@@ -171,6 +189,7 @@ _OPTION_NAMES = (
     "average",
     "early_stopping",
     "on_nonfinite",
+    "lbfgs",
 )
 
 
@@ -244,7 +263,7 @@ def _carried_hyperparameters(
     """The hyperparameters a fit's state belongs to, as values to compare: the update rule
     (optim._estimator_rule_key), and learning_rate with a copy of schedule as given (the
     caller's object is never stepped: each run steps its own copy)."""
-    return optim._estimator_rule_key(estimator.optimizer), (
+    return optim._estimator_rule_key(_rule_optimizer(estimator.optimizer)), (
         estimator.learning_rate,
         copy.deepcopy(estimator.schedule),
     )
@@ -544,6 +563,7 @@ class _Settings(NamedTuple):
     on_nonfinite: str
     fit_intercept: bool
     rule: Any  # the compiled update rule (_compiled_rule; lr still to be set)
+    lbfgs: bool = False  # optimizer="lbfgs": full-batch L-BFGS iterations, not rule steps
     n_threads: int | None = None
     # What the fit derives from the checked values (worked out once with them):
     learning_rate: float | None = None  # the step size given; None for "auto"
@@ -671,8 +691,50 @@ class _LinearModel(BaseEstimator):
             n_threads=_optional_int("n_threads", self.n_threads),
             learning_rate=learning_rate,
             auto_step_size=auto and (self.schedule is None or named),
+            lbfgs=isinstance(self.optimizer, str) and self.optimizer == LBFGS,
         )
+        if checked.lbfgs:
+            self._check_lbfgs(checked)
         return checked._replace(defers_finite_check=self._defers_finite_check(checked))
+
+    def _check_lbfgs(self, settings: _Settings) -> None:
+        """Refuse what optimizer="lbfgs" cannot run: its iterations are full-batch, its line
+        search sets every step (the first trial step aside: learning_rate) and never accepts a
+        NaN/Inf, and it needs the objective's gradient everywhere (no l1 part)."""
+        refusals = (
+            (settings.batch_size is not None, "batch_size", "None (full batches)", self.batch_size),
+            (
+                self.schedule is not None,
+                "schedule",
+                "None (its line search sets every step)",
+                self.schedule,
+            ),
+            (
+                settings.average > 0,
+                "average",
+                "False (it averages stochastic iterates)",
+                self.average,
+            ),
+            (
+                settings.on_nonfinite == "skip",
+                "on_nonfinite",
+                "'stop' or 'raise' (its line search never accepts a NaN or infinite loss)",
+                self.on_nonfinite,
+            ),
+            (
+                settings.l1_ratio > 0 and settings.penalty in ("l1", "elasticnet"),
+                "penalty",
+                "None or 'l2' (or 'elasticnet' with l1_ratio=0): it needs the gradient of the "
+                "whole objective, which the l1 part lacks at 0; the update rules such as 'sgd' "
+                "handle it by a proximal step",
+                self.penalty,
+            ),
+        )
+        for refused, name, expected, given in refusals:
+            if refused:
+                raise ValueError(
+                    f"optimizer={LBFGS!r} needs {name}={expected}, got {name}={given!r}"
+                )
 
     def _checked_settings(self) -> tuple[_Settings, tuple[Any, ...]]:
         """_settings() and the hyperparameter values it checked. Those of the last committed
@@ -786,6 +848,12 @@ class _LinearModel(BaseEstimator):
     ) -> None:
         """fit (partial=False) and partial_fit (partial=True): check everything, then run."""
         settings, hyperparameters = self._checked_settings()
+        if partial and settings.lbfgs:
+            raise ValueError(
+                f"optimizer={LBFGS!r} runs full-batch iterations over the whole data set, which "
+                "partial_fit does not see; call fit, or use partial_fit with an update rule "
+                "such as 'sgd' or 'adam'"
+            )
         if partial and isinstance(self.schedule, str):
             raise ValueError(
                 f"schedule={self.schedule!r} anneals the step over the max_iter epochs of fit, "
@@ -889,6 +957,7 @@ class _LinearModel(BaseEstimator):
             run.averaging_from,
             validation_rows is not None,
             settings.on_nonfinite,
+            settings.lbfgs,
         )
         solver = run.solver
         skipped_before = solver.nonfinite_steps
@@ -984,7 +1053,7 @@ class _LinearModel(BaseEstimator):
         rule's, the step sizes (from "auto": the scaling) are fixed at the first call, and so
         is whether there are intercepts (the scaling centers only with them)."""
         learning_rate, schedule = self.learning_rate, self.schedule  # (compared, not copied)
-        if optim._estimator_rule_key(self.optimizer) != run.rule_key:
+        if optim._estimator_rule_key(_rule_optimizer(self.optimizer)) != run.rule_key:
             name, hyperparameters = run.rule_key
             earlier = ", ".join(f"{key}={value!r}" for key, value in hyperparameters)
             raise ValueError(
@@ -1126,6 +1195,8 @@ class _LinearModel(BaseEstimator):
                     f"The loss rose, from {losses[0]:.6g} in epoch 1 to {losses[-1]:.6g} in "
                     f"epoch {len(losses)}: try a smaller learning_rate (or learning_rate='auto')."
                 )
+            elif settings.lbfgs:  # (its line search sets the steps)
+                advice = "Increase max_iter."
             elif isinstance(self.schedule, str):  # "cosine": the step fell to 0 by max_iter
                 advice = (
                     f"Increase max_iter: schedule={self.schedule!r} anneals the step over all "
@@ -1305,7 +1376,18 @@ optimizer : str or descend.optim.Optimizer, default="sgd"
     ``descend.optim.OPTIMIZER_NAMES``), or a ``descend.optim`` instance
     such as ``descend.optim.Adam(betas=(0.8, 0.99))``, of which only the hyperparameters are
     used (its lr is replaced by the estimator's step size; its parameters and state are left
-    alone). For full-batch fits of an ill-conditioned problem, Nesterov momentum near 1 pays:
+    alone). "lbfgs" is not an update rule but a full-batch quasi-Newton method: each epoch is
+    one L-BFGS iteration (the last 10 curvature pairs, then a backtracking line search whose
+    first trial step along -g is η, later ones 1), from first-order information only. On
+    ill-conditioned full-batch problems it needs tens to hundreds of epochs where gradient
+    descent needs thousands: the default classifier (alpha=1e-4) on raw breast cancer, wine
+    and iris stops by ``tol`` after 181, 51 and 45 epochs, 4-8x sooner in time, where "sgd"
+    is still moving at max_iter=1000; with tol=1e-12 it comes within 1e-8 (relative) of the
+    optimal objective on every case of the correctness tests. It takes full batches only, no
+    schedule, no averaging, no l1 part (penalty None or "l2"), not on_nonfinite="skip" and not
+    partial_fit; an iteration never raises the objective, and the fit stops (converged) where
+    no lower objective exists to the precision of the loss. For the update rules on an
+    ill-conditioned full-batch problem, Nesterov momentum near 1 pays:
     on raw breast cancer (``LogisticRegression(alpha=1e-2, batch_size=None, tol=1e-15)``)
     "nesterov" is still 4e-5 (relative) above the optimal objective after 20000 epochs, while
     ``descend.optim.SGD(momentum=0.99, nesterov=True)`` stops within 2e-12 of it after 6526.

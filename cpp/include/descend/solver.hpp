@@ -16,6 +16,7 @@
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "optimizers/optimizer.hpp"
 #include "permutation.hpp"
 #include "progress.hpp"
+#include "quasi_newton.hpp"
 #include "random.hpp"
 #include "schedules.hpp"
 #include "tolerance.hpp"
@@ -71,6 +73,11 @@ struct SolverOptions {
     /// batch loss or gradient, theta, or for full batches the loss at its result) and the run
     /// goes on (see run_epochs).
     OnNonFinite on_nonfinite = OnNonFinite::stop;
+    /// Full-batch L-BFGS iterations (quasi_newton.hpp) instead of the update rule's steps: one
+    /// iteration an epoch, its first trial step along -g sized by the schedule's rate (later
+    /// ones by the curvature pairs). For full batches of a smooth objective (no l1 part), without
+    /// averaging or OnNonFinite::skip (its line search never accepts a NaN/Inf).
+    bool lbfgs = false;
 
     /// Steps of one epoch over `rows` training rows: one full batch, else ceil(rows / batch_size)
     /// batches (the last may be smaller).
@@ -95,6 +102,7 @@ struct SolverState {
     double best_validation_loss = std::numeric_limits<double>::infinity();
     std::vector<double> best_theta;      ///< empty until a validation loss was recorded
     std::vector<double> best_average;    ///< empty unless averaging
+    CurvaturePairs curvature;            ///< SolverOptions::lbfgs: the pairs so far
 };
 
 /// Row numbers of a data set: rows[0 .. count), or every row of the objective in order when
@@ -241,6 +249,11 @@ double data_loss_and_gradient(const Scaled<Penalized<Objective>, T>& scaled,
 /// previous epoch's loss again, NaN if none), and an epoch whose every step was undone is never
 /// quiet, so only max_iter ends a run that cannot move. One-row steps of plain SGD on a penalized linear loss run fused
 /// (solver_fused.hpp; not under skip): same rows, same order, same rates.
+/// Under SolverOptions::lbfgs each epoch is one L-BFGS iteration (lbfgs_iteration) in place of
+/// the rule's step (the rule and its state are not used); an iteration that finds no lower F
+/// even along steepest descent leaves theta as it is and ends the run (converged, whatever
+/// tol: theta is a minimum to the precision of F). Throws std::invalid_argument when lbfgs is
+/// asked for with mini-batches, averaging, OnNonFinite::skip or an l1 part in the penalty.
 /// After each recorded epoch, on_epoch(const EpochProgress<T>&) is called; false stops the
 /// run there, with status running (a stopping rule firing in that epoch takes precedence).
 template <class T, class Objective, class Callback = NoCallback>
@@ -263,6 +276,14 @@ Status run_epochs(const Objective& objective, const RowSet& train,
     T* const theta = iterate.theta;
     T* const average = iterate.average;
     const bool skip = options.on_nonfinite == OnNonFinite::skip;
+    const bool quasi_newton = options.lbfgs;
+    if (quasi_newton) {
+        if (!full_batch) throw std::invalid_argument("lbfgs: full batches only (batch_size 0)");
+        if (options.average > 0) throw std::invalid_argument("lbfgs: no averaging");
+        if (skip) throw std::invalid_argument("lbfgs: on_nonfinite 'stop' or 'raise' only");
+        if (l1_strength_of(objective) > 0.0)
+            throw std::invalid_argument("lbfgs: a smooth objective only (no l1 penalty part)");
+    }
 
     std::vector<double> grad_sum(p), validation_grad(validating ? p : 0);
     // (a float64 rule takes grad_sum itself: grad is the float32 copy)
@@ -274,7 +295,10 @@ Status run_epochs(const Objective& objective, const RowSet& train,
     // at the result of the last step of this call (which judged the step, and which the next
     // epoch starts from: recomputed after a slice boundary, to the same bits)
     std::vector<T> step_theta(skip ? p : 0), step_state(skip ? slots * p : 0);
-    std::vector<double> next_grad(skip && full_batch ? p : 0);
+    std::vector<double> next_grad((skip && full_batch) || quasi_newton ? p : 0);
+    // lbfgs: the line search's trial point and the direction
+    std::vector<T> trial(quasi_newton ? p : 0);
+    std::vector<double> direction(quasi_newton ? p : 0);
     bool carried = false;
     double carried_loss = 0.0;
     // The row numbers of the next steps, `chunk` at a time (the fused path: at least as many
@@ -318,6 +342,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
         if (!full_batch && shuffle) order.emplace(m, run.random);
         double weighted_loss = 0.0, rows_seen = 0.0, start_penalty = 0.0;
         bool finite = true;
+        bool stationary = false;  // lbfgs: no lower F found
         if (fused) {
             if constexpr (has_fused_sgd<Objective>::value) {
                 const std::int64_t first_step = run.step;
@@ -362,7 +387,22 @@ Status run_epochs(const Objective& objective, const RowSet& train,
             ++run.step;
             // the rule's own count: the steps it took (skipped ones are not)
             const std::int64_t rule_step = run.step - run.nonfinite_steps;
-            if (!skip) {
+            if (quasi_newton) {
+                finite = step_finite && all_finite(grad_sum.data(), p);
+                if (finite) {
+                    double f = loss + start_penalty, data_loss = loss;
+                    const auto evaluate = [&](const T* at, double* grad_at) {
+                        data_loss = data_loss_and_gradient(objective, batch_rows, count, at,
+                                                           grad_at, options.n_threads);
+                        return data_loss + penalty_at(objective, at);
+                    };
+                    stationary = !lbfgs_iteration(run.curvature, theta, grad_sum, f, lr, evaluate,
+                                                  trial, direction, next_grad);
+                    // the next epoch starts from the accepted point's loss and gradient
+                    carried_loss = stationary ? loss : data_loss;
+                    carried = true;
+                }
+            } else if (!skip) {
                 finite = step_finite;  // stop, raise: the epoch is undone below
                 optimizer_step(optimizer, lr, theta, step_grad, iterate.state, p, rule_step);
                 apply_proximal_step(objective, theta, lr);
@@ -471,6 +511,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
                         loss_tolerance(options.tol, run.previous_loss, epoch_loss);
         }
         run.no_change = quiet && !stuck ? run.no_change + 1 : 0;
+        if (stationary) run.no_change = std::max(run.no_change, options.n_iter_no_change);
         run.previous_loss = epoch_loss;
         if (run.no_change >= options.n_iter_no_change) {
             if (early_stopping) {

@@ -161,4 +161,16 @@ void apply_proximal_step(const Penalized<Objective>& objective, T* theta, double
     objective.proximal_step(theta, lr);
 }
 
+/// lambda_1, the weight of the l1 part in the objective: 0 without a penalty ...
+template <class Objective>
+double l1_strength_of(const Objective&) {
+    return 0.0;
+}
+
+/// ... and the penalty's for a Penalized one.
+template <class Objective>
+double l1_strength_of(const Penalized<Objective>& objective) {
+    return objective.penalty.l1_strength();
+}
+
 }  // namespace descend

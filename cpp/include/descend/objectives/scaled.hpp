@@ -168,4 +168,10 @@ void apply_proximal_step(const Scaled<Penalized<Objective>, T>& scaled, U* theta
                       lr / scaled.scaling.sigma(j));
 }
 
+/// lambda_1 of a penalized objective in internal coordinates: its penalty's.
+template <class Objective, class T>
+double l1_strength_of(const Scaled<Penalized<Objective>, T>& scaled) {
+    return scaled.objective.penalty.l1_strength();
+}
+
 }  // namespace descend

@@ -1,0 +1,156 @@
+"""optimizer="lbfgs": the estimators' full-batch quasi-Newton method (SolverOptions.lbfgs,
+cpp/include/descend/quasi_newton.hpp).
+
+Its accuracy against scipy's optimum of the same objective is in test_linear_correctness.py;
+here: what it refuses (naming the argument, before any work), that the classifiers which
+gradient descent leaves at max_iter converge with it in far fewer epochs, and that it keeps
+the estimators' contracts (float32, CSR, sample weights, warm_start, pickling, scikit-learn's
+clone and search).
+"""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import descend
+from descend.exceptions import ConvergenceWarning
+
+datasets = pytest.importorskip("sklearn.datasets")
+
+
+def _wine() -> tuple[np.ndarray, np.ndarray]:
+    return datasets.load_wine(return_X_y=True)
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        (dict(batch_size=16), "batch_size=16"),
+        (dict(schedule="cosine"), "schedule='cosine'"),
+        (dict(schedule=descend.schedules.InverseTime(0.1, 1.0)), "schedule=InverseTime"),
+        (dict(average=True), "average=True"),
+        (dict(on_nonfinite="skip"), "on_nonfinite='skip'"),
+        (dict(penalty="l1"), "penalty='l1'"),
+        (dict(penalty="elasticnet", l1_ratio=0.5), "penalty='elasticnet'"),
+    ],
+)
+def test_lbfgs_refuses_what_it_cannot_run_naming_the_argument(settings, named):
+    X, y = _wine()
+    model = descend.LogisticRegression(optimizer="lbfgs", **settings)
+    with pytest.raises(ValueError, match="optimizer='lbfgs' needs") as refused:
+        model.fit(X, y)
+    assert named in str(refused.value)
+    assert not hasattr(model, "coef_")
+
+
+def test_lbfgs_takes_elasticnet_without_an_l1_part_as_l2():
+    X, y = _wine()
+    ridge = descend.LogisticRegression(optimizer="lbfgs", penalty="l2", alpha=1e-3).fit(X, y)
+    mixed = descend.LogisticRegression(
+        optimizer="lbfgs", penalty="elasticnet", l1_ratio=0.0, alpha=1e-3
+    ).fit(X, y)
+    np.testing.assert_array_equal(mixed.coef_, ridge.coef_)
+
+
+def test_lbfgs_partial_fit_is_refused_and_changes_nothing():
+    X, y = _wine()
+    model = descend.LogisticRegression(optimizer="lbfgs")
+    with pytest.raises(ValueError, match="optimizer='lbfgs' runs full-batch iterations"):
+        model.partial_fit(X, y, classes=np.unique(y))
+    assert not hasattr(model, "coef_")
+
+
+def test_unknown_optimizer_message_lists_lbfgs():
+    with pytest.raises(ValueError, match="'lion', 'lbfgs' or a descend.optim optimizer"):
+        descend.LinearRegression(optimizer="bfgs").fit(np.ones((3, 1)), np.ones(3))
+
+
+@pytest.mark.parametrize("name", ["iris", "wine", "breast_cancer"])
+@pytest.mark.parametrize("standardized", [False, True])
+def test_lbfgs_converges_where_gradient_descent_stops_at_max_iter(name, standardized):
+    """The default classifier (alpha=1e-4 on nearly separable classes: condition numbers in the
+    tens of thousands) is still moving after 1000 gradient-descent epochs; L-BFGS stops by tol
+    in under 200 iterations, at a lower objective."""
+    X, y = getattr(datasets, f"load_{name}")(return_X_y=True)
+    if standardized:
+        X = (X - X.mean(axis=0)) / X.std(axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        quasi_newton = descend.LogisticRegression(optimizer="lbfgs").fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="did not converge in max_iter=1000"):
+        gradient_descent = descend.LogisticRegression(optimizer="sgd").fit(X, y)
+    assert quasi_newton.status_ == "converged"
+    assert quasi_newton.n_iter_ < 200
+    assert quasi_newton.loss_curve_[-1] < gradient_descent.loss_curve_[-1]
+    # an iteration never raises the objective (its line search accepts only a decrease)
+    assert np.all(np.diff(quasi_newton.loss_curve_) <= 0)
+
+
+def test_lbfgs_float32_fit_matches_the_float64_fit():
+    X, y = _wine()
+    settings = dict(optimizer="lbfgs", tol=1e-10)
+    wide = descend.LogisticRegression(**settings).fit(X, y)
+    narrow = descend.LogisticRegression(**settings).fit(X.astype(np.float32), y)
+    assert narrow.coef_.dtype == np.float32
+    np.testing.assert_allclose(
+        narrow.predict_proba(X.astype(np.float32)), wide.predict_proba(X), atol=1e-4
+    )
+
+
+def test_lbfgs_csr_fit_matches_the_dense_fit():
+    X, y = _wine()
+    X = np.where(np.abs(X - X.mean(axis=0)) < 0.3 * X.std(axis=0), 0.0, X)  # some zeros
+    settings = dict(optimizer="lbfgs", tol=1e-12, fit_intercept=True)
+    dense = descend.LogisticRegression(**settings).fit(X, y)
+    sparse = descend.LogisticRegression(**settings).fit(sp.csr_matrix(X), y)
+    # (not bit for bit: "auto" centers dense X only, so the two run in other coordinates)
+    np.testing.assert_allclose(sparse.predict_proba(X), dense.predict_proba(X), atol=1e-5)
+
+
+def test_lbfgs_sample_weights_equal_repeated_rows():
+    X, y = datasets.load_diabetes(return_X_y=True)
+    X, y = X[:80] * 100.0, y[:80]
+    counts = np.arange(80) % 3 + 1
+    settings = dict(optimizer="lbfgs", tol=1e-14, penalty="l2", alpha=1e-3)
+    weighted = descend.LinearRegression(**settings).fit(X, y, sample_weight=counts)
+    repeated = descend.LinearRegression(**settings).fit(
+        np.repeat(X, counts, axis=0), np.repeat(y, counts)
+    )
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(weighted.intercept_, repeated.intercept_, rtol=1e-8)
+
+
+def test_lbfgs_warm_start_from_its_optimum_stops_at_once():
+    X, y = _wine()
+    model = descend.LogisticRegression(optimizer="lbfgs", tol=1e-12, warm_start=True).fit(X, y)
+    first, loss = model.n_iter_, model.loss_curve_[-1]
+    probabilities = model.predict_proba(X)
+    model.fit(X, y)
+    assert model.status_ == "converged"
+    assert model.n_iter_ < first / 4
+    assert model.loss_curve_[0] == pytest.approx(loss, rel=1e-12)
+    assert model.loss_curve_[-1] <= model.loss_curve_[0]
+    np.testing.assert_allclose(model.predict_proba(X), probabilities, atol=1e-6)
+
+
+def test_lbfgs_model_pickles_and_refits_the_same():
+    X, y = _wine()
+    model = descend.LogisticRegression(optimizer="lbfgs").fit(X, y)
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict_proba(X), model.predict_proba(X))
+    np.testing.assert_array_equal(restored.fit(X, y).coef_, model.coef_)
+
+
+def test_lbfgs_works_under_clone_and_grid_search():
+    model_selection = pytest.importorskip("sklearn.model_selection")
+    base = pytest.importorskip("sklearn.base")
+    X, y = _wine()
+    model = descend.LogisticRegression(optimizer="lbfgs")
+    assert base.clone(model).get_params()["optimizer"] == "lbfgs"
+    search = model_selection.GridSearchCV(model, {"alpha": [1e-4, 1e-2]}, cv=3).fit(X, y)
+    assert search.best_score_ > 0.9
