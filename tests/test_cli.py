@@ -185,6 +185,26 @@ def test_fit_schedule_cosine_anneals_the_fit_and_is_saved_with_the_model(
     assert "--schedule: invalid choice: 'linear' (choose from 'cosine')" in capsys.readouterr().err
 
 
+def test_fit_optimizer_lbfgs_converges_and_is_saved_with_the_model(
+    tmp_path, regression_csv, capsys
+):
+    saved = tmp_path / "model.json"
+    status, out, _ = run_main(
+        capsys, "fit", regression_csv, "--target", "price", "--optimizer", "lbfgs", "--quiet",
+        "--save", saved,
+    )  # fmt: skip
+    assert status == 0, out
+    coefficients = [float(line.split()[1]) for line in out.splitlines()[-5:-1]]
+    assert coefficients == pytest.approx([INTERCEPT, *COEF], abs=0.01), out
+    assert json.loads(saved.read_text())["configuration"]["optimizer"] == "lbfgs"
+    status, out, err = run_main(
+        capsys, "fit", regression_csv, "--target", "price", "--optimizer", "lbfgs",
+        "--batch-size", "4",
+    )  # fmt: skip
+    assert status == 2
+    assert "optimizer='lbfgs' needs batch_size=None (full batches), got batch_size=4" in err
+
+
 def test_fit_features_option_selects_columns_and_plot_writes_a_png(
     tmp_path, regression_csv, capsys
 ):

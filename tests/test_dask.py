@@ -87,11 +87,17 @@ def _fit_both(client, params, X, y, weight):
     return local, model
 
 
-def _assert_same_fit(distributed_model, local_model):
+# The default optimizer runs L-BFGS on full batches, whose curvature pairs and line search
+# carry the rounding of the chunks' sums (added in another order than one pass over X) further
+# than a fixed step does.
+LBFGS_RTOL = 1e-7
+
+
+def _assert_same_fit(distributed_model, local_model, rtol=1e-10):
     for name in ("coef_", "intercept_"):
         got, want = getattr(distributed_model, name), getattr(local_model, name)
-        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(distributed_model.loss_curve_, local_model.loss_curve_, rtol=1e-10)
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=1e-12)
+    np.testing.assert_allclose(distributed_model.loss_curve_, local_model.loss_curve_, rtol=rtol)
     assert distributed_model.n_iter_ == local_model.n_iter_
     assert distributed_model.t_ == local_model.t_
 
@@ -151,7 +157,8 @@ def test_empty_chunks_are_skipped(client):
     arrays = [da.from_array(a, chunks=chunks + a.shape[1:]) for a in (X, y, weight)]
     params = dict(max_iter=20, tol=None)
     model = descend_dask.fit(descend.LinearRegression(**params), *arrays, client=client)
-    _assert_same_fit(model, descend.LinearRegression(**params).fit(X, y, sample_weight=weight))
+    local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
+    _assert_same_fit(model, local, rtol=LBFGS_RTOL)
 
 
 def test_a_chunk_of_classes_weighing_zero_is_fitted_as_by_fit(client):
@@ -255,7 +262,7 @@ def test_the_default_estimator_fits_on_a_cluster_as_on_one_machine(client):
     local = descend.LinearRegression().fit(X, y)
     model = descend_dask.fit(descend.LinearRegression(), *_dask(X, y), client=client)
     assert local.converged_ and model.converged_
-    _assert_same_fit(model, local)
+    _assert_same_fit(model, local, rtol=LBFGS_RTOL)
 
 
 @pytest.mark.parametrize("classes", [["no", "yes"], [3, 5, 7]])
@@ -264,12 +271,28 @@ def test_learning_rate_auto_logistic_regression_equals_the_single_machine_fit(
     client, classes, fit_intercept
 ):
     X, y, weight = _raw_data(classes)
-    params = dict(fit_intercept=fit_intercept, max_iter=30, tol=None)
+    # (gradient descent: 30 epochs of L-BFGS on raw data, mid-run, carry the chunks' rounding
+    # to 1e-5; see the next test for L-BFGS)
+    params = dict(optimizer="sgd", fit_intercept=fit_intercept, max_iter=30, tol=None)
     local = descend.LogisticRegression(**params).fit(X, y, sample_weight=weight)
     model = descend_dask.fit(
         descend.LogisticRegression(**params), *_dask(X, y, weight), client=client
     )
     _assert_same_fit(model, local)
+
+
+@pytest.mark.parametrize("classes", [["no", "yes"], [3, 5, 7]])
+def test_the_default_lbfgs_fit_on_a_cluster_converges_to_the_single_machine_fit(client, classes):
+    X, y, weight = _raw_data(classes)
+    params = dict(tol=1e-12)
+    local = descend.LogisticRegression(**params).fit(X, y, sample_weight=weight)
+    model = descend_dask.fit(
+        descend.LogisticRegression(**params), *_dask(X, y, weight), client=client
+    )
+    assert local.converged_ and model.converged_
+    assert model.n_iter_ < 200
+    np.testing.assert_allclose(model.predict_proba(X), local.predict_proba(X), atol=1e-6)
+    assert model.loss_curve_[-1] == pytest.approx(local.loss_curve_[-1], rel=1e-9)
 
 
 def test_warm_start_from_a_local_auto_fit_continues_from_the_callers_coefficients(client):
@@ -497,10 +520,6 @@ def test_misaligned_chunks_and_bad_input_are_refused_with_clear_errors(client):
             dy,
             client=client,
         )
-    lbfgs = descend.LinearRegression(optimizer="lbfgs")
-    with pytest.raises(ValueError, match="optimizer: descend.dask.fit does not run 'lbfgs'"):
-        descend_dask.fit(lbfgs, dX, dy, client=client)
-    assert not hasattr(lbfgs, "coef_")
     bad = X.copy()
     bad[250, 2] = np.nan
     with pytest.raises(ValueError, match="NaN"):

@@ -154,3 +154,44 @@ def test_lbfgs_works_under_clone_and_grid_search():
     assert base.clone(model).get_params()["optimizer"] == "lbfgs"
     search = model_selection.GridSearchCV(model, {"alpha": [1e-4, 1e-2]}, cv=3).fit(X, y)
     assert search.best_score_ > 0.9
+
+
+@pytest.mark.parametrize(
+    ("settings", "runs"),
+    [
+        ({}, "lbfgs"),
+        (dict(penalty=None), "lbfgs"),
+        (dict(penalty="elasticnet", l1_ratio=0.0), "lbfgs"),
+        (dict(early_stopping=True), "lbfgs"),
+        (dict(batch_size=32), "sgd"),
+        (dict(learning_rate=1e-7), "sgd"),
+        (dict(penalty="l1"), "sgd"),
+        (dict(schedule="cosine"), "sgd"),
+        (dict(average=True), "sgd"),
+        (dict(on_nonfinite="skip"), "sgd"),
+    ],
+)
+def test_the_default_optimizer_runs_lbfgs_where_it_applies_and_sgd_elsewhere(settings, runs):
+    X, y = _wine()
+    settings = dict(max_iter=20, tol=None, random_state=0, **settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        default = descend.LogisticRegression(**settings).fit(X, y)
+        named = descend.LogisticRegression(optimizer=runs, **settings).fit(X, y)
+    assert descend.LogisticRegression().get_params()["optimizer"] == "auto"
+    np.testing.assert_array_equal(default.coef_, named.coef_)
+    np.testing.assert_array_equal(default.loss_curve_, named.loss_curve_)
+
+
+def test_the_default_optimizer_partial_fit_runs_sgd_and_continues_a_default_fit():
+    X, y = _wine()
+    classes = np.unique(y)
+    default = descend.LogisticRegression().partial_fit(X, y, classes=classes)
+    plain = descend.LogisticRegression(optimizer="sgd").partial_fit(X, y, classes=classes)
+    np.testing.assert_array_equal(default.coef_, plain.coef_)
+    fitted = descend.LogisticRegression().fit(X, y)  # L-BFGS
+    loss = fitted.loss_curve_[-1]
+    fitted.partial_fit(X, y)  # an epoch of gradient descent from where L-BFGS stopped
+    assert fitted.n_iter_ == len(fitted.loss_curve_)
+    assert fitted.loss_curve_[-1] <= loss
+    assert fitted.loss_curve_[-1] == pytest.approx(loss, rel=1e-4)

@@ -1015,20 +1015,22 @@ def test_float32_x_with_targets_beyond_float32_names_the_range_not_nan(rng):
 
 
 @pytest.mark.parametrize("cls", [descend.LinearRegression, descend.LogisticRegression])
-def test_n_threads_gives_the_same_bits_for_the_same_count(cls):
+@pytest.mark.parametrize(("optimizer", "rtol"), [("sgd", 1e-9), ("lbfgs", 1e-5)])
+def test_n_threads_gives_the_same_bits_for_the_same_count(cls, optimizer, rtol):
     rng = np.random.default_rng(3)
     X = rng.standard_normal((3000, 20))
     y = X @ rng.standard_normal(20) + 0.1 * rng.standard_normal(3000)
     if cls is descend.LogisticRegression:
         y = (y > 0).astype(int)
-    settings = dict(batch_size=None, max_iter=30, tol=None, random_state=0)
+    settings = dict(optimizer=optimizer, batch_size=None, max_iter=30, tol=None, random_state=0)
     fits = {n: [cls(n_threads=n, **settings).fit(X, y) for _ in range(2)] for n in (1, 2, 3)}
     for n, (first, again) in fits.items():
         assert first.get_params()["n_threads"] == n
         np.testing.assert_array_equal(first.coef_, again.coef_)
         np.testing.assert_array_equal(first.intercept_, again.intercept_)
-        # other thread counts sum in other blocks: the same fit up to rounding
-        np.testing.assert_allclose(first.coef_, fits[1][0].coef_, rtol=1e-9, atol=1e-12)
+        # other thread counts sum in other blocks: the same fit up to rounding (which L-BFGS's
+        # curvature pairs carry further, mid-run on separable classes: 3e-7)
+        np.testing.assert_allclose(first.coef_, fits[1][0].coef_, rtol=rtol, atol=1e-12)
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, "2", True])

@@ -306,12 +306,12 @@ def _save_plot(models: dict[str, Any], path: str, out: TextIO) -> None:
 
 
 def _check_optimizer(flag: str, name: str) -> None:
-    from .optim import OPTIMIZER_NAMES
+    from .linear_model import OPTIMIZER_CHOICES
 
-    if name not in OPTIMIZER_NAMES:
+    if name not in OPTIMIZER_CHOICES:
         raise UsageError(
             f"{flag}: unknown optimizer {name!r}; optimizer must be one of "
-            f"{', '.join(OPTIMIZER_NAMES)}"
+            f"{', '.join(OPTIMIZER_CHOICES)}"
         )
 
 
@@ -580,7 +580,8 @@ def _fit_options(parser: argparse.ArgumentParser, optimizer: bool = True) -> Non
     )
     if optimizer:
         parser.add_argument(
-            "--optimizer", help="update rule, e.g. sgd, momentum, adam (default: the estimator's)"
+            "--optimizer",
+            help="update rule, e.g. sgd, momentum, adam, or lbfgs (default: auto, the estimator's)",
         )
     parser.add_argument(
         "--lr",

@@ -51,6 +51,7 @@ from .linear_model import (
     LogisticRegression,
     _bar_wanted,
     _FitState,
+    _rule_optimizer,
     _run_schedule,
 )
 
@@ -528,12 +529,6 @@ def fit(
     settings = estimator._settings()
     if settings.validation_fraction is not None:
         raise ValueError("early_stopping: descend.dask.fit does not hold out rows; got True")
-    if settings.lbfgs:
-        raise ValueError(
-            "optimizer: descend.dask.fit does not run 'lbfgs' (each trial of its line search "
-            "would be a round trip over every chunk); use an update rule such as 'sgd' or "
-            "'adam', got 'lbfgs'"
-        )
     if settings.on_nonfinite == "skip" and settings.batch_size is None:
         raise ValueError(
             "on_nonfinite: descend.dask.fit takes 'skip' with batch_size only (a skipped "
@@ -644,7 +639,7 @@ def _fit_on(
         lr = float(estimator.schedule(0))
     else:
         lr = float(estimator.learning_rate)
-    rule = optim._estimator_rule(estimator.optimizer, lr)
+    rule = optim._estimator_rule(_rule_optimizer(estimator.optimizer), lr)  # "auto": "sgd"
     schedule = _run_schedule(
         estimator.schedule, lr, settings.batch_size, settings.max_iter, n_samples
     )
@@ -669,6 +664,7 @@ def _fit_on(
         average=run.averaging_from,
         # "raise" ends the loop as "stop" does; estimator._warn then raises, as after fit
         on_nonfinite="skip" if settings.on_nonfinite == "skip" else "stop",
+        lbfgs=settings.lbfgs,
     )
     kernel = (loss, float(getattr(estimator, "epsilon", 0.1)), settings.fit_intercept)
     with Progress(
@@ -710,7 +706,9 @@ def _run_epochs(
     the end of each epoch).
 
     Full batch: each epoch, the sums of all rows at theta (one round trip), then the epoch's
-    step in C++ (``_core.fit_linear_from_sums``). Mini-batches: the C++ loop
+    step in C++ (``_core.fit_linear_from_sums``); for L-BFGS (settings.lbfgs), the remote loop
+    below over full batches, whose line search asks for the sums at each trial point (a round
+    trip each). Mini-batches: the C++ loop
     (``_core.fit_linear_remote``) picks each step's rows as ``estimator.fit`` does (its
     shuffled permutation or draws with replacement, from the run's seeded generator), and each
     step sends theta and the batch's row numbers to every actor, which return the sums of the
@@ -750,7 +748,10 @@ def _run_epochs(
             schedule=run.schedule_core, options=options, solver_state=run.solver,
         )  # fmt: skip
 
-    epoch = full_batch_epoch if settings.batch_size is None else mini_batch_epoch
+    # (L-BFGS's line search asks for the sums at its trial points: the remote loop's callable)
+    epoch = (
+        full_batch_epoch if settings.batch_size is None and not settings.lbfgs else mini_batch_epoch
+    )
     while True:
         losses = epoch()
         estimator._report(run, losses, [])

@@ -143,11 +143,18 @@ _NAMED_RULES = threading.local()
 #: Its fits run the loop with plain SGD's rule, which it never steps (and which keeps no
 #: state): so its rule, and the rule key partial_fit and pickles compare, are "sgd"'s.
 LBFGS = "lbfgs"
+#: The default optimizer: "lbfgs" for the fits it can run with learning_rate="auto" (full
+#: batches of a smooth objective, no schedule, no averaging, not on_nonfinite="skip"; fit, not
+#: partial_fit or descend.dask.fit), plain "sgd" for the others.
+AUTO = "auto"
+#: Every optimizer name the estimators take.
+OPTIMIZER_CHOICES: tuple[str, ...] = (AUTO, *optim.OPTIMIZER_NAMES, LBFGS)
 
 
 def _rule_optimizer(optimizer: object) -> object:
-    """The optimizer whose rule a fit with `optimizer` carries: "sgd" for "lbfgs", else itself."""
-    return "sgd" if isinstance(optimizer, str) and optimizer == LBFGS else optimizer
+    """The optimizer whose rule a fit with `optimizer` carries: "sgd" for "lbfgs" and "auto",
+    else itself."""
+    return "sgd" if isinstance(optimizer, str) and optimizer in (LBFGS, AUTO) else optimizer
 
 
 def _compiled_rule(optimizer: object) -> Any:
@@ -161,7 +168,7 @@ def _compiled_rule(optimizer: object) -> Any:
     rule = rules.get(optimizer)
     if rule is None:
         if optimizer not in optim.OPTIMIZER_NAMES:
-            names = ", ".join(map(repr, (*optim.OPTIMIZER_NAMES, LBFGS)))
+            names = ", ".join(map(repr, OPTIMIZER_CHOICES))
             raise ValueError(
                 f"optimizer must be one of {names} or a descend.optim optimizer (e.g. "
                 f"descend.optim.Adam(betas=(0.8, 0.99))), got {optimizer!r}"
@@ -563,7 +570,9 @@ class _Settings(NamedTuple):
     on_nonfinite: str
     fit_intercept: bool
     rule: Any  # the compiled update rule (_compiled_rule; lr still to be set)
-    lbfgs: bool = False  # optimizer="lbfgs": full-batch L-BFGS iterations, not rule steps
+    # fit runs full-batch L-BFGS iterations, not rule steps: optimizer="lbfgs", or "auto" where
+    # lbfgs applies (partial_fit and descend.dask.fit run "auto" as "sgd")
+    lbfgs: bool = False
     n_threads: int | None = None
     # What the fit derives from the checked values (worked out once with them):
     learning_rate: float | None = None  # the step size given; None for "auto"
@@ -589,7 +598,7 @@ class _LinearModel(BaseEstimator):
         *,
         alpha: float = 1e-4,
         l1_ratio: float = 0.15,
-        optimizer: Any = "sgd",
+        optimizer: Any = AUTO,
         learning_rate: str | float = "auto",
         schedule: Schedule | Literal["cosine"] | None = None,
         batch_size: int | None = None,
@@ -691,17 +700,24 @@ class _LinearModel(BaseEstimator):
             n_threads=_optional_int("n_threads", self.n_threads),
             learning_rate=learning_rate,
             auto_step_size=auto and (self.schedule is None or named),
-            lbfgs=isinstance(self.optimizer, str) and self.optimizer == LBFGS,
         )
-        if checked.lbfgs:
-            self._check_lbfgs(checked)
+        if isinstance(self.optimizer, str) and self.optimizer in (LBFGS, AUTO):
+            conflicts = self._lbfgs_conflicts(checked)
+            if conflicts and self.optimizer == LBFGS:
+                name, expected, given = conflicts[0]
+                raise ValueError(
+                    f"optimizer={LBFGS!r} needs {name}={expected}, got {name}={given!r}"
+                )
+            # "auto" with a numeric learning_rate: a step size asked for, so a step-size rule
+            checked = checked._replace(lbfgs=not conflicts and checked.learning_rate is None)
         return checked._replace(defers_finite_check=self._defers_finite_check(checked))
 
-    def _check_lbfgs(self, settings: _Settings) -> None:
-        """Refuse what optimizer="lbfgs" cannot run: its iterations are full-batch, its line
-        search sets every step (the first trial step aside: learning_rate) and never accepts a
-        NaN/Inf, and it needs the objective's gradient everywhere (no l1 part)."""
-        refusals = (
+    def _lbfgs_conflicts(self, settings: _Settings) -> list[tuple[str, str, object]]:
+        """The settings optimizer="lbfgs" cannot run, as (name, what it needs, value given):
+        its iterations are full-batch, its line search sets every step (the first trial step
+        aside: learning_rate) and never accepts a NaN/Inf, and it needs the objective's
+        gradient everywhere (no l1 part). "lbfgs" refuses the first; "auto" runs "sgd" if any."""
+        conditions = (
             (settings.batch_size is not None, "batch_size", "None (full batches)", self.batch_size),
             (
                 self.schedule is not None,
@@ -730,11 +746,7 @@ class _LinearModel(BaseEstimator):
                 self.penalty,
             ),
         )
-        for refused, name, expected, given in refusals:
-            if refused:
-                raise ValueError(
-                    f"optimizer={LBFGS!r} needs {name}={expected}, got {name}={given!r}"
-                )
+        return [(name, expected, given) for refused, name, expected, given in conditions if refused]
 
     def _checked_settings(self) -> tuple[_Settings, tuple[Any, ...]]:
         """_settings() and the hyperparameter values it checked. Those of the last committed
@@ -848,7 +860,7 @@ class _LinearModel(BaseEstimator):
     ) -> None:
         """fit (partial=False) and partial_fit (partial=True): check everything, then run."""
         settings, hyperparameters = self._checked_settings()
-        if partial and settings.lbfgs:
+        if partial and isinstance(self.optimizer, str) and self.optimizer == LBFGS:
             raise ValueError(
                 f"optimizer={LBFGS!r} runs full-batch iterations over the whole data set, which "
                 "partial_fit does not see; call fit, or use partial_fit with an update rule "
@@ -957,7 +969,7 @@ class _LinearModel(BaseEstimator):
             run.averaging_from,
             validation_rows is not None,
             settings.on_nonfinite,
-            settings.lbfgs,
+            settings.lbfgs and not partial,
         )
         solver = run.solver
         skipped_before = solver.nonfinite_steps
@@ -1369,24 +1381,29 @@ alpha : float, default=1e-4
 l1_ratio : float, default=0.15
     The elastic-net mixing, in [0, 1]: R(w) = l1_ratio |w|₁ + (1 - l1_ratio) |w|²/2.
     Used only with penalty="elasticnet".
-optimizer : str or descend.optim.Optimizer, default="sgd"
-    The update rule, by name: "sgd" (θ ← θ - η g), "momentum" (SGD with momentum 0.9),
-    "nesterov" (with Nesterov momentum 0.9), "adagrad", "rmsprop", "adam", "adamw", "nadam",
-    "radam", "adamax", "lion" (each with torch.optim's defaults; the list is
-    ``descend.optim.OPTIMIZER_NAMES``), or a ``descend.optim`` instance
-    such as ``descend.optim.Adam(betas=(0.8, 0.99))``, of which only the hyperparameters are
-    used (its lr is replaced by the estimator's step size; its parameters and state are left
-    alone). "lbfgs" is not an update rule but a full-batch quasi-Newton method: each epoch is
-    one L-BFGS iteration (the last 10 curvature pairs, then a backtracking line search whose
-    first trial step along -g is η, later ones 1), from first-order information only. On
-    ill-conditioned full-batch problems it needs tens to hundreds of epochs where gradient
-    descent needs thousands: the default classifier (alpha=1e-4) on raw breast cancer, wine
-    and iris stops by ``tol`` after 181, 51 and 45 epochs, 4-8x sooner in time, where "sgd"
-    is still moving at max_iter=1000; with tol=1e-12 it comes within 1e-8 (relative) of the
-    optimal objective on every case of the correctness tests. It takes full batches only, no
-    schedule, no averaging, no l1 part (penalty None or "l2"), not on_nonfinite="skip" and not
-    partial_fit; an iteration never raises the objective, and the fit stops (converged) where
-    no lower objective exists to the precision of the loss. For the update rules on an
+optimizer : str or descend.optim.Optimizer, default="auto"
+    "auto" runs "lbfgs" (below) where it can: ``fit`` and ``descend.dask.fit`` with
+    learning_rate="auto", full batches, penalty None or "l2", no schedule, no averaging and
+    on_nonfinite not "skip"; and "sgd" everywhere else (mini-batches, an l1 part, a schedule,
+    a numeric learning_rate, ``partial_fit``). The update rules, by name: "sgd"
+    (θ ← θ - η g), "momentum" (SGD with momentum 0.9), "nesterov" (with Nesterov momentum
+    0.9), "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "lion" (each
+    with torch.optim's defaults; the list is ``descend.optim.OPTIMIZER_NAMES``), or a
+    ``descend.optim`` instance such as ``descend.optim.Adam(betas=(0.8, 0.99))``, of which
+    only the hyperparameters are used (its lr is replaced by the estimator's step size; its
+    parameters and state are left alone). "lbfgs" is not an update rule but a full-batch
+    quasi-Newton method: each epoch is one L-BFGS iteration (the last 10 curvature pairs,
+    then a backtracking line search whose first trial step along -g is η, later ones 1), from
+    first-order information only. On ill-conditioned full-batch problems it needs tens to
+    hundreds of epochs where gradient descent needs thousands: the default classifier
+    (alpha=1e-4) on raw breast cancer, wine and iris stops by ``tol`` after 181, 51 and 45
+    epochs, 4-8x sooner in time, where "sgd" is still moving at max_iter=1000; with
+    tol=1e-12 it comes within 1e-8 (relative) of the optimal objective on every case of the
+    correctness tests. It takes full batches only, no schedule, no averaging, no l1 part,
+    not on_nonfinite="skip" and not partial_fit (each refused by name); an iteration never
+    raises the objective, and the fit stops (converged, even with tol=None) where no lower
+    objective exists to the precision of the loss. ``descend.dask.fit`` runs its line search
+    with a round trip to the workers per trial point. For the update rules on an
     ill-conditioned full-batch problem, Nesterov momentum near 1 pays:
     on raw breast cancer (``LogisticRegression(alpha=1e-2, batch_size=None, tol=1e-15)``)
     "nesterov" is still 4e-5 (relative) above the optimal objective after 20000 epochs, while
@@ -1397,7 +1414,8 @@ learning_rate : "auto" or float, default="auto"
     centered (dense X with an intercept) and scaled to unit spread, X itself never copied or
     changed: the weighted column moments come from one pass over X in C++, and coef_ and
     intercept_ are reported in your units. In those coordinates it picks η from the data: for
-    "sgd", "momentum" and "nesterov" η = 1/L for the full batch and (1 - momentum)/L_b for
+    "sgd", "momentum", "nesterov" (and "lbfgs"'s first trial step) η = 1/L for the full batch
+    and (1 - momentum)/L_b for
     batches of ``batch_size`` rows, L the smoothness of the objective (power iterations in C++)
     and L_b its expected smoothness for such batches; for the adaptive rules η = 0.1 · rms(y) ·
     sqrt(batch_size / n_samples) (rms(y) = 1 for classifiers). So raw data (features in the
@@ -1419,7 +1437,8 @@ schedule : None, "cosine" or descend.schedules object, default=None
     (which hears every epoch's training loss); it overrides ``learning_rate`` and works in
     your units. The estimator uses a copy: the object passed is never changed.
 batch_size : int or None, default=None
-    Rows per step: None for the full batch (gradient descent: one step per epoch), 1 for
+    Rows per step: None for the full batch (one step per epoch: L-BFGS under the default
+    optimizer="auto", gradient descent under "sgd"), 1 for
     stochastic gradient descent, k for mini-batches of k rows. At a constant step (a float
     learning_rate, or "auto") stochastic and mini-batch fits do not settle at the optimum
     but wander around it, and their epoch loss may keep changing by more than ``tol`` until
@@ -1511,11 +1530,12 @@ optimizer "momentum", "nesterov" or an adaptive rule raises a ValueError naming 
 ``partial_fit`` runs one epoch over the rows it is given, carrying the optimizer state, the
 schedule's position and the random generator from call to call (``max_iter``, ``tol`` and
 early stopping do not apply to it): k calls on the same rows equal ``fit`` with
-``max_iter=k, tol=None``, bit for bit. The optimizer, ``learning_rate`` and ``schedule``
-stay those of the first call (another value of any of them is refused with a ValueError:
-the optimizer state is that rule's, and the step sizes are fixed at the first call; ``fit``
-starts over, with ``warm_start=True`` from the parameters reached); the feature names too.
-A pickled estimator keeps all of it.
+``max_iter=k, tol=None``, bit for bit (for an update rule: with the default
+optimizer="auto", a full-batch ``fit`` runs L-BFGS where ``partial_fit`` runs "sgd"). The
+optimizer, ``learning_rate`` and ``schedule`` stay those of the first call (another value of
+any of them is refused with a ValueError: the optimizer state is that rule's, and the step
+sizes are fixed at the first call; ``fit`` starts over, with ``warm_start=True`` from the
+parameters reached); the feature names too. A pickled estimator keeps all of it.
 
 Ctrl-C during ``fit`` or ``partial_fit`` stops the C++ loop at the end of its current time
 slice (about 0.1 s, whole epochs): the estimator is left fitted with the epochs finished so
