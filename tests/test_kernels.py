@@ -431,6 +431,47 @@ def test_missing_state_arrays_are_refused():
         _core.adam_step(p, g, [m], 1, _core.Adam())
 
 
+def _read_only(a):
+    a = a.copy()
+    a.flags.writeable = False
+    return a
+
+
+@pytest.mark.parametrize(
+    ("spoil", "error", "match"),
+    [
+        (lambda a: a.astype(np.float32), TypeError, "expected dtype float64"),
+        (lambda a: a[:2], ValueError, r"expected shape \(4, 3\)"),
+        (lambda a: np.zeros((4, 6))[:, ::2], ValueError, "expected a C-contiguous array"),
+        (_read_only, ValueError, "expected a writeable array"),
+    ],
+)
+def test_a_state_array_the_rule_does_not_keep_is_still_checked(spoil, error, match):
+    """An SGD momentum_buffer given while momentum is 0, and Adam's max_exp_avg_sq without
+    amsgrad, go unused; a wrong one is refused as a used one would be (naming it), before any
+    array changes; a right one is accepted and left as it was."""
+    p, g, m, v = adam_arrays()
+    buffer = spoil(np.zeros((4, 3)))
+    before = [a.copy() for a in (p, g, m, v)]
+    with pytest.raises(error, match=f"momentum_buffer: {match}"):
+        kernels.sgd_step(p, g, buffer, 1)
+    with pytest.raises(error, match=f"max_exp_avg_sq: {match}"):
+        kernels.adam_step(p, g, m, v, 1, max_exp_avg_sq=buffer)
+    for a, b in zip((p, g, m, v), before, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_an_unused_state_array_sharing_memory_is_refused_and_a_good_one_left_alone():
+    p, g, m, v = adam_arrays()
+    with pytest.raises(ValueError, match="momentum_buffer.*param|param.*momentum_buffer"):
+        kernels.sgd_step(p, g, p, 1)  # the buffer is the parameter itself
+    buffer = np.full((4, 3), 7.0)
+    expected = p - 0.01 * g
+    kernels.sgd_step(p, g, buffer, 1, lr=0.01)
+    np.testing.assert_array_equal(p, expected)
+    assert np.all(buffer == 7.0)
+
+
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 @pytest.mark.parametrize("where", [0, 500, 1032])
 def test_check_finite_refuses_a_non_finite_gradient_before_any_write(bad, where):

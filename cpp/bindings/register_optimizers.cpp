@@ -199,12 +199,13 @@ void* companion_data(const py::handle& obj, const ArgName& name, const py::array
 }
 
 /// Checks a parameter, its gradient (none if `grad_obj` is a null handle: a StepPlan takes the
-/// gradients later) and its `slots` state arrays; returns their update. `state_item(k)` gives
-/// state array k and `state_name(k)` its name.
+/// gradients later) and its `slots` state arrays, then `unused` more arrays given for state the
+/// rule does not keep with its hyperparameters (checked like state arrays, never handed to the
+/// rule); returns their update. `state_item(k)` gives array k and `state_name(k)` its name.
 template <class StateItem, class StateName>
 Update checked_update(const py::handle& param_obj, const ArgName& param_name,
                       const py::handle& grad_obj, const ArgName& grad_name, std::size_t slots,
-                      StateItem state_item, StateName state_name) {
+                      StateItem state_item, StateName state_name, std::size_t unused = 0) {
     py::array param = ndarray_arg(param_obj, param_name);
     Update u;
     u.f64 = float64_array(param, param_name);
@@ -214,9 +215,10 @@ Update checked_update(const py::handle& param_obj, const ArgName& param_name,
     if (grad_obj) {
         u.grad = companion_data(grad_obj, grad_name, param, u.f64, param_name, false, u.owners[1]);
     }
-    for (std::size_t k = 0; k < slots; ++k) {
-        u.state[k] = companion_data(state_item(k), state_name(k), param, u.f64, param_name, true,
+    for (std::size_t k = 0; k < slots + unused; ++k) {
+        void* data = companion_data(state_item(k), state_name(k), param, u.f64, param_name, true,
                                     u.owners[2 + k]);
+        if (k < slots) u.state[k] = data;
     }
     u.owners[0] = std::move(param);
     return u;
@@ -297,10 +299,13 @@ const Rule& rule_arg(const py::handle& obj, const char* name) {
 // ------------------------------------------------------------------ kernels
 
 /// One step of `rule` on one parameter array with its gradient and state arrays.
+/// `unused`: None, or a dict of the arrays given for state this rule does not keep (by the
+/// argument's name), which are checked as state arrays are (dtype, shape, layout, writeable,
+/// no shared memory) but not used.
 template <class Rule>
 void step_one(const py::handle& param, const py::handle& grad, const py::handle& state,
               std::int64_t step, const py::handle& rule_obj, bool check_finite,
-              const py::handle& n_threads_obj) {
+              const py::handle& n_threads_obj, const py::handle& unused) {
     const std::size_t n_threads = checked_n_threads(n_threads_obj);
     const Rule rule = rule_arg<Rule>(rule_obj, "rule");  // a copy: the object may go away
     validate_rule(rule, -1);
@@ -317,15 +322,31 @@ void step_one(const py::handle& param, const py::handle& grad, const py::handle&
         throw py::value_error("state: expected " + std::to_string(slots) + " arrays (" + expected +
                               "), got " + std::to_string(given));
     }
+    std::vector<std::string> unused_names;
+    std::vector<py::handle> unused_arrays;
+    if (!unused.is_none()) {
+        if (!PyDict_Check(unused.ptr()))
+            throw py::type_error("unused: expected None or a dict of arrays by name, got " +
+                                 type_name(unused));
+        for (const auto item : py::reinterpret_borrow<py::dict>(unused)) {
+            unused_names.push_back(py::str(item.first));
+            unused_arrays.push_back(item.second);
+        }
+    }
+    if (slots + unused_arrays.size() > max_state_slots)
+        throw py::value_error("unused: expected at most " + std::to_string(max_state_slots - slots) +
+                              " arrays, got " + std::to_string(unused_arrays.size()));
+    const auto name_of = [&](std::size_t k) {
+        return k < slots ? std::string(rule.state_name(k)) : unused_names[k - slots];
+    };
     std::vector<Update> updates{checked_update(
         param, ArgName{"param"}, grad, ArgName{"grad"}, slots,
-        [&](std::size_t k) { return py::handle(items[k]); },
-        [&](std::size_t k) { return ArgName{rule.state_name(k)}; })};
+        [&](std::size_t k) { return k < slots ? py::handle(items[k]) : unused_arrays[k - slots]; },
+        [&](std::size_t k) { return ArgName{k < slots ? rule.state_name(k) : unused_names[k - slots].c_str()}; },
+        unused_arrays.size())};
     updates[0].step = step;
     check_updates_separate(updates, [&](std::size_t, std::size_t slot) {
-        return slot == 0 ? std::string("param")
-               : slot == 1 ? std::string("grad")
-                           : std::string(rule.state_name(slot - 2));
+        return slot == 0 ? std::string("param") : slot == 1 ? std::string("grad") : name_of(slot - 2);
     });
     if (check_finite) check_grads_finite(updates, [](std::size_t) { return ArgName{"grad"}; });
     py::gil_scoped_release release;
@@ -803,8 +824,11 @@ template <class Rule>
 void def_kernels(py::module_& m, const std::string& name) {
     m.def((name + "_step").c_str(), &step_one<Rule>, "param"_a, "grad"_a, "state"_a, "step"_a,
           "rule"_a, "check_finite"_a = false, "n_threads"_a = py::none(),
+          "unused"_a = py::none(),
           "One step in place on param and its state arrays (a list, in rule.state_names "
-          "order); `step` is the number of this step, 1 for the first." DESCEND_THREADS_DOC);
+          "order); `step` is the number of this step, 1 for the first. unused: None or a dict "
+          "of arrays given for state the rule does not keep (by name), checked as state "
+          "arrays are and left alone." DESCEND_THREADS_DOC);
     m.def((name + "_step_groups").c_str(), &step_groups<Rule>, "groups"_a, "grads"_a,
           "counter"_a, "check_finite"_a = false, "n_threads"_a = py::none(),
           "One step of every parameter group in place: groups is a list of tuples "

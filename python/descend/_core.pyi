@@ -684,6 +684,7 @@ def adagrad_step(
     rule: typing.Any,
     check_finite: bool = False,
     n_threads: typing.Any = None,
+    unused: typing.Any = None,
 ) -> None: ...
 def adagrad_step_groups(
     groups: typing.Any,
@@ -700,6 +701,7 @@ def adam_step(
     rule: typing.Any,
     check_finite: bool = False,
     n_threads: typing.Any = None,
+    unused: typing.Any = None,
 ) -> None: ...
 def adam_step_groups(
     groups: typing.Any,
@@ -716,6 +718,7 @@ def adamax_step(
     rule: typing.Any,
     check_finite: bool = False,
     n_threads: typing.Any = None,
+    unused: typing.Any = None,
 ) -> None: ...
 def adamax_step_groups(
     groups: typing.Any,
@@ -732,6 +735,7 @@ def adamw_step(
     rule: typing.Any,
     check_finite: bool = False,
     n_threads: typing.Any = None,
+    unused: typing.Any = None,
 ) -> None: ...
 def adamw_step_groups(
     groups: typing.Any,
@@ -842,6 +846,7 @@ def lion_step(
     rule: typing.Any,
     check_finite: bool = False,
     n_threads: typing.Any = None,
+    unused: typing.Any = None,
 ) -> None: ...
 def lion_step_groups(
     groups: typing.Any,
@@ -870,6 +875,7 @@ def nadam_step(
     rule: typing.Any,
     check_finite: bool = False,
     n_threads: typing.Any = None,
+    unused: typing.Any = None,
 ) -> None: ...
 def nadam_step_groups(
     groups: typing.Any,
@@ -890,6 +896,7 @@ def radam_step(
     rule: typing.Any,
     check_finite: bool = False,
     n_threads: typing.Any = None,
+    unused: typing.Any = None,
 ) -> None: ...
 def radam_step_groups(
     groups: typing.Any,
@@ -906,6 +913,7 @@ def rmsprop_step(
     rule: typing.Any,
     check_finite: bool = False,
     n_threads: typing.Any = None,
+    unused: typing.Any = None,
 ) -> None: ...
 def rmsprop_step_groups(
     groups: typing.Any,
@@ -925,6 +933,7 @@ def sgd_step(
     rule: typing.Any,
     check_finite: bool = False,
     n_threads: typing.Any = None,
+    unused: typing.Any = None,
 ) -> None: ...
 def sgd_step_groups(
     groups: typing.Any,

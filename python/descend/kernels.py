@@ -11,12 +11,14 @@ Update steps (``sgd_step``, ``adam_step``, ...): for code that keeps its own opt
 Each function takes the parameter, its gradient, the state arrays of the rule (same dtype and
 shape as the parameter, C-contiguous, writeable; start them at zero) and ``step``, the number
 of this step (1 for the first), and updates the parameter and the state arrays in place in one
-fused C++ loop. Hyperparameters are keyword-only with the names and defaults of
-``torch.optim``. ``n_threads`` (None or an int >= 1) splits the update into blocks of
-consecutive elements run on that many threads, with the GIL released; the rules are
-elementwise, so the results are the same bits for any ``n_threads``. None, the default, uses
-every processor on arrays of at least ``descend.show_config()["parallel_min_elements"]``
-elements and one thread below.
+fused C++ loop. A state array the rule does not keep with the hyperparameters given (a
+``momentum_buffer`` while momentum is 0, ``max_exp_avg_sq`` without amsgrad) may be None; if
+it is given it is checked as the others are and left alone. Hyperparameters are keyword-only
+with the names and defaults of ``torch.optim``. ``n_threads`` (None or an int >= 1) splits
+the update into blocks of consecutive elements run on that many threads, with the GIL
+released; the rules are elementwise, so the results are the same bits for any
+``n_threads``. None, the default, uses every processor on arrays of at least
+``descend.show_config()["parallel_min_elements"]`` elements and one thread below.
 
 Every argument is checked before anything is written: a wrong dtype (float32 and float64 are
 supported, the other arrays must match the parameter's or ``X``'s), shape or layout, a
@@ -77,31 +79,47 @@ __all__ = [
 _STATE_ARGUMENTS = {"sum": "state_sum"}
 
 
-# Per compiled rule class: its fields and its kernel (looked up once).
-_RULES: dict[type, tuple[tuple[str, ...], Any]] = {}
+# The wrappers' arguments that are neither hyperparameters nor state arrays.
+_STEP_ARGUMENTS = frozenset(("param", "grad", "step", "check_finite", "n_threads"))
+
+# Per compiled rule class: its fields, its kernel and the wrapper's state arguments (looked up
+# once).
+_RULES: dict[type, tuple[tuple[str, ...], Any, tuple[str, ...]]] = {}
 
 
 def _run(rule_class: type, arguments: dict[str, Any]) -> None:
     """One step of the rule: its compiled object made from the wrapper's `arguments` (its
     hyperparameters are the rule's fields, checked), the state arrays it keeps taken from
-    them in its order, then ``descend._core.<rule>_step``."""
+    them in its order, then ``descend._core.<rule>_step``, which also checks (and leaves
+    alone) the state arrays given that the rule does not keep with these hyperparameters (an
+    SGD momentum_buffer while momentum is 0, max_exp_avg_sq without amsgrad)."""
     known = _RULES.get(rule_class)
     if known is None:
+        fields = rule_class._fields  # type: ignore[attr-defined]
         known = _RULES[rule_class] = (
-            rule_class._fields,  # type: ignore[attr-defined]
+            fields,
             getattr(_core, f"{rule_class.__name__.lower()}_step"),
+            tuple(name for name in arguments if name not in _STEP_ARGUMENTS and name not in fields),
         )
-    fields, kernel = known
+    fields, kernel, state_arguments = known
     rule = core_rule(rule_class, **{name: arguments[name] for name in fields})
     state = []
+    kept = set()
     for name in rule.state_names:
-        array = arguments[_STATE_ARGUMENTS.get(name, name)]
+        argument = _STATE_ARGUMENTS.get(name, name)
+        array = arguments[argument]
         if array is None:
             raise ValueError(
-                f"{_STATE_ARGUMENTS.get(name, name)}: an array is required: {rule!r} keeps the "
+                f"{argument}: an array is required: {rule!r} keeps the "
                 f"state arrays {', '.join(rule.state_names)}"
             )
         state.append(array)
+        kept.add(argument)
+    unused = {
+        name: arguments[name]
+        for name in state_arguments
+        if name not in kept and arguments[name] is not None
+    }
     kernel(
         arguments["param"],
         arguments["grad"],
@@ -110,6 +128,7 @@ def _run(rule_class: type, arguments: dict[str, Any]) -> None:
         rule,
         check_flag("check_finite", arguments["check_finite"]),
         arguments["n_threads"],
+        unused or None,
     )
 
 
