@@ -16,6 +16,8 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import descend
 from descend.exceptions import ConvergenceWarning
@@ -195,3 +197,30 @@ def test_the_default_optimizer_partial_fit_runs_sgd_and_continues_a_default_fit(
     assert fitted.n_iter_ == len(fitted.loss_curve_)
     assert fitted.loss_curve_[-1] <= loss
     assert fitted.loss_curve_[-1] == pytest.approx(loss, rel=1e-4)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    rows=st.integers(5, 60),
+    columns=st.integers(1, 8),
+    log_scales=st.lists(st.floats(-3.0, 3.0), min_size=8, max_size=8),
+    log_alpha=st.floats(-6.0, 0.0),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_lbfgs_ridge_fit_equals_the_closed_form_solution(
+    rows, columns, log_scales, log_alpha, seed
+):
+    """On columns scaled from 1e-3 to 1e3: mean r² + alpha |w|²/2, intercept unpenalized,
+    is minimized by w = (2/m Xcᵀ Xc + alpha I)⁻¹ 2/m Xcᵀ yc (X and y centered), b = ȳ - x̄ · w."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((rows, columns)) * 10.0 ** np.array(log_scales[:columns])
+    y = X @ rng.standard_normal(columns) + rng.standard_normal(rows)
+    alpha = 10.0**log_alpha
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    coef = np.linalg.solve(2.0 / rows * Xc.T @ Xc + alpha * np.eye(columns), 2.0 / rows * Xc.T @ yc)
+    intercept = y.mean() - X.mean(axis=0) @ coef
+    model = descend.LinearRegression(
+        optimizer="lbfgs", penalty="l2", alpha=alpha, tol=1e-15, max_iter=2000
+    ).fit(X, y)
+    assert model.status_ == "converged"
+    np.testing.assert_allclose(model.predict(X), X @ coef + intercept, rtol=1e-6, atol=1e-6)
