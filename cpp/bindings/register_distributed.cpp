@@ -296,8 +296,9 @@ diverged); the status is solver_state.status.)doc") + scaling_doc +
         "feature_scale"_a = py::none(),
         (std::string(R"doc(Up to `epochs` epochs of fit_linear's loop on data held elsewhere.
 
-sums(rows, theta) -> (loss, gradient) is called once per step (under options.lbfgs, also at
-each trial point of the line search, and at the start of each call): rows the int64 row numbers
+sums(rows, theta) -> (loss, gradient) is called once per step (under options.lbfgs, at each
+trial point of the line search; a call that continues from where the last one ended starts
+from the sums that one kept in solver_state): rows the int64 row numbers
 (0 .. n_samples - 1) of the batch the loop picked exactly as fit_linear picks them (batch_size
 and sampling of options, the generator of solver_state), or None for all rows; theta a new
 array of theta's dtype and shape; it returns the batch's mean data loss and its float64

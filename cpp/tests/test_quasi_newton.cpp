@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "check.hpp"
@@ -233,4 +234,58 @@ TEST_CASE(lbfgs_refuses_mini_batches_averaging_skip_and_an_l1_part) {
     lasso.penalty.kind = descend::PenaltyKind::elasticnet;
     lasso.penalty.l1_ratio = 0.0;  // no l1 part after all: accepted
     CHECK(!refused(lbfgs_options(5, 1e-6), lasso));
+}
+
+namespace {
+
+/// An objective that counts its loss-and-gradient passes.
+struct CountingLogistic {
+    const SeparableLogistic* p = nullptr;
+    mutable int passes = 0;
+    std::size_t n_samples() const { return p->objective.n_samples(); }
+    std::size_t n_params() const { return p->objective.n_params(); }
+    std::size_t n_intercepts() const { return p->objective.n_intercepts(); }
+    double loss_and_gradient(const std::size_t* rows, std::size_t count, const double* theta,
+                             double* grad) const {
+        ++passes;
+        return p->objective.loss_and_gradient(rows, count, theta, grad);
+    }
+};
+
+}  // namespace
+
+TEST_CASE(lbfgs_calls_continuing_from_where_the_last_ended_do_not_recompute_its_loss) {
+    const SeparableLogistic p;
+    auto run = [&p](std::size_t per_call) {
+        CountingLogistic counting{&p};
+        std::vector<double> theta(7, 0.0);
+        descend::SolverState solver;
+        std::vector<double> history;
+        descend::Schedule schedule = descend::Constant{0.05};
+        while (solver.epoch < 20 && solver.status != descend::Status::converged) {
+            descend::run_epochs(counting, theta.data(), static_cast<double* const*>(nullptr),
+                                descend::SGD{}, schedule, lbfgs_options(20, -1.0), solver,
+                                per_call, history);
+        }
+        return std::make_pair(counting.passes, history);
+    };
+    const auto whole = run(20);
+    const auto sliced = run(1);
+    CHECK_EQ(sliced.first, whole.first);  // no pass again at the start of each call
+    CHECK(sliced.second == whole.second);
+    // theta moved between calls: the next call evaluates it afresh
+    CountingLogistic counting{&p};
+    std::vector<double> theta(7, 0.0);
+    descend::SolverState solver;
+    std::vector<double> history;
+    descend::Schedule schedule = descend::Constant{0.05};
+    descend::run_epochs(counting, theta.data(), static_cast<double* const*>(nullptr),
+                        descend::SGD{}, schedule, lbfgs_options(20, -1.0), solver, 3, history);
+    theta[1] += 0.5;
+    std::vector<double> expected_grad(7);
+    const double expected = p.objective.loss_and_gradient(nullptr, p.data.m, theta.data(),
+                                                          expected_grad.data());
+    descend::run_epochs(counting, theta.data(), static_cast<double* const*>(nullptr),
+                        descend::SGD{}, schedule, lbfgs_options(20, -1.0), solver, 1, history);
+    CHECK(history[3] == expected);
 }

@@ -103,9 +103,9 @@ inline constexpr int max_halvings = 60;
 /// One L-BFGS iteration from theta (n values of T), where F = f and its gradient is `grad`:
 /// the direction from `pairs` (steepest descent scaled by initial_scale without pairs, or when
 /// the pairs' direction is not a descent direction), then the backtracking line search, each
-/// trial point scored by evaluate(const T* at, double* grad_at) -> F(at) (NaN or infinity
-/// counts as no decrease). On success theta, grad and f are those of the accepted point, the
-/// pair is added, and it returns true. If no step along steepest descent lowers F (a step
+/// trial point scored by evaluate(const T* at, double* grad_at) -> F(at) (a NaN or infinity in
+/// F or its gradient counts as no decrease). On success theta, grad and f are those of the
+/// accepted point, the pair is added, and it returns true. If no step along steepest descent lowers F (a step
 /// below the resolution of theta, or 60 halvings), theta is a numerical minimum: it returns
 /// false with theta, grad and f as they were and the pairs cleared. trial, direction and
 /// trial_grad are scratch space of n values.
@@ -132,7 +132,9 @@ bool lbfgs_iteration(CurvaturePairs& pairs, T* theta, std::vector<double>& grad,
             }
             if (!moved) break;  // the step is below theta's resolution
             const double trial_f = evaluate(static_cast<const T*>(trial.data()), trial_grad.data());
-            if (std::isfinite(trial_f) && trial_f <= f + armijo_c1 * a * slope) {
+            bool finite = std::isfinite(trial_f);
+            for (std::size_t j = 0; j < n && finite; ++j) finite = std::isfinite(trial_grad[j]);
+            if (finite && trial_f <= f + armijo_c1 * a * slope) {
                 pairs.push(theta, trial.data(), grad.data(), trial_grad.data(), n);
                 std::memcpy(theta, trial.data(), n * sizeof(T));
                 grad.swap(trial_grad);

@@ -103,6 +103,11 @@ struct SolverState {
     std::vector<double> best_theta;      ///< empty until a validation loss was recorded
     std::vector<double> best_average;    ///< empty unless averaging
     CurvaturePairs curvature;            ///< SolverOptions::lbfgs: the pairs so far
+    /// SolverOptions::lbfgs: the data loss and gradient its line search found at the theta it
+    /// ended a call with (kept with that theta), so that the next call, if it starts from the
+    /// same theta, does not compute them again; empty when not known.
+    std::vector<double> lbfgs_theta, lbfgs_gradient;
+    double lbfgs_loss = 0.0;
 };
 
 /// Row numbers of a data set: rows[0 .. count), or every row of the objective in order when
@@ -301,6 +306,14 @@ Status run_epochs(const Objective& objective, const RowSet& train,
     std::vector<double> direction(quasi_newton ? p : 0);
     bool carried = false;
     double carried_loss = 0.0;
+    // lbfgs: the loss and gradient the last call left, if theta is still where it left it
+    if (quasi_newton && run.lbfgs_theta.size() == p && run.lbfgs_gradient.size() == p &&
+        std::equal(theta, theta + p, run.lbfgs_theta.begin(),
+                   [](T a, double b) { return static_cast<double>(a) == b; })) {
+        grad_sum = run.lbfgs_gradient;
+        carried_loss = run.lbfgs_loss;
+        carried = true;
+    }
     // The row numbers of the next steps, `chunk` at a time (the fused path: at least as many
     // as the columns, so its O(columns) setup per call is O(1) per step): a shuffled epoch
     // evaluates its permutation as it goes, so the loop never holds m row numbers.
@@ -535,6 +548,12 @@ Status run_epochs(const Objective& objective, const RowSet& train,
                 options.slice_seconds)
                 break;
         }
+    }
+    // (early stopping has set theta back to its best epoch: the loss and gradient are not its)
+    if (quasi_newton && carried && run.status != Status::early_stopped) {
+        run.lbfgs_theta.assign(theta, theta + p);
+        run.lbfgs_gradient = grad_sum;
+        run.lbfgs_loss = carried_loss;
     }
     return run.status;
 }
