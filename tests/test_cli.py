@@ -608,37 +608,17 @@ def test_compare_exits_1_naming_each_diverged_run_after_the_whole_table(regressi
 
 
 # ---------------------------------------------------------------------- Ctrl-C
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
-@pytest.mark.parametrize("delay", [0.0, 0.2])  # at the first line; in the fit's loop
-@pytest.mark.parametrize("command", ["fit", "compare"])
-def test_ctrl_c_exits_130_after_printing_what_was_done(tmp_path, command, delay):
-    path = tmp_path / "big.csv"
-    write_regression_csv(path, n=20_000)
-    args = [
-        sys.executable,
-        "-u",
-        "-m",
-        "descend",
-        command,
-        str(path),
-        "--target",
-        "price",
-        "--tol",
-        "0",
-        "--max-iter",
-        "10000000",
-        "--lr",
-        "0.01",
-        "--quiet",
-    ]
-    if command == "compare":
-        args += ["--optimizers", "adam,sgd"]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def interrupt(args, wait_for, delay):
+    """Run ``python -m descend *args``, send SIGINT ``delay`` seconds after the first stdout
+    line starting with ``wait_for``; (exit status, all of stdout, stderr)."""
+    command = [sys.executable, "-u", "-m", "descend", *map(str, args)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        # printed when the data is read, as the fit starts: from there on a Ctrl-C, wherever
-        # it lands, is reported on stdout
-        first = process.stdout.readline()
-        assert first.startswith("optimizer" if command == "compare" else "LinearRegression on")
+        read = []
+        while not read or not read[-1].startswith(wait_for):
+            line = process.stdout.readline()
+            assert line, f"the output ended before a line starting with {wait_for!r}: {read}"
+            read.append(line)
         time.sleep(delay)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)
@@ -646,8 +626,48 @@ def test_ctrl_c_exits_130_after_printing_what_was_done(tmp_path, command, delay)
         if process.poll() is None:  # a failed run leaves no child behind to load the machine
             process.kill()
             process.communicate()
-    assert process.returncode == 130, err
+    return process.returncode, "".join(read) + out, err
+
+
+# (a fit that runs for minutes unless interrupted: no tol, ten million epochs of 16,000 rows)
+ENDLESS = ["--tol", "0", "--max-iter", "10000000", "--quiet"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
+@pytest.mark.parametrize("delay", [0.0, 0.2])  # at the first line; in the fit's loop
+@pytest.mark.parametrize("command", ["fit", "compare"])
+def test_ctrl_c_exits_130_after_printing_what_was_done(tmp_path, command, delay):
+    path = tmp_path / "big.csv"
+    write_regression_csv(path, n=20_000)
+    args = [command, path, "--target", "price", *ENDLESS, "--lr", "0.01"]
+    if command == "compare":
+        args += ["--optimizers", "adam,sgd"]
+    # printed when the data is read, as the fit starts: from there on a Ctrl-C, wherever it
+    # lands, is reported on stdout
+    first = "optimizer" if command == "compare" else "LinearRegression on"
+    status, out, err = interrupt(args, first, delay)
+    assert out.startswith(first)
+    assert status == 130, err
     assert "interrupted (Ctrl-C)" in out
     assert "Traceback" not in err
     if command == "compare":
         assert "after 0 of 2 optimizers" in out
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process")
+def test_ctrl_c_in_compare_exits_130_naming_the_runs_that_had_diverged(tmp_path):
+    # (it exited 130 saying nothing of the diverged run: only the table's row told)
+    path = tmp_path / "big.csv"
+    write_regression_csv(path, n=20_000)
+    # at --lr 1e10 sgd diverges within a few epochs; adam's steps stay bounded by the rate,
+    # so it runs on until the Ctrl-C
+    args = ["compare", path, "--target", "price", *ENDLESS, "--lr", "1e10"]
+    status, out, err = interrupt([*args, "--optimizers", "sgd,adam"], "sgd", 0.2)
+    assert status == 130, err
+    row = compare_rows(out)["sgd"]
+    assert row[-1] == "diverged" and "adam" not in compare_rows(out)
+    assert "interrupted (Ctrl-C) after 1 of 2 optimizers" in out
+    assert err.strip().splitlines() == [
+        f"descend compare: error: LinearRegression with sgd diverged at epoch {row[2]} (the loss "
+        "or the parameters became NaN or infinite); try a smaller --lr"
+    ]

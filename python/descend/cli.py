@@ -3,7 +3,7 @@
 Exit status: 0 on success, 1 when ``fit`` diverged (nothing is saved) or a run of ``compare``
 did (after the whole table; stderr names each such run), 2 for a usage error or unusable input
 (the message names the file, line and column; no traceback), 130 when Ctrl-C stopped it (after
-printing what was done).
+printing what was done; ``compare`` also names each run that had diverged before it).
 """
 
 from __future__ import annotations
@@ -519,10 +519,12 @@ def _compare_command(args: argparse.Namespace, out: TextIO) -> int:
         _save_plot(done, args.plot, out)
     if interrupted:
         print(f"interrupted (Ctrl-C) after {len(done)} of {len(names)} optimizers", file=out)
-        return EXIT_INTERRUPTED
+    # (also after a Ctrl-C: a run that diverged before it is named, not left to its row)
     for name in diverged:
         model = models[name]
         _report_divergence("compare", f"{type(model).__name__} with {name}", model.n_iter_)
+    if interrupted:  # (Ctrl-C wins over a divergence: the command did not finish)
+        return EXIT_INTERRUPTED
     return EXIT_DIVERGED if diverged else 0
 
 
