@@ -41,6 +41,36 @@ def test_loss_curves_of_minimize_results_use_the_history_per_iteration():
     assert ax.get_xlabel() == "iteration" and ax.get_yscale() == "linear"
 
 
+def test_a_mapping_with_a_run_labelled_history_is_labelled_not_taken_for_one_result(
+    tutorial_fits,
+):
+    # (any dict with a "history" key was taken for one minimize() result: such a mapping of
+    # fitted models failed converting a model to floats, one of results drew nothing labelled)
+    models, _, _ = tutorial_fits
+    results = {
+        label: descend.minimize(
+            descend.functions.rosenbrock,
+            [-1.5, 2.0],
+            method=method,
+            options=dict(lr=1e-3, max_iter=50, record_path=True),
+        )
+        for label, method in [("history", "gd"), ("adam", "adam")]
+    }
+    runs = {"history": models["Adam"], "gd": models["gradient descent"]}
+    ax = plot.loss_curves(runs)
+    assert [line.get_label() for line in ax.get_lines()] == ["history", "gd"]
+    for line, model in zip(ax.get_lines(), runs.values(), strict=True):
+        np.testing.assert_array_equal(line.get_ydata(), model.loss_curve_)
+    ax = plot.loss_curves(results)
+    assert [line.get_label() for line in ax.get_lines()] == ["history", "adam"]
+    for line, res in zip(ax.get_lines(), results.values(), strict=True):
+        np.testing.assert_array_equal(line.get_ydata(), res.history)
+    ax = plot.paths(results, descend.functions.rosenbrock)
+    for label, res in results.items():
+        path_line = next(line for line in ax.get_lines() if line.get_label() == label)
+        np.testing.assert_array_equal(path_line.get_xydata(), res.path)
+
+
 def test_paths_draws_each_path_over_the_contours_and_marks_the_minimum():
     res = descend.minimize(
         descend.functions.rosenbrock,

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ._checks import check_int
+from .minimize import OptimizeResult
 
 __all__ = ["demo_figures", "fit_line", "loss_curves", "paths", "save"]
 
@@ -48,7 +49,9 @@ def _axes(ax: Any, figsize: tuple[float, float] = (6.4, 4.4)) -> Any:
 
 def _labelled(items: Any, kind: str) -> list[tuple[str | None, Any]]:
     """(label, item) pairs from a mapping, a sequence or a single item."""
-    if isinstance(items, dict) and "history" in items:  # one OptimizeResult
+    # (a minimize() result is a dict too: told apart by its class, not by a "history" key,
+    # which a mapping of labelled runs has when one of them is labelled "history")
+    if isinstance(items, OptimizeResult):
         return [(None, items)]
     if not isinstance(items, Iterable):
         return [(None, items)]
