@@ -167,7 +167,15 @@ def test_fit_line_refuses_x_and_y_of_other_lengths_or_no_rows_before_drawing(
 @pytest.mark.parametrize(
     "option, value, error, expected",
     [
-        ("resolution", 1, ValueError, "paths: resolution must be an int >= 2, got 1"),
+        ("resolution", 1, ValueError, "paths: resolution must be an int in [2, 2000], got 1"),
+        # (10**6 went on to a grid of 10**12 points: a memory blow-up before any refusal)
+        (
+            "resolution",
+            10**6,
+            ValueError,
+            "paths: resolution must be an int in [2, 2000], got 1000000",
+        ),
+        ("resolution", 2001, ValueError, "paths: resolution must be an int in [2, 2000], got 2001"),
         ("resolution", 2.5, TypeError, "paths: resolution must be an int, got float 2.5"),
         ("resolution", True, TypeError, "paths: resolution must be an int, got bool True"),
         ("mark_every", 0, ValueError, "paths: mark_every must be an int >= 1, got 0"),

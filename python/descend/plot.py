@@ -26,6 +26,10 @@ from .minimize import OptimizeResult
 __all__ = ["demo_figures", "fit_line", "loss_curves", "paths", "save"]
 
 _EXTRA = "descend.plot needs matplotlib: pip install 'descend[plot]'"
+# The most grid points per axis that paths() takes: the contour grid has resolution**2 points,
+# evaluated at once (4 million at 2000, 32 MB per array of them; more than a figure shows),
+# and a resolution such as 10**6 would allocate terabytes before anything was drawn.
+_MAX_RESOLUTION = 2000
 
 
 try:
@@ -169,7 +173,8 @@ def paths(
     title : str, optional
         Default: the landscape's class name.
     resolution : int, default=300
-        Grid points per axis for the contours, at least 2.
+        Grid points per axis for the contours, from 2 to 2000 (the grid has resolution**2
+        points).
     mark_every : int, optional
         Put a dot on each path every this many iterations (two variables; at least 1), so
         that the speeds of the runs can be compared.
@@ -178,7 +183,7 @@ def paths(
     -------
     matplotlib Axes
     """
-    resolution = check_int("paths: resolution", resolution, 2)
+    resolution = check_int("paths: resolution", resolution, 2, _MAX_RESOLUTION)
     if mark_every is not None:
         mark_every = check_int("paths: mark_every", mark_every, 1)
     pairs = _labelled(results, "paths")
