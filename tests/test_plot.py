@@ -10,6 +10,7 @@ import pytest
 import descend
 
 matplotlib = pytest.importorskip("matplotlib")
+pytest.importorskip("matplotlib.figure")  # (the tests build Figures without pyplot)
 from descend import plot  # noqa: E402
 
 
