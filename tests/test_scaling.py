@@ -282,7 +282,10 @@ def test_a_column_constant_up_to_rounding_is_constant_for_the_scaling(rng, dtype
     assert s.feature_scale[2] == 1.0
     model = descend.LinearRegression().fit(X, y)
     assert model.status_ == "converged"
-    np.testing.assert_allclose(model.coef_[:2], exact.coef_[:2], rtol=1e-6)
+    # (float32: two L-BFGS fits stopped by tol agree to a few float32 ulps, 2.4e-6 relative
+    # when the extension is built for the sanitizers)
+    rtol = 1e-6 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(model.coef_[:2], exact.coef_[:2], rtol=rtol)
     assert abs(model.coef_[2]) < 1e-6
 
 
