@@ -119,11 +119,15 @@ class AutoSettings:
         sigma > 0: the scale of each feature in internal coordinates.
     learning_rate : float
         The step size in internal coordinates for the given rule and batch size.
+    rounding_only : bool
+        Whether a column's values differ by rounding only (a spread within rounding of its
+        mean, taken as none): such a column is constant for the scaling.
     """
 
     feature_offset: np.ndarray | None
     feature_scale: np.ndarray
     learning_rate: float
+    rounding_only: bool = False
 
 
 def _is_sparse(X: object) -> bool:
@@ -262,7 +266,10 @@ def auto_settings(
         # that rounding into a feature of unit spread, and the centering of the kernels
         # (x . u - mu . u, with u = theta / sigma) would cancel catastrophically.
         rounding = CONSTANT_SPREAD_ULPS * np.finfo(_dtype(X)).eps * np.abs(mean)
+        rounding_only = bool(((std > 0.0) & (std <= rounding)).any())
         std = np.where(std > rounding, std, 0.0)
+    else:
+        rounding_only = False
     scale = std if center else np.sqrt(std * std + mean * mean)
     if not np.isfinite(scale).all():
         column = int(np.flatnonzero(~np.isfinite(scale))[0])
@@ -279,7 +286,7 @@ def auto_settings(
     if adaptive:
         target = _target_scale(y, sample_weight) if loss in _REGRESSION_LOSSES else 1.0
         step = ADAPTIVE_STEP_FRACTION * target * math.sqrt(batch / n_samples)
-        return AutoSettings(offset, scale, step)
+        return AutoSettings(offset, scale, step, rounding_only)
 
     # One-row steps: L_1 = L_max, lambda_max does not enter (one power iteration, not 16).
     # Not for a one-row data set, whose one-row steps are full batches: their step is 1 / L.
@@ -298,11 +305,14 @@ def auto_settings(
     L = curvature * lambda_max + stiffest
     L_max = curvature * largest_row + stiffest
     if not (L > 0.0):  # X~ = 0 (no intercept, all-zero X): nothing to fit, any step is safe
-        return AutoSettings(offset, scale, 1.0)
+        return AutoSettings(offset, scale, 1.0, rounding_only)
     if batch >= n_samples:
-        return AutoSettings(offset, scale, 1.0 / L)
+        return AutoSettings(offset, scale, 1.0 / L, rounding_only)
     return AutoSettings(
-        offset, scale, (1.0 - momentum) / expected_smoothness(L, L_max, batch, n_samples)
+        offset,
+        scale,
+        (1.0 - momentum) / expected_smoothness(L, L_max, batch, n_samples),
+        rounding_only,
     )
 
 

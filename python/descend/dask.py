@@ -53,6 +53,7 @@ from .linear_model import (
     _FitState,
     _rule_optimizer,
     _run_schedule,
+    _runs_lbfgs,
 )
 
 try:
@@ -655,6 +656,7 @@ def _fit_on(
         scaling,
         estimator=estimator,
     )
+    lbfgs = _runs_lbfgs(settings, estimator.optimizer, run.scaling)
     options = _core.SolverOptions(
         batch_size=0 if settings.batch_size is None else settings.batch_size,
         sampling=estimator.sampling,
@@ -664,7 +666,7 @@ def _fit_on(
         average=run.averaging_from,
         # "raise" ends the loop as "stop" does; estimator._warn then raises, as after fit
         on_nonfinite="skip" if settings.on_nonfinite == "skip" else "stop",
-        lbfgs=settings.lbfgs,
+        lbfgs=lbfgs,
     )
     kernel = (loss, float(getattr(estimator, "epsilon", 0.1)), settings.fit_intercept)
     with Progress(
@@ -686,7 +688,7 @@ def _fit_on(
         )
     estimator._commit(run, names, n_features, False, status)
     progress.raise_if_interrupted()  # the fit had finished anyway: its result stands
-    estimator._warn(status, settings, False, run.solver.nonfinite_steps)  # (a fresh run's)
+    estimator._warn(status, settings._replace(lbfgs=lbfgs), False, run.solver.nonfinite_steps)
     return estimator
 
 
@@ -706,7 +708,7 @@ def _run_epochs(
     the end of each epoch).
 
     Full batch: each epoch, the sums of all rows at theta (one round trip), then the epoch's
-    step in C++ (``_core.fit_linear_from_sums``); for L-BFGS (settings.lbfgs), the remote loop
+    step in C++ (``_core.fit_linear_from_sums``); for L-BFGS (options.lbfgs), the remote loop
     below over full batches, whose line search asks for the sums at each trial point (a round
     trip each). Mini-batches: the C++ loop
     (``_core.fit_linear_remote``) picks each step's rows as ``estimator.fit`` does (its
@@ -750,7 +752,7 @@ def _run_epochs(
 
     # (L-BFGS's line search asks for the sums at its trial points: the remote loop's callable)
     epoch = (
-        full_batch_epoch if settings.batch_size is None and not settings.lbfgs else mini_batch_epoch
+        full_batch_epoch if settings.batch_size is None and not options.lbfgs else mini_batch_epoch
     )
     while True:
         losses = epoch()

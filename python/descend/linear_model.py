@@ -151,6 +151,19 @@ AUTO = "auto"
 OPTIMIZER_CHOICES: tuple[str, ...] = (AUTO, *optim.OPTIMIZER_NAMES, LBFGS)
 
 
+def _runs_lbfgs(settings: _Settings, optimizer: object, scaling: AutoSettings | None) -> bool:
+    """Whether a fit runs L-BFGS: settings.lbfgs, except that "auto" leaves a fit to "sgd" when
+    a column's values differ by rounding only (AutoSettings.rounding_only). The scaling takes
+    such a column for a constant, whose coefficient stays near 0 under gradient descent; L-BFGS's
+    curvature pairs would find its rounding a direction to fit (on float32 data with a column
+    0.3 but for its last bit in half the rows: coefficients of 1e3 to 1e6, offset by the
+    intercept)."""
+    rounding_only = scaling is not None and scaling.rounding_only
+    return settings.lbfgs and not (
+        rounding_only and isinstance(optimizer, str) and optimizer == AUTO
+    )
+
+
 def _rule_optimizer(optimizer: object) -> object:
     """The optimizer whose rule a fit with `optimizer` carries: "sgd" for "lbfgs" and "auto",
     else itself."""
@@ -959,6 +972,7 @@ class _LinearModel(BaseEstimator):
                 estimator=self,
             )
 
+        lbfgs = not partial and _runs_lbfgs(settings, self.optimizer, run.scaling)
         options = _solver_options(
             0 if settings.batch_size is None else settings.batch_size,
             self.sampling,
@@ -969,7 +983,7 @@ class _LinearModel(BaseEstimator):
             run.averaging_from,
             validation_rows is not None,
             settings.on_nonfinite,
-            settings.lbfgs and not partial,
+            lbfgs,
         )
         solver = run.solver
         skipped_before = solver.nonfinite_steps
@@ -1057,7 +1071,9 @@ class _LinearModel(BaseEstimator):
             )
         self._commit(run, names, X.shape[1], early_stopping, status)
         _REMEMBERED_SETTINGS[type(self)] = (hyperparameters, settings)
-        self._warn(status, settings, partial, solver.nonfinite_steps - skipped_before)
+        self._warn(
+            status, settings._replace(lbfgs=lbfgs), partial, solver.nonfinite_steps - skipped_before
+        )
 
     def _check_carried(self, run: _FitState) -> None:
         """Refuse to carry `run` on (partial_fit) under another update rule, other step sizes
@@ -1384,29 +1400,30 @@ l1_ratio : float, default=0.15
 optimizer : str or descend.optim.Optimizer, default="auto"
     "auto" runs "lbfgs" (below) where it can: ``fit`` and ``descend.dask.fit`` with
     learning_rate="auto", full batches, penalty None or "l2", no schedule, no averaging and
-    on_nonfinite not "skip"; and "sgd" everywhere else (mini-batches, an l1 part, a schedule,
-    a numeric learning_rate, ``partial_fit``). The update rules, by name: "sgd"
-    (θ ← θ - η g), "momentum" (SGD with momentum 0.9), "nesterov" (with Nesterov momentum
-    0.9), "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "lion" (each
-    with torch.optim's defaults; the list is ``descend.optim.OPTIMIZER_NAMES``), or a
-    ``descend.optim`` instance such as ``descend.optim.Adam(betas=(0.8, 0.99))``, of which
-    only the hyperparameters are used (its lr is replaced by the estimator's step size; its
+    on_nonfinite not "skip"; and "sgd" everywhere else (mini-batches, an l1 part, a schedule, a
+    numeric learning_rate, ``partial_fit``, and a column whose values differ by rounding only,
+    which the scaling takes for a constant and L-BFGS would fit). The update rules, by name:
+    "sgd" (θ ← θ - η g), "momentum" (SGD with momentum 0.9), "nesterov" (with Nesterov momentum
+    0.9), "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "lion" (each with
+    torch.optim's defaults; the list is ``descend.optim.OPTIMIZER_NAMES``), or a
+    ``descend.optim`` instance such as ``descend.optim.Adam(betas=(0.8, 0.99))``, of which only
+    the hyperparameters are used (its lr is replaced by the estimator's step size; its
     parameters and state are left alone). "lbfgs" is not an update rule but a full-batch
-    quasi-Newton method: each epoch is one L-BFGS iteration (the last 10 curvature pairs,
-    then a backtracking line search whose first trial step along -g is η, later ones 1), from
+    quasi-Newton method: each epoch is one L-BFGS iteration (the last 10 curvature pairs, then a
+    backtracking line search whose first trial step along -g is η, later ones 1), from
     first-order information only. On ill-conditioned full-batch problems it needs tens to
     hundreds of epochs where gradient descent needs thousands: the default classifier
     (alpha=1e-4) on raw breast cancer, wine and iris stops by ``tol`` after 181, 51 and 45
-    epochs, 4-8x sooner in time, where "sgd" is still moving at max_iter=1000; with
-    tol=1e-12 it comes within 1e-8 (relative) of the optimal objective on every case of the
-    correctness tests. It takes full batches only, no schedule, no averaging, no l1 part,
-    not on_nonfinite="skip" and not partial_fit (each refused by name); an iteration never
-    raises the objective, and the fit stops (converged, even with tol=None) where no lower
-    objective exists to the precision of the loss. ``descend.dask.fit`` runs its line search
-    with a round trip to the workers per trial point. For the update rules on an
-    ill-conditioned full-batch problem, Nesterov momentum near 1 pays:
-    on raw breast cancer (``LogisticRegression(alpha=1e-2, batch_size=None, tol=1e-15)``)
-    "nesterov" is still 4e-5 (relative) above the optimal objective after 20000 epochs, while
+    epochs, 4-8x sooner in time, where "sgd" is still moving at max_iter=1000; with tol=1e-12 it
+    comes within 1e-8 (relative) of the optimal objective on every case of the correctness
+    tests. It takes full batches only, no schedule, no averaging, no l1 part, not
+    on_nonfinite="skip" and not partial_fit (each refused by name); an iteration never raises
+    the objective, and the fit stops (converged, even with tol=None) where no lower objective
+    exists to the precision of the loss. ``descend.dask.fit`` runs its line search with a round
+    trip to the workers per trial point. For the update rules on an ill-conditioned full-batch
+    problem, Nesterov momentum near 1 pays: on raw breast cancer
+    (``LogisticRegression(alpha=1e-2, batch_size=None, tol=1e-15)``) "nesterov" is still 4e-5
+    (relative) above the optimal objective after 20000 epochs, while
     ``descend.optim.SGD(momentum=0.99, nesterov=True)`` stops within 2e-12 of it after 6526.
 learning_rate : "auto" or float, default="auto"
     The step size η when ``schedule`` is None or "cosine". "auto"
