@@ -155,10 +155,13 @@ def test_empty_chunks_are_skipped(client):
     X, y, weight = _data()
     chunks = ((70, 0, 130, 0, 100),)
     arrays = [da.from_array(a, chunks=chunks + a.shape[1:]) for a in (X, y, weight)]
-    params = dict(max_iter=20, tol=None)
+    # (gradient descent: with tol=None an L-BFGS run ends where its line search first finds
+    # no lower loss, an epoch that the chunks' rounding can move: 13 against 12 in CI's
+    # minimum-versions run)
+    params = dict(optimizer="sgd", max_iter=20, tol=None)
     model = descend_dask.fit(descend.LinearRegression(**params), *arrays, client=client)
     local = descend.LinearRegression(**params).fit(X, y, sample_weight=weight)
-    _assert_same_fit(model, local, rtol=LBFGS_RTOL)
+    _assert_same_fit(model, local)
 
 
 def test_a_chunk_of_classes_weighing_zero_is_fitted_as_by_fit(client):
@@ -166,7 +169,7 @@ def test_a_chunk_of_classes_weighing_zero_is_fitted_as_by_fit(client):
     X, y, _ = _data(classes=[0, 1, 2])
     order = np.argsort(y, kind="stable")  # the chunks of class 0 hold only class 0
     X, y = X[order], y[order]
-    params = dict(class_weight={0: 0.0}, max_iter=20, tol=None)
+    params = dict(optimizer="sgd", class_weight={0: 0.0}, max_iter=20, tol=None)
     model = descend_dask.fit(descend.LogisticRegression(**params), *_dask(X, y), client=client)
     _assert_same_fit(model, descend.LogisticRegression(**params).fit(X, y))
 
