@@ -144,8 +144,8 @@ _NAMED_RULES = threading.local()
 #: state): so its rule, and the rule key partial_fit and pickles compare, are "sgd"'s.
 LBFGS = "lbfgs"
 #: The default optimizer: "lbfgs" for the fits it can run with learning_rate="auto" (full
-#: batches of a smooth objective, no schedule, no averaging, not on_nonfinite="skip"; fit, not
-#: partial_fit or descend.dask.fit), plain "sgd" for the others.
+#: batches of a smooth objective, no schedule, no averaging, not on_nonfinite="skip"; fit and
+#: descend.dask.fit, not partial_fit), plain "sgd" for the others (see _runs_lbfgs).
 AUTO = "auto"
 #: Every optimizer name the estimators take.
 OPTIMIZER_CHOICES: tuple[str, ...] = (AUTO, *optim.OPTIMIZER_NAMES, LBFGS)
@@ -171,9 +171,9 @@ def _rule_optimizer(optimizer: object) -> object:
 
 
 def _compiled_rule(optimizer: object) -> Any:
-    """The C++ rule of ``optimizer`` (a name of descend.optim.OPTIMIZER_NAMES, "lbfgs", or an
-    optim instance, whose hyperparameters are read afresh at every call); its lr is the
-    caller's to set before each use."""
+    """The C++ rule of ``optimizer`` (a name of OPTIMIZER_CHOICES, or an optim instance, whose
+    hyperparameters are read afresh at every call); its lr is the caller's to set before each
+    use."""
     optimizer = _rule_optimizer(optimizer)
     if not isinstance(optimizer, str):
         return optim._estimator_rule(optimizer, 1.0)
@@ -584,7 +584,7 @@ class _Settings(NamedTuple):
     fit_intercept: bool
     rule: Any  # the compiled update rule (_compiled_rule; lr still to be set)
     # fit runs full-batch L-BFGS iterations, not rule steps: optimizer="lbfgs", or "auto" where
-    # lbfgs applies (partial_fit and descend.dask.fit run "auto" as "sgd")
+    # lbfgs applies (partial_fit runs "auto" as "sgd"; _runs_lbfgs has the last word)
     lbfgs: bool = False
     n_threads: int | None = None
     # What the fit derives from the checked values (worked out once with them):
