@@ -546,6 +546,8 @@ def seed_from_random_state(random_state: object) -> int:
     generator."""
     if random_state is None:
         return _FRESH_SEEDS.getrandbits(63)
+    if type(random_state) is int and 0 <= random_state < 2**64:  # (the common case, first)
+        return random_state
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         if not 0 <= int(random_state) < 2**64:
             raise ValueError(f"random_state must be in [0, 2**64), got {random_state}")

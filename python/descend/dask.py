@@ -688,7 +688,7 @@ def _fit_on(
         )
     estimator._commit(run, names, n_features, False, status)
     progress.raise_if_interrupted()  # the fit had finished anyway: its result stands
-    estimator._warn(status, settings._replace(lbfgs=lbfgs), False, run.solver.nonfinite_steps)
+    estimator._warn(status, settings, False, run.solver.nonfinite_steps, lbfgs=lbfgs)
     return estimator
 
 

@@ -278,14 +278,19 @@ def _read_schedule_state(core: Any, schedule: object) -> None:
 
 
 def _carried_hyperparameters(
-    estimator: _LinearModel,
+    estimator: _LinearModel, run_schedule: Schedule
 ) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], tuple[object, Schedule | str | None]]:
     """The hyperparameters a fit's state belongs to, as values to compare: the update rule
-    (optim._estimator_rule_key), and learning_rate with a copy of schedule as given (the
-    caller's object is never stepped: each run steps its own copy)."""
+    (optim._estimator_rule_key), and learning_rate with the schedule as given: None or a
+    name as it is, a schedule object by the run's own copy of it (run_schedule, made by
+    _run_schedule), whose settings (_settings_of, all that is compared) are the caller's
+    whatever state the run steps it to."""
+    schedule = estimator.schedule
+    if not (schedule is None or isinstance(schedule, str)):
+        schedule = run_schedule
     return optim._estimator_rule_key(_rule_optimizer(estimator.optimizer)), (
         estimator.learning_rate,
-        copy.deepcopy(estimator.schedule),
+        schedule,
     )
 
 
@@ -323,7 +328,7 @@ class _FitState:
         self.theta = theta
         # the estimator's hyperparameters the state belongs to (partial_fit refuses others):
         # its update rule, and its learning_rate and schedule as given
-        self.rule_key, self.step_sizes = _carried_hyperparameters(estimator)
+        self.rule_key, self.step_sizes = _carried_hyperparameters(estimator, schedule)
         self.fit_intercept = bool(estimator.fit_intercept)  # (checked before a run starts)
         # learning_rate="auto": theta, the state and the average are in the internal
         # coordinates of descend._scaling (fixed at the first fit, kept for partial_fit)
@@ -1071,9 +1076,7 @@ class _LinearModel(BaseEstimator):
             )
         self._commit(run, names, X.shape[1], early_stopping, status)
         _REMEMBERED_SETTINGS[type(self)] = (hyperparameters, settings)
-        self._warn(
-            status, settings._replace(lbfgs=lbfgs), partial, solver.nonfinite_steps - skipped_before
-        )
+        self._warn(status, settings, partial, solver.nonfinite_steps - skipped_before, lbfgs=lbfgs)
 
     def _check_carried(self, run: _FitState) -> None:
         """Refuse to carry `run` on (partial_fit) under another update rule, other step sizes
@@ -1193,10 +1196,13 @@ class _LinearModel(BaseEstimator):
         else:
             self.__dict__.pop("validation_scores_", None)
 
-    def _warn(self, status: str, settings: _Settings, partial: bool, skipped: int = 0) -> None:
+    def _warn(
+        self, status: str, settings: _Settings, partial: bool, skipped: int = 0, *, lbfgs: bool
+    ) -> None:
         """Tell what the caller should know about the fit that ended with `status`: a
         ConvergenceWarning, or under on_nonfinite="raise" a FloatingPointError for a divergence
-        (the estimator already keeps the parameters the warning would name)."""
+        (the estimator already keeps the parameters the warning would name). lbfgs: whether
+        the fit ran L-BFGS (settings.lbfgs, unless _runs_lbfgs left "auto" to "sgd")."""
         name = type(self).__name__
         if status == "diverged":
             message = (
@@ -1223,7 +1229,7 @@ class _LinearModel(BaseEstimator):
                     f"The loss rose, from {losses[0]:.6g} in epoch 1 to {losses[-1]:.6g} in "
                     f"epoch {len(losses)}: try a smaller learning_rate (or learning_rate='auto')."
                 )
-            elif settings.lbfgs:  # (its line search sets the steps)
+            elif lbfgs:  # (its line search sets the steps)
                 advice = "Increase max_iter."
             elif isinstance(self.schedule, str):  # "cosine": the step fell to 0 by max_iter
                 advice = (
