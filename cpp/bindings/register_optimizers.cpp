@@ -85,6 +85,14 @@ DESCEND_RULES(DESCEND_STEP_RULE)
 /// small enough that the last one leaves little imbalance.
 constexpr std::size_t update_chunk = std::size_t{1} << 16;
 
+/// A prepared step (StepPlan::step) over fewer elements than this, all parameters together,
+/// keeps the GIL. Releasing and taking it back costs about 40 ns (benchmarks/
+/// bench_step_overhead.py, "GIL release"), 8-12% of an Adam step on 1,000 float32 (~0.36 us of
+/// arithmetic, benchmarks/cpp/adam_step_floor.cpp at 0.33 ns per element), and another thread
+/// could not take the GIL in so short a time anyway. At 4,096 elements an Adam step is about
+/// 1.4 us, and the release costs under 3% of it.
+constexpr std::size_t gil_release_min_elements = 4096;
+
 /// Runs the updates in order and stores each step count. An update of n elements runs on
 /// resolve_threads(n_threads, n, parallel_min_elements) threads (at most one per chunk), which
 /// take chunks of consecutive elements in turn (for_each_chunk). Every rule is elementwise
@@ -510,9 +518,10 @@ void step_groups(const py::handle& groups, const py::handle& grads, const py::ha
 /// gradient is an exact numpy.ndarray of its parameter's dtype and shape, C-contiguous and
 /// sharing no memory with an array the step writes (one binary search among them); the step
 /// counts stay below 2**53; the gradients are finite if asked. When everything holds, it steps
-/// (GIL released) and returns True; otherwise it changes nothing and returns False, and the
-/// caller takes step_groups, which names what is wrong. It also guards the optimizer against
-/// two steps at once: enter() / leave() bracket a step taken by the caller.
+/// (the GIL released from gil_release_min_elements on) and returns True; otherwise it changes
+/// nothing and returns False, and the caller takes step_groups, which names what is wrong. It
+/// also guards the optimizer against two steps at once: enter() / leave() bracket a step taken
+/// by the caller.
 class StepPlan {
 public:
     /// Prepares the step of `groups` (as step_groups), with the counter of calls, `offsets`
@@ -570,6 +579,8 @@ public:
         calls_ = calls;
         check_finite_ = check_finite;
         n_threads_ = n_threads;
+        elements_ = 0;
+        for (const Update& u : updates_) elements_ += u.n;
         ready_ = true;
     }
 
@@ -637,7 +648,8 @@ public:
         busy_ = true;
         bool finite = true;
         {
-            py::gil_scoped_release release;
+            std::optional<py::gil_scoped_release> release;
+            if (elements_ >= gil_release_min_elements) release.emplace();
             if (check_finite_) finite = all_grads_finite();
             if (finite) run();
         }
@@ -749,6 +761,7 @@ private:
 
     bool ready_ = false, busy_ = false, check_finite_ = false;
     std::size_t n_threads_ = 0;
+    std::size_t elements_ = 0;  // of every parameter: gil_release_min_elements decides
     std::vector<Group> groups_;
     std::vector<Update> updates_;
     std::vector<char> active_;

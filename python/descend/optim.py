@@ -14,8 +14,10 @@ follows the algorithm box of its torch documentation (see ``descend.kernels`` fo
 formulas). ``opt.step(grads)`` takes one gradient per parameter, in the order of the
 parameters across ``param_groups`` (None leaves a parameter, its state and its step count
 untouched), checks every array, then runs one fused C++ loop per array with the GIL
-released. The parameters must be float32 or float64 C-contiguous writeable NumPy arrays; each
-gradient must have its parameter's dtype and shape. A refused step changes nothing. The full
+released (a step of a few thousand elements in all keeps it: releasing and taking it back
+would cost more than another thread could gain in that time). The parameters must be
+float32 or float64 C-contiguous writeable NumPy arrays; each gradient must have its
+parameter's dtype and shape. A refused step changes nothing. The full
 checks of the parameters, their state and the hyperparameters run at the first step and again
 after any change (to a group, ``n_threads``, ``on_nonfinite``, ``stopped``); the steps in
 between check, in one C++ call, only what can change from call to call (each array still as
