@@ -23,19 +23,29 @@ struct LossAndSlope {
 /// How many rows ahead the pass prefetches.
 inline constexpr std::size_t prefetch_distance = 8;
 
-/// Sums over the batch's rows of a pointwise loss `point(z, y) -> LossAndSlope`:
-//   loss  = sum_i s_i l(z_i, y_i),          z_i = b + x_i . w
-//   g_0   = sum_i s_i l'(z_i, y_i)          (only with an intercept; 0 otherwise)
-//   g_1.. = sum_i s_i l'(z_i, y_i) x_i
+/// The end of a pass: grad[0] = the intercept sum (0 without an intercept), then grad[0 .. n)
+/// times scale; returns loss * scale.
+inline double scaled_sums(double loss, double intercept_sum, bool fit_intercept, double* grad,
+                          std::size_t n, double scale) {
+    grad[0] = fit_intercept ? intercept_sum : 0.0;
+    for (std::size_t j = 0; j < n; ++j) grad[j] *= scale;
+    return loss * scale;
+}
+
+/// Sums over the batch's rows of a pointwise loss `point(z, y) -> LossAndSlope`, times `scale`:
+//   loss  = scale sum_i s_i l(z_i, y_i),          z_i = b + x_i . w
+//   g_0   = scale sum_i s_i l'(z_i, y_i)          (only with an intercept; 0 otherwise)
+//   g_1.. = scale sum_i s_i l'(z_i, y_i) x_i
 /// s_i = sample_weight[i], or 1 when sample_weight is null. `grad` has X.cols + 1 entries and
-/// is overwritten. Matrix is MatrixView<const T> or CsrView<T, Index>. Each row is read once
+/// is overwritten; each value is its sum, rounded, times scale, rounded (as a caller scaling
+/// the sums would get it). Matrix is MatrixView<const T> or CsrView<T, Index>. Each row is read once
 /// from memory (the axpy finds it in L1 after the dot product), with the row
 /// `prefetch_distance` ahead requested early: measured on 1e6 x 100 float64 this reads X at
 /// the speed of a plain sum, where taking four rows at a time without prefetch ran at half.
 template <class T, class Matrix, class PointLoss>
 double linear_loss_sums(const Matrix& X, const T* y, const T* sample_weight, const T* theta,
                         bool fit_intercept, const std::size_t* rows, std::size_t count,
-                        const PointLoss& point, double* grad) {
+                        const PointLoss& point, double* grad, double scale = 1.0) {
     const double b = fit_intercept ? static_cast<double>(theta[0]) : 0.0;
     const T* w = theta + 1;
     double* g = grad + 1;
@@ -50,8 +60,7 @@ double linear_loss_sums(const Matrix& X, const T* y, const T* sample_weight, con
         intercept_sum += s * p.slope;
         row_axpy(X, i, s * p.slope, g);
     }
-    grad[0] = fit_intercept ? intercept_sum : 0.0;
-    return loss;
+    return scaled_sums(loss, intercept_sum, fit_intercept, grad, X.cols + 1, scale);
 }
 
 /// How many rows the narrow pass sums side by side (below): enough independent accumulators
@@ -78,11 +87,14 @@ double pairwise_sum(const double* a) {
 /// Indexed (rows given) and Weighted (sample weights given) are compile-time, so the L rows'
 /// arithmetic is one straight block that runs in vector lanes (AVX2: four doubles; for a loss
 /// whose point() vectorizes, as the squared error's and Huber's do), with no per-row test and
-/// no accumulator spilled to the stack.
+/// no accumulator spilled to the stack. The sums are scaled as they are written, so that a
+/// full-batch loop, which waits on the gradient, does not wait for it to be stored and read
+/// back (on the tutorial's 100 x 1 GD: 39 -> 33 ns a pass).
 template <std::size_t N, bool Indexed, bool Weighted, class T, class PointLoss>
 double narrow_lanes(const MatrixView<const T>& X, const T* y, const T* sample_weight, double b,
                     const double* w, const std::size_t* rows, std::size_t count,
-                    const PointLoss& point, double* intercept_grad, double* grad) {
+                    const PointLoss& point, double scale, double* intercept_grad,
+                    double* grad) {
     constexpr std::size_t lanes = narrow_lanes_of<N>;
     double loss[lanes] = {}, intercept_sum[lanes] = {}, g[N][lanes] = {};
     // row x (target yi, weight s) into lane q
@@ -125,15 +137,16 @@ double narrow_lanes(const MatrixView<const T>& X, const T* y, const T* sample_we
         accumulate(q, X.data + i * N, static_cast<double>(y[i]), weight(i));
     }
     *intercept_grad = pairwise_sum<lanes>(intercept_sum);
-    for (std::size_t j = 0; j < N; ++j) grad[j] = pairwise_sum<lanes>(g[j]);
-    return pairwise_sum<lanes>(loss);
+    for (std::size_t j = 0; j < N; ++j) grad[j] = pairwise_sum<lanes>(g[j]) * scale;
+    return pairwise_sum<lanes>(loss) * scale;
 }
 
 /// narrow_lanes for this batch: with or without row numbers and sample weights.
 template <std::size_t N, class T, class PointLoss>
 double narrow_linear_loss_sums(const MatrixView<const T>& X, const T* y, const T* sample_weight,
                                const T* theta, bool fit_intercept, const std::size_t* rows,
-                               std::size_t count, const PointLoss& point, double* grad) {
+                               std::size_t count, const PointLoss& point, double* grad,
+                               double scale) {
     const double b = fit_intercept ? static_cast<double>(theta[0]) : 0.0;
     double w[N];
     for (std::size_t j = 0; j < N; ++j) w[j] = static_cast<double>(theta[j + 1]);
@@ -142,15 +155,15 @@ double narrow_linear_loss_sums(const MatrixView<const T>& X, const T* y, const T
         rows == nullptr
             ? (sample_weight == nullptr
                    ? narrow_lanes<N, false, false>(X, y, sample_weight, b, w, rows, count, point,
-                                                   &intercept_sum, grad + 1)
+                                                   scale, &intercept_sum, grad + 1)
                    : narrow_lanes<N, false, true>(X, y, sample_weight, b, w, rows, count, point,
-                                                  &intercept_sum, grad + 1))
+                                                  scale, &intercept_sum, grad + 1))
             : (sample_weight == nullptr
                    ? narrow_lanes<N, true, false>(X, y, sample_weight, b, w, rows, count, point,
-                                                  &intercept_sum, grad + 1)
+                                                  scale, &intercept_sum, grad + 1)
                    : narrow_lanes<N, true, true>(X, y, sample_weight, b, w, rows, count, point,
-                                                 &intercept_sum, grad + 1));
-    grad[0] = fit_intercept ? intercept_sum : 0.0;
+                                                 scale, &intercept_sum, grad + 1));
+    grad[0] = (fit_intercept ? intercept_sum : 0.0) * scale;
     return loss;
 }
 
@@ -173,7 +186,7 @@ template <class PointLoss>
 double float_linear_loss_sums(const MatrixView<const float>& X, const float* y,
                               const float* sample_weight, const float* theta, bool fit_intercept,
                               const std::size_t* rows, std::size_t count, const PointLoss& point,
-                              double* grad) {
+                              double* grad, double scale) {
     const std::size_t n = X.cols;
     const double b = fit_intercept ? static_cast<double>(theta[0]) : 0.0;
     const float* w = theta + 1;
@@ -211,27 +224,27 @@ double float_linear_loss_sums(const MatrixView<const float>& X, const float* y,
         row_axpy_float(X, i, slope(i, row_dot_float(X, i, w)), block.data());
     }
     flush_float_block(block.data(), g, n);
-    grad[0] = fit_intercept ? intercept_sum : 0.0;
-    return loss;
+    return scaled_sums(loss, intercept_sum, fit_intercept, grad, n + 1, scale);
 }
 
 /// Dense X: the narrow path for 1 to 4 columns, the general pass otherwise.
 template <class T, class PointLoss>
 double linear_loss_sums(const MatrixView<const T>& X, const T* y, const T* sample_weight,
                         const T* theta, bool fit_intercept, const std::size_t* rows,
-                        std::size_t count, const PointLoss& point, double* grad) {
+                        std::size_t count, const PointLoss& point, double* grad,
+                        double scale = 1.0) {
     switch (X.cols) {
-        case 1: return narrow_linear_loss_sums<1>(X, y, sample_weight, theta, fit_intercept, rows, count, point, grad);
-        case 2: return narrow_linear_loss_sums<2>(X, y, sample_weight, theta, fit_intercept, rows, count, point, grad);
-        case 3: return narrow_linear_loss_sums<3>(X, y, sample_weight, theta, fit_intercept, rows, count, point, grad);
-        case 4: return narrow_linear_loss_sums<4>(X, y, sample_weight, theta, fit_intercept, rows, count, point, grad);
+        case 1: return narrow_linear_loss_sums<1>(X, y, sample_weight, theta, fit_intercept, rows, count, point, grad, scale);
+        case 2: return narrow_linear_loss_sums<2>(X, y, sample_weight, theta, fit_intercept, rows, count, point, grad, scale);
+        case 3: return narrow_linear_loss_sums<3>(X, y, sample_weight, theta, fit_intercept, rows, count, point, grad, scale);
+        case 4: return narrow_linear_loss_sums<4>(X, y, sample_weight, theta, fit_intercept, rows, count, point, grad, scale);
         default:
             if constexpr (std::is_same_v<T, float>)
                 return float_linear_loss_sums(X, y, sample_weight, theta, fit_intercept, rows,
-                                              count, point, grad);
+                                              count, point, grad, scale);
             else
                 return linear_loss_sums<T, MatrixView<const T>, PointLoss>(
-                    X, y, sample_weight, theta, fit_intercept, rows, count, point, grad);
+                    X, y, sample_weight, theta, fit_intercept, rows, count, point, grad, scale);
     }
 }
 

@@ -37,15 +37,13 @@ struct LinearRows {
 
     /// Mean loss over the batch, and its gradient written to `grad` (n_params() doubles):
     /// linear_pass.hpp's sums of the pointwise loss Objective::point() over the batch B,
-    /// divided by |B| * mean(s) (least_squares.hpp says why).
+    /// times 1 / (|B| * mean(s)) (least_squares.hpp says why).
     double loss_and_gradient(const std::size_t* rows, std::size_t count, const T* theta,
                              double* grad) const {
         const auto point = static_cast<const Objective&>(*this).point();
-        const double sum = linear_loss_sums(X, y, sample_weight, theta, fit_intercept, rows,
-                                            count, point, grad);
         const double scale = 1.0 / (static_cast<double>(count) * mean_weight);
-        for (std::size_t j = 0; j < n_params(); ++j) grad[j] *= scale;
-        return sum * scale;
+        return linear_loss_sums(X, y, sample_weight, theta, fit_intercept, rows, count, point,
+                                grad, scale);
     }
 };
 

@@ -55,12 +55,10 @@ struct Penalty {
     }
 };
 
-/// alpha R(w) over w = theta[skip .. n):
+/// alpha R(w) over w = theta[skip .. n) for the strengths l1 = lambda_1, l2 = lambda_2:
 //   alpha R(w) = lambda_1 sum_j |w_j| + lambda_2 / 2 sum_j w_j^2
 template <class T>
-double penalty_value(const Penalty& penalty, const T* theta, std::size_t n, std::size_t skip) {
-    const double l1 = penalty.l1_strength(), l2 = penalty.l2_strength();
-    if (l1 == 0.0 && l2 == 0.0) return 0.0;
+double penalty_sums(double l1, double l2, const T* theta, std::size_t n, std::size_t skip) {
     double abs_sum = 0.0, square_sum = 0.0;
     DESCEND_SIMD(reduction(+ : abs_sum, square_sum))
     for (std::size_t j = skip; j < n; ++j) {
@@ -69,6 +67,16 @@ double penalty_value(const Penalty& penalty, const T* theta, std::size_t n, std:
         square_sum += w * w;
     }
     return l1 * abs_sum + 0.5 * l2 * square_sum;
+}
+
+/// alpha R(w) over w = theta[skip .. n) (penalty_sums), 0 without a penalty: a test small
+/// enough to inline, so that the full-batch loop, which asks every epoch, makes no call for
+/// penalty "none" (on the tutorial's 100 x 1 GD, about 2 ns of a 50 ns epoch).
+template <class T>
+double penalty_value(const Penalty& penalty, const T* theta, std::size_t n, std::size_t skip) {
+    const double l1 = penalty.l1_strength(), l2 = penalty.l2_strength();
+    if (l1 == 0.0 && l2 == 0.0) return 0.0;
+    return penalty_sums(l1, l2, theta, n, skip);
 }
 
 /// Adds the gradient of the smooth (l2) part to grad[skip .. n):
