@@ -30,14 +30,17 @@ void row_axpy(const MatrixView<const T>& X, std::size_t i, double c, double* g) 
 
 /// Asks the processor to start loading row i (a hint; it never faults). A pass over the rows
 /// that prefetches a few rows ahead reads X at the memory's streaming speed, also when the rows
-/// of a batch are scattered.
-template <class T>
+/// of a batch are scattered. `Locality` is __builtin_prefetch's: 3 (the default) loads the row
+/// into every cache level, L1 included; 2 stops at L2, which leaves L1's line-fill buffers to
+/// the loads the pass makes meanwhile (what the float32 pass needs, see
+/// float_prefetch_distance).
+template <int Locality = 3, class T>
 void prefetch_row(const MatrixView<const T>& X, std::size_t i) {
     const char* start = reinterpret_cast<const char*>(X.row(i));
     const std::size_t bytes = X.cols * sizeof(T);
     for (std::size_t offset = 0; offset < bytes; offset += 64) {
 #if defined(__GNUC__)
-        __builtin_prefetch(start + offset);
+        __builtin_prefetch(start + offset, 0, Locality);
 #endif
     }
 }
