@@ -48,7 +48,7 @@ void row_axpy(const CsrView<T, Index>& X, std::size_t i, double c, double* g) {
 }
 
 /// No prefetch for CSR rows: their start is known only after reading indptr.
-template <class T, class Index>
+template <int Locality = 3, class T, class Index>
 void prefetch_row(const CsrView<T, Index>&, std::size_t) {}
 
 /// d_q = x_{i_q} . w for four rows (sparse rows gain nothing from sharing a sweep).

@@ -4,16 +4,22 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 
 #include "../simd.hpp"
 #include "../view.hpp"
+#include "lane_sum.hpp"
 
 namespace descend {
 
-/// x_i . w (w has X.cols entries).
+/// x_i . w (w has X.cols entries). Float64 rows are summed in lane_sum.hpp's sixteen
+/// accumulators (the fused SGD step's order): with one, the pass over 1e6 x 100 float64 waited
+/// on a chain of 25 vector multiply-adds a row and read X at ~62% of a plain sum's speed, with
+/// sixteen at ~88% (benchmarks/cpp/dense_pass.cpp).
 template <class T>
 double row_dot(const MatrixView<const T>& X, std::size_t i, const T* w) {
     const T* x = X.row(i);
+    if constexpr (std::is_same_v<T, double>) return dense_dot(x, w, X.cols);
     double d = 0.0;
     DESCEND_SIMD(reduction(+ : d))
     for (std::size_t j = 0; j < X.cols; ++j) d += static_cast<double>(x[j]) * static_cast<double>(w[j]);
@@ -32,8 +38,7 @@ void row_axpy(const MatrixView<const T>& X, std::size_t i, double c, double* g) 
 /// that prefetches a few rows ahead reads X at the memory's streaming speed, also when the rows
 /// of a batch are scattered. `Locality` is __builtin_prefetch's: 3 (the default) loads the row
 /// into every cache level, L1 included; 2 stops at L2, which leaves L1's line-fill buffers to
-/// the loads the pass makes meanwhile (what the float32 pass needs, see
-/// float_prefetch_distance).
+/// the loads the pass makes meanwhile (what the passes need, see pass_prefetch_distance).
 template <int Locality = 3, class T>
 void prefetch_row(const MatrixView<const T>& X, std::size_t i) {
     const char* start = reinterpret_cast<const char*>(X.row(i));

@@ -20,8 +20,19 @@ struct LossAndSlope {
     double slope;  ///< dl/dz (z, y)
 };
 
-/// How many rows ahead the pass prefetches.
+/// How many rows ahead the fused one-row SGD steps request their CSR rows (fused_sgd.hpp).
 inline constexpr std::size_t prefetch_distance = 8;
+
+/// How many rows ahead a pass over dense rows requests them, into L2 (prefetch_row<2>): the
+/// float32 pass reads a row twice as fast as the float64 one, so the request has to go out
+/// further ahead than the 8 rows of the fused steps; and prefetching into L1 held the
+/// line-fill buffers the pass's own loads need. On 1e6 x 100, one thread (AMD EPYC, 2 cores),
+/// benchmarks/cpp/dense_pass.cpp: the float32 pass took 31.8 ms (median) with 8 rows into L1
+/// and 18.3 ms with 16 rows into L2, against 13.5 ms for its 16-lane plain sum (from Python,
+/// 83-90% -> 100-104% of the speed of NumPy's X.sum()); distances of 12 to 24 rows were within
+/// noise of each other. The float64 pass, with row_dot's sixteen accumulators: 31.3 -> 28.7 ms
+/// against a 25 ms plain sum.
+inline constexpr std::size_t pass_prefetch_distance = 16;
 
 /// The end of a pass: grad[0] = the intercept sum (0 without an intercept), then grad[0 .. n)
 /// times scale; returns loss * scale.
@@ -38,10 +49,10 @@ inline double scaled_sums(double loss, double intercept_sum, bool fit_intercept,
 //   g_1.. = scale sum_i s_i l'(z_i, y_i) x_i
 /// s_i = sample_weight[i], or 1 when sample_weight is null. `grad` has X.cols + 1 entries and
 /// is overwritten; each value is its sum, rounded, times scale, rounded (as a caller scaling
-/// the sums would get it). Matrix is MatrixView<const T> or CsrView<T, Index>. Each row is read once
-/// from memory (the axpy finds it in L1 after the dot product), with the row
-/// `prefetch_distance` ahead requested early: measured on 1e6 x 100 float64 this reads X at
-/// the speed of a plain sum, where taking four rows at a time without prefetch ran at half.
+/// the sums would get it). Matrix is MatrixView<const T> or CsrView<T, Index>. Each row is read
+/// once from memory (the axpy finds it in L1 after the dot product), with the row
+/// `pass_prefetch_distance` ahead requested early (taking four rows at a time without prefetch
+/// ran at half the speed).
 template <class T, class Matrix, class PointLoss>
 double linear_loss_sums(const Matrix& X, const T* y, const T* sample_weight, const T* theta,
                         bool fit_intercept, const std::size_t* rows, std::size_t count,
@@ -52,7 +63,8 @@ double linear_loss_sums(const Matrix& X, const T* y, const T* sample_weight, con
     std::fill(grad, grad + X.cols + 1, 0.0);
     double loss = 0.0, intercept_sum = 0.0;
     for (std::size_t k = 0; k < count; ++k) {
-        if (k + prefetch_distance < count) prefetch_row(X, batch_row(rows, k + prefetch_distance));
+        if (k + pass_prefetch_distance < count)
+            prefetch_row<2>(X, batch_row(rows, k + pass_prefetch_distance));
         const std::size_t i = batch_row(rows, k);
         const LossAndSlope p = point(b + row_dot(X, i, w), static_cast<double>(y[i]));
         const double s = row_weight(sample_weight, i);
@@ -171,21 +183,12 @@ double narrow_linear_loss_sums(const MatrixView<const T>& X, const T* y, const T
 /// gradient (a multiple of four).
 inline constexpr std::size_t float_flush_rows = 16;
 
-/// How many rows ahead the float32 pass prefetches, into L2 (prefetch_row<2>). A float32 row
-/// is read twice as fast as a double one, so the request has to go out further ahead; and
-/// prefetching into L1, as the double pass does, held the line-fill buffers the loads need.
-/// On 1e6 x 100 float32, one thread (AMD EPYC, 2 cores): benchmarks/cpp/float_pass.cpp took
-/// 31.8 ms (median) with 8 rows into L1 and 18.3 ms with 16 rows into L2, against 13.5 ms for
-/// its 16-lane plain sum; from Python the pass went from 83-90% to 100-104% of the speed of
-/// NumPy's X.sum(). Distances of 12 to 24 rows into L2 were within noise of each other.
-inline constexpr std::size_t float_prefetch_distance = 16;
-
 /// The same sums for a dense float32 X, computed without converting each element to double:
 /// each row's dot product x_i . w runs in float32 vector lanes and is widened to double once
 /// per row (z_i, the loss and the slopes are double), and the gradient terms c_i x_i are added
 /// in float32 for `float_flush_rows` rows at a time, then added to the double gradient. Rows
 /// are taken four at a time (w and the float32 block are read once for four rows), with the
-/// rows `float_prefetch_distance` ahead requested early.
+/// rows `pass_prefetch_distance` ahead requested early.
 /// Accuracy (float32 eps u = 2^-24 ~ 6e-8): z_i has an absolute error below about
 /// n u sum_j |x_ij w_j| (in practice sqrt(n) u times it), and each gradient entry below about
 /// (n_flush + 4) u sum_i |c_i x_ij| beyond the double pass's own error: on random data both
@@ -216,8 +219,8 @@ double float_linear_loss_sums(const MatrixView<const float>& X, const float* y,
     while (k + 4 <= count) {
         const std::size_t stop = std::min(count, k + float_flush_rows);
         for (; k + 4 <= stop; k += 4) {
-            for (std::size_t q = 0; q < 4 && k + float_prefetch_distance + q < count; ++q)
-                prefetch_row<2>(X, batch_row(rows, k + float_prefetch_distance + q));
+            for (std::size_t q = 0; q < 4 && k + pass_prefetch_distance + q < count; ++q)
+                prefetch_row<2>(X, batch_row(rows, k + pass_prefetch_distance + q));
             const std::size_t i[4] = {batch_row(rows, k), batch_row(rows, k + 1),
                                       batch_row(rows, k + 2), batch_row(rows, k + 3)};
             float d[4];
