@@ -86,11 +86,12 @@ def test_log_loss_point_at_infinite_and_nan_margins_is_its_float64_formula(y):
     np.testing.assert_array_equal(slope, expected_slope)
 
 
-def test_log_loss_slope_is_the_exact_sigmoid_within_three_ulps_and_e_within_0_8():
+def test_log_loss_slope_is_the_exact_sigmoid_within_three_ulps_and_e_within_0_55_ulp():
     # y = 0, z <= 0: the slope is sigmoid(z) = e / (1 + e), e = e^z; below z = -37, 1 + e
-    # rounds to 1 and the slope is e itself: exp_nonpositive's value, subnormal below -708.4.
-    # Above, the roundings of 1 + e and of the quotient add up to 2.5 ulps (as much with
-    # glibc's exp: the formula's own error)
+    # rounds to 1 and the slope is e itself: exp_nonpositive's value, subnormal below -708.4
+    # (measured on 6e7 points in C++: at most 0.518 ulp when normal, 0.754 when subnormal;
+    # the polynomial without a table before it: 0.574 here). Above, the roundings of 1 + e and
+    # of the quotient add up to 2.5 ulps (as much with glibc's exp: the formula's own error)
     margins = np.concatenate(
         [
             np.linspace(-745.2, 0.0, 7453),
@@ -99,14 +100,16 @@ def test_log_loss_slope_is_the_exact_sigmoid_within_three_ulps_and_e_within_0_8(
         ]
     )
     _, slope = points(margins, 0.0)
-    errors_e, errors_sigmoid = [], []
+    errors_e, errors_subnormal_e, errors_sigmoid = [], [], []
     with decimal.localcontext() as context:
         context.prec = 40
         for z, value in zip(margins, slope, strict=True):
             e = decimal.Decimal(float(z)).exp()
             if z < -37.0:
-                errors_e.append(ulps_from_exact(value, e))
+                subnormal = abs(value) < np.finfo(np.float64).tiny
+                (errors_subnormal_e if subnormal else errors_e).append(ulps_from_exact(value, e))
             else:
                 errors_sigmoid.append(ulps_from_exact(value, e / (1 + e)))
-    assert max(errors_e) <= 0.8
+    assert max(errors_e) <= 0.55
+    assert max(errors_subnormal_e) <= 0.8
     assert max(errors_sigmoid) <= 3.0
