@@ -181,6 +181,13 @@ inline double unweighted_step(const SquaredError&, double z, double y, double, d
     return (SquaredError::slope_per_residual * lr) * (z - y);
 }
 
+/// Steps run in blocks of this many, each block's learning rates filled in before its steps
+/// (fill_rates). The step loop then calls no function: a call there (std::pow, once per 64
+/// steps of InvScaling) made GCC keep the intercept and the scale of w in memory, which put a
+/// store-to-load delay on every step's dependency chain (benchmarks/cpp/fused_epoch.cpp, csr
+/// f64 squared: 26 -> 21 ns per step).
+inline constexpr std::size_t rate_block = 64;
+
 /// The sum over the steps of their data losses s_i l(z_i, y_i) / mean_weight, added step by
 /// step ...
 template <class PointLoss>
@@ -203,6 +210,8 @@ class StepLossSum {
         if (!unit_scale_) return lr * (s * p.slope * inverse_mean_weight_);
         return unweighted_step(point, z, y, p.slope, lr);
     }
+    /// Called after each block of rate_block steps (nothing to settle here).
+    void settle() {}
     double total() const { return sum_; }
 
   private:
@@ -215,7 +224,12 @@ class StepLossSum {
 /// product, once per 512 steps:
 //   sum_k log1p(e_k) = log(prod_k (1 + e_k)),   1 + e_k in [1, 2]: the product < 2^512
 /// (the product's rounding, at most 512 ulps, is below 1.2e-13 in its log, about what the sum
-/// of 512 log1p values carries anyway).
+/// of 512 log1p values carries anyway). The log is taken in settle(), between blocks of
+/// rate_block steps, not in add(): a call of std::log inside the step loop, even once per 512
+/// steps, made GCC keep the step's values in memory around it (the store-to-load delay that
+/// rate_block's note describes). 512 is a multiple of rate_block and a call of the loops
+/// starts its count at 0, so the 512th factor always ends a block: the same products, the
+/// same bits.
 template <>
 class StepLossSum<LogisticPoint> {
   public:
@@ -235,30 +249,29 @@ class StepLossSum<LogisticPoint> {
         }
         linear_ += p.linear;
         product_ *= 1.0 + p.e;
-        if (++factors_ == max_factors) {
+        ++factors_;
+        return lr * (unit_scale_ ? p.slope : p.slope * inverse_mean_weight_);
+    }
+    /// Called after each block of rate_block steps: the log of every 512 factors.
+    void settle() {
+        if (factors_ == max_factors) {
             logs_ += std::log(product_);
             product_ = 1.0;
             factors_ = 0;
         }
-        return lr * (unit_scale_ ? p.slope : p.slope * inverse_mean_weight_);
     }
     double total() const {
         return sum_ + (linear_ + (logs_ + std::log(product_))) * inverse_mean_weight_;
     }
 
   private:
-    static constexpr int max_factors = 512;
+    static constexpr std::size_t max_factors = 512;
+    static_assert(max_factors % rate_block == 0, "the 512th factor must end a block (settle)");
     bool weighted_, unit_scale_;
     double inverse_mean_weight_, sum_ = 0.0, linear_ = 0.0, logs_ = 0.0, product_ = 1.0;
-    int factors_ = 0;
+    std::size_t factors_ = 0;
 };
 
-/// Steps run in blocks of this many, each block's learning rates filled in before its steps
-/// (fill_rates). The step loop then calls no function: a call there (std::pow, once per 64
-/// steps of InvScaling) made GCC keep the intercept and the scale of w in memory, which put a
-/// store-to-load delay on every step's dependency chain (benchmarks/cpp/fused_epoch.cpp, csr
-/// f64 squared: 26 -> 21 ns per step).
-inline constexpr std::size_t rate_block = 64;
 
 /// The learning rates of steps t, ..., t + count - 1 into out[0 .. count).
 template <class StepSize>
@@ -430,6 +443,7 @@ double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
                 break;
             }
         }
+        losses.settle();
     }
     theta[0] = static_cast<T>(b);
     for (std::size_t j = 0; j < n; ++j) theta[j + 1] = static_cast<T>(wp[j]);
@@ -544,6 +558,7 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
                 break;
             }
         }
+        losses.settle();
     }
     fold(1.0);
     theta[0] = static_cast<T>(b);
