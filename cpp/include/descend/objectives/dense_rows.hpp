@@ -14,8 +14,9 @@ namespace descend {
 
 /// x_i . w (w has X.cols entries). Float64 rows are summed in lane_sum.hpp's sixteen
 /// accumulators (the fused SGD step's order): with one, the pass over 1e6 x 100 float64 waited
-/// on a chain of 25 vector multiply-adds a row and read X at ~62% of a plain sum's speed, with
-/// sixteen at ~88% (benchmarks/cpp/dense_pass.cpp).
+/// on a chain of 25 vector multiply-adds a row and read X at 66% of a plain sum's speed; with
+/// sixteen (and linear_pass.hpp's prefetch into L2) at 84-88% (benchmarks/cpp/dense_pass.cpp
+/// float64, built against the headers before and after: 38.1-38.4 -> 29.7-31.2 ms).
 template <class T>
 double row_dot(const MatrixView<const T>& X, std::size_t i, const T* w) {
     const T* x = X.row(i);

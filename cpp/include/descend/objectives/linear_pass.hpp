@@ -30,8 +30,8 @@ inline constexpr std::size_t prefetch_distance = 8;
 /// benchmarks/cpp/dense_pass.cpp: the float32 pass took 31.8 ms (median) with 8 rows into L1
 /// and 18.3 ms with 16 rows into L2, against 13.5 ms for its 16-lane plain sum (from Python,
 /// 83-90% -> 100-104% of the speed of NumPy's X.sum()); distances of 12 to 24 rows were within
-/// noise of each other. The float64 pass, with row_dot's sixteen accumulators: 31.3 -> 28.7 ms
-/// against a 25 ms plain sum.
+/// noise of each other (scratch variants of the pass). The float64 pass, this prefetch and
+/// row_dot's sixteen accumulators together: 38.1-38.4 -> 29.7-31.2 ms in the same benchmark.
 inline constexpr std::size_t pass_prefetch_distance = 16;
 
 /// The end of a pass: grad[0] = the intercept sum (0 without an intercept), then grad[0 .. n)
