@@ -30,11 +30,20 @@ struct Data {
     std::size_t m, n;
     std::vector<double> X, y, label, weight;
 
-    Data(std::size_t rows, std::size_t cols, std::uint64_t seed) : m(rows), n(cols) {
+    /// With `entries` (one count per row), row i holds entries[i] nonzeros instead (at columns
+    /// i, i + 2, i + 4, ... mod n), row 3 still all zeros.
+    Data(std::size_t rows, std::size_t cols, std::uint64_t seed,
+         const std::vector<std::size_t>& entries = {})
+        : m(rows), n(cols) {
         descend::Random random(seed);
         auto draw = [&random] { return 2.0 * random.uniform() - 1.0; };
-        for (std::size_t k = 0; k < m * n; ++k)
-            X.push_back(k % 3 == 1 || k / n == 3 ? 0.0 : 2.0 * draw());
+        for (std::size_t k = 0; k < m * n; ++k) {
+            const std::size_t i = k / n, j = k % n;
+            const bool zero = entries.empty() ? k % 3 == 1
+                                              : (j + n - i % n) % n % 2 == 1 ||
+                                                    (j + n - i % n) % n / 2 >= entries[i];
+            X.push_back(zero || i == 3 ? 0.0 : 2.0 * draw());
+        }
         for (std::size_t i = 0; i < m; ++i) y.push_back(3.0 * draw());
         for (std::size_t i = 0; i < m; ++i) label.push_back(random.uniform() < 0.5 ? 0.0 : 1.0);
         for (std::size_t i = 0; i < m; ++i) weight.push_back(1.0 + 0.8 * draw());
@@ -232,10 +241,9 @@ void check_setup(const Data& d, const Setup& setup, const std::vector<std::size_
     }
 }
 
-/// Every loss x penalty x weights x intercept x averaging.
+/// Every loss x penalty x weights x intercept x averaging, on d (by default Data(19, 7, 3)).
 template <class T>
-void check_all_setups(double tolerance) {
-    const Data d(19, 7, 3);
+void check_all_setups(double tolerance, const Data& d = Data(19, 7, 3)) {
     const std::vector<std::size_t> rows = visits(d, 4);
     for (const Loss loss : {Loss::squared, Loss::huber, Loss::logistic})
         for (const descend::PenaltyKind kind : {descend::PenaltyKind::none, descend::PenaltyKind::l2,
@@ -258,6 +266,22 @@ void check_all_setups(double tolerance) {
 }  // namespace
 
 TEST_CASE(fused_steps_equal_the_eager_formula_in_double) { check_all_setups<double>(1e-12); }
+
+// Rows of at most two stored entries take fused_sgd.hpp's branch-free path: rows of 0 to 4
+// entries (the first and the last row empty, so an unused entry's load is clamped to the
+// matrix's last stored entry), row 1 stored back to front, row 2's one entry split in two at
+// the same column (a repeated column within a short row).
+TEST_CASE(short_sparse_rows_equal_the_eager_formula) {
+    const std::vector<std::size_t> entries = {0, 2, 1, 0, 1, 3, 2, 0, 1, 2, 4, 1, 0, 2, 1, 3, 2, 1, 0};
+    const Data d(19, 7, 5, entries);
+    for (std::size_t i = 0; i < d.m; ++i) {  // the pattern asked for (row 3 aside)
+        std::size_t stored = 0;
+        for (std::size_t j = 0; j < d.n; ++j) stored += d.X[i * d.n + j] != 0.0;
+        CHECK_EQ(stored, i == 3 ? 0 : entries[i]);
+    }
+    check_all_setups<double>(1e-12, d);
+    check_all_setups<float>(1e-5, d);
+}
 
 TEST_CASE(fused_steps_in_float_stay_within_1e_5_of_the_double_formula) {
     check_all_setups<float>(1e-5);
