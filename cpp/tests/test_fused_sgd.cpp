@@ -267,6 +267,15 @@ void check_all_setups(double tolerance, const Data& d = Data(19, 7, 3)) {
 
 TEST_CASE(fused_steps_equal_the_eager_formula_in_double) { check_all_setups<double>(1e-12); }
 
+// Dense X of 1 to 4 columns takes dense_steps compiled for its column count.
+TEST_CASE(fused_steps_on_one_to_four_columns_equal_the_eager_formula) {
+    for (std::size_t n = 1; n <= 4; ++n) {
+        const Data d(19, n, 10 + n);
+        check_all_setups<double>(1e-12, d);
+        check_all_setups<float>(1e-5, d);
+    }
+}
+
 // Rows of at most two stored entries take fused_sgd.hpp's branch-free path: rows of 0 to 4
 // entries (the first and the last row empty, so an unused entry's load is clamped to the
 // matrix's last stored entry), row 1 stored back to front, row 2's one entry split in two at
