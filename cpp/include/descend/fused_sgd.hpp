@@ -522,8 +522,8 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
     StepLossSum<PointLoss> losses(data.sample_weight != nullptr, 1.0 / data.mean_weight);
     // v, then two slots for a short row's unused entries (below): v[n] = 0, and v[n + 1],
     // written only
-    std::vector<double> v(n + 2, 0.0);
-    std::copy(theta + 1, theta + 1 + n, v.begin());
+    std::vector<double> v(theta + 1, theta + 1 + n);
+    v.resize(n + 2, 0.0);
     double a = 1.0, b = static_cast<double>(theta[0]);
     // Without l1 or averaging (whose bookkeeping runs per entry), a row of at most
     // branch_free_entries entries is taken branch-free, a longer one by loops; not for the
@@ -592,8 +592,8 @@ double csr_steps(const CsrView<T, Index>& X, const FusedSgdData<T>& data,
             // writes for it; an entry past the row's end gets the value 0, read slot n (which
             // holds 0) and write slot n + 1 (which nothing reads), and loads a stored entry
             // (never out of bounds) that it does not use
-            double x_short[branch_free_entries];
-            std::size_t read_at[branch_free_entries], write_at[branch_free_entries];
+            double x_short[branch_free_entries] = {};
+            std::size_t read_at[branch_free_entries] = {}, write_at[branch_free_entries] = {};
             if (short_row) {
                 for (std::size_t e = 0; e < branch_free_entries; ++e) {
                     // masks, not selects: GCC turns a select of a double into a branch
