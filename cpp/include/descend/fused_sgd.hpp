@@ -493,13 +493,13 @@ double dense_steps(const MatrixView<const T>& X, const FusedSgdData<T>& data,
 
 /// How many of a CSR row's first stored entries a step takes without a branch (below): at 1%
 /// density of 100 columns a row holds 0, 1, 2 or 3 entries in 37%, 37%, 18% and 6% of rows,
-/// and loops whose trip count is that random mispredict their exit at nearly every step (rows
-/// of exactly one or of exactly two entries took 8.6 and 10.0 ns a step with the loops, the
-/// 1%-dense rows 15.5). A row of at most two entries is taken branch-free, a longer one by
+/// and loops whose trip count is that random mispredict their exit at nearly every step (in a
+/// scratch variant of benchmarks/cpp/fused_epoch.cpp, rows of exactly one or of exactly two
+/// entries took 8.6 and 10.0 ns a step with the loops, the 1%-dense rows 15.5). A row of at most two entries is taken branch-free, a longer one by
 /// the loops: benchmarks/cpp/fused_epoch.cpp's 1%-dense squared error, 3 interleaved runs,
 /// took 16.3-16.6 -> 13.9-14.7 ns a step in float64 and 16.7-16.8 -> 14.4-15.0 in float32,
-/// with the same results. Up to three or four entries so were slower (16.7-19.2 and
-/// 19.7-20.7 ns), and the log-loss step, bound by its exponential and division, got slower
+/// with the same results. Up to three or four entries so were slower (16.7-16.8 and
+/// 19.9-20.0 ns), and the log-loss step, bound by its exponential and division, got slower
 /// by 1% (23.7-23.8 -> 23.9-24.1 ns): it keeps the loops.
 inline constexpr std::size_t branch_free_entries = 2;
 
