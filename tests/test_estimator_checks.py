@@ -67,6 +67,44 @@ def test_pipeline_and_grid_search_select_alpha(rng):
     assert regression.score(X, X @ np.array([1.0, -2.0, 0.5, 0.0]) + 3) > 0.999
 
 
+def test_import_descend_and_its_command_leave_scikit_learn_unimported_until_an_estimator_is_used():
+    # scikit-learn's import (about 1 s) is paid by the estimators only: not by minimize, optim
+    # or the command line's parser
+    script = textwrap.dedent(
+        """
+        import sys
+        import descend
+        from descend import cli, minimize, optim
+
+        cli._parser()
+        assert "sklearn" not in sys.modules, "import descend imported scikit-learn"
+        assert "descend.linear_model" not in sys.modules
+        assert {"LinearRegression", "LogisticRegression"} <= set(dir(descend))
+        from descend import LinearRegression
+        from descend.linear_model import LogisticRegression
+
+        assert descend.LinearRegression is LinearRegression
+        assert descend.LogisticRegression is LogisticRegression
+        assert "sklearn" in sys.modules
+        namespace = {}
+        exec("from descend import *", namespace)
+        assert namespace["LogisticRegression"] is LogisticRegression
+        try:
+            descend.LinearRegresion
+        except AttributeError as error:
+            assert "LinearRegresion" in str(error)
+        else:
+            raise AssertionError("a misspelt name must raise AttributeError")
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
 def test_the_estimators_import_and_fit_without_scikit_learn():
     # A meta path finder refuses every sklearn import, as if it were not installed.
     script = textwrap.dedent(

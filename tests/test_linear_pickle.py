@@ -138,6 +138,20 @@ def test_a_pickle_with_other_classes_is_refused(kind):
         _loaded(model, lambda state, run: run.__setitem__("classes", run["classes"][::-1]))
 
 
+def test_a_fit_that_lbfgs_ends_at_a_stationary_point_pickles():
+    # The default optimizer runs L-BFGS on a full batch; on exactly linear data its line search
+    # soon finds no lower loss, which ends the fit before n_iter_no_change quiet epochs. The
+    # solver's count of quiet epochs stays one a pickle accepts (at most the epochs run).
+    X = np.arange(10.0)[:, None]
+    y = 2.0 * X[:, 0] + 1.0
+    model = descend.LinearRegression().fit(X, y)
+    assert model.status_ == "converged" and model.n_iter_ < model.n_iter_no_change
+    assert model._fit_state.solver.no_change <= model.n_iter_
+    copy_ = pickle.loads(pickle.dumps(model))
+    assert copy_.n_iter_ == model.n_iter_ and copy_.status_ == "converged"
+    np.testing.assert_array_equal(copy_.predict(X), model.predict(X))
+
+
 def test_an_unfitted_estimator_and_a_model_read_from_a_file_still_pickle(tmp_path):
     unfitted = pickle.loads(pickle.dumps(descend.LinearRegression(alpha=0.5)))
     assert unfitted.alpha == 0.5 and not hasattr(unfitted, "coef_")

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from ._checks import MAX_STEP
-from .linear_model import _NAMED_SCHEDULES
+from .schedules import _NAMED_SCHEDULES
 
 __all__ = ["main", "tutorial_data"]
 

@@ -52,6 +52,7 @@ from ._validation import (
 from .exceptions import ConvergenceWarning
 from .minimize import _ON_NONFINITE
 from .schedules import (
+    _NAMED_SCHEDULES,
     _SCHEDULES,
     Cosine,
     LinearWarmup,
@@ -241,9 +242,6 @@ def _constant_schedule(lr: float) -> Schedule:
     return schedule
 
 
-#: The decays ``schedule`` may name instead of giving a schedule object: they shape the step
-#: size learning_rate gives (or "auto" picks, in its internal coordinates) over the fit.
-_NAMED_SCHEDULES = ("cosine",)
 _NAMED_SCHEDULE_LIST = ", ".join(map(repr, _NAMED_SCHEDULES))
 
 

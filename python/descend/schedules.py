@@ -63,6 +63,11 @@ __all__ = [
     "StepDecay",
 ]
 
+#: The decays an estimator's ``schedule`` may name instead of giving a schedule object: they
+#: shape the step size learning_rate gives (or "auto" picks, in its internal coordinates) over
+#: the fit's max_iter epochs (descend.linear_model; the command line offers the same names).
+_NAMED_SCHEDULES = ("cosine",)
+
 
 # ---------------------------------------------------------------------- argument checks
 # Only the kind of each value is checked here; its range is checked once, by the C++

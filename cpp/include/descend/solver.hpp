@@ -516,9 +516,10 @@ Status epoch_loop(const Objective& objective, const RowSet& train,
                         loss_tolerance(options.tol, run.previous_loss, epoch_loss);
         }
         run.no_change = quiet && !stuck ? run.no_change + 1 : 0;
-        if (stationary) run.no_change = std::max(run.no_change, options.n_iter_no_change);
         run.previous_loss = epoch_loss;
-        if (run.no_change >= options.n_iter_no_change) {
+        // lbfgs: an iteration whose line search found no lower F ends the run as the quiet
+        // epochs would (no_change still counts only those: at most the epochs run)
+        if (stationary || run.no_change >= options.n_iter_no_change) {
             if (early_stopping) {
                 std::copy(run.best_theta.begin(), run.best_theta.end(), theta);
                 if (averaging && run.best_average.size() == p)
