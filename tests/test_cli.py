@@ -99,6 +99,16 @@ def run_main(capsys, *args):
 
 
 # ---------------------------------------------------------------------- fit, predict
+def test_fit_with_one_held_out_row_reports_an_undefined_r2_without_a_warning(tmp_path, capsys):
+    # five rows: the default test_size holds out one, on which R² is undefined
+    path = tmp_path / "five.csv"
+    path.write_text("x1,x2,y\n1,2,3\n2,3,5\n3,5,8\n4,1,5\n5,2,7\n")
+    status, out, err = run_main(capsys, "fit", path, "--target", "y", "--quiet")
+    assert status == 0
+    assert "Warning" not in err and "warn" not in err, err
+    assert "R²" in out and "nan" in out
+
+
 def test_fit_save_predict_round_trip_reproduces_the_model(tmp_path, regression_csv):
     model = tmp_path / "model.json"
     fit = descend(

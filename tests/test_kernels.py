@@ -748,3 +748,93 @@ def test_every_rule_type_is_made_from_its_field_table(rule_type):
     assert rule_type.lr.__doc__ == "step size gamma"
     with pytest.raises(ValueError, match="lr must be"):
         rule_type(lr=-1.0)  # validated on construction
+
+
+# ---------------------------------------------------------------------- loss kernels' messages
+@pytest.mark.parametrize(
+    ("call", "shown"),
+    [
+        # the value as Python writes it (shortest digits that read back), not "%f"'s 6 decimals
+        (
+            lambda X, th, g: kernels.logistic_loss_and_gradient(
+                X, np.array([1 + 1e-9, 0, 1]), th, g
+            ),
+            "got 1.000000001 at index 0",
+        ),
+        (
+            lambda X, th, g: kernels.logistic_loss_and_gradient(X, np.array([0, 1e-7, 1]), th, g),
+            "got 1e-07 at index 1",
+        ),
+        (
+            lambda X, th, g: kernels.logistic_loss_and_gradient(
+                X.astype(np.float32),
+                np.array([0, 1, 0.3], dtype=np.float32),
+                th.astype(np.float32),
+                g.astype(np.float32),
+            ),
+            "got 0.3 at index 2",
+        ),
+        (
+            lambda X, th, g: kernels.squared_error_loss_and_gradient(
+                X, np.zeros(3), th, g, sample_weight=np.array([1.0, -1e-9, 1.0])
+            ),
+            "got -1e-09 at index 1",
+        ),
+    ],
+)
+def test_a_refused_label_or_weight_is_shown_as_given(call, shown):
+    X, theta, grad = np.ones((3, 1)), np.zeros(2), np.zeros(2)
+    with pytest.raises(ValueError, match=shown.replace("+", r"\+")):
+        call(X, theta, grad)
+    assert not grad.any()
+
+
+def test_a_one_dimensional_X_is_told_apart_from_a_square_one():
+    with pytest.raises(ValueError, match=r"X: expected shape \(m, n\), got \(4,\)"):
+        kernels.squared_error_loss_and_gradient(np.ones(4), np.ones(4), np.zeros(2), np.empty(2))
+
+
+def test_loss_kernel_rows_may_repeat_and_count_each_time():
+    rng = np.random.default_rng(0)
+    X, y, theta = rng.standard_normal((5, 2)), rng.standard_normal(5), rng.standard_normal(3)
+    grad_repeated, grad_listed = np.empty(3), np.empty(3)
+    repeated = kernels.squared_error_loss_and_gradient(
+        X, y, theta, grad_repeated, rows=np.array([3, 3, 1], dtype=np.int64)
+    )
+    X3, y3 = X[[3, 3, 1]], y[[3, 3, 1]]
+    listed = kernels.squared_error_loss_and_gradient(X3, y3, theta, grad_listed)
+    assert repeated == pytest.approx(listed, rel=1e-14)
+    np.testing.assert_allclose(grad_repeated, grad_listed, rtol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "squared_error_loss_and_gradient",
+        "huber_loss_and_gradient",
+        "logistic_loss_and_gradient",
+        "softmax_loss_and_gradient",
+    ],
+)
+def test_a_loss_kernel_called_wrongly_gets_pythons_own_type_error(name):
+    # (not pybind11's list of C++ signatures with every array of the call printed)
+    kernel = getattr(kernels, name)
+    X, y, theta, grad = np.ones((4, 1)), np.zeros(4), np.zeros(2), np.zeros(2)
+    with pytest.raises(TypeError, match=r"takes 4 positional arguments but 5 were given"):
+        kernel(X, y, theta, grad, np.ones(4))
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'weights'.*sample_weight"):
+        kernel(X, y, theta, grad, weights=np.ones(4))
+    assert not grad.any()
+    assert kernel.__name__ == name and kernel.__doc__.startswith(
+        f"{name}(X, y, theta, grad, *, sample_weight=None, rows=None, fit_intercept=True, "
+    )
+
+
+def test_the_loss_kernels_pass_their_keywords_on():
+    X, y, theta = np.array([[1.0], [2.0], [3.0]]), np.array([0.0, 0.0, 3.0]), np.zeros(2)
+    grad = np.empty(2)
+    loss = kernels.huber_loss_and_gradient(X, y, theta, grad, epsilon=1.0, rows=np.array([2]))
+    assert loss == pytest.approx(2.5)  # |r| = 3 > epsilon: epsilon (|r| - epsilon / 2)
+    np.testing.assert_allclose(grad, [-1.0, -3.0])
+    assert kernels.squared_error_loss_and_gradient(X, y, theta, grad, fit_intercept=False) == 3.0
+    assert grad[0] == 0.0

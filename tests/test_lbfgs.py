@@ -50,6 +50,37 @@ def test_lbfgs_refuses_what_it_cannot_run_naming_the_argument(settings, named):
     assert not hasattr(model, "coef_")
 
 
+@pytest.mark.parametrize("learning_rate", [0.01, 10.0])
+def test_lbfgs_with_a_numeric_learning_rate_runs_lbfgs_from_that_first_trial_step(learning_rate):
+    # (it once ran plain SGD at that step size: slow at 0.01, diverging at 10)
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 3))
+    y = X @ np.array([1.0, -2.0, 0.5]) + 3.0
+    model = descend.LinearRegression(
+        optimizer="lbfgs", learning_rate=learning_rate, tol=None, max_iter=50
+    ).fit(X, y)
+    assert model.status_ == "converged" and model.n_iter_ < 50
+    assert np.all(np.diff(model.loss_curve_) <= 0)  # an iteration never raises the objective
+    np.testing.assert_allclose(model.coef_, [1.0, -2.0, 0.5], atol=1e-6)
+    np.testing.assert_allclose(model.intercept_, 3.0, atol=1e-6)
+    first = descend.LinearRegression(
+        optimizer="lbfgs", learning_rate=learning_rate, tol=None, max_iter=1
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        first.fit(X, y)
+    sgd = descend.LinearRegression(
+        optimizer="sgd", learning_rate=learning_rate, tol=None, max_iter=1
+    ).fit(X, y)
+    # the first iteration tries the step -learning_rate g: taken as is when it lowers the
+    # objective (0.01), halved until it does (10)
+    if learning_rate == 0.01:
+        np.testing.assert_array_equal(first.coef_, sgd.coef_)
+    else:
+        assert first.loss_curve_[0] == sgd.loss_curve_[0]
+        assert np.linalg.norm(first.coef_) < np.linalg.norm(sgd.coef_)
+
+
 def test_lbfgs_takes_elasticnet_without_an_l1_part_as_l2():
     X, y = _wine()
     ridge = descend.LogisticRegression(optimizer="lbfgs", penalty="l2", alpha=1e-3).fit(X, y)

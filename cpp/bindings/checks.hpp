@@ -26,12 +26,21 @@ const char* dtype_name() {
     return sizeof(T) == 8 ? "float64" : "float32";
 }
 
-/// "(3, 4)" for a shape; -1 entries print as "n" (any length).
+/// "(3, 4)" for a shape; -1 entries (any length) print as "n", or, when there are several, as
+/// "m", "n", "k", ... in turn ("(m, n)": two lengths, not one square "(n, n)").
 inline std::string shape_string(const std::vector<py::ssize_t>& shape) {
+    const auto any_lengths = std::count_if(shape.begin(), shape.end(), [](py::ssize_t d) { return d < 0; });
+    const char* const letters = any_lengths > 1 ? "mnkpqrst" : "n";
+    std::size_t letter = 0;
     std::string out = "(";
     for (std::size_t i = 0; i < shape.size(); ++i) {
         if (i) out += ", ";
-        out += shape[i] < 0 ? std::string("n") : std::to_string(shape[i]);
+        if (shape[i] >= 0)
+            out += std::to_string(shape[i]);
+        else if (letter < 8 && letters[letter] != '\0')
+            out += letters[letter++];
+        else
+            out += "n" + std::to_string(letter++);
     }
     if (shape.size() == 1) out += ",";
     return out + ")";

@@ -10,6 +10,7 @@
 #include <descend/objectives/batch.hpp>
 #include <descend/objectives/csr.hpp>
 #include <descend/objectives/penalties.hpp>
+#include <descend/optimizers/field.hpp>
 #include <descend/optimizers/optimizer.hpp>
 #include <descend/view.hpp>
 
@@ -143,7 +144,7 @@ const T* checked_sample_weight(const py::handle& obj, std::size_t m) {
         const double s = static_cast<double>(weights[i]);
         if (!(s >= 0.0 && std::isfinite(s)))
             throw py::value_error("sample_weight: expected finite weights >= 0, got " +
-                                  std::to_string(s) + " at index " + std::to_string(i));
+                                  number_text(weights[i]) + " at index " + std::to_string(i));
         total += s;
     }
     if (!(total > 0.0)) throw py::value_error("sample_weight: the weights must have a positive sum");
@@ -250,7 +251,7 @@ inline void check_l1_rule(const Penalty& penalty, const Optimizer& rule, const p
     if (penalty.l1_strength() == 0.0) return;
     const SGD* sgd = std::get_if<SGD>(&rule);
     if (sgd != nullptr && sgd->momentum == 0.0) return;
-    const std::string given = sgd != nullptr ? "SGD with momentum " + std::to_string(sgd->momentum)
+    const std::string given = sgd != nullptr ? "SGD with momentum " + number_text(sgd->momentum)
                                              : type_name(rule_obj);
     throw py::value_error(
         std::string("penalty: '") + penalty_name(penalty.kind) +
@@ -265,9 +266,8 @@ const T* checked_binary_labels(const py::handle& obj, std::size_t m) {
     const T* y = input_data<T>(obj, "y", {static_cast<py::ssize_t>(m)});
     for (std::size_t i = 0; i < m; ++i)
         if (!(y[i] == T(0) || y[i] == T(1)))
-            throw py::value_error("y: expected labels 0 or 1, got " +
-                                  std::to_string(static_cast<double>(y[i])) + " at index " +
-                                  std::to_string(i));
+            throw py::value_error("y: expected labels 0 or 1, got " + number_text(y[i]) +
+                                  " at index " + std::to_string(i));
     return y;
 }
 

@@ -297,7 +297,8 @@ void def_loss_kernel(py::module_& m, const char* name, Kernel kernel, const char
     "sample_weight : None or ndarray of shape (n_samples,), default None\n"                      \
     "    Finite weights s_i >= 0 of X's dtype with a positive sum (None: all ones).\n"            \
     "rows : None or int64 ndarray, default None\n"                                               \
-    "    Distinct row numbers of a batch B: the sums run over B and are divided by\n"            \
+    "    Row numbers of a batch B: the sums run over B (a row given k times counts k\n"       \
+    "    times, as in sampling with replacement) and are divided by\n"                          \
     "    len(rows) * mean(sample_weight). None: every row.\n"                                     \
     "fit_intercept : bool, default True\n"                                                       \
     "    False: the intercept row theta[0] is taken as zero and its gradient is 0.\n"

@@ -244,7 +244,8 @@ def _metrics(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
         }
     prediction = np.asarray(model.predict(X), dtype=np.float64)
     return {
-        "R²": float(model.score(X, y)),
+        # (R² is undefined on one row, where scikit-learn's score warns and gives NaN)
+        "R²": float(model.score(X, y)) if len(y) >= 2 else math.nan,
         "RMSE": float(np.sqrt(np.mean((prediction - y) ** 2))),
     }
 

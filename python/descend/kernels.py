@@ -45,18 +45,14 @@ array([3.784, 3.098])
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from . import _core
 from ._checks import check_flag, core_rule, step_number
-from ._core import (
-    huber_loss_and_gradient,
-    logistic_loss_and_gradient,
-    softmax_loss_and_gradient,
-    squared_error_loss_and_gradient,
-)
 
 __all__ = [
     "adagrad_step",
@@ -75,6 +71,49 @@ __all__ = [
 ]
 
 
+# ---------------------------------------------------------------------- loss and gradient
+def _loss_kernel(core_kernel: Any) -> Callable[..., float]:
+    """The compiled loss-and-gradient kernel behind a Python signature: X, y, theta, grad by
+    position, its keyword-only parameters by name. A call with more positional arguments or an
+    unknown keyword raises Python's own TypeError, not pybind11's list of C++ signatures (with
+    every array of the call printed in full). The keywords and their defaults are read from
+    the signature line pybind11 writes at the top of the kernel's docstring (the binding is
+    their one source); a keyword given is passed on, the others keep the kernel's defaults."""
+    name = core_kernel.__name__
+    signature, _, doc = core_kernel.__doc__.partition("\n")
+    listed = re.fullmatch(
+        rf"{name}\(X: \w+, y: \w+, theta: \w+, grad: \w+, \*, (.*)\) -> float", signature
+    )
+    if listed is None:
+        raise ImportError(f"descend._core.{name}: unexpected signature {signature!r}")
+    keywords = {}
+    for parameter in listed.group(1).split(", "):
+        keyword, _, default = parameter.partition(" = ")
+        keywords[keyword.partition(":")[0]] = default
+    taken = ", ".join(keywords)
+
+    def kernel(X: Any, y: Any, theta: Any, grad: Any, **options: Any) -> float:
+        for keyword in options:
+            if keyword not in keywords:
+                raise TypeError(
+                    f"{name}() got an unexpected keyword argument {keyword!r} (it takes {taken})"
+                )
+        result: float = core_kernel(X, y, theta, grad, **options)
+        return result
+
+    kernel.__name__ = kernel.__qualname__ = name
+    defaults = ", ".join(f"{keyword}={default}" for keyword, default in keywords.items())
+    kernel.__doc__ = f"{name}(X, y, theta, grad, *, {defaults}) -> float\n{doc}"
+    return kernel
+
+
+squared_error_loss_and_gradient = _loss_kernel(_core.squared_error_loss_and_gradient)
+huber_loss_and_gradient = _loss_kernel(_core.huber_loss_and_gradient)
+logistic_loss_and_gradient = _loss_kernel(_core.logistic_loss_and_gradient)
+softmax_loss_and_gradient = _loss_kernel(_core.softmax_loss_and_gradient)
+
+
+# ---------------------------------------------------------------------- update steps
 # The kernels' names of state arrays whose argument is not torch's state key.
 _STATE_ARGUMENTS = {"sum": "state_sum"}
 

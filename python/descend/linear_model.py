@@ -724,8 +724,11 @@ class _LinearModel(BaseEstimator):
                 raise ValueError(
                     f"optimizer={LBFGS!r} needs {name}={expected}, got {name}={given!r}"
                 )
+            # "lbfgs" runs whatever the learning_rate (a number is its first trial step);
             # "auto" with a numeric learning_rate: a step size asked for, so a step-size rule
-            checked = checked._replace(lbfgs=not conflicts and checked.learning_rate is None)
+            checked = checked._replace(
+                lbfgs=self.optimizer == LBFGS or (not conflicts and checked.learning_rate is None)
+            )
         return checked._replace(defers_finite_check=self._defers_finite_check(checked))
 
     def _lbfgs_conflicts(self, settings: _Settings) -> list[tuple[str, str, object]]:
