@@ -1760,3 +1760,42 @@ def test_a_finite_y_that_overflows_float32_is_refused_by_name():
     y = np.full(6, 1e300)
     with pytest.raises(ValueError, match="y: .*float32"):
         descend.LinearRegression().fit(X, y)
+
+
+# ---------------------------------------------------------------------- the estimators' messages
+_RNG_MESSAGES = np.random.default_rng(0)
+_X_MESSAGES = _RNG_MESSAGES.standard_normal((20, 2))
+_Y_MESSAGES = (_X_MESSAGES[:, 0] > 0).astype(int)
+
+
+def test_class_weights_that_leave_no_class_say_none_is_left():
+    model = descend.LogisticRegression(class_weight={0: 0, 1: 0})
+    with pytest.raises(ValueError, match=r"the weights leave 0 classes: \[\]"):
+        model.fit(_X_MESSAGES, _Y_MESSAGES)
+
+
+def test_warm_start_with_other_classes_names_the_classes():
+    model = descend.LogisticRegression(warm_start=True).fit(_X_MESSAGES, _Y_MESSAGES)
+    with pytest.raises(ValueError, match=r"has classes \[0, 1\], this data has \['a', 'b'\]"):
+        model.fit(_X_MESSAGES, np.where(_Y_MESSAGES, "b", "a"))
+
+
+@pytest.mark.parametrize("optimizer", [None, 3, ["adam"]])
+def test_an_optimizer_of_another_type_gets_the_estimators_list_of_choices(optimizer):
+    with pytest.raises(ValueError, match=r"optimizer must be one of 'auto', .*'lbfgs'"):
+        descend.LinearRegression(optimizer=optimizer).fit(_X_MESSAGES, _Y_MESSAGES)
+
+
+def test_a_numpy_float_nan_among_object_labels_is_called_nan():
+    y = np.array([np.float32("nan")] + [0, 1] * 9 + [1], dtype=object)
+    with pytest.raises(ValueError, match="y contains NaN"):
+        descend.LogisticRegression().fit(_X_MESSAGES, y)
+
+
+def test_sample_weights_that_underflow_float32_are_told_so():
+    with pytest.raises(ValueError, match=r"every weight is 0 in float32.*1e-50"):
+        descend.LinearRegression().fit(
+            _X_MESSAGES.astype(np.float32), _Y_MESSAGES, sample_weight=np.full(20, 1e-50)
+        )
+    with pytest.raises(ValueError, match="must not be all zero"):
+        descend.LinearRegression().fit(_X_MESSAGES, _Y_MESSAGES, sample_weight=np.zeros(20))

@@ -7,7 +7,7 @@ running in C++ in place on NumPy arrays.
 
 from typing import TYPE_CHECKING, Any
 
-from . import clipping, functions, kernels, optim, schedules
+from . import _core, clipping, functions, kernels, optim, schedules
 from ._config import show_config
 from ._core import __version__
 from ._paths import get_cmake_dir, get_include
@@ -17,6 +17,21 @@ from .minimize import OptimizeResult, minimize
 
 if TYPE_CHECKING:
     from .linear_model import LinearRegression, LogisticRegression
+
+
+def _reduce_at_protocol_2_or_more(self: object, protocol: int) -> Any:
+    return object.__reduce_ex__(self, max(protocol, 2))
+
+
+# Pickling the compiled classes at every protocol. From protocol 2 on, pickle rebuilds an
+# object by copyreg.__newobj__ and its __setstate__ (pybind11's py::pickle), or refuses a class
+# without one with a TypeError; below 2, Python's fallback would construct the C++ base class
+# itself, which pybind11 refuses with a C++ exception that ends the process. So every compiled
+# class takes the recipe of protocol 2 whatever the protocol asked for.
+for _class in vars(_core).values():
+    if isinstance(_class, type):
+        _class.__reduce_ex__ = _reduce_at_protocol_2_or_more  # type: ignore[assignment,method-assign]
+del _class
 
 # The estimators are imported at their first use, not with the package: descend.linear_model
 # imports scikit-learn's base classes when scikit-learn is installed, which took about 1 s

@@ -343,6 +343,14 @@ def check_sample_weight(sample_weight: object, n_samples: int, dtype: np.dtype) 
             f"weight(s) (the smallest {weight.min()!r})"
         )
     if not np.count_nonzero(weight):
+        given = np.asarray(sample_weight, dtype=np.float64)
+        if weight.dtype != np.float64 and np.count_nonzero(given):  # (underflow to 0)
+            smallest = float(np.finfo(weight.dtype).smallest_subnormal)
+            raise ValueError(
+                f"sample_weight: every weight is 0 in {weight.dtype.name}, the dtype of X: the "
+                f"largest given, {float(given.max()):.3g}, is below its smallest positive "
+                f"value, {smallest:.3g}; pass X as float64 or rescale sample_weight"
+            )
         raise ValueError("sample_weight must not be all zero: at least one weight must be > 0")
     return weight
 
@@ -419,7 +427,10 @@ def encode_labels(
     _check_length("y", labels, n_samples)
     kind = labels.dtype.kind
     if kind == "O":
-        if any(v is None or (isinstance(v, float) and not math.isfinite(v)) for v in labels):
+        if any(
+            v is None or (isinstance(v, float | np.floating) and not math.isfinite(v))
+            for v in labels
+        ):
             raise ValueError("Input y contains NaN, infinity or None")
         check_label_types(labels)
     elif kind in "US":

@@ -176,12 +176,12 @@ def _compiled_rule(optimizer: object) -> Any:
     hyperparameters are read afresh at every call); its lr is the caller's to set before each
     use."""
     optimizer = _rule_optimizer(optimizer)
-    if not isinstance(optimizer, str):
+    if isinstance(optimizer, optim.Optimizer):
         return optim._estimator_rule(optimizer, 1.0)
     rules = _NAMED_RULES.__dict__.setdefault("rules", {})
-    rule = rules.get(optimizer)
+    rule = rules.get(optimizer) if isinstance(optimizer, str) else None
     if rule is None:
-        if optimizer not in optim.OPTIMIZER_NAMES:
+        if not (isinstance(optimizer, str) and optimizer in optim.OPTIMIZER_NAMES):
             names = ", ".join(map(repr, OPTIMIZER_CHOICES))
             raise ValueError(
                 f"optimizer must be one of {names} or a descend.optim optimizer (e.g. "
@@ -942,11 +942,18 @@ class _LinearModel(BaseEstimator):
                 same_classes = labels is None or (
                     previous.classes is not None and np.array_equal(previous.classes, labels)
                 )
-                if previous.theta.shape != shape or not same_classes:
+                if previous.theta.shape != shape:
                     raise ValueError(
                         f"warm_start=True: the previous fit has parameters of shape "
                         f"{previous.theta.shape}, this data needs {shape} (other features or "
                         "classes); fit with warm_start=False"
+                    )
+                if not same_classes:
+                    assert previous.classes is not None and labels is not None
+                    raise ValueError(
+                        f"warm_start=True: the previous fit has classes "
+                        f"{previous.classes.tolist()}, this data has {labels.tolist()}; fit "
+                        "with warm_start=False"
                     )
                 theta[...] = previous.warm_start_theta(settings.fit_intercept)
             scaling = None
@@ -1284,6 +1291,17 @@ class _LinearModel(BaseEstimator):
         if "_fit_state" in state:
             state["loss_curve_"] = self.loss_curve_ if curve is None else curve
         return state
+
+    def __copy__(self: _Model) -> _Model:
+        """A shallow copy whose fit state is its own: partial_fit changes the fit state in
+        place, so a shared one would move the other estimator's too (its coef_, n_iter_ and
+        pickle then disagreeing with it)."""
+        twin = type(self).__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        run = self.__dict__.get("_fit_state")
+        if run is not None:
+            twin.__dict__["_fit_state"] = copy.deepcopy(run)
+        return twin
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Unpickle, after checking the state: every hyperparameter present, and the fitted
@@ -1867,10 +1885,11 @@ Examples
             sample_weight = np.ascontiguousarray(folded, dtype=dtype)
         if not partial:
             per_label = class_totals(codes, len(labels), sample_weight)
-            if np.count_nonzero(per_label) < 2:
+            left = np.count_nonzero(per_label)
+            if left < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs at least 2 classes with positive sample "
-                    "weight; the weights leave 1 class: "
+                    f"weight; the weights leave {left} class{'es' if left != 1 else ''}: "
                     f"{labels[np.flatnonzero(per_label)].tolist()}"
                 )
         return sample_weight
