@@ -67,6 +67,15 @@ def test_pipeline_and_grid_search_select_alpha(rng):
     assert regression.score(X, X @ np.array([1.0, -2.0, 0.5, 0.0]) + 3) > 0.999
 
 
+def _prints_ok(script: str) -> None:
+    """Runs `script` in a fresh interpreter, which must exit cleanly after printing "ok"."""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
 def test_import_descend_and_its_command_leave_scikit_learn_unimported_until_an_estimator_is_used():
     # scikit-learn's import (about 1 s) is paid by the estimators only: not by minimize, optim
     # or the command line's parser
@@ -98,11 +107,7 @@ def test_import_descend_and_its_command_leave_scikit_learn_unimported_until_an_e
         print("ok")
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    _prints_ok(script)
 
 
 def test_the_estimators_import_and_fit_without_scikit_learn():
@@ -147,8 +152,4 @@ def test_the_estimators_import_and_fit_without_scikit_learn():
         print("ok")
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    _prints_ok(script)
