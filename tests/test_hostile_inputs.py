@@ -1799,3 +1799,18 @@ def test_sample_weights_that_underflow_float32_are_told_so():
         )
     with pytest.raises(ValueError, match="must not be all zero"):
         descend.LinearRegression().fit(_X_MESSAGES, _Y_MESSAGES, sample_weight=np.zeros(20))
+
+
+def test_labels_of_text_and_of_numbers_are_told_apart_without_comparing_them(monkeypatch):
+    # NumPy < 1.25 compares int and str arrays elementwise with a FutureWarning
+    from descend import _validation
+
+    def compared(*args: object) -> bool:
+        raise AssertionError("text and numbers were compared")
+
+    monkeypatch.setattr(_validation.np, "array_equal", compared)
+    assert not _validation.same_labels(np.array([0, 1]), np.array(["a", "b"]))
+    assert not _validation.same_labels(np.array(["0", "1"]), np.array([0.0, 1.0]))
+    monkeypatch.undo()
+    assert _validation.same_labels(np.array(["a", "b"]), np.array(["a", "b"]))
+    assert not _validation.same_labels(np.array([0, 1]), np.array([0, 2]))

@@ -391,6 +391,15 @@ _CONTINUOUS = (
 )
 
 
+def same_labels(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    """Whether two arrays of class labels are the same labels in the same order. Text and
+    numbers are never the same, and are not compared (NumPy < 1.25 warns, FutureWarning, when
+    it compares them elementwise)."""
+    if a is None or b is None:
+        return a is b
+    return (a.dtype.kind in "US") == (b.dtype.kind in "US") and np.array_equal(a, b)
+
+
 def check_label_types(labels: Sequence[object] | np.ndarray) -> None:
     """Labels given as Python objects (an object array, or a list NumPy turned into text):
     all text or all numbers, and no number with a fractional part (as for float arrays)."""

@@ -44,6 +44,7 @@ from ._validation import (
     encode_labels,
     feature_names_of,
     is_sparse,
+    same_labels,
     seed_from_random_state,
 )
 from .linear_model import (
@@ -606,7 +607,7 @@ def _fit_on(
     if estimator.warm_start and estimator._is_fitted():
         previous = estimator._fit_state
         if previous.theta.shape != shape or (
-            classes is not None and not np.array_equal(previous.classes, classes)
+            classes is not None and not same_labels(previous.classes, classes)
         ):
             raise ValueError(
                 f"warm_start=True: the previous fit has parameters of shape "

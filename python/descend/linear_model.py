@@ -46,6 +46,7 @@ from ._validation import (
     class_weight_per_class,
     encode_labels,
     feature_names_of,
+    same_labels,
     seed_from_random_state,
     validation_split,
 )
@@ -939,9 +940,7 @@ class _LinearModel(BaseEstimator):
             theta = np.zeros(shape, dtype=X.dtype)
             if self.warm_start and not partial and self._is_fitted():
                 previous = self._fit_state
-                same_classes = labels is None or (
-                    previous.classes is not None and np.array_equal(previous.classes, labels)
-                )
+                same_classes = labels is None or same_labels(previous.classes, labels)
                 if previous.theta.shape != shape:
                     raise ValueError(
                         f"warm_start=True: the previous fit has parameters of shape "
@@ -1834,7 +1833,7 @@ Examples
         known = None
         if partial and self._is_fitted():
             known = self.classes_
-            if classes is not None and not np.array_equal(np.unique(np.asarray(classes)), known):
+            if classes is not None and not same_labels(np.unique(np.asarray(classes)), known):
                 raise ValueError(
                     f"classes={np.asarray(classes).tolist()} differs from the classes of the "
                     f"first partial_fit call, {known.tolist()}"
@@ -1929,7 +1928,7 @@ Examples
         if run is not None:
             if (
                 run.classes is None
-                or not np.array_equal(run.classes, classes)
+                or not same_labels(run.classes, classes)
                 or (run.theta.dtype != dtype)
             ):
                 raise _refuse(
