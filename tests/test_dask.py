@@ -310,6 +310,20 @@ def test_warm_start_from_a_local_auto_fit_continues_from_the_callers_coefficient
     assert not np.allclose(model.coef_, cold.coef_, rtol=1e-6)
 
 
+def test_warm_start_with_other_classes_of_the_same_count_names_the_classes(client):
+    X, y, _ = _data(classes=["a", "b", "c"])
+    model = descend.LogisticRegression(warm_start=True, max_iter=5, tol=None).fit(X, y)
+    other = np.array(["a", "b", "d"])[np.searchsorted(["a", "b", "c"], y)]
+    before = model.coef_.copy()
+    with pytest.raises(
+        ValueError,
+        match=r"previous fit has classes \['a', 'b', 'c'\], this "
+        r"data has \['a', 'b', 'd'\]",
+    ):
+        descend_dask.fit(model, *_dask(X, other), client=client)
+    np.testing.assert_array_equal(model.coef_, before)
+
+
 def test_float32_data_with_auto_stays_float32_and_close_to_the_single_machine_fit(client):
     X, y, _ = _raw_data()
     X32, y32 = X.astype(np.float32), y.astype(np.float32)

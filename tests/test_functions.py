@@ -4,7 +4,9 @@ Every landscape is checked against a float64 NumPy reference written from its fo
 its gradient against central finite differences of that reference.
 """
 
+import copy
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -79,7 +81,7 @@ CASES = [
     (F.Sphere(5), ref_sphere),
     (F.ill_conditioned, ref_ill_conditioned(100.0)),
     (F.IllConditionedQuadratic(4, condition=1e3), ref_ill_conditioned(1e3)),
-    (F.IllConditionedQuadratic(1, condition=7.0), ref_ill_conditioned(7.0)),
+    (F.IllConditionedQuadratic(1), ref_ill_conditioned(1.0)),
     (F.booth, ref_booth),
     (F.rosenbrock, ref_rosenbrock),
     (F.Rosenbrock(6), ref_rosenbrock),
@@ -317,6 +319,40 @@ def test_check_grad_takes_a_fixed_step():
     assert loose < 1e-14
     with pytest.raises(ValueError, match="eps must be a finite number > 0"):
         descend.check_grad(F.sphere, F.sphere.grad, x, eps=-1.0)
+
+
+@pytest.mark.parametrize(
+    "landscape",
+    [
+        F.rosenbrock,
+        F.Rosenbrock(5),
+        F.IllConditionedQuadratic(3, condition=7.5),
+        F.Rastrigin(4),
+        F.himmelblau,
+        F.Sphere(1),
+    ],
+    ids=repr,
+)
+def test_a_landscape_pickles_and_copies_as_the_call_that_built_it(landscape):
+    x = np.linspace(-1.0, 1.5, landscape.dim)
+    for twin in (pickle.loads(pickle.dumps(landscape)), copy.deepcopy(landscape)):
+        assert type(twin) is type(landscape) and repr(twin) == repr(landscape)
+        assert twin(x) == landscape(x)
+        np.testing.assert_array_equal(twin.grad(x), landscape.grad(x))
+        assert twin.minima == landscape.minima and twin.bounds == landscape.bounds
+
+
+def test_ill_conditioned_quadratic_in_one_dimension_has_condition_one():
+    assert F.IllConditionedQuadratic(1).condition == 1.0
+    assert F.IllConditionedQuadratic(3).condition == 100.0
+    with pytest.raises(ValueError, match=r"condition must be 1 when dim is 1.*got 7\.0"):
+        F.IllConditionedQuadratic(1, condition=7.0)
+
+
+def test_check_grad_of_a_function_returning_a_pair_says_how_to_split_it():
+    with pytest.raises((TypeError, ValueError), match=r"lambda x: fun\(x\)\[0\]") as error:
+        descend.check_grad(F.rosenbrock.value_and_grad, F.rosenbrock.grad, [1.0, 2.0])
+    assert "jac=True" not in str(error.value)
 
 
 def test_check_grad_refuses_a_gradient_of_the_wrong_shape():

@@ -44,7 +44,6 @@ from ._validation import (
     encode_labels,
     feature_names_of,
     is_sparse,
-    same_labels,
     seed_from_random_state,
 )
 from .linear_model import (
@@ -605,15 +604,7 @@ def _fit_on(
     shape = (n_features + 1,) if n_outputs == 1 else (n_features + 1, n_outputs)
     theta = np.zeros(shape, dtype=dtype)
     if estimator.warm_start and estimator._is_fitted():
-        previous = estimator._fit_state
-        if previous.theta.shape != shape or (
-            classes is not None and not same_labels(previous.classes, classes)
-        ):
-            raise ValueError(
-                f"warm_start=True: the previous fit has parameters of shape "
-                f"{previous.theta.shape}, this data needs {shape}; fit with warm_start=False"
-            )
-        theta[...] = previous.warm_start_theta(settings.fit_intercept)
+        theta[...] = estimator._warm_start_theta(shape, classes, settings.fit_intercept)
     # learning_rate as estimator.fit reads it: "auto" fits in the internal coordinates of
     # descend._scaling, computed from the moments of the data gathered from the workers
     scaling = None

@@ -35,6 +35,7 @@ The classes (``Sphere(dim)``, ``IllConditionedQuadratic(dim, condition)``, ``Ros
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -99,7 +100,8 @@ class _CoreLandscape(Protocol):
 class Landscape:
     """A test function of ``dim`` variables whose value and gradient are computed in C++.
 
-    Not built directly: use one of the subclasses or ready instances of this module.
+    Not built directly: use one of the subclasses or ready instances of this module. A
+    landscape pickles and copies as the call of its class that built it (its ``repr``).
 
     Attributes
     ----------
@@ -131,8 +133,17 @@ class Landscape:
         """Number of variables."""
         return int(self._core.dim)
 
+    def _parameters(self) -> dict[str, object]:
+        """The constructor's arguments that rebuild this landscape (repr and pickle)."""
+        return {}
+
     def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+        arguments = ", ".join(f"{name}={value!r}" for name, value in self._parameters().items())
+        return f"{type(self).__name__}({arguments})"
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        rebuild: Callable[..., Landscape] = type(self)
+        return functools.partial(rebuild, **self._parameters()), ()
 
     def _points(self, x: object) -> np.ndarray:
         _refuse_masked("x", x)
@@ -230,8 +241,8 @@ class _AnyDim(Landscape):
         width = self._half_width
         super().__init__(self._compiled(dim), minima=_origin(dim), bounds=[(-width, width)] * dim)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(dim={self.dim})"
+    def _parameters(self) -> dict[str, object]:
+        return {"dim": self.dim}
 
 
 class Sphere(_AnyDim):
@@ -252,6 +263,9 @@ class IllConditionedQuadratic(Landscape):
     """``f(x) = ½ Σ_i c_i x_i²`` with curvatures ``c_i = 1 + (κ − 1) i / (dim − 1)``, evenly
     spaced from 1 to the condition number κ; minimum 0 at the origin.
 
+    ``condition`` defaults to κ = 100, and to 1 when ``dim`` is 1: a single curvature
+    ``c_0 = 1`` has condition number 1, so ``dim=1`` refuses any other ``condition``.
+
     Gradient descent converges only for ``lr < 2 / κ`` and then needs about ``κ`` steps per
     decade along the flattest axis: the case momentum and adaptive rules are made for.
 
@@ -262,9 +276,15 @@ class IllConditionedQuadratic(Landscape):
     array([ 1., 10.])
     """
 
-    def __init__(self, dim: int = 2, condition: float = 100.0) -> None:
+    def __init__(self, dim: int = 2, condition: float | None = None) -> None:
         dim = _dim(dim)
+        if condition is None:
+            condition = 100.0 if dim > 1 else 1.0
         condition = check_real("condition", condition, finite=False)
+        if dim == 1 and condition != 1.0:
+            raise ValueError(
+                f"condition must be 1 when dim is 1 (one curvature, c_0 = 1), got {condition!r}"
+            )
         self._quadratic = _core.IllConditionedQuadratic(dim, condition)
         super().__init__(self._quadratic, minima=_origin(dim), bounds=[(-2.0, 2.0)] * dim)
 
@@ -273,8 +293,8 @@ class IllConditionedQuadratic(Landscape):
         """The condition number κ of the Hessian."""
         return float(self._quadratic.condition)
 
-    def __repr__(self) -> str:
-        return f"IllConditionedQuadratic(dim={self.dim}, condition={self.condition!r})"
+    def _parameters(self) -> dict[str, object]:
+        return {"dim": self.dim, "condition": self.condition}
 
 
 class Booth(Landscape):
@@ -306,8 +326,8 @@ class Rosenbrock(Landscape):
             bounds=[(-2.0, 2.0)] + [(-1.0, 3.0)] * (dim - 1),
         )
 
-    def __repr__(self) -> str:
-        return f"Rosenbrock(dim={self.dim})"
+    def _parameters(self) -> dict[str, object]:
+        return {"dim": self.dim}
 
 
 class Beale(Landscape):
@@ -405,7 +425,18 @@ ackley = Ackley()
 # ---------------------------------------------------------------------- gradient checks
 
 
-def _real_array(value: object, name: str, expected: str) -> np.ndarray:
+# What to tell a caller whose function returned a pair (f, gradient) where f alone was
+# expected: minimize takes such a function with jac=True; check_grad wants them apart.
+_MINIMIZE_PAIR_HINT = "a function returning (f, gradient) needs jac=True"
+_CHECK_GRAD_PAIR_HINT = (
+    "check_grad takes fun returning f alone and the gradient from jac: pass "
+    "lambda x: fun(x)[0] and lambda x: fun(x)[1]"
+)
+
+
+def _real_array(
+    value: object, name: str, expected: str, pair_hint: str = _MINIMIZE_PAIR_HINT
+) -> np.ndarray:
     """What a user's function returned, as float64: TypeError naming the function for a str,
     a complex number, None or anything else that is not real numbers."""
     try:
@@ -415,24 +446,25 @@ def _real_array(value: object, name: str, expected: str) -> np.ndarray:
     if array.dtype.kind not in "biuf":
         raise TypeError(
             f"{name} must return {expected}, got {type(value).__name__} {value!r:.80}"
-            f"{_pair_hint(value, expected)}"
+            f"{_pair_hint(value, expected, pair_hint)}"
         )
     return array.astype(np.float64, copy=False)
 
 
-def _pair_hint(value: object, expected: str) -> str:
-    """For a function that returned a pair where a number was expected: jac=True's hint."""
+def _pair_hint(value: object, expected: str, hint: str) -> str:
+    """For a function that returned a pair where a number was expected: the hint, in
+    parentheses (empty otherwise)."""
     if expected == "a real number" and isinstance(value, tuple) and len(value) == 2:
-        return " (a function returning (f, gradient) needs jac=True)"
+        return f" ({hint})"
     return ""
 
 
-def _scalar(value: object, name: str = "fun") -> float:
-    array = _real_array(value, name, "a real number")
+def _scalar(value: object, name: str = "fun", pair_hint: str = _MINIMIZE_PAIR_HINT) -> float:
+    array = _real_array(value, name, "a real number", pair_hint)
     if array.size != 1:
         raise ValueError(
             f"{name} must return a scalar, got an array of shape {array.shape}"
-            f"{_pair_hint(value, 'a real number')}"
+            f"{_pair_hint(value, 'a real number', pair_hint)}"
         )
     return float(array.reshape(()))
 
@@ -445,7 +477,11 @@ def _vector(value: object, n: int, name: str = "jac") -> np.ndarray:
 
 
 def _central_difference(
-    fun: Callable[..., object], x: np.ndarray, args: tuple[Any, ...] = (), eps: float | None = None
+    fun: Callable[..., object],
+    x: np.ndarray,
+    args: tuple[Any, ...] = (),
+    eps: float | None = None,
+    pair_hint: str = _MINIMIZE_PAIR_HINT,
 ) -> np.ndarray:
     """Central finite-difference gradient of the scalar function ``fun(x, *args)`` at x:
 
@@ -463,9 +499,10 @@ def _central_difference(
         forward, backward = x.copy(), x.copy()
         forward[i] += steps[i]
         backward[i] -= steps[i]
-        grad[i] = (_scalar(fun(forward, *args)) - _scalar(fun(backward, *args))) / (
-            forward[i] - backward[i]
-        )
+        grad[i] = (
+            _scalar(fun(forward, *args), pair_hint=pair_hint)
+            - _scalar(fun(backward, *args), pair_hint=pair_hint)
+        ) / (forward[i] - backward[i])
     return grad
 
 
@@ -528,7 +565,7 @@ def check_grad(
             f"fun and jac must be callable, got {type(fun).__name__} and {type(jac).__name__}"
         )
     exact = _vector(jac(x.copy()), x.size)
-    approx = _central_difference(fun, x, eps=eps)
+    approx = _central_difference(fun, x, eps=eps, pair_hint=_CHECK_GRAD_PAIR_HINT)
     for label, values in (("jac(x0)", exact), ("the finite differences of fun", approx)):
         if not np.isfinite(values).all():
             raise ValueError(

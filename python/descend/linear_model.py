@@ -939,22 +939,7 @@ class _LinearModel(BaseEstimator):
             shape = (X.shape[1] + 1,) if n_outputs == 1 else (X.shape[1] + 1, n_outputs)
             theta = np.zeros(shape, dtype=X.dtype)
             if self.warm_start and not partial and self._is_fitted():
-                previous = self._fit_state
-                same_classes = labels is None or same_labels(previous.classes, labels)
-                if previous.theta.shape != shape:
-                    raise ValueError(
-                        f"warm_start=True: the previous fit has parameters of shape "
-                        f"{previous.theta.shape}, this data needs {shape} (other features or "
-                        "classes); fit with warm_start=False"
-                    )
-                if not same_classes:
-                    assert previous.classes is not None and labels is not None
-                    raise ValueError(
-                        f"warm_start=True: the previous fit has classes "
-                        f"{previous.classes.tolist()}, this data has {labels.tolist()}; fit "
-                        "with warm_start=False"
-                    )
-                theta[...] = previous.warm_start_theta(settings.fit_intercept)
+                theta[...] = self._warm_start_theta(shape, labels, settings.fit_intercept)
             scaling = None
             if settings.auto_step_size:
                 scaling = self._auto_settings(X, target, weight, loss, n_outputs, settings)
@@ -1116,6 +1101,41 @@ class _LinearModel(BaseEstimator):
                 f"partial_fit calls ({run.fit_intercept}), whose parameters partial_fit carries "
                 "on; call fit to start over (warm_start=True starts from the parameters reached)"
             )
+
+    def _warm_start_theta(
+        self, shape: tuple[int, ...], labels: np.ndarray | None, fit_intercept: bool
+    ) -> np.ndarray:
+        """The parameters of the previous fit, for fit with warm_start=True to start from.
+
+        Parameters
+        ----------
+        shape : tuple of int
+            The shape of the parameters this data needs.
+        labels : ndarray or None
+            The classes of this data (None for a regressor).
+        fit_intercept : bool
+            Whether this fit has an intercept (without one, the previous intercept is 0).
+
+        Raises
+        ------
+        ValueError
+            When the previous fit had other features (another shape) or other classes.
+        """
+        previous = self._fit_state
+        if previous.theta.shape != shape:
+            raise ValueError(
+                f"warm_start=True: the previous fit has parameters of shape "
+                f"{previous.theta.shape}, this data needs {shape} (other features or "
+                "classes); fit with warm_start=False"
+            )
+        if labels is not None and not same_labels(previous.classes, labels):
+            assert previous.classes is not None
+            raise ValueError(
+                f"warm_start=True: the previous fit has classes "
+                f"{previous.classes.tolist()}, this data has {labels.tolist()}; fit "
+                "with warm_start=False"
+            )
+        return previous.warm_start_theta(fit_intercept)
 
     def _defers_finite_check(self, settings: _Settings) -> bool:
         """Whether fit (never partial_fit) may skip its pass over X for NaN/Inf, for these
