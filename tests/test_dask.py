@@ -324,6 +324,25 @@ def test_warm_start_with_other_classes_of_the_same_count_names_the_classes(clien
     np.testing.assert_array_equal(model.coef_, before)
 
 
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+def test_each_chunks_pass_runs_on_the_estimators_n_threads(n_threads):
+    # the worker's sums are those of the kernel on n_threads threads, bit for bit: with
+    # fixed blocks of rows per thread, each n_threads rounds differently (checked below)
+    rng = np.random.default_rng(3)
+    X, y, theta = rng.standard_normal((4000, 30)), rng.standard_normal(4000), rng.random(31)
+    chunks = descend_dask._Chunks([0], X, y)
+    chunks.prepare(descend.LinearRegression(n_threads=n_threads), "float64", None, None)
+    sums = chunks.sums(theta, "squared_error", 0.1, True, n_threads)[0][1]
+    grads = {}
+    for threads in (1, 2, 3):
+        grads[threads] = np.empty(31)
+        loss = _core.squared_error_loss_and_gradient(X, y, theta, grads[threads], n_threads=threads)
+        if threads == n_threads:
+            assert sums[0] == loss * 4000
+    np.testing.assert_array_equal(sums[1:], grads[n_threads] * 4000)
+    assert not np.array_equal(grads[1], grads[2]) and not np.array_equal(grads[1], grads[3])
+
+
 def test_float32_data_with_auto_stays_float32_and_close_to_the_single_machine_fit(client):
     X, y, _ = _raw_data()
     X32, y32 = X.astype(np.float32), y.astype(np.float32)

@@ -217,15 +217,17 @@ class _Chunks:
         loss: str,
         epsilon: float,
         fit_intercept: bool,
+        n_threads: int | None,
         rows: np.ndarray | None = None,
         starts: np.ndarray | None = None,
     ) -> list[tuple[int, np.ndarray]]:
         """(chunk index, [weighted loss sum, weighted gradient sums...]) of each chunk at
         theta, float64: over all its rows, or over those of the global row numbers `rows` (a
         batch, repeats counted) that fall in it (chunk k holds rows starts[k] .. starts[k+1]-1).
+        Each chunk's pass runs on n_threads threads of the worker (the estimator's n_threads).
         """
         kernel = getattr(_core, _KERNELS[loss])
-        options: dict[str, Any] = {"fit_intercept": fit_intercept}
+        options: dict[str, Any] = {"fit_intercept": fit_intercept, "n_threads": n_threads}
         if loss == "huber":
             options["epsilon"] = epsilon
         out = np.zeros((len(self.X), 1 + theta.size))
@@ -492,6 +494,9 @@ def fit(
         The model and its settings (every loss and penalty, any update rule and schedule,
         averaging, tol, max_iter, class_weight, warm_start, batch_size, sampling and
         on_nonfinite); no early stopping, nor on_nonfinite="skip" without batch_size.
+        ``n_threads`` is the threads of each worker's pass over one of its chunks (None: as
+        in ``estimator.fit``, every processor of the worker's machine once a chunk is large
+        enough); give each worker's share when several workers share a machine.
         ``learning_rate="auto"`` (the default) does what it does in ``estimator.fit``: the
         feature scaling and step of ``descend._scaling`` from the column means and
         covariance of X, which the workers compute chunk by chunk (one extra round trip;
@@ -660,7 +665,12 @@ def _fit_on(
         on_nonfinite="skip" if settings.on_nonfinite == "skip" else "stop",
         lbfgs=lbfgs,
     )
-    kernel = (loss, float(getattr(estimator, "epsilon", 0.1)), settings.fit_intercept)
+    kernel = (
+        loss,
+        float(getattr(estimator, "epsilon", 0.1)),
+        settings.fit_intercept,
+        settings.n_threads,
+    )
     with Progress(
         total=settings.max_iter,
         desc=f"descend.dask.fit {type(estimator).__name__}",
@@ -708,7 +718,7 @@ def _run_epochs(
     step sends theta and the batch's row numbers to every actor, which return the sums of the
     rows they hold (one round trip per step); the batch mean is divided by
     |B| * mean(sample_weight), the global weighting of the library's objectives. kernel is
-    (loss, epsilon, fit_intercept) as ``_Chunks.sums`` takes them."""
+    (loss, epsilon, fit_intercept, n_threads) as ``_Chunks.sums`` takes them."""
     scaling = run.scaling_arguments()
     common = dict(
         n_samples=n_samples,
