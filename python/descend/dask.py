@@ -701,7 +701,7 @@ def _run_epochs(
     settings: Any,
     cluster: _Cluster,
     options: Any,
-    kernel: tuple[str, float, bool],
+    kernel: tuple[str, float, bool, int | None],
     total: float,
     n_samples: int,
     progress: Progress,
