@@ -166,3 +166,60 @@ def test_a_saved_file_replaces_the_previous_one_and_leaves_no_temporary(tmp_path
     assert features == ["a", "b"] and target is None
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["configuration"].update(max_iter=10**400), "max_iter is an integer beyond"),
+        (lambda d: d["configuration"].update(alpha=10**30), "alpha is an integer beyond 64 bits"),
+        (lambda d: d["configuration"].update(max_iter=2**60), "max_iter must be an int <="),
+        (lambda d: d["configuration"].update(alpha="x"), "alpha must be a finite number"),
+        (lambda d: d["configuration"].update(alpha=[[[1]]]), "alpha must be a finite number"),
+        (lambda d: d["configuration"].update(optimizer="nope"), "optimizer must be one of"),
+        (lambda d: d["configuration"].update(tol=-1.0), "tol must be"),
+        (lambda d: d.update(coef=[10**400, 1.0]), "'coef' holds a number beyond float64"),
+        (lambda d: d.update(intercept=10**400), "'intercept' holds a number beyond float64"),
+        (lambda d: d.update(format_version=10**400), "format_version 1000"),
+    ],
+)
+def test_a_bad_configuration_or_huge_number_is_a_model_file_error_naming_it(
+    tmp_path, fitted, change, message
+):
+    # (a hyperparameter was not checked: the file loaded, and fit failed later; a huge
+    # integer raised OverflowError)
+    model, _ = fitted
+    path = tmp_path / "m.json"
+    save_model(path, model, ["a", "b"], "y")
+    rewrite(path, change)
+    with pytest.raises(ModelFileError, match=message) as error:
+        load_model(path)
+    assert str(error.value).startswith(f"{path}: ")
+    assert len(str(error.value)) < 400
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"format": ' * 100_000 + "1" + "}" * 100_000,
+        "[" * 100_000 + "]" * 100_000,
+        '{"format": "descend-model", "format_version": ' + "1" * 5000 + "}",
+    ],
+    ids=["nested objects", "nested lists", "5000-digit integer"],
+)
+def test_json_python_cannot_read_is_a_model_file_error(tmp_path, text):
+    # (RecursionError and ValueError came through)
+    path = tmp_path / "m.json"
+    path.write_text(text)
+    with pytest.raises(ModelFileError, match=f"^{path}: not a descend model file"):
+        load_model(path)
+
+
+def test_a_classifier_file_with_a_label_beyond_64_bits_is_refused(tmp_path, rng):
+    X = rng.standard_normal((40, 1))
+    model = descend.LogisticRegression(max_iter=20, tol=None).fit(X, X[:, 0] > 0)
+    path = tmp_path / "m.json"
+    save_model(path, model, ["x"], "y")
+    rewrite(path, lambda d: d.update(classes=[0, 2**70]))
+    with pytest.raises(ModelFileError, match="distinct labels"):
+        load_model(path)

@@ -169,7 +169,10 @@ def _finite_array(value: Any, key: str) -> np.ndarray:
     values = value if isinstance(value, list) else [value]
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         raise ModelFileError(f"the field {key!r} must hold numbers")
-    array = np.array(values, dtype=np.float64)
+    try:
+        array = np.array(values, dtype=np.float64)
+    except OverflowError:  # (an integer beyond float64's range)
+        raise ModelFileError(f"the field {key!r} holds a number beyond float64's range") from None
     if not np.all(np.isfinite(array)):
         raise ModelFileError(f"the field {key!r} holds a non-finite number")
     return array
@@ -205,6 +208,7 @@ def _check_model_shape(
     if (
         not all(isinstance(label, (str, int, float)) for label in classes)
         or len(kinds) != 1
+        or np.array(classes).dtype.kind not in "biufU"  # (an integer beyond 64 bits: object)
         or np.unique(np.array(classes)).size != len(classes)
     ):
         raise ModelFileError(
@@ -247,6 +251,12 @@ def load_model(path: str | Path) -> tuple[Any, list[str], str | None]:
             f"{path}: not valid JSON (truncated or edited?): {error.msg} at line {error.lineno} "
             f"column {error.colno}"
         ) from None
+    except ValueError as error:  # (an integer literal of more digits than Python converts)
+        raise ModelFileError(f"{path}: not a descend model file: {error}") from None
+    except RecursionError:
+        raise ModelFileError(
+            f"{path}: not a descend model file: JSON nested too deeply to read"
+        ) from None
     try:
         return _from_document(document)
     except ModelFileError as error:
@@ -259,13 +269,15 @@ def _from_document(document: Any) -> tuple[Any, list[str], str | None]:
     version = document.get("format_version")
     if version != FORMAT_VERSION:
         raise ModelFileError(
-            f"format_version {version!r} is not supported; this descend reads version "
+            f"format_version {version!r:.40} is not supported; this descend reads version "
             f"{FORMAT_VERSION}"
         )
     try:
         digest = _digest(document)
     except ValueError:
         raise ModelFileError("the file holds NaN or infinity, which descend never writes") from None
+    except RecursionError:
+        raise ModelFileError("the file holds JSON nested too deeply to check") from None
     if document.get("sha256") != digest:
         raise ModelFileError("checksum mismatch: the file was changed after descend wrote it")
     classes_by_name = _estimator_classes()
@@ -283,7 +295,9 @@ def _from_document(document: Any) -> tuple[Any, list[str], str | None]:
     if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in shape) or (
         not shape or shape[-1] != len(features)
     ):
-        raise ModelFileError(f"coef_shape {shape} does not match the {len(features)} feature names")
+        raise ModelFileError(
+            f"coef_shape {shape!r:.60} does not match the {len(features)} feature names"
+        )
     coef = _finite_array(_expect(document, "coef", list, "a list of numbers"), "coef")
     if coef.size != math.prod(shape):
         raise ModelFileError(
@@ -294,11 +308,20 @@ def _from_document(document: Any) -> tuple[Any, list[str], str | None]:
     classes = _expect(document, "classes", (list, type(None)), "a list or null")
     _check_model_shape(name, shape, classes, intercept_value, intercept)
 
+    for key, value in configuration.items():
+        if isinstance(value, int) and not -(2**64) < value < 2**64:
+            raise ModelFileError(
+                f"configuration: {key} is an integer beyond 64 bits ({value!r:.40}...)"
+            )
     options = {key: value for key, value in configuration.items() if not isinstance(value, dict)}
     try:
         model = classes_by_name[name](**options)
     except TypeError as error:
         raise ModelFileError(f"configuration does not fit {name}: {error}") from None
+    try:  # every hyperparameter checked as fit checks it (the error names the first bad one)
+        model._settings()
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ModelFileError(f"configuration: {error}") from None
     model.coef_ = coef.reshape(shape)
     model.intercept_ = float(intercept[0]) if not isinstance(intercept_value, list) else intercept
     if classes is not None:
