@@ -163,3 +163,68 @@ def test_a_label_with_a_fraction_below_float64_precision_is_still_fractional(tmp
     path.write_text("x,label\n1,0\n2,1.00000000000000001\n")
     with pytest.raises(DataError, match="fractional parts \\(such as '1.00000000000000001'\\)"):
         read_table(path, "label", labels=True)
+
+
+# A quoted cell over three lines (lines 2-4): the next record starts on line 5.
+SPANNING = 'x,note,y\n1,"a\nb\nc",2\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "message"),
+    [
+        (SPANNING + "bad,z,4\n", False, "line 5 (data row 2), column 'x': 'bad'"),
+        (SPANNING + "3,z,oops\n", False, "line 5 (data row 2), column 'y': 'oops'"),
+        (SPANNING + "3,z,\n", True, "line 5 (data row 2), column 'y': missing value"),
+        (SPANNING + "3,z\n", False, "line 5 (data row 2) has 2 fields"),
+        # the bad cell after a quoted cell that spans lines is on that cell's last line
+        ('note,x,y\n"a\r\nb\rc",bad,4\n', False, "line 4 (data row 1), column 'x': 'bad'"),
+        ('x,note,y\n1,"a\nb",2\n3,"\n\n",oops\n', False, "line 6 (data row 2), column 'y'"),
+    ],
+)
+def test_error_lines_count_the_lines_of_quoted_cells_that_span_lines(
+    tmp_path, engine, text, labels, message
+):
+    # (the line was the record's last line, and the data row was the line - 1)
+    path = tmp_path / "d.csv"
+    path.write_bytes(text.encode())
+    with pytest.raises(DataError) as error:
+        read_table(path, "y", ["x"], labels=labels, engine=engine)
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["1_000", "١٢", "１", "\u00a01", "1\u2003", "infinity", "-Infinity", "1e400", "0x10", "1e"],
+)
+@pytest.mark.parametrize("column", ["x", "y"])
+def test_cells_python_float_reads_but_a_csv_number_is_not_are_refused(
+    tmp_path, engine, cell, column
+):
+    # ("1_000" was 1000 and "١٢" 12: float() reads underscores and any script's digits)
+    path = tmp_path / "d.csv"
+    cells = {"x": "1", "y": "2", column: cell}
+    path.write_text(f"x,y\n1,2\n{cells['x']},{cells['y']}\n")
+    with pytest.raises(DataError) as error:
+        read_table(path, "y", engine=engine)
+    assert f"line 3 (data row 2), column '{column}': {cell!r} is not a finite number" in str(
+        error.value
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [(" 1 ", 1.0), ("\t-2.5", -2.5), ("+.5e1", 5.0), ("1.", 1.0), ("1E+05", 1e5), ("-0", -0.0)],
+)
+def test_numbers_as_csv_writes_them_are_read(tmp_path, engine, cell, value):
+    path = tmp_path / "d.csv"
+    path.write_text(f"x,y\n{cell},{cell}\n")
+    table = read_table(path, "y", engine=engine)
+    assert table.X.tolist() == [[value]] and table.y.tolist() == [value]
+
+
+def test_labels_int_would_read_as_numbers_stay_text(tmp_path, engine):
+    # (int() read "1_000" as 1000 and "١٢" as 12: the labels became other numbers)
+    path = tmp_path / "d.csv"
+    path.write_text("x,label\n1,1_000\n2,2\n3,١٢\n")
+    labels = read_table(path, "label", labels=True, engine=engine).y
+    assert labels.tolist() == ["1_000", "2", "١٢"] and labels.dtype.kind == "U"

@@ -1,8 +1,11 @@
 """Reading a CSV file of numbers for the ``descend`` command.
 
 The file has a header row; the feature columns (and a numeric target) must hold finite
-numbers. A cell that is empty, ``NA``-like, not a number or infinite is refused with a
-:class:`DataError` naming the file, the line, the data row and the column. Rows are read in one
+numbers, written as CSV files write them (ASCII digits, sign, point, exponent: not
+``1_000``, other scripts' digits or ``infinity``, which Python's float() reads). A cell that is
+empty, ``NA``-like, not a number or infinite is refused with a :class:`DataError` naming the
+file, the line (the line the cell is on, counting the lines of quoted cells that span lines),
+the data row and the column. Rows are read in one
 streaming pass: with pandas (when installed) in chunks, else with the standard library's
 :mod:`csv` reader row by row into a compact buffer, so the file is never held twice as text.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 import array
 import csv
 import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -23,6 +27,10 @@ __all__ = ["DataError", "Table", "read_table"]
 
 # Cell texts read as "missing" (compared after stripping and lower-casing).
 _MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "-"})
+# A number as a CSV cell may write it: ASCII digits, an optional sign, point and exponent,
+# spaces or tabs around it (what pandas' parser reads). Python's float() also takes "1_000",
+# other scripts' digits ("١٢"), other whitespace and "infinity": refused here, as pandas does.
+_NUMBER = re.compile(r"[ \t]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t]*")
 # Rows per pandas chunk.
 _CHUNK_ROWS = 65_536
 # The integers an int64 label holds.
@@ -54,12 +62,35 @@ class Table:
     path: str
 
 
-def _bad_cell(path: Path, line: int, column: str, text: str) -> DataError:
-    where = f"{path}: line {line} (data row {line - 1}), column {column!r}"
+def _number(text: str) -> float | None:
+    """The cell as a finite float (rounded as Python's float() rounds), or None if it is not
+    a number as _NUMBER writes one, or is beyond float64's range."""
+    if _NUMBER.fullmatch(text) is None:
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _line_breaks(text: str) -> int:
+    """The line breaks in a (quoted) cell, as a text editor counts them: \\n, \\r or \\r\\n."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _bad_cell(path: Path, line: int, row: int, column: str, text: str) -> DataError:
+    where = f"{path}: line {line} (data row {row}), column {column!r}"
     if text.strip().lower() in _MISSING:
         shown = "" if not text.strip() else f" ({text!r})"
         return DataError(f"{where}: missing value{shown}")
     return DataError(f"{where}: {text!r} is not a finite number")
+
+
+def _bad_cell_of_row(
+    path: Path, row: list[str], i: int, start: int, row_number: int, column: str
+) -> DataError:
+    """_bad_cell for cell i of a record that starts on line ``start``: on that line plus the
+    line breaks of the quoted cells before it."""
+    line = start + sum(_line_breaks(cell) for cell in row[:i])
+    return _bad_cell(path, line, row_number, column, row[i])
 
 
 def _header(path: Path) -> list[str]:
@@ -111,13 +142,6 @@ def _columns(
     return list(features)
 
 
-def _check_labels(path: Path, target: str, texts: list[str], first_line: int) -> list[str]:
-    for i, text in enumerate(texts):
-        if text.strip().lower() in _MISSING:
-            raise _bad_cell(path, first_line + i, target, text)
-    return [text.strip() for text in texts]
-
-
 def _as_labels(path: Path, target: str, texts: list[str]) -> np.ndarray:
     """Labels as int64 when every one is an integer that int64 holds, else as str (the texts);
     DataError for a numeric target with fractional parts (a regression target: one class per
@@ -128,11 +152,13 @@ def _as_labels(path: Path, target: str, texts: list[str]) -> np.ndarray:
     stays 9007199254740993 and "2.0" is 2, while "1e30", an integer beyond int64, keeps the
     labels as their text rather than becoming another number."""
     labels = np.array(texts)
+    distinct, inverse = np.unique(labels, return_inverse=True)
+    if not all(_NUMBER.fullmatch(text) for text in distinct.tolist()):
+        return labels  # text labels ("1_000" and "١٢" too, which int() reads as numbers)
     try:  # (Python's int() of each text: exact, OverflowError beyond int64)
-        return labels.astype(np.int64)
+        return distinct.astype(np.int64)[inverse]
     except (ValueError, OverflowError):
         pass
-    distinct, inverse = np.unique(labels, return_inverse=True)
     numbers = []
     for text in distinct.tolist():
         try:
@@ -155,56 +181,80 @@ def _as_labels(path: Path, target: str, texts: list[str]) -> np.ndarray:
     return labels  # an integer int64 cannot hold: never rounded into another label
 
 
+# A block of rows as a reader yields it: the features, and the target (None without one; the
+# label texts, stripped, with labels=True; else its numbers as float64).
+_Block = tuple[np.ndarray, "np.ndarray | list[str] | None"]
+
+
 def _read_csv_module(
-    path: Path, header: list[str], used: list[str], n_features: int
-) -> Iterator[tuple[np.ndarray, list[str], int]]:
-    """One block (X, target texts, line of its first row) read with the csv module."""
+    path: Path, header: list[str], used: list[str], n_features: int, labels: bool
+) -> Iterator[_Block]:
+    """One block read with the csv module, every cell checked where it is read: an error names
+    the line the cell is on (a quoted cell may span lines), the data row and the column."""
     index = [header.index(name) for name in used]
     values = array.array("d")
+    numbers = array.array("d")
     texts: list[str] = []
+    target = used[n_features] if len(used) > n_features else None
     target_index = index[n_features] if len(index) > n_features else None
     feature_index = list(zip(index[:n_features], used[:n_features], strict=True))
     with open(path, newline="", encoding="utf-8-sig") as file:
         reader = csv.reader(file)
         next(reader)
+        end = reader.line_num  # the last line of the previous record
+        row_number = 0
         try:
             for row in reader:
-                line = reader.line_num
+                start, end = end + 1, reader.line_num
+                row_number += 1
                 if len(row) != len(header):
                     if not row:
-                        raise DataError(f"{path}: line {line} is empty")
+                        raise DataError(f"{path}: line {start} is empty")
                     raise DataError(
-                        f"{path}: line {line} (data row {line - 1}) has {len(row)} fields, "
+                        f"{path}: line {start} (data row {row_number}) has {len(row)} fields, "
                         f"the header has {len(header)}"
                     )
                 for i, name in feature_index:
-                    text = row[i]
-                    try:
-                        value = float(text)
-                    except ValueError:
-                        raise _bad_cell(path, line, name, text) from None
-                    if not math.isfinite(value):
-                        raise _bad_cell(path, line, name, text)
+                    value = _number(row[i])
+                    if value is None:
+                        raise _bad_cell_of_row(path, row, i, start, row_number, name)
                     values.append(value)
-                if target_index is not None:
-                    texts.append(row[target_index])
+                if target_index is not None and target is not None:
+                    text = row[target_index]
+                    if labels:
+                        if text.strip().lower() in _MISSING:
+                            raise _bad_cell_of_row(
+                                path, row, target_index, start, row_number, target
+                            )
+                        texts.append(text.strip())
+                    else:
+                        value = _number(text)
+                        if value is None:
+                            raise _bad_cell_of_row(
+                                path, row, target_index, start, row_number, target
+                            )
+                        numbers.append(value)
         except csv.Error as error:
             raise DataError(f"{path}: line {reader.line_num}: {error}") from None
         except UnicodeDecodeError as error:
             raise DataError(f"{path}: not a UTF-8 text file ({error.reason})") from None
-    yield np.frombuffer(values, dtype=np.float64).reshape(-1, n_features), texts, 2
+    y: np.ndarray | list[str] | None = None
+    if target is not None:
+        y = texts if labels else np.frombuffer(numbers, dtype=np.float64)
+    yield np.frombuffer(values, dtype=np.float64).reshape(-1, n_features), y
 
 
 def _read_pandas(
-    path: Path, header: list[str], used: list[str], n_features: int
-) -> Iterator[tuple[np.ndarray, list[str], int]]:
-    """Blocks (X, target texts, line of the block's first row) read by pandas' C parser in
-    chunks, numbers rounded as Python's float() rounds them.
+    path: Path, header: list[str], used: list[str], n_features: int, labels: bool
+) -> Iterator[_Block]:
+    """Blocks read by pandas' C parser in chunks, numbers rounded as Python's float() rounds
+    them.
 
     Every column is read (not ``usecols``), so that a row with too many fields is refused. A
-    chunk with anything pandas cannot turn into finite numbers ends the fast path
-    (_UseCsvModule): the file is then read with the csv module, which names the line, the
-    column and the cell. So does a chunk that may hold a row of the wrong length, which pandas
+    chunk with anything pandas cannot turn into finite numbers, or a missing label, ends the
+    fast path (_UseCsvModule): the file is then read with the csv module, which names the
+    line, the column and the cell (pandas' rows do not tell the lines of a file whose quoted
+    cells span lines). So does a chunk that may hold a row of the wrong length, which pandas
     would accept: an empty cell in the last column (pandas pads a short row with empty cells)
     or a row index taken from the data (pandas' reading of a first row with one field more than
     the header)."""
@@ -214,23 +264,23 @@ def _read_pandas(
     # names as pandas reads them are not stripped, nor unique, as _header's are.
     features = [header.index(name) for name in used[:n_features]]
     target = header.index(used[n_features]) if len(used) > n_features else None
-    last = len(header) - 1  # read as text unless a feature: "" there may be a short row
+    numeric = [*features, *([target] if target is not None and not labels else [])]
+    last = len(header) - 1  # read as text unless numeric: "" there may be a short row
     # pandas 3 parses correctly rounded by default (and deprecates the option)
     precision = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
-    line = 2
     try:
         with pd.read_csv(
             path,
             header=0,
             names=list(range(len(header))),
             dtype={
-                **{i: np.float64 for i in features},
-                **({target: str} if target is not None else {}),
-                **({last: str} if last not in features else {}),
+                **{i: np.float64 for i in numeric},
+                **({target: str} if target is not None and labels else {}),
+                **({last: str} if last not in numeric else {}),
             },
             skip_blank_lines=False,
             keep_default_na=False,
-            na_values={i: [""] for i in features},
+            na_values={i: [""] for i in numeric},
             chunksize=_CHUNK_ROWS,
             encoding="utf-8-sig",
             **precision,
@@ -238,35 +288,43 @@ def _read_pandas(
             for chunk in chunks:
                 if not isinstance(chunk.index, pd.RangeIndex):
                     raise ValueError("a row longer than the header")
-                if last not in features:
+                if last not in numeric:
                     cells = chunk[last]
                     if cells.isna().any() or (cells == "").any():
                         raise ValueError("maybe a row shorter than the header")
                 block = chunk[features].to_numpy(np.float64)
                 if not np.isfinite(block).all():
                     raise ValueError("not finite")
-                targets = chunk[target].tolist() if target is not None else []
-                yield np.ascontiguousarray(block), targets, line
-                line += len(chunk)
+                y: np.ndarray | list[str] | None = None
+                if target is not None and labels:
+                    y = [text.strip() for text in chunk[target].tolist()]
+                    if any(text.lower() in _MISSING for text in y):
+                        raise ValueError("a missing label")
+                elif target is not None:
+                    y = chunk[target].to_numpy(np.float64)
+                    if not np.isfinite(y).all():
+                        raise ValueError("not finite")
+                yield np.ascontiguousarray(block), y
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
         raise _UseCsvModule from None
 
 
 def _collect(
     path: Path,
-    blocks: Iterator[tuple[np.ndarray, list[str], int]],
+    blocks: Iterator[_Block],
     target: str | None,
     labels: bool,
     n_features: int,
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """(X, y) from the blocks of a reader, the target checked and converted."""
+    """(X, y) from the blocks of a reader (their cells checked by the reader), the labels
+    converted."""
     # Blocks after the first are appended to one growing buffer, so that the numbers are held
     # about once (not as a list of blocks plus their concatenation).
     first: np.ndarray | None = None  # the only block so far
     rest = array.array("d")  # or all of them
     targets = array.array("d")
     label_texts: list[str] = []
-    for block, texts, first_line in blocks:
+    for block, part in blocks:
         if first is None and not rest:
             first = block
         else:
@@ -274,19 +332,10 @@ def _collect(
                 rest.frombytes(first.tobytes())
                 first = None
             rest.frombytes(block.tobytes())
-        if target is None:
-            continue
-        if labels:
-            label_texts += _check_labels(path, target, texts, first_line)
-            continue
-        for i, text in enumerate(texts):
-            try:
-                number = float(text)
-            except ValueError:
-                raise _bad_cell(path, first_line + i, target, text) from None
-            if not math.isfinite(number):
-                raise _bad_cell(path, first_line + i, target, text)
-            targets.append(number)
+        if isinstance(part, list):
+            label_texts += part
+        elif part is not None:
+            targets.frombytes(np.ascontiguousarray(part, dtype=np.float64).tobytes())
     if first is not None:
         X = first
     else:
@@ -347,12 +396,20 @@ def read_table(
     if engine == "pandas":
         try:
             X, y = _collect(
-                path, _read_pandas(path, header, used, n_features), target, labels, n_features
+                path,
+                _read_pandas(path, header, used, n_features, labels),
+                target,
+                labels,
+                n_features,
             )
         except _UseCsvModule:
             engine = "csv"
     if engine == "csv":
         X, y = _collect(
-            path, _read_csv_module(path, header, used, n_features), target, labels, n_features
+            path,
+            _read_csv_module(path, header, used, n_features, labels),
+            target,
+            labels,
+            n_features,
         )
     return Table(np.ascontiguousarray(X), y, feature_names, target, str(path))
