@@ -5,13 +5,23 @@ The file is one JSON object::
     {"format": "descend-model", "format_version": 1, "descend_version": "0.1.0",
      "model": "LinearRegression", "configuration": {...get_params()...},
      "feature_names": [...], "target": "price", "classes": null | [...],
-     "coef": [...], "coef_shape": [...], "intercept": float | [...],
-     "sha256": "<hex digest of the other fields>"}
+     "dtype": "float64" | "float32", "coef": [...], "coef_shape": [...],
+     "intercept": float | [...], "sha256": "<hex digest of the other fields>"}
+
+The configuration holds every hyperparameter: numbers, strings, booleans and null as JSON
+(NumPy's scalars as Python's), and as a one-key object the others: ``{"dict": [[key, value],
+...]}`` (class_weight), ``{"schedule": {"type", "fields", "state"}}`` (a descend.schedules
+object, its state included), ``{"generator": state}`` and ``{"random_state": state}`` (a
+numpy.random.Generator or RandomState: its bit generator's state). A hyperparameter that is
+none of these (a descend.optim object as optimizer) is refused when saving, naming it, as is one
+that would load back as anything but what was saved. coef and intercept are written as float64
+numbers and read back in ``dtype`` (a float32 model stays float32).
 
 Floats are written with Python's shortest round-trip repr, so a loaded model predicts exactly
 what the saved one did. Loading checks everything before building the estimator: the format
 and its version, the checksum (a file edited or cut short is refused), the types and shapes of
-every field and that the numbers are finite.
+every field and that the numbers are finite, and every hyperparameter as fit checks it.
+Whatever is wrong with a file, the error is a ModelFileError naming the file.
 """
 
 from __future__ import annotations
@@ -25,11 +35,13 @@ from typing import Any
 
 import numpy as np
 
+from ._checks import check_real
+from ._validation import seed_from_random_state
+
 __all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "load_model", "save_model"]
 
 FORMAT = "descend-model"
 FORMAT_VERSION = 1
-_JSON_SCALARS = (str, int, float, bool, type(None))
 
 
 class ModelFileError(ValueError):
@@ -75,6 +87,115 @@ def _check_names(feature_names: Any, target: Any, n_features: int) -> tuple[list
     return names, target
 
 
+# The NumPy bit generators whose state a file may restore (numpy.random's own, by name).
+_BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
+# The dtypes of the arrays in a bit generator's state.
+_STATE_DTYPES = ("uint32", "uint64")
+
+
+def _scalar_out(key: str, value: Any) -> Any:
+    """A hyperparameter's scalar as JSON: NumPy's bools, integers and floats as Python's; a
+    ValueError naming ``key`` for anything else, or for a float that float64 would change."""
+    if value is None or isinstance(value, (bool, str)):
+        return str(value) if isinstance(value, str) else value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        if number != value:  # (a longdouble that float64 rounds)
+            raise ValueError(f"{key}={value!r:.60} is not exactly a float64")
+        return number
+    raise ValueError(f"{key} is a {type(value).__name__}: {value!r:.60}")
+
+
+def _state_out(value: Any) -> Any:
+    """A schedule's or generator's state as JSON: arrays as {"array", "dtype"}, non-finite
+    floats as {"float": "inf"} (JSON has no infinity)."""
+    if isinstance(value, dict):
+        return {str(k): _state_out(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return {"array": value.tolist(), "dtype": str(value.dtype)}
+    if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+        return {"float": repr(float(value))}
+    return _scalar_out("state", value)
+
+
+def _schedule_out(schedule: Any) -> dict[str, Any]:
+    from .schedules import _Schedule
+
+    fields = {
+        name: _schedule_out(value) if isinstance(value, _Schedule) else _scalar_out(name, value)
+        for name, value in zip(schedule._core._fields, schedule._configuration(), strict=True)
+    }
+    return {
+        "type": type(schedule).__name__,
+        "fields": fields,
+        "state": _state_out(schedule.state_dict()),
+    }
+
+
+def _hyperparameter_out(key: str, value: Any) -> Any:
+    """One hyperparameter as the configuration stores it: a JSON scalar, or a tagged object
+    (a dict, a schedule, a NumPy generator); a ValueError naming it if it cannot be stored."""
+    from .schedules import _Schedule
+
+    try:
+        if isinstance(value, dict):
+            return {"dict": [[_scalar_out(key, k), _scalar_out(key, v)] for k, v in value.items()]}
+        if isinstance(value, _Schedule):
+            return {"schedule": _schedule_out(value)}
+        if isinstance(value, np.random.Generator):
+            return {"generator": _state_out(value.bit_generator.state)}
+        if isinstance(value, np.random.RandomState):
+            return {"random_state": _state_out(value.get_state(legacy=False))}
+        return _scalar_out(key, value)
+    except ValueError as error:
+        raise ValueError(
+            f"the hyperparameter {key} cannot be stored in a model file: {error}; a model file "
+            "keeps numbers, strings, booleans, None, dicts of them, descend.schedules objects "
+            "and NumPy generators (give optimizer by name, not as a descend.optim object)"
+        ) from None
+
+
+def _kind(value: Any) -> object:
+    """bool, int, float or str for Python's and NumPy's scalars of that kind, else the type."""
+    for kind, types in (
+        (bool, (bool, np.bool_)),
+        (int, (int, np.integer)),
+        (float, (float, np.floating)),
+        (str, (str,)),
+    ):
+        if isinstance(value, types):
+            return kind
+    return type(value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether a hyperparameter read back is the one saved: equal values of the same kind
+    (a generator: the same state)."""
+    if isinstance(a, np.random.Generator):
+        return isinstance(b, np.random.Generator) and _same(
+            a.bit_generator.state, b.bit_generator.state
+        )
+    if isinstance(a, np.random.RandomState):
+        return isinstance(b, np.random.RandomState) and _same(
+            a.get_state(legacy=False), b.get_state(legacy=False)
+        )
+    if isinstance(a, dict):
+        return (
+            isinstance(b, dict)
+            and list(a) == list(b)
+            and all(_same(k, j) and _same(a[k], b[j]) for k, j in zip(a, b, strict=True))
+        )
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+    if _kind(a) != _kind(b):
+        return False
+    return bool(a == b) or (a != a and b != b)
+
+
 def model_document(model: Any, feature_names: list[str], target: str | None) -> dict[str, Any]:
     """The JSON object of a fitted estimator (see the module docstring).
 
@@ -93,19 +214,21 @@ def model_document(model: Any, feature_names: list[str], target: str | None) -> 
     if name not in _estimator_classes():
         raise TypeError(f"cannot save a {name}; expected one of {', '.join(_estimator_classes())}")
     try:
-        coef = np.asarray(model.coef_, dtype=np.float64)
-        intercept = np.asarray(model.intercept_, dtype=np.float64)
+        coef = np.asarray(model.coef_)
+        intercept = np.asarray(model.intercept_)
     except AttributeError:
         raise ValueError(f"this {name} is not fitted: call fit before saving it") from None
+    dtype = coef.dtype
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"this {name}'s coef_ is {dtype}, expected float32 or float64")
+    coef, intercept = coef.astype(np.float64), intercept.astype(np.float64)
     if coef.ndim == 0 or coef.shape[-1] == 0:
         raise ValueError(f"this {name} has no coefficients (coef_ shape {coef.shape})")
     if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):
         raise ValueError("the model's coefficients are not finite (did the fit diverge?)")
     feature_names, target = _check_names(feature_names, target, coef.shape[-1])
-    configuration = {
-        key: value if isinstance(value, _JSON_SCALARS) else {"repr": repr(value)}
-        for key, value in model.get_params(deep=False).items()
-    }
+    parameters = model.get_params(deep=False)
+    configuration = {key: _hyperparameter_out(key, value) for key, value in parameters.items()}
     classes = getattr(model, "classes_", None)
     document: dict[str, Any] = {
         "format": FORMAT,
@@ -116,6 +239,7 @@ def model_document(model: Any, feature_names: list[str], target: str | None) -> 
         "feature_names": list(feature_names),
         "target": target,
         "classes": None if classes is None else np.asarray(classes).tolist(),
+        "dtype": str(dtype),
         "coef": coef.ravel().tolist(),
         "coef_shape": list(coef.shape),
         "intercept": intercept.tolist(),
@@ -125,9 +249,15 @@ def model_document(model: Any, feature_names: list[str], target: str | None) -> 
     except ValueError as error:  # (a NaN or infinite parameter in the configuration)
         raise ValueError(f"the model cannot be written as JSON: {error}") from None
     try:  # what load_model would refuse is not written
-        _from_document(document)
+        loaded = _from_document(document)[0]
     except ModelFileError as error:
         raise ValueError(f"the model would not load back: {error}") from None
+    for key, value in parameters.items():  # nor what would load as something else
+        if not _same(value, getattr(loaded, key)):
+            raise ValueError(
+                f"the hyperparameter {key} would load back as {getattr(loaded, key)!r:.60}, "
+                f"not as {value!r:.60}"
+            )
     return document
 
 
@@ -165,7 +295,7 @@ def _expect(document: dict[str, Any], key: str, kind: type | tuple[type, ...], w
     return value
 
 
-def _finite_array(value: Any, key: str) -> np.ndarray:
+def _finite_array(value: Any, key: str, dtype: str = "float64") -> np.ndarray:
     values = value if isinstance(value, list) else [value]
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         raise ModelFileError(f"the field {key!r} must hold numbers")
@@ -175,6 +305,12 @@ def _finite_array(value: Any, key: str) -> np.ndarray:
         raise ModelFileError(f"the field {key!r} holds a number beyond float64's range") from None
     if not np.all(np.isfinite(array)):
         raise ModelFileError(f"the field {key!r} holds a non-finite number")
+    if dtype == "float32":
+        with np.errstate(over="ignore"):
+            narrow = array.astype(np.float32)
+        if not np.array_equal(narrow, array):
+            raise ModelFileError(f"the field {key!r} holds a number that is not a float32")
+        return narrow
     return array
 
 
@@ -226,6 +362,111 @@ def _check_model_shape(
             f"{len(classes)} classes need a list of {rows} intercept(s), "
             f"got {intercept_value!r:.60}"
         )
+
+
+def _state_in(value: Any) -> Any:
+    """_state_out's JSON back as the state: arrays of the dtypes a bit generator's state holds,
+    non-finite floats."""
+    if isinstance(value, dict):
+        if set(value) == {"array", "dtype"}:
+            if value["dtype"] not in _STATE_DTYPES or not isinstance(value["array"], list):
+                raise ValueError(f"an array of {value['dtype']!r:.20}: expected uint32 or uint64")
+            return np.array(value["array"], dtype=value["dtype"])
+        if set(value) == {"float"}:
+            if value["float"] not in ("inf", "-inf", "nan"):
+                raise ValueError(f"{value!r:.60} is not a non-finite float")
+            return float(value["float"])
+        return {key: _state_in(item) for key, item in value.items()}
+    if isinstance(value, list):
+        raise ValueError(f"a list in a state ({value!r:.40})")
+    return value
+
+
+def _schedule_in(body: Any) -> Any:
+    from . import schedules
+
+    if not isinstance(body, dict) or set(body) != {"type", "fields", "state"}:
+        raise ValueError(f"expected a schedule's type, fields and state, got {body!r:.60}")
+    known = {cls.__name__: cls for cls in schedules._SCHEDULES}
+    cls = known.get(body["type"]) if isinstance(body["type"], str) else None
+    if cls is None or not isinstance(body["fields"], dict):
+        raise ValueError(
+            f"unknown schedule {body['type']!r:.40}; expected one of {', '.join(known)}"
+        )
+    fields = {
+        name: _schedule_in(value) if isinstance(value, dict) else value
+        for name, value in body["fields"].items()
+    }
+    schedule = cls(**fields)
+    schedule.load_state_dict(_state_in(body["state"]))
+    return schedule
+
+
+def _hyperparameter_in(key: str, value: Any) -> Any:
+    """A hyperparameter of the configuration, as _hyperparameter_out wrote it."""
+    if isinstance(value, list):
+        raise ModelFileError(
+            f"configuration: {key} is a list ({value!r:.60}); no hyperparameter is"
+        )
+    if not isinstance(value, dict):
+        if isinstance(value, int) and not isinstance(value, bool) and not -(2**64) < value < 2**64:
+            raise ModelFileError(
+                f"configuration: {key} is an integer beyond 64 bits ({value!r:.40}...)"
+            )
+        return value
+    if len(value) != 1:
+        raise ModelFileError(f"configuration: {key} is an object of keys {sorted(value)!r:.60}")
+    ((tag, body),) = value.items()
+    if tag == "repr":
+        raise ModelFileError(
+            f"configuration: {key} was recorded as its repr only ({body!r:.60}), which cannot be "
+            "restored"
+        )
+    try:
+        if tag == "dict":
+            if not isinstance(body, list) or not all(
+                isinstance(pair, list)
+                and len(pair) == 2
+                and all(isinstance(item, (str, int, float, bool, type(None))) for item in pair)
+                for pair in body
+            ):
+                raise ValueError(f"expected a list of [key, value] pairs, got {body!r:.60}")
+            result = dict((k, v) for k, v in body)
+            if len(result) != len(body):
+                raise ValueError("a key is given twice")
+            return result
+        if tag == "schedule":
+            return _schedule_in(body)
+        if tag in ("generator", "random_state"):
+            if not isinstance(body, dict):
+                raise ValueError(f"expected a generator's state, got {body!r:.60}")
+            state = _state_in(body)
+            if tag == "random_state":
+                legacy = np.random.RandomState()
+                legacy.set_state(state)
+                return legacy
+            name = state.get("bit_generator")
+            if name not in _BIT_GENERATORS:
+                raise ValueError(
+                    f"unknown bit generator {name!r:.40}; expected one of "
+                    f"{', '.join(_BIT_GENERATORS)}"
+                )
+            bits = getattr(np.random, name)()
+            bits.state = state
+            return np.random.Generator(bits)
+    except (
+        TypeError,
+        ValueError,
+        OverflowError,
+        KeyError,
+        AttributeError,
+        RecursionError,
+    ) as error:
+        raise ModelFileError(f"configuration: {key}: {error}") from None
+    raise ModelFileError(
+        f"configuration: {key} is an object tagged {tag!r:.40}; expected 'dict', 'schedule', "
+        "'generator' or 'random_state'"
+    )
 
 
 def load_model(path: str | Path) -> tuple[Any, list[str], str | None]:
@@ -298,28 +539,39 @@ def _from_document(document: Any) -> tuple[Any, list[str], str | None]:
         raise ModelFileError(
             f"coef_shape {shape!r:.60} does not match the {len(features)} feature names"
         )
-    coef = _finite_array(_expect(document, "coef", list, "a list of numbers"), "coef")
+    dtype = _expect(document, "dtype", str, "a string")
+    if dtype not in ("float32", "float64"):
+        raise ModelFileError(f"dtype must be 'float32' or 'float64', got {dtype!r:.40}")
+    coef = _finite_array(_expect(document, "coef", list, "a list of numbers"), "coef", dtype)
     if coef.size != math.prod(shape):
         raise ModelFileError(
             f"coef has {coef.size} numbers, coef_shape {shape} needs {math.prod(shape)}"
         )
     intercept_value = _expect(document, "intercept", (int, float, list), "a number or a list")
-    intercept = _finite_array(intercept_value, "intercept")
+    intercept = _finite_array(intercept_value, "intercept", dtype)
     classes = _expect(document, "classes", (list, type(None)), "a list or null")
     _check_model_shape(name, shape, classes, intercept_value, intercept)
 
-    for key, value in configuration.items():
-        if isinstance(value, int) and not -(2**64) < value < 2**64:
-            raise ModelFileError(
-                f"configuration: {key} is an integer beyond 64 bits ({value!r:.40}...)"
-            )
-    options = {key: value for key, value in configuration.items() if not isinstance(value, dict)}
+    options = {key: _hyperparameter_in(key, value) for key, value in configuration.items()}
     try:
         model = classes_by_name[name](**options)
     except TypeError as error:
         raise ModelFileError(f"configuration does not fit {name}: {error}") from None
     try:  # every hyperparameter checked as fit checks it (the error names the first bad one)
         model._settings()
+        class_weight = getattr(model, "class_weight", None)
+        if isinstance(class_weight, dict):
+            for label, weight in class_weight.items():
+                check_real(f"class_weight[{label!r}]", weight, 0.0)
+        elif class_weight is not None and class_weight != "balanced":
+            raise ValueError(
+                f"class_weight must be None, 'balanced' or a dict {{label: weight}}, "
+                f"got {class_weight!r:.60}"
+            )
+        if model.random_state is not None and not isinstance(
+            model.random_state, (np.random.Generator, np.random.RandomState)
+        ):
+            seed_from_random_state(model.random_state)
     except (TypeError, ValueError, OverflowError) as error:
         raise ModelFileError(f"configuration: {error}") from None
     model.coef_ = coef.reshape(shape)
