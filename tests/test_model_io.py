@@ -382,3 +382,20 @@ def test_a_classifier_file_with_a_label_beyond_64_bits_is_refused(tmp_path, rng)
     rewrite(path, lambda d: d.update(classes=[0, 2**70]))
     with pytest.raises(ModelFileError, match="distinct labels"):
         load_model(path)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [[10**4000, 10**4000, 2], [1] * 10_000 + [2], [2**63, 2], [0, 2]],
+    ids=["huge entries", "10001 entries", "beyond int64", "zero"],
+)
+def test_an_impossible_coef_shape_is_refused_in_a_short_message(tmp_path, fitted, shape):
+    # (the product of huge entries raised ValueError when printed; a long shape was printed
+    # whole)
+    model, _ = fitted
+    path = tmp_path / "m.json"
+    save_model(path, model, ["a", "b"], "y")
+    rewrite(path, lambda d: d.update(coef_shape=shape))
+    with pytest.raises(ModelFileError, match="does not match the 2 feature names") as error:
+        load_model(path)
+    assert len(str(error.value)) < 300

@@ -533,11 +533,14 @@ def _from_document(document: Any) -> tuple[Any, list[str], str | None]:
     target = _expect(document, "target", (str, type(None)), "a string or null")
     configuration = _expect(document, "configuration", dict, "an object")
     shape = _expect(document, "coef_shape", list, "a list of ints")
-    if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in shape) or (
-        not shape or shape[-1] != len(features)
+    if (
+        not 1 <= len(shape) <= 2
+        or not all(isinstance(n, int) and not isinstance(n, bool) and 0 < n < 2**63 for n in shape)
+        or shape[-1] != len(features)
     ):
         raise ModelFileError(
-            f"coef_shape {shape!r:.60} does not match the {len(features)} feature names"
+            f"coef_shape {shape!r:.60} does not match the {len(features)} feature names "
+            f"(expected [{len(features)}] or [n_outputs, {len(features)}])"
         )
     dtype = _expect(document, "dtype", str, "a string")
     if dtype not in ("float32", "float64"):
