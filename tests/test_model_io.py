@@ -11,6 +11,7 @@ from descend._model_io import (
     ModelFileError,
     _digest,
     load_model,
+    model_document,
     save_model,
 )
 
@@ -399,3 +400,47 @@ def test_an_impossible_coef_shape_is_refused_in_a_short_message(tmp_path, fitted
     with pytest.raises(ModelFileError, match="does not match the 2 feature names") as error:
         load_model(path)
     assert len(str(error.value)) < 300
+
+
+def _generator_state(random_state, **changes):
+    """The configuration value of random_state, with entries of its state changed."""
+    model = descend.LinearRegression(random_state=random_state, max_iter=2, tol=None)
+    model.fit(np.eye(3), np.arange(3.0))
+    document = model_document(model, ["a", "b", "c"], "y")
+    value = document["configuration"]["random_state"]
+    body = next(iter(value.values()))
+    for key, new in changes.items():
+        where = body["state"] if key in body["state"] else body
+        where[key] = new
+    return value
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (_generator_state(np.random.Generator(np.random.MT19937(1)), pos=10**6), "pos"),
+        (_generator_state(np.random.RandomState(1), pos=625), "pos"),
+        (_generator_state(np.random.RandomState(1), pos=-1), "pos"),
+        (_generator_state(np.random.Generator(np.random.Philox(1)), buffer_pos=99), "buffer_pos"),
+        (
+            _generator_state(
+                np.random.Generator(np.random.MT19937(1)), key={"array": [1], "dtype": "uint32"}
+            ),
+            "key: expected uint32 of shape",
+        ),
+        (_generator_state(np.random.default_rng(1), has_uint32=7), "has_uint32"),
+        (_generator_state(np.random.default_rng(1), inc=2**130), "inc"),
+        (_generator_state(np.random.default_rng(1), extra=1), "expected the keys"),
+    ],
+    ids=["MT19937 pos", "RandomState pos", "negative pos", "Philox", "key", "flag", "inc", "keys"],
+)
+def test_a_generator_state_numpy_would_read_past_its_buffer_is_refused(
+    tmp_path, fitted, value, message
+):
+    # (NumPy takes an MT19937 position beyond 624, and the first draw crashed the process)
+    model, _ = fitted
+    path = tmp_path / "m.json"
+    save_model(path, model, ["a", "b"], "y")
+    rewrite(path, lambda d: d["configuration"].update(random_state=value))
+    with pytest.raises(ModelFileError, match=f"configuration: random_state: .*{message}"):
+        load_model(path)

@@ -382,6 +382,46 @@ def _state_in(value: Any) -> Any:
     return value
 
 
+# Bounds of the positions in a bit generator's state that NumPy does not check: a position
+# beyond its buffer reads past it (an MT19937 "pos" beyond 624 crashed the process).
+_STATE_BOUNDS = {
+    "pos": (0, 624),
+    "buffer_pos": (0, 4),
+    "has_uint32": (0, 1),
+    "has_gauss": (0, 1),
+    "uinteger": (0, 2**32 - 1),
+    "state": (0, 2**128 - 1),
+    "inc": (0, 2**128 - 1),
+}
+
+
+def _check_generator_state(state: Any, template: Any, key: str = "state") -> None:
+    """ValueError unless ``state`` has the structure of ``template`` (the state of a fresh
+    generator of that kind): the same keys, arrays of the same shape and dtype, numbers of the
+    same kind, and positions within their buffers."""
+    if isinstance(template, dict):
+        if not isinstance(state, dict) or set(state) != set(template):
+            raise ValueError(f"{key}: expected the keys {sorted(template)}, got {state!r:.60}")
+        for name in template:
+            _check_generator_state(state[name], template[name], name)
+    elif isinstance(template, np.ndarray):
+        if not isinstance(state, np.ndarray) or (state.shape, state.dtype) != (
+            template.shape,
+            template.dtype,
+        ):
+            raise ValueError(f"{key}: expected {template.dtype} of shape {template.shape}")
+    elif isinstance(template, (bool, str)) or template is None:
+        if state != template and not (isinstance(template, bool) and isinstance(state, bool)):
+            raise ValueError(f"{key}: expected {template!r}, got {state!r:.40}")
+    elif isinstance(template, int):
+        low, high = _STATE_BOUNDS.get(key, (-(2**63), 2**64 - 1))
+        if not isinstance(state, int) or isinstance(state, bool) or not low <= state <= high:
+            raise ValueError(f"{key}: expected an int in [{low}, {high}], got {state!r:.40}")
+    elif isinstance(template, float):
+        if not isinstance(state, (int, float)) or isinstance(state, bool):
+            raise ValueError(f"{key}: expected a number, got {state!r:.40}")
+
+
 def _schedule_in(body: Any) -> Any:
     from . import schedules
 
@@ -443,6 +483,7 @@ def _hyperparameter_in(key: str, value: Any) -> Any:
             state = _state_in(body)
             if tag == "random_state":
                 legacy = np.random.RandomState()
+                _check_generator_state(state, legacy.get_state(legacy=False))
                 legacy.set_state(state)
                 return legacy
             name = state.get("bit_generator")
@@ -452,6 +493,7 @@ def _hyperparameter_in(key: str, value: Any) -> Any:
                     f"{', '.join(_BIT_GENERATORS)}"
                 )
             bits = getattr(np.random, name)()
+            _check_generator_state(state, bits.state)
             bits.state = state
             return np.random.Generator(bits)
     except (
