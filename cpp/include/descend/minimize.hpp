@@ -106,8 +106,7 @@ public:
     Minimizer(const Optimizer& optimizer, const Schedule& schedule, const MinimizeOptions& options,
               std::size_t n)
         : optimizer_(optimizer), schedule_(schedule), options_(options), n_(n),
-          state_(state_slots(optimizer) * n), state_rows_(state_slots(optimizer)),
-          last_x_(n), gradient_(n), spare_x_(n), spare_gradient_(n),
+          state_(state_slots(optimizer), n), last_x_(n), gradient_(n), spare_x_(n), spare_gradient_(n),
           clipped_(options.clip_norm > 0.0 ? n : 0),
           saved_state_(options.on_nonfinite == OnNonFinite::skip ? state_.size() : 0) {
         std::visit(
@@ -119,7 +118,6 @@ public:
             optimizer);
         std::visit([](const auto& s) { s.validate(); }, schedule);
         options.validate();
-        for (std::size_t k = 0; k < state_rows_.size(); ++k) state_rows_[k] = state_.data() + k * n;
         const std::int64_t expected = std::min<std::int64_t>(options.max_iter, 1 << 16);
         history_.reserve(static_cast<std::size_t>(expected) + 1);
     }
@@ -266,7 +264,7 @@ private:
         const double lr = rate(schedule, iterations_);
         ++iterations_;
         if (options_.on_nonfinite == OnNonFinite::skip) {
-            for (std::size_t k = 0; k < state_rows_.size(); ++k)
+            for (std::size_t k = 0; k < state_.slots(); ++k)
                 std::copy(state[k], state[k] + n, saved_state_.data() + k * n_);
             saved_powers_ = powers;
         }
@@ -287,7 +285,7 @@ private:
     // step() with the rule and the schedule known.
     template <class Rule, class Sched>
     void step_with(const Rule& rule, const Sched& schedule, double* x) {
-        step_on(rule, schedule, x, gradient_.data(), state_rows_.data(), clipped_.data(),
+        step_on(rule, schedule, x, gradient_.data(), state_.rows(), clipped_.data(),
                 powers_, n_);
     }
 
@@ -348,8 +346,8 @@ private:
                 g[i] = gradient_[i];
                 last[i] = last_x_[i];
             }
-            for (std::size_t k = 0; k < state_rows_.size(); ++k)
-                for (std::size_t i = 0; i < N; ++i) rows[k][i] = state_rows_[k][i];
+            for (std::size_t k = 0; k < state_.slots(); ++k)
+                for (std::size_t i = 0; i < N; ++i) rows[k][i] = state_.rows()[k][i];
             powers = powers_;
         };
         auto store = [&] {
@@ -358,8 +356,8 @@ private:
                 gradient_[i] = g[i];
                 last_x_[i] = last[i];
             }
-            for (std::size_t k = 0; k < state_rows_.size(); ++k)
-                for (std::size_t i = 0; i < N; ++i) state_rows_[k][i] = rows[k][i];
+            for (std::size_t k = 0; k < state_.slots(); ++k)
+                for (std::size_t i = 0; i < N; ++i) state_.rows()[k][i] = rows[k][i];
             powers_ = powers;
         };
         if (evaluations_ == 0) {
@@ -435,7 +433,7 @@ private:
         }
         // Skip: the rule's state as before the step; the iterate of this iteration is the last
         // finite one again (its f heard by the schedule, recorded). Only max_iter may stop.
-        std::copy(saved_state_.begin(), saved_state_.end(), state_.begin());
+        std::copy(saved_state_.begin(), saved_state_.end(), state_.data());
         powers_ = saved_powers_;
         history_.push_back(fun_);
         hear(schedule, fun_);
@@ -444,12 +442,49 @@ private:
         return status_;
     }
 
+    // The update rule's state arrays: `slots` rows of n values in one block, and a pointer to
+    // each row (what a rule's step takes). A copy points into its own block, never into the
+    // original's (a moved block keeps its storage, so the moved pointers stay valid).
+    class StateArrays {
+    public:
+        StateArrays(std::size_t slots, std::size_t n) : values_(slots * n), rows_(slots), n_(n) {
+            point_rows();
+        }
+        StateArrays(const StateArrays& other)
+            : values_(other.values_), rows_(other.rows_.size()), n_(other.n_) {
+            point_rows();
+        }
+        StateArrays(StateArrays&&) noexcept = default;
+        StateArrays& operator=(const StateArrays& other) {
+            if (this != &other) {
+                values_ = other.values_;
+                rows_.resize(other.rows_.size());
+                n_ = other.n_;
+                point_rows();
+            }
+            return *this;
+        }
+        StateArrays& operator=(StateArrays&&) noexcept = default;
+
+        std::size_t slots() const { return rows_.size(); }       // rows (the rule's slots)
+        std::size_t size() const { return values_.size(); }      // slots() * n values
+        double* data() { return values_.data(); }                // the block, row after row
+        double* const* rows() { return rows_.data(); }           // a pointer to each row
+
+    private:
+        void point_rows() {
+            for (std::size_t k = 0; k < rows_.size(); ++k) rows_[k] = values_.data() + k * n_;
+        }
+        std::vector<double> values_;
+        std::vector<double*> rows_;
+        std::size_t n_;
+    };
+
     Optimizer optimizer_;
     Schedule schedule_;
     MinimizeOptions options_;
     std::size_t n_;
-    std::vector<double> state_;            // the update rule's state arrays, one row each
-    std::vector<double*> state_rows_;
+    StateArrays state_;                    // the update rule's state arrays, one row each
     std::vector<double> last_x_, gradient_, spare_x_, spare_gradient_, clipped_;
     std::vector<double> saved_state_;      // the rule's state before the last step (skip only)
     BiasPowers powers_, saved_powers_;     // beta1^t, beta2^t of the rule's last step (Adam family)
