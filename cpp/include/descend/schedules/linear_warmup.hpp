@@ -51,6 +51,6 @@ struct LinearWarmup {
 
 }  // namespace descend
 
-// The operations on Schedule are defined once every alternative is complete: included last,
-// so that this header can also be included on its own.
-#include "../schedules.hpp"
+// The other wrapper, then the operations on Schedule, once every alternative is complete (the
+// chain of schedule.hpp): included last, so that this header can also be included on its own.
+#include "reduce_on_plateau.hpp"

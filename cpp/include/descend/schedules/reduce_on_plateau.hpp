@@ -97,6 +97,6 @@ struct ReduceOnPlateau {
 
 }  // namespace descend
 
-// The operations on Schedule are defined once every alternative is complete: included last,
-// so that this header can also be included on its own.
+// The operations on Schedule, defined once every alternative is complete (the end of the chain
+// of schedule.hpp): included last, so that this header can also be included on its own.
 #include "../schedules.hpp"

@@ -1,6 +1,12 @@
 // The Schedule type: any one schedule, chosen at run time, and the three operations the
 // solver needs. Declared here (before the wrapper schedules, which hold a Schedule of their
 // own); the operations are defined in ../schedules.hpp once every alternative is complete.
+// Whichever of schedule.hpp, linear_warmup.hpp, reduce_on_plateau.hpp and ../schedules.hpp a
+// user includes first, the definitions must come after both wrappers: so each of these files
+// ends by including the next of the chain
+//   schedule.hpp -> linear_warmup.hpp -> reduce_on_plateau.hpp -> ../schedules.hpp
+// (a file already open is skipped by #pragma once, and is complete by the time the chain
+// reaches the definitions, which only the last link includes).
 // Each schedule declares its parameters once, in its table fields() (../optimizers/field.hpp),
 // from which the Python type is made.
 #pragma once
@@ -55,6 +61,6 @@ inline void validate_schedule(const Schedule& schedule);
 
 }  // namespace descend
 
-// The operations on Schedule are defined once every alternative is complete: included last,
-// so that this header can also be included on its own.
-#include "../schedules.hpp"
+// The wrappers, then the operations (the chain above): included last, so that this header can
+// also be included on its own.
+#include "linear_warmup.hpp"
