@@ -4,6 +4,7 @@
 // differences (dense and CSR, linear and softmax, with penalties), the l1 proximal step
 // thresholds feature j by lr lambda_1 / sigma_j, and the moments and smoothness match plain
 // loops written from the formulas.
+#include <descend/fit.hpp>
 #include <descend/objectives/least_squares.hpp>
 #include <descend/objectives/logistic.hpp>
 #include <descend/objectives/penalties.hpp>
@@ -12,6 +13,7 @@
 #include <descend/objectives/softmax.hpp>
 
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 #include "linear_data.hpp"
@@ -120,6 +122,31 @@ TEST_CASE(scaled_penalty_value_is_the_callers_penalty) {
         expected += 0.2 * (0.5 * std::fabs(w) + 0.5 * 0.5 * w * w);
     }
     CHECK_CLOSE(scaled.penalty_value(internal.data()), expected, 1e-14);
+}
+
+TEST_CASE(scaled_runs_the_checks_of_the_objective_it_wraps_and_fit_refuses_what_they_refuse) {
+    const LinearData d(6, 3, 2, 33);
+    const std::vector<double> mu = offsets(3), sigma = scales(3);
+    descend::LeastSquares<double> ls{d.dense(), d.y.data(), nullptr, true, 1.0};
+    descend::Penalized<decltype(ls)> penalized{ls, {descend::PenaltyKind::l2, 0.1, 0.15}};
+    using Internal = descend::Scaled<decltype(penalized)>;
+    descend::validate_objective(Internal{penalized, {mu.data(), sigma.data()}});  // all fine
+    std::vector<double> theta;
+    (void)descend::fit(Internal{penalized, {mu.data(), sigma.data()}}, theta, descend::SGD{});
+    CHECK_EQ(theta.size(), 4);
+
+    penalized.penalty.alpha = -1.0;  // an impossible hyperparameter of the wrapped objective
+    const Internal negative_alpha{penalized, {mu.data(), sigma.data()}};
+    CHECK_THROWS(descend::validate_objective(negative_alpha), std::invalid_argument);
+    theta.clear();
+    CHECK_THROWS(descend::fit(negative_alpha, theta, descend::SGD{}), std::invalid_argument);
+    CHECK(theta.empty());  // refused before anything changed
+
+    ls.y = nullptr;  // no targets: refused, not read
+    const descend::Scaled<decltype(ls)> no_targets{ls, {mu.data(), sigma.data()}};
+    CHECK_THROWS(descend::validate_objective(no_targets), std::invalid_argument);
+    CHECK_THROWS(descend::fit(no_targets, theta, descend::SGD{}), std::invalid_argument);
+    CHECK(theta.empty());
 }
 
 TEST_CASE(scaled_proximal_step_thresholds_feature_j_by_lr_lambda1_over_sigma_j) {

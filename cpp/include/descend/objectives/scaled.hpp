@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "penalties.hpp"
+#include "validation.hpp"
 
 namespace descend {
 
@@ -133,6 +134,15 @@ struct Scaled {
     std::size_t n_intercepts() const { return objective.n_intercepts(); }
     /// Number of features: the rows of theta after row 0.
     std::size_t n_features() const { return n_params() / n_intercepts() - 1; }
+
+    /// The wrapped objective's checks of its hyperparameters (validation.hpp), if it has any.
+    void validate() const {
+        if constexpr (has_validate<Objective>::value) objective.validate();
+    }
+    /// The wrapped objective's checks of its data set (X, y, the mean weight), if it has any.
+    void validate_data() const {
+        if constexpr (has_validate_data<Objective>::value) objective.validate_data();
+    }
 
     /// theta (caller coordinates) from theta' (internal), into the scratch buffer.
     const T* to_caller(const T* theta) const {
