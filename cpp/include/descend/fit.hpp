@@ -61,6 +61,8 @@ Status fit(const Objective& objective, std::vector<T>& theta, FitResult<T>& resu
         throw std::invalid_argument("result: its optimizer state is not for this objective");
     if (!all_finite(theta.data(), p))
         throw std::invalid_argument("theta: expected finite values, got NaN or infinity");
+    check_run(objective, RowSet{}, Validation<Objective>{}, result.options, result.schedule,
+              result.solver.step);
     const std::size_t done = result.solver.epoch;
     const std::size_t no_limit = std::numeric_limits<std::size_t>::max();
     result.options.max_iter = epochs < no_limit - done ? done + epochs : no_limit;
@@ -83,7 +85,8 @@ Status fit(const Objective& objective, std::vector<T>& theta, FitResult<T>& resu
 /// Fits `objective` from theta (n_params() values, updated in place; empty: zeros) with
 /// `optimizer` under `schedule` for up to options.max_iter epochs, calling on_epoch(const
 /// EpochProgress<T>&) after each epoch (false stops the run). Throws std::invalid_argument on
-/// an impossible rule, schedule, option or theta, or an objective its own checks refuse
+/// an impossible rule, schedule, option (max_iter 0 among them: a fit runs at least one epoch;
+/// what run_epochs refuses, see check_run) or theta, or an objective its own checks refuse
 /// (objectives/validation.hpp: Huber's epsilon, a penalty, a null X or y, a mean weight that
 /// is not > 0), before anything changes.
 template <class Objective, class T, class Callback = NoCallback>
@@ -94,8 +97,11 @@ FitResult<T> fit(const Objective& objective, std::vector<T>& theta, const Optimi
     validate_schedule(schedule);
     if (options.n_iter_no_change < 1)
         throw std::invalid_argument("n_iter_no_change must be >= 1");
+    if (options.max_iter < 1)
+        throw std::invalid_argument("max_iter must be >= 1 (epochs), got 0");
     if (objective.n_samples() == 0) throw std::invalid_argument("objective: has no rows");
     validate_objective(objective);
+    check_run(objective, RowSet{}, Validation<Objective>{}, options, schedule, 0);
     if (theta.empty()) theta.assign(objective.n_params(), T(0));
     FitResult<T> result;
     result.optimizer = optimizer;

@@ -111,10 +111,23 @@ struct SolverState {
 };
 
 /// Row numbers of a data set: rows[0 .. count), or every row of the objective in order when
-/// rows is null.
+/// rows is null (RowSet{}, or RowSet{nullptr, 0}). Build one from a std::vector as
+/// RowSet{vector}: an empty vector is then no rows, which run_epochs refuses (the vector's
+/// data() may be null, so RowSet{v.data(), v.size()} of an empty one would mean all rows).
 struct RowSet {
     const std::size_t* rows = nullptr;  ///< the row numbers, or null for all rows
-    std::size_t count = 0;              ///< how many (ignored when rows is null)
+    std::size_t count = 0;              ///< how many (0 when rows is null)
+
+    /// All rows.
+    RowSet() = default;
+    /// rows[0 .. count), or all rows when rows is null (count must then be 0).
+    RowSet(const std::size_t* row_numbers, std::size_t n) : rows(row_numbers), count(n) {}
+    /// The vector's row numbers (a view: the vector must outlive the RowSet); none if empty.
+    explicit RowSet(const std::vector<std::size_t>& row_numbers)
+        : rows(row_numbers.empty() ? &no_row : row_numbers.data()), count(row_numbers.size()) {}
+
+private:
+    static constexpr std::size_t no_row = 0;  // where an empty vector's RowSet points
 };
 
 /// Held-out rows: their mean data loss is recorded after every epoch (and drives early
@@ -139,6 +152,51 @@ struct History {
     std::vector<double> losses;             ///< the epoch loss (see run_epochs)
     std::vector<double> validation_losses;  ///< the held-out mean data loss, with validation
 };
+
+/// The number of rows of `set` over `objective`'s, refusing (std::invalid_argument, naming
+/// `what`) a set without any: a vector's empty set, a null row pointer with a count, or all
+/// rows of an objective that has none.
+template <class Objective>
+std::size_t rows_in(const RowSet& set, const Objective& objective, const char* what) {
+    if (set.rows == nullptr && set.count > 0)
+        throw std::invalid_argument(std::string(what) + ": a null row pointer with a count of " +
+                                    std::to_string(set.count) +
+                                    " (null means all rows, with a count of 0)");
+    const std::size_t count = set.rows != nullptr ? set.count : objective.n_samples();
+    if (count == 0)
+        throw std::invalid_argument(std::string(what) + ": expected at least one row, got none" +
+                                    (set.rows != nullptr ? " (an empty set of row numbers)"
+                                                         : " (the objective has no rows)"));
+    return count;
+}
+
+/// Throws std::invalid_argument when run_epochs cannot run `options` on `objective` over the
+/// training rows `train`, with `validation` (if its objective is set), from the schedule's
+/// step `step`: no training rows; no validation rows; lbfgs with mini-batches, averaging,
+/// OnNonFinite::skip, an l1 part in the penalty, or a learning rate (its steepest-descent
+/// trial step) that is not > 0. run_epochs checks it before anything changes; fit, before it
+/// sizes theta.
+template <class Objective>
+void check_run(const Objective& objective, const RowSet& train,
+               const Validation<Objective>& validation, const SolverOptions& options,
+               const Schedule& schedule, std::int64_t step) {
+    const std::size_t m = rows_in(train, objective, "training rows");
+    if (validation.objective != nullptr)
+        rows_in(validation.rows, *validation.objective, "validation rows");
+    if (!options.lbfgs) return;
+    if (options.steps_per_epoch(m) != 1)
+        throw std::invalid_argument("lbfgs: full batches only (batch_size 0)");
+    if (options.average > 0) throw std::invalid_argument("lbfgs: no averaging");
+    if (options.on_nonfinite == OnNonFinite::skip)
+        throw std::invalid_argument("lbfgs: on_nonfinite 'stop' or 'raise' only");
+    if (l1_strength_of(objective) > 0.0)
+        throw std::invalid_argument("lbfgs: a smooth objective only (no l1 penalty part)");
+    const double lr = learning_rate(schedule, step);
+    if (!(lr > 0.0))
+        throw std::invalid_argument(
+            "lbfgs: the learning rate (the length of its steepest-descent trial step) must be "
+            "> 0, got " + std::to_string(lr) + " at step " + std::to_string(step));
+}
 
 /// True when none of the n values is NaN or infinite: a float is iff its exponent bits are
 /// all ones,
@@ -260,14 +318,7 @@ Status epoch_loop(const Objective& objective, const RowSet& train,
     T* const theta = iterate.theta;
     T* const average = iterate.average;
     const bool skip = !Plain && options.on_nonfinite == OnNonFinite::skip;
-    const bool quasi_newton = !Plain && options.lbfgs;
-    if (quasi_newton) {
-        if (!full_batch) throw std::invalid_argument("lbfgs: full batches only (batch_size 0)");
-        if (options.average > 0) throw std::invalid_argument("lbfgs: no averaging");
-        if (skip) throw std::invalid_argument("lbfgs: on_nonfinite 'stop' or 'raise' only");
-        if (l1_strength_of(objective) > 0.0)
-            throw std::invalid_argument("lbfgs: a smooth objective only (no l1 penalty part)");
-    }
+    const bool quasi_newton = !Plain && options.lbfgs;  // (run_epochs has checked its options)
     if constexpr (!Plain) {
         if (full_batch && !skip && !quasi_newton && !averaging && !validating)
             return epoch_loop<true>(objective, train, validation, iterate, optimizer, schedule,
@@ -389,6 +440,12 @@ Status epoch_loop(const Objective& objective, const RowSet& train,
                 for (std::size_t j = 0; j < p; ++j) grad[j] = static_cast<T>(grad_sum[j]);
             const double lr = constant_rate != nullptr ? constant_rate->lr
                                                         : learning_rate(schedule, run.step);
+            // (lbfgs: checked for the first step by check_run; a schedule may reach 0 later)
+            if (quasi_newton && !(lr > 0.0))
+                throw std::invalid_argument(
+                    "lbfgs: the learning rate (the length of its steepest-descent trial step) "
+                    "must be > 0, got " + std::to_string(lr) + " at step " +
+                    std::to_string(run.step));
             ++run.step;
             // the rule's own count: the steps it took (skipped ones are not)
             const std::int64_t rule_step = run.step - run.nonfinite_steps;
@@ -583,8 +640,10 @@ Status epoch_loop(const Objective& objective, const RowSet& train,
 /// Under SolverOptions::lbfgs each epoch is one L-BFGS iteration (lbfgs_iteration) in place of
 /// the rule's step (the rule and its state are not used); an iteration that finds no lower F
 /// even along steepest descent leaves theta as it is and ends the run (converged, whatever
-/// tol: theta is a minimum to the precision of F). Throws std::invalid_argument when lbfgs is
-/// asked for with mini-batches, averaging, OnNonFinite::skip or an l1 part in the penalty.
+/// tol: theta is a minimum to the precision of F). Throws std::invalid_argument, before
+/// anything changes, on what check_run refuses: no training rows, no validation rows, lbfgs
+/// with mini-batches, averaging, OnNonFinite::skip, an l1 part in the penalty or a learning
+/// rate that is not > 0 (also thrown by the epoch whose rate is not, the epochs before kept).
 /// After each recorded epoch, on_epoch(const EpochProgress<T>&) is called; false stops the
 /// run there, with status running (a stopping rule firing in that epoch takes precedence).
 template <class T, class Objective, class Callback = NoCallback>
@@ -593,6 +652,7 @@ Status run_epochs(const Objective& objective, const RowSet& train,
                   const Optimizer& optimizer, Schedule& schedule, const SolverOptions& options,
                   SolverState& run, std::size_t epochs, History& history,
                   const Callback& on_epoch = Callback{}) {
+    check_run(objective, train, validation, options, schedule, run.step);
     return detail::epoch_loop<false>(objective, train, validation, iterate, optimizer, schedule,
                                      options, run, epochs, history, on_epoch);
 }
